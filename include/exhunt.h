@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * exhunt.h - the public API of libexhunt, the engine behind the exhunt tool.
+ *
+ * Core model: exh_ruleset_load() compiles the built-in and user rules once
+ * into an immutable exh_ruleset that every thread shares. Each caller creates
+ * an exh_scanner that owns the mutable scratch space (and its worker
+ * threads). exh_scanner_scan() walks one evidence target (a folder, an
+ * archive collection, a single file or "-" for stdin), reads every log it
+ * recognises record by record, matches the rules, and calls back once per
+ * finding and once per unit summary. The CLI turns those into text or JSON.
+ *
+ * Memory and ownership:
+ * 1. Whoever allocates, frees: every _new/_load has a _free beside it.
+ * 2. Callback arguments are borrowed: valid until the callback returns.
+ * 3. Strings a getter returns belong to the handle, valid until the next
+ *    call on that handle or until it is freed.
+ * 4. The library keeps no caller buffer after a call returns.
+ * 5. Buffers that hold untrusted input are bounded; overlong records are
+ *    truncated and flagged, never grown without end.
+ *
+ * Thread safety: an exh_ruleset is immutable and may be shared by any number
+ * of scanners in any threads. An exh_scanner is used by one thread at a time.
+ */
+#ifndef EXHUNT_H
+#define EXHUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define EXH_API        __attribute__((visibility("default")))
+#define EXH_NODISCARD  __attribute__((warn_unused_result))
+#else
+#define EXH_API
+#define EXH_NODISCARD
+#endif
+
+#define EXH_VERSION_MAJOR  0
+#define EXH_VERSION_MINOR  1
+#define EXH_VERSION_PATCH  0
+#define EXH_VERSION_NUMBER                                                     \
+    ((EXH_VERSION_MAJOR << 16) | (EXH_VERSION_MINOR << 8) | EXH_VERSION_PATCH)
+#define EXH_VERSION_STRING "0.1.0"
+
+/* The JSON lines schema version this library writes. */
+#define EXH_SCHEMA_VERSION 1
+
+/* Status codes. Values are never renumbered. */
+typedef enum exh_status {
+    EXH_OK = 0,
+    EXH_ERR_NOMEM,
+    EXH_ERR_INVALID_ARG,
+    EXH_ERR_IO,
+    EXH_ERR_RULE_SYNTAX,
+    EXH_ERR_ENGINE,
+    EXH_ERR_LIMIT,
+    EXH_ERR_TIMEOUT,
+    EXH_ERR_UNSUPPORTED
+} exh_status;
+
+/* A fixed English string for a status code; never NULL. */
+EXH_API const char *exh_status_str(exh_status status);
+
+/* The run-time library version, EXH_VERSION_NUMBER of the build. */
+EXH_API unsigned exh_version_number(void);
+EXH_API const char *exh_version_string(void);
+
+/* Severity, most severe first. */
+typedef enum exh_severity {
+    EXH_SEV_CRITICAL = 0,
+    EXH_SEV_HIGH,
+    EXH_SEV_MEDIUM,
+    EXH_SEV_LOW,
+    EXH_SEV_INFO
+} exh_severity;
+
+/* "critical", "high", ...; NULL for an out-of-range value. */
+EXH_API const char *exh_severity_name(exh_severity severity);
+/* Parses a severity name (case-insensitive; "informational" is accepted for
+ * info). Returns EXH_OK and sets *out, or EXH_ERR_INVALID_ARG. */
+EXH_API EXH_NODISCARD exh_status exh_severity_parse(const char *name,
+                                                    exh_severity *out);
+
+/* What a finding says about the server (DESIGN.md, JSON lines). */
+typedef enum exh_category {
+    EXH_CAT_VULNERABLE = 0,
+    EXH_CAT_ATTEMPT,
+    EXH_CAT_EXPLOITATION,
+    EXH_CAT_WEBSHELL,
+    EXH_CAT_POST_EXPLOITATION,
+    EXH_CAT_SUSPICIOUS
+} exh_category;
+
+/* "vulnerable", "attempt", ...; NULL for an out-of-range value. */
+EXH_API const char *exh_category_name(exh_category category);
+
+/* ------------------------------------------------------------------------ */
+/* Diagnostics of rule loading.                                              */
+
+typedef struct exh_diag exh_diag;
+
+/* Number of messages in a diagnostic list (0 for NULL). */
+EXH_API size_t exh_diag_count(const exh_diag *diag);
+/* Message i as "FILE:LINE: text" (LINE omitted when unknown); owned by diag.
+ * NULL when i is out of range. */
+EXH_API const char *exh_diag_message(const exh_diag *diag, size_t i);
+/* Frees a diagnostic list; NULL is a no-op. */
+EXH_API void exh_diag_free(exh_diag *diag);
+
+/* ------------------------------------------------------------------------ */
+/* Rulesets: compile once, share everywhere.                                 */
+
+typedef struct exh_ruleset exh_ruleset;
+
+/* Flags of exh_ruleset_load(). */
+#define EXH_LOAD_NO_BUILTIN 0x1u /* skip the rules built into the library */
+
+/*
+ * Compiles the built-in rules (unless EXH_LOAD_NO_BUILTIN) and every rule
+ * file found under the given paths (files or folders, walked recursively;
+ * Sigma ".yml"/".yaml").
+ *
+ * paths:  path_count paths; may be NULL when path_count is 0.
+ * flags:  EXH_LOAD_* flags.
+ * out:    OUT: the compiled ruleset, set only on EXH_OK.
+ * diag:   OUT, optional: on any outcome, a list of messages about rules that
+ *         were rejected (the rest still load) or NULL when there are none.
+ *         Free with exh_diag_free().
+ *
+ * Returns EXH_OK (even when some user rules were rejected: see *diag),
+ * EXH_ERR_IO when a path cannot be read, EXH_ERR_RULE_SYNTAX when a built-in
+ * rule is broken, EXH_ERR_NOMEM.
+ */
+EXH_API EXH_NODISCARD exh_status exh_ruleset_load(const char *const *paths,
+                                                  size_t path_count,
+                                                  unsigned flags,
+                                                  exh_ruleset **out,
+                                                  exh_diag **diag);
+/* Frees a ruleset; NULL is a no-op. No scanner may still use it. */
+EXH_API void exh_ruleset_free(exh_ruleset *rules);
+
+/* Number of rules in the set. */
+EXH_API size_t exh_ruleset_count(const exh_ruleset *rules);
+
+/* Description of one rule, borrowed from the ruleset. */
+typedef struct exh_rule_info {
+    const char *name;       /* Sigma "name", else the file stem */
+    const char *id;         /* Sigma "id", or NULL */
+    const char *title;      /* Sigma "title" */
+    const char *source;     /* "builtin:PATH" or the user's file path */
+    const char *author;     /* or NULL */
+    const char *logsource;  /* "exchange/httpproxy", ... as product/service */
+    exh_severity severity;
+    exh_category category;
+    const char *const *cve; /* CVE ids taken from the tags */
+    size_t cve_count;
+    const char *const *attack; /* ATT&CK technique ids from the tags */
+    size_t attack_count;
+    int has_reader; /* 1 when a reader feeds this rule's logsource */
+} exh_rule_info;
+
+/* Fills *out with rule i (0 <= i < count). Returns EXH_ERR_INVALID_ARG when
+ * i is out of range. Pointers stay valid while the ruleset lives. */
+EXH_API EXH_NODISCARD exh_status exh_ruleset_rule(const exh_ruleset *rules,
+                                                  size_t i,
+                                                  exh_rule_info *out);
+
+/* ------------------------------------------------------------------------ */
+/* Findings and summaries, as the scanner reports them.                      */
+
+/* One evidence field: the key and its raw bytes (attacker-controlled: may
+ * hold control characters or invalid UTF-8; escape before display). */
+typedef struct exh_kv {
+    const char *key;
+    const char *value;
+    size_t value_len; /* bytes in value, EXCLUDING the terminating NUL */
+} exh_kv;
+
+/* Times of a file finding. */
+typedef struct exh_file_info {
+    const char *sha256;      /* hex, or NULL */
+    uint64_t size;
+    const char *modified;    /* ISO 8601 UTC, or NULL */
+    const char *created;     /* ISO 8601 UTC, or NULL */
+    const char *time_source; /* "posix", "kape-copylog", ... or NULL */
+} exh_file_info;
+
+/*
+ * A finding. Allocated by the library; new fields are only ever appended at
+ * the end. All pointers are borrowed and valid until the callback returns.
+ * Optional strings are NULL when absent.
+ */
+typedef struct exh_finding {
+    const char *id;     /* "f-000001", unique within one target's output */
+    const char *target; /* the target as the caller gave it */
+    const char *unit;   /* the unit's root inside the target, "." for all */
+    const char *host;   /* the server's name when the evidence tells it */
+    const char *rule;
+    const char *rule_id;
+    const char *rule_source;
+    const char *rule_author;
+    const char *title;
+    exh_severity severity;
+    exh_category category;
+    const char *const *cve;
+    size_t cve_count;
+    const char *const *attack;
+    size_t attack_count;
+    const char *time;        /* ISO 8601 UTC of the record or file, or NULL */
+    const char *last_time;   /* last record of an aggregated finding, or NULL */
+    uint64_t count;          /* > 1 for an aggregated finding */
+    const char *source_type; /* "httpproxy", "ecp-server", "oabgenerator" */
+    const char *source_path; /* target joined with the entry's path */
+    const char *windows_path;/* the original Windows path, or NULL */
+    uint64_t line;           /* 1-based line of a text log record, or 0 */
+    uint64_t record;         /* event record id, or 0 */
+    const exh_kv *evidence;
+    size_t evidence_count;
+    const exh_file_info *file; /* file findings only, else NULL */
+    const char *const *seen_in;
+    size_t seen_in_count;
+    const char *const *related; /* ids of findings of the same story */
+    size_t related_count;
+} exh_finding;
+
+/* One silence longer than six hours inside a coverage window. */
+typedef struct exh_gap {
+    const char *from; /* ISO 8601 UTC */
+    const char *to;
+} exh_gap;
+
+/* How far one log family reaches (DESIGN.md, coverage families). */
+typedef struct exh_coverage {
+    const char *family; /* "httpproxy", "ecp-server", ... */
+    uint64_t files;
+    uint64_t records;
+    const char *first; /* ISO 8601 UTC of the earliest record, or NULL */
+    const char *last;
+    const exh_gap *gaps;
+    size_t gap_count;
+    const char *const *warnings; /* plain sentences */
+    size_t warning_count;
+} exh_coverage;
+
+/* An entry that could not be read, or a problem met while reading one. */
+typedef struct exh_error {
+    const char *path;
+    const char *message;
+} exh_error;
+
+/* Verdict values are the strings of DESIGN.md ("yes", "no-sign", ...). */
+typedef struct exh_summary {
+    const char *target;
+    const char *unit;
+    const char *host;
+    const char *vulnerable; /* "yes" | "mitigated" | "no" | "unknown" */
+    const char *exploited;  /* "yes" | "attempted" | "no-sign" | "unknown" */
+    const char *backdoored; /* "yes" | "suspicious" | "no-sign" | "unknown" */
+    const char *reason_vulnerable;
+    const char *reason_exploited;
+    const char *reason_backdoored;
+    const exh_coverage *coverage;
+    size_t coverage_count;
+    uint64_t entries;     /* files seen in the unit */
+    uint64_t scanned;     /* files read */
+    uint64_t skipped;     /* files passed over (out of scope, not a log) */
+    uint64_t unreadable;  /* files that could not be read */
+    uint64_t suppressed;  /* low/info findings over the per-rule cap */
+    uint64_t bad_records; /* records skipped or truncated as malformed */
+    uint64_t findings[5]; /* written findings by exh_severity */
+    const exh_error *errors;
+    size_t error_count;
+    uint64_t errors_omitted; /* errors beyond those listed */
+} exh_summary;
+
+typedef enum exh_cb_result { EXH_CONTINUE = 0, EXH_STOP = 1 } exh_cb_result;
+
+/* Called once per finding, in output order (by unit; then by time, path,
+ * line or record, rule). f is borrowed. */
+typedef exh_cb_result (*exh_finding_cb)(const exh_finding *f, void *user);
+/* Called once per unit, after that unit's findings. s is borrowed. */
+typedef exh_cb_result (*exh_summary_cb)(const exh_summary *s, void *user);
+/* Progress: files and bytes done so far, and the files known so far.
+ * Called from the scanning thread at most a few times a second. */
+typedef void (*exh_progress_cb)(uint64_t files_done, uint64_t files_known,
+                                uint64_t bytes_done, void *user);
+
+/*
+ * Writes f as one JSON object (schema 1) followed by a newline to out. The
+ * output is valid UTF-8: bytes that are not are written as "\xNN" text.
+ * Returns EXH_ERR_IO when writing fails.
+ */
+EXH_API EXH_NODISCARD exh_status exh_finding_write_json(const exh_finding *f,
+                                                        FILE *out);
+/* Writes s as one JSON summary object (schema 1) and a newline to out. */
+EXH_API EXH_NODISCARD exh_status exh_summary_write_json(const exh_summary *s,
+                                                        FILE *out);
+
+/* ------------------------------------------------------------------------ */
+/* Scanners.                                                                 */
+
+typedef struct exh_scanner exh_scanner;
+
+/* Creates a scanner over rules, which must outlive it.
+ * out: OUT, set only on EXH_OK. Returns EXH_ERR_NOMEM or EXH_OK. */
+EXH_API EXH_NODISCARD exh_status exh_scanner_new(const exh_ruleset *rules,
+                                                 exh_scanner **out);
+/* Frees a scanner; NULL is a no-op. */
+EXH_API void exh_scanner_free(exh_scanner *scanner);
+
+/* Worker threads for folder targets; 0 (the default) means one per core. */
+EXH_API void exh_scanner_set_threads(exh_scanner *scanner, unsigned threads);
+/* Only records at or after since_ms / before or at until_ms (milliseconds
+ * since the Unix epoch, UTC) are matched. Files are never filtered by time. */
+EXH_API void exh_scanner_set_since_ms(exh_scanner *scanner, int64_t since_ms);
+EXH_API void exh_scanner_set_until_ms(exh_scanner *scanner, int64_t until_ms);
+/* Password for encrypted zip collections (copied); NULL clears it. */
+EXH_API EXH_NODISCARD exh_status exh_scanner_set_password(exh_scanner *scanner,
+                                                          const char *password);
+/* Read every file of a volume, not only the drop zones. */
+EXH_API void exh_scanner_set_all_files(exh_scanner *scanner, int all_files);
+/* Progress callback; NULL turns it off. */
+EXH_API void exh_scanner_set_progress(exh_scanner *scanner,
+                                      exh_progress_cb progress, void *user);
+
+/* Outcome of one scan, for the caller's exit status. */
+typedef struct exh_scan_result {
+    uint64_t units;
+    uint64_t findings;   /* findings written */
+    int target_unreadable; /* 1 when the target could not be read at all */
+    int units_unreadable;  /* units that could not be read at all */
+} exh_scan_result;
+
+/*
+ * Scans one target: a folder, a .zip/.tar/.tar.gz collection, a single file,
+ * or "-" for stdin. Findings and summaries arrive through the callbacks,
+ * unit by unit. Evidence is only read: files are opened read-only (with
+ * O_NOATIME where permitted) and links that leave the target are not
+ * followed. Malformed input is counted in the summary, never an error.
+ *
+ * result: OUT, optional.
+ * Returns EXH_OK (also when the target was unreadable: see result and the
+ * summary's errors), EXH_ERR_NOMEM, or EXH_ERR_ENGINE; a callback returning
+ * EXH_STOP ends the scan early with EXH_OK. exh_scanner_errmsg() then tells
+ * more.
+ */
+EXH_API EXH_NODISCARD exh_status exh_scanner_scan(exh_scanner *scanner,
+                                                  const char *target,
+                                                  exh_finding_cb on_finding,
+                                                  exh_summary_cb on_summary,
+                                                  void *user,
+                                                  exh_scan_result *result);
+
+/* A message about the last failed call on scanner; owned by the scanner.
+ * Never NULL. */
+EXH_API const char *exh_scanner_errmsg(const exh_scanner *scanner);
+
+/* ------------------------------------------------------------------------ */
+/* Utilities shared with the CLI.                                            */
+
+/* Parses an ISO 8601 time ("2021-03-02", "2021-03-02T04:12", with seconds,
+ * fractions, "Z" or "+hh:mm"; UTC when no offset is given) into
+ * milliseconds since the epoch. Returns EXH_OK or EXH_ERR_INVALID_ARG. */
+EXH_API EXH_NODISCARD exh_status exh_time_parse(const char *text,
+                                                int64_t *out_ms);
+
+/*
+ * Escapes untrusted bytes for a terminal: control characters, DEL, bytes
+ * that are not UTF-8 and the C1 controls become \xNN (backslash itself
+ * becomes \\). Writes at most out_size bytes including the NUL and returns
+ * the length the full escape needs, like snprintf.
+ */
+EXH_API size_t exh_escape_text(const char *in, size_t in_len, char *out,
+                               size_t out_size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EXHUNT_H */

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * classify.c - decides which reader an entry goes to, from its location
+ * and its first bytes.
+ *
+ * A log announces its family in its "#Log-type:" directive, which wins over
+ * everything else. Without one, the folder Exchange writes the family to
+ * (Logging/HttpProxy/..., Logging/ECP/Server, ...) or the file name decides,
+ * and last a bare CSV header line. Paths compare case-insensitively, since
+ * they come from Windows.
+ */
+#include "classify.h"
+
+#include <string.h>
+
+/* True when the '/'-separated path has the component sequence seq (e.g.
+ * "logging/httpproxy/") anywhere, case-insensitively, at a component
+ * boundary. */
+static bool has_folder(const char *path, const char *seq)
+{
+    size_t n = strlen(seq), len = strlen(path);
+    const char *p = path;
+    while ((p = util_memcasemem(p, len - (size_t)(p - path), seq, n))) {
+        if (p == path || p[-1] == '/')
+            return true;
+        p++;
+    }
+    return false;
+}
+
+static bool name_starts(const char *base, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strlen(base) >= n && util_ieq(base, n, prefix, n);
+}
+
+static bool name_ends(const char *base, const char *suffix)
+{
+    size_t n = strlen(suffix), len = strlen(base);
+    return len >= n && util_ieq(base + len - n, n, suffix, n);
+}
+
+bool classify_candidate(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (name_ends(base, ".log") || name_ends(base, ".txt") ||
+        name_ends(base, ".csv"))
+        return true;
+    return has_folder(path, "logging/httpproxy/") ||
+           has_folder(path, "logging/ecp/") ||
+           has_folder(path, "logging/oabgeneratorlog/");
+}
+
+/* The value of a "#Log-type:" directive among the first lines, or NULL. */
+static const char *log_type(const char *head, size_t len, size_t *vlen)
+{
+    static const char key[] = "#Log-type:";
+    const char *p = util_memcasemem(head, len, key, sizeof key - 1);
+    if (!p)
+        return NULL;
+    p += sizeof key - 1;
+    while (p < head + len && *p == ' ')
+        p++;
+    const char *e = p;
+    while (e < head + len && *e != '\r' && *e != '\n')
+        e++;
+    *vlen = (size_t)(e - p);
+    return p;
+}
+
+/* The first line that is not a '#' directive, skipping a BOM. */
+static const char *first_data_line(const char *head, size_t len,
+                                   size_t *line_len)
+{
+    const char *p = head, *end = head + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = eol ? eol : end;
+        if (*p != '#') {
+            *line_len = (size_t)(stop - p);
+            return p;
+        }
+        if (!eol)
+            break;
+        p = eol + 1;
+    }
+    return NULL;
+}
+
+log_family classify_entry(const char *path, const char *head, size_t len)
+{
+    size_t vlen = 0;
+    const char *lt = log_type(head, len, &vlen);
+    if (lt) {
+        if (util_memcasemem(lt, vlen, "HttpProxy", 9))
+            return FAM_HTTPPROXY;
+        if (util_memcasemem(lt, vlen, "ECP Server", 10))
+            return FAM_ECP_SERVER;
+        if (util_memcasemem(lt, vlen, "ECP Activity", 12))
+            return FAM_ECP_ACTIVITY;
+        if (util_memcasemem(lt, vlen, "OAB", 3))
+            return FAM_OABGENERATOR;
+        return FAM_NONE; // another Exchange log we do not read yet
+    }
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (has_folder(path, "logging/httpproxy/") ||
+        name_starts(base, "HttpProxy_"))
+        return FAM_HTTPPROXY;
+    if (has_folder(path, "logging/ecp/server/") ||
+        name_starts(base, "ECPServer"))
+        return FAM_ECP_SERVER;
+    if (has_folder(path, "logging/ecp/activity/") ||
+        name_starts(base, "ECPActivity"))
+        return FAM_ECP_ACTIVITY;
+    if (has_folder(path, "logging/oabgeneratorlog/") ||
+        name_starts(base, "OABGenerator"))
+        return FAM_OABGENERATOR;
+    size_t llen = 0;
+    const char *line = first_data_line(head, len, &llen);
+    if (line && llen > 16 && util_ieq(line, 9, "DateTime,", 9) &&
+        util_memcasemem(line, llen, "AnchorMailbox", 13))
+        return FAM_HTTPPROXY;
+    if (line && llen >= 35 &&
+        util_ieq(line, 35, "TimeStamp,ServerName,EventId,EventD", 35))
+        return FAM_ECP_SERVER;
+    return FAM_NONE;
+}

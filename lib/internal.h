@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * internal.h - private declarations shared across lib/ files.
+ *
+ * Functions are prefixed with the name of the file that defines them
+ * (buf_* in buf.c, csvlog_* in readers/csvlog.c, ...), so grep finds them.
+ * Nothing here is API: only include/exhunt.h is.
+ */
+#ifndef EXH_INTERNAL_H
+#define EXH_INTERNAL_H
+
+#include "exhunt.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define EXH_TRY(expr)                                                          \
+    do {                                                                       \
+        exh_status try_st_ = (expr);                                           \
+        if (try_st_ != EXH_OK)                                                 \
+            return try_st_;                                                    \
+    } while (0)
+
+/* ---- alloc.c: every allocation of lib/ goes through these ---------------- */
+void *exh_malloc(size_t len);
+void *exh_calloc(size_t count, size_t len);
+void *exh_realloc(void *p, size_t len);
+void exh_free(void *p);
+char *exh_strdup(const char *s);
+char *exh_strndup(const char *s, size_t len);
+/* Tests: make the Nth allocation from now on fail (0 turns it off). */
+void alloc_fail_after(unsigned long n);
+
+/* ---- buf.c: bounded growable byte buffer --------------------------------- */
+typedef struct buf {
+    char *data;       /* always NUL-terminated when non-NULL */
+    size_t len;       /* bytes used, EXCLUDING the NUL */
+    size_t cap;       /* bytes allocated */
+    size_t max_bytes; /* appends beyond this are dropped and flag toobig */
+    bool toobig;      /* set when an append was cut at max_bytes */
+} buf;
+
+void buf_init(buf *b, size_t max_bytes);
+void buf_free(buf *b);
+void buf_reset(buf *b); /* len = 0, toobig = false; keeps memory */
+/* Appends; past max_bytes appends what fits, sets toobig and returns
+ * EXH_ERR_LIMIT. EXH_ERR_NOMEM on allocation failure. */
+exh_status buf_append(buf *b, const void *p, size_t len);
+exh_status buf_putc(buf *b, char c);
+exh_status buf_puts(buf *b, const char *s);
+exh_status buf_printf(buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- util.c: strings, times, escaping ------------------------------------ */
+/* ASCII case-insensitive helpers (Windows paths, Sigma matching). */
+int util_strcasecmp(const char *a, const char *b);
+bool util_ieq(const char *a, size_t a_len, const char *b, size_t b_len);
+/* Case-insensitive search of needle in hay; returns a pointer or NULL. */
+const char *util_memcasemem(const char *hay, size_t hay_len,
+                            const char *needle, size_t needle_len);
+/* Parses ISO 8601 (see exh_time_parse) from exactly len bytes. */
+bool util_time_parse(const char *s, size_t len, int64_t *out_ms);
+/* Formats ms since epoch as "2021-03-02T04:12:33.120Z" (24 chars + NUL). */
+void util_time_format(int64_t ms, char out[32]);
+
+/* ---- json.c: JSON output ------------------------------------------------ */
+/* Appends s as a JSON string (with quotes) to b. Bytes that are not valid
+ * UTF-8 become the six characters \\xNN (a JSON-escaped backslash, then
+ * xNN), control characters \u00NN; the result is always valid UTF-8. */
+exh_status json_string(buf *b, const char *s, size_t len);
+
+/* ---- sources/: evidence backends ----------------------------------------- */
+
+/* A readable byte stream, valid only while its entry callback runs. read()
+ * returns bytes read, 0 at the end, -1 on error (with errno). */
+typedef struct stream stream;
+struct stream {
+    ssize_t (*read)(stream *s, void *dst, size_t len);
+    void *ctx;
+    const char *error; /* message after a failed read, else NULL */
+};
+
+/* One file of a target, as every backend delivers it. */
+typedef struct entry {
+    const char *path;         /* inside the target, '/'-separated, decoded
+                                 (Velociraptor %XX names unescaped); "" when
+                                 the target is itself the file */
+    const char *display_path; /* source.path: target joined with the raw
+                                 path; "ARCHIVE!/raw/path" inside archives */
+    uint64_t size;
+    int64_t modified_ms;      /* INT64_MIN when unknown */
+    int64_t created_ms;       /* INT64_MIN when unknown */
+    const char *time_source;  /* "posix", "zip-dos-local", ... or NULL */
+    const char *open_path;    /* a path open() reaches again later (plain
+                                 files of folder targets), else NULL */
+    stream *in;               /* the content; NULL for entries only listed */
+} entry;
+
+typedef struct source_cbs {
+    /* Called once per regular file. Return false to stop the walk. */
+    bool (*on_entry)(void *user, entry *e);
+    /* Called for each thing that could not be read: a folder, a link that
+     * leaves the target, a loop, a corrupt archive member. */
+    void (*on_error)(void *user, const char *display_path,
+                     const char *message);
+    void *user;
+} source_cbs;
+
+typedef struct source_opts {
+    const char *password; /* for encrypted zips, or NULL */
+    bool open_archives;   /* open .zip/.tar/.tar.gz files that are direct
+                             children of a folder target as collections */
+} source_opts;
+
+/* Walks target ("-" is stdin; a folder; an archive; a file). Returns EXH_OK
+ * when the target itself could be opened (problems inside go to on_error),
+ * EXH_ERR_IO when it could not (message in *err, static or NULL). */
+exh_status source_walk(const char *target, const source_opts *opts,
+                       const source_cbs *cbs, const char **err);
+/* Opens e->open_path again for reading in a worker thread: read-only,
+ * O_NOATIME where permitted, never following a final link. -1 on error. */
+int source_reopen(const char *open_path);
+/* True when name ends in .zip, .tar, .tar.gz or .tgz (case-insensitive). */
+bool source_is_archive_name(const char *name);
+
+/* Collection metadata (sources/collection.c). */
+typedef struct copylog copylog;
+/* Parses a KAPE *_CopyLog.csv read from in; NULL when it is not one. */
+copylog *copylog_parse(stream *in);
+/* Looks up original times of a file by its path inside the collection's
+ * drive folder ("C/Windows/..."), case-insensitively. */
+bool copylog_lookup(const copylog *log, const char *path,
+                    int64_t *created_ms, int64_t *modified_ms);
+void copylog_free(copylog *log);
+/* Reads "hostname" (or "Hostname"/"Fqdn") from a Velociraptor
+ * client_info.json; returns a new string or NULL. */
+char *collection_client_hostname(stream *in);
+/* Decodes Velociraptor's %XX escapes of one path into a new string. */
+char *collection_url_decode(const char *path);
+
+/* ---- paths.c: Windows paths and volumes ---------------------------------- */
+/* Finds the volume a path lies in. On success sets *drive ('C', or '?' when
+ * unknown) and *rest_offset (offset in path of the text after the volume
+ * root, e.g. "Program Files/...") and returns true. */
+bool paths_volume(const char *path, char *drive, size_t *rest_offset);
+/* "C:\\Program Files\\..." for a path in a volume, else NULL. New string. */
+char *paths_windows(const char *path);
+
+/* ---- events: what readers hand to matchers ------------------------------- */
+
+/* A record as field/value pairs. Values are NUL-terminated copies owned by
+ * the reader, valid until the next record. Field names are compared
+ * case-insensitively. raw is the record's whole text (keyword searches). */
+typedef struct event {
+    size_t count;
+    const char *const *names;
+    const char *const *values;
+    const size_t *lens;
+    const char *raw;
+    size_t raw_len;
+} event;
+
+/* The value of field name, or NULL (and *len untouched) when absent. */
+const char *event_get(const event *ev, const char *name, size_t *len);
+
+/* ---- readers/csvlog.c: Exchange CSV logs --------------------------------- */
+
+/* The log families exhunt reads (DESIGN.md coverage families). */
+typedef enum log_family {
+    FAM_NONE = 0,
+    FAM_HTTPPROXY,
+    FAM_ECP_SERVER,
+    FAM_ECP_ACTIVITY,
+    FAM_OABGENERATOR,
+    FAM__COUNT
+} log_family;
+
+const char *csvlog_family_name(log_family fam); /* "httpproxy", ... */
+
+typedef struct csvlog csvlog;
+
+/* One record as the reader first sees it: cheap fields only. Parsing into
+ * fields happens on demand with csvlog_event(). */
+typedef struct logrec {
+    const char *text;  /* the record's bytes without the line end */
+    size_t len;
+    uint64_t line;     /* 1-based line number where the record starts */
+    int64_t time_ms;   /* INT64_MIN when the record has no readable time */
+    bool truncated;    /* longer than the record limit: cut, still matched */
+} logrec;
+
+/* Called once per record. Return false to stop reading. */
+typedef bool (*csvlog_record_cb)(void *user, csvlog *reader, const logrec *r);
+
+typedef struct csvlog_stats {
+    uint64_t records;       /* data records seen */
+    uint64_t bad_records;   /* malformed, binary or truncated records */
+    uint64_t header_changes;/* #Fields: directives after the first */
+    const char *software_version; /* "#Version:" value, or NULL */
+    bool binary;            /* the input is not a text log at all */
+} csvlog_stats;
+
+/* Creates a reader for one family. max_record_bytes bounds one record
+ * (longer ones are cut and flagged). */
+exh_status csvlog_new(log_family fam, size_t max_record_bytes,
+                      csvlog **out);
+void csvlog_free(csvlog *reader);
+/* Reads in to its end, calling cb per data record. Handles "#Fields:"
+ * directives or a bare header line, RFC 4180 quoting (quoted line ends
+ * too), CRLF, a UTF-8 BOM, header changes mid-file and a truncated last
+ * line; memory stays flat. Returns EXH_ERR_IO on a read error, else EXH_OK
+ * (malformed input is counted in stats). */
+exh_status csvlog_read(csvlog *reader, stream *in, csvlog_record_cb cb,
+                       void *user, csvlog_stats *stats);
+/* Splits the current record into fields named by the current header (plus
+ * the derived fields of the family) and returns them as an event, valid
+ * until the callback returns. */
+const event *csvlog_event(csvlog *reader, const logrec *r);
+
+/* ---- match/sigma.c: the Sigma engine ------------------------------------- */
+
+typedef struct sigma_rule sigma_rule;
+
+typedef struct sigma_meta {
+    char *name, *id, *title, *author, *description, *status;
+    char *product, *service, *category; /* logsource; NULL when absent */
+    exh_severity severity;
+    exh_category category_value;
+    char **cve;
+    size_t cve_count;
+    char **attack;
+    size_t attack_count;
+    char **references;
+    size_t reference_count;
+} sigma_meta;
+
+/* Compiles one Sigma YAML document set from text. source names the file in
+ * messages. On EXH_OK sets *out; else returns EXH_ERR_RULE_SYNTAX with a
+ * message "SOURCE:LINE: reason" in *msg (new string, caller frees with
+ * exh_free). A file may hold several rules ("---"); each becomes one entry
+ * of *out (count in *out_count). */
+exh_status sigma_compile(const char *text, size_t len, const char *source,
+                         sigma_rule ***out, size_t *out_count, char **msg);
+void sigma_rule_free(sigma_rule *rule);
+const sigma_meta *sigma_rule_meta(const sigma_rule *rule);
+
+/* Evaluates rule on ev. When it matches and matched is non-NULL, the names
+ * of the fields that decided it are appended (at most max_matched, owned by
+ * the rule, no copies) and *matched_count set. */
+bool sigma_match(const sigma_rule *rule, const event *ev,
+                 const char **matched, size_t max_matched,
+                 size_t *matched_count);
+
+/* Pre-filter: a set of lower-case literals such that the rule can only
+ * match a record whose raw text contains at least one of them
+ * (case-insensitively). Returns false when no such set exists (the rule
+ * must see every record). Literals are owned by the rule. */
+bool sigma_literals(const sigma_rule *rule, const char *const **lits,
+                    size_t *count);
+
+/* ---- match/prefilter.c: multi-literal search ----------------------------- */
+typedef struct prefilter prefilter;
+/* Builds a case-insensitive searcher for count literals; count 0 gives a
+ * filter that never matches. */
+exh_status prefilter_new(const char *const *lits, size_t count,
+                         prefilter **out);
+void prefilter_free(prefilter *pf);
+/* True when text contains any literal (case-insensitively). Thread-safe. */
+bool prefilter_any(const prefilter *pf, const char *text, size_t len);
+
+/* ---- rules_builtin.c (generated at build time from rules/) --------------- */
+typedef struct builtin_rule_file {
+    const char *path; /* "exchange/proxylogon_ssrf.yml", relative to rules/ */
+    const char *text;
+    size_t len;
+} builtin_rule_file;
+extern const builtin_rule_file builtin_rule_files[];
+extern const size_t builtin_rule_file_count;
+
+#endif /* EXH_INTERNAL_H */

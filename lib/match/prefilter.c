@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * prefilter.c - case-insensitive search for any of a set of literals, the
+ * gate that keeps records no rule can match from being split into fields.
+ *
+ * Portable path: each literal is anchored at its rarest byte (by a static
+ * table of byte frequencies in Exchange and IIS logs). A pass scans the text
+ * for up to four anchor classes at once, 32 bytes at a time with SSE2
+ * (comparing byte|0x20, which folds letter case and costs only rare false
+ * candidates for other bytes), and verifies the literals of a candidate's
+ * class around it. Many classes fall back to one table-driven pass. Builds
+ * with EXH_HAVE_HYPERSCAN use a Hyperscan literal database instead when the
+ * set is large, with one scratch per thread. The filter is immutable.
+ */
+#include "internal.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#ifdef EXH_HAVE_HYPERSCAN
+#include <hs/hs.h>
+#include <pthread.h>
+#endif
+
+#define CLASSES_PER_PASS 4  /* anchor classes compared per SIMD pass */
+#define MAX_SIMD_PASSES  3  /* beyond this, one table-driven pass */
+#define HS_MIN_CLASSES   9  /* anchor classes that make Hyperscan pay */
+
+typedef struct plit {
+    unsigned char *text; /* folded to lower case */
+    size_t len;
+    size_t anchor; /* offset of the anchor byte in text */
+} plit;
+
+struct prefilter {
+    size_t count;
+    plit *lits;
+    bool always;             /* an empty literal: every text matches */
+    size_t *order;           /* literal indexes sorted by anchor class */
+    size_t first[257];       /* order[first[c]..first[c+1]): class c */
+    unsigned char cls[256];  /* distinct anchor classes (byte | 0x20) */
+    size_t cls_count;
+    bool table[256];         /* byte -> its class holds an anchor */
+#ifdef EXH_HAVE_HYPERSCAN
+    hs_database_t *db;
+    hs_scratch_t *proto; /* cloned into each thread's cache */
+    uint64_t serial;     /* identifies this filter in thread caches */
+#endif
+};
+
+/* Bytes of log text from most to least frequent (measured on Exchange
+ * HttpProxy, ECP and IIS samples, letters folded); bytes not listed are
+ * rarer still. */
+static const char byte_order[] =
+    ",0e1tsa2r-o4n3i.d5c7:96p=;8bfmluhgxvzy /_qw~kj[]<>()&%?\\@+|'\"!#$*^`{}";
+
+static inline unsigned char fold(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* Frequency rank of a folded byte: higher is more common. */
+static unsigned rank(unsigned char c)
+{
+    const char *p = memchr(byte_order, c, sizeof byte_order - 1);
+    return p ? (unsigned)(sizeof byte_order - (size_t)(p - byte_order)) : 0;
+}
+
+/* The offset of the rarest byte of a literal (the last of equals, which
+ * keeps candidates near the end of a short text fewer). */
+static size_t pick_anchor(const unsigned char *s, size_t len)
+{
+    size_t best = 0;
+    unsigned best_rank = ~0u;
+    for (size_t i = 0; i < len; i++) {
+        unsigned r = rank(s[i]);
+        if (r <= best_rank) {
+            best = i;
+            best_rank = r;
+        }
+    }
+    return best;
+}
+
+#ifdef EXH_HAVE_HYPERSCAN
+static atomic_uint_fast64_t hs_serials;
+
+/* Builds the Hyperscan database; false leaves the portable path alone. */
+static bool hs_build(prefilter *pf)
+{
+    const char **exprs = exh_calloc(pf->count, sizeof *exprs);
+    size_t *lens = exh_calloc(pf->count, sizeof *lens);
+    unsigned *flags = exh_calloc(pf->count, sizeof *flags);
+    unsigned *ids = exh_calloc(pf->count, sizeof *ids);
+    bool ok = false;
+    if (exprs && lens && flags && ids) {
+        for (size_t i = 0; i < pf->count; i++) {
+            exprs[i] = (const char *)pf->lits[i].text;
+            lens[i] = pf->lits[i].len;
+            flags[i] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+            ids[i] = (unsigned)i;
+        }
+        hs_compile_error_t *err = NULL;
+        if (hs_compile_lit_multi(exprs, flags, ids, lens,
+                                 (unsigned)pf->count, HS_MODE_BLOCK, NULL,
+                                 &pf->db, &err) == HS_SUCCESS) {
+            ok = hs_alloc_scratch(pf->db, &pf->proto) == HS_SUCCESS;
+        } else {
+            hs_free_compile_error(err);
+        }
+    }
+    if (!ok) {
+        hs_free_database(pf->db);
+        pf->db = NULL;
+    }
+    pf->serial = atomic_fetch_add(&hs_serials, 1) + 1;
+    exh_free(exprs);
+    exh_free(lens);
+    exh_free(flags);
+    exh_free(ids);
+    return ok;
+}
+
+/* Per thread: scratch clones of the last few filters used. */
+#define HS_SLOTS 4
+typedef struct hs_slot {
+    uint64_t serial;
+    hs_scratch_t *scratch;
+} hs_slot;
+static _Thread_local hs_slot hs_cache[HS_SLOTS];
+static pthread_once_t hs_once = PTHREAD_ONCE_INIT;
+static pthread_key_t hs_key;
+static bool hs_key_ok;
+
+static void hs_cache_free(void *p)
+{
+    hs_slot *slots = p;
+    for (size_t i = 0; i < HS_SLOTS; i++) {
+        hs_free_scratch(slots[i].scratch);
+        slots[i].scratch = NULL;
+        slots[i].serial = 0;
+    }
+}
+
+static void hs_key_init(void)
+{
+    hs_key_ok = pthread_key_create(&hs_key, hs_cache_free) == 0;
+}
+
+/* This thread's scratch for pf, or NULL. */
+static hs_scratch_t *hs_scratch_get(const prefilter *pf)
+{
+    for (size_t i = 0; i < HS_SLOTS; i++) {
+        if (hs_cache[i].serial == pf->serial)
+            return hs_cache[i].scratch;
+    }
+    pthread_once(&hs_once, hs_key_init);
+    if (!hs_key_ok || pthread_setspecific(hs_key, hs_cache) != 0)
+        return NULL;
+    hs_slot *victim = &hs_cache[pf->serial % HS_SLOTS];
+    hs_free_scratch(victim->scratch);
+    victim->scratch = NULL;
+    victim->serial = 0;
+    if (hs_clone_scratch(pf->proto, &victim->scratch) != HS_SUCCESS)
+        return NULL;
+    victim->serial = pf->serial;
+    return victim->scratch;
+}
+
+static int hs_on_match(unsigned id, unsigned long long from,
+                       unsigned long long to, unsigned flags, void *ctx)
+{
+    (void)id;
+    (void)from;
+    (void)to;
+    (void)flags;
+    *(bool *)ctx = true;
+    return 1;
+}
+#endif
+
+void prefilter_free(prefilter *pf)
+{
+    if (!pf)
+        return;
+    for (size_t i = 0; pf->lits && i < pf->count; i++)
+        exh_free(pf->lits[i].text);
+    exh_free(pf->lits);
+    exh_free(pf->order);
+#ifdef EXH_HAVE_HYPERSCAN
+    hs_free_scratch(pf->proto);
+    hs_free_database(pf->db);
+#endif
+    exh_free(pf);
+}
+
+/* Groups literals by anchor class (counting sort into pf->order). */
+static exh_status index_build(prefilter *pf)
+{
+    size_t counts[256] = {0};
+    pf->order = exh_calloc(pf->count, sizeof *pf->order);
+    if (!pf->order)
+        return EXH_ERR_NOMEM;
+    for (size_t i = 0; i < pf->count; i++) {
+        const plit *l = &pf->lits[i];
+        counts[l->text[l->anchor] | 0x20]++;
+    }
+    size_t at = 0;
+    for (size_t c = 0; c < 256; c++) {
+        pf->first[c] = at;
+        at += counts[c];
+        if (counts[c])
+            pf->cls[pf->cls_count++] = (unsigned char)c;
+    }
+    pf->first[256] = at;
+    size_t fill[256];
+    memcpy(fill, pf->first, sizeof fill);
+    for (size_t i = 0; i < pf->count; i++) {
+        const plit *l = &pf->lits[i];
+        pf->order[fill[l->text[l->anchor] | 0x20]++] = i;
+    }
+    for (size_t b = 0; b < 256; b++)
+        pf->table[b] = counts[b | 0x20] != 0;
+    return EXH_OK;
+}
+
+exh_status prefilter_new(const char *const *lits, size_t count,
+                         prefilter **out)
+{
+    *out = NULL;
+    prefilter *pf = exh_calloc(1, sizeof *pf);
+    if (!pf)
+        return EXH_ERR_NOMEM;
+    pf->lits = exh_calloc(count ? count : 1, sizeof *pf->lits);
+    if (!pf->lits) {
+        prefilter_free(pf);
+        return EXH_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < count; i++) {
+        size_t len = strlen(lits[i]);
+        if (len == 0) {
+            pf->always = true;
+            continue;
+        }
+        plit *l = &pf->lits[pf->count];
+        l->text = exh_malloc(len + 1);
+        if (!l->text) {
+            prefilter_free(pf);
+            return EXH_ERR_NOMEM;
+        }
+        for (size_t k = 0; k <= len; k++)
+            l->text[k] = fold((unsigned char)lits[i][k]);
+        l->len = len;
+        l->anchor = pick_anchor(l->text, len);
+        pf->count++;
+    }
+    if (index_build(pf) != EXH_OK) {
+        prefilter_free(pf);
+        return EXH_ERR_NOMEM;
+    }
+#ifdef EXH_HAVE_HYPERSCAN
+    if (pf->cls_count >= HS_MIN_CLASSES)
+        hs_build(pf);
+#endif
+    *out = pf;
+    return EXH_OK;
+}
+
+/* True when a literal of the class of text[pos] occurs around pos. */
+static bool verify(const prefilter *pf, const unsigned char *text, size_t len,
+                   size_t pos)
+{
+    unsigned cls = text[pos] | 0x20;
+    unsigned char at = fold(text[pos]);
+    for (size_t k = pf->first[cls]; k < pf->first[cls + 1]; k++) {
+        const plit *l = &pf->lits[pf->order[k]];
+        if (l->text[l->anchor] != at || pos < l->anchor)
+            continue;
+        size_t start = pos - l->anchor;
+        if (len - start < l->len)
+            continue;
+        const unsigned char *s = text + start;
+        size_t i = 0;
+        while (i < l->len && fold(s[i]) == l->text[i])
+            i++;
+        if (i == l->len)
+            return true;
+    }
+    return false;
+}
+
+/* One pass over text for anchor classes cls[0..n) (n <= 4). */
+static bool pass(const prefilter *pf, const unsigned char *cls, size_t n,
+                 const unsigned char *text, size_t len)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i lower = _mm_set1_epi8(0x20);
+    __m128i c[CLASSES_PER_PASS];
+    for (size_t k = 0; k < CLASSES_PER_PASS; k++)
+        c[k] = _mm_set1_epi8((char)cls[k < n ? k : 0]);
+    for (; i + 32 <= len; i += 32) {
+        __m128i a = _mm_or_si128(
+            _mm_loadu_si128((const __m128i *)(text + i)), lower);
+        __m128i b = _mm_or_si128(
+            _mm_loadu_si128((const __m128i *)(text + i + 16)), lower);
+        __m128i ma = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(a, c[0]), _mm_cmpeq_epi8(a, c[1])),
+            _mm_or_si128(_mm_cmpeq_epi8(a, c[2]), _mm_cmpeq_epi8(a, c[3])));
+        __m128i mb = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(b, c[0]), _mm_cmpeq_epi8(b, c[1])),
+            _mm_or_si128(_mm_cmpeq_epi8(b, c[2]), _mm_cmpeq_epi8(b, c[3])));
+        uint32_t mask = (uint32_t)_mm_movemask_epi8(ma) |
+                        ((uint32_t)_mm_movemask_epi8(mb) << 16);
+        while (mask) {
+            size_t pos = i + (size_t)__builtin_ctz(mask);
+            if (verify(pf, text, len, pos))
+                return true;
+            mask &= mask - 1;
+        }
+    }
+#endif
+    for (; i < len; i++) {
+        unsigned char b = text[i] | 0x20;
+        for (size_t k = 0; k < n; k++) {
+            if (b == cls[k] && verify(pf, text, len, i))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* One table-driven pass for many anchor classes. */
+static bool table_pass(const prefilter *pf, const unsigned char *text,
+                       size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (pf->table[text[i]] && verify(pf, text, len, i))
+            return true;
+    }
+    return false;
+}
+
+bool prefilter_any(const prefilter *pf, const char *text, size_t len)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    if (pf->always)
+        return true;
+    if (pf->count == 0)
+        return false;
+#ifdef EXH_HAVE_HYPERSCAN
+    if (pf->db && len <= UINT32_MAX) {
+        hs_scratch_t *scratch = hs_scratch_get(pf);
+        if (scratch) {
+            bool hit = false;
+            hs_error_t e = hs_scan(pf->db, text, (unsigned)len, 0, scratch,
+                                   hs_on_match, &hit);
+            if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED)
+                return hit;
+        }
+    }
+#endif
+    size_t passes = (pf->cls_count + CLASSES_PER_PASS - 1) / CLASSES_PER_PASS;
+    if (passes > MAX_SIMD_PASSES)
+        return table_pass(pf, t, len);
+    for (size_t k = 0; k < pf->cls_count; k += CLASSES_PER_PASS) {
+        size_t n = pf->cls_count - k;
+        if (pass(pf, pf->cls + k, n < CLASSES_PER_PASS ? n : CLASSES_PER_PASS,
+                 t, len))
+            return true;
+    }
+    return false;
+}

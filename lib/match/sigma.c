@@ -1,0 +1,1888 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * sigma.c - compiles Sigma rules (YAML, read with libyaml's document API)
+ * into immutable matchers, evaluates them on events, and derives the
+ * literals a record must contain for a rule to match (the pre-filter).
+ *
+ * A compiled rule holds no YAML: selections are OR-lists of conjunctions of
+ * fields, each field a list of pre-classified values (exact, prefix, suffix,
+ * substring, glob, PCRE2 regex, null); the condition is a small tree over
+ * selection indexes. Everything lives in one arena per rule, so a rule is
+ * freed in one sweep and may be shared read-only by any number of threads.
+ * docs/internals/sigma.md describes the supported subset.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include "internal.h"
+
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdalign.h>
+#include <stdio.h>
+#include <string.h>
+#include <yaml.h>
+
+#define MAX_TEXT_BYTES  (4u << 20) /* larger rule files are rejected */
+#define MAX_SELECTIONS  256        /* per rule: the match cache is on stack */
+#define MAX_VALUES      100000     /* values per rule, aliases expanded */
+#define MAX_COND_DEPTH  64         /* nesting of parentheses and "not" */
+#define MAX_LIT_COST_LEN 16        /* literal lengths beyond count the same */
+#define MIN_LIT_LEN     3          /* shorter runs make no useful literal */
+#define RE_MATCH_LIMIT  1000000    /* PCRE2 backtracking budget per match */
+
+/* ---- compiled form -------------------------------------------------------- */
+
+/* How a value is matched against a field's text. */
+enum vkind {
+    VK_EQ,       /* equal (case-folded unless cased) */
+    VK_PREFIX,   /* starts with text */
+    VK_SUFFIX,   /* ends with text */
+    VK_CONTAINS, /* contains text */
+    VK_GLOB,     /* general '*'/'?' pattern */
+    VK_ANY,      /* '*': any value, field present */
+    VK_RE,       /* PCRE2 search */
+    VK_NULL      /* field absent or empty */
+};
+
+typedef struct svalue {
+    unsigned char kind;        /* enum vkind */
+    bool cased;                /* compare bytes exactly */
+    size_t len;                /* bytes of text (and wild) */
+    const unsigned char *text; /* literal bytes, folded unless cased */
+    const unsigned char *wild; /* VK_GLOB: per byte 0, '*' or '?' */
+    const pcre2_code *re;      /* VK_RE */
+} svalue;
+
+typedef struct sfield {
+    const char *name; /* field name as written, NULL for keywords (raw) */
+    bool all;         /* every value must match (else any) */
+    size_t count;
+    svalue *values;
+} sfield;
+
+/* One map of a selection: every field must match. */
+typedef struct sconj {
+    size_t count;
+    sfield *fields;
+} sconj;
+
+/* A named selection: any of its maps must match. */
+typedef struct ssel {
+    const char *name;
+    size_t count;
+    sconj *conj;
+    bool positive; /* referenced outside any "not": evidence comes from it */
+} ssel;
+
+enum cop { C_SEL, C_NOT, C_AND, C_OR };
+
+typedef struct cnode {
+    unsigned char op; /* enum cop */
+    size_t sel;       /* C_SEL: index in rule->sels */
+    size_t count;     /* children of C_NOT (1), C_AND, C_OR */
+    struct cnode **kids;
+} cnode;
+
+typedef struct arena_block {
+    struct arena_block *next;
+    size_t used, cap;
+    max_align_t data[];
+} arena_block;
+
+struct sigma_rule {
+    sigma_meta meta;
+    arena_block *arena;
+    ssel *sels;
+    size_t sel_count;
+    cnode *cond;
+    const char **lits; /* pre-filter literals (lower case), or NULL */
+    size_t lit_count;
+    bool has_lits;
+    pcre2_code **res; /* every compiled regex, to free */
+    size_t re_count, re_cap;
+    pcre2_match_context *mctx;
+};
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static inline unsigned char fold(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* Zeroed memory from the rule's arena, aligned for any type; NULL on OOM. */
+static void *arena_alloc(sigma_rule *r, size_t len)
+{
+    size_t align = alignof(max_align_t);
+    if (len > SIZE_MAX - align)
+        return NULL;
+    len = (len + align - 1) / align * align;
+    arena_block *b = r->arena;
+    if (!b || b->cap - b->used < len) {
+        size_t cap = len > 4096 ? len : 4096;
+        size_t total;
+        if (__builtin_add_overflow(sizeof *b, cap, &total))
+            return NULL;
+        b = exh_malloc(total);
+        if (!b)
+            return NULL;
+        b->cap = cap;
+        b->used = 0;
+        b->next = r->arena;
+        r->arena = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += len;
+    memset(p, 0, len);
+    return p;
+}
+
+/* Arena array of count elements of len bytes, overflow-checked. */
+static void *arena_array(sigma_rule *r, size_t count, size_t len)
+{
+    size_t total;
+    if (__builtin_mul_overflow(count, len, &total))
+        return NULL;
+    return arena_alloc(r, total ? total : 1);
+}
+
+static char *arena_strndup(sigma_rule *r, const char *s, size_t len)
+{
+    char *p = arena_alloc(r, len + 1);
+    if (p)
+        memcpy(p, s, len);
+    return p;
+}
+
+/* ---- compiler state and messages ----------------------------------------- */
+
+typedef struct compiler {
+    const char *source;
+    yaml_document_t *doc;
+    sigma_rule *rule;
+    pcre2_general_context *gctx;
+    size_t values; /* values compiled so far (alias bomb guard) */
+    exh_status st;
+    char *msg;
+} compiler;
+
+/* Records the first error as "SOURCE:LINE: reason" (line 0: no line). */
+__attribute__((format(printf, 3, 4))) static void fail(compiler *c, size_t line,
+                                                       const char *fmt, ...)
+{
+    if (c->st != EXH_OK)
+        return;
+    c->st = EXH_ERR_RULE_SYNTAX;
+    char reason[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    char head[64] = "";
+    if (line)
+        snprintf(head, sizeof head, ":%zu", line);
+    size_t n = strlen(c->source) + strlen(head) + strlen(reason) + 3;
+    c->msg = exh_malloc(n);
+    if (c->msg)
+        snprintf(c->msg, n, "%s%s: %s", c->source, head, reason);
+}
+
+static void fail_nomem(compiler *c)
+{
+    if (c->st != EXH_OK)
+        return;
+    c->st = EXH_ERR_NOMEM;
+    size_t n = strlen(c->source) + 16;
+    c->msg = exh_malloc(n);
+    if (c->msg)
+        snprintf(c->msg, n, "%s: out of memory", c->source);
+}
+
+static size_t node_line(const yaml_node_t *n)
+{
+    return n ? n->start_mark.line + 1 : 0;
+}
+
+static yaml_node_t *node_at(compiler *c, int id)
+{
+    return yaml_document_get_node(c->doc, id);
+}
+
+/* Text of a scalar node, or NULL (with an error) for any other node. */
+static const char *scalar(compiler *c, yaml_node_t *n, const char *what,
+                          size_t *len)
+{
+    if (!n || n->type != YAML_SCALAR_NODE) {
+        fail(c, node_line(n), "'%s' must be a string", what);
+        return NULL;
+    }
+    *len = n->data.scalar.length;
+    return (const char *)n->data.scalar.value;
+}
+
+/* True when n is YAML's null: a plain "null", "~", "Null", "NULL" or "". */
+static bool is_null(const yaml_node_t *n)
+{
+    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style !=
+                                           YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    const char *s = (const char *)n->data.scalar.value;
+    size_t len = n->data.scalar.length;
+    return len == 0 || (len == 1 && s[0] == '~') ||
+           (len == 4 && (!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) ||
+                         !memcmp(s, "NULL", 4)));
+}
+
+static bool key_is(const yaml_node_t *k, const char *name)
+{
+    return k->type == YAML_SCALAR_NODE &&
+           k->data.scalar.length == strlen(name) &&
+           !memcmp(k->data.scalar.value, name, k->data.scalar.length);
+}
+
+/* Copy of a scalar into the arena; NULL (with an error) when not one. */
+static char *scalar_dup(compiler *c, yaml_node_t *n, const char *what)
+{
+    size_t len;
+    const char *s = scalar(c, n, what, &len);
+    if (!s)
+        return NULL;
+    char *p = arena_strndup(c->rule, s, len);
+    if (!p)
+        fail_nomem(c);
+    return p;
+}
+
+/* Items of a sequence node; any other node counts as a one-item list whose
+ * item id is stored in *one. */
+static size_t seq_items(compiler *c, yaml_node_t *n, yaml_node_item_t **items,
+                        yaml_node_item_t *one)
+{
+    if (n->type == YAML_SEQUENCE_NODE) {
+        *items = n->data.sequence.items.start;
+        return (size_t)(n->data.sequence.items.top -
+                        n->data.sequence.items.start);
+    }
+    *one = (yaml_node_item_t)(n - c->doc->nodes.start + 1);
+    *items = one;
+    return 1;
+}
+
+/* ---- metadata ------------------------------------------------------------- */
+
+/* Adds s to a string list unless already present. */
+static void list_add(compiler *c, char ***list, size_t *count, size_t cap,
+                     const char *s)
+{
+    for (size_t i = 0; i < *count; i++) {
+        if (!strcmp((*list)[i], s))
+            return;
+    }
+    if (*count >= cap)
+        return;
+    char *p = arena_strndup(c->rule, s, strlen(s));
+    if (!p) {
+        fail_nomem(c);
+        return;
+    }
+    (*list)[(*count)++] = p;
+}
+
+static bool all_digits(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    }
+    return len > 0;
+}
+
+/*
+ * Reads one tag: attack.tNNNN[.NNN] gives a technique id, cve.YYYY-NNNN (or
+ * cve.YYYY.NNNN) a CVE id; *initial_access is set for the tactic tag.
+ */
+static void tag_parse(compiler *c, const char *tag, size_t len, size_t cap,
+                      bool *initial_access)
+{
+    char t[64];
+    if (len >= sizeof t)
+        return;
+    for (size_t i = 0; i < len; i++)
+        t[i] = (char)fold((unsigned char)tag[i]);
+    t[len] = 0;
+    sigma_meta *m = &c->rule->meta;
+    char id[64];
+    if (!strcmp(t, "attack.initial_access") ||
+        !strcmp(t, "attack.initial-access")) {
+        *initial_access = true;
+    } else if (!strncmp(t, "attack.t", 8) && all_digits(t + 8, 4) &&
+               (len == 12 || (len == 16 && t[12] == '.' &&
+                              all_digits(t + 13, 3)))) {
+        snprintf(id, sizeof id, "T%s", t + 8);
+        list_add(c, &m->attack, &m->attack_count, cap, id);
+    } else if (!strncmp(t, "cve.", 4) && len >= 13 && all_digits(t + 4, 4) &&
+               (t[8] == '-' || t[8] == '.') && all_digits(t + 9, len - 9)) {
+        snprintf(id, sizeof id, "CVE-%.4s-%s", t + 4, t + 9);
+        list_add(c, &m->cve, &m->cve_count, cap, id);
+    }
+}
+
+static void tags_parse(compiler *c, yaml_node_t *n, bool *initial_access)
+{
+    yaml_node_item_t *items, one;
+    if (n->type == YAML_MAPPING_NODE) {
+        fail(c, node_line(n), "'tags' must be a list of strings");
+        return;
+    }
+    size_t count = seq_items(c, n, &items, &one);
+    sigma_meta *m = &c->rule->meta;
+    m->cve = arena_array(c->rule, count, sizeof(char *));
+    m->attack = arena_array(c->rule, count, sizeof(char *));
+    if (!m->cve || !m->attack) {
+        fail_nomem(c);
+        return;
+    }
+    for (size_t i = 0; i < count && c->st == EXH_OK; i++) {
+        size_t len;
+        const char *s = scalar(c, node_at(c, items[i]), "tags", &len);
+        if (s)
+            tag_parse(c, s, len, count, initial_access);
+    }
+}
+
+static void references_parse(compiler *c, yaml_node_t *n)
+{
+    yaml_node_item_t *items, one;
+    if (n->type == YAML_MAPPING_NODE) {
+        fail(c, node_line(n), "'references' must be a list of strings");
+        return;
+    }
+    size_t count = seq_items(c, n, &items, &one);
+    sigma_meta *m = &c->rule->meta;
+    m->references = arena_array(c->rule, count, sizeof(char *));
+    if (!m->references) {
+        fail_nomem(c);
+        return;
+    }
+    for (size_t i = 0; i < count && c->st == EXH_OK; i++) {
+        char *s = scalar_dup(c, node_at(c, items[i]), "references");
+        if (s)
+            m->references[m->reference_count++] = s;
+    }
+}
+
+static void level_parse(compiler *c, yaml_node_t *n)
+{
+    static const char *const names[] = {"critical", "high", "medium", "low",
+                                        "informational"};
+    size_t len;
+    const char *s = scalar(c, n, "level", &len);
+    if (!s)
+        return;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (util_ieq(s, len, names[i], strlen(names[i]))) {
+            c->rule->meta.severity = (exh_severity)i;
+            return;
+        }
+    }
+    fail(c, node_line(n), "unknown level '%.*s'", (int)(len > 40 ? 40 : len),
+         s);
+}
+
+/* logsource: product, service, category (others, e.g. definition, ignored). */
+static void logsource_parse(compiler *c, yaml_node_t *n)
+{
+    if (n->type != YAML_MAPPING_NODE) {
+        fail(c, node_line(n), "'logsource' must be a map");
+        return;
+    }
+    sigma_meta *m = &c->rule->meta;
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+         p < n->data.mapping.pairs.top && c->st == EXH_OK; p++) {
+        yaml_node_t *k = node_at(c, p->key), *v = node_at(c, p->value);
+        if (key_is(k, "product"))
+            m->product = scalar_dup(c, v, "logsource.product");
+        else if (key_is(k, "service"))
+            m->service = scalar_dup(c, v, "logsource.service");
+        else if (key_is(k, "category"))
+            m->category = scalar_dup(c, v, "logsource.category");
+    }
+}
+
+/* The exhunt: {category: X} attribute; *set tells whether it was given. */
+static void exhunt_parse(compiler *c, yaml_node_t *n, bool *set)
+{
+    if (n->type != YAML_MAPPING_NODE) {
+        fail(c, node_line(n), "'exhunt' must be a map");
+        return;
+    }
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+         p < n->data.mapping.pairs.top && c->st == EXH_OK; p++) {
+        yaml_node_t *k = node_at(c, p->key), *v = node_at(c, p->value);
+        if (!key_is(k, "category"))
+            continue;
+        size_t len;
+        const char *s = scalar(c, v, "exhunt.category", &len);
+        if (!s)
+            return;
+        for (int i = EXH_CAT_VULNERABLE; i <= EXH_CAT_SUSPICIOUS; i++) {
+            const char *name = exh_category_name((exh_category)i);
+            if (name && len == strlen(name) && !memcmp(s, name, len)) {
+                c->rule->meta.category_value = (exh_category)i;
+                *set = true;
+                return;
+            }
+        }
+        fail(c, node_line(v), "unknown exhunt category '%.*s'",
+             (int)(len > 40 ? 40 : len), s);
+    }
+}
+
+/* ---- values and fields ---------------------------------------------------- */
+
+/* Modifiers of one field key. */
+typedef struct mods {
+    bool contains, startswith, endswith, all, re, cased;
+    uint32_t re_flags;
+} mods;
+
+/* Modifiers of the specification that this engine does not evaluate yet. */
+static const char *const unsupported_mods[] = {
+    "base64", "base64offset", "wide",  "utf16le", "utf16be", "utf16",
+    "windash", "cidr",        "lt",    "lte",     "gt",      "gte",
+    "exists",  "fieldref",    "expand"};
+
+/* Parses "Field|mod|mod" into *name (arena copy, without modifiers) and *m. */
+static bool key_parse(compiler *c, yaml_node_t *k, const char **name, mods *m)
+{
+    size_t len;
+    const char *s = scalar(c, k, "field name", &len);
+    if (!s)
+        return false;
+    memset(m, 0, sizeof *m);
+    const char *bar = memchr(s, '|', len);
+    size_t name_len = bar ? (size_t)(bar - s) : len;
+    *name = arena_strndup(c->rule, s, name_len);
+    if (!*name) {
+        fail_nomem(c);
+        return false;
+    }
+    size_t line = node_line(k);
+    const char *p = bar, *end = s + len;
+    while (p && p < end) {
+        const char *q = p + 1;
+        const char *next = memchr(q, '|', (size_t)(end - q));
+        size_t n = (size_t)((next ? next : end) - q);
+        int w = (int)(n > 40 ? 40 : n);
+#define IS(lit) (n == sizeof(lit) - 1 && !memcmp(q, lit, n))
+        if (IS("contains"))
+            m->contains = true;
+        else if (IS("startswith"))
+            m->startswith = true;
+        else if (IS("endswith"))
+            m->endswith = true;
+        else if (IS("all"))
+            m->all = true;
+        else if (IS("re"))
+            m->re = true;
+        else if (IS("cased"))
+            m->cased = true;
+        else if ((IS("i") || IS("m") || IS("s")) && m->re)
+            m->re_flags |= IS("i")   ? PCRE2_CASELESS
+                           : IS("m") ? PCRE2_MULTILINE
+                                     : PCRE2_DOTALL;
+        else {
+            bool known = IS("i") || IS("m") || IS("s");
+            for (size_t i = 0; i < sizeof unsupported_mods /
+                                       sizeof unsupported_mods[0];
+                 i++)
+                known = known || (n == strlen(unsupported_mods[i]) &&
+                                  !memcmp(q, unsupported_mods[i], n));
+            if (known)
+                fail(c, line, "unsupported modifier '%.*s'", w, q);
+            else
+                fail(c, line, "unknown modifier '%.*s'", w, q);
+            return false;
+        }
+#undef IS
+        p = next;
+    }
+    int kinds = m->contains + m->startswith + m->endswith + m->re;
+    if (kinds > 1) {
+        fail(c, line, "conflicting modifiers in '%.*s'",
+             (int)(len > 80 ? 80 : len), s);
+        return false;
+    }
+    return true;
+}
+
+/* Unescapes a Sigma string: '*' and '?' are wildcards, a backslash escapes
+ * '*', '?' and itself and is literal before anything else. Writes bytes to
+ * out and 0/'*'/'?' to wild; returns the count. Out has room for len+2. */
+static size_t pattern_parse(const char *s, size_t len, unsigned char *out,
+                            unsigned char *wild, bool lead_star, bool cased)
+{
+    size_t n = 0;
+    if (lead_star) {
+        out[n] = '*';
+        wild[n++] = '*';
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        unsigned char w = 0;
+        if (ch == '\\' && i + 1 < len &&
+            (s[i + 1] == '*' || s[i + 1] == '?' || s[i + 1] == '\\')) {
+            ch = (unsigned char)s[++i];
+        } else if (ch == '*' || ch == '?') {
+            w = ch;
+        }
+        if (w == '*' && n > 0 && wild[n - 1] == '*')
+            continue;
+        out[n] = cased || w ? ch : fold(ch);
+        wild[n++] = w;
+    }
+    return n;
+}
+
+/* Sets v's kind from its parsed pattern: the common shapes (no wildcards,
+ * or stars only at the ends) become plain compares. */
+static void pattern_classify(svalue *v, const unsigned char *p,
+                             const unsigned char *w, size_t n)
+{
+    size_t inner_wild = 0;
+    for (size_t i = 1; i + 1 < n; i++)
+        inner_wild += w[i] != 0;
+    bool lead = n > 0 && w[0] == '*', trail = n > 0 && w[n - 1] == '*';
+    if (n == 1 && lead) {
+        v->kind = VK_ANY;
+        return;
+    }
+    bool simple = inner_wild == 0 && (n < 1 || w[0] == 0 || lead) &&
+                  (n < 2 || w[n - 1] == 0 || trail);
+    if (!simple) {
+        v->kind = VK_GLOB;
+        v->text = p;
+        v->wild = w;
+        v->len = n;
+        return;
+    }
+    v->text = p + lead;
+    v->len = n - lead - (trail && n > 1);
+    v->kind = lead && trail ? VK_CONTAINS
+              : lead        ? VK_SUFFIX
+              : trail       ? VK_PREFIX
+                            : VK_EQ;
+}
+
+static void *re_alloc(PCRE2_SIZE len, void *user)
+{
+    (void)user;
+    return exh_malloc(len);
+}
+
+static void re_release(void *p, void *user)
+{
+    (void)user;
+    exh_free(p);
+}
+
+static bool re_compile(compiler *c, svalue *v, const char *s, size_t len,
+                       const mods *m, size_t line)
+{
+    sigma_rule *r = c->rule;
+    if (r->re_count == r->re_cap) {
+        size_t cap = r->re_cap ? r->re_cap * 2 : 4;
+        pcre2_code **p = exh_realloc(r->res, cap * sizeof *p);
+        if (!p) {
+            fail_nomem(c);
+            return false;
+        }
+        r->res = p;
+        r->re_cap = cap;
+    }
+    pcre2_compile_context *cc = pcre2_compile_context_create(c->gctx);
+    if (!cc) {
+        fail_nomem(c);
+        return false;
+    }
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)s, len, m->re_flags, &err,
+                                     &off, cc);
+    pcre2_compile_context_free(cc);
+    if (!code) {
+        PCRE2_UCHAR text[160];
+        pcre2_get_error_message(err, text, sizeof text);
+        fail(c, line, "bad regular expression at offset %zu: %s", (size_t)off,
+             (const char *)text);
+        return false;
+    }
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    r->res[r->re_count++] = code;
+    v->kind = VK_RE;
+    v->re = code;
+    return true;
+}
+
+/* Compiles one value node of a field with modifiers m. */
+static bool value_compile(compiler *c, sfield *f, svalue *v, yaml_node_t *n,
+                          const mods *m)
+{
+    if (++c->values > MAX_VALUES) {
+        fail(c, node_line(n), "too many values (more than %d)", MAX_VALUES);
+        return false;
+    }
+    if (n->type != YAML_SCALAR_NODE) {
+        fail(c, node_line(n), "nested lists or maps as values are not "
+                              "supported");
+        return false;
+    }
+    v->cased = m->cased;
+    if (is_null(n)) {
+        if (m->contains || m->startswith || m->endswith || m->re || !f->name) {
+            fail(c, node_line(n), "null cannot take modifiers");
+            return false;
+        }
+        v->kind = VK_NULL;
+        return true;
+    }
+    const char *s = (const char *)n->data.scalar.value;
+    size_t len = n->data.scalar.length;
+    if (m->re)
+        return re_compile(c, v, s, len, m, node_line(n));
+    unsigned char *p = arena_alloc(c->rule, len + 2);
+    unsigned char *w = arena_alloc(c->rule, len + 2);
+    if (!p || !w) {
+        fail_nomem(c);
+        return false;
+    }
+    bool contains = m->contains || (!f->name && !m->startswith &&
+                                    !m->endswith);
+    size_t k = pattern_parse(s, len, p, w, contains || m->endswith, m->cased);
+    if ((contains || m->startswith) && !(k > 0 && w[k - 1] == '*')) {
+        p[k] = '*';
+        w[k++] = '*';
+    }
+    pattern_classify(v, p, w, k);
+    return true;
+}
+
+/* Compiles one "Field|mods: value(s)" pair of a map. */
+static bool field_compile(compiler *c, sfield *f, yaml_node_t *k,
+                          yaml_node_t *val)
+{
+    mods m;
+    if (!key_parse(c, k, &f->name, &m))
+        return false;
+    if (f->name[0] == 0)
+        f->name = NULL; // "|all": a keyword list
+    f->all = m.all;
+    yaml_node_item_t *items, one = 0;
+    if (val->type == YAML_MAPPING_NODE) {
+        fail(c, node_line(val), "a map is not a value of field '%s'",
+             f->name ? f->name : "");
+        return false;
+    }
+    size_t count = seq_items(c, val, &items, &one);
+    if (count == 0) {
+        fail(c, node_line(val), "empty value list");
+        return false;
+    }
+    f->values = arena_array(c->rule, count, sizeof *f->values);
+    if (!f->values) {
+        fail_nomem(c);
+        return false;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (!value_compile(c, f, &f->values[i], node_at(c, items[i]), &m))
+            return false;
+        f->count++;
+    }
+    return true;
+}
+
+static bool conj_compile(compiler *c, sconj *cj, yaml_node_t *map)
+{
+    size_t count = (size_t)(map->data.mapping.pairs.top -
+                            map->data.mapping.pairs.start);
+    if (count == 0) {
+        fail(c, node_line(map), "empty map in selection");
+        return false;
+    }
+    cj->fields = arena_array(c->rule, count, sizeof *cj->fields);
+    if (!cj->fields) {
+        fail_nomem(c);
+        return false;
+    }
+    for (size_t i = 0; i < count; i++) {
+        yaml_node_pair_t *p = &map->data.mapping.pairs.start[i];
+        yaml_node_t *k = node_at(c, p->key);
+        for (size_t j = 0; j < i; j++) {
+            yaml_node_t *o = node_at(c, map->data.mapping.pairs.start[j].key);
+            if (k->type == YAML_SCALAR_NODE && o->type == YAML_SCALAR_NODE &&
+                k->data.scalar.length == o->data.scalar.length &&
+                !memcmp(k->data.scalar.value, o->data.scalar.value,
+                        k->data.scalar.length)) {
+                fail(c, node_line(k), "duplicate field '%.*s'",
+                     (int)(k->data.scalar.length > 80
+                               ? 80
+                               : k->data.scalar.length),
+                     (const char *)k->data.scalar.value);
+                return false;
+            }
+        }
+        if (!field_compile(c, &cj->fields[i], k, node_at(c, p->value)))
+            return false;
+        cj->count++;
+    }
+    return true;
+}
+
+/* Keywords: the scalars of a list, OR-ed, searched in the raw record. */
+static bool keywords_compile(compiler *c, sconj *cj, yaml_node_t *seq,
+                             size_t scalars)
+{
+    cj->fields = arena_alloc(c->rule, sizeof *cj->fields);
+    if (!cj->fields) {
+        fail_nomem(c);
+        return false;
+    }
+    sfield *f = cj->fields;
+    f->values = arena_array(c->rule, scalars, sizeof *f->values);
+    if (!f->values) {
+        fail_nomem(c);
+        return false;
+    }
+    cj->count = 1;
+    mods m;
+    memset(&m, 0, sizeof m);
+    for (yaml_node_item_t *it = seq->data.sequence.items.start;
+         it < seq->data.sequence.items.top; it++) {
+        yaml_node_t *n = node_at(c, *it);
+        if (n->type != YAML_SCALAR_NODE)
+            continue;
+        if (is_null(n)) {
+            fail(c, node_line(n), "null is not a keyword");
+            return false;
+        }
+        if (!value_compile(c, f, &f->values[f->count], n, &m))
+            return false;
+        f->count++;
+    }
+    return true;
+}
+
+/* A selection: a map, a list of maps and/or keywords, or one keyword. */
+static bool selection_compile(compiler *c, ssel *s, yaml_node_t *n)
+{
+    if (n->type == YAML_MAPPING_NODE) {
+        s->conj = arena_alloc(c->rule, sizeof *s->conj);
+        if (!s->conj) {
+            fail_nomem(c);
+            return false;
+        }
+        s->count = 1;
+        return conj_compile(c, s->conj, n);
+    }
+    if (n->type == YAML_SCALAR_NODE && is_null(n)) {
+        fail(c, node_line(n), "selection '%s' is empty", s->name);
+        return false;
+    }
+    if (n->type == YAML_SCALAR_NODE) {
+        fail(c, node_line(n), "selection '%s' must be a map or a list",
+             s->name);
+        return false;
+    }
+    size_t maps = 0, scalars = 0;
+    yaml_node_item_t *it;
+    for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        yaml_node_t *item = node_at(c, *it);
+        if (item->type == YAML_MAPPING_NODE)
+            maps++;
+        else if (item->type == YAML_SCALAR_NODE)
+            scalars++;
+        else {
+            fail(c, node_line(item), "nested lists in a selection are not "
+                                     "supported");
+            return false;
+        }
+    }
+    if (maps + scalars == 0) {
+        fail(c, node_line(n), "selection '%s' is empty", s->name);
+        return false;
+    }
+    s->conj = arena_array(c->rule, maps + (scalars > 0), sizeof *s->conj);
+    if (!s->conj) {
+        fail_nomem(c);
+        return false;
+    }
+    if (scalars && !keywords_compile(c, &s->conj[s->count++], n, scalars))
+        return false;
+    for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        yaml_node_t *item = node_at(c, *it);
+        if (item->type != YAML_MAPPING_NODE)
+            continue;
+        if (!conj_compile(c, &s->conj[s->count], item))
+            return false;
+        s->count++;
+    }
+    return true;
+}
+
+/* ---- conditions ----------------------------------------------------------- */
+
+typedef struct cparser {
+    compiler *c;
+    const char *s;
+    size_t len, pos;
+    size_t line;
+    int depth;
+    const char *tok; /* current token */
+    size_t tok_len;  /* 0 at the end */
+} cparser;
+
+static void cond_next(cparser *p)
+{
+    while (p->pos < p->len && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' ||
+                               p->s[p->pos] == '\n' || p->s[p->pos] == '\r'))
+        p->pos++;
+    p->tok = p->s + p->pos;
+    if (p->pos >= p->len) {
+        p->tok_len = 0;
+        return;
+    }
+    char ch = p->s[p->pos];
+    if (ch == '(' || ch == ')' || ch == '|') {
+        p->tok_len = 1;
+        p->pos++;
+        return;
+    }
+    size_t start = p->pos;
+    while (p->pos < p->len) {
+        ch = p->s[p->pos];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '(' ||
+            ch == ')' || ch == '|')
+            break;
+        p->pos++;
+    }
+    p->tok_len = p->pos - start;
+}
+
+static bool tok_is(const cparser *p, const char *word)
+{
+    return util_ieq(p->tok, p->tok_len, word, strlen(word));
+}
+
+static cnode *cnode_new(cparser *p, unsigned char op, size_t count)
+{
+    cnode *n = arena_alloc(p->c->rule, sizeof *n);
+    if (n && count)
+        n->kids = arena_array(p->c->rule, count, sizeof *n->kids);
+    if (!n || (count && !n->kids)) {
+        fail_nomem(p->c);
+        return NULL;
+    }
+    n->op = op;
+    n->count = count;
+    return n;
+}
+
+/* True when name matches a selection pattern with '*' wildcards. */
+static bool name_match(const char *pat, size_t plen, const char *name)
+{
+    size_t nlen = strlen(name), pi = 0, ni = 0, star = SIZE_MAX, mark = 0;
+    while (ni < nlen) {
+        if (pi < plen && pat[pi] == '*') {
+            star = pi++;
+            mark = ni;
+        } else if (pi < plen && pat[pi] == name[ni]) {
+            pi++;
+            ni++;
+        } else if (star != SIZE_MAX) {
+            pi = star + 1;
+            ni = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (pi < plen && pat[pi] == '*')
+        pi++;
+    return pi == plen;
+}
+
+static bool ident_ok(const char *s, size_t len, bool pattern)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (!(ch == '_' || ch == '-' || ch == '.' || (ch >= '0' && ch <= '9') ||
+              (fold(ch) >= 'a' && fold(ch) <= 'z') || ch >= 0x80 ||
+              (pattern && ch == '*')))
+            return false;
+    }
+    return len > 0;
+}
+
+/* "1 of X" / "all of X" (X a pattern or "them"): an OR / AND of selections. */
+static cnode *cond_of(cparser *p, bool all)
+{
+    cond_next(p);
+    if (!tok_is(p, "of")) {
+        fail(p->c, p->line, "condition: expected 'of' after '%s'",
+             all ? "all" : "1");
+        return NULL;
+    }
+    cond_next(p);
+    const char *pat = p->tok;
+    size_t plen = p->tok_len;
+    bool them = tok_is(p, "them");
+    if (!them && !ident_ok(pat, plen, true)) {
+        fail(p->c, p->line, "condition: expected a selection pattern or "
+                            "'them' after 'of'");
+        return NULL;
+    }
+    sigma_rule *r = p->c->rule;
+    size_t n = 0;
+    for (size_t i = 0; i < r->sel_count; i++)
+        n += them ? r->sels[i].name[0] != '_'
+                  : name_match(pat, plen, r->sels[i].name);
+    if (n == 0) {
+        fail(p->c, p->line, "condition: no selection matches '%.*s'",
+             (int)(plen > 80 ? 80 : plen), pat);
+        return NULL;
+    }
+    cnode *node = cnode_new(p, all ? C_AND : C_OR, n);
+    for (size_t i = 0, k = 0; node && i < r->sel_count; i++) {
+        if (them ? r->sels[i].name[0] == '_'
+                 : !name_match(pat, plen, r->sels[i].name))
+            continue;
+        cnode *leaf = cnode_new(p, C_SEL, 0);
+        if (!leaf)
+            return NULL;
+        leaf->sel = i;
+        node->kids[k++] = leaf;
+    }
+    cond_next(p);
+    return node;
+}
+
+static cnode *cond_or(cparser *p);
+
+static cnode *cond_primary(cparser *p)
+{
+    if (p->tok_len == 0) {
+        fail(p->c, p->line, "condition: unexpected end");
+        return NULL;
+    }
+    if (p->tok_len == 1 && p->tok[0] == '(') {
+        if (++p->depth > MAX_COND_DEPTH) {
+            fail(p->c, p->line, "condition: nested too deeply");
+            return NULL;
+        }
+        cond_next(p);
+        cnode *n = cond_or(p);
+        if (!n)
+            return NULL;
+        if (!(p->tok_len == 1 && p->tok[0] == ')')) {
+            fail(p->c, p->line, "condition: missing ')'");
+            return NULL;
+        }
+        p->depth--;
+        cond_next(p);
+        return n;
+    }
+    if (p->tok_len == 1 && p->tok[0] == '|') {
+        fail(p->c, p->line, "condition: aggregations ('|') are not supported");
+        return NULL;
+    }
+    if (tok_is(p, "1") || tok_is(p, "any") || tok_is(p, "all"))
+        return cond_of(p, tok_is(p, "all"));
+    const char *t = p->tok;
+    int w = (int)(p->tok_len > 80 ? 80 : p->tok_len);
+    if (all_digits(t, p->tok_len)) {
+        fail(p->c, p->line, "condition: '%.*s of' is not supported", w, t);
+        return NULL;
+    }
+    if (tok_is(p, "and") || tok_is(p, "or") || tok_is(p, "of") ||
+        tok_is(p, "them") || (p->tok_len == 1 && p->tok[0] == ')')) {
+        fail(p->c, p->line, "condition: unexpected '%.*s'", w, t);
+        return NULL;
+    }
+    sigma_rule *r = p->c->rule;
+    for (size_t i = 0; i < r->sel_count; i++) {
+        if (strlen(r->sels[i].name) == p->tok_len &&
+            !memcmp(r->sels[i].name, t, p->tok_len)) {
+            cnode *n = cnode_new(p, C_SEL, 0);
+            if (n)
+                n->sel = i;
+            cond_next(p);
+            return n;
+        }
+    }
+    if (memchr(t, '*', p->tok_len))
+        fail(p->c, p->line, "condition: pattern '%.*s' needs '1 of' or "
+                            "'all of'", w, t);
+    else
+        fail(p->c, p->line, "condition: unknown selection '%.*s'", w, t);
+    return NULL;
+}
+
+static cnode *cond_not(cparser *p)
+{
+    if (!tok_is(p, "not"))
+        return cond_primary(p);
+    if (++p->depth > MAX_COND_DEPTH) {
+        fail(p->c, p->line, "condition: nested too deeply");
+        return NULL;
+    }
+    cond_next(p);
+    cnode *kid = cond_not(p);
+    p->depth--;
+    cnode *n = kid ? cnode_new(p, C_NOT, 1) : NULL;
+    if (n)
+        n->kids[0] = kid;
+    return n;
+}
+
+/* Parses operands joined by word (and/or) into one n-ary node. */
+static cnode *cond_chain(cparser *p, const char *word, unsigned char op,
+                         cnode *(*operand)(cparser *))
+{
+    cnode *first = operand(p);
+    if (!first || !tok_is(p, word))
+        return first;
+    cnode *kids[64];
+    size_t count = 0;
+    kids[count++] = first;
+    cnode *acc = NULL;
+    while (tok_is(p, word)) {
+        cond_next(p);
+        cnode *k = operand(p);
+        if (!k)
+            return NULL;
+        if (count == 64) {
+            // fold a long chain: (acc op k0..k63) stays n-ary per 64
+            cnode *n = cnode_new(p, op, count);
+            if (!n)
+                return NULL;
+            memcpy(n->kids, kids, count * sizeof *kids);
+            count = 0;
+            kids[count++] = n;
+        }
+        kids[count++] = k;
+    }
+    acc = cnode_new(p, op, count);
+    if (acc)
+        memcpy(acc->kids, kids, count * sizeof *kids);
+    return acc;
+}
+
+static cnode *cond_and(cparser *p)
+{
+    return cond_chain(p, "and", C_AND, cond_not);
+}
+
+static cnode *cond_or(cparser *p)
+{
+    return cond_chain(p, "or", C_OR, cond_and);
+}
+
+static cnode *cond_parse(compiler *c, yaml_node_t *n)
+{
+    size_t len;
+    const char *s = scalar(c, n, "condition", &len);
+    if (!s)
+        return NULL;
+    cparser p = {.c = c, .s = s, .len = len, .line = node_line(n)};
+    cond_next(&p);
+    if (p.tok_len == 0) {
+        fail(c, p.line, "condition: empty");
+        return NULL;
+    }
+    cnode *root = cond_or(&p);
+    if (root && p.tok_len) {
+        if (p.tok_len == 1 && p.tok[0] == '|')
+            fail(c, p.line, "condition: aggregations ('|') are not "
+                            "supported");
+        else
+            fail(c, p.line, "condition: unexpected '%.*s'",
+                 (int)(p.tok_len > 80 ? 80 : p.tok_len), p.tok);
+        return NULL;
+    }
+    return c->st == EXH_OK ? root : NULL;
+}
+
+/* Marks selections used outside any "not" (their fields are evidence). */
+static void cond_mark(sigma_rule *r, const cnode *n, bool negated)
+{
+    if (n->op == C_SEL) {
+        if (!negated)
+            r->sels[n->sel].positive = true;
+        return;
+    }
+    for (size_t i = 0; i < n->count; i++)
+        cond_mark(r, n->kids[i], negated || n->op == C_NOT);
+}
+
+/* ---- literal extraction --------------------------------------------------- */
+
+/* A set of literals, at least one of which a matching record contains, or
+ * "none" when no such set is known. */
+typedef struct litset {
+    bool none;
+    size_t count;
+    const char **lits;
+    double cost; /* lower is a better filter */
+} litset;
+
+static const litset LIT_NONE = {.none = true};
+
+/* The longest wildcard-free run of a pattern without '"' (CSV doubles
+ * quotes in raw text), folded to lower case; NULL when shorter than 3. */
+static const char *value_literal(compiler *c, const svalue *v)
+{
+    const unsigned char *p = v->text;
+    size_t n = v->len, best = 0, best_len = 0;
+    if (v->kind == VK_NULL || v->kind == VK_ANY || v->kind == VK_RE)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && !(v->wild && v->wild[j]) && p[j] != '"')
+            j++;
+        if (j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j + 1;
+    }
+    if (best_len < MIN_LIT_LEN)
+        return NULL;
+    char *lit = arena_alloc(c->rule, best_len + 1);
+    if (!lit) {
+        fail_nomem(c);
+        return NULL;
+    }
+    for (size_t i = 0; i < best_len; i++)
+        lit[i] = (char)fold(p[best + i]);
+    return lit;
+}
+
+static double lit_cost(const char *lit)
+{
+    size_t len = strlen(lit);
+    if (len > MAX_LIT_COST_LEN)
+        len = MAX_LIT_COST_LEN;
+    return 1.0 / (double)(len * len);
+}
+
+/* Union of n sets (OR): none if any is none. */
+static litset litset_union(compiler *c, litset *sets, size_t n)
+{
+    litset u = {.none = false};
+    for (size_t i = 0; i < n; i++) {
+        if (sets[i].none)
+            return LIT_NONE;
+        u.count += sets[i].count;
+        u.cost += sets[i].cost;
+    }
+    u.lits = arena_array(c->rule, u.count, sizeof *u.lits);
+    if (!u.lits) {
+        fail_nomem(c);
+        return LIT_NONE;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(u.lits + k, sets[i].lits, sets[i].count * sizeof *u.lits);
+        k += sets[i].count;
+    }
+    return u;
+}
+
+/* The best of n sets (AND): any one of them is a valid constraint. */
+static litset litset_best(const litset *sets, size_t n)
+{
+    litset b = LIT_NONE;
+    for (size_t i = 0; i < n; i++) {
+        if (!sets[i].none && (b.none || sets[i].cost < b.cost))
+            b = sets[i];
+    }
+    return b;
+}
+
+static litset field_lits(compiler *c, const sfield *f)
+{
+    litset *sets = exh_calloc(f->count, sizeof *sets);
+    if (!sets) {
+        fail_nomem(c);
+        return LIT_NONE;
+    }
+    for (size_t i = 0; i < f->count && c->st == EXH_OK; i++) {
+        const char *lit = value_literal(c, &f->values[i]);
+        sets[i] = LIT_NONE;
+        if (!lit)
+            continue;
+        sets[i].lits = arena_array(c->rule, 1, sizeof(char *));
+        if (!sets[i].lits) {
+            fail_nomem(c);
+            continue;
+        }
+        sets[i].lits[0] = lit;
+        sets[i].none = false;
+        sets[i].count = 1;
+        sets[i].cost = lit_cost(lit);
+    }
+    litset r = f->all ? litset_best(sets, f->count)
+                      : litset_union(c, sets, f->count);
+    exh_free(sets);
+    return r;
+}
+
+static litset sel_lits(compiler *c, const ssel *s)
+{
+    litset *ors = exh_calloc(s->count, sizeof *ors);
+    if (!ors) {
+        fail_nomem(c);
+        return LIT_NONE;
+    }
+    for (size_t i = 0; i < s->count; i++) {
+        const sconj *cj = &s->conj[i];
+        litset *ands = exh_calloc(cj->count, sizeof *ands);
+        if (!ands) {
+            fail_nomem(c);
+            ors[i] = LIT_NONE;
+            continue;
+        }
+        for (size_t j = 0; j < cj->count; j++)
+            ands[j] = field_lits(c, &cj->fields[j]);
+        ors[i] = litset_best(ands, cj->count);
+        exh_free(ands);
+    }
+    litset r = litset_union(c, ors, s->count);
+    exh_free(ors);
+    return r;
+}
+
+static litset cond_lits(compiler *c, const cnode *n, const litset *per_sel)
+{
+    if (n->op == C_SEL)
+        return per_sel[n->sel];
+    if (n->op == C_NOT)
+        return LIT_NONE;
+    litset *sets = exh_calloc(n->count, sizeof *sets);
+    if (!sets) {
+        fail_nomem(c);
+        return LIT_NONE;
+    }
+    for (size_t i = 0; i < n->count; i++)
+        sets[i] = cond_lits(c, n->kids[i], per_sel);
+    litset r = n->op == C_AND ? litset_best(sets, n->count)
+                              : litset_union(c, sets, n->count);
+    exh_free(sets);
+    return r;
+}
+
+/* Drops duplicates and any literal that contains another one of the set
+ * (a record holding the longer one holds the shorter one too). */
+static size_t lits_absorb(const char **lits, size_t count)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++) {
+        bool drop = false;
+        size_t li = strlen(lits[i]);
+        for (size_t j = 0; j < count && !drop; j++) {
+            if (j == i)
+                continue;
+            size_t lj = strlen(lits[j]);
+            if (lj < li && strstr(lits[i], lits[j]))
+                drop = true;
+            else if (lj == li && j < i && !strcmp(lits[i], lits[j]))
+                drop = true;
+        }
+        if (!drop)
+            lits[k++] = lits[i];
+    }
+    return k;
+}
+
+static void rule_lits(compiler *c)
+{
+    sigma_rule *r = c->rule;
+    litset *per_sel = exh_calloc(r->sel_count, sizeof *per_sel);
+    if (!per_sel) {
+        fail_nomem(c);
+        return;
+    }
+    for (size_t i = 0; i < r->sel_count && c->st == EXH_OK; i++)
+        per_sel[i] = sel_lits(c, &r->sels[i]);
+    litset s = c->st == EXH_OK ? cond_lits(c, r->cond, per_sel) : LIT_NONE;
+    exh_free(per_sel);
+    if (c->st != EXH_OK || s.none || s.count == 0)
+        return;
+    const char **copy = arena_array(r, s.count, sizeof *copy);
+    if (!copy) {
+        fail_nomem(c);
+        return;
+    }
+    memcpy(copy, s.lits, s.count * sizeof *copy);
+    r->lits = copy;
+    r->lit_count = lits_absorb(copy, s.count);
+    r->has_lits = true;
+}
+
+/* ---- rules ---------------------------------------------------------------- */
+
+static void detection_parse(compiler *c, yaml_node_t *n)
+{
+    sigma_rule *r = c->rule;
+    if (n->type != YAML_MAPPING_NODE) {
+        fail(c, node_line(n), "'detection' must be a map");
+        return;
+    }
+    size_t pairs = (size_t)(n->data.mapping.pairs.top -
+                            n->data.mapping.pairs.start);
+    yaml_node_t *cond = NULL;
+    r->sels = arena_array(r, pairs, sizeof *r->sels);
+    if (!r->sels) {
+        fail_nomem(c);
+        return;
+    }
+    for (size_t i = 0; i < pairs && c->st == EXH_OK; i++) {
+        yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
+        yaml_node_t *k = node_at(c, p->key), *v = node_at(c, p->value);
+        if (key_is(k, "condition")) {
+            cond = v;
+            continue;
+        }
+        if (key_is(k, "timeframe")) {
+            fail(c, node_line(k), "'timeframe' is not supported");
+            return;
+        }
+        if (r->sel_count == MAX_SELECTIONS) {
+            fail(c, node_line(k), "more than %d selections", MAX_SELECTIONS);
+            return;
+        }
+        ssel *s = &r->sels[r->sel_count];
+        s->name = scalar_dup(c, k, "selection name");
+        if (!s->name)
+            return;
+        for (size_t j = 0; j < r->sel_count; j++) {
+            if (!strcmp(r->sels[j].name, s->name)) {
+                fail(c, node_line(k), "duplicate selection '%s'", s->name);
+                return;
+            }
+        }
+        r->sel_count++;
+        selection_compile(c, s, v);
+    }
+    if (c->st != EXH_OK)
+        return;
+    if (!cond) {
+        fail(c, node_line(n), "'detection' has no 'condition'");
+        return;
+    }
+    if (cond->type == YAML_SEQUENCE_NODE) {
+        size_t count = (size_t)(cond->data.sequence.items.top -
+                                cond->data.sequence.items.start);
+        cparser p = {.c = c};
+        r->cond = count ? cnode_new(&p, C_OR, count) : NULL;
+        if (!count)
+            fail(c, node_line(cond), "condition: empty");
+        for (size_t i = 0; r->cond && i < count && c->st == EXH_OK; i++)
+            r->cond->kids[i] =
+                cond_parse(c, node_at(c, cond->data.sequence.items.start[i]));
+    } else {
+        r->cond = cond_parse(c, cond);
+    }
+    if (c->st == EXH_OK && r->cond)
+        cond_mark(r, r->cond, false);
+}
+
+/* Checks the top-level keys that make a document something else than a
+ * plain rule (collections, correlations, filters). */
+static bool kind_check(compiler *c, yaml_node_t *root)
+{
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+         p < root->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = node_at(c, p->key);
+        if (key_is(k, "action")) {
+            fail(c, node_line(k), "rule collections ('action') are not "
+                                  "supported");
+            return false;
+        }
+        if (key_is(k, "correlation")) {
+            fail(c, node_line(k), "correlation rules are not supported");
+            return false;
+        }
+        if (key_is(k, "filter")) {
+            fail(c, node_line(k), "Sigma filters are not supported");
+            return false;
+        }
+    }
+    return true;
+}
+
+static void meta_parse(compiler *c, yaml_node_t *root, bool *initial_access,
+                       bool *cat_set, yaml_node_t **detection)
+{
+    sigma_meta *m = &c->rule->meta;
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+         p < root->data.mapping.pairs.top && c->st == EXH_OK; p++) {
+        yaml_node_t *k = node_at(c, p->key), *v = node_at(c, p->value);
+        if (key_is(k, "title"))
+            m->title = scalar_dup(c, v, "title");
+        else if (key_is(k, "id"))
+            m->id = scalar_dup(c, v, "id");
+        else if (key_is(k, "name"))
+            m->name = scalar_dup(c, v, "name");
+        else if (key_is(k, "status"))
+            m->status = scalar_dup(c, v, "status");
+        else if (key_is(k, "description"))
+            m->description = scalar_dup(c, v, "description");
+        else if (key_is(k, "author"))
+            m->author = scalar_dup(c, v, "author");
+        else if (key_is(k, "references"))
+            references_parse(c, v);
+        else if (key_is(k, "tags"))
+            tags_parse(c, v, initial_access);
+        else if (key_is(k, "level"))
+            level_parse(c, v);
+        else if (key_is(k, "logsource"))
+            logsource_parse(c, v);
+        else if (key_is(k, "exhunt"))
+            exhunt_parse(c, v, cat_set);
+        else if (key_is(k, "detection"))
+            *detection = v;
+    }
+}
+
+/* Compiles the document in c->doc into c->rule. */
+static void rule_compile(compiler *c, yaml_node_t *root)
+{
+    sigma_meta *m = &c->rule->meta;
+    m->severity = EXH_SEV_MEDIUM;
+    if (root->type != YAML_MAPPING_NODE) {
+        fail(c, node_line(root), "a rule must be a map");
+        return;
+    }
+    if (!kind_check(c, root))
+        return;
+    bool initial_access = false, cat_set = false;
+    yaml_node_t *detection = NULL;
+    meta_parse(c, root, &initial_access, &cat_set, &detection);
+    if (c->st != EXH_OK)
+        return;
+    if (!m->title) {
+        fail(c, node_line(root), "missing 'title'");
+        return;
+    }
+    if (!detection) {
+        fail(c, node_line(root), "missing 'detection'");
+        return;
+    }
+    if (!cat_set)
+        m->category_value = m->cve_count && initial_access
+                                ? EXH_CAT_EXPLOITATION
+                                : EXH_CAT_SUSPICIOUS;
+    detection_parse(c, detection);
+    if (c->st == EXH_OK) {
+        pcre2_match_context *mc = pcre2_match_context_create(c->gctx);
+        if (!mc) {
+            fail_nomem(c);
+            return;
+        }
+        pcre2_set_match_limit(mc, RE_MATCH_LIMIT);
+        c->rule->mctx = mc;
+        rule_lits(c);
+    }
+}
+
+void sigma_rule_free(sigma_rule *rule)
+{
+    if (!rule)
+        return;
+    for (size_t i = 0; i < rule->re_count; i++)
+        pcre2_code_free(rule->res[i]);
+    exh_free(rule->res);
+    pcre2_match_context_free(rule->mctx);
+    arena_block *b = rule->arena;
+    while (b) {
+        arena_block *next = b->next;
+        exh_free(b);
+        b = next;
+    }
+    exh_free(rule);
+}
+
+const sigma_meta *sigma_rule_meta(const sigma_rule *rule)
+{
+    return &rule->meta;
+}
+
+/* Appends r to *out (grown by doubling). */
+static bool rules_push(sigma_rule ***out, size_t *count, size_t *cap,
+                       sigma_rule *r)
+{
+    if (*count == *cap) {
+        size_t n = *cap ? *cap * 2 : 2;
+        sigma_rule **p = exh_realloc(*out, n * sizeof *p);
+        if (!p)
+            return false;
+        *out = p;
+        *cap = n;
+    }
+    (*out)[(*count)++] = r;
+    return true;
+}
+
+/* Loads and compiles each YAML document of the parser; false on error. */
+static bool documents_compile(compiler *c, yaml_parser_t *parser,
+                              sigma_rule ***rules, size_t *count)
+{
+    size_t cap = 0;
+    for (;;) {
+        yaml_document_t doc;
+        if (!yaml_parser_load(parser, &doc)) {
+            fail(c, parser->problem_mark.line + 1, "YAML: %s%s%s",
+                 parser->problem ? parser->problem : "syntax error",
+                 parser->context ? " " : "",
+                 parser->context ? parser->context : "");
+            return false;
+        }
+        yaml_node_t *root = yaml_document_get_root_node(&doc);
+        if (!root) {
+            yaml_document_delete(&doc);
+            return true;
+        }
+        bool empty = root->type == YAML_SCALAR_NODE && is_null(root);
+        sigma_rule *r = empty ? NULL : exh_calloc(1, sizeof *r);
+        if (!empty && !r)
+            fail_nomem(c);
+        if (r) {
+            c->doc = &doc;
+            c->rule = r;
+            rule_compile(c, root);
+            c->doc = NULL;
+            c->rule = NULL;
+            if (c->st == EXH_OK && !rules_push(rules, count, &cap, r))
+                fail_nomem(c);
+            if (c->st != EXH_OK)
+                sigma_rule_free(r);
+        }
+        yaml_document_delete(&doc);
+        if (c->st != EXH_OK)
+            return false;
+    }
+}
+
+exh_status sigma_compile(const char *text, size_t len, const char *source,
+                         sigma_rule ***out, size_t *out_count, char **msg)
+{
+    compiler c = {.source = source ? source : "(rule)"};
+    sigma_rule **rules = NULL;
+    size_t count = 0;
+    *out = NULL;
+    *out_count = 0;
+    if (msg)
+        *msg = NULL;
+    if (len > MAX_TEXT_BYTES) {
+        fail(&c, 0, "rule file larger than %u bytes", MAX_TEXT_BYTES);
+    } else if (!(c.gctx = pcre2_general_context_create(re_alloc, re_release,
+                                                          NULL))) {
+        fail_nomem(&c);
+    } else {
+        yaml_parser_t parser;
+        if (!yaml_parser_initialize(&parser)) {
+            fail_nomem(&c);
+        } else {
+            yaml_parser_set_input_string(&parser, (const unsigned char *)text,
+                                         len);
+            documents_compile(&c, &parser, &rules, &count);
+            yaml_parser_delete(&parser);
+        }
+    }
+    pcre2_general_context_free(c.gctx);
+    if (c.st == EXH_OK && count == 0)
+        fail(&c, 0, "no rule in file");
+    if (c.st != EXH_OK) {
+        for (size_t i = 0; i < count; i++)
+            sigma_rule_free(rules[i]);
+        exh_free(rules);
+        if (msg)
+            *msg = c.msg;
+        else
+            exh_free(c.msg);
+        return c.st;
+    }
+    *out = rules;
+    *out_count = count;
+    return EXH_OK;
+}
+
+/* ---- matching ------------------------------------------------------------- */
+
+static bool eq_fold(const unsigned char *a, const unsigned char *b, size_t n,
+                    bool cased)
+{
+    if (cased)
+        return memcmp(a, b, n) == 0;
+    for (size_t i = 0; i < n; i++) {
+        if (fold(a[i]) != b[i])
+            return false;
+    }
+    return true;
+}
+
+/* Finds the folded needle in s (needle already folded unless cased). */
+static bool contains(const unsigned char *s, size_t n, const unsigned char *nd,
+                     size_t m, bool cased)
+{
+    if (m == 0)
+        return true;
+    if (m > n)
+        return false;
+    if (cased)
+        return memmem(s, n, nd, m) != NULL;
+    unsigned char lo = nd[0];
+    unsigned char up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32)
+                                                : lo;
+    const unsigned char *end = s + n - m + 1, *p = s;
+    while (p < end) {
+        const unsigned char *a = memchr(p, lo, (size_t)(end - p));
+        const unsigned char *b = a;
+        if (up != lo)
+            b = memchr(p, up, (size_t)((a ? a : end) - p));
+        const unsigned char *hit = b ? b : a;
+        if (!hit)
+            return false;
+        if (eq_fold(hit + 1, nd + 1, m - 1, false))
+            return true;
+        p = hit + 1;
+    }
+    return false;
+}
+
+static bool glob(const unsigned char *p, const unsigned char *w, size_t pn,
+                 const unsigned char *s, size_t sn, bool cased)
+{
+    size_t pi = 0, si = 0, star = SIZE_MAX, mark = 0;
+    while (si < sn) {
+        if (pi < pn && w[pi] == '*') {
+            star = pi++;
+            mark = si;
+        } else if (pi < pn && (w[pi] == '?' ||
+                               (cased ? p[pi] == s[si]
+                                      : p[pi] == fold(s[si])))) {
+            pi++;
+            si++;
+        } else if (star != SIZE_MAX) {
+            pi = star + 1;
+            si = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (pi < pn && w[pi] == '*')
+        pi++;
+    return pi == pn;
+}
+
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+static pthread_key_t md_key;
+static bool md_key_ok;
+
+static void md_destroy(void *p)
+{
+    pcre2_match_data_free(p);
+}
+
+static void md_init(void)
+{
+    md_key_ok = pthread_key_create(&md_key, md_destroy) == 0;
+}
+
+/* This thread's match data (one ovector pair serves every pattern: a match
+ * with more groups than pairs returns 0, still a match). */
+static pcre2_match_data *md_get(void)
+{
+    pthread_once(&md_once, md_init);
+    if (!md_key_ok)
+        return NULL;
+    pcre2_match_data *md = pthread_getspecific(md_key);
+    if (md)
+        return md;
+    md = pcre2_match_data_create(1, NULL);
+    if (md && pthread_setspecific(md_key, md) != 0) {
+        pcre2_match_data_free(md);
+        md = NULL;
+    }
+    return md;
+}
+
+static bool re_match(const sigma_rule *r, const svalue *v,
+                     const unsigned char *s, size_t n)
+{
+    pcre2_match_data *md = md_get();
+    bool own = false;
+    if (!md) {
+        md = pcre2_match_data_create(1, NULL);
+        own = true;
+        if (!md)
+            return false;
+    }
+    int rc = pcre2_match(v->re, s, n, 0, 0, md, r->mctx);
+    if (own)
+        pcre2_match_data_free(md);
+    return rc >= 0;
+}
+
+static bool value_match(const sigma_rule *r, const svalue *v, const char *str,
+                        size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (!s)
+        return v->kind == VK_NULL;
+    switch (v->kind) {
+    case VK_EQ:
+        return n == v->len && eq_fold(s, v->text, n, v->cased);
+    case VK_PREFIX:
+        return n >= v->len && eq_fold(s, v->text, v->len, v->cased);
+    case VK_SUFFIX:
+        return n >= v->len &&
+               eq_fold(s + n - v->len, v->text, v->len, v->cased);
+    case VK_CONTAINS:
+        return contains(s, n, v->text, v->len, v->cased);
+    case VK_GLOB:
+        return glob(v->text, v->wild, v->len, s, n, v->cased);
+    case VK_ANY:
+        return true;
+    case VK_RE:
+        return re_match(r, v, s, n);
+    case VK_NULL:
+        return n == 0;
+    default:
+        return false;
+    }
+}
+
+static bool field_match(const sigma_rule *r, const sfield *f, const event *ev)
+{
+    const char *s;
+    size_t n = 0;
+    if (f->name) {
+        s = event_get(ev, f->name, &n);
+    } else {
+        s = ev->raw;
+        n = ev->raw_len;
+    }
+    for (size_t i = 0; i < f->count; i++) {
+        bool m = value_match(r, &f->values[i], s, n);
+        if (f->all && !m)
+            return false;
+        if (!f->all && m)
+            return true;
+    }
+    return f->all;
+}
+
+static bool conj_match(const sigma_rule *r, const sconj *cj, const event *ev)
+{
+    for (size_t i = 0; i < cj->count; i++) {
+        if (!field_match(r, &cj->fields[i], ev))
+            return false;
+    }
+    return true;
+}
+
+/* Evaluates selection i once per event (cache: 0 unknown, 1 no, 2 yes). */
+static bool sel_match(const sigma_rule *r, size_t i, const event *ev,
+                      unsigned char *cache)
+{
+    if (cache[i])
+        return cache[i] == 2;
+    bool m = false;
+    for (size_t k = 0; k < r->sels[i].count && !m; k++)
+        m = conj_match(r, &r->sels[i].conj[k], ev);
+    cache[i] = m ? 2 : 1;
+    return m;
+}
+
+static bool cond_eval(const sigma_rule *r, const cnode *n, const event *ev,
+                      unsigned char *cache)
+{
+    switch (n->op) {
+    case C_SEL:
+        return sel_match(r, n->sel, ev, cache);
+    case C_NOT:
+        return !cond_eval(r, n->kids[0], ev, cache);
+    case C_AND:
+        for (size_t i = 0; i < n->count; i++) {
+            if (!cond_eval(r, n->kids[i], ev, cache))
+                return false;
+        }
+        return true;
+    default:
+        for (size_t i = 0; i < n->count; i++) {
+            if (cond_eval(r, n->kids[i], ev, cache))
+                return true;
+        }
+        return false;
+    }
+}
+
+/* Appends the field names of the first matching map of each positive,
+ * matching selection, without duplicates. */
+static size_t evidence(const sigma_rule *r, const event *ev,
+                       unsigned char *cache, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->sel_count; i++) {
+        const ssel *s = &r->sels[i];
+        if (!s->positive || !sel_match(r, i, ev, cache))
+            continue;
+        for (size_t k = 0; k < s->count; k++) {
+            const sconj *cj = &s->conj[k];
+            if (!conj_match(r, cj, ev))
+                continue;
+            for (size_t f = 0; f < cj->count; f++) {
+                const char *name = cj->fields[f].name;
+                bool dup = !name;
+                for (size_t j = 0; j < n && !dup; j++)
+                    dup = !util_strcasecmp(out[j], name);
+                if (!dup && n < max)
+                    out[n++] = name;
+            }
+            break;
+        }
+    }
+    return n;
+}
+
+bool sigma_match(const sigma_rule *rule, const event *ev,
+                 const char **matched, size_t max_matched,
+                 size_t *matched_count)
+{
+    unsigned char cache[MAX_SELECTIONS];
+    memset(cache, 0, rule->sel_count);
+    if (matched_count)
+        *matched_count = 0;
+    if (!cond_eval(rule, rule->cond, ev, cache))
+        return false;
+    if (matched && matched_count)
+        *matched_count = evidence(rule, ev, cache, matched, max_matched);
+    return true;
+}
+
+bool sigma_literals(const sigma_rule *rule, const char *const **lits,
+                    size_t *count)
+{
+    if (!rule->has_lits) {
+        *lits = NULL;
+        *count = 0;
+        return false;
+    }
+    *lits = rule->lits;
+    *count = rule->lit_count;
+    return true;
+}

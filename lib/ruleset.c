@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ruleset.c - compiles built-in and user rules once into an immutable
+ * exh_ruleset that every scanner and thread shares.
+ *
+ * Each Sigma rule is mapped to the log readers its logsource names; per
+ * reader, the literals that every rule requires are joined into one
+ * pre-filter, so records that no rule can match are never split into
+ * fields. A user rule that does not compile is reported in the diagnostic
+ * list and the rest still load.
+ */
+#include "ruleset.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct exh_diag {
+    char **messages;
+    size_t count;
+};
+
+size_t exh_diag_count(const exh_diag *diag)
+{
+    return diag ? diag->count : 0;
+}
+
+const char *exh_diag_message(const exh_diag *diag, size_t i)
+{
+    return diag && i < diag->count ? diag->messages[i] : NULL;
+}
+
+void exh_diag_free(exh_diag *diag)
+{
+    if (!diag)
+        return;
+    for (size_t i = 0; i < diag->count; i++)
+        exh_free(diag->messages[i]);
+    exh_free(diag->messages);
+    exh_free(diag);
+}
+
+/* Appends a copy of msg; takes ownership of nothing. */
+static exh_status diag_add(exh_diag **diag, const char *msg)
+{
+    if (!*diag) {
+        *diag = exh_calloc(1, sizeof **diag);
+        if (!*diag)
+            return EXH_ERR_NOMEM;
+    }
+    char **m = exh_realloc((*diag)->messages,
+                           ((*diag)->count + 1) * sizeof *m);
+    if (!m)
+        return EXH_ERR_NOMEM;
+    (*diag)->messages = m;
+    m[(*diag)->count] = exh_strdup(msg);
+    if (!m[(*diag)->count])
+        return EXH_ERR_NOMEM;
+    (*diag)->count++;
+    return EXH_OK;
+}
+
+/* Which readers a logsource feeds: product exchange, service = family. */
+static unsigned families_of(const sigma_meta *m)
+{
+    static const struct {
+        const char *service;
+        log_family fam;
+    } map[] = {
+        {"httpproxy", FAM_HTTPPROXY},
+        {"ecp-server", FAM_ECP_SERVER},
+        {"ecp-activity", FAM_ECP_ACTIVITY},
+        {"oabgenerator", FAM_OABGENERATOR},
+    };
+    if (!m->product || util_strcasecmp(m->product, "exchange") != 0 ||
+        !m->service)
+        return 0;
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++) {
+        if (util_strcasecmp(m->service, map[i].service) == 0)
+            return 1u << map[i].fam;
+    }
+    return 0;
+}
+
+/* The file name without folders and extension, as a new string. */
+static char *file_stem(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    size_t len = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    return exh_strndup(base, len);
+}
+
+static exh_status add_rule(exh_ruleset *rs, sigma_rule *sigma,
+                           const char *source, const char *path)
+{
+    rule_entry *r = exh_realloc(rs->rules, (rs->count + 1) * sizeof *r);
+    if (!r) {
+        sigma_rule_free(sigma);
+        return EXH_ERR_NOMEM;
+    }
+    rs->rules = r;
+    rule_entry *e = &r[rs->count];
+    memset(e, 0, sizeof *e);
+    e->sigma = sigma;
+    rs->count++;
+    const sigma_meta *m = sigma_rule_meta(sigma);
+    e->name = m->name ? exh_strdup(m->name) : file_stem(path);
+    e->source = exh_strdup(source);
+    buf ls;
+    buf_init(&ls, 256);
+    buf_puts(&ls, m->product ? m->product : "*");
+    buf_putc(&ls, '/');
+    buf_puts(&ls, m->service ? m->service : (m->category ? m->category
+                                                          : "*"));
+    e->logsource = ls.data ? ls.data : exh_strdup("*/*");
+    e->families = families_of(m);
+    if (!e->name || !e->source || !e->logsource)
+        return EXH_ERR_NOMEM;
+    return EXH_OK;
+}
+
+/* Compiles one file's text. User rules that fail are diagnosed; a broken
+ * built-in rule fails the load. */
+static exh_status compile_text(exh_ruleset *rs, const char *text, size_t len,
+                               const char *source, const char *path,
+                               bool builtin, exh_diag **diag)
+{
+    sigma_rule **rules = NULL;
+    size_t count = 0;
+    char *msg = NULL;
+    exh_status st = sigma_compile(text, len, source, &rules, &count, &msg);
+    if (st == EXH_ERR_NOMEM) {
+        exh_free(msg);
+        return st;
+    }
+    if (st != EXH_OK) {
+        exh_status dst = diag_add(diag, msg ? msg : source);
+        exh_free(msg);
+        if (dst != EXH_OK)
+            return dst;
+        return builtin ? EXH_ERR_RULE_SYNTAX : EXH_OK;
+    }
+    exh_free(msg);
+    for (size_t i = 0; i < count && st == EXH_OK; i++)
+        st = add_rule(rs, rules[i], source, path);
+    for (size_t i = st == EXH_OK ? count : 0; i < count; i++)
+        sigma_rule_free(rules[i]);
+    exh_free(rules);
+    return st;
+}
+
+static bool is_rule_file(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 4 && util_strcasecmp(name + n - 4, ".yml") == 0) ||
+           (n > 5 && util_strcasecmp(name + n - 5, ".yaml") == 0);
+}
+
+/* Reads a whole rule file, at most 4 MiB. */
+static exh_status read_file(const char *path, char **out, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return EXH_ERR_IO;
+    buf b;
+    buf_init(&b, 4u << 20);
+    char chunk[65536];
+    ssize_t n;
+    exh_status st = EXH_OK;
+    while ((n = read(fd, chunk, sizeof chunk)) > 0) {
+        st = buf_append(&b, chunk, (size_t)n);
+        if (st != EXH_OK)
+            break;
+    }
+    if (n < 0)
+        st = EXH_ERR_IO;
+    close(fd);
+    if (st == EXH_OK && !b.data)
+        st = buf_append(&b, "", 0);
+    if (st != EXH_OK) {
+        buf_free(&b);
+        return st;
+    }
+    *out = b.data;
+    *len = b.len;
+    return EXH_OK;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static exh_status load_path(exh_ruleset *rs, const char *path, int depth,
+                            exh_diag **diag);
+
+/* Loads every rule file under a folder, in name order. */
+static exh_status load_dir(exh_ruleset *rs, const char *path, int depth,
+                           exh_diag **diag)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return EXH_ERR_IO;
+    char **names = NULL;
+    size_t count = 0;
+    exh_status st = EXH_OK;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char **n = exh_realloc(names, (count + 1) * sizeof *n);
+        if (!n || !(n[count] = exh_strdup(de->d_name))) {
+            names = n ? n : names;
+            st = EXH_ERR_NOMEM;
+            break;
+        }
+        names = n;
+        count++;
+    }
+    closedir(d);
+    if (names)
+        qsort(names, count, sizeof *names, cmp_names);
+    for (size_t i = 0; i < count; i++) {
+        if (st == EXH_OK) {
+            buf child;
+            buf_init(&child, 8192);
+            buf_printf(&child, "%s/%s", path, names[i]);
+            if (!child.data)
+                st = EXH_ERR_NOMEM;
+            else
+                st = load_path(rs, child.data, depth + 1, diag);
+            buf_free(&child);
+        }
+        exh_free(names[i]);
+    }
+    exh_free(names);
+    return st;
+}
+
+static exh_status load_path(exh_ruleset *rs, const char *path, int depth,
+                            exh_diag **diag)
+{
+    struct stat stt;
+    if (depth > 32)
+        return EXH_OK;
+    if (stat(path, &stt) != 0) {
+        if (depth > 0)
+            return EXH_OK;
+        buf m;
+        buf_init(&m, 8192);
+        buf_printf(&m, "%s: %s", path, strerror(errno));
+        exh_status st = diag_add(diag, m.data ? m.data : path);
+        buf_free(&m);
+        return st == EXH_OK ? EXH_ERR_IO : st;
+    }
+    if (S_ISDIR(stt.st_mode)) {
+        exh_status st = load_dir(rs, path, depth, diag);
+        if (st == EXH_ERR_IO) {
+            buf m;
+            buf_init(&m, 8192);
+            buf_printf(&m, "%s: cannot read folder", path);
+            exh_status dst = diag_add(diag, m.data ? m.data : path);
+            buf_free(&m);
+            return depth == 0 ? (dst ? dst : EXH_ERR_IO) : dst;
+        }
+        return st;
+    }
+    if (!S_ISREG(stt.st_mode) || (depth > 0 && !is_rule_file(path)))
+        return EXH_OK;
+    char *text = NULL;
+    size_t len = 0;
+    exh_status st = read_file(path, &text, &len);
+    if (st != EXH_OK) {
+        buf m;
+        buf_init(&m, 8192);
+        buf_printf(&m, "%s: cannot read rule file", path);
+        exh_status dst = diag_add(diag, m.data ? m.data : path);
+        buf_free(&m);
+        return dst ? dst : (st == EXH_ERR_NOMEM ? st : EXH_OK);
+    }
+    st = compile_text(rs, text, len, path, path, false, diag);
+    exh_free(text);
+    return st;
+}
+
+/* Parses rules/waves.csv: "name,YYYY-MM-DD" lines, '#' comments. */
+static exh_status load_waves(exh_ruleset *rs, const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        const char *comma = memchr(p, ',', (size_t)(eol - p));
+        int64_t ms;
+        size_t tlen = comma ? (size_t)(eol - comma - 1) : 0;
+        if (tlen && comma[tlen] == '\r')
+            tlen--;
+        if (*p != '#' && comma && util_time_parse(comma + 1, tlen, &ms)) {
+            wave *w = exh_realloc(rs->waves, (rs->wave_count + 1) * sizeof *w);
+            if (!w)
+                return EXH_ERR_NOMEM;
+            rs->waves = w;
+            w[rs->wave_count].name = exh_strndup(p, (size_t)(comma - p));
+            w[rs->wave_count].start_ms = ms;
+            if (!w[rs->wave_count].name)
+                return EXH_ERR_NOMEM;
+            rs->wave_count++;
+        }
+        p = eol + 1;
+    }
+    return EXH_OK;
+}
+
+/* Builds the per-family rule lists and pre-filters. */
+static exh_status index_families(exh_ruleset *rs)
+{
+    for (int f = 1; f < FAM__COUNT; f++) {
+        family_rules *fr = &rs->fam[f];
+        const char **lits = NULL;
+        size_t lit_count = 0;
+        bool all_filtered = true;
+        for (size_t i = 0; i < rs->count; i++) {
+            if (!(rs->rules[i].families & (1u << f)))
+                continue;
+            size_t *idx = exh_realloc(fr->idx, (fr->count + 1) * sizeof *idx);
+            if (!idx) {
+                exh_free(lits);
+                return EXH_ERR_NOMEM;
+            }
+            fr->idx = idx;
+            idx[fr->count++] = i;
+            const char *const *rl;
+            size_t rc;
+            if (!sigma_literals(rs->rules[i].sigma, &rl, &rc) || rc == 0) {
+                all_filtered = false;
+                continue;
+            }
+            const char **l = exh_realloc(lits, (lit_count + rc) * sizeof *l);
+            if (!l) {
+                exh_free(lits);
+                return EXH_ERR_NOMEM;
+            }
+            lits = l;
+            memcpy(lits + lit_count, rl, rc * sizeof *rl);
+            lit_count += rc;
+        }
+        exh_status st = EXH_OK;
+        if (all_filtered)
+            st = prefilter_new(lits, lit_count, &fr->pf);
+        exh_free(lits);
+        if (st != EXH_OK)
+            return st;
+    }
+    return EXH_OK;
+}
+
+exh_status exh_ruleset_load(const char *const *paths, size_t path_count,
+                            unsigned flags, exh_ruleset **out,
+                            exh_diag **diag)
+{
+    exh_diag *local = NULL;
+    exh_status st = EXH_OK;
+    exh_ruleset *rs = exh_calloc(1, sizeof *rs);
+    if (!rs) {
+        st = EXH_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < builtin_rule_file_count && st == EXH_OK; i++) {
+        const builtin_rule_file *bf = &builtin_rule_files[i];
+        if (strcmp(bf->path, "waves.csv") == 0) {
+            st = load_waves(rs, bf->text, bf->len);
+            continue;
+        }
+        if ((flags & EXH_LOAD_NO_BUILTIN) || !is_rule_file(bf->path))
+            continue;
+        buf src;
+        buf_init(&src, 4096);
+        buf_printf(&src, "builtin:%s", bf->path);
+        if (!src.data) {
+            st = EXH_ERR_NOMEM;
+            break;
+        }
+        st = compile_text(rs, bf->text, bf->len, src.data, bf->path, true,
+                          &local);
+        buf_free(&src);
+    }
+    for (size_t i = 0; i < path_count && st == EXH_OK; i++)
+        st = load_path(rs, paths[i], 0, &local);
+    if (st == EXH_OK)
+        st = index_families(rs);
+out:
+    if (st != EXH_OK) {
+        exh_ruleset_free(rs);
+    } else {
+        *out = rs;
+    }
+    if (diag)
+        *diag = local;
+    else
+        exh_diag_free(local);
+    return st;
+}
+
+void exh_ruleset_free(exh_ruleset *rs)
+{
+    if (!rs)
+        return;
+    for (size_t i = 0; i < rs->count; i++) {
+        sigma_rule_free(rs->rules[i].sigma);
+        exh_free(rs->rules[i].name);
+        exh_free(rs->rules[i].source);
+        exh_free(rs->rules[i].logsource);
+    }
+    exh_free(rs->rules);
+    for (int f = 0; f < FAM__COUNT; f++) {
+        exh_free(rs->fam[f].idx);
+        prefilter_free(rs->fam[f].pf);
+    }
+    for (size_t i = 0; i < rs->wave_count; i++)
+        exh_free(rs->waves[i].name);
+    exh_free(rs->waves);
+    exh_free(rs);
+}
+
+size_t exh_ruleset_count(const exh_ruleset *rs)
+{
+    return rs ? rs->count : 0;
+}
+
+exh_status exh_ruleset_rule(const exh_ruleset *rs, size_t i,
+                            exh_rule_info *out)
+{
+    if (!rs || i >= rs->count || !out)
+        return EXH_ERR_INVALID_ARG;
+    const rule_entry *e = &rs->rules[i];
+    const sigma_meta *m = sigma_rule_meta(e->sigma);
+    out->name = e->name;
+    out->id = m->id;
+    out->title = m->title ? m->title : e->name;
+    out->source = e->source;
+    out->author = m->author;
+    out->logsource = e->logsource;
+    out->severity = m->severity;
+    out->category = m->category_value;
+    out->cve = (const char *const *)m->cve;
+    out->cve_count = m->cve_count;
+    out->attack = (const char *const *)m->attack;
+    out->attack_count = m->attack_count;
+    out->has_reader = e->families != 0;
+    return EXH_OK;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ruleset.h - the compiled ruleset as the scanner sees it (private to
+ * ruleset.c, scanner.c and summary.c).
+ */
+#ifndef EXH_RULESET_H
+#define EXH_RULESET_H
+
+#include "internal.h"
+
+typedef struct rule_entry {
+    sigma_rule *sigma;
+    char *name;   /* Sigma name, else the file stem */
+    char *source; /* "builtin:exchange/x.yml" or the user's path */
+    char *logsource;
+    unsigned families; /* bit (1u << log_family) per reader it applies to */
+} rule_entry;
+
+/* The rules of one log family and their pre-filter. */
+typedef struct family_rules {
+    size_t *idx;     /* indexes into exh_ruleset.rules */
+    size_t count;
+    prefilter *pf;   /* NULL when some rule must see every record */
+} family_rules;
+
+/* One exploitation wave (rules/waves.csv). */
+typedef struct wave {
+    char *name;
+    int64_t start_ms; /* first known exploitation */
+} wave;
+
+struct exh_ruleset {
+    rule_entry *rules;
+    size_t count;
+    family_rules fam[FAM__COUNT];
+    wave *waves;
+    size_t wave_count;
+};
+
+#endif

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * scan.h - the scanner's private model of units, findings and coverage,
+ * shared by scanner.c (walking and matching), finding.c (aggregation,
+ * order, caps) and summary.c (coverage and verdicts).
+ */
+#ifndef EXH_SCAN_H
+#define EXH_SCAN_H
+
+#include "ruleset.h"
+
+#include <pthread.h>
+
+/* A finding as collected, before ordering and numbering. */
+typedef struct ifinding {
+    size_t rule;         /* index into exh_ruleset.rules */
+    int64_t time_ms;     /* INT64_MIN when unknown */
+    int64_t last_ms;     /* last record of an aggregate, else INT64_MIN */
+    uint64_t count;
+    log_family family;
+    char *source_path;
+    char *windows_path;  /* or NULL */
+    uint64_t line;
+    exh_kv *evidence;    /* keys and values owned */
+    size_t evidence_count;
+} ifinding;
+
+/* A growable list of findings. */
+typedef struct flist {
+    ifinding *items;
+    size_t count, cap;
+} flist;
+
+/* Aggregates of one unit: (rule, client, hour) -> index into a flist. */
+typedef struct aggmap {
+    char **keys;
+    size_t *slots;
+    size_t cap, used;
+} aggmap;
+
+/* Minutes with records: the raw material of first, last and gaps. */
+typedef struct span {
+    int64_t first_ms, last_ms;
+} span;
+
+typedef struct coverage_acc {
+    uint64_t files, records;
+    span *spans;
+    size_t span_count, span_cap;
+} coverage_acc;
+
+typedef struct unit {
+    char *root;          /* "." or the child folder/archive name */
+    size_t root_len;     /* 0 for "." */
+    char *host;          /* best host name so far, or NULL */
+    int host_rank;       /* 0 client_info, 1 logs, 2 none yet */
+    char *host_path;     /* tie-break: smallest path, then line */
+    uint64_t host_line;
+    flist plain;         /* findings written one by one */
+    flist agg;           /* aggregated findings */
+    aggmap aggs;
+    coverage_acc cov[FAM__COUNT];
+    uint64_t entries, scanned, skipped, unreadable, bad_records;
+    uint64_t suppressed;
+    exh_error *errors;
+    size_t error_count;
+    uint64_t errors_omitted;
+    bool failed;         /* the unit itself could not be read */
+} unit;
+
+/* finding.c */
+void flist_free(flist *l);
+/* Adds f to the unit: aggregated when its rule and category allow (DESIGN
+ * count rules), else appended. Takes ownership of f's strings. */
+exh_status finding_add(unit *u, const exh_ruleset *rs, ifinding *f,
+                       const char *client);
+/* Orders the unit's findings, applies the per-rule cap, and returns them in
+ * output order in *out (count in *count), moving them out of u. */
+exh_status finding_finish(unit *u, const exh_ruleset *rs, ifinding **out,
+                          size_t *count);
+void ifinding_free(ifinding *f);
+void aggmap_free(aggmap *m);
+
+/* summary.c */
+exh_status coverage_add_spans(coverage_acc *c, const span *spans,
+                              size_t count);
+/* Fills s (strings owned by the returned holder, freed by summary_free). */
+typedef struct summary_holder summary_holder;
+exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
+                         const ifinding *fs, size_t count,
+                         summary_holder **out, const exh_summary **s);
+void summary_free(summary_holder *h);
+
+#endif

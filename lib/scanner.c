@@ -1,0 +1,1076 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * scanner.c - one scan of one target: units, the walk, the workers, the
+ * matching of every record, and the hand-over of findings and summaries.
+ *
+ * The walk runs on the calling thread. Entries that can be opened again by
+ * path (plain files of folder targets) become jobs for a pool of worker
+ * threads; entries that exist only as a stream (archive members, stdin) are
+ * read on the spot. Each worker owns its readers and buffers; results go
+ * into the unit under one lock, once per finding and once per file. When
+ * the walk and the jobs are done, each unit's findings are ordered,
+ * numbered and handed to the caller with the unit's summary, so the output
+ * is the same whatever the number of threads.
+ */
+#include "classify.h"
+#include "scan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_RECORD_BYTES (1u << 20)
+#define HEAD_BYTES 4096
+#define MAX_ERRORS 100
+#define MAX_EVIDENCE 24
+#define MAX_VALUE_BYTES 4096
+
+struct exh_scanner {
+    const exh_ruleset *rules;
+    unsigned threads;
+    int64_t since_ms, until_ms;
+    char *password;
+    bool all_files;
+    exh_progress_cb progress;
+    void *progress_user;
+    uint64_t next_id; /* findings numbered so far, across scans */
+    char errmsg[512];
+};
+
+/* A file to read in a worker. */
+typedef struct job {
+    char *path, *display, *open_path;
+    size_t unit;
+} job;
+
+typedef struct scan_ctx {
+    exh_scanner *sc;
+    const exh_ruleset *rs;
+    const char *target;
+    unit *units;
+    size_t unit_count;
+    pthread_mutex_t lock; /* guards units */
+    job *jobs;
+    size_t job_count, job_cap;
+    atomic_size_t next_job;
+    atomic_uint_fast64_t files_done, files_known, bytes_done;
+    exh_status failure; /* first fatal error (NOMEM), under lock */
+} scan_ctx;
+
+/* Per-thread state: readers, buffers, the file being read. */
+typedef struct worker {
+    scan_ctx *ctx;
+    csvlog *readers[FAM__COUNT];
+    char head[HEAD_BYTES];
+    /* the file being read */
+    unit *u;
+    log_family fam;
+    const char *display;
+    char *windows_path;
+    char *install_win; /* Exchange install root, Windows form, or NULL */
+    span *spans;
+    size_t span_count, span_cap;
+    bool host_done;
+    /* an event widened by derived fields */
+    const char *names[256];
+    const char *values[256];
+    size_t lens[256];
+} worker;
+
+/* ---- settings ------------------------------------------------------------ */
+
+exh_status exh_scanner_new(const exh_ruleset *rules, exh_scanner **out)
+{
+    if (!rules || !out)
+        return EXH_ERR_INVALID_ARG;
+    exh_scanner *sc = exh_calloc(1, sizeof *sc);
+    if (!sc)
+        return EXH_ERR_NOMEM;
+    sc->rules = rules;
+    sc->since_ms = INT64_MIN;
+    sc->until_ms = INT64_MAX;
+    *out = sc;
+    return EXH_OK;
+}
+
+void exh_scanner_free(exh_scanner *sc)
+{
+    if (!sc)
+        return;
+    exh_free(sc->password);
+    exh_free(sc);
+}
+
+void exh_scanner_set_threads(exh_scanner *sc, unsigned threads)
+{
+    sc->threads = threads;
+}
+
+void exh_scanner_set_since_ms(exh_scanner *sc, int64_t since_ms)
+{
+    sc->since_ms = since_ms;
+}
+
+void exh_scanner_set_until_ms(exh_scanner *sc, int64_t until_ms)
+{
+    sc->until_ms = until_ms;
+}
+
+exh_status exh_scanner_set_password(exh_scanner *sc, const char *password)
+{
+    char *copy = NULL;
+    if (password && !(copy = exh_strdup(password)))
+        return EXH_ERR_NOMEM;
+    exh_free(sc->password);
+    sc->password = copy;
+    return EXH_OK;
+}
+
+void exh_scanner_set_all_files(exh_scanner *sc, int all_files)
+{
+    sc->all_files = all_files != 0;
+}
+
+void exh_scanner_set_progress(exh_scanner *sc, exh_progress_cb progress,
+                              void *user)
+{
+    sc->progress = progress;
+    sc->progress_user = user;
+}
+
+const char *exh_scanner_errmsg(const exh_scanner *sc)
+{
+    return sc->errmsg[0] ? sc->errmsg : "no error";
+}
+
+/* ---- units ---------------------------------------------------------------- */
+
+/* True when name (a child of dir) is a folder holding child (any case). */
+static bool dir_has(int dirfd, const char *name, const char *child)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+                                     O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return false;
+    }
+    bool found = false;
+    struct dirent *de;
+    while (!found && (de = readdir(d)) != NULL)
+        found = util_strcasecmp(de->d_name, child) == 0;
+    closedir(d);
+    return found;
+}
+
+/* True when the folder at fd is the root of one server's evidence: a
+ * volume, a KAPE collection (drive folders, a copy log) or a Velociraptor
+ * collection. */
+static bool is_collection_dir(int fd)
+{
+    int dup_fd = dup(fd);
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        if (dup_fd >= 0)
+            close(dup_fd);
+        return false;
+    }
+    bool yes = false;
+    struct dirent *de;
+    while (!yes && (de = readdir(d)) != NULL) {
+        const char *n = de->d_name;
+        size_t len = strlen(n);
+        if (util_strcasecmp(n, "Program Files") == 0 ||
+            util_strcasecmp(n, "client_info.json") == 0)
+            yes = true;
+        else if (util_strcasecmp(n, "Windows") == 0)
+            yes = dir_has(fd, n, "System32");
+        else if (util_strcasecmp(n, "uploads") == 0)
+            yes = dir_has(fd, n, "auto") || dir_has(fd, n, "ntfs");
+        else if (len == 1 && ((n[0] | 32) >= 'a' && (n[0] | 32) <= 'z'))
+            yes = dir_has(fd, n, "Windows") || dir_has(fd, n, "Program Files");
+        else if (len > 12 && util_strcasecmp(n + len - 12, "_CopyLog.csv") == 0)
+            yes = true;
+    }
+    closedir(d);
+    return yes;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Finds the units of a folder target: its children that each hold one
+ * server's evidence, when there are two or more; else the whole target. */
+static exh_status detect_units(scan_ctx *ctx)
+{
+    char **roots = NULL;
+    size_t count = 0;
+    int fd = open(ctx->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0 && !is_collection_dir(fd)) {
+        DIR *d = fdopendir(dup(fd));
+        struct dirent *de;
+        while (d && (de = readdir(d)) != NULL) {
+            if (de->d_name[0] == '.')
+                continue;
+            struct stat st;
+            if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+                continue;
+            bool unit_root = false;
+            if (S_ISREG(st.st_mode)) {
+                unit_root = source_is_archive_name(de->d_name);
+            } else if (S_ISDIR(st.st_mode)) {
+                int cfd = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY |
+                                                     O_NOFOLLOW | O_CLOEXEC);
+                unit_root = cfd >= 0 && is_collection_dir(cfd);
+                if (cfd >= 0)
+                    close(cfd);
+            }
+            if (!unit_root)
+                continue;
+            char **r = exh_realloc(roots, (count + 1) * sizeof *r);
+            if (!r || !(r[count] = exh_strdup(de->d_name))) {
+                roots = r ? r : roots;
+                break;
+            }
+            roots = r;
+            count++;
+        }
+        if (d)
+            closedir(d);
+    }
+    if (fd >= 0)
+        close(fd);
+    if (count < 2) {
+        for (size_t i = 0; i < count; i++)
+            exh_free(roots[i]);
+        count = 0;
+    }
+    if (count)
+        qsort(roots, count, sizeof *roots, cmp_str);
+    ctx->units = exh_calloc(count + 1, sizeof *ctx->units);
+    exh_status st = ctx->units ? EXH_OK : EXH_ERR_NOMEM;
+    if (st == EXH_OK) {
+        ctx->unit_count = count + 1;
+        for (size_t i = 0; i <= count; i++)
+            ctx->units[i].host_rank = 2;
+        ctx->units[0].root = exh_strdup(".");
+        for (size_t i = 0; i < count; i++) {
+            ctx->units[i + 1].root = roots[i];
+            ctx->units[i + 1].root_len = strlen(roots[i]);
+            roots[i] = NULL;
+        }
+        if (!ctx->units[0].root)
+            st = EXH_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < count; i++)
+        exh_free(roots[i]);
+    exh_free(roots);
+    return st;
+}
+
+/* The unit an entry path belongs to. */
+static size_t unit_of(const scan_ctx *ctx, const char *path)
+{
+    for (size_t i = 1; i < ctx->unit_count; i++) {
+        const unit *u = &ctx->units[i];
+        if (strncmp(path, u->root, u->root_len) == 0 &&
+            (path[u->root_len] == '/' || path[u->root_len] == '\0'))
+            return i;
+    }
+    return 0;
+}
+
+/* Records a problem in a unit (the caller holds the lock). */
+static void add_error(unit *u, const char *path, const char *message)
+{
+    if (u->error_count >= MAX_ERRORS) {
+        u->errors_omitted++;
+        return;
+    }
+    exh_error *e = exh_realloc(u->errors, (u->error_count + 1) * sizeof *e);
+    if (!e)
+        return;
+    u->errors = e;
+    e[u->error_count].path = exh_strdup(path ? path : "");
+    e[u->error_count].message = exh_strdup(message ? message : "");
+    if (!e[u->error_count].path || !e[u->error_count].message) {
+        exh_free((char *)e[u->error_count].path);
+        exh_free((char *)e[u->error_count].message);
+        return;
+    }
+    u->error_count++;
+}
+
+/* ---- matching ------------------------------------------------------------ */
+
+/* Key fields of each family, shown with every finding (DESIGN evidence). */
+static const char *const key_fields[FAM__COUNT][12] = {
+    [FAM_HTTPPROXY] = {"DateTime", "ClientIpAddress", "Method", "UrlHost",
+                       "UrlStem", "UrlQuery", "HttpStatus", "AuthenticatedUser",
+                       "UserAgent", "ServerHostName", NULL},
+    [FAM_ECP_SERVER] = {"TimeStamp", "ServerName", "EventId", "CMD", "URL",
+                        NULL},
+    [FAM_ECP_ACTIVITY] = {"TimeStamp", "ServerName", "EventId", "URL", NULL},
+    [FAM_OABGENERATOR] = {"Message", "DownloadPath", "DownloadPathInOabFolder",
+                          NULL},
+};
+
+static const char *const client_field[FAM__COUNT] = {
+    [FAM_HTTPPROXY] = "ClientIpAddress",
+};
+
+static const char *const host_field[FAM__COUNT] = {
+    [FAM_HTTPPROXY] = "ServerHostName",
+    [FAM_ECP_SERVER] = "ServerName",
+    [FAM_ECP_ACTIVITY] = "ServerName",
+};
+
+static exh_status add_evidence(ifinding *f, const event *ev, const char *name)
+{
+    for (size_t i = 0; i < f->evidence_count; i++) {
+        if (util_strcasecmp(f->evidence[i].key, name) == 0)
+            return EXH_OK;
+    }
+    size_t len = 0;
+    const char *v = event_get(ev, name, &len);
+    if (!v || len == 0 || f->evidence_count >= MAX_EVIDENCE)
+        return EXH_OK;
+    if (len > MAX_VALUE_BYTES)
+        len = MAX_VALUE_BYTES;
+    exh_kv *kv = &f->evidence[f->evidence_count];
+    kv->key = exh_strdup(name);
+    kv->value = exh_strndup(v, len);
+    kv->value_len = len;
+    if (!kv->key || !kv->value) {
+        exh_free((char *)kv->key);
+        exh_free((char *)kv->value);
+        return EXH_ERR_NOMEM;
+    }
+    f->evidence_count++;
+    return EXH_OK;
+}
+
+static exh_status report_match(worker *w, size_t rule, const logrec *r,
+                               const event *ev, const char **matched,
+                               size_t matched_count)
+{
+    scan_ctx *ctx = w->ctx;
+    ifinding f = {0};
+    f.rule = rule;
+    f.time_ms = r->time_ms;
+    f.last_ms = INT64_MIN;
+    f.count = 1;
+    f.family = w->fam;
+    f.line = r->line;
+    f.source_path = exh_strdup(w->display);
+    f.windows_path = w->windows_path ? exh_strdup(w->windows_path) : NULL;
+    f.evidence = exh_calloc(MAX_EVIDENCE, sizeof *f.evidence);
+    exh_status st = (!f.source_path || !f.evidence ||
+                     (w->windows_path && !f.windows_path))
+                        ? EXH_ERR_NOMEM
+                        : EXH_OK;
+    for (size_t i = 0; i < matched_count && st == EXH_OK; i++)
+        st = add_evidence(&f, ev, matched[i]);
+    for (size_t i = 0; key_fields[w->fam][i] && st == EXH_OK; i++)
+        st = add_evidence(&f, ev, key_fields[w->fam][i]);
+    if (st != EXH_OK) {
+        ifinding_free(&f);
+        return st;
+    }
+    const char *client = NULL;
+    size_t clen = 0;
+    char cbuf[256] = "";
+    if (client_field[w->fam] &&
+        (client = event_get(ev, client_field[w->fam], &clen)) != NULL) {
+        clen = clen < sizeof cbuf - 1 ? clen : sizeof cbuf - 1;
+        memcpy(cbuf, client, clen);
+        cbuf[clen] = '\0';
+    }
+    pthread_mutex_lock(&ctx->lock);
+    st = finding_add(w->u, ctx->rs, &f, cbuf);
+    pthread_mutex_unlock(&ctx->lock);
+    ifinding_free(&f);
+    return st;
+}
+
+/* True when an OAB download path lies in <install>\ClientAccess\OAB. */
+static bool in_oab_folder(const worker *w, const char *path, size_t len)
+{
+    static const char tail[] = "\\ClientAccess\\OAB";
+    // Compare without drive letters: "C:" vs "?:" must not matter.
+    if (len >= 2 && path[1] == ':') {
+        path += 2;
+        len -= 2;
+    }
+    if (!w->install_win || strlen(w->install_win) < 2)
+        return util_memcasemem(path, len, "\\ClientAccess\\OAB\\", 18) != NULL;
+    const char *root = w->install_win + 2;
+    size_t rlen = strlen(root), tlen = sizeof tail - 1;
+    if (len < rlen + tlen || !util_ieq(path, rlen, root, rlen) ||
+        !util_ieq(path + rlen, tlen, tail, tlen))
+        return false;
+    return len == rlen + tlen || path[rlen + tlen] == '\\';
+}
+
+/* Widens an OAB event by the install-root decision. */
+static const event *derive(worker *w, const event *ev, event *wide)
+{
+    if (w->fam != FAM_OABGENERATOR || ev->count + 1 > 256)
+        return ev;
+    size_t len = 0;
+    const char *p = event_get(ev, "DownloadPath", &len);
+    if (!p)
+        return ev;
+    memcpy(w->names, ev->names, ev->count * sizeof *w->names);
+    memcpy(w->values, ev->values, ev->count * sizeof *w->values);
+    memcpy(w->lens, ev->lens, ev->count * sizeof *w->lens);
+    bool inside = in_oab_folder(w, p, len);
+    w->names[ev->count] = "DownloadPathInOabFolder";
+    w->values[ev->count] = inside ? "true" : "false";
+    w->lens[ev->count] = inside ? 4 : 5;
+    *wide = *ev;
+    wide->count = ev->count + 1;
+    wide->names = w->names;
+    wide->values = w->values;
+    wide->lens = w->lens;
+    return wide;
+}
+
+/* Remembers a host name; the smallest (path, line) wins, so the choice
+ * does not depend on thread timing. */
+static void offer_host(worker *w, const event *ev, uint64_t line)
+{
+    w->host_done = true;
+    size_t len = 0;
+    const char *h = host_field[w->fam] ? event_get(ev, host_field[w->fam], &len)
+                                       : NULL;
+    if (!h || len == 0 || len > 255)
+        return;
+    scan_ctx *ctx = w->ctx;
+    unit *u = w->u;
+    pthread_mutex_lock(&ctx->lock);
+    int c = u->host_path ? strcmp(w->display, u->host_path) : -1;
+    if (u->host_rank == 2 ||
+        (u->host_rank == 1 && (c < 0 || (c == 0 && line < u->host_line)))) {
+        char *nh = exh_strndup(h, len), *np = exh_strdup(w->display);
+        if (nh && np) {
+            exh_free(u->host);
+            exh_free(u->host_path);
+            u->host = nh;
+            u->host_path = np;
+            u->host_line = line;
+            u->host_rank = 1;
+        } else {
+            exh_free(nh);
+            exh_free(np);
+        }
+    }
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+static void note_time(worker *w, int64_t t)
+{
+    if (w->span_count) {
+        span *s = &w->spans[w->span_count - 1];
+        if (t / 60000 == s->first_ms / 60000 && t >= s->first_ms) {
+            if (t > s->last_ms)
+                s->last_ms = t;
+            return;
+        }
+    }
+    if (w->span_count == w->span_cap) {
+        size_t cap = w->span_cap ? w->span_cap * 2 : 1024;
+        span *p = exh_realloc(w->spans, cap * sizeof *p);
+        if (!p)
+            return; // coverage gets coarser; matching goes on
+        w->spans = p;
+        w->span_cap = cap;
+    }
+    w->spans[w->span_count].first_ms = t;
+    w->spans[w->span_count].last_ms = t;
+    w->span_count++;
+}
+
+static bool on_record(void *user, csvlog *rd, const logrec *r)
+{
+    worker *w = user;
+    const exh_scanner *sc = w->ctx->sc;
+    if (r->time_ms != INT64_MIN)
+        note_time(w, r->time_ms);
+    if (!w->host_done)
+        offer_host(w, csvlog_event(rd, r), r->line);
+    if (r->time_ms != INT64_MIN &&
+        (r->time_ms < sc->since_ms || r->time_ms > sc->until_ms))
+        return true;
+    const family_rules *fr = &w->ctx->rs->fam[w->fam];
+    if (fr->count == 0 || (fr->pf && !prefilter_any(fr->pf, r->text, r->len)))
+        return true;
+    event wide;
+    const event *ev = derive(w, csvlog_event(rd, r), &wide);
+    for (size_t i = 0; i < fr->count; i++) {
+        const char *matched[16];
+        size_t mc = 0;
+        size_t rule = fr->idx[i];
+        if (!sigma_match(w->ctx->rs->rules[rule].sigma, ev, matched, 16, &mc))
+            continue;
+        exh_status st = report_match(w, rule, r, ev, matched, mc);
+        if (st != EXH_OK) {
+            pthread_mutex_lock(&w->ctx->lock);
+            w->ctx->failure = st;
+            pthread_mutex_unlock(&w->ctx->lock);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- reading one file ---------------------------------------------------- */
+
+/* A stream that first replays the bytes already read for sniffing. */
+typedef struct replay {
+    stream base;
+    stream *inner;
+    const char *head;
+    size_t head_len, pos;
+    uint64_t *bytes;
+} replay;
+
+static ssize_t replay_read(stream *s, void *dst, size_t len)
+{
+    replay *r = (replay *)s;
+    if (r->pos < r->head_len) {
+        size_t n = r->head_len - r->pos < len ? r->head_len - r->pos : len;
+        memcpy(dst, r->head + r->pos, n);
+        r->pos += n;
+        return (ssize_t)n;
+    }
+    ssize_t n = r->inner->read(r->inner, dst, len);
+    if (n < 0)
+        s->error = r->inner->error;
+    else
+        *r->bytes += (uint64_t)n;
+    return n;
+}
+
+/* Fills head with up to HEAD_BYTES; returns bytes or -1. */
+static ssize_t read_head(stream *in, char *head)
+{
+    size_t got = 0;
+    while (got < HEAD_BYTES) {
+        ssize_t n = in->read(in, head + got, HEAD_BYTES - got);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    return (ssize_t)got;
+}
+
+/* The Windows form of the Exchange install root above a log folder. */
+static char *install_root(const char *windows_path)
+{
+    if (!windows_path)
+        return NULL;
+    const char *p = util_memcasemem(windows_path, strlen(windows_path),
+                                    "\\Logging\\", 9);
+    return p ? exh_strndup(windows_path, (size_t)(p - windows_path)) : NULL;
+}
+
+static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
+                        const char *read_error)
+{
+    scan_ctx *ctx = w->ctx;
+    unit *u = w->u;
+    char msg[512];
+    pthread_mutex_lock(&ctx->lock);
+    if (stats->binary) {
+        u->skipped++;
+        add_error(u, w->display, "binary data, not a text log: not read");
+    } else {
+        u->scanned++;
+        coverage_acc *c = &u->cov[w->fam];
+        c->files++;
+        c->records += stats->records;
+        if (coverage_add_spans(c, w->spans, w->span_count) != EXH_OK)
+            ctx->failure = EXH_ERR_NOMEM;
+        u->bad_records += stats->bad_records;
+        if (stats->bad_records) {
+            snprintf(msg, sizeof msg,
+                     "%llu malformed, binary or overlong record%s skipped or "
+                     "cut at %u bytes",
+                     (unsigned long long)stats->bad_records,
+                     stats->bad_records == 1 ? "" : "s", MAX_RECORD_BYTES);
+            add_error(u, w->display, msg);
+        }
+    }
+    if (rst == EXH_ERR_IO) {
+        u->unreadable++;
+        snprintf(msg, sizeof msg, "read error after %llu records: %s",
+                 (unsigned long long)stats->records,
+                 read_error ? read_error : "input/output error");
+        add_error(u, w->display, msg);
+    } else if (rst != EXH_OK) {
+        ctx->failure = rst;
+    }
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+/* Reads one entry: sniff, classify, stream through its reader. */
+static void process(worker *w, unit *u, const char *path, const char *display,
+                    stream *in, bool explicit_file)
+{
+    scan_ctx *ctx = w->ctx;
+    ssize_t n = read_head(in, w->head);
+    if (n < 0) {
+        pthread_mutex_lock(&ctx->lock);
+        u->unreadable++;
+        add_error(u, display, in->error ? in->error : "cannot read");
+        pthread_mutex_unlock(&ctx->lock);
+        return;
+    }
+    log_family fam = classify_entry(path, w->head, (size_t)n);
+    if (fam == FAM_NONE) {
+        const char *why = NULL;
+        if (memchr(w->head, '\0', (size_t)n))
+            why = "binary data, not a text log: not read";
+        else if (explicit_file)
+            why = "not a log format this version reads: not read";
+        pthread_mutex_lock(&ctx->lock);
+        u->skipped++;
+        if (why)
+            add_error(u, display, why);
+        pthread_mutex_unlock(&ctx->lock);
+        return;
+    }
+    if (!w->readers[fam] &&
+        csvlog_new(fam, MAX_RECORD_BYTES, &w->readers[fam]) != EXH_OK) {
+        pthread_mutex_lock(&ctx->lock);
+        ctx->failure = EXH_ERR_NOMEM;
+        pthread_mutex_unlock(&ctx->lock);
+        return;
+    }
+    uint64_t bytes = (uint64_t)n;
+    replay rp = {{replay_read, NULL, NULL}, in, w->head, (size_t)n, 0, &bytes};
+    w->u = u;
+    w->fam = fam;
+    w->display = display;
+    w->windows_path = paths_windows(path);
+    w->install_win = install_root(w->windows_path);
+    w->span_count = 0;
+    w->host_done = false;
+    csvlog_stats stats = {0};
+    exh_status st = csvlog_read(w->readers[fam], &rp.base, on_record, w,
+                                &stats);
+    finish_file(w, &stats, st, rp.base.error ? rp.base.error : in->error);
+    atomic_fetch_add(&ctx->bytes_done, bytes);
+    exh_free(w->windows_path);
+    exh_free(w->install_win);
+    w->windows_path = w->install_win = NULL;
+}
+
+/* A stream over a file descriptor. */
+typedef struct fd_stream {
+    stream base;
+    int fd;
+} fd_stream;
+
+static ssize_t fd_read(stream *s, void *dst, size_t len)
+{
+    fd_stream *f = (fd_stream *)s;
+    ssize_t n;
+    do {
+        n = read(f->fd, dst, len);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        s->error = strerror(errno);
+    return n;
+}
+
+static void run_job(worker *w, job *j)
+{
+    scan_ctx *ctx = w->ctx;
+    unit *u = &ctx->units[j->unit];
+    int fd = source_reopen(j->open_path);
+    if (fd < 0) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
+        pthread_mutex_lock(&ctx->lock);
+        u->unreadable++;
+        add_error(u, j->display, msg);
+        pthread_mutex_unlock(&ctx->lock);
+    } else {
+        fd_stream fs = {{fd_read, NULL, NULL}, fd};
+        process(w, u, j->path, j->display, &fs.base, j->path[0] == '\0');
+        close(fd);
+    }
+    atomic_fetch_add(&ctx->files_done, 1);
+}
+
+static void worker_free(worker *w)
+{
+    for (int f = 0; f < FAM__COUNT; f++)
+        csvlog_free(w->readers[f]);
+    exh_free(w->spans);
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    scan_ctx *ctx = w->ctx;
+    for (;;) {
+        size_t i = atomic_fetch_add(&ctx->next_job, 1);
+        if (i >= ctx->job_count || ctx->failure != EXH_OK)
+            break;
+        run_job(w, &ctx->jobs[i]);
+    }
+    return NULL;
+}
+
+/* ---- the walk ------------------------------------------------------------ */
+
+typedef struct walk_state {
+    scan_ctx *ctx;
+    worker *inline_worker;
+    bool single; /* the target is one file or stdin */
+} walk_state;
+
+static void take_client_info(scan_ctx *ctx, unit *u, stream *in)
+{
+    char *host = collection_client_hostname(in);
+    if (!host)
+        return;
+    pthread_mutex_lock(&ctx->lock);
+    exh_free(u->host);
+    u->host = host;
+    u->host_rank = 0;
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+static exh_status queue_job(scan_ctx *ctx, const entry *e, size_t unit_idx)
+{
+    if (ctx->job_count == ctx->job_cap) {
+        size_t cap = ctx->job_cap ? ctx->job_cap * 2 : 256;
+        job *p = exh_realloc(ctx->jobs, cap * sizeof *p);
+        if (!p)
+            return EXH_ERR_NOMEM;
+        ctx->jobs = p;
+        ctx->job_cap = cap;
+    }
+    job *j = &ctx->jobs[ctx->job_count];
+    j->path = exh_strdup(e->path);
+    j->display = exh_strdup(e->display_path);
+    j->open_path = exh_strdup(e->open_path);
+    j->unit = unit_idx;
+    if (!j->path || !j->display || !j->open_path) {
+        exh_free(j->path);
+        exh_free(j->display);
+        exh_free(j->open_path);
+        return EXH_ERR_NOMEM;
+    }
+    ctx->job_count++;
+    return EXH_OK;
+}
+
+static void report_progress(scan_ctx *ctx)
+{
+    exh_scanner *sc = ctx->sc;
+    if (sc->progress)
+        sc->progress(atomic_load(&ctx->files_done),
+                     atomic_load(&ctx->files_known),
+                     atomic_load(&ctx->bytes_done), sc->progress_user);
+}
+
+static bool on_entry(void *user, entry *e)
+{
+    walk_state *ws = user;
+    scan_ctx *ctx = ws->ctx;
+    size_t ui = unit_of(ctx, e->path);
+    unit *u = &ctx->units[ui];
+    const char *base = strrchr(e->path, '/');
+    base = base ? base + 1 : e->path;
+    pthread_mutex_lock(&ctx->lock);
+    u->entries++;
+    pthread_mutex_unlock(&ctx->lock);
+    if (util_strcasecmp(base, "client_info.json") == 0 && e->in) {
+        take_client_info(ctx, u, e->in);
+        pthread_mutex_lock(&ctx->lock);
+        u->scanned++;
+        pthread_mutex_unlock(&ctx->lock);
+        return true;
+    }
+    if (!ws->single && !classify_candidate(e->path)) {
+        pthread_mutex_lock(&ctx->lock);
+        u->skipped++;
+        pthread_mutex_unlock(&ctx->lock);
+        return true;
+    }
+    atomic_fetch_add(&ctx->files_known, 1);
+    if (e->open_path && e->path[0] != '\0') {
+        exh_status st = queue_job(ctx, e, ui);
+        if (st != EXH_OK) {
+            ctx->failure = st;
+            return false;
+        }
+        return true;
+    }
+    if (e->in)
+        process(ws->inline_worker, u, e->path, e->display_path, e->in,
+                ws->single);
+    atomic_fetch_add(&ctx->files_done, 1);
+    report_progress(ctx);
+    return ctx->failure == EXH_OK;
+}
+
+static void on_walk_error(void *user, const char *display, const char *msg)
+{
+    walk_state *ws = user;
+    scan_ctx *ctx = ws->ctx;
+    // Errors name display paths; map them to units by their inner path.
+    size_t tlen = strlen(ctx->target);
+    const char *inner = display;
+    if (strncmp(display, ctx->target, tlen) == 0) {
+        inner = display + tlen;
+        while (*inner == '/')
+            inner++;
+    }
+    unit *u = &ctx->units[unit_of(ctx, inner)];
+    pthread_mutex_lock(&ctx->lock);
+    u->unreadable++;
+    add_error(u, display, msg);
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+/* Runs the queued jobs on the worker pool while reporting progress. */
+static exh_status run_jobs(scan_ctx *ctx, unsigned threads)
+{
+    if (ctx->job_count == 0)
+        return EXH_OK;
+    if (threads > ctx->job_count)
+        threads = (unsigned)ctx->job_count;
+    worker *ws = exh_calloc(threads, sizeof *ws);
+    pthread_t *tids = exh_calloc(threads, sizeof *tids);
+    if (!ws || !tids) {
+        exh_free(ws);
+        exh_free(tids);
+        return EXH_ERR_NOMEM;
+    }
+    unsigned started = 0;
+    for (unsigned i = 0; i < threads; i++) {
+        ws[i].ctx = ctx;
+        if (pthread_create(&tids[i], NULL, worker_main, &ws[i]) != 0)
+            break;
+        started++;
+    }
+    if (started == 0) {
+        ws[0].ctx = ctx;
+        worker_main(&ws[0]);
+    }
+    while (started && atomic_load(&ctx->files_done) < atomic_load(
+                                                         &ctx->files_known)) {
+        report_progress(ctx);
+        struct timespec ts = {0, 200 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        if (ctx->failure != EXH_OK)
+            break;
+    }
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    report_progress(ctx);
+    for (unsigned i = 0; i < threads; i++)
+        worker_free(&ws[i]);
+    exh_free(ws);
+    exh_free(tids);
+    return EXH_OK;
+}
+
+static unsigned default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)(n > 64 ? 64 : n) : 1;
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+/* Hands one unit's findings and summary to the caller. */
+static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
+                            exh_summary_cb on_summary, void *user,
+                            exh_scan_result *res, bool *stop)
+{
+    exh_scanner *sc = ctx->sc;
+    const exh_ruleset *rs = ctx->rs;
+    ifinding *fs = NULL;
+    size_t count = 0;
+    EXH_TRY(finding_finish(u, rs, &fs, &count));
+    static const char *const live[] = {"live"};
+    exh_status st = EXH_OK;
+    for (size_t i = 0; i < count && !*stop; i++) {
+        ifinding *f = &fs[i];
+        const rule_entry *re = &rs->rules[f->rule];
+        const sigma_meta *m = sigma_rule_meta(re->sigma);
+        char id[32], t[32], last[32];
+        snprintf(id, sizeof id, "f-%06llu",
+                 (unsigned long long)++sc->next_id);
+        if (f->time_ms != INT64_MIN)
+            util_time_format(f->time_ms, t);
+        bool has_last = f->count > 1 && f->last_ms != INT64_MIN;
+        if (has_last)
+            util_time_format(f->last_ms, last);
+        exh_finding pub = {
+            .id = id,
+            .target = ctx->target,
+            .unit = u->root,
+            .host = u->host,
+            .rule = re->name,
+            .rule_id = m->id,
+            .rule_source = re->source,
+            .rule_author = m->author,
+            .title = m->title ? m->title : re->name,
+            .severity = m->severity,
+            .category = m->category_value,
+            .cve = (const char *const *)m->cve,
+            .cve_count = m->cve_count,
+            .attack = (const char *const *)m->attack,
+            .attack_count = m->attack_count,
+            .time = f->time_ms != INT64_MIN ? t : NULL,
+            .last_time = has_last ? last : NULL,
+            .count = f->count,
+            .source_type = csvlog_family_name(f->family),
+            .source_path = f->source_path,
+            .windows_path = f->windows_path,
+            .line = f->line,
+            .evidence = f->evidence,
+            .evidence_count = f->evidence_count,
+            .seen_in = live,
+            .seen_in_count = 1,
+        };
+        res->findings++;
+        if (on_finding && on_finding(&pub, user) == EXH_STOP)
+            *stop = true;
+    }
+    summary_holder *h = NULL;
+    const exh_summary *s = NULL;
+    if (!*stop)
+        st = summary_build(rs, ctx->target, u, fs, count, &h, &s);
+    if (st == EXH_OK && s && on_summary && on_summary(s, user) == EXH_STOP)
+        *stop = true;
+    summary_free(h);
+    for (size_t i = 0; i < count; i++)
+        ifinding_free(&fs[i]);
+    exh_free(fs);
+    return st;
+}
+
+static void unit_free(unit *u)
+{
+    exh_free(u->root);
+    exh_free(u->host);
+    exh_free(u->host_path);
+    flist_free(&u->plain);
+    flist_free(&u->agg);
+    aggmap_free(&u->aggs);
+    for (int f = 0; f < FAM__COUNT; f++)
+        exh_free(u->cov[f].spans);
+    for (size_t i = 0; i < u->error_count; i++) {
+        exh_free((char *)u->errors[i].path);
+        exh_free((char *)u->errors[i].message);
+    }
+    exh_free(u->errors);
+}
+
+static void ctx_free(scan_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->unit_count; i++)
+        unit_free(&ctx->units[i]);
+    exh_free(ctx->units);
+    for (size_t i = 0; i < ctx->job_count; i++) {
+        exh_free(ctx->jobs[i].path);
+        exh_free(ctx->jobs[i].display);
+        exh_free(ctx->jobs[i].open_path);
+    }
+    exh_free(ctx->jobs);
+    pthread_mutex_destroy(&ctx->lock);
+}
+
+exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
+                            exh_finding_cb on_finding,
+                            exh_summary_cb on_summary, void *user,
+                            exh_scan_result *result)
+{
+    exh_scan_result res = {0};
+    if (!sc || !target)
+        return EXH_ERR_INVALID_ARG;
+    sc->errmsg[0] = '\0';
+    scan_ctx ctx = {0};
+    ctx.sc = sc;
+    ctx.rs = sc->rules;
+    ctx.target = target;
+    ctx.failure = EXH_OK;
+    pthread_mutex_init(&ctx.lock, NULL);
+    struct stat tst;
+    bool is_dir = strcmp(target, "-") != 0 && stat(target, &tst) == 0 &&
+                  S_ISDIR(tst.st_mode);
+    exh_status st = is_dir ? detect_units(&ctx) : EXH_OK;
+    if (st == EXH_OK && !is_dir) {
+        ctx.units = exh_calloc(1, sizeof *ctx.units);
+        if (ctx.units && (ctx.units[0].root = exh_strdup("."))) {
+            ctx.unit_count = 1;
+            ctx.units[0].host_rank = 2;
+        }
+        else
+            st = EXH_ERR_NOMEM;
+    }
+    worker inline_worker = {0};
+    inline_worker.ctx = &ctx;
+    walk_state ws = {&ctx, &inline_worker, !is_dir};
+    if (st == EXH_OK) {
+        source_opts opts = {sc->password, true};
+        source_cbs cbs = {on_entry, on_walk_error, &ws};
+        const char *err = NULL;
+        exh_status wst = source_walk(target, &opts, &cbs, &err);
+        if (wst != EXH_OK) {
+            res.target_unreadable = 1;
+            ctx.units[0].failed = true;
+            ctx.units[0].unreadable++;
+            add_error(&ctx.units[0], target, err ? err : "cannot be read");
+            snprintf(sc->errmsg, sizeof sc->errmsg, "%s: %s", target,
+                     err ? err : "cannot be read");
+        }
+        if (ctx.failure == EXH_OK)
+            st = run_jobs(&ctx, sc->threads ? sc->threads : default_threads());
+        if (st == EXH_OK)
+            st = ctx.failure;
+    }
+    worker_free(&inline_worker);
+    bool stop = false;
+    for (size_t i = 0; i < ctx.unit_count && st == EXH_OK && !stop; i++) {
+        unit *u = &ctx.units[i];
+        // The whole-target unit is left out when sub-units took everything.
+        if (i == 0 && ctx.unit_count > 1 && u->entries == 0 &&
+            u->error_count == 0)
+            continue;
+        if (i > 0 && u->entries == 0 && u->error_count > 0) {
+            u->failed = true;
+            res.units_unreadable++;
+        }
+        res.units++;
+        st = emit_unit(&ctx, u, on_finding, on_summary, user, &res, &stop);
+    }
+    if (st != EXH_OK && !sc->errmsg[0])
+        snprintf(sc->errmsg, sizeof sc->errmsg, "%s", exh_status_str(st));
+    ctx_free(&ctx);
+    if (result)
+        *result = res;
+    return st;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * sources.h - declarations shared only among the files of lib/sources/.
+ *
+ * source.c holds the helpers every backend uses (read-only opens with
+ * O_NOATIME, the lazily opened file stream, path joining); dir.c,
+ * archive.c and single.c are the backends; collection.c reads collection
+ * metadata (KAPE copy logs, Velociraptor names). Nothing here is used
+ * outside lib/sources/.
+ */
+#ifndef EXH_SOURCES_H
+#define EXH_SOURCES_H
+
+#include "internal.h"
+
+#include <sys/stat.h>
+
+/* Deepest folder level a walk descends into (the target is level 0). */
+#define SOURCES_MAX_DEPTH 64
+
+/* ---- source.c ----------------------------------------------------------- */
+
+/* openat() read-only with O_CLOEXEC, extra_flags (O_NOFOLLOW, O_DIRECTORY,
+ * O_NONBLOCK...) and O_NOATIME, retried without O_NOATIME when the kernel
+ * refuses it (EPERM: we do not own the file). Retries EINTR. -1 on error. */
+int source_openat(int dirfd, const char *name, int extra_flags);
+
+/* A file stream that opens its file on the first read, so a consumer that
+ * skips an entry never opens it. */
+typedef struct source_file {
+    stream s;          /* what the entry hands out; s.ctx is this struct */
+    int dirfd;         /* folder name is relative to, or AT_FDCWD */
+    const char *name;  /* borrowed; valid while the stream is used */
+    int open_flags;    /* extra flags of source_openat() */
+    int fd;            /* -1 until opened */
+    bool owned;        /* close fd in source_file_close() */
+    bool need_regular; /* refuse what is not a regular file once open */
+    bool failed;       /* the open failed; reads keep failing */
+    int saved_errno;   /* errno of the failed open */
+    char msg[160];     /* text of stream.error */
+} source_file;
+
+/* Sets up f to open name (relative to dirfd) lazily. */
+void source_file_init(source_file *f, int dirfd, const char *name,
+                      int open_flags);
+/* Sets up f over an already open fd, which f does not close (stdin). */
+void source_file_init_fd(source_file *f, int fd);
+/* Closes the file if f opened it. f may be reused after init again. */
+void source_file_close(source_file *f);
+
+/* "a/b" from a and b, with no doubled '/' when a ends in '/'; a copy of a
+ * when b is empty. New string, NULL on allocation failure. */
+char *source_join(const char *a, const char *b);
+/* Milliseconds since the epoch of a time in seconds and nanoseconds. */
+int64_t source_ms(int64_t sec, int64_t nsec);
+
+/* ---- collection.c ------------------------------------------------------- */
+
+/* Copy logs of one collection, each valid for the paths under its prefix
+ * ("" for the collection root, "HOST/" for a direct child folder). */
+typedef struct collection_logs {
+    char **prefixes;
+    copylog **logs;
+    size_t count;
+} collection_logs;
+
+/* True when name (a file name, no folder) ends in "_CopyLog.csv". */
+bool collection_is_copylog_name(const char *name);
+/* Adds log for paths under prefix; takes ownership of log. */
+exh_status collection_logs_add(collection_logs *set, const char *prefix,
+                               copylog *log);
+/* Original times of path (relative to the collection) from the copy log
+ * whose prefix it lies under; false when none knows it. */
+bool collection_logs_lookup(const collection_logs *set, const char *path,
+                            int64_t *created_ms, int64_t *modified_ms);
+void collection_logs_free(collection_logs *set);
+/* True when a relative folder path belongs to a Velociraptor collection
+ * ("uploads/..." or "HOST/uploads/..."), whose names are %XX-encoded. */
+bool collection_is_velociraptor_path(const char *path);
+
+/* ---- backends ----------------------------------------------------------- */
+
+/* Walks the folder target. */
+exh_status dir_walk(const char *target, const source_opts *opts,
+                    const source_cbs *cbs, const char **err);
+
+/* Reads the archive open on fd as a collection. display is the archive's
+ * display path, prefix is put before every entry path ("" or "CHILD/").
+ * is_zip asks for the copy-log pre-pass. Sets *stopped when on_entry
+ * returned false. Returns EXH_ERR_IO (message in *err, static) when the
+ * archive cannot be opened at all; then nothing was delivered. */
+exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
+                           bool is_zip, const source_opts *opts,
+                           const source_cbs *cbs, bool *stopped,
+                           const char **err);
+
+/* Delivers the single file target (st from stat()). */
+exh_status single_walk_file(const char *target, const struct stat *st,
+                            const source_cbs *cbs);
+/* Delivers stdin as one entry. */
+exh_status single_walk_stdin(const source_cbs *cbs);
+
+#endif /* EXH_SOURCES_H */

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * summary.c - a unit's summary: log coverage per family and the three
+ * verdicts, decided exactly as DESIGN.md's "Verdicts" says.
+ *
+ * Coverage is built from spans (the first and last record time of each
+ * minute a file had records in): sorted, they give the family's first and
+ * last record and every family-wide silence longer than six hours. A
+ * family whose first record is later than an exploitation wave's first
+ * known exploitation (rules/waves.csv) cannot rule that wave out, and says
+ * so in a warning.
+ */
+#include "scan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define GAP_MS (6 * 3600 * 1000LL)
+
+exh_status coverage_add_spans(coverage_acc *c, const span *spans,
+                              size_t count)
+{
+    if (c->span_count + count > c->span_cap) {
+        size_t cap = c->span_cap ? c->span_cap : 256;
+        while (cap < c->span_count + count)
+            cap *= 2;
+        span *p = exh_realloc(c->spans, cap * sizeof *p);
+        if (!p)
+            return EXH_ERR_NOMEM;
+        c->spans = p;
+        c->span_cap = cap;
+    }
+    memcpy(c->spans + c->span_count, spans, count * sizeof *spans);
+    c->span_count += count;
+    return EXH_OK;
+}
+
+/* Everything a summary points to, freed together. */
+struct summary_holder {
+    exh_summary s;
+    exh_coverage cov[FAM__COUNT];
+    char **strings; /* owned strings */
+    size_t string_count, string_cap;
+    exh_gap *gaps[FAM__COUNT];
+    const char **warnings[FAM__COUNT];
+};
+
+/* Keeps a copy of text in the holder; NULL on failure. */
+static const char *keep(summary_holder *h, const char *text)
+{
+    if (!text)
+        return NULL;
+    if (h->string_count == h->string_cap) {
+        size_t cap = h->string_cap ? h->string_cap * 2 : 32;
+        char **p = exh_realloc(h->strings, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        h->strings = p;
+        h->string_cap = cap;
+    }
+    char *copy = exh_strdup(text);
+    if (copy)
+        h->strings[h->string_count++] = copy;
+    return copy;
+}
+
+static const char *keep_time(summary_holder *h, int64_t ms)
+{
+    char t[32];
+    util_time_format(ms, t);
+    return keep(h, t);
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+    const span *x = a, *y = b;
+    if (x->first_ms != y->first_ms)
+        return x->first_ms < y->first_ms ? -1 : 1;
+    return (x->last_ms > y->last_ms) - (x->last_ms < y->last_ms);
+}
+
+/* Fills h->cov[*n] from one family's accumulator. */
+static exh_status build_coverage(const exh_ruleset *rs, summary_holder *h,
+                                 log_family fam, coverage_acc *c, size_t n)
+{
+    exh_coverage *cv = &h->cov[n];
+    cv->family = csvlog_family_name(fam);
+    cv->files = c->files;
+    cv->records = c->records;
+    if (c->span_count)
+        qsort(c->spans, c->span_count, sizeof *c->spans, cmp_span);
+    size_t gap_count = 0;
+    exh_gap *gaps = exh_calloc(c->span_count + 1, sizeof *gaps);
+    const char **warns = exh_calloc(rs->wave_count + 2, sizeof *warns);
+    h->gaps[n] = gaps;
+    h->warnings[n] = warns;
+    if (!gaps || !warns)
+        return EXH_ERR_NOMEM;
+    int64_t first = INT64_MIN, reach = INT64_MIN;
+    for (size_t i = 0; i < c->span_count; i++) {
+        const span *sp = &c->spans[i];
+        if (first == INT64_MIN)
+            first = sp->first_ms;
+        else if (sp->first_ms - reach > GAP_MS) {
+            gaps[gap_count].from = keep_time(h, reach);
+            gaps[gap_count].to = keep_time(h, sp->first_ms);
+            gap_count++;
+        }
+        if (reach == INT64_MIN || sp->last_ms > reach)
+            reach = sp->last_ms;
+    }
+    cv->gaps = gaps;
+    cv->gap_count = gap_count;
+    cv->first = first == INT64_MIN ? NULL : keep_time(h, first);
+    cv->last = reach == INT64_MIN ? NULL : keep_time(h, reach);
+    size_t wc = 0;
+    if (c->records && first == INT64_MIN)
+        warns[wc++] = keep(h, "No record has a readable time, so the logs "
+                              "cannot be placed in time.");
+    for (size_t i = 0; first != INT64_MIN && i < rs->wave_count; i++) {
+        if (first <= rs->waves[i].start_ms)
+            continue;
+        char a[32], b[32], text[512];
+        util_time_format(first, a);
+        util_time_format(rs->waves[i].start_ms, b);
+        a[10] = b[10] = '\0';
+        snprintf(text, sizeof text,
+                 "The logs begin on %s, after %s exploitation began (%s): "
+                 "they cannot rule it out.",
+                 a, rs->waves[i].name, b);
+        warns[wc++] = keep(h, text);
+    }
+    cv->warnings = warns;
+    cv->warning_count = wc;
+    return EXH_OK;
+}
+
+static void decide_exploited(const exh_ruleset *rs, summary_holder *h,
+                             const ifinding *fs, size_t count)
+{
+    exh_summary *s = &h->s;
+    size_t yes = 0, tried = 0;
+    const ifinding *first_yes = NULL, *first_try = NULL;
+    for (size_t i = 0; i < count; i++) {
+        const sigma_meta *m = sigma_rule_meta(rs->rules[fs[i].rule].sigma);
+        if (m->category_value == EXH_CAT_EXPLOITATION &&
+            m->severity <= EXH_SEV_HIGH) {
+            yes++;
+            first_yes = first_yes ? first_yes : &fs[i];
+        } else if (m->category_value == EXH_CAT_ATTEMPT ||
+                   m->category_value == EXH_CAT_EXPLOITATION) {
+            tried += fs[i].count;
+            first_try = first_try ? first_try : &fs[i];
+        }
+    }
+    char text[1024], t[32] = "an unknown time";
+    if (yes) {
+        const sigma_meta *m = sigma_rule_meta(rs->rules[first_yes->rule].sigma);
+        if (first_yes->time_ms != INT64_MIN)
+            util_time_format(first_yes->time_ms, t);
+        snprintf(text, sizeof text,
+                 "%zu exploitation finding%s of high or critical severity; "
+                 "the first: %s, at %s.",
+                 yes, yes == 1 ? "" : "s", m->title ? m->title : "", t);
+        s->exploited = "yes";
+        s->reason_exploited = keep(h, text);
+        return;
+    }
+    if (tried) {
+        if (first_try->time_ms != INT64_MIN)
+            util_time_format(first_try->time_ms, t);
+        snprintf(text, sizeof text,
+                 "%zu exploitation attempt%s (the first at %s) and no sign "
+                 "that one succeeded.",
+                 tried, tried == 1 ? "" : "s", t);
+        s->exploited = "attempted";
+        s->reason_exploited = keep(h, text);
+        return;
+    }
+    const exh_coverage *hp = NULL;
+    for (size_t i = 0; i < s->coverage_count; i++) {
+        if (strcmp(h->cov[i].family, "httpproxy") == 0)
+            hp = &h->cov[i];
+    }
+    s->exploited = "unknown";
+    if (s->coverage_count == 0) {
+        s->reason_exploited = "No Exchange logs were found, so nothing can "
+                              "be said about exploitation.";
+    } else if (!hp || !hp->first) {
+        s->reason_exploited = "No HttpProxy logs with readable times were "
+                              "found: they hold the evidence of ProxyLogon.";
+    } else if (hp->warning_count) {
+        snprintf(text, sizeof text, "No sign of exploitation, but %s",
+                 hp->warnings[0]);
+        text[sizeof "No sign of exploitation, but " - 1] = 't';
+        s->reason_exploited = keep(h, text);
+    } else {
+        snprintf(text, sizeof text,
+                 "No sign of exploitation in HttpProxy logs that reach back "
+                 "to %.10s, before every known exploitation wave began.",
+                 hp->first);
+        s->exploited = "no-sign";
+        s->reason_exploited = keep(h, text);
+    }
+}
+
+static void decide_backdoored(const exh_ruleset *rs, summary_holder *h,
+                              const ifinding *fs, size_t count)
+{
+    exh_summary *s = &h->s;
+    size_t strong = 0, weak = 0;
+    for (size_t i = 0; i < count; i++) {
+        const sigma_meta *m = sigma_rule_meta(rs->rules[fs[i].rule].sigma);
+        bool implant = m->category_value == EXH_CAT_WEBSHELL ||
+                       m->category_value == EXH_CAT_POST_EXPLOITATION;
+        if (implant && m->severity <= EXH_SEV_HIGH)
+            strong++;
+        else if (implant || m->category_value == EXH_CAT_SUSPICIOUS)
+            weak++;
+    }
+    char text[512];
+    if (strong) {
+        snprintf(text, sizeof text,
+                 "%zu web-shell or post-exploitation finding%s of high or "
+                 "critical severity.", strong, strong == 1 ? "" : "s");
+        s->backdoored = "yes";
+        s->reason_backdoored = keep(h, text);
+    } else if (weak) {
+        snprintf(text, sizeof text,
+                 "%zu suspicious finding%s worth a look, none proof of a "
+                 "backdoor.", weak, weak == 1 ? "" : "s");
+        s->backdoored = "suspicious";
+        s->reason_backdoored = keep(h, text);
+    } else {
+        s->backdoored = "unknown";
+        s->reason_backdoored =
+            "No files were scanned for web shells: this version reads logs "
+            "only.";
+    }
+}
+
+exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
+                         const ifinding *fs, size_t count,
+                         summary_holder **out, const exh_summary **sp)
+{
+    summary_holder *h = exh_calloc(1, sizeof *h);
+    if (!h)
+        return EXH_ERR_NOMEM;
+    exh_summary *s = &h->s;
+    s->target = target;
+    s->unit = u->root;
+    s->host = u->host;
+    size_t n = 0;
+    exh_status st = EXH_OK;
+    for (int f = 1; f < FAM__COUNT && st == EXH_OK; f++) {
+        if (u->cov[f].files == 0)
+            continue;
+        st = build_coverage(rs, h, (log_family)f, &u->cov[f], n++);
+    }
+    if (st != EXH_OK) {
+        summary_free(h);
+        return st;
+    }
+    s->coverage = h->cov;
+    s->coverage_count = n;
+    s->vulnerable = "unknown";
+    s->reason_vulnerable = "No build was determined: this version does not "
+                           "detect the installed Exchange build yet.";
+    decide_exploited(rs, h, fs, count);
+    decide_backdoored(rs, h, fs, count);
+    s->entries = u->entries;
+    s->scanned = u->scanned;
+    s->skipped = u->skipped;
+    s->unreadable = u->unreadable;
+    s->suppressed = u->suppressed;
+    s->bad_records = u->bad_records;
+    for (size_t i = 0; i < count; i++) {
+        const sigma_meta *m = sigma_rule_meta(rs->rules[fs[i].rule].sigma);
+        s->findings[m->severity]++;
+    }
+    s->errors = u->errors;
+    s->error_count = u->error_count;
+    s->errors_omitted = u->errors_omitted;
+    *out = h;
+    *sp = s;
+    return EXH_OK;
+}
+
+void summary_free(summary_holder *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->string_count; i++)
+        exh_free(h->strings[i]);
+    exh_free(h->strings);
+    for (int f = 0; f < FAM__COUNT; f++) {
+        exh_free(h->gaps[f]);
+        exh_free(h->warnings[f]);
+    }
+    exh_free(h);
+}

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * util.c - small shared helpers: ASCII case folding for Windows paths and
+ * Sigma matching, and ISO 8601 times (parse and format, UTC, milliseconds).
+ *
+ * Times are int64 milliseconds since the Unix epoch; INT64_MIN means
+ * "unknown". The parser is strict about digits and ranges, because log
+ * times are attacker-controlled text.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static inline unsigned char fold(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+int util_strcasecmp(const char *a, const char *b)
+{
+    const unsigned char *x = (const unsigned char *)a;
+    const unsigned char *y = (const unsigned char *)b;
+    while (*x && fold(*x) == fold(*y)) {
+        x++;
+        y++;
+    }
+    return (int)fold(*x) - (int)fold(*y);
+}
+
+bool util_ieq(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+    if (a_len != b_len)
+        return false;
+    for (size_t i = 0; i < a_len; i++) {
+        if (fold((unsigned char)a[i]) != fold((unsigned char)b[i]))
+            return false;
+    }
+    return true;
+}
+
+const char *util_memcasemem(const char *hay, size_t hay_len,
+                            const char *needle, size_t needle_len)
+{
+    if (needle_len == 0)
+        return hay;
+    if (needle_len > hay_len)
+        return NULL;
+    unsigned char first = fold((unsigned char)needle[0]);
+    unsigned char upper = (first >= 'a' && first <= 'z') ? first - 32 : first;
+    const char *end = hay + hay_len - needle_len + 1;
+    const char *p = hay;
+    while (p < end) {
+        const char *a = memchr(p, first, (size_t)(end - p));
+        const char *b = upper != first ? memchr(p, upper, (size_t)(end - p))
+                                       : NULL;
+        const char *hit = !a ? b : (!b ? a : (a < b ? a : b));
+        if (!hit)
+            return NULL;
+        if (util_ieq(hit, needle_len, needle, needle_len))
+            return hit;
+        p = hit + 1;
+    }
+    return NULL;
+}
+
+/* Reads exactly n digits at *s into *out; false when any is not a digit. */
+static bool digits(const char **s, const char *end, int n, int *out)
+{
+    int v = 0;
+    if (end - *s < n)
+        return false;
+    for (int i = 0; i < n; i++) {
+        char c = (*s)[i];
+        if (c < '0' || c > '9')
+            return false;
+        v = v * 10 + (c - '0');
+    }
+    *s += n;
+    *out = v;
+    return true;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return days[m - 1];
+}
+
+/* Parses "[T ]HH:MM[:SS[.fff]]" after the date; *ms gets the offset. */
+static bool parse_clock(const char **s, const char *end, int64_t *ms)
+{
+    int hh, mi, ss = 0;
+    if (!digits(s, end, 2, &hh) || *s >= end || **s != ':')
+        return false;
+    (*s)++;
+    if (!digits(s, end, 2, &mi))
+        return false;
+    int64_t frac = 0;
+    if (*s < end && **s == ':') {
+        (*s)++;
+        if (!digits(s, end, 2, &ss))
+            return false;
+        if (*s < end && (**s == '.' || **s == ',')) {
+            (*s)++;
+            int scale = 100, n = 0;
+            while (*s < end && **s >= '0' && **s <= '9') {
+                frac += (**s - '0') * scale;
+                scale /= 10;
+                (*s)++;
+                n++;
+            }
+            if (n == 0)
+                return false;
+        }
+    }
+    if (hh > 23 || mi > 59 || ss > 60)
+        return false;
+    *ms = ((int64_t)hh * 3600 + mi * 60 + ss) * 1000 + frac;
+    return true;
+}
+
+/* Parses an optional zone: "Z", "+hh:mm", "+hhmm", "+hh"; *ms = offset. */
+static bool parse_zone(const char **s, const char *end, int64_t *ms)
+{
+    *ms = 0;
+    if (*s >= end)
+        return true;
+    if (**s == 'Z' || **s == 'z') {
+        (*s)++;
+        return true;
+    }
+    if (**s != '+' && **s != '-')
+        return false;
+    int sign = **s == '-' ? -1 : 1, oh, om = 0;
+    (*s)++;
+    if (!digits(s, end, 2, &oh))
+        return false;
+    if (*s < end && **s == ':')
+        (*s)++;
+    if (*s < end && !digits(s, end, 2, &om))
+        return false;
+    if (oh > 23 || om > 59)
+        return false;
+    *ms = sign * ((int64_t)oh * 60 + om) * 60000;
+    return true;
+}
+
+bool util_time_parse(const char *s, size_t len, int64_t *out_ms)
+{
+    const char *end = s + len;
+    int y, mo, d;
+    if (!digits(&s, end, 4, &y) || s >= end || *s != '-')
+        return false;
+    s++;
+    if (!digits(&s, end, 2, &mo) || s >= end || *s != '-')
+        return false;
+    s++;
+    if (!digits(&s, end, 2, &d))
+        return false;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+        return false;
+    int64_t clock = 0, zone = 0;
+    if (s < end && (*s == 'T' || *s == 't' || *s == ' ')) {
+        s++;
+        if (!parse_clock(&s, end, &clock))
+            return false;
+        if (!parse_zone(&s, end, &zone))
+            return false;
+    }
+    if (s != end)
+        return false;
+    *out_ms = days_from_civil(y, mo, d) * 86400000 + clock - zone;
+    return true;
+}
+
+void util_time_format(int64_t ms, char out[32])
+{
+    int64_t days = ms / 86400000, rem = ms % 86400000;
+    if (rem < 0) {
+        rem += 86400000;
+        days--;
+    }
+    // civil_from_days (Howard Hinnant)
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, (int)m,
+             (int)d, (int)(rem / 3600000), (int)(rem / 60000 % 60),
+             (int)(rem / 1000 % 60), (int)(rem % 1000));
+}

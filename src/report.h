@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * report.h - the two report writers of the CLI: report_text.c (what a
+ * responder reads on a terminal) and report_jsonl.c (JSON lines, schema 1).
+ *
+ * Both receive findings and summaries in the library's order. Functions
+ * return false when writing failed (errno tells why).
+ */
+#ifndef EXH_REPORT_H
+#define EXH_REPORT_H
+
+#include "exhunt.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* ---- report_text.c ------------------------------------------------------- */
+typedef struct report_text report_text;
+
+/* A text report on out. Findings less severe than min_severity are counted
+ * but not shown; quiet prints the verdicts only; color adds ANSI colors.
+ * Returns NULL when out of memory. */
+report_text *report_text_new(FILE *out, exh_severity min_severity,
+                             bool quiet, bool color);
+/* Keeps f (rendered) until its unit's summary arrives. */
+bool report_text_finding(report_text *r, const exh_finding *f);
+/* Prints the unit: header, verdicts, findings by severity, coverage,
+ * counts and errors. */
+bool report_text_summary(report_text *r, const exh_summary *s);
+void report_text_free(report_text *r);
+/* The `rules list` table. */
+bool report_text_rules(FILE *out, const exh_ruleset *rules);
+
+/* ---- report_jsonl.c ------------------------------------------------------ */
+/* Writes f when it is at or above min_severity. */
+bool report_jsonl_finding(FILE *out, exh_severity min_severity,
+                          const exh_finding *f);
+bool report_jsonl_summary(FILE *out, const exh_summary *s);
+/* `rules list -f jsonl`: one {"schema":1,"kind":"rule",...} per rule. */
+bool report_jsonl_rules(FILE *out, const exh_ruleset *rules);
+
+/* ---- text helpers shared by both (report_text.c) -------------------------- */
+/* Writes len bytes of untrusted text escaped for a terminal
+ * (exh_escape_text); when max_bytes > 0 and the input is longer, writes the
+ * first max_bytes (cut at a character boundary) and then "…". */
+bool report_text_put_escaped(FILE *out, const char *s, size_t len,
+                             size_t max_bytes);
+
+#endif /* EXH_REPORT_H */
