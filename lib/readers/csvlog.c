@@ -1,0 +1,987 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * csvlog.c - the reader of Exchange's CSV logs: HttpProxy, ECP Server, ECP
+ * Activity and OABGenerator (which may also be plain text).
+ *
+ * The file is streamed through one fixed 1 MiB buffer. Each line is found
+ * with memchr and handed to the callback straight from that buffer; only a
+ * record that spans lines (a quoted line end), crosses a refill or holds a
+ * NUL is copied, into a buffer bounded by max_record_bytes. Fields are
+ * split only when csvlog_event() asks. docs/internals/csvlog.md explains
+ * the header rules, the quoting fast path and the limits.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define CSVLOG_IO_BYTES    ((size_t)1 << 20) /* the read buffer */
+#define CSVLOG_SNIFF_BYTES 4096 /* bytes judged for binary input */
+#define CSVLOG_MAX_FIELDS  4096 /* columns of one record in an event */
+#define CSVLOG_MAX_DERIVED 256  /* derived fields of one record */
+#define CSVLOG_NAME_BYTES  16   /* room for one "Field<N>" name */
+
+/* Where the quote scanner is inside a record (RFC 4180, leniently). */
+enum quote_state {
+    Q_START,  /* at the start of a field */
+    Q_PLAIN,  /* inside an unquoted field: '"' is literal */
+    Q_QUOTED, /* inside a quoted field: ',' and line ends are data */
+    Q_CLOSING /* just after a '"' inside a quoted field */
+};
+
+/* What an assembled line is. */
+enum line_kind { KIND_RECORD, KIND_DIRECTIVE, KIND_HEADER };
+
+struct csvlog {
+    log_family fam;
+    size_t max_record_bytes;
+    char *io;          /* CSVLOG_IO_BYTES + 1: room for a final NUL */
+    buf rec;           /* a record copied out of io, bounded */
+    char *hdr_text;    /* the header's names, NUL-separated */
+    const char **hdr_names;
+    size_t hdr_count;
+    size_t time_col;   /* column of the time field, SIZE_MAX when none */
+    size_t data_col;   /* EventData (ECP) or Message (OAB), or SIZE_MAX */
+    bool have_header;
+    char *version;     /* "#Version:" of the file being read */
+    uint64_t seq;      /* bumped per record and header: event cache key */
+    /* csvlog_event() scratch, reused for every record */
+    char *work;
+    size_t work_cap;
+    const char **names;
+    const char **values;
+    size_t *lens;
+    char *field_names; /* "Field1".."Field<CSVLOG_MAX_FIELDS>" */
+    event ev;
+    uint64_t ev_seq;
+    const char *ev_text;
+    size_t ev_len;
+    bool ev_valid;
+    bool oom;          /* csvlog_event() failed to allocate */
+};
+
+/* The state of one csvlog_read() call. */
+typedef struct reading {
+    csvlog *r;
+    stream *in;
+    csvlog_record_cb cb;
+    void *user;
+    csvlog_stats *st;
+    exh_status status;
+    bool stop;         /* the callback asked to stop */
+    uint64_t line;     /* physical lines begun so far */
+    bool mid_line;     /* the last fragment did not end its line */
+    size_t pos, fill;  /* unread bytes of io are [pos, fill) */
+    size_t quote_next; /* offset of the next '"' at or after a line */
+    size_t nul_next;   /* offset of the next NUL, likewise */
+    bool quote_valid, nul_valid;
+    /* the record or line being assembled in r->rec */
+    bool open;
+    enum line_kind kind;
+    uint64_t open_line;
+    enum quote_state quote;
+    bool has_nul, cut, malformed;
+    bool crlf;         /* the line end to insert when the record goes on */
+} reading;
+
+static const char *const family_names[FAM__COUNT] = {
+    "none", "httpproxy", "ecp-server", "ecp-activity", "oabgenerator",
+};
+
+/* Names of a time column, in any case. */
+static const char *const time_names[] = {"DateTime", "TimeStamp",
+                                         "date-time"};
+
+const char *csvlog_family_name(log_family fam)
+{
+    if ((int)fam < 0 || fam >= FAM__COUNT)
+        return "none";
+    return family_names[fam];
+}
+
+const char *event_get(const event *ev, const char *name, size_t *len)
+{
+    if (!ev || !name)
+        return NULL;
+    for (size_t i = 0; i < ev->count; i++) {
+        if (util_strcasecmp(ev->names[i], name) == 0) {
+            if (len)
+                *len = ev->lens[i];
+            return ev->values[i];
+        }
+    }
+    return NULL;
+}
+
+exh_status csvlog_new(log_family fam, size_t max_record_bytes, csvlog **out)
+{
+    if (!out || fam <= FAM_NONE || fam >= FAM__COUNT || max_record_bytes == 0)
+        return EXH_ERR_INVALID_ARG;
+    csvlog *r = exh_calloc(1, sizeof *r);
+    if (!r)
+        return EXH_ERR_NOMEM;
+    r->fam = fam;
+    r->max_record_bytes = max_record_bytes;
+    r->time_col = SIZE_MAX;
+    r->data_col = SIZE_MAX;
+    buf_init(&r->rec, max_record_bytes);
+    r->io = exh_malloc(CSVLOG_IO_BYTES + 1);
+    if (!r->io) {
+        csvlog_free(r);
+        return EXH_ERR_NOMEM;
+    }
+    *out = r;
+    return EXH_OK;
+}
+
+void csvlog_free(csvlog *r)
+{
+    if (!r)
+        return;
+    exh_free(r->io);
+    buf_free(&r->rec);
+    exh_free(r->hdr_text);
+    exh_free(r->hdr_names);
+    exh_free(r->version);
+    exh_free(r->work);
+    exh_free(r->names);
+    exh_free(r->values);
+    exh_free(r->lens);
+    exh_free(r->field_names);
+    exh_free(r);
+}
+
+/* ---- small scanners --------------------------------------------------- */
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* True when s starts with prefix, ignoring ASCII case. */
+static bool starts_with(const char *s, size_t len, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return len >= n && util_ieq(s, n, prefix, n);
+}
+
+/* Advances the quote state over s. Only a '"' at the start of a field
+ * opens a quoted field; elsewhere it is literal, so a stray quote in an
+ * unquoted value cannot swallow the lines after it. */
+static enum quote_state quote_scan(const char *s, size_t len,
+                                   enum quote_state q)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (q == Q_CLOSING) {
+            char c = s[i++];
+            q = c == '"' ? Q_QUOTED : (c == ',' ? Q_START : Q_PLAIN);
+            continue;
+        }
+        const char *hit = memchr(s + i, '"', len - i);
+        if (q == Q_QUOTED) {
+            if (!hit)
+                return Q_QUOTED;
+            i = (size_t)(hit - s) + 1;
+            q = Q_CLOSING;
+            continue;
+        }
+        if (!hit)
+            return s[len - 1] == ',' ? Q_START : Q_PLAIN;
+        size_t k = (size_t)(hit - s);
+        bool at_start = k == i ? q == Q_START : s[k - 1] == ',';
+        q = at_start ? Q_QUOTED : Q_PLAIN;
+        i = k + 1;
+    }
+    return q;
+}
+
+/* True when s begins like a record of these logs, "YYYY-MM-DDTHH:MM", or
+ * like a header block. Ends a quoted field left open by a line before. */
+static bool looks_like_record_start(const char *s, size_t len)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd";
+    if (starts_with(s, len, "#Fields:") || starts_with(s, len, "#Software:"))
+        return true;
+    if (len < sizeof shape - 1)
+        return false;
+    for (size_t i = 0; i < sizeof shape - 1; i++) {
+        char c = s[i];
+        bool ok = shape[i] == 'd'   ? is_digit(c)
+                  : shape[i] == 'T' ? (c == 'T' || c == ' ')
+                                    : c == shape[i];
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* True when s is a bare header line: a time field name, then a comma. */
+static bool is_header_line(const char *s, size_t len)
+{
+    if (len == 0 || is_digit(s[0]))
+        return false;
+    for (size_t i = 0; i < sizeof time_names / sizeof time_names[0]; i++) {
+        size_t n = strlen(time_names[i]);
+        if (len > n && s[n] == ',' && util_ieq(s, n, time_names[i], n))
+            return true;
+    }
+    return false;
+}
+
+static bool is_time_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof time_names / sizeof time_names[0]; i++) {
+        if (util_strcasecmp(name, time_names[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Splits CSV text s into NUL-terminated, unquoted values written to dst
+ * (room for len + 1 bytes is enough). Stores at most max_fields values
+ * and returns how many were stored. Lenient: text after a closing quote
+ * is kept, an unterminated quote runs to the end. */
+static size_t split_csv(char *dst, const char *s, size_t len,
+                        const char **values, size_t *lens, size_t max_fields)
+{
+    size_t count = 0, i = 0;
+    char *o = dst;
+    for (;;) {
+        char *start = o;
+        if (i < len && s[i] == '"') {
+            i++;
+            for (;;) {
+                const char *q = memchr(s + i, '"', len - i);
+                size_t k = q ? (size_t)(q - (s + i)) : len - i;
+                memcpy(o, s + i, k);
+                o += k;
+                i += k;
+                if (!q)
+                    break;
+                i++;
+                if (i < len && s[i] == '"') {
+                    *o++ = '"';
+                    i++;
+                    continue;
+                }
+                break;
+            }
+        }
+        const char *comma = memchr(s + i, ',', len - i);
+        size_t k = comma ? (size_t)(comma - (s + i)) : len - i;
+        memcpy(o, s + i, k);
+        o += k;
+        i += k;
+        *o++ = '\0';
+        if (count < max_fields) {
+            values[count] = start;
+            lens[count] = (size_t)(o - 1 - start);
+            count++;
+        }
+        if (!comma)
+            return count;
+        i++;
+    }
+}
+
+/* Finds the raw bytes of field col of s (quotes kept); false when the
+ * record has fewer fields. */
+static bool locate_field(const char *s, size_t len, size_t col,
+                         const char **out, size_t *out_len)
+{
+    size_t i = 0, field = 0, start = 0;
+    enum quote_state q = Q_START;
+    for (; i <= len; i++) {
+        if (i == len || (s[i] == ',' && q != Q_QUOTED)) {
+            if (field == col) {
+                *out = s + start;
+                *out_len = i - start;
+                return true;
+            }
+            field++;
+            start = i + 1;
+            q = Q_START;
+            continue;
+        }
+        q = quote_scan(s + i, 1, q);
+    }
+    return false;
+}
+
+/* Parses a time field, without its quotes when it has them. */
+static int64_t parse_time_field(const char *s, size_t len)
+{
+    int64_t ms;
+    if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
+        s++;
+        len -= 2;
+    }
+    return util_time_parse(s, len, &ms) ? ms : INT64_MIN;
+}
+
+/* The time at the start of a plain-text line ("2021-03-03T04:12:33.1Z
+ * text" or "2021-03-03 04:12:33 text"), or INT64_MIN. */
+static int64_t plain_time(const char *s, size_t len)
+{
+    static const char shape[] = "dddd-dd-dd";
+    if (len < sizeof shape - 1)
+        return INT64_MIN;
+    for (size_t k = 0; k < sizeof shape - 1; k++) {
+        if (shape[k] == 'd' ? !is_digit(s[k]) : s[k] != shape[k])
+            return INT64_MIN;
+    }
+    size_t i = sizeof shape - 1;
+    if (i + 1 < len && (s[i] == 'T' || s[i] == ' ') && is_digit(s[i + 1]))
+        i++;
+    while (i < len && (is_digit(s[i]) || s[i] == ':' || s[i] == '.' ||
+                       s[i] == '+' || s[i] == '-' || s[i] == 'Z'))
+        i++;
+    return parse_time_field(s, i);
+}
+
+/* True while the OABGenerator reader has seen no header: lines are then
+ * plain text, one record each, without CSV quoting. */
+static bool plain_mode(const csvlog *r)
+{
+    return r->fam == FAM_OABGENERATOR && !r->have_header;
+}
+
+/* The time of a record: the time column, found without splitting. */
+static int64_t record_time(const csvlog *r, const char *s, size_t len)
+{
+    if (plain_mode(r))
+        return plain_time(s, len);
+    size_t col = r->have_header ? r->time_col : 0;
+    if (col == SIZE_MAX)
+        return INT64_MIN;
+    if (col == 0 && (len == 0 || s[0] != '"')) {
+        const char *comma = memchr(s, ',', len);
+        return parse_time_field(s, comma ? (size_t)(comma - s) : len);
+    }
+    const char *field;
+    size_t field_len;
+    if (!locate_field(s, len, col, &field, &field_len))
+        return INT64_MIN;
+    return parse_time_field(field, field_len);
+}
+
+/* ---- headers and directives ------------------------------------------- */
+
+/* Makes s (a "#Fields:" value or a bare header line) the header. */
+static exh_status set_header(reading *d, const char *s, size_t len)
+{
+    csvlog *r = d->r;
+    size_t text_len;
+    if (__builtin_add_overflow(len, 1, &text_len))
+        return EXH_ERR_LIMIT;
+    char *text = exh_realloc(r->hdr_text, text_len);
+    if (!text)
+        return EXH_ERR_NOMEM;
+    r->hdr_text = text;
+    if (!r->hdr_names) {
+        r->hdr_names = exh_calloc(CSVLOG_MAX_FIELDS, sizeof *r->hdr_names);
+        if (!r->lens)
+            r->lens = exh_calloc(CSVLOG_MAX_FIELDS + CSVLOG_MAX_DERIVED + 2,
+                                 sizeof *r->lens);
+        if (!r->hdr_names || !r->lens)
+            return EXH_ERR_NOMEM;
+    }
+    if (r->have_header)
+        d->st->header_changes++;
+    r->hdr_count = split_csv(text, s, len, r->hdr_names, r->lens,
+                             CSVLOG_MAX_FIELDS);
+    r->time_col = SIZE_MAX;
+    r->data_col = SIZE_MAX;
+    const char *data_name =
+        r->fam == FAM_OABGENERATOR ? "Message" : "EventData";
+    for (size_t i = 0; i < r->hdr_count; i++) {
+        char *name = (char *)r->hdr_names[i];
+        size_t n = r->lens[i];
+        while (n && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+            name[--n] = '\0';
+        while (*name == ' ' || *name == '\t')
+            name++;
+        r->hdr_names[i] = name;
+        if (r->time_col == SIZE_MAX && is_time_name(name))
+            r->time_col = i;
+        if (r->data_col == SIZE_MAX && util_strcasecmp(name, data_name) == 0)
+            r->data_col = i;
+    }
+    r->have_header = true;
+    r->seq++;
+    return EXH_OK;
+}
+
+/* Handles one "#..." line: "#Fields:" and "#Version:"; others are
+ * comments. */
+static exh_status directive(reading *d, const char *s, size_t len)
+{
+    static const char fields[] = "#Fields:", version[] = "#Version:";
+    size_t skip;
+    if (starts_with(s, len, fields))
+        skip = sizeof fields - 1;
+    else if (starts_with(s, len, version))
+        skip = sizeof version - 1;
+    else
+        return EXH_OK;
+    const char *v = s + skip;
+    size_t n = len - skip;
+    while (n && (*v == ' ' || *v == '\t')) {
+        v++;
+        n--;
+    }
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    if (skip == sizeof fields - 1)
+        return set_header(d, v, n);
+    if (d->r->version)
+        return EXH_OK;
+    d->r->version = exh_strndup(v, n);
+    if (!d->r->version)
+        return EXH_ERR_NOMEM;
+    d->st->software_version = d->r->version;
+    return EXH_OK;
+}
+
+/* ---- delivering records ----------------------------------------------- */
+
+/* Hands one record (text NUL-terminated at len) to the callback. */
+static void deliver(reading *d, const char *text, size_t len, uint64_t line,
+                    bool truncated)
+{
+    csvlog *r = d->r;
+    logrec rec = {
+        .text = text,
+        .len = len,
+        .line = line,
+        .time_ms = record_time(r, text, len),
+        .truncated = truncated,
+    };
+    d->st->records++;
+    r->seq++;
+    if (!d->cb(d->user, r, &rec))
+        d->stop = true;
+    if (r->oom)
+        d->status = EXH_ERR_NOMEM;
+}
+
+/* Ends the line or record assembled in r->rec. */
+static void finish_open(reading *d)
+{
+    csvlog *r = d->r;
+    const char *text = r->rec.data ? r->rec.data : "";
+    d->open = false;
+    if (d->has_nul) {
+        d->st->bad_records++;
+        return;
+    }
+    if (d->kind == KIND_DIRECTIVE) {
+        d->status = directive(d, text, r->rec.len);
+        return;
+    }
+    if (d->kind == KIND_HEADER) {
+        d->status = set_header(d, text, r->rec.len);
+        return;
+    }
+    if (d->cut || d->malformed)
+        d->st->bad_records++;
+    deliver(d, text, r->rec.len, d->open_line, d->cut);
+}
+
+/* Appends to the assembled record; past the limit, drops and flags. */
+static void append(reading *d, const char *s, size_t len)
+{
+    if (d->cut || len == 0)
+        return;
+    exh_status st = buf_append(&d->r->rec, s, len);
+    if (st == EXH_ERR_LIMIT)
+        d->cut = true;
+    else if (st != EXH_OK)
+        d->status = st;
+}
+
+/* Feeds one fragment of a physical line to the record being assembled. */
+static void feed_open(reading *d, const char *s, size_t len, bool complete,
+                      bool crlf)
+{
+    bool quoting = d->kind == KIND_RECORD && !plain_mode(d->r);
+    append(d, s, len);
+    if (!d->has_nul && len && memchr(s, '\0', len))
+        d->has_nul = true;
+    if (quoting && len)
+        d->quote = quote_scan(s, len, d->quote);
+    if (!complete)
+        return;
+    if (quoting && d->quote == Q_QUOTED) {
+        d->crlf = crlf;
+        return;
+    }
+    finish_open(d);
+}
+
+/* True when the byte c occurs in io[from, to); uses and refreshes the
+ * cached offset of its next occurrence, so each byte is searched once. */
+static bool io_has(reading *d, char c, size_t from, size_t to)
+{
+    size_t *next = c == '"' ? &d->quote_next : &d->nul_next;
+    bool *valid = c == '"' ? &d->quote_valid : &d->nul_valid;
+    if (!*valid || *next < from) {
+        const char *p = memchr(d->r->io + from, c, d->fill - from);
+        *next = p ? (size_t)(p - d->r->io) : d->fill;
+        *valid = true;
+    }
+    return *next < to;
+}
+
+/* Starts a new line: a directive, a header or a record. Complete lines
+ * without NUL, open quote or excess length go out straight from io. */
+static void start_line(reading *d, char *s, size_t len, bool complete,
+                       bool crlf)
+{
+    csvlog *r = d->r;
+    enum line_kind kind = s[0] == '#'             ? KIND_DIRECTIVE
+                          : is_header_line(s, len) ? KIND_HEADER
+                                                   : KIND_RECORD;
+    if (complete) {
+        size_t from = (size_t)(s - r->io);
+        bool nul = io_has(d, '\0', from, from + len);
+        if (nul && kind != KIND_RECORD) {
+            d->st->bad_records++;
+            return;
+        }
+        if (kind == KIND_DIRECTIVE) {
+            d->status = directive(d, s, len);
+            return;
+        }
+        if (kind == KIND_HEADER) {
+            d->status = set_header(d, s, len);
+            return;
+        }
+        enum quote_state q = Q_START;
+        if (!plain_mode(r) && io_has(d, '"', from, from + len))
+            q = quote_scan(s, len, Q_START);
+        if (!nul && q != Q_QUOTED && len <= r->max_record_bytes) {
+            s[len] = '\0';
+            deliver(d, s, len, d->line, false);
+            return;
+        }
+    }
+    buf_reset(&r->rec);
+    d->open = true;
+    d->kind = kind;
+    d->open_line = d->line;
+    d->quote = Q_START;
+    d->has_nul = d->cut = d->malformed = false;
+    feed_open(d, s, len, complete, crlf);
+}
+
+/* Handles one fragment of a physical line (the whole line when complete
+ * and it was not longer than the buffer), line end excluded. */
+static void fragment(reading *d, char *s, size_t len, bool complete,
+                     bool crlf)
+{
+    bool first = !d->mid_line;
+    d->mid_line = !complete;
+    if (first)
+        d->line++;
+    if (d->open && first) {
+        // The record's last line ended inside quotes.
+        if (looks_like_record_start(s, len)) {
+            d->malformed = true;
+            finish_open(d);
+            if (d->stop || d->status != EXH_OK)
+                return;
+        } else {
+            append(d, d->crlf ? "\r\n" : "\n", d->crlf ? 2 : 1);
+        }
+    }
+    if (d->open) {
+        feed_open(d, s, len, complete, crlf);
+        return;
+    }
+    if (len == 0)
+        return; // an empty line
+    start_line(d, s, len, complete, crlf);
+}
+
+/* ---- the read loop ---------------------------------------------------- */
+
+/* Reads more bytes into io[fill, CSVLOG_IO_BYTES). */
+static exh_status refill(reading *d, bool *eof)
+{
+    size_t room = CSVLOG_IO_BYTES - d->fill;
+    ssize_t n = d->in->read(d->in, d->r->io + d->fill, room);
+    if (n < 0 || (size_t)n > room)
+        return EXH_ERR_IO;
+    if (n == 0)
+        *eof = true;
+    d->fill += (size_t)n;
+    d->quote_valid = d->nul_valid = false;
+    return EXH_OK;
+}
+
+/* Length of the UTF-8 sequence at s, or 0 when it is not one. A sequence
+ * cut by the end of the sample counts as valid. */
+static size_t utf8_len(const unsigned char *s, size_t len)
+{
+    size_t n = s[0] >= 0xf0 && s[0] <= 0xf4   ? 4
+               : s[0] >= 0xe0                 ? 3
+               : s[0] >= 0xc2 && s[0] <= 0xdf ? 2
+                                              : 0;
+    if (n == 0 || s[0] > 0xf4)
+        return 0;
+    for (size_t i = 1; i < n && i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    }
+    return n;
+}
+
+/* True when the sample is not text: a NUL, or over 30% of bytes that are
+ * control characters or not UTF-8. */
+static bool sniff_binary(const unsigned char *s, size_t len)
+{
+    size_t odd = 0;
+    if (memchr(s, '\0', len))
+        return true;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+        if (c >= 0x80) {
+            size_t n = utf8_len(s + i, len - i);
+            if (n == 0)
+                odd++;
+            else
+                i += n - 1;
+        } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' &&
+                    c != '\f' && c != '\v' && c != 0x1b) ||
+                   c == 0x7f) {
+            odd++;
+        }
+    }
+    return odd * 10 > len * 3;
+}
+
+/* Moves the unread bytes to the front of io; a line longer than all of io
+ * is handed over as an incomplete fragment first (less a trailing CR, in
+ * case its LF comes next). */
+static void make_room(reading *d)
+{
+    char *io = d->r->io;
+    if (d->pos == 0 && d->fill == CSVLOG_IO_BYTES) {
+        size_t len = CSVLOG_IO_BYTES - (io[CSVLOG_IO_BYTES - 1] == '\r');
+        fragment(d, io, len, false, false);
+        d->pos = len;
+    }
+    if (d->pos > 0) {
+        memmove(io, io + d->pos, d->fill - d->pos);
+        d->fill -= d->pos;
+        d->pos = 0;
+    }
+    d->quote_valid = d->nul_valid = false;
+}
+
+/* Hands every complete line in io to fragment(). */
+static void scan_lines(reading *d)
+{
+    char *io = d->r->io;
+    while (d->pos < d->fill && !d->stop && d->status == EXH_OK) {
+        char *p = io + d->pos;
+        char *nl = memchr(p, '\n', d->fill - d->pos);
+        if (!nl)
+            return;
+        size_t len = (size_t)(nl - p);
+        bool crlf = len && p[len - 1] == '\r';
+        d->pos = (size_t)(nl - io) + 1;
+        fragment(d, p, len - crlf, true, crlf);
+    }
+}
+
+/* The last line, without a line end, and a record left open at EOF. */
+static void finish_input(reading *d)
+{
+    if (d->pos < d->fill) {
+        char *p = d->r->io + d->pos;
+        size_t len = d->fill - d->pos;
+        len -= p[len - 1] == '\r';
+        d->pos = d->fill;
+        fragment(d, p, len, true, false);
+    }
+    if (d->open && !d->stop && d->status == EXH_OK) {
+        if (d->kind == KIND_RECORD && d->quote == Q_QUOTED)
+            d->malformed = true;
+        finish_open(d);
+    }
+}
+
+static exh_status read_loop(reading *d)
+{
+    bool eof = false;
+    while (!eof && d->fill < 3 + CSVLOG_SNIFF_BYTES)
+        EXH_TRY(refill(d, &eof));
+    const unsigned char *io = (const unsigned char *)d->r->io;
+    if (d->fill >= 3 && io[0] == 0xef && io[1] == 0xbb && io[2] == 0xbf)
+        d->pos = 3;
+    size_t sample = d->fill - d->pos;
+    if (sample > CSVLOG_SNIFF_BYTES)
+        sample = CSVLOG_SNIFF_BYTES;
+    if (sniff_binary(io + d->pos, sample)) {
+        d->st->binary = true;
+        return EXH_OK;
+    }
+    for (;;) {
+        scan_lines(d);
+        if (d->stop || d->status != EXH_OK)
+            return d->status;
+        if (eof) {
+            finish_input(d);
+            return d->status;
+        }
+        make_room(d);
+        if (d->stop || d->status != EXH_OK)
+            return d->status;
+        EXH_TRY(refill(d, &eof));
+    }
+}
+
+exh_status csvlog_read(csvlog *r, stream *in, csvlog_record_cb cb, void *user,
+                       csvlog_stats *stats)
+{
+    csvlog_stats local;
+    if (!r || !in || !in->read || !cb)
+        return EXH_ERR_INVALID_ARG;
+    if (!stats)
+        stats = &local;
+    memset(stats, 0, sizeof *stats);
+    exh_free(r->version);
+    r->version = NULL;
+    r->have_header = false;
+    r->hdr_count = 0;
+    r->time_col = r->data_col = SIZE_MAX;
+    r->oom = false;
+    r->seq++;
+    buf_reset(&r->rec);
+    reading d = {.r = r, .in = in, .cb = cb, .user = user, .st = stats};
+    exh_status st = read_loop(&d);
+    r->seq++;
+    return st;
+}
+
+/* ---- csvlog_event() --------------------------------------------------- */
+
+/* Makes room for the event arrays and need bytes of scratch. */
+static bool event_room(csvlog *r, size_t need)
+{
+    size_t slots = CSVLOG_MAX_FIELDS + CSVLOG_MAX_DERIVED + 2;
+    if (!r->names)
+        r->names = exh_calloc(slots, sizeof *r->names);
+    if (!r->values)
+        r->values = exh_calloc(slots, sizeof *r->values);
+    if (!r->lens)
+        r->lens = exh_calloc(slots, sizeof *r->lens);
+    if (!r->names || !r->values || !r->lens)
+        return false;
+    if (need <= r->work_cap)
+        return true;
+    size_t cap = need < 4096 ? 4096 : need;
+    char *work = exh_realloc(r->work, cap);
+    if (!work)
+        return false;
+    r->work = work;
+    r->work_cap = cap;
+    return true;
+}
+
+/* "Field<N>" for the 0-based column i (N = i + 1). */
+static const char *field_name(csvlog *r, size_t i)
+{
+    if (!r->field_names) {
+        r->field_names = exh_malloc(CSVLOG_MAX_FIELDS * CSVLOG_NAME_BYTES);
+        if (!r->field_names)
+            return NULL;
+        for (size_t k = 0; k < CSVLOG_MAX_FIELDS; k++)
+            snprintf(r->field_names + k * CSVLOG_NAME_BYTES,
+                     CSVLOG_NAME_BYTES, "Field%zu", k + 1);
+    }
+    return r->field_names + i * CSVLOG_NAME_BYTES;
+}
+
+/* Adds a derived field unless the event already has one of that name. */
+static void add_field(csvlog *r, const char *name, const char *value,
+                      size_t len)
+{
+    size_t max = CSVLOG_MAX_FIELDS + CSVLOG_MAX_DERIVED + 2;
+    if (r->ev.count >= max || event_get(&r->ev, name, NULL))
+        return;
+    r->names[r->ev.count] = name;
+    r->values[r->ev.count] = value;
+    r->lens[r->ev.count] = len;
+    r->ev.count++;
+}
+
+static bool is_key_char(char c)
+{
+    return is_alpha(c) || is_digit(c) || c == '.' || c == '_' || c == '-';
+}
+
+/* Recognises an ECP pair "T:KEY=" or "T:KEY[...]=" at s (T: up to eight
+ * letters and digits, such as S, Dbl, I32, F). Sets the key's offset and
+ * length; the value starts after the '='. */
+static bool ecp_token(const char *s, size_t len, size_t *key, size_t *key_len)
+{
+    size_t i = 1;
+    if (len == 0 || !is_alpha(s[0]))
+        return false;
+    while (i < len && i < 8 && (is_alpha(s[i]) || is_digit(s[i])))
+        i++;
+    if (i >= len || s[i] != ':')
+        return false;
+    size_t start = ++i;
+    while (i < len && is_key_char(s[i]))
+        i++;
+    if (i == start)
+        return false;
+    if (i < len && s[i] == '[') {
+        size_t inner = ++i;
+        while (i < len && i - inner < 256 && s[i] != ']' && s[i] != ';' &&
+               s[i] != '=' && (unsigned char)s[i] >= 0x20)
+            i++;
+        if (i >= len || s[i] != ']')
+            return false;
+        i++;
+    }
+    if (i >= len || s[i] != '=')
+        return false;
+    *key = start;
+    *key_len = i - start;
+    return true;
+}
+
+/* Exposes the "T:KEY=value" pairs of ECP EventData as fields named KEY.
+ * A ';' splits only when a pair token follows it; one trailing ';' is
+ * dropped. dst has room for len + 1 bytes. */
+static void ecp_pairs(csvlog *r, char *dst, const char *s, size_t len)
+{
+    memcpy(dst, s, len);
+    dst[len] = '\0';
+    if (len && dst[len - 1] == ';')
+        dst[--len] = '\0';
+    size_t seg = 0, derived = 0, key, key_len;
+    for (;;) {
+        size_t next = len, i = seg;
+        while (i < len) {
+            char *semi = memchr(dst + i, ';', len - i);
+            if (!semi)
+                break;
+            size_t k = (size_t)(semi - dst);
+            if (ecp_token(semi + 1, len - k - 1, &key, &key_len)) {
+                next = k;
+                break;
+            }
+            i = k + 1;
+        }
+        if (ecp_token(dst + seg, next - seg, &key, &key_len) &&
+            derived < CSVLOG_MAX_DERIVED) {
+            size_t value = seg + key + key_len + 1;
+            dst[seg + key + key_len] = '\0';
+            dst[next] = '\0';
+            add_field(r, dst + seg + key, dst + value, next - value);
+            derived++;
+        }
+        if (next >= len)
+            return;
+        dst[next] = '\0';
+        seg = next + 1;
+    }
+}
+
+/* Adds OABGenerator's Message (unless a column has it) and DownloadPath.
+ * dst has room for 2 * (len + 1) bytes. */
+static void oab_fields(csvlog *r, char *dst, const char *text, size_t len,
+                       size_t columns)
+{
+    static const char head[] = "Download failed and temporary file ";
+    static const char tail[] = " needs to be removed";
+    const char *msg = text;
+    size_t msg_len = len;
+    if (r->have_header && r->data_col < columns) {
+        msg = r->values[r->data_col];
+        msg_len = r->lens[r->data_col];
+    } else {
+        memcpy(dst, text, len);
+        dst[len] = '\0';
+        add_field(r, "Message", dst, len);
+        dst += len + 1;
+    }
+    const char *p = util_memcasemem(msg, msg_len, head, sizeof head - 1);
+    if (!p)
+        return;
+    p += sizeof head - 1;
+    size_t rest = msg_len - (size_t)(p - msg);
+    const char *e = util_memcasemem(p, rest, tail, sizeof tail - 1);
+    if (!e)
+        return;
+    size_t n = (size_t)(e - p);
+    if (n >= 2 && p[0] == '\'' && p[n - 1] == '\'') {
+        p++;
+        n -= 2;
+    }
+    memcpy(dst, p, n);
+    dst[n] = '\0';
+    add_field(r, "DownloadPath", dst, n);
+}
+
+/* Scratch bytes csvlog_event() needs for a record of len bytes. */
+static bool event_need(const csvlog *r, size_t len, size_t *need)
+{
+    size_t copies = r->fam == FAM_HTTPPROXY ? 1
+                    : r->fam == FAM_OABGENERATOR ? 3
+                                                 : 2;
+    size_t one;
+    return !__builtin_add_overflow(len, 1, &one) &&
+           !__builtin_mul_overflow(one, copies, need);
+}
+
+const event *csvlog_event(csvlog *r, const logrec *rec)
+{
+    if (r->ev_valid && r->ev_seq == r->seq && r->ev_text == rec->text &&
+        r->ev_len == rec->len)
+        return &r->ev;
+    size_t need = 0;
+    r->ev = (event){.raw = rec->text, .raw_len = rec->len};
+    r->ev_valid = false;
+    if (!event_need(r, rec->len, &need) || !event_room(r, need) ||
+        !field_name(r, 0)) {
+        r->oom = true;
+        return &r->ev;
+    }
+    r->ev.names = r->names;
+    r->ev.values = r->values;
+    r->ev.lens = r->lens;
+    char *work = r->work;
+    size_t columns = 0;
+    if (!plain_mode(r)) {
+        columns = split_csv(work, rec->text, rec->len, r->values, r->lens,
+                            CSVLOG_MAX_FIELDS);
+        for (size_t i = 0; i < columns; i++)
+            r->names[i] =
+                i < r->hdr_count ? r->hdr_names[i] : field_name(r, i);
+        work += rec->len + 1;
+    }
+    r->ev.count = columns;
+    if ((r->fam == FAM_ECP_SERVER || r->fam == FAM_ECP_ACTIVITY) &&
+        r->have_header && r->data_col < columns)
+        ecp_pairs(r, work, r->values[r->data_col], r->lens[r->data_col]);
+    if (r->fam == FAM_OABGENERATOR)
+        oab_fields(r, work, rec->text, rec->len, columns);
+    r->ev_valid = true;
+    r->ev_seq = r->seq;
+    r->ev_text = rec->text;
+    r->ev_len = rec->len;
+    return &r->ev;
+}

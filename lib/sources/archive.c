@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * archive.c - the collection backend: .zip, .tar, .tar.gz (also bzip2 and
+ * xz) read in place through libarchive; nothing is extracted to disk.
+ *
+ * Members are delivered in archive order, regular files only, with inner
+ * paths normalised ('\' to '/', no leading "./" or "/"); a member whose
+ * path climbs out with ".." is refused. entry.path is the %XX-decoded
+ * path (Velociraptor), display_path "ARCHIVE!/inner/path" undecoded.
+ * libarchive converts names to the locale's charset, so names are read
+ * under a thread-local UTF-8 locale and the caller's locale is restored
+ * before every callback. A zip gets a cheap first pass (headers only, data
+ * skipped by seeking) to find KAPE copy logs before any file is delivered;
+ * a tar only uses a copy log that precedes the files it describes.
+ */
+#include "sources.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define AR_BLOCK        (64 * 1024) /* libarchive read block; prefetch */
+#define AR_MAX_FAILURES 64          /* consecutive bad headers, then stop */
+
+static const char archive_open_err[] =
+    "not a readable archive (corrupt, truncated, or not a zip or tar file)";
+
+typedef struct archive_walker {
+    struct archive *a;
+    int fd;
+    const char *display;    /* the archive's display path */
+    const char *prefix;     /* put before entry paths: "" or "CHILD/" */
+    bool is_zip;
+    const source_opts *opts;
+    const source_cbs *cbs;
+    collection_logs logs;
+    locale_t utf8;          /* for name conversion, or (locale_t)0 */
+    stream s;               /* the current member's content */
+    char *pre;              /* prefetched start of an encrypted member */
+    size_t pre_len;
+    size_t pre_off;
+    bool member_failed;     /* a read of the current member failed */
+    bool fatal;             /* libarchive cannot go on with the archive */
+    bool stopped;           /* on_entry returned false */
+    exh_status st;          /* EXH_ERR_NOMEM when memory ran out */
+    char msg[512];          /* text of the last failure */
+} archive_walker;
+
+static locale_t archive_enter(const archive_walker *w)
+{
+    return w->utf8 ? uselocale(w->utf8) : (locale_t)0;
+}
+
+static void archive_leave(const archive_walker *w, locale_t old)
+{
+    if (w->utf8)
+        uselocale(old);
+}
+
+/* Copies libarchive's message for the last failure into w->msg. */
+static void archive_note(archive_walker *w, const char *what)
+{
+    const char *text = archive_error_string(w->a);
+
+    snprintf(w->msg, sizeof(w->msg), "%s%s", what,
+             text ? text : "unknown archive error");
+}
+
+static ssize_t archive_stream_read(stream *s, void *dst, size_t len)
+{
+    archive_walker *w = s->ctx;
+    la_ssize_t n;
+
+    if (w->pre_off < w->pre_len) {
+        size_t k = w->pre_len - w->pre_off;
+        if (k > len)
+            k = len;
+        memcpy(dst, w->pre + w->pre_off, k);
+        w->pre_off += k;
+        return (ssize_t)k;
+    }
+    if (w->member_failed || w->fatal) {
+        errno = EIO;
+        return -1;
+    }
+    n = archive_read_data(w->a, dst, len);
+    if (n >= 0)
+        return (ssize_t)n;
+    archive_note(w, "");
+    s->error = w->msg;
+    w->member_failed = true;
+    if (n == ARCHIVE_FATAL)
+        w->fatal = true;
+    errno = EIO;
+    return -1;
+}
+
+/* Opens a libarchive reader on w->fd from its start; NULL on failure. */
+static struct archive *archive_open(archive_walker *w)
+{
+    struct archive *a = archive_read_new();
+    locale_t old;
+    int r;
+
+    if (!a) {
+        w->st = EXH_ERR_NOMEM;
+        return NULL;
+    }
+    archive_read_support_format_zip(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_filter_gzip(a);
+    archive_read_support_filter_bzip2(a);
+    archive_read_support_filter_xz(a);
+    if (w->opts->password &&
+        archive_read_add_passphrase(a, w->opts->password) != ARCHIVE_OK) {
+        archive_read_free(a);
+        w->st = EXH_ERR_NOMEM;
+        return NULL;
+    }
+    if (lseek(w->fd, 0, SEEK_SET) < 0) {
+        archive_read_free(a);
+        w->st = EXH_ERR_IO;
+        return NULL;
+    }
+    old = archive_enter(w);
+    r = archive_read_open_fd(a, w->fd, AR_BLOCK);
+    archive_leave(w, old);
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+        archive_read_free(a);
+        w->st = EXH_ERR_IO;
+        return NULL;
+    }
+    return a;
+}
+
+/*
+ * The normalised inner path of raw: '\' becomes '/', empty and "."
+ * components go. Sets *refused (and returns NULL) for a ".." component;
+ * returns NULL without *refused when out of memory. "" for no name.
+ */
+static char *archive_norm(const char *raw, bool *refused)
+{
+    size_t len = strlen(raw), n = 0;
+    char *out = exh_malloc(len + 1);
+
+    *refused = false;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i <= len;) {
+        size_t j = i;
+        while (j < len && raw[j] != '/' && raw[j] != '\\')
+            j++;
+        size_t clen = j - i;
+        if (clen == 2 && raw[i] == '.' && raw[i + 1] == '.') {
+            exh_free(out);
+            *refused = true;
+            return NULL;
+        }
+        if (clen > 0 && !(clen == 1 && raw[i] == '.')) {
+            if (n > 0)
+                out[n++] = '/';
+            memcpy(out + n, raw + i, clen);
+            n += clen;
+        }
+        i = j + 1;
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* a followed by b as a new string; NULL when out of memory. */
+static char *archive_concat(const char *a, const char *b)
+{
+    size_t alen = strlen(a), blen = strlen(b), total;
+    char *out;
+
+    if (__builtin_add_overflow(alen, blen, &total) ||
+        __builtin_add_overflow(total, 1, &total))
+        return NULL;
+    out = exh_malloc(total);
+    if (!out)
+        return NULL;
+    memcpy(out, a, alen);
+    memcpy(out + alen, b, blen + 1);
+    return out;
+}
+
+/* "ARCHIVE!/inner"; NULL when out of memory. */
+static char *archive_display(const archive_walker *w, const char *inner)
+{
+    size_t dlen = strlen(w->display), ilen = strlen(inner), total;
+    char *out;
+
+    if (__builtin_add_overflow(dlen, ilen, &total) ||
+        __builtin_add_overflow(total, 3, &total))
+        return NULL;
+    out = exh_malloc(total);
+    if (!out)
+        return NULL;
+    memcpy(out, w->display, dlen);
+    memcpy(out + dlen, "!/", 2);
+    memcpy(out + dlen + 2, inner, ilen + 1);
+    return out;
+}
+
+/* Reads the next header and a copy of its name (NULL when it has none).
+ * Returns libarchive's status. */
+static int archive_next(archive_walker *w, struct archive_entry **e,
+                        char **name)
+{
+    locale_t old = archive_enter(w);
+    int r = archive_read_next_header(w->a, e);
+    const char *n = NULL;
+
+    *name = NULL;
+    if (r == ARCHIVE_OK || r == ARCHIVE_WARN) {
+        n = archive_entry_pathname(*e);
+        if (!n)
+            n = archive_entry_pathname_utf8(*e);
+    }
+    archive_leave(w, old);
+    if (n) {
+        *name = exh_strdup(n);
+        if (!*name)
+            w->st = EXH_ERR_NOMEM;
+    }
+    return r;
+}
+
+/* Number of '/' in s: 0 for a member at the root. */
+static size_t archive_depth(const char *s)
+{
+    size_t d = 0;
+
+    for (; *s; s++)
+        d += *s == '/';
+    return d;
+}
+
+/* Parses the member just read as a copy log when its name says it is one
+ * and it sits at the root or in a direct child folder. decoded is the
+ * decoded inner path. Returns true when it was parsed (stream used). */
+static bool archive_copylog(archive_walker *w, const char *decoded)
+{
+    const char *slash = strrchr(decoded, '/');
+    const char *base = slash ? slash + 1 : decoded;
+    size_t plen = slash ? (size_t)(slash - decoded) + 1 : 0;
+    copylog *log;
+    char *prefix;
+
+    if (archive_depth(decoded) > 1 || !collection_is_copylog_name(base))
+        return false;
+    w->member_failed = false;
+    w->pre_len = w->pre_off = 0;
+    w->s.error = NULL;
+    log = copylog_parse(&w->s);
+    if (!log)
+        return true;
+    prefix = exh_strndup(decoded, plen);
+    if (!prefix) {
+        copylog_free(log);
+        w->st = EXH_ERR_NOMEM;
+        return true;
+    }
+    if (collection_logs_add(&w->logs, prefix, log) != EXH_OK)
+        w->st = EXH_ERR_NOMEM;
+    exh_free(prefix);
+    return true;
+}
+
+/* The zip pre-pass: finds and parses copy logs, skipping all data. */
+static void archive_find_copylogs(archive_walker *w)
+{
+    struct archive_entry *e;
+    unsigned failures = 0;
+    char *name;
+
+    w->a = archive_open(w);
+    if (!w->a)
+        return;
+    while (w->st == EXH_OK && !w->fatal) {
+        int r = archive_next(w, &e, &name);
+        if (r == ARCHIVE_EOF || r == ARCHIVE_FATAL)
+            break;
+        if (r < ARCHIVE_WARN) {
+            if (++failures > AR_MAX_FAILURES)
+                break;
+            continue;
+        }
+        failures = 0;
+        if (name && archive_entry_filetype(e) == AE_IFREG &&
+            !archive_entry_is_data_encrypted(e)) {
+            bool refused;
+            char *norm = archive_norm(name, &refused);
+            char *dec = norm ? collection_url_decode(norm) : NULL;
+            if (dec)
+                (void)archive_copylog(w, dec);
+            exh_free(norm);
+            exh_free(dec);
+        }
+        exh_free(name);
+    }
+    archive_read_free(w->a);
+    w->a = NULL;
+    w->fatal = false;
+}
+
+/* Reads the first block of an encrypted member, so a missing or wrong
+ * password is reported before the member is delivered. */
+static bool archive_prefetch(archive_walker *w, const char *disp)
+{
+    la_ssize_t n;
+
+    if (!w->opts->password) {
+        w->cbs->on_error(w->cbs->user, disp,
+                         "member is encrypted; give the password with "
+                         "--password");
+        return false;
+    }
+    if (!w->pre) {
+        w->pre = exh_malloc(AR_BLOCK);
+        if (!w->pre) {
+            w->st = EXH_ERR_NOMEM;
+            return false;
+        }
+    }
+    n = archive_read_data(w->a, w->pre, AR_BLOCK);
+    if (n < 0) {
+        if (n == ARCHIVE_FATAL)
+            w->fatal = true;
+        archive_note(w, "member is encrypted and cannot be decrypted; "
+                        "is --password wrong? ");
+        w->cbs->on_error(w->cbs->user, disp, w->msg);
+        return false;
+    }
+    w->pre_len = (size_t)n;
+    return true;
+}
+
+/* Fills the times of e from the member ae. */
+static void archive_times(archive_walker *w, struct archive_entry *ae,
+                          entry *e)
+{
+    bool zip = (archive_format(w->a) & ARCHIVE_FORMAT_BASE_MASK) ==
+               ARCHIVE_FORMAT_ZIP;
+
+    e->modified_ms = archive_entry_mtime_is_set(ae)
+                         ? source_ms(archive_entry_mtime(ae),
+                                     archive_entry_mtime_nsec(ae))
+                         : INT64_MIN;
+    e->created_ms = archive_entry_birthtime_is_set(ae)
+                        ? source_ms(archive_entry_birthtime(ae),
+                                    archive_entry_birthtime_nsec(ae))
+                        : INT64_MIN;
+    if (!zip)
+        e->time_source = "posix";
+    else if (archive_entry_birthtime_is_set(ae))
+        e->time_source = "zip-ntfs-extra";
+    else
+        e->time_source = "zip-dos-local";
+}
+
+/* Delivers one regular member whose raw name is name. */
+static void archive_member(archive_walker *w, struct archive_entry *ae,
+                           const char *name)
+{
+    bool refused;
+    char *norm = archive_norm(name, &refused);
+    char *disp = NULL, *dec = NULL, *path = NULL;
+    entry e;
+
+    if (!norm) {
+        if (!refused) {
+            w->st = EXH_ERR_NOMEM;
+            return;
+        }
+        disp = archive_display(w, name);
+        if (disp)
+            w->cbs->on_error(w->cbs->user, disp,
+                             "path leaves the archive; not read");
+        goto out;
+    }
+    if (!*norm)
+        goto out;
+    disp = archive_display(w, norm);
+    dec = collection_url_decode(norm);
+    path = dec ? archive_concat(w->prefix, dec) : NULL;
+    if (!disp || !path) {
+        w->st = EXH_ERR_NOMEM;
+        goto out;
+    }
+    memset(&e, 0, sizeof(e));
+    e.path = path;
+    e.display_path = disp;
+    e.size = archive_entry_size_is_set(ae)
+                 ? (uint64_t)archive_entry_size(ae)
+                 : 0;
+    archive_times(w, ae, &e);
+    e.in = &w->s;
+    w->member_failed = false;
+    w->pre_len = w->pre_off = 0;
+    w->s.error = NULL;
+    if (!w->is_zip && archive_copylog(w, dec)) {
+        // A tar is read once: the copy log was consumed, so it is listed.
+        e.in = NULL;
+    } else if (archive_entry_is_data_encrypted(ae) &&
+               !archive_prefetch(w, disp)) {
+        goto out;
+    }
+    if (w->logs.count &&
+        collection_logs_lookup(&w->logs, dec, &e.created_ms,
+                               &e.modified_ms))
+        e.time_source = "kape-copylog";
+    if (!w->cbs->on_entry(w->cbs->user, &e))
+        w->stopped = true;
+out:
+    exh_free(norm);
+    exh_free(disp);
+    exh_free(dec);
+    exh_free(path);
+}
+
+/* The main pass: delivers every regular member. */
+static void archive_deliver(archive_walker *w)
+{
+    struct archive_entry *ae;
+    unsigned failures = 0;
+    char *name;
+
+    while (w->st == EXH_OK && !w->stopped) {
+        int r = archive_next(w, &ae, &name);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r == ARCHIVE_FATAL) {
+            archive_note(w, "the archive is damaged; the rest is not "
+                            "read: ");
+            w->cbs->on_error(w->cbs->user, w->display, w->msg);
+            break;
+        }
+        if (r < ARCHIVE_WARN) {
+            archive_note(w, "a member cannot be read: ");
+            w->cbs->on_error(w->cbs->user, w->display, w->msg);
+            if (++failures > AR_MAX_FAILURES)
+                break;
+            continue;
+        }
+        failures = 0;
+        if (!name) {
+            if (w->st == EXH_OK)
+                w->cbs->on_error(w->cbs->user, w->display,
+                                 "a member's name cannot be read; "
+                                 "not read");
+            continue;
+        }
+        // Regular files only; a tar hard link repeats an earlier member.
+        if (archive_entry_filetype(ae) == AE_IFREG &&
+            !(archive_entry_hardlink(ae) && archive_entry_size(ae) == 0))
+            archive_member(w, ae, name);
+        exh_free(name);
+        if (w->fatal) {
+            char note[600];
+            snprintf(note, sizeof(note),
+                     "the archive is damaged; the rest is not read: %s",
+                     w->msg);
+            w->cbs->on_error(w->cbs->user, w->display, note);
+            break;
+        }
+    }
+}
+
+/* A thread-local UTF-8 locale for libarchive's name conversion. */
+static locale_t archive_utf8_locale(void)
+{
+    static const char *const names[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8"};
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        locale_t l = newlocale(LC_CTYPE_MASK, names[i], (locale_t)0);
+        if (l)
+            return l;
+    }
+    return (locale_t)0;
+}
+
+exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
+                           bool is_zip, const source_opts *opts,
+                           const source_cbs *cbs, bool *stopped,
+                           const char **err)
+{
+    archive_walker w;
+
+    memset(&w, 0, sizeof(w));
+    w.fd = fd;
+    w.display = display;
+    w.prefix = prefix;
+    w.is_zip = is_zip;
+    w.opts = opts;
+    w.cbs = cbs;
+    w.s.read = archive_stream_read;
+    w.s.ctx = &w;
+    w.utf8 = archive_utf8_locale();
+    if (is_zip)
+        archive_find_copylogs(&w);
+    if (w.st == EXH_OK)
+        w.a = archive_open(&w);
+    if (w.a)
+        archive_deliver(&w);
+    if (w.a)
+        archive_read_free(w.a);
+    collection_logs_free(&w.logs);
+    exh_free(w.pre);
+    if (w.utf8)
+        freelocale(w.utf8);
+    if (stopped)
+        *stopped = w.stopped;
+    if (w.st == EXH_ERR_IO && err)
+        *err = archive_open_err;
+    else if (w.st == EXH_ERR_NOMEM && err)
+        *err = "out of memory";
+    return w.st;
+}

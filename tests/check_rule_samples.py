@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Every rule in rules/ fires on its positive samples and not on its negatives.
+
+For each rule file rules/**/*.yml (each document's top-level `name:`, else
+the file stem) the samples live in tests/data/rules/<name>/: every entry
+whose name starts with "positive" (a folder or a single log file) must give
+at least one finding of that rule, every entry starting with "negative" none.
+A rule without both kinds of sample fails. Each sample is scanned with
+`$EXHUNT scan -f jsonl --no-progress ENTRY`.
+
+Prints one line per check and a final count; exits 1 on any failure.
+Environment: EXHUNT (the binary, required), SRCDIR (the source tree; default:
+the parent of this script's folder).
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+NAME_RE = re.compile(r'^name:\s*[\'"]?([^\'"#\s]+)', re.MULTILINE)
+
+
+def rule_names(path):
+    """The rule names a Sigma file defines (one per YAML document)."""
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    names = NAME_RE.findall(text)
+    if not names:
+        names = [os.path.splitext(os.path.basename(path))[0]]
+    return names
+
+
+def rule_files(rules_dir):
+    for dirpath, _, files in os.walk(rules_dir):
+        for f in sorted(files):
+            if f.endswith(('.yml', '.yaml')):
+                yield os.path.join(dirpath, f)
+
+
+def scan(exhunt, target):
+    """Returns (rules found, error message or None)."""
+    try:
+        proc = subprocess.run(
+            [exhunt, 'scan', '-f', 'jsonl', '--no-progress', target],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=90)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return set(), str(e)
+    # 0: nothing at or above --fail-on; 1: something is. Both are fine here.
+    if proc.returncode not in (0, 1):
+        return set(), 'exit status %d: %s' % (
+            proc.returncode, proc.stderr.decode('utf-8', 'replace').strip())
+    found = set()
+    summaries = 0
+    for n, line in enumerate(proc.stdout.decode('utf-8').splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as e:
+            return found, 'line %d is not JSON: %s' % (n, e)
+        if obj.get('kind') == 'finding':
+            found.add(obj.get('rule'))
+        elif obj.get('kind') == 'summary':
+            summaries += 1
+    if summaries == 0:
+        return found, 'no summary line in the output'
+    return found, None
+
+
+def main():
+    exhunt = os.environ.get('EXHUNT')
+    srcdir = os.environ.get('SRCDIR') or os.path.dirname(
+        os.path.dirname(os.path.abspath(__file__)))
+    if not exhunt:
+        print('EXHUNT is not set (the path of the exhunt binary)')
+        return 1
+    rules_dir = os.path.join(srcdir, 'rules')
+    data_dir = os.path.join(srcdir, 'tests', 'data', 'rules')
+    passed = failed = 0
+    for path in rule_files(rules_dir):
+        rel = os.path.relpath(path, srcdir)
+        for name in rule_names(path):
+            sample_dir = os.path.join(data_dir, name)
+            entries = sorted(os.listdir(sample_dir)) \
+                if os.path.isdir(sample_dir) else []
+            for kind in ('positive', 'negative'):
+                samples = [e for e in entries if e.startswith(kind)]
+                if not samples:
+                    print('FAIL %s %s: no %s sample under %s'
+                          % (kind, name, kind,
+                             os.path.relpath(sample_dir, srcdir)))
+                    failed += 1
+                    continue
+                for s in samples:
+                    target = os.path.join(sample_dir, s)
+                    shown = os.path.relpath(target, srcdir)
+                    found, err = scan(exhunt, target)
+                    want = kind == 'positive'
+                    if err:
+                        ok, why = False, err
+                    elif (name in found) != want:
+                        ok = False
+                        why = ('%s not found' if want else '%s found') % name
+                        why += '; rules seen: %s' % (
+                            ', '.join(sorted(r for r in found if r)) or
+                            'none')
+                    else:
+                        ok, why = True, ''
+                    print('%s %s %s (%s) %s%s' % (
+                        'ok  ' if ok else 'FAIL', kind, name, rel, shown,
+                        ': ' + why if why else ''))
+                    passed += ok
+                    failed += not ok
+    print('%d checks: %d passed, %d failed' % (passed + failed, passed,
+                                              failed))
+    return 1 if failed or passed == 0 else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
