@@ -275,8 +275,8 @@ def log_days():
 
 
 def benign_day(tree, rng, day):
-    """Four hourly files a day, one per protocol, at most ~5h apart."""
-    plan = [(2, 'Ews', 2), (8, 'Owa', 2), (13, 'Mapi', 2),
+    """Four hourly files a day, one per protocol, at most ~5h10 apart."""
+    plan = [(1, 'Ews', 2), (7, 'Owa', 2), (13, 'Mapi', 2),
             (19, 'Autodiscover', 2)]
     if day.weekday() < 5:
         plan.append((10, 'Ecp', 1))
@@ -288,9 +288,9 @@ def benign_day(tree, rng, day):
         for m in sorted(minutes[:n]):
             t = at(day, hour, m, rng.randint(0, 59), rng.randint(0, 999))
             tree.httpproxy(proto, t, benign_row(rng, t, proto))
-    # ECP Server: a few admin reads and health checks, four a day.
-    for hour in (1, 7, 12, 18):
-        t = at(day, hour, rng.randint(0, 59), rng.randint(0, 59),
+    # ECP Server: a few admin reads and health checks, five a day.
+    for hour in (0, 5, 10, 15, 20):
+        t = at(day, hour, rng.randint(0, 50), rng.randint(0, 59),
                rng.randint(0, 999))
         cmd, url = rng.choice([
             ('Get-InboxRule', '/ecp/RulesEditor/InboxRules.svc/GetList'),

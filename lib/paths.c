@@ -21,8 +21,8 @@ static const char *const paths_root_marks[] = {
 
 /* What may also follow a drive folder. */
 static const char *const paths_drive_marks[] = {
-    "Windows/System32/",   "Program Files/", "Program Files (x86)/",
-    "ProgramData/",        "inetpub/",
+    "Windows/System32/", "Program Files/", "Program Files (x86)/",
+    "ProgramData/",      "inetpub/",
 };
 
 /* True when s starts with mark (ASCII case-insensitively) and has more

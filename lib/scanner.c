@@ -184,6 +184,7 @@ static bool is_collection_dir(int fd)
             close(dup_fd);
         return false;
     }
+    rewinddir(d); // the duplicate shares its offset with fd
     bool yes = false;
     struct dirent *de;
     while (!yes && (de = readdir(d)) != NULL) {
@@ -218,7 +219,12 @@ static exh_status detect_units(scan_ctx *ctx)
     size_t count = 0;
     int fd = open(ctx->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0 && !is_collection_dir(fd)) {
-        DIR *d = fdopendir(dup(fd));
+        int dfd = dup(fd);
+        DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+        if (!d && dfd >= 0)
+            close(dfd);
+        if (d)
+            rewinddir(d); // is_collection_dir() read through the same offset
         struct dirent *de;
         while (d && (de = readdir(d)) != NULL) {
             if (de->d_name[0] == '.')
@@ -578,6 +584,48 @@ static ssize_t read_head(stream *in, char *head)
     return (ssize_t)got;
 }
 
+/* The Windows path of an entry. paths_windows() knows volumes by their
+ * Windows/System32 or Program Files; a collection's drive folder that holds
+ * neither (KAPE's D/ with only D:\Exchange) is known by where it stands:
+ * first below the unit's root, or Velociraptor's uploads/auto/X:/. */
+static char *windows_path_of(const unit *u, const char *path)
+{
+    char *w = paths_windows(path);
+    if (w)
+        return w;
+    const char *p = path;
+    if (u->root_len && strncmp(p, u->root, u->root_len) == 0 &&
+        p[u->root_len] == '/')
+        p += u->root_len + 1;
+    char drive = 0;
+    if (strncmp(p, "uploads/auto/", 13) == 0 || strncmp(p, "uploads/ntfs/", 13) == 0) {
+        p += 13;
+        if (strncmp(p, "\\\\.\\", 4) == 0)
+            p += 4;
+        if (((p[0] | 32) >= 'a' && (p[0] | 32) <= 'z') && p[1] == ':' &&
+            p[2] == '/') {
+            drive = p[0];
+            p += 3;
+        }
+    } else if (((p[0] | 32) >= 'a' && (p[0] | 32) <= 'z') && p[1] == '/') {
+        drive = p[0];
+        p += 2;
+    }
+    if (!drive)
+        return NULL;
+    buf b;
+    buf_init(&b, 65536);
+    buf_putc(&b, (char)(drive & ~32));
+    buf_puts(&b, ":\\");
+    for (; *p; p++)
+        buf_putc(&b, *p == '/' ? '\\' : *p);
+    if (b.toobig) {
+        buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
 /* The Windows form of the Exchange install root above a log folder. */
 static char *install_root(const char *windows_path)
 {
@@ -666,7 +714,7 @@ static void process(worker *w, unit *u, const char *path, const char *display,
     w->u = u;
     w->fam = fam;
     w->display = display;
-    w->windows_path = paths_windows(path);
+    w->windows_path = windows_path_of(u, path);
     w->install_win = install_root(w->windows_path);
     w->span_count = 0;
     w->host_done = false;
@@ -1056,8 +1104,9 @@ exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
     bool stop = false;
     for (size_t i = 0; i < ctx.unit_count && st == EXH_OK && !stop; i++) {
         unit *u = &ctx.units[i];
-        // The whole-target unit is left out when sub-units took everything.
-        if (i == 0 && ctx.unit_count > 1 && u->entries == 0 &&
+        // The rest of a folder of servers is left out when nothing in it
+        // was read: loose notes beside the collections are no server.
+        if (i == 0 && ctx.unit_count > 1 && u->scanned == 0 &&
             u->error_count == 0)
             continue;
         if (i > 0 && u->entries == 0 && u->error_count > 0) {

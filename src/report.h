@@ -27,6 +27,9 @@ bool report_text_finding(report_text *r, const exh_finding *f);
 /* Prints the unit: header, verdicts, findings by severity, coverage,
  * counts and errors. */
 bool report_text_summary(report_text *r, const exh_summary *s);
+/* Called after each target: prints findings left without a summary (a
+ * scan that stopped inside a unit), so none is lost. */
+bool report_text_end_target(report_text *r);
 void report_text_free(report_text *r);
 /* The `rules list` table. */
 bool report_text_rules(FILE *out, const exh_ruleset *rules);

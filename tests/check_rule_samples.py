@@ -5,7 +5,8 @@
 For each rule file rules/**/*.yml (each document's top-level `name:`, else
 the file stem) the samples live in tests/data/rules/<name>/: every entry
 whose name starts with "positive" (a folder or a single log file) must give
-at least one finding of that rule, every entry starting with "negative" none.
+at least one finding of that rule, every entry starting with "negative" none,
+and every scan must read some log records (per its summary's coverage).
 A rule without both kinds of sample fails. Each sample is scanned with
 `$EXHUNT scan -f jsonl --no-progress ENTRY`.
 
@@ -40,7 +41,8 @@ def rule_files(rules_dir):
 
 
 def scan(exhunt, target):
-    """Returns (rules found, error message or None)."""
+    """Returns (rules found, error message or None). A scan that read no
+    log record is an error: a negative sample must prove something."""
     try:
         proc = subprocess.run(
             [exhunt, 'scan', '-f', 'jsonl', '--no-progress', target],
@@ -52,7 +54,7 @@ def scan(exhunt, target):
         return set(), 'exit status %d: %s' % (
             proc.returncode, proc.stderr.decode('utf-8', 'replace').strip())
     found = set()
-    summaries = 0
+    summaries = records = 0
     for n, line in enumerate(proc.stdout.decode('utf-8').splitlines(), 1):
         if not line.strip():
             continue
@@ -64,8 +66,12 @@ def scan(exhunt, target):
             found.add(obj.get('rule'))
         elif obj.get('kind') == 'summary':
             summaries += 1
+            for cov in obj.get('coverage') or []:
+                records += cov.get('records') or 0
     if summaries == 0:
         return found, 'no summary line in the output'
+    if records == 0:
+        return found, 'no log record was read (coverage is empty)'
     return found, None
 
 

@@ -611,6 +611,10 @@ static bool re_compile(compiler *c, svalue *v, const char *s, size_t len,
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)s, len, m->re_flags, &err,
                                      &off, cc);
     pcre2_compile_context_free(cc);
+    if (!code && err == PCRE2_ERROR_HEAP_FAILED) {
+        fail_nomem(c);
+        return false;
+    }
     if (!code) {
         PCRE2_UCHAR text[160];
         pcre2_get_error_message(err, text, sizeof text);
@@ -1194,7 +1198,8 @@ static litset litset_union(compiler *c, litset *sets, size_t n)
     }
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        memcpy(u.lits + k, sets[i].lits, sets[i].count * sizeof *u.lits);
+        if (sets[i].count)
+            memcpy(u.lits + k, sets[i].lits, sets[i].count * sizeof *u.lits);
         k += sets[i].count;
     }
     return u;

@@ -72,6 +72,7 @@ typedef struct reading {
     uint64_t line;     /* physical lines begun so far */
     bool mid_line;     /* the last fragment did not end its line */
     size_t pos, fill;  /* unread bytes of io are [pos, fill) */
+    size_t no_eol;     /* io[pos, no_eol) is known to hold no '\n' */
     size_t quote_next; /* offset of the next '"' at or after a line */
     size_t nul_next;   /* offset of the next NUL, likewise */
     bool quote_valid, nul_valid;
@@ -681,6 +682,7 @@ static void make_room(reading *d)
     if (d->pos > 0) {
         memmove(io, io + d->pos, d->fill - d->pos);
         d->fill -= d->pos;
+        d->no_eol = d->no_eol > d->pos ? d->no_eol - d->pos : 0;
         d->pos = 0;
     }
     d->quote_valid = d->nul_valid = false;
@@ -692,9 +694,12 @@ static void scan_lines(reading *d)
     char *io = d->r->io;
     while (d->pos < d->fill && !d->stop && d->status == EXH_OK) {
         char *p = io + d->pos;
-        char *nl = memchr(p, '\n', d->fill - d->pos);
-        if (!nl)
+        size_t from = d->no_eol > d->pos ? d->no_eol : d->pos;
+        char *nl = memchr(io + from, '\n', d->fill - from);
+        if (!nl) {
+            d->no_eol = d->fill; // a slow stream: never rescan a long line
             return;
+        }
         size_t len = (size_t)(nl - p);
         bool crlf = len && p[len - 1] == '\r';
         d->pos = (size_t)(nl - io) + 1;

@@ -32,22 +32,22 @@ static const char archive_open_err[] =
 typedef struct archive_walker {
     struct archive *a;
     int fd;
-    const char *display;    /* the archive's display path */
-    const char *prefix;     /* put before entry paths: "" or "CHILD/" */
+    const char *display; /* the archive's display path */
+    const char *prefix;  /* put before entry paths: "" or "CHILD/" */
     bool is_zip;
     const source_opts *opts;
     const source_cbs *cbs;
     collection_logs logs;
-    locale_t utf8;          /* for name conversion, or (locale_t)0 */
-    stream s;               /* the current member's content */
-    char *pre;              /* prefetched start of an encrypted member */
+    locale_t utf8; /* for name conversion, or (locale_t)0 */
+    stream s;      /* the current member's content */
+    char *pre;     /* prefetched start of an encrypted member */
     size_t pre_len;
     size_t pre_off;
-    bool member_failed;     /* a read of the current member failed */
-    bool fatal;             /* libarchive cannot go on with the archive */
-    bool stopped;           /* on_entry returned false */
-    exh_status st;          /* EXH_ERR_NOMEM when memory ran out */
-    char msg[512];          /* text of the last failure */
+    bool member_failed; /* a read of the current member failed */
+    bool fatal;         /* libarchive cannot go on with the archive */
+    bool stopped;       /* on_entry returned false */
+    exh_status st;      /* EXH_ERR_NOMEM when memory ran out */
+    char msg[512];      /* text of the last failure */
 } archive_walker;
 
 static locale_t archive_enter(const archive_walker *w)
@@ -342,16 +342,15 @@ static bool archive_prefetch(archive_walker *w, const char *disp)
 }
 
 /* Fills the times of e from the member ae. */
-static void archive_times(archive_walker *w, struct archive_entry *ae,
-                          entry *e)
+static void archive_times(archive_walker *w, struct archive_entry *ae, entry *e)
 {
-    bool zip = (archive_format(w->a) & ARCHIVE_FORMAT_BASE_MASK) ==
-               ARCHIVE_FORMAT_ZIP;
+    bool zip =
+        (archive_format(w->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
 
-    e->modified_ms = archive_entry_mtime_is_set(ae)
-                         ? source_ms(archive_entry_mtime(ae),
-                                     archive_entry_mtime_nsec(ae))
-                         : INT64_MIN;
+    e->modified_ms =
+        archive_entry_mtime_is_set(ae)
+            ? source_ms(archive_entry_mtime(ae), archive_entry_mtime_nsec(ae))
+            : INT64_MIN;
     e->created_ms = archive_entry_birthtime_is_set(ae)
                         ? source_ms(archive_entry_birthtime(ae),
                                     archive_entry_birthtime_nsec(ae))
@@ -396,9 +395,8 @@ static void archive_member(archive_walker *w, struct archive_entry *ae,
     memset(&e, 0, sizeof(e));
     e.path = path;
     e.display_path = disp;
-    e.size = archive_entry_size_is_set(ae)
-                 ? (uint64_t)archive_entry_size(ae)
-                 : 0;
+    e.size =
+        archive_entry_size_is_set(ae) ? (uint64_t)archive_entry_size(ae) : 0;
     archive_times(w, ae, &e);
     e.in = &w->s;
     w->member_failed = false;
@@ -412,8 +410,7 @@ static void archive_member(archive_walker *w, struct archive_entry *ae,
         goto out;
     }
     if (w->logs.count &&
-        collection_logs_lookup(&w->logs, dec, &e.created_ms,
-                               &e.modified_ms))
+        collection_logs_lookup(&w->logs, dec, &e.created_ms, &e.modified_ms))
         e.time_source = "kape-copylog";
     if (!w->cbs->on_entry(w->cbs->user, &e))
         w->stopped = true;

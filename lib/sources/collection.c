@@ -14,14 +14,14 @@
 
 #include <string.h>
 
-#define COPYLOG_MAX_FIELD   (32 * 1024)  /* longer fields spoil the row */
-#define COPYLOG_MAX_FIELDS  32           /* later columns are ignored */
-#define COPYLOG_MAX_ROWS    (8u << 20)   /* rows beyond are ignored */
-#define COPYLOG_CHUNK       (64 * 1024)
-#define CLIENT_INFO_MAX     (1024 * 1024)
+#define COPYLOG_MAX_FIELD  (32 * 1024) /* longer fields spoil the row */
+#define COPYLOG_MAX_FIELDS 32          /* later columns are ignored */
+#define COPYLOG_MAX_ROWS   (8u << 20)  /* rows beyond are ignored */
+#define COPYLOG_CHUNK      (64 * 1024)
+#define CLIENT_INFO_MAX    (1024 * 1024)
 
 typedef struct copylog_item {
-    char *key;       /* lowercased "c/windows/..." */
+    char *key; /* lowercased "c/windows/..." */
     uint64_t hash;
     int64_t created_ms;
     int64_t modified_ms;
@@ -117,8 +117,7 @@ static int64_t copylog_days(int64_t y, int64_t m, int64_t d)
 }
 
 /* Reads n digits at *p into *out; false when they are not all digits. */
-static bool copylog_digits(const char **p, const char *end, int n,
-                           int64_t *out)
+static bool copylog_digits(const char **p, const char *end, int n, int64_t *out)
 {
     int64_t v = 0;
 
@@ -166,11 +165,10 @@ static int64_t copylog_time(const char *s)
             }
         }
     }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        sec > 60)
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
         return INT64_MIN;
-    return ((copylog_days(y, mo, d) * 24 + h) * 60 + mi) * 60000 +
-           sec * 1000 + ms;
+    return ((copylog_days(y, mo, d) * 24 + h) * 60 + mi) * 60000 + sec * 1000 +
+           ms;
 }
 
 /*
@@ -287,14 +285,14 @@ static exh_status copylog_add(copylog *log, char *source, int64_t created,
 
 /* State of the copy-log CSV reader. */
 typedef struct copylog_csv {
-    char *row;          /* fields of the current row, each NUL-ended */
+    char *row; /* fields of the current row, each NUL-ended */
     size_t len;
     size_t starts[COPYLOG_MAX_FIELDS];
     size_t nfields;
-    size_t field_len;   /* bytes in the current field */
-    bool quoted;        /* inside a quoted field */
-    bool after_quote;   /* just saw a quote inside a quoted field */
-    bool bad;           /* the row overflowed; drop it */
+    size_t field_len; /* bytes in the current field */
+    bool quoted;      /* inside a quoted field */
+    bool after_quote; /* just saw a quote inside a quoted field */
+    bool bad;         /* the row overflowed; drop it */
     bool header_done;
     bool is_log;
     int col_source, col_created, col_modified;
@@ -317,8 +315,7 @@ static bool copylog_header(copylog_csv *c)
         else if (util_strcasecmp(f, "ModifiedOnUtc") == 0)
             c->col_modified = (int)i;
     }
-    return c->col_source >= 0 &&
-           (c->col_created >= 0 || c->col_modified >= 0);
+    return c->col_source >= 0 && (c->col_created >= 0 || c->col_modified >= 0);
 }
 
 static const char *copylog_field(const copylog_csv *c, int col)
@@ -383,8 +380,8 @@ static void copylog_put(copylog_csv *c, char ch)
 }
 
 /* Feeds bytes through the RFC 4180 state machine. */
-static exh_status copylog_feed(copylog_csv *c, copylog *log,
-                               const char *p, size_t n)
+static exh_status copylog_feed(copylog_csv *c, copylog *log, const char *p,
+                               size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char ch = p[i];
@@ -456,8 +453,8 @@ out:
     return log;
 }
 
-bool copylog_lookup(const copylog *log, const char *path,
-                    int64_t *created_ms, int64_t *modified_ms)
+bool copylog_lookup(const copylog *log, const char *path, int64_t *created_ms,
+                    int64_t *modified_ms)
 {
     size_t len, slot;
     uint32_t v;
@@ -523,8 +520,7 @@ bool collection_logs_lookup(const collection_logs *set, const char *path,
         size_t plen = strlen(set->prefixes[i]);
         if (strncmp(path, set->prefixes[i], plen) != 0)
             continue;
-        if (copylog_lookup(set->logs[i], path + plen, created_ms,
-                           modified_ms))
+        if (copylog_lookup(set->logs[i], path + plen, created_ms, modified_ms))
             return true;
     }
     return false;
@@ -592,8 +588,8 @@ static bool collection_json_string(const char *s, size_t len, size_t *i,
 
 /* The string value of the first key named like want (either spelling),
  * at any depth; a new string or NULL. */
-static char *collection_json_value(const char *s, size_t len,
-                                   const char *want1, const char *want2)
+static char *collection_json_value(const char *s, size_t len, const char *want1,
+                                   const char *want2)
 {
     buf key, val;
     char *res = NULL;
@@ -608,22 +604,21 @@ static char *collection_json_value(const char *s, size_t len,
         if (!collection_json_string(s, len, &i, &key))
             break;
         size_t j = i;
-        while (j < len && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r' ||
-                           s[j] == '\n'))
+        while (j < len &&
+               (s[j] == ' ' || s[j] == '\t' || s[j] == '\r' || s[j] == '\n'))
             j++;
         if (j >= len || s[j] != ':' || !key.data)
             continue;
         if (strcmp(key.data, want1) != 0 && strcmp(key.data, want2) != 0)
             continue;
-        for (j++; j < len && (s[j] == ' ' || s[j] == '\t' ||
-                              s[j] == '\r' || s[j] == '\n');)
+        for (j++; j < len && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r' ||
+                              s[j] == '\n');)
             j++;
         if (j >= len || s[j] != '"')
             continue;
         j++;
         buf_reset(&val);
-        if (collection_json_string(s, len, &j, &val) && val.data &&
-            val.len > 0)
+        if (collection_json_string(s, len, &j, &val) && val.data && val.len > 0)
             res = exh_strndup(val.data, val.len);
         i = j;
     }

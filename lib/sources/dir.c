@@ -34,7 +34,7 @@ typedef struct dir_path {
 
 /* The names of one folder, sorted. */
 typedef struct dir_list {
-    char *names;  /* NUL-separated */
+    char *names; /* NUL-separated */
     size_t len;
     size_t cap;
     size_t *offs; /* start of each name in names */
@@ -45,12 +45,12 @@ typedef struct dir_list {
 typedef struct dir_walker {
     const source_opts *opts;
     const source_cbs *cbs;
-    char *root_real;        /* realpath() of the target (malloc) */
-    dir_path rel;           /* path of the current item inside the target */
-    dir_path disp;          /* the target joined with rel */
-    collection_logs logs;   /* KAPE copy logs met so far */
-    bool stop;              /* on_entry asked to stop, or out of memory */
-    exh_status st;          /* EXH_ERR_NOMEM once memory ran out */
+    char *root_real;      /* realpath() of the target (malloc) */
+    dir_path rel;         /* path of the current item inside the target */
+    dir_path disp;        /* the target joined with rel */
+    collection_logs logs; /* KAPE copy logs met so far */
+    bool stop;            /* on_entry asked to stop, or out of memory */
+    exh_status st;        /* EXH_ERR_NOMEM once memory ran out */
 } dir_walker;
 
 static void dir_folder(dir_walker *w, int fd, unsigned depth);
@@ -210,8 +210,8 @@ static void dir_copylogs(dir_walker *w, int fd, const dir_list *l,
         char *prefix;
 
         if (!collection_is_copylog_name(name) ||
-            statx(fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
-                  STATX_TYPE, &stx) != 0 ||
+            statx(fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_TYPE,
+                  &stx) != 0 ||
             !S_ISREG(stx.stx_mode))
             continue;
         source_file_init(&f, fd, name, O_NOFOLLOW);
@@ -250,14 +250,13 @@ static void dir_file(dir_walker *w, int fd, const char *name,
     e.open_path = w->disp.data;
     e.size = stx->stx_size;
     e.modified_ms = source_ms(stx->stx_mtime.tv_sec, stx->stx_mtime.tv_nsec);
-    e.created_ms = (stx->stx_mask & STATX_BTIME)
-                       ? source_ms(stx->stx_btime.tv_sec,
-                                   stx->stx_btime.tv_nsec)
-                       : INT64_MIN;
+    e.created_ms =
+        (stx->stx_mask & STATX_BTIME)
+            ? source_ms(stx->stx_btime.tv_sec, stx->stx_btime.tv_nsec)
+            : INT64_MIN;
     e.time_source = "posix";
     if (w->logs.count &&
-        collection_logs_lookup(&w->logs, e.path, &e.created_ms,
-                               &e.modified_ms))
+        collection_logs_lookup(&w->logs, e.path, &e.created_ms, &e.modified_ms))
         e.time_source = "kape-copylog";
     source_file_init(&f, fd, name, O_NOFOLLOW);
     e.in = &f.s;
@@ -336,8 +335,7 @@ static void dir_link(dir_walker *w, size_t rel_parent_len)
     }
     if (!dir_under(real, w->root_real, rlen)) {
         snprintf(msg, sizeof(msg),
-                 "link not followed: points outside the target (to %s)",
-                 real);
+                 "link not followed: points outside the target (to %s)", real);
         w->cbs->on_error(w->cbs->user, w->disp.data, msg);
         free(real);
         return;
@@ -368,8 +366,7 @@ static void dir_link(dir_walker *w, size_t rel_parent_len)
 }
 
 /* Handles one name of the folder open on fd. */
-static void dir_child(dir_walker *w, int fd, const char *name,
-                      unsigned depth)
+static void dir_child(dir_walker *w, int fd, const char *name, unsigned depth)
 {
     size_t rel_mark = w->rel.len, disp_mark = w->disp.len;
     struct statx stx;
@@ -378,8 +375,8 @@ static void dir_child(dir_walker *w, int fd, const char *name,
         dir_nomem(w);
         goto out;
     }
-    if (statx(fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
-              DIR_STATX_MASK, &stx) != 0) {
+    if (statx(fd, name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, DIR_STATX_MASK,
+              &stx) != 0) {
         dir_error_errno(w, errno);
         goto out;
     }

@@ -42,8 +42,7 @@ exh_status single_walk_file(const char *target, const struct stat *st,
     e.path = "";
     e.display_path = target;
     e.size = regular ? (uint64_t)st->st_size : 0;
-    e.modified_ms = regular ? source_ms(st->st_mtim.tv_sec,
-                                        st->st_mtim.tv_nsec)
+    e.modified_ms = regular ? source_ms(st->st_mtim.tv_sec, st->st_mtim.tv_nsec)
                             : INT64_MIN;
     e.created_ms = regular ? single_birth_ms(target) : INT64_MIN;
     e.time_source = regular ? "posix" : NULL;

@@ -235,8 +235,7 @@ exh_status source_walk(const char *target, const source_opts *opts,
                 *err = "cannot be opened for reading";
             return EXH_ERR_IO;
         }
-        st2 = archive_walk_fd(fd, target, "", is_zip, opts, cbs, &stopped,
-                              err);
+        st2 = archive_walk_fd(fd, target, "", is_zip, opts, cbs, &stopped, err);
         close(fd);
         return st2;
     }

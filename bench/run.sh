@@ -1,0 +1,92 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Benchmark: exhunt scan against `rg -c 'ServerInfo~'` over the same tree of
+# generated HttpProxy logs (bench/gen_httpproxy.py; made once into
+# bench/data/, which git ignores). One untimed warm-up run each, then RUNS
+# timed runs alternating the two tools; prints the median wall times, the
+# ratio exhunt/rg, exhunt's peak RSS, and checks exhunt's findings against
+# the generator's manifest. Exit status 1 when the findings do not match.
+#
+# Environment: BENCH_SIZE_MIB (default 1024), BENCH_RUNS (default 5),
+# EXHUNT (default build/exhunt), BENCH_DATA (default bench/data).
+set -eu
+
+cd "$(dirname "$0")/.."
+SIZE=${BENCH_SIZE_MIB:-1024}
+RUNS=${BENCH_RUNS:-5}
+EXHUNT=${EXHUNT:-build/exhunt}
+DATA=${BENCH_DATA:-bench/data}
+TREE=$DATA/httpproxy-${SIZE}M
+MANIFEST=$TREE.manifest.json
+OUT=$DATA/out
+TIME=/usr/bin/time
+
+for tool in "$EXHUNT" rg python3 "$TIME"; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "bench: $tool not found (build exhunt with 'make build';" \
+             "apt-get install ripgrep time python3)" >&2
+        exit 2
+    fi
+done
+
+if [ ! -f "$MANIFEST" ]; then
+    rm -rf "$TREE"
+    python3 bench/gen_httpproxy.py --size-mib "$SIZE" "$TREE"
+fi
+mkdir -p "$OUT"
+
+# Wall time of one command in milliseconds; peak RSS (KiB) into $OUT/rss.
+# $1 is the stdout file, the rest the command.
+run_ms() {
+    dest=$1
+    shift
+    t0=$(date +%s%N)
+    # exhunt exits 1 when it finds something at or above --fail-on: expected.
+    "$TIME" -f %M -o "$OUT/rss" "$@" >"$dest" || [ $? -eq 1 ]
+    t1=$(date +%s%N)
+    echo $(((t1 - t0) / 1000000))
+}
+
+median() {
+    tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {
+        if (NR % 2) print a[(NR + 1) / 2];
+        else printf "%d\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+echo "tree: $TREE ($(du -sh "$TREE" | cut -f1)," \
+     "$(find "$TREE" -type f | wc -l) files); cores: $(nproc)"
+# Warm the page cache and check both tools run.
+run_ms "$OUT/exhunt.jsonl" "$EXHUNT" scan -f jsonl --no-progress "$TREE" \
+    >/dev/null
+run_ms "$OUT/rg.txt" rg --no-ignore -c 'ServerInfo~' "$TREE" >/dev/null
+
+ex_times=
+rg_times=
+rss_max=0
+i=1
+while [ "$i" -le "$RUNS" ]; do
+    ms=$(run_ms "$OUT/exhunt.jsonl" "$EXHUNT" scan -f jsonl --no-progress \
+        "$TREE")
+    ex_times="$ex_times $ms"
+    rss=$(tail -n 1 "$OUT/rss")
+    [ "$rss" -gt "$rss_max" ] && rss_max=$rss
+    ms2=$(run_ms "$OUT/rg.txt" rg --no-ignore -c 'ServerInfo~' "$TREE")
+    rg_times="$rg_times $ms2"
+    echo "run $i: exhunt ${ms} ms (peak RSS ${rss} KiB), rg ${ms2} ms"
+    i=$((i + 1))
+done
+
+ex_med=$(echo "$ex_times" | median)
+rg_med=$(echo "$rg_times" | median)
+ratio=$(awk -v a="$ex_med" -v b="$rg_med" \
+    'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')
+rss_mib=$(awk -v k="$rss_max" 'BEGIN { printf "%.1f", k / 1024 }')
+echo "median wall time: exhunt ${ex_med} ms, rg ${rg_med} ms," \
+     "ratio exhunt/rg ${ratio}"
+echo "exhunt peak RSS: ${rss_mib} MiB"
+awk -v r="$ratio" -v m="$rss_mib" 'BEGIN {
+    printf "target ratio <= 2: %s; target peak RSS < 64 MiB: %s\n",
+        (r != "inf" && r <= 2) ? "met" : "MISSED",
+        (m < 64) ? "met" : "MISSED" }'
+echo "findings against $MANIFEST:"
+python3 bench/check_manifest.py "$MANIFEST" "$OUT/exhunt.jsonl" "$OUT/rg.txt"

@@ -1,0 +1,21 @@
+# `rules list` shows every built-in rule in a table; -f jsonl gives one
+# {"schema":1,"kind":"rule"} object per rule.
+"$EXHUNT" rules list > table || exit 1
+head -n 1 table | tr -s ' '
+for r in proxylogon_ssrf_serverinfo proxylogon_ssrf_localhost \
+         proxylogon_ssrf_autodiscover proxylogon_ssrf_backendcookie \
+         proxylogon_ecp_reset_vdir proxylogon_ecp_vdir_script \
+         proxylogon_oab_download_path; do
+    grep -q "^$r " table && echo "$r listed"
+done
+grep '^proxylogon_ssrf_serverinfo ' table | tr -s ' '
+"$EXHUNT" rules list -f jsonl > rules.jsonl || exit 1
+python3 - <<'PY'
+import json
+rows = [json.loads(l) for l in open('rules.jsonl', encoding='utf-8')]
+print(all(r['schema'] == 1 and r['kind'] == 'rule' for r in rows),
+      len(rows) == int(open('table').read().splitlines()[-1].split()[0]))
+r = [r for r in rows if r['name'] == 'proxylogon_ssrf_serverinfo'][0]
+print(r['severity'], r['category'], r['logsource'], r['cve'],
+      r['source'].startswith('builtin:'))
+PY

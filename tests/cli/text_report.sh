@@ -1,0 +1,5 @@
+# The text report: header, the three verdicts, findings by severity (most
+# severe first, aggregated ones with ×COUNT), coverage and counts. No color
+# when stdout is not a terminal.
+cd "$SRCDIR/tests/data/schema"
+"$EXHUNT" scan --no-progress HttpProxy_2021030204-1.LOG

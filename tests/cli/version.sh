@@ -1,0 +1,2 @@
+# --version names the program, the library and the JSON schema version.
+"$EXHUNT" --version

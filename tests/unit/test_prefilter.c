@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_prefilter.c - the multi-literal pre-filter against a naive search on
+ * thousands of random cases (small alphabets for many near misses, bytes
+ * whose case fold collides with anchor classes, block boundaries), shared
+ * use from several threads, and the throughput over 100 MB of synthetic
+ * HttpProxy lines (printed, never asserted).
+ */
+#include "harness.h"
+#include "internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+/* The speed test's corpus: 100 MB, or 8 MB under the (slow) sanitizers. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BENCH_BYTES (8u << 20)
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BENCH_BYTES (8u << 20)
+#endif
+#endif
+#ifndef BENCH_BYTES
+#define BENCH_BYTES (100u << 20)
+#endif
+
+static unsigned char fold(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* The reference: does text contain any literal, ASCII case-insensitively? */
+static bool naive(const char *const *lits, size_t count, const char *text,
+                  size_t len)
+{
+    for (size_t k = 0; k < count; k++) {
+        size_t m = strlen(lits[k]);
+        if (m == 0)
+            return true;
+        for (size_t i = 0; i + m <= len; i++) {
+            size_t j = 0;
+            while (j < m && fold((unsigned char)text[i + j]) ==
+                                fold((unsigned char)lits[k][j]))
+                j++;
+            if (j == m)
+                return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static uint32_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 11);
+}
+
+static bool any(const char *const *lits, size_t count, const char *text,
+                size_t len)
+{
+    prefilter *pf = NULL;
+    if (prefilter_new(lits, count, &pf) != EXH_OK)
+        return false;
+    bool r = prefilter_any(pf, text, len);
+    prefilter_free(pf);
+    return r;
+}
+
+static void test_basic(void)
+{
+    const char *one[] = {"ServerInfo~"};
+    const char *text = "x,ServerInfo~a]@b:444/autodiscover,y";
+    CHECK(any(one, 1, text, strlen(text)));
+    CHECK(any(one, 1, "SERVERINFO~", 11));
+    CHECK(!any(one, 1, "SERVERINFO", 10));
+    CHECK(!any(one, 1, "serverinfo^", 11)); // '^' folds into '~'s class
+    CHECK(!any(one, 1, "", 0));
+    CHECK(!any(NULL, 0, text, strlen(text)));
+    const char *empty[] = {"abc", ""};
+    CHECK(any(empty, 2, "zzz", 3));
+    CHECK(any(empty, 2, "", 0));
+    // only len bytes are read: the hit past len does not count
+    CHECK(!any(one, 1, text, 12));
+    // every offset around the 16/32-byte blocks
+    char text2[200];
+    for (size_t len = 11; len < 120; len++) {
+        for (size_t at = 0; at + 11 <= len; at++) {
+            memset(text2, 'e', sizeof text2);
+            memcpy(text2 + at, "sERVERINFO~", 11);
+            if (!any(one, 1, text2, len)) {
+                CHECK(!"missed at offset");
+                fprintf(stderr, "  len %zu at %zu\n", len, at);
+                return;
+            }
+        }
+    }
+    CHECK(!any(one, 1, text2, 10));
+}
+
+/* Random literal sets over small alphabets against the naive search. */
+static void test_random(void)
+{
+    static const char alpha[] = "aAbB~^,\x0c@`-/09zZ\x80\xff";
+    static const char wide[] = "abcdefghijklmnopqrstuvwxyz0123456789"
+                               ",.-:/;=~@ _ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    int mismatches = 0, hits = 0;
+    for (int round = 0; round < 20000; round++) {
+        const char *al = round % 2 ? alpha : wide;
+        size_t alen = strlen(al);
+        char store[40][12];
+        const char *lits[40];
+        size_t count = 1 + rnd() % (round % 5 == 0 ? 40 : 6);
+        for (size_t k = 0; k < count; k++) {
+            size_t m = 1 + rnd() % (round % 2 ? 4 : 8);
+            for (size_t j = 0; j < m; j++)
+                store[k][j] = al[rnd() % alen];
+            store[k][m] = 0;
+            lits[k] = store[k];
+        }
+        char text[400];
+        size_t len = rnd() % sizeof text;
+        for (size_t i = 0; i < len; i++)
+            text[i] = al[rnd() % alen];
+        bool want = naive(lits, count, text, len);
+        bool got = any(lits, count, text, len);
+        hits += want;
+        if (want != got && mismatches++ < 5) {
+            fprintf(stderr, "  mismatch round %d: want %d got %d (%zu lits, "
+                            "first '%s', len %zu)\n",
+                    round, want, got, count, lits[0], len);
+        }
+    }
+    CHECK(mismatches == 0);
+    // both outcomes were exercised
+    CHECK(hits > 2000 && hits < 18000);
+    printf("random: 20000 cases, %d hits, %d mismatches\n", hits, mismatches);
+}
+
+typedef struct worker {
+    const prefilter *pf;
+    const char *yes, *no;
+    int bad;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    for (int i = 0; i < 20000; i++) {
+        if (!prefilter_any(w->pf, w->yes, strlen(w->yes)))
+            w->bad++;
+        if (prefilter_any(w->pf, w->no, strlen(w->no)))
+            w->bad++;
+    }
+    return NULL;
+}
+
+/* Many literals (the Hyperscan path where built with it) from threads. */
+static void test_threads(void)
+{
+    static const char *lits[] = {
+        "serverinfo~", "x-beresource", "/ecp/y.js", "autodiscover.json",
+        "powershell", "__viewstate=", "set-oabvirtualdirectory",
+        "new-mailboxexportrequest", "x-rps-cat", "/owa/auth/", "reset",
+        "backendcookie", "<script", "%2fpowershell", "china chopper",
+        "qwertyuiop", "jndi:"};
+    prefilter *pf = NULL;
+    CHECK(prefilter_new(lits, sizeof lits / sizeof lits[0], &pf) == EXH_OK);
+    if (!pf)
+        return;
+    pthread_t th[4];
+    worker w[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (worker){pf, "2021-03-02T04:12:33Z,POST,/Ecp/Y.JS,200",
+                        "2021-03-02T04:12:33Z,GET,/owa/,200", 0};
+        CHECK(pthread_create(&th[i], NULL, work, &w[i]) == 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        CHECK(w[i].bad == 0);
+    }
+    prefilter_free(pf);
+}
+
+/* 100 MB of HttpProxy-like lines (field layout of the Owa HttpProxy
+ * sample in ../shared/data/exchange-logs), one in 10,000 a ProxyLogon
+ * SSRF row when inject is set. Returns the buffer; *lines gets the line
+ * count. */
+static char *make_log(size_t size, size_t *lines, bool inject)
+{
+    static const char *stems[] = {"/owa/", "/ecp/", "/mapi/emsmdb/",
+                                  "/EWS/Exchange.asmx",
+                                  "/Microsoft-Server-ActiveSync",
+                                  "/autodiscover/autodiscover.xml"};
+    static const char *agents[] = {
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+        "(KHTML  like Gecko) Chrome/62.0.3202.62 Safari/537.36",
+        "Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook "
+        "16.0.5266; Pro)",
+        "Apple-iPhone9C1/1803.18"};
+    char *b = malloc(size + 4096);
+    if (!b)
+        return NULL;
+    size_t n = 0;
+    *lines = 0;
+    while (n < size) {
+        unsigned r = rnd();
+        const char *anchor = (inject && *lines % 10000 == 7777)
+                                 ? "ServerInfo~a]@exch01.corp.local:444/"
+                                   "autodiscover/autodiscover.xml?#"
+                                 : "Smtp~jane.doe@corp.example";
+        int w = snprintf(
+            b + n, 4096,
+            "2021-03-02T04:%02u:%02u.%03uZ,%08x-57a3-4538-ba98-4bafdfee%04x,"
+            "15,1,2176,2,,Owa,mail.corp.example,%s,,Negotiate,true,"
+            "CORP\\jdoe,,%s,%s,10.1.%u.%u,EXCH01,200,200,,POST,Proxy,"
+            "exch01.corp.local,15.01.2176.000,Local,Mailbox,,,,0,1234,,,"
+            "0,6,,0,,0,,0,0,,0,29,0,,,,21,1,0,0,,0,29,0,23,7,8,8,29,,,,"
+            "BeginRequest=2021-03-02T04:12:33.406Z;CorrelationID=<empty>;"
+            "ProxyState-Run=None;FEAuth=BEVersion-1942063431;"
+            "EndRequest=2021-03-02T04:12:33.435Z;,,,,,,\r\n",
+            r % 60, (r >> 6) % 60, (r >> 12) % 1000, r, (r >> 3) & 0xffff,
+            stems[r % 6], anchor, agents[(r >> 9) % 3], (r >> 4) % 256,
+            (r >> 12) % 256);
+        n += (size_t)w;
+        (*lines)++;
+    }
+    b[n] = 0;
+    return b;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Filters every line (offsets in starts, lines + 1 of them); returns the
+ * lines that pass. */
+static size_t per_line(const prefilter *pf, const char *b,
+                       const size_t *starts, size_t lines)
+{
+    size_t pass = 0;
+    for (size_t i = 0; i < lines; i++)
+        pass += prefilter_any(pf, b + starts[i],
+                              starts[i + 1] - starts[i] - 1);
+    return pass;
+}
+
+typedef struct corpus {
+    char *text;    /* with one SSRF row in 10,000 */
+    char *clean;   /* the same without them */
+    size_t *starts; /* line offsets in text, lines + 1 */
+    size_t lines, len;
+} corpus;
+
+static void bench(const char *name, const char *const *lits, size_t count,
+                  const corpus *c, size_t want)
+{
+    prefilter *pf = NULL;
+    if (prefilter_new(lits, count, &pf) != EXH_OK)
+        return;
+    double t0 = now();
+    size_t pass = per_line(pf, c->text, c->starts, c->lines);
+    double t1 = now();
+    bool whole = prefilter_any(pf, c->clean, c->len);
+    double t2 = now();
+    printf("  %-28s per line %6.0f MB/s (%zu pass), whole buffer %6.0f "
+           "MB/s (%s)\n",
+           name, (double)c->len / 1e6 / (t1 - t0), pass,
+           (double)c->len / 1e6 / (t2 - t1), whole ? "hit" : "no hit");
+    if (want != (size_t)-1)
+        CHECK(pass == want && !whole);
+    prefilter_free(pf);
+}
+
+static void test_speed(void)
+{
+    corpus c;
+    uint64_t seed = rng_state;
+    c.text = make_log(BENCH_BYTES, &c.lines, true);
+    size_t clean_lines;
+    rng_state = seed;
+    c.clean = make_log(BENCH_BYTES, &clean_lines, false);
+    c.starts = malloc((c.lines + 1) * sizeof *c.starts);
+    if (!c.text || !c.clean || !c.starts)
+        return;
+    c.len = strlen(c.clean);
+    size_t k = 0;
+    c.starts[k++] = 0;
+    for (const char *p = c.text; (p = strchr(p, '\n')) != NULL; p++)
+        c.starts[k++] = (size_t)(p + 1 - c.text);
+    size_t ssrf = (c.lines + 2222) / 10000;
+    printf("throughput over %zu MB, %zu lines:\n", c.len >> 20, c.lines);
+    const char *one[] = {"serverinfo~"};
+    bench("1 literal (serverinfo~)", one, 1, &c, ssrf);
+    const char *few[] = {"serverinfo~", "x-beresource", "/ecp/y.js",
+                         "autodiscover.json"};
+    bench("4 literals", few, 4, &c, ssrf);
+    const char *many[] = {
+        "serverinfo~", "x-beresource", "/ecp/y.js", "autodiscover.json",
+        "x-rps-cat", "__viewstate=", "set-oabvirtualdirectory",
+        "new-mailboxexportrequest", "%2fpowershell", "/owa/auth/x",
+        "china chopper", "qwertyuiop", "jndi:", "<script", "reset~",
+        "backendcookie=", "/aspnet_client/", "cmd.exe", "whoami",
+        "powershell -e"};
+    bench("20 literals", many, 20, &c, ssrf);
+    const char *common[] = {"mozilla"};
+    bench("1 common literal (mozilla)", common, 1, &c, (size_t)-1);
+    free(c.text);
+    free(c.clean);
+    free(c.starts);
+}
+
+int main(void)
+{
+    test_basic();
+    test_random();
+    test_threads();
+    test_speed();
+    TEST_MAIN_END();
+}

@@ -1,0 +1,974 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_sigma.c - the Sigma engine: every modifier, wildcard and escape,
+ * lists, null and empty values, keywords, each condition form and its
+ * precedence, metadata, rejections with their line numbers, evidence,
+ * pre-filter literals, concurrent matching, allocation failures, and a
+ * compile pass over the SigmaHQ samples in ../shared/data (when present).
+ */
+#include "harness.h"
+#include "internal.h"
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+/* ---- helpers ------------------------------------------------------------ */
+
+#define HEAD "title: t\nlogsource:\n    product: exchange\n" \
+             "    service: httpproxy\n"
+
+/* A rule of HEAD plus a detection block; NULL (and a failed check) when
+ * it does not compile. */
+static sigma_rule *compile1(const char *yml)
+{
+    sigma_rule **rules = NULL;
+    size_t count = 0;
+    char *msg = NULL;
+    exh_status st = sigma_compile(yml, strlen(yml), "t.yml", &rules, &count,
+                                  &msg);
+    CHECK(st == EXH_OK);
+    if (st != EXH_OK) {
+        fprintf(stderr, "  unexpected rejection: %s\n", msg ? msg : "?");
+        exh_free(msg);
+        return NULL;
+    }
+    CHECK(count == 1);
+    sigma_rule *r = rules[0];
+    for (size_t i = 1; i < count; i++)
+        sigma_rule_free(rules[i]);
+    exh_free(rules);
+    return r;
+}
+
+static sigma_rule *det(const char *detection)
+{
+    char text[4096];
+    snprintf(text, sizeof text, HEAD "detection:\n%s", detection);
+    return compile1(text);
+}
+
+/* Expects text to be rejected with exactly the message want. */
+static void reject(const char *text, const char *want)
+{
+    sigma_rule **rules = NULL;
+    size_t count = 5;
+    char *msg = NULL;
+    exh_status st = sigma_compile(text, strlen(text), "t.yml", &rules, &count,
+                                  &msg);
+    CHECK(st == EXH_ERR_RULE_SYNTAX);
+    CHECK(rules == NULL && count == 0);
+    CHECK_STR(msg, want);
+    exh_free(msg);
+}
+
+typedef struct tev {
+    const char *names[16];
+    const char *values[16];
+    size_t lens[16];
+    event ev;
+} tev;
+
+/* An event of NULL-terminated name, value pairs; raw may be NULL. */
+static const event *mk(tev *t, const char *raw, ...)
+{
+    va_list ap;
+    va_start(ap, raw);
+    size_t n = 0;
+    const char *name;
+    while (n < 16 && (name = va_arg(ap, const char *)) != NULL) {
+        t->names[n] = name;
+        t->values[n] = va_arg(ap, const char *);
+        t->lens[n] = strlen(t->values[n]);
+        n++;
+    }
+    va_end(ap);
+    t->ev.count = n;
+    t->ev.names = t->names;
+    t->ev.values = t->values;
+    t->ev.lens = t->lens;
+    t->ev.raw = raw;
+    t->ev.raw_len = raw ? strlen(raw) : 0;
+    return &t->ev;
+}
+
+/* Does rule r match an event with one field F = value? */
+static bool m1(const sigma_rule *r, const char *value)
+{
+    tev t;
+    return sigma_match(r, mk(&t, NULL, "F", value, NULL), NULL, 0, NULL);
+}
+
+/* Checks that the rule's literal set is exactly want (NULL-terminated;
+ * want NULL: no set). */
+static void lits_are(const sigma_rule *r, const char *const *want)
+{
+    const char *const *lits = NULL;
+    size_t count = 0;
+    bool ok = sigma_literals(r, &lits, &count);
+    if (!want) {
+        CHECK(!ok);
+        return;
+    }
+    CHECK(ok);
+    size_t n = 0;
+    while (want[n])
+        n++;
+    CHECK(count == n);
+    for (size_t i = 0; i < n; i++) {
+        bool found = false;
+        for (size_t k = 0; k < count; k++)
+            found = found || !strcmp(lits[k], want[i]);
+        if (!found)
+            fprintf(stderr, "  missing literal '%s'\n", want[i]);
+        CHECK(found);
+    }
+}
+
+/* ---- value matching ------------------------------------------------------ */
+
+static void test_equality(void)
+{
+    sigma_rule *r = det("    sel:\n        F: '/ecp/y.js'\n"
+                        "    condition: sel\n");
+    CHECK(r && m1(r, "/ecp/y.js"));
+    CHECK(r && m1(r, "/ECP/Y.JS"));
+    CHECK(r && !m1(r, "/ecp/y.jsx"));
+    CHECK(r && !m1(r, "x/ecp/y.js"));
+    tev t;
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "G", "/ecp/y.js", NULL), NULL, 0,
+                            NULL));
+    // field names are case-insensitive
+    CHECK(r && sigma_match(r, mk(&t, NULL, "f", "/ecp/y.js", NULL), NULL, 0,
+                           NULL));
+    sigma_rule_free(r);
+
+    r = det("    sel:\n        F: 200\n    condition: sel\n");
+    CHECK(r && m1(r, "200") && !m1(r, "2000") && !m1(r, "20"));
+    sigma_rule_free(r);
+}
+
+static void test_contains_starts_ends(void)
+{
+    sigma_rule *r = det("    sel:\n        F|contains: 'ServerInfo~'\n"
+                        "    condition: sel\n");
+    CHECK(r && m1(r, "ServerInfo~a]@b:444/x"));
+    CHECK(r && m1(r, "xx SERVERINFO~"));
+    CHECK(r && !m1(r, "ServerInfo-"));
+    sigma_rule_free(r);
+
+    r = det("    sel:\n        F|startswith: 'abc'\n    condition: sel\n");
+    CHECK(r && m1(r, "ABCdef") && m1(r, "abc") && !m1(r, "xabc"));
+    sigma_rule_free(r);
+
+    r = det("    sel:\n        F|endswith: '.aspx'\n    condition: sel\n");
+    CHECK(r && m1(r, "/owa/auth/x.ASPX") && !m1(r, "x.aspx.js"));
+    CHECK(r && !m1(r, "aspx"));
+    sigma_rule_free(r);
+
+    // wildcards still work inside contains
+    r = det("    sel:\n        F|contains: 'a*z'\n    condition: sel\n");
+    CHECK(r && m1(r, "--a--z--") && !m1(r, "--z--a--"));
+    sigma_rule_free(r);
+}
+
+static void test_wildcards_escapes(void)
+{
+    sigma_rule *r = det("    sel:\n        F: 'ServerInfo~*/*'\n"
+                        "    condition: sel\n");
+    CHECK(r && m1(r, "ServerInfo~a]@b.c:444/autodiscover"));
+    CHECK(r && !m1(r, "ServerInfo~localhost"));
+    CHECK(r && m1(r, "serverinfo~/"));
+    sigma_rule_free(r);
+
+    r = det("    sel:\n        F: 'prog?.exe'\n    condition: sel\n");
+    CHECK(r && m1(r, "progA.exe") && !m1(r, "prog.exe") &&
+          !m1(r, "progAB.exe"));
+    sigma_rule_free(r);
+
+    r = det("    sel:\n        F: '*'\n    condition: sel\n");
+    CHECK(r && m1(r, "") && m1(r, "anything"));
+    tev t;
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "G", "x", NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+
+    // \* is a plain star
+    r = det("    sel:\n        F: 'a\\*b'\n    condition: sel\n");
+    CHECK(r && m1(r, "a*b") && !m1(r, "axb"));
+    sigma_rule_free(r);
+
+    // \? is a plain question mark
+    r = det("    sel:\n        F: 'a\\?'\n    condition: sel\n");
+    CHECK(r && m1(r, "a?") && !m1(r, "ab"));
+    sigma_rule_free(r);
+
+    // \\* is a backslash followed by a wildcard
+    r = det("    sel:\n        F: 'a\\\\*'\n    condition: sel\n");
+    CHECK(r && m1(r, "a\\") && m1(r, "a\\xyz") && !m1(r, "axyz"));
+    sigma_rule_free(r);
+
+    // \\\* is a backslash and a plain star
+    r = det("    sel:\n        F: 'a\\\\\\*'\n    condition: sel\n");
+    CHECK(r && m1(r, "a\\*") && !m1(r, "a\\x"));
+    sigma_rule_free(r);
+
+    // a single backslash before anything else is itself
+    r = det("    sel:\n        F|endswith: '\\cmd.exe'\n    condition: sel\n");
+    CHECK(r && m1(r, "C:\\Windows\\System32\\CMD.EXE") && !m1(r, "xcmd.exe"));
+    sigma_rule_free(r);
+
+    // \\\\ is two backslashes
+    r = det("    sel:\n        F: '\\\\\\\\srv'\n    condition: sel\n");
+    CHECK(r && m1(r, "\\\\srv") && !m1(r, "\\srv"));
+    sigma_rule_free(r);
+
+    // a glob with inner wildcards and backtracking
+    r = det("    sel:\n        F: '*a*b?c*'\n    condition: sel\n");
+    CHECK(r && m1(r, "xxaxxbbcxx") && m1(r, "abxc") && !m1(r, "abc"));
+    sigma_rule_free(r);
+}
+
+static void test_lists_all_cased(void)
+{
+    sigma_rule *r = det("    sel:\n        F:\n            - one\n"
+                        "            - two\n    condition: sel\n");
+    CHECK(r && m1(r, "one") && m1(r, "TWO") && !m1(r, "three"));
+    sigma_rule_free(r);
+
+    r = det("    sel:\n        F|contains|all:\n            - '/ecp/'\n"
+            "            - '__VIEWSTATE='\n    condition: sel\n");
+    CHECK(r && m1(r, "/ecp/default.aspx?__VIEWSTATE=abc"));
+    CHECK(r && !m1(r, "/ecp/default.aspx"));
+    CHECK(r && !m1(r, "/owa/?__viewstate="));
+    sigma_rule_free(r);
+
+    r = det("    sel:\n        F|cased: 'Foo'\n    condition: sel\n");
+    CHECK(r && m1(r, "Foo") && !m1(r, "foo") && !m1(r, "FOO"));
+    sigma_rule_free(r);
+
+    r = det("    sel:\n        F|contains|cased: 'Foo'\n    condition: sel\n");
+    CHECK(r && m1(r, "xFoox") && !m1(r, "xfoox"));
+    sigma_rule_free(r);
+
+    r = det("    sel:\n        F|cased: 'F?o*'\n    condition: sel\n");
+    CHECK(r && m1(r, "Fxoooo") && !m1(r, "fxoooo"));
+    sigma_rule_free(r);
+
+    // a map: every field must match
+    tev t;
+    r = det("    sel:\n        F: a\n        G|startswith: b\n"
+            "    condition: sel\n");
+    CHECK(r && sigma_match(r, mk(&t, NULL, "F", "a", "G", "bee", NULL), NULL,
+                           0, NULL));
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "F", "a", "G", "xbee", NULL), NULL,
+                            0, NULL));
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "F", "a", NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+
+    // a list of maps: any map
+    r = det("    sel:\n        - F: a\n        - G: b\n"
+            "    condition: sel\n");
+    CHECK(r && sigma_match(r, mk(&t, NULL, "G", "b", NULL), NULL, 0, NULL));
+    CHECK(r && sigma_match(r, mk(&t, NULL, "F", "a", NULL), NULL, 0, NULL));
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "F", "b", NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+}
+
+static void test_regex(void)
+{
+    sigma_rule *r = det("    sel:\n        F|re: '^/ecp/[a-z]+\\.js$'\n"
+                        "    condition: sel\n");
+    CHECK(r && m1(r, "/ecp/y.js") && !m1(r, "/ECP/Y.JS"));
+    CHECK(r && !m1(r, "/ecp/y9.js"));
+    sigma_rule_free(r);
+
+    r = det("    sel:\n        F|re|i: 'serverinfo~.*/'\n    condition: sel\n");
+    CHECK(r && m1(r, "x ServerInfo~a/b") && !m1(r, "ServerInfo~"));
+    sigma_rule_free(r);
+
+    // m: ^ matches after a line end; s: '.' matches the line end
+    r = det("    sel:\n        F|re|m: '^b'\n    condition: sel\n");
+    CHECK(r && m1(r, "a\nb"));
+    sigma_rule_free(r);
+    r = det("    sel:\n        F|re: '^b'\n    condition: sel\n");
+    CHECK(r && !m1(r, "a\nb"));
+    sigma_rule_free(r);
+    r = det("    sel:\n        F|re|s: 'a.b'\n    condition: sel\n");
+    CHECK(r && m1(r, "a\nb"));
+    sigma_rule_free(r);
+    r = det("    sel:\n        F|re: 'a.b'\n    condition: sel\n");
+    CHECK(r && !m1(r, "a\nb"));
+    sigma_rule_free(r);
+
+    // more capture groups than the match data holds still match
+    r = det("    sel:\n        F|re: '(a)(b)(c)(d)'\n    condition: sel\n");
+    CHECK(r && m1(r, "xabcdx") && !m1(r, "abc"));
+    sigma_rule_free(r);
+
+    // catastrophic backtracking ends at the match limit, no match
+    r = det("    sel:\n        F|re: '(a+)+$'\n    condition: sel\n");
+    CHECK(r && !m1(r, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"));
+    sigma_rule_free(r);
+}
+
+static void test_null_empty(void)
+{
+    tev t;
+    sigma_rule *r = det("    sel:\n        F: null\n    condition: sel\n");
+    CHECK(r && sigma_match(r, mk(&t, NULL, "G", "x", NULL), NULL, 0, NULL));
+    CHECK(r && m1(r, ""));
+    CHECK(r && !m1(r, "x"));
+    sigma_rule_free(r);
+
+    r = det("    sel:\n        F: ''\n    condition: sel\n");
+    CHECK(r && m1(r, "") && !m1(r, "x"));
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "G", "x", NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+
+    // a quoted 'null' is the text
+    r = det("    sel:\n        F: 'null'\n    condition: sel\n");
+    CHECK(r && m1(r, "NULL") && !m1(r, ""));
+    sigma_rule_free(r);
+
+    // "not null" is a negated null selection
+    r = det("    sel:\n        G: x\n    f:\n        F: null\n"
+            "    condition: sel and not f\n");
+    CHECK(r && sigma_match(r, mk(&t, NULL, "G", "x", "F", "v", NULL), NULL, 0,
+                           NULL));
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "G", "x", NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+}
+
+static void test_keywords(void)
+{
+    tev t;
+    sigma_rule *r = det("    keywords:\n        - 'Set-OabVirtualDirectory'\n"
+                        "        - 'New-MailboxExportRequest'\n"
+                        "    condition: keywords\n");
+    CHECK(r && sigma_match(r, mk(&t, "a,b,set-oabvirtualdirectory -x", NULL),
+                           NULL, 0, NULL));
+    CHECK(r && sigma_match(r, mk(&t, "New-MailboxExportRequest", NULL), NULL,
+                           0, NULL));
+    CHECK(r && !sigma_match(r, mk(&t, "Get-Mailbox", NULL), NULL, 0, NULL));
+    CHECK(r && !sigma_match(r, mk(&t, NULL, NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+
+    r = det("    keywords:\n        '|all':\n"
+            "            - 'OabVirtualDirectory'\n"
+            "            - ' -ExternalUrl '\n    condition: keywords\n");
+    CHECK(r && sigma_match(r, mk(&t, "Set-OabVirtualDirectory -ExternalUrl "
+                                     "'http://x'", NULL), NULL, 0, NULL));
+    CHECK(r && !sigma_match(r, mk(&t, "Set-OabVirtualDirectory", NULL), NULL,
+                            0, NULL));
+    sigma_rule_free(r);
+
+    // a keyword with a wildcard
+    r = det("    keywords:\n        - 'ab*yz'\n    condition: keywords\n");
+    CHECK(r && sigma_match(r, mk(&t, "--AB--YZ--", NULL), NULL, 0, NULL));
+    CHECK(r && !sigma_match(r, mk(&t, "--yz--ab--", NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+}
+
+/* ---- conditions ---------------------------------------------------------- */
+
+/* Evaluates a condition over selections a, b, c (each "X: 1") on an event
+ * where the named ones hold. */
+static bool cond3(const char *cond, bool a, bool b, bool c)
+{
+    char d[1024];
+    snprintf(d, sizeof d,
+             "    a:\n        A: 1\n    b:\n        B: 1\n    c:\n"
+             "        C: 1\n    condition: %s\n",
+             cond);
+    sigma_rule *r = det(d);
+    if (!r)
+        return false;
+    tev t;
+    const event *ev = mk(&t, NULL, "A", a ? "1" : "0", "B", b ? "1" : "0",
+                         "C", c ? "1" : "0", NULL);
+    bool m = sigma_match(r, ev, NULL, 0, NULL);
+    sigma_rule_free(r);
+    return m;
+}
+
+static void test_conditions(void)
+{
+    CHECK(cond3("a and b", true, true, false));
+    CHECK(!cond3("a and b", true, false, true));
+    CHECK(cond3("a or b", false, true, false));
+    CHECK(!cond3("a or b", false, false, true));
+    CHECK(cond3("not a", false, false, false));
+    CHECK(!cond3("not a", true, false, false));
+    CHECK(cond3("a AND NOT b", true, false, false));
+    // precedence: not > and > or
+    CHECK(cond3("a or b and c", true, false, false));
+    CHECK(!cond3("a or b and c", false, true, false));
+    CHECK(cond3("not a and b", false, true, false));
+    CHECK(!cond3("not a and b", true, true, false));
+    CHECK(!cond3("not a or b", true, false, false));
+    CHECK(cond3("not (a and b)", true, false, false));
+    CHECK(!cond3("(a or b) and c", true, false, false));
+    CHECK(cond3("(a or b) and c", false, true, true));
+    CHECK(cond3("not not a", true, false, false));
+    CHECK(cond3("((a))", true, false, false));
+    CHECK(cond3("a and b and c or not a", false, false, false));
+    // x of
+    CHECK(cond3("1 of them", false, false, true));
+    CHECK(!cond3("1 of them", false, false, false));
+    CHECK(cond3("all of them", true, true, true));
+    CHECK(!cond3("all of them", true, true, false));
+    CHECK(cond3("any of them", false, true, false));
+    CHECK(cond3("1 of a* and not all of them", true, false, false));
+    CHECK(cond3("a and not 1 of them", true, false, false) == false);
+}
+
+static void test_of_patterns(void)
+{
+    tev t;
+    const char *d = "    selection_1:\n        A: 1\n    selection_2:\n"
+                    "        B: 1\n    filter_x:\n        C: 1\n"
+                    "    _hidden:\n        D: 1\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%s    condition: 1 of selection_*\n", d);
+    sigma_rule *r = det(text);
+    CHECK(r && sigma_match(r, mk(&t, NULL, "B", "1", NULL), NULL, 0, NULL));
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "C", "1", NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+
+    snprintf(text, sizeof text,
+             "%s    condition: all of selection* and not 1 of filter*\n", d);
+    r = det(text);
+    CHECK(r && sigma_match(r, mk(&t, NULL, "A", "1", "B", "1", NULL), NULL, 0,
+                           NULL));
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "A", "1", NULL), NULL, 0, NULL));
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "A", "1", "B", "1", "C", "1",
+                                  NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+
+    // them skips names starting with '_'; a pattern does not
+    snprintf(text, sizeof text, "%s    condition: all of them\n", d);
+    r = det(text);
+    CHECK(r && sigma_match(r, mk(&t, NULL, "A", "1", "B", "1", "C", "1",
+                                 NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+    snprintf(text, sizeof text, "%s    condition: 1 of _h*\n", d);
+    r = det(text);
+    CHECK(r && sigma_match(r, mk(&t, NULL, "D", "1", NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+    snprintf(text, sizeof text, "%s    condition: 1 of *_2\n", d);
+    r = det(text);
+    CHECK(r && sigma_match(r, mk(&t, NULL, "B", "1", NULL), NULL, 0, NULL));
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "A", "1", NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+
+    // a list of conditions is an OR
+    r = det("    a:\n        A: 1\n    b:\n        B: 1\n"
+            "    condition:\n        - a\n        - b\n");
+    CHECK(r && sigma_match(r, mk(&t, NULL, "B", "1", NULL), NULL, 0, NULL));
+    CHECK(r && sigma_match(r, mk(&t, NULL, "A", "1", NULL), NULL, 0, NULL));
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "C", "1", NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+}
+
+/* ---- metadata ------------------------------------------------------------ */
+
+static void test_metadata(void)
+{
+    sigma_rule *r = compile1(
+        "title: ProxyLogon SSRF\n"
+        "id: 6b2f0000-0000-4000-8000-000000000001\n"
+        "name: proxylogon-ssrf\n"
+        "status: test\n"
+        "description: d\n"
+        "author: someone\n"
+        "references:\n    - https://a.example\n    - https://b.example\n"
+        "tags:\n    - attack.initial_access\n    - attack.t1190\n"
+        "    - attack.t1505.003\n    - attack.persistence\n"
+        "    - cve.2021-26855\n    - cve.2021.27065\n    - cve.2021-26855\n"
+        "    - detection.emerging-threats\n"
+        "logsource:\n    product: exchange\n    service: httpproxy\n"
+        "    category: proxy\n"
+        "detection:\n    sel:\n        A: x\n    condition: sel\n"
+        "level: critical\n");
+    if (!r)
+        return;
+    const sigma_meta *m = sigma_rule_meta(r);
+    CHECK_STR(m->title, "ProxyLogon SSRF");
+    CHECK_STR(m->id, "6b2f0000-0000-4000-8000-000000000001");
+    CHECK_STR(m->name, "proxylogon-ssrf");
+    CHECK_STR(m->status, "test");
+    CHECK_STR(m->description, "d");
+    CHECK_STR(m->author, "someone");
+    CHECK(m->reference_count == 2);
+    CHECK_STR(m->references[1], "https://b.example");
+    CHECK_STR(m->product, "exchange");
+    CHECK_STR(m->service, "httpproxy");
+    CHECK_STR(m->category, "proxy");
+    CHECK(m->severity == EXH_SEV_CRITICAL);
+    CHECK(m->attack_count == 2);
+    CHECK_STR(m->attack[0], "T1190");
+    CHECK_STR(m->attack[1], "T1505.003");
+    CHECK(m->cve_count == 2);
+    CHECK_STR(m->cve[0], "CVE-2021-26855");
+    CHECK_STR(m->cve[1], "CVE-2021-27065");
+    // no exhunt attribute, a CVE and initial access: exploitation
+    CHECK(m->category_value == EXH_CAT_EXPLOITATION);
+    sigma_rule_free(r);
+
+    // defaults: no name, medium, suspicious (CVE without initial access)
+    r = compile1("title: t\nlogsource: {category: webserver}\n"
+                 "tags: [cve.2020-0688, attack.initial-access_x]\n"
+                 "detection: {s: {A: x}, condition: s}\n");
+    if (r) {
+        m = sigma_rule_meta(r);
+        CHECK(m->name == NULL && m->id == NULL && m->author == NULL);
+        CHECK(m->severity == EXH_SEV_MEDIUM);
+        CHECK(m->category_value == EXH_CAT_SUSPICIOUS);
+        CHECK(m->cve_count == 1 && m->attack_count == 0);
+        CHECK(m->product == NULL && m->service == NULL);
+        CHECK_STR(m->category, "webserver");
+    }
+    sigma_rule_free(r);
+
+    // new-style tactic tag also counts; informational is info
+    r = compile1("title: t\nlogsource: {category: webserver}\n"
+                 "tags: [cve.2020-0688, attack.initial-access]\n"
+                 "level: informational\n"
+                 "detection: {s: {A: x}, condition: s}\n");
+    CHECK(r && sigma_rule_meta(r)->category_value == EXH_CAT_EXPLOITATION);
+    CHECK(r && sigma_rule_meta(r)->severity == EXH_SEV_INFO);
+    sigma_rule_free(r);
+
+    static const struct {
+        const char *name;
+        exh_category cat;
+    } cats[] = {{"vulnerable", EXH_CAT_VULNERABLE},
+                {"attempt", EXH_CAT_ATTEMPT},
+                {"exploitation", EXH_CAT_EXPLOITATION},
+                {"webshell", EXH_CAT_WEBSHELL},
+                {"post-exploitation", EXH_CAT_POST_EXPLOITATION},
+                {"suspicious", EXH_CAT_SUSPICIOUS}};
+    for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "title: t\nlogsource: {product: exchange}\n"
+                 "exhunt:\n    category: %s\nlevel: low\n"
+                 "tags: [cve.2021-26855, attack.initial_access]\n"
+                 "detection: {s: {A: x}, condition: s}\n",
+                 cats[i].name);
+        r = compile1(text);
+        CHECK(r && sigma_rule_meta(r)->category_value == cats[i].cat);
+        CHECK(r && sigma_rule_meta(r)->severity == EXH_SEV_LOW);
+        sigma_rule_free(r);
+    }
+    const char *levels[] = {"high", "medium"};
+    for (size_t i = 0; i < 2; i++) {
+        char text[256];
+        snprintf(text, sizeof text,
+                 "title: t\nlogsource: {product: x}\nlevel: %s\n"
+                 "detection: {s: {A: x}, condition: s}\n",
+                 levels[i]);
+        r = compile1(text);
+        CHECK(r && sigma_rule_meta(r)->severity ==
+                       (i == 0 ? EXH_SEV_HIGH : EXH_SEV_MEDIUM));
+        sigma_rule_free(r);
+    }
+}
+
+/* ---- rejections ---------------------------------------------------------- */
+
+static void test_rejections(void)
+{
+    reject(HEAD "detection:\n    sel:\n        F|base64: x\n"
+                "    condition: sel\n",
+           "t.yml:7: unsupported modifier 'base64'");
+    reject(HEAD "detection:\n    sel:\n        A: 1\n"
+                "        F|contains|windash: x\n    condition: sel\n",
+           "t.yml:8: unsupported modifier 'windash'");
+    reject(HEAD "detection:\n    sel:\n        F|bogus: x\n"
+                "    condition: sel\n",
+           "t.yml:7: unknown modifier 'bogus'");
+    reject(HEAD "detection:\n    sel:\n        F|i: x\n    condition: sel\n",
+           "t.yml:7: unsupported modifier 'i'");
+    reject(HEAD "detection:\n    sel:\n        F|contains|endswith: x\n"
+                "    condition: sel\n",
+           "t.yml:7: conflicting modifiers in 'F|contains|endswith'");
+    reject(HEAD "detection:\n    sel:\n        F: x\n"
+                "    condition: sel and nosuch\n",
+           "t.yml:8: condition: unknown selection 'nosuch'");
+    reject(HEAD "detection:\n    sel:\n        F: x\n"
+                "    condition: 1 of filter*\n",
+           "t.yml:8: condition: no selection matches 'filter*'");
+    reject(HEAD "detection:\n    sel:\n        F: x\n    condition: sel*\n",
+           "t.yml:8: condition: pattern 'sel*' needs '1 of' or 'all of'");
+    reject(HEAD "detection:\n    sel:\n        F: x\n    condition: (sel\n",
+           "t.yml:8: condition: missing ')'");
+    reject(HEAD "detection:\n    sel:\n        F: x\n    condition: sel and\n",
+           "t.yml:8: condition: unexpected end");
+    reject(HEAD "detection:\n    sel:\n        F: x\n    condition: sel sel\n",
+           "t.yml:8: condition: unexpected 'sel'");
+    reject(HEAD "detection:\n    sel:\n        F: x\n"
+                "    condition: sel | count() > 5\n",
+           "t.yml:8: condition: aggregations ('|') are not supported");
+    reject(HEAD "detection:\n    sel:\n        F: x\n    condition: 2 of sel\n",
+           "t.yml:8: condition: '2 of' is not supported");
+    reject(HEAD "detection:\n    sel:\n        F: x\n",
+           "t.yml:6: 'detection' has no 'condition'");
+    reject(HEAD "detection:\n    sel:\n        F|re: '(x'\n"
+                "    condition: sel\n",
+           "t.yml:7: bad regular expression at offset 2: missing closing "
+           "parenthesis");
+    reject(HEAD "exhunt:\n    category: pwned\n"
+                "detection: {s: {A: x}, condition: s}\n",
+           "t.yml:6: unknown exhunt category 'pwned'");
+    reject(HEAD "level: severe\ndetection: {s: {A: x}, condition: s}\n",
+           "t.yml:5: unknown level 'severe'");
+    reject("title: t\nlogsource: {product: x}\ndetection:\n  s:\n    A: [x\n",
+           "t.yml:6: YAML: did not find expected ',' or ']' while parsing a "
+           "flow sequence");
+    reject("action: global\ntitle: t\n",
+           "t.yml:1: rule collections ('action') are not supported");
+    reject("logsource: {product: x}\ndetection: {s: {A: x}, condition: s}\n",
+           "t.yml:1: missing 'title'");
+    reject(HEAD "detection:\n    sel:\n        F: x\n    sel:\n        G: y\n"
+                "    condition: sel\n",
+           "t.yml:8: duplicate selection 'sel'");
+    reject(HEAD "detection:\n    sel:\n        F:\n            - [a, b]\n"
+                "    condition: sel\n",
+           "t.yml:8: nested lists or maps as values are not supported");
+    reject(HEAD "detection:\n    sel: []\n    condition: sel\n",
+           "t.yml:6: selection 'sel' is empty");
+    reject(HEAD "detection:\n    sel:\n        F: x\n    timeframe: 5m\n"
+                "    condition: sel\n",
+           "t.yml:8: 'timeframe' is not supported");
+    reject("", "t.yml: no rule in file");
+    reject("- a\n- b\n", "t.yml:1: a rule must be a map");
+    reject(HEAD "detection:\n    sel:\n        F|contains: null\n"
+                "    condition: sel\n",
+           "t.yml:7: null cannot take modifiers");
+}
+
+static void test_documents(void)
+{
+    const char *two = HEAD "detection: {s: {A: x}, condition: s}\n---\n"
+                           "title: u\nlogsource: {product: x}\nname: second\n"
+                           "detection: {s: {B: y}, condition: s}\n---\n";
+    sigma_rule **rules = NULL;
+    size_t count = 0;
+    char *msg = NULL;
+    CHECK(sigma_compile(two, strlen(two), "t.yml", &rules, &count, &msg) ==
+          EXH_OK);
+    CHECK(count == 2 && msg == NULL);
+    if (count == 2) {
+        CHECK_STR(sigma_rule_meta(rules[0])->title, "t");
+        CHECK_STR(sigma_rule_meta(rules[1])->name, "second");
+    }
+    for (size_t i = 0; i < count; i++)
+        sigma_rule_free(rules[i]);
+    exh_free(rules);
+
+    // an error in the second document rejects the file, with its line
+    reject(HEAD "detection: {s: {A: x}, condition: s}\n---\n"
+                "title: u\nlogsource: {product: x}\n"
+                "detection: {s: {B|wide: y}, condition: s}\n",
+           "t.yml:9: unsupported modifier 'wide'");
+}
+
+/* ---- evidence and literals ----------------------------------------------- */
+
+static void test_evidence(void)
+{
+    sigma_rule *r = det("    sel:\n        AnchorMailbox|startswith: "
+                        "'ServerInfo~'\n        UrlStem|contains: '/ecp/'\n"
+                        "    alt:\n        - Method: GET\n"
+                        "        - HttpStatus: 200\n"
+                        "    filter:\n        UserAgent: scanner\n"
+                        "    condition: sel and 1 of alt and not filter\n");
+    tev t;
+    const char *names[8];
+    size_t n = 99;
+    const event *ev = mk(&t, NULL, "anchormailbox", "ServerInfo~a/b",
+                         "UrlStem", "/ecp/y.js", "Method", "POST",
+                         "HttpStatus", "200", "UserAgent", "x", NULL);
+    CHECK(r && sigma_match(r, ev, names, 8, &n));
+    CHECK(n == 3);
+    if (n == 3) {
+        CHECK_STR(names[0], "AnchorMailbox");
+        CHECK_STR(names[1], "UrlStem");
+        CHECK_STR(names[2], "HttpStatus");
+    }
+    // max bounds the list
+    CHECK(r && sigma_match(r, ev, names, 1, &n) && n == 1);
+    ev = mk(&t, NULL, "AnchorMailbox", "ServerInfo~a/b", "UrlStem", "/ecp/",
+            "Method", "GET", "UserAgent", "scanner", NULL);
+    CHECK(r && !sigma_match(r, ev, names, 8, &n) && n == 0);
+    sigma_rule_free(r);
+}
+
+static void test_literals(void)
+{
+    sigma_rule *r = det("    sel:\n        F|startswith: 'ServerInfo~'\n"
+                        "    condition: sel\n");
+    lits_are(r, (const char *const[]){"serverinfo~", NULL});
+    sigma_rule_free(r);
+
+    // and not: the positive side's set
+    r = det("    sel:\n        F|contains:\n            - '/ecp/'\n"
+            "            - '/OWA/'\n    filter:\n        G: 'healthmailbox'\n"
+            "    condition: sel and not filter\n");
+    lits_are(r, (const char *const[]){"/ecp/", "/owa/", NULL});
+    sigma_rule_free(r);
+
+    // and: the better set (one long literal beats two short ones)
+    r = det("    a:\n        F: ['get', 'put']\n"
+            "    b:\n        G|contains: 'X-BEResource'\n"
+            "    condition: a and b\n");
+    lits_are(r, (const char *const[]){"x-beresource", NULL});
+    sigma_rule_free(r);
+
+    // or: the union; 1 of = or, all of = and
+    r = det("    sel_a:\n        F: 'alpha'\n    sel_b:\n        F: 'bravo'\n"
+            "    condition: 1 of sel_*\n");
+    lits_are(r, (const char *const[]){"alpha", "bravo", NULL});
+    sigma_rule_free(r);
+    r = det("    sel_a:\n        F: 'alpha'\n    sel_b:\n        F: 'bravo1'\n"
+            "    condition: all of sel_*\n");
+    lits_are(r, (const char *const[]){"bravo1", NULL});
+    sigma_rule_free(r);
+
+    // no constraint: not alone, an or with a free side, a regex, null
+    r = det("    sel:\n        F: 'alpha'\n    condition: not sel\n");
+    lits_are(r, NULL);
+    sigma_rule_free(r);
+    r = det("    a:\n        F: 'alpha'\n    b:\n        F: 'ab'\n"
+            "    condition: a or b\n");
+    lits_are(r, NULL);
+    sigma_rule_free(r);
+    r = det("    sel:\n        F|re: 'alpha.*'\n    condition: sel\n");
+    lits_are(r, NULL);
+    sigma_rule_free(r);
+    r = det("    sel:\n        F: null\n    condition: sel\n");
+    lits_are(r, NULL);
+    sigma_rule_free(r);
+
+    // wildcards split runs; the longest run wins; escapes are unescaped
+    r = det("    sel:\n        F: 'Server*Info~xy?z'\n    condition: sel\n");
+    lits_are(r, (const char *const[]){"info~xy", NULL});
+    sigma_rule_free(r);
+    r = det("    sel:\n        F: 'a\\*bc*'\n    condition: sel\n");
+    lits_are(r, (const char *const[]){"a*bc", NULL});
+    sigma_rule_free(r);
+
+    // '"' breaks runs (CSV doubles it in raw text)
+    r = det("    sel:\n        F|contains: 'ab\"cdef'\n    condition: sel\n");
+    lits_are(r, (const char *const[]){"cdef", NULL});
+    sigma_rule_free(r);
+    r = det("    sel:\n        F|contains: 'abcd\"ef'\n    condition: sel\n");
+    lits_are(r, (const char *const[]){"abcd", NULL});
+    sigma_rule_free(r);
+
+    // a literal holding another one is dropped; duplicates too
+    r = det("    sel:\n        F|contains: ['abc', 'xxabcxx', 'abc', 'zzz']\n"
+            "    condition: sel\n");
+    lits_are(r, (const char *const[]){"abc", "zzz", NULL});
+    sigma_rule_free(r);
+
+    // keywords and the selection of a map of several fields
+    r = det("    kw:\n        - 'Set-OabVirtualDirectory'\n"
+            "    sel:\n        A: 'x'\n        B|endswith: '.aspx'\n"
+            "    condition: kw or sel\n");
+    lits_are(r, (const char *const[]){"set-oabvirtualdirectory", ".aspx",
+                                      NULL});
+    sigma_rule_free(r);
+
+    // |all: the best single value
+    r = det("    sel:\n        F|contains|all: ['abc', 'defghij']\n"
+            "    condition: sel\n");
+    lits_are(r, (const char *const[]){"defghij", NULL});
+    sigma_rule_free(r);
+
+    // cased values give folded literals
+    r = det("    sel:\n        F|cased: 'ABCD'\n    condition: sel\n");
+    lits_are(r, (const char *const[]){"abcd", NULL});
+    sigma_rule_free(r);
+}
+
+/* ---- threads, allocation failures ---------------------------------------- */
+
+typedef struct worker {
+    const sigma_rule *rule;
+    int bad;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    for (int i = 0; i < 20000; i++) {
+        tev t;
+        const event *yes = mk(&t, NULL, "F", "/ecp/abc.js", NULL);
+        if (!sigma_match(w->rule, yes, NULL, 0, NULL))
+            w->bad++;
+        const event *no = mk(&t, NULL, "F", "/ecp/ab1.js", NULL);
+        if (sigma_match(w->rule, no, NULL, 0, NULL))
+            w->bad++;
+    }
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    sigma_rule *r = det("    sel:\n        F|re: '^/ecp/[a-z]+\\.js$'\n"
+                        "    condition: sel\n");
+    if (!r)
+        return;
+    pthread_t th[4];
+    worker w[4];
+    for (int i = 0; i < 4; i++) {
+        w[i] = (worker){r, 0};
+        CHECK(pthread_create(&th[i], NULL, work, &w[i]) == 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        CHECK(w[i].bad == 0);
+    }
+    sigma_rule_free(r);
+}
+
+static void test_alloc_failures(void)
+{
+    const char *text = HEAD "tags: [attack.t1190, cve.2021-26855]\n"
+                            "detection:\n    sel:\n        F|re: 'a+b'\n"
+                            "        G|contains: ['xyz', 'uvw']\n"
+                            "    f:\n        H: 'q*r'\n"
+                            "    condition: sel and not f\n";
+    int ok = 0, nomem = 0;
+    for (unsigned long n = 1; n < 400; n++) {
+        sigma_rule **rules = NULL;
+        size_t count = 0;
+        char *msg = NULL;
+        alloc_fail_after(n);
+        exh_status st = sigma_compile(text, strlen(text), "t.yml", &rules,
+                                      &count, &msg);
+        alloc_fail_after(0);
+        CHECK(st == EXH_OK || st == EXH_ERR_NOMEM);
+        if (st != EXH_OK && st != EXH_ERR_NOMEM)
+            fprintf(stderr, "  n=%lu: %s\n", n, msg ? msg : "?");
+        if (st == EXH_OK) {
+            ok++;
+            tev t;
+            const event *ev = mk(&t, NULL, "F", "aab", "G", "-uvw-", NULL);
+            CHECK(count == 1 && sigma_match(rules[0], ev, NULL, 0, NULL));
+        } else {
+            nomem++;
+            CHECK(rules == NULL && count == 0);
+        }
+        for (size_t i = 0; i < count; i++)
+            sigma_rule_free(rules[i]);
+        exh_free(rules);
+        exh_free(msg);
+    }
+    CHECK(nomem > 10 && ok > 0);
+}
+
+/* ---- third-party samples ------------------------------------------------- */
+
+static int tp_total, tp_ok;
+
+static void compile_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return;
+    char *text = malloc(1 << 20);
+    size_t len = text ? fread(text, 1, 1 << 20, f) : 0;
+    fclose(f);
+    sigma_rule **rules = NULL;
+    size_t count = 0;
+    char *msg = NULL;
+    exh_status st = sigma_compile(text, len, path, &rules, &count, &msg);
+    tp_total++;
+    CHECK(st == EXH_OK || st == EXH_ERR_RULE_SYNTAX);
+    if (st == EXH_OK) {
+        tp_ok++;
+        const char *const *lits;
+        size_t n = 0;
+        bool has = sigma_literals(rules[0], &lits, &n);
+        printf("  ok       %s (%zu literal%s%s)\n", path, n,
+               n == 1 ? "" : "s", has ? "" : ", no pre-filter");
+    } else {
+        CHECK(msg != NULL);
+        printf("  rejected %s\n", msg ? msg : path);
+    }
+    for (size_t i = 0; i < count; i++)
+        sigma_rule_free(rules[i]);
+    exh_free(rules);
+    exh_free(msg);
+    free(text);
+}
+
+static void walk(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st) != 0)
+            continue;
+        size_t n = strlen(e->d_name);
+        if (S_ISDIR(st.st_mode))
+            walk(path);
+        else if (n > 4 && !strcmp(e->d_name + n - 4, ".yml"))
+            compile_file(path);
+    }
+    closedir(d);
+}
+
+static void test_thirdparty(void)
+{
+    char dir[4096];
+    const char *data = getenv("EXH_TEST_DATA");
+    if (data)
+        snprintf(dir, sizeof dir, "%s/../../../shared/data/thirdparty/sigma",
+                 data);
+    else
+        snprintf(dir, sizeof dir, "../shared/data/thirdparty/sigma");
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        printf("third-party Sigma samples absent: skipped\n");
+        return;
+    }
+    walk(dir);
+    printf("third-party Sigma samples: %d compiled, %d rejected\n", tp_ok,
+           tp_total - tp_ok);
+    CHECK(tp_total > 0);
+}
+
+int main(void)
+{
+    test_equality();
+    test_contains_starts_ends();
+    test_wildcards_escapes();
+    test_lists_all_cased();
+    test_regex();
+    test_null_empty();
+    test_keywords();
+    test_conditions();
+    test_of_patterns();
+    test_metadata();
+    test_rejections();
+    test_documents();
+    test_evidence();
+    test_literals();
+    test_threads();
+    test_alloc_failures();
+    test_thirdparty();
+    TEST_MAIN_END();
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+# Validates the JSON lines output against docs/output-schema.json: runs
+# $EXHUNT scan -f jsonl on the fixtures of tests/data/schema/ and
+# tests/data/cli/ (a file, a folder, stdin, a missing target) and
+# `rules list -f jsonl`, and checks that every line is valid UTF-8 and JSON,
+# of a kind that command writes, valid under the schema, and that each
+# unit's summary follows its findings. Also proves the schema is strict
+# (an unknown field or kind is rejected). Exit 77 (skip) without jsonschema.
+import json
+import os
+import subprocess
+import sys
+
+try:
+    import jsonschema
+except ImportError:
+    # The default python3 may lack it while Debian's has it.
+    if sys.executable != '/usr/bin/python3' and os.path.exists('/usr/bin/python3'):
+        probe = subprocess.run(['/usr/bin/python3', '-c', 'import jsonschema'],
+                               capture_output=True)
+        if probe.returncode == 0:
+            os.execv('/usr/bin/python3', ['/usr/bin/python3'] + sys.argv)
+    print('validate_schema.py: skipped: the jsonschema module is missing')
+    sys.exit(77)
+
+SRC = os.environ.get('SRCDIR') or os.path.join(os.path.dirname(
+    os.path.abspath(__file__)), '..')
+EXHUNT = os.environ.get('EXHUNT')
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print('FAIL: ' + msg)
+
+
+def check_lines(label, raw, kinds, validator):
+    """Every line: UTF-8, JSON, a known kind, valid; returns the objects."""
+    try:
+        text = raw.decode('utf-8')
+    except UnicodeDecodeError as e:
+        fail(f'{label}: output is not valid UTF-8: {e}')
+        return []
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            fail(f'{label}:{n}: not JSON ({e}): {line[:200]}')
+            continue
+        if not isinstance(obj, dict) or obj.get('kind') not in kinds:
+            fail(f'{label}:{n}: unknown kind {obj.get("kind") if isinstance(obj, dict) else obj!r}')
+            continue
+        for err in validator.iter_errors(obj):
+            fail(f'{label}:{n}: {err.message} at {list(err.absolute_path)}')
+        rows.append(obj)
+    return rows
+
+
+def check_order(label, rows):
+    """Findings of a unit come before its summary; ids unique per target."""
+    pending, ids = [], set()
+    for r in rows:
+        if r['kind'] == 'finding':
+            pending.append((r['target'], r['unit']))
+            key = (r['target'], r['id'])
+            if key in ids:
+                fail(f'{label}: duplicate finding id {r["id"]}')
+            ids.add(key)
+        elif r['kind'] == 'summary':
+            if any(p != (r['target'], r['unit']) for p in pending):
+                fail(f'{label}: findings of another unit before summary of {r["unit"]}')
+            pending = []
+    if pending:
+        fail(f'{label}: findings without a summary')
+    if not any(r['kind'] == 'summary' for r in rows):
+        fail(f'{label}: no summary line')
+
+
+def run(label, args, stdin=None):
+    proc = subprocess.run([EXHUNT] + args, input=stdin, capture_output=True,
+                          timeout=100)
+    if proc.returncode not in (0, 1, 3):
+        fail(f'{label}: exit status {proc.returncode}: '
+             f'{proc.stderr.decode(errors="replace")}')
+    return proc.stdout
+
+
+def self_test(validator):
+    """The schema must reject what it should, or it proves nothing."""
+    good = {'schema': 1, 'kind': 'rule', 'name': 'x', 'id': None,
+            'title': 't', 'severity': 'low', 'category': 'attempt',
+            'logsource': None, 'cve': [], 'attack': [], 'author': None,
+            'source': 'builtin:x.yml', 'has_reader': True}
+    if not validator.is_valid(good):
+        fail('self-test: a valid rule object is rejected')
+    for bad in (dict(good, extra=1), dict(good, kind='other'),
+                dict(good, severity='severe')):
+        if validator.is_valid(bad):
+            fail(f'self-test: schema accepts {bad}')
+
+
+def main():
+    if not EXHUNT:
+        print('validate_schema.py: EXHUNT is not set', file=sys.stderr)
+        return 2
+    with open(os.path.join(SRC, 'docs', 'output-schema.json')) as f:
+        schema = json.load(f)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    validator = cls(schema)
+    self_test(validator)
+
+    scan_kinds = {'finding', 'summary'}
+    schema_log = os.path.join(SRC, 'tests', 'data', 'schema',
+                              'HttpProxy_2021030204-1.LOG')
+    cli_dir = os.path.join(SRC, 'tests', 'data', 'cli')
+    runs = [
+        ('schema fixture', [schema_log], None),
+        ('cli folder', [cli_dir], None),
+        ('two targets', [schema_log, os.path.join(cli_dir, 'hostile.LOG')],
+         None),
+        ('stdin', ['-'], open(schema_log, 'rb').read()),
+        ('missing target', ['no-such-target'], None),
+    ]
+    total = 0
+    for label, targets, stdin in runs:
+        raw = run(label, ['scan', '-f', 'jsonl', '--no-progress'] + targets,
+                  stdin)
+        rows = check_lines(label, raw, scan_kinds, validator)
+        check_order(label, rows)
+        total += len(rows)
+        print(f'{label}: {len(rows)} lines')
+    findings = [r for r in check_lines('schema fixture', run('again', [
+        'scan', '-f', 'jsonl', '--no-progress', schema_log]), scan_kinds,
+        validator) if r['kind'] == 'finding']
+    if not any(r['severity'] == 'critical' for r in findings):
+        fail('schema fixture: no critical ProxyLogon finding')
+    rows = check_lines('rules list', run('rules list', [
+        'rules', 'list', '-f', 'jsonl']), {'rule'}, validator)
+    if not rows:
+        fail('rules list: no rules')
+    total += len(rows)
+    print(f'{total} lines checked, {len(failures)} failures')
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
