@@ -272,16 +272,18 @@ static bool scan_target(exh_scanner *scanner, scan_ctx *c, const char *target)
     return readable;
 }
 
-/* Opens -o FILE (or stdout) and the report writer. */
-static bool open_report(const scan_opts *o, scan_ctx *c)
+/* Opens -o FILE (or stdout) and the report writer. Returns EXIT_CLEAN,
+ * EXIT_USAGE (FILE cannot be created) or EXIT_UNREADABLE (no memory). */
+static int open_report(const scan_opts *o, scan_ctx *c)
 {
     c->out = stdout;
     if (o->output) {
         c->out = fopen(o->output, "w");
         if (!c->out) {
+            c->out = stdout;
             fprintf(stderr, "exhunt: cannot write '%s': %s\n", o->output,
                     strerror(errno));
-            return false;
+            return EXIT_USAGE;
         }
     }
     if (o->format == FORMAT_TEXT) {
@@ -293,10 +295,10 @@ static bool open_report(const scan_opts *o, scan_ctx *c)
         c->text = report_text_new(c->out, o->min_severity, o->quiet, color);
         if (!c->text) {
             fputs("exhunt: out of memory\n", stderr);
-            return false;
+            return EXIT_UNREADABLE;
         }
     }
-    return true;
+    return EXIT_CLEAN;
 }
 
 /* Flushes and closes the report; false when any write failed. */
@@ -341,8 +343,10 @@ static int cmd_scan(int argc, char **argv)
         goto out;
     }
     configure(scanner, &o, &c);
-    if (!open_report(&o, &c)) {
-        status = EXIT_UNREADABLE;
+    status = open_report(&o, &c);
+    if (status != EXIT_CLEAN) {
+        if (c.out != stdout)
+            fclose(c.out);
         goto out;
     }
     for (size_t i = 0; i < o.target_count && !c.write_failed; i++)

@@ -973,9 +973,10 @@ const event *csvlog_event(csvlog *r, const logrec *rec)
     if (!plain_mode(r)) {
         columns = split_csv(work, rec->text, rec->len, r->values, r->lens,
                             CSVLOG_MAX_FIELDS);
-        for (size_t i = 0; i < columns; i++)
-            r->names[i] =
-                i < r->hdr_count ? r->hdr_names[i] : field_name(r, i);
+        for (size_t i = 0; i < columns; i++) {
+            bool named = i < r->hdr_count && r->hdr_names[i][0];
+            r->names[i] = named ? r->hdr_names[i] : field_name(r, i);
+        }
         work += rec->len + 1;
     }
     r->ev.count = columns;

@@ -8,3 +8,5 @@ mkdir evidence && cp "$log" evidence/
 "$EXHUNT" scan --no-progress -o evidence/report.txt evidence 2>&1
 echo "status $?"
 test -e evidence/report.txt || echo "not written"
+"$EXHUNT" scan --no-progress -o no-such-dir/out.txt "$log" 2>&1
+echo "status $?"

@@ -361,8 +361,9 @@ static void test_bare_header_and_columns(void)
 {
     static const char *const want[] = {"TimeStamp", "EventData", "Field5",
                                        "Field6", NULL};
-    // A bare header line: the #Fields: value of qazeer_ECPServer20230111.
-    const char *text = "TimeStamp,ServerName,EventId,EventData\n"
+    // A bare header line: the #Fields: value of qazeer_ECPServer20230111,
+    // plus an empty fifth name (named Field5 like the columns past it).
+    const char *text = "TimeStamp,ServerName,EventId,EventData,\n"
                        "2021-03-02T04:12:33.120Z,EX,Id,D,extra5,extra6\n"
                        "2021-03-03T04:12:33Z,EX\n";
     got g = {0};
