@@ -216,7 +216,7 @@ def oab_line(t, message):
     return iso(t) + ' ' + message
 
 
-# The tree ---------------------------------------------------------------------
+# The tree --------------------------------------------------------------------
 
 class Tree:
     """Collects log records per file and writes them, sorted, with CRLF."""
@@ -333,7 +333,8 @@ def ssrf_row(rng, t, target, status=200, ip=ATTACKER, stem='/ecp/y.js',
         UserAgent=EXPLOIT_UA, ClientIpAddress=ip, HttpStatus=status,
         BackEndStatus=status, TargetServer=target.split('/')[0],
         RoutingHint='BEResourceCookie', BackEndCookie=cookie,
-        DatabaseGuid='', GenericInfo=generic_info(t, 'ProxyToDownLevel=False;'))
+        DatabaseGuid='',
+        GenericInfo=generic_info(t, 'ProxyToDownLevel=False;'))
 
 
 def attacks(tree, rng):

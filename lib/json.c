@@ -128,8 +128,7 @@ static exh_status json_key(buf *b, const char *key)
     return buf_printf(b, ",\"%s\":", key);
 }
 
-static exh_status json_str_array(buf *b, const char *const *items,
-                                 size_t count)
+static exh_status json_str_array(buf *b, const char *const *items, size_t count)
 {
     EXH_TRY(buf_putc(b, '['));
     for (size_t i = 0; i < count; i++) {
@@ -207,8 +206,8 @@ static exh_status json_finding_head(buf *b, const exh_finding *f)
     const char *sev = exh_severity_name(f->severity);
     const char *cat = exh_category_name(f->category);
 
-    EXH_TRY(buf_printf(b, "{\"schema\":%d,\"kind\":\"finding\",\"id\":",
-                       EXH_SCHEMA_VERSION));
+    EXH_TRY(buf_printf(
+        b, "{\"schema\":%d,\"kind\":\"finding\",\"id\":", EXH_SCHEMA_VERSION));
     EXH_TRY(json_str(b, f->id));
     EXH_TRY(json_key(b, "target"));
     EXH_TRY(json_str(b, f->target));

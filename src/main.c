@@ -23,11 +23,11 @@
 
 /* Exit statuses (DESIGN.md, exit status). */
 enum exit_status {
-    EXIT_CLEAN = 0,      /* no finding at or above --fail-on, all read */
-    EXIT_FINDINGS = 1,   /* a finding at or above --fail-on */
-    EXIT_USAGE = 2,      /* bad command line, or a command not built yet */
-    EXIT_UNREADABLE = 3  /* a target or unit could not be read at all, or
-                            the report could not be written */
+    EXIT_CLEAN = 0,     /* no finding at or above --fail-on, all read */
+    EXIT_FINDINGS = 1,  /* a finding at or above --fail-on */
+    EXIT_USAGE = 2,     /* bad command line, or a command not built yet */
+    EXIT_UNREADABLE = 3 /* a target or unit could not be read at all, or
+                           the report could not be written */
 };
 
 #define PROGRESS_INTERVAL_MS 200 /* at most five redraws a second */
@@ -36,13 +36,13 @@ enum exit_status {
 typedef struct scan_ctx {
     const scan_opts *opts;
     FILE *out;
-    report_text *text;      /* NULL for jsonl */
-    bool fail;              /* a finding at or above --fail-on was seen */
+    report_text *text; /* NULL for jsonl */
+    bool fail;         /* a finding at or above --fail-on was seen */
     bool write_failed;
-    const char *target;     /* the target being scanned */
-    char *first_error;      /* first error of the target's summaries */
+    const char *target; /* the target being scanned */
+    char *first_error;  /* first error of the target's summaries */
     pthread_mutex_t progress_lock;
-    bool progress_visible;  /* a bar is drawn on stderr */
+    bool progress_visible; /* a bar is drawn on stderr */
     int64_t progress_last_ms;
 } scan_ctx;
 
@@ -73,16 +73,13 @@ static void on_progress(uint64_t files_done, uint64_t files_known,
     int64_t now = now_ms();
     if (now - c->progress_last_ms >= PROGRESS_INTERVAL_MS) {
         c->progress_last_ms = now;
-        unsigned filled = files_known ? (unsigned)(20 * files_done /
-                                                   files_known)
-                                      : 0;
+        unsigned filled =
+            files_known ? (unsigned)(20 * files_done / files_known) : 0;
         for (unsigned i = 0; i < 20; i++)
             bar[i] = i < filled ? '#' : '.';
         bar[20] = '\0';
-        fprintf(stderr,
-                "\r\033[Kexhunt: [%s] %llu/%llu files, %.1f MiB  ", bar,
-                (unsigned long long)files_done,
-                (unsigned long long)files_known,
+        fprintf(stderr, "\r\033[Kexhunt: [%s] %llu/%llu files, %.1f MiB  ", bar,
+                (unsigned long long)files_done, (unsigned long long)files_known,
                 (double)bytes_done / (1024.0 * 1024.0));
         report_text_put_escaped(stderr, c->target, strlen(c->target), 40);
         fflush(stderr);
@@ -152,8 +149,8 @@ static exh_ruleset *load_rules(const scan_opts *o)
     exh_diag *diag = NULL;
     unsigned flags = o->no_builtin_rules ? EXH_LOAD_NO_BUILTIN : 0;
 
-    exh_status st = exh_ruleset_load(o->rules, o->rule_count, flags, &rules,
-                                     &diag);
+    exh_status st =
+        exh_ruleset_load(o->rules, o->rule_count, flags, &rules, &diag);
     print_diag(diag);
     exh_diag_free(diag);
     if (st != EXH_OK) {
@@ -243,8 +240,8 @@ static bool scan_target(exh_scanner *scanner, scan_ctx *c, const char *target)
     c->target = target;
     free(c->first_error);
     c->first_error = NULL;
-    exh_status st = exh_scanner_scan(scanner, target, on_finding, on_summary,
-                                     c, &res);
+    exh_status st =
+        exh_scanner_scan(scanner, target, on_finding, on_summary, c, &res);
     progress_clear(c);
     if (c->text && !report_text_end_target(c->text))
         c->write_failed = true;

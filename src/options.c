@@ -66,49 +66,48 @@ static const struct option rules_long[] = {
 
 void options_usage(FILE *out)
 {
-    fputs(
-        "Usage: exhunt scan [OPTIONS] TARGET...\n"
-        "       exhunt rules list [-f FORMAT] [--rules DIR]...\n"
-        "       exhunt --version | --help\n"
-        "\n"
-        "Tells whether a Microsoft Exchange server was exploited, from its\n"
-        "evidence: a folder (mounted volume, KAPE or Velociraptor\n"
-        "collection, log folder), a .zip/.tar/.tar.gz collection, a file,\n"
-        "or - for standard input. Evidence is only ever read.\n"
-        "\n"
-        "Options of scan:\n"
-        "  -f, --format FORMAT    text (default) or jsonl\n"
-        "  -o, --output FILE      write the report to FILE, not stdout\n"
-        "      --rules DIR        also load the Sigma rules under DIR "
-        "(repeatable)\n"
-        "      --no-builtin-rules use only the rules of --rules\n"
-        "  -j, --threads N        worker threads (default: one per core)\n"
-        "      --since TIME       match only log records at or after TIME\n"
-        "      --until TIME       match only log records at or before TIME\n"
-        "                         (ISO 8601, e.g. 2021-03-02T04:00Z; UTC\n"
-        "                         unless an offset is given)\n"
-        "      --min-severity LEVEL  print findings at or above LEVEL\n"
-        "                         (default info; counts and verdicts stay)\n"
-        "      --fail-on LEVEL    exit 1 when a finding is at or above "
-        "LEVEL\n"
-        "                         (default medium)\n"
-        "      --password PASS    password of encrypted zip collections\n"
-        "      --all-files        read every file of a volume\n"
-        "  -q, --quiet            print one verdict line per unit; no "
-        "progress\n"
-        "      --progress, --no-progress\n"
-        "                         progress bar on stderr (default: when "
-        "stderr\n"
-        "                         is a terminal)\n"
-        "LEVEL is critical, high, medium, low or info.\n"
-        "\n"
-        "Not available in this version yet: exhunt build, probe, report,\n"
-        "rules check; scan --ioc, --deleted, --shadows; formats csv, html.\n"
-        "\n"
-        "Exit status: 0 no finding at or above --fail-on; 1 a finding at\n"
-        "or above --fail-on; 2 usage error; 3 a target or unit could not\n"
-        "be read.\n",
-        out);
+    fputs("Usage: exhunt scan [OPTIONS] TARGET...\n"
+          "       exhunt rules list [-f FORMAT] [--rules DIR]...\n"
+          "       exhunt --version | --help\n"
+          "\n"
+          "Tells whether a Microsoft Exchange server was exploited, from its\n"
+          "evidence: a folder (mounted volume, KAPE or Velociraptor\n"
+          "collection, log folder), a .zip/.tar/.tar.gz collection, a file,\n"
+          "or - for standard input. Evidence is only ever read.\n"
+          "\n"
+          "Options of scan:\n"
+          "  -f, --format FORMAT    text (default) or jsonl\n"
+          "  -o, --output FILE      write the report to FILE, not stdout\n"
+          "      --rules DIR        also load the Sigma rules under DIR "
+          "(repeatable)\n"
+          "      --no-builtin-rules use only the rules of --rules\n"
+          "  -j, --threads N        worker threads (default: one per core)\n"
+          "      --since TIME       match only log records at or after TIME\n"
+          "      --until TIME       match only log records at or before TIME\n"
+          "                         (ISO 8601, e.g. 2021-03-02T04:00Z; UTC\n"
+          "                         unless an offset is given)\n"
+          "      --min-severity LEVEL  print findings at or above LEVEL\n"
+          "                         (default info; counts and verdicts stay)\n"
+          "      --fail-on LEVEL    exit 1 when a finding is at or above "
+          "LEVEL\n"
+          "                         (default medium)\n"
+          "      --password PASS    password of encrypted zip collections\n"
+          "      --all-files        read every file of a volume\n"
+          "  -q, --quiet            print one verdict line per unit; no "
+          "progress\n"
+          "      --progress, --no-progress\n"
+          "                         progress bar on stderr (default: when "
+          "stderr\n"
+          "                         is a terminal)\n"
+          "LEVEL is critical, high, medium, low or info.\n"
+          "\n"
+          "Not available in this version yet: exhunt build, probe, report,\n"
+          "rules check; scan --ioc, --deleted, --shadows; formats csv, html.\n"
+          "\n"
+          "Exit status: 0 no finding at or above --fail-on; 1 a finding at\n"
+          "or above --fail-on; 2 usage error; 3 a target or unit could not\n"
+          "be read.\n",
+          out);
 }
 
 void options_usage_error(const char *fmt, ...)
@@ -184,8 +183,8 @@ static bool add_rules(scan_opts *o, const char *path)
         options_usage_error("--rules '%s': %s", path, strerror(errno));
         return false;
     }
-    const char **grown = realloc(o->rules, (o->rule_count + 1) *
-                                               sizeof(*o->rules));
+    const char **grown =
+        realloc(o->rules, (o->rule_count + 1) * sizeof(*o->rules));
     if (!grown) {
         options_usage_error("out of memory");
         return false;
@@ -258,8 +257,7 @@ static int scan_option(int opt, scan_opts *o)
         o->have_until = true;
         return parse_time("--until", optarg, &o->until_ms) ? 1 : -1;
     case OPT_MIN_SEVERITY:
-        return parse_level("--min-severity", optarg, &o->min_severity) ? 1
-                                                                       : -1;
+        return parse_level("--min-severity", optarg, &o->min_severity) ? 1 : -1;
     case OPT_FAIL_ON:
         return parse_level("--fail-on", optarg, &o->fail_on) ? 1 : -1;
     case OPT_PASSWORD:

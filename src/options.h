@@ -21,27 +21,27 @@ typedef enum out_format { FORMAT_TEXT = 0, FORMAT_JSONL } out_format;
 
 /* Outcome of parsing. */
 typedef enum parse_result {
-    PARSE_OK = 0,  /* run the command */
-    PARSE_DONE,    /* --help was printed: exit 0 */
-    PARSE_USAGE    /* a usage error was printed: exit 2 */
+    PARSE_OK = 0, /* run the command */
+    PARSE_DONE,   /* --help was printed: exit 0 */
+    PARSE_USAGE   /* a usage error was printed: exit 2 */
 } parse_result;
 
 /* Options of `exhunt scan` (DESIGN.md, command line). */
 typedef struct scan_opts {
     out_format format;
-    const char *output;        /* -o FILE, or NULL for stdout */
-    const char **rules;        /* --rules DIR, in the order given */
+    const char *output; /* -o FILE, or NULL for stdout */
+    const char **rules; /* --rules DIR, in the order given */
     size_t rule_count;
     bool no_builtin_rules;
-    unsigned threads;          /* -j N; 0 = one per core */
+    unsigned threads; /* -j N; 0 = one per core */
     bool have_since, have_until;
     int64_t since_ms, until_ms; /* --since/--until, ms since the epoch */
-    exh_severity min_severity; /* what is printed; default info */
-    exh_severity fail_on;      /* what sets exit status 1; default medium */
+    exh_severity min_severity;  /* what is printed; default info */
+    exh_severity fail_on;       /* what sets exit status 1; default medium */
     const char *password;
     bool all_files;
     bool quiet;
-    int progress;              /* -1 automatic, 0 off, 1 on */
+    int progress; /* -1 automatic, 0 off, 1 on */
     const char **targets;
     size_t target_count;
 } scan_opts;

@@ -20,8 +20,8 @@ typedef struct report_text report_text;
 /* A text report on out. Findings less severe than min_severity are counted
  * but not shown; quiet prints the verdicts only; color adds ANSI colors.
  * Returns NULL when out of memory. */
-report_text *report_text_new(FILE *out, exh_severity min_severity,
-                             bool quiet, bool color);
+report_text *report_text_new(FILE *out, exh_severity min_severity, bool quiet,
+                             bool color);
 /* Keeps f (rendered) until its unit's summary arrives. */
 bool report_text_finding(report_text *r, const exh_finding *f);
 /* Prints the unit: header, verdicts, findings by severity, coverage,
@@ -42,7 +42,7 @@ bool report_jsonl_summary(FILE *out, const exh_summary *s);
 /* `rules list -f jsonl`: one {"schema":1,"kind":"rule",...} per rule. */
 bool report_jsonl_rules(FILE *out, const exh_ruleset *rules);
 
-/* ---- text helpers shared by both (report_text.c) -------------------------- */
+/* ---- text helpers shared by both (report_text.c) ------------------------ */
 /* Writes len bytes of untrusted text escaped for a terminal
  * (exh_escape_text); when max_bytes > 0 and the input is longer, writes the
  * first max_bytes (cut at a character boundary) and then "…". */

@@ -25,12 +25,12 @@ struct report_text {
     exh_severity min_severity;
     bool quiet;
     bool color;
-    unsigned units;                   /* units printed so far */
-    FILE *pending[SEVERITY_COUNT];    /* rendered findings of the unit */
+    unsigned units;                /* units printed so far */
+    FILE *pending[SEVERITY_COUNT]; /* rendered findings of the unit */
     char *pending_text[SEVERITY_COUNT];
     size_t pending_len[SEVERITY_COUNT];
-    uint64_t shown[SEVERITY_COUNT];   /* findings rendered, per severity */
-    uint64_t hidden;                  /* below --min-severity */
+    uint64_t shown[SEVERITY_COUNT]; /* findings rendered, per severity */
+    uint64_t hidden;                /* below --min-severity */
 };
 
 /* ANSI attributes, used only when color is on. */
@@ -76,9 +76,8 @@ bool report_text_put_escaped(FILE *out, const char *s, size_t len,
     if (max_bytes > 0 && len > max_bytes) {
         // Cut at the start of a character, at most 3 bytes back.
         cut = max_bytes;
-        for (int i = 0; i < 3 && cut > 0 &&
-                        ((unsigned char)s[cut] & 0xC0) == 0x80;
-             i++)
+        for (int i = 0;
+             i < 3 && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80; i++)
             cut--;
         more = true;
     }
@@ -103,8 +102,8 @@ static void put_esc(FILE *out, const char *s)
     report_text_put_escaped(out, s, s ? strlen(s) : 0, 0);
 }
 
-report_text *report_text_new(FILE *out, exh_severity min_severity,
-                             bool quiet, bool color)
+report_text *report_text_new(FILE *out, exh_severity min_severity, bool quiet,
+                             bool color)
 {
     report_text *r = calloc(1, sizeof(*r));
     if (!r)
@@ -149,8 +148,7 @@ static void render_evidence(FILE *m, const exh_finding *f)
 
 /* The lines of one finding: time and title; aggregation; rule, category
  * and CVEs; source; evidence; file; related findings. */
-static void render_finding(const report_text *r, FILE *m,
-                           const exh_finding *f)
+static void render_finding(const report_text *r, FILE *m, const exh_finding *f)
 {
     const char *cat = exh_category_name(f->category);
 
@@ -201,8 +199,8 @@ bool report_text_finding(report_text *r, const exh_finding *f)
     if (r->quiet)
         return true;
     if (!r->pending[sev]) {
-        r->pending[sev] = open_memstream(&r->pending_text[sev],
-                                         &r->pending_len[sev]);
+        r->pending[sev] =
+            open_memstream(&r->pending_text[sev], &r->pending_len[sev]);
         if (!r->pending[sev])
             return false;
     }
@@ -223,8 +221,7 @@ static bool flush_pending(report_text *r)
         fprintf(r->out, "\n%s", paint(r, severity_color((exh_severity)sev)));
         for (const char *p = name; *p; p++)
             fputc(*p - ('a' - 'A'), r->out);
-        fprintf(r->out, " (%" PRIu64 ")%s\n", r->shown[sev],
-                paint(r, C_RESET));
+        fprintf(r->out, " (%" PRIu64 ")%s\n", r->shown[sev], paint(r, C_RESET));
         if (r->pending_text[sev])
             fwrite(r->pending_text[sev], 1, r->pending_len[sev], r->out);
         free(r->pending_text[sev]);
@@ -316,8 +313,7 @@ static void put_counts(report_text *r, const exh_summary *s)
     fprintf(r->out,
             "\nFiles: %" PRIu64 " seen, %" PRIu64 " read, %" PRIu64
             " skipped, %" PRIu64 " unreadable; %" PRIu64 " bad records\n",
-            s->entries, s->scanned, s->skipped, s->unreadable,
-            s->bad_records);
+            s->entries, s->scanned, s->skipped, s->unreadable, s->bad_records);
     fprintf(r->out,
             "Findings: %" PRIu64 " critical, %" PRIu64 " high, %" PRIu64
             " medium, %" PRIu64 " low, %" PRIu64 " info",
@@ -325,8 +321,10 @@ static void put_counts(report_text *r, const exh_summary *s)
             s->findings[EXH_SEV_MEDIUM], s->findings[EXH_SEV_LOW],
             s->findings[EXH_SEV_INFO]);
     if (s->suppressed)
-        fprintf(r->out, "; %" PRIu64 " more low/info not written (cap of "
-                "1000 per rule)", s->suppressed);
+        fprintf(r->out,
+                "; %" PRIu64 " more low/info not written (cap of "
+                "1000 per rule)",
+                s->suppressed);
     fputc('\n', r->out);
     if (s->error_count == 0)
         return;

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Every rule in rules/ fires on its positive samples and not on its negatives.
 
-For each rule file rules/**/*.yml (each document's top-level `name:`, else
-the file stem) the samples live in tests/data/rules/<name>/: every entry
+For each Sigma rule file rules/**/*.yml (one with a top-level `detection:`;
+each document's top-level `name:`, else the file stem) the samples live in tests/data/rules/<name>/: every entry
 whose name starts with "positive" (a folder or a single log file) must give
 at least one finding of that rule, every entry starting with "negative" none,
 and every scan must read some log records (per its summary's coverage).
@@ -21,12 +21,16 @@ import subprocess
 import sys
 
 NAME_RE = re.compile(r'^name:\s*[\'"]?([^\'"#\s]+)', re.MULTILINE)
+DETECTION_RE = re.compile(r'^detection:', re.MULTILINE)
 
 
 def rule_names(path):
-    """The rule names a Sigma file defines (one per YAML document)."""
+    """The rule names a Sigma file defines (one per YAML document); none
+    for YAML files that are not rules (data such as build tables)."""
     with open(path, encoding='utf-8') as f:
         text = f.read()
+    if not DETECTION_RE.search(text):
+        return []
     names = NAME_RE.findall(text)
     if not names:
         names = [os.path.splitext(os.path.basename(path))[0]]

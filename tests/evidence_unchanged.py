@@ -23,7 +23,11 @@ def snapshot(root):
             st = os.lstat(p)
             digest = None
             if os.path.isfile(p) and not os.path.islink(p):
-                digest = hashlib.sha256(open(p, 'rb').read()).hexdigest()
+                # Read with O_NOATIME ourselves, or this check would change
+                # the very access times it compares.
+                fd = os.open(p, os.O_RDONLY | getattr(os, 'O_NOATIME', 0))
+                with os.fdopen(fd, 'rb') as f:
+                    digest = hashlib.sha256(f.read()).hexdigest()
             state[os.path.relpath(p, root)] = (st.st_mode, st.st_size, st.st_mtime_ns,
                                                st.st_atime_ns, st.st_ctime_ns, digest,
                                                os.readlink(p) if os.path.islink(p) else None)

@@ -27,7 +27,6 @@
 #define MAX_SELECTIONS  256        /* per rule: the match cache is on stack */
 #define MAX_VALUES      100000     /* values per rule, aliases expanded */
 #define MAX_COND_DEPTH  64         /* nesting of parentheses and "not" */
-#define MAX_LIT_COST_LEN 16        /* literal lengths beyond count the same */
 #define MIN_LIT_LEN     3          /* shorter runs make no useful literal */
 #define RE_MATCH_LIMIT  1000000    /* PCRE2 backtracking budget per match */
 
@@ -1138,7 +1137,7 @@ typedef struct litset {
     bool none;
     size_t count;
     const char **lits;
-    double cost; /* lower is a better filter */
+    double cost; /* estimated share of records passed: lower is better */
 } litset;
 
 static const litset LIT_NONE = {.none = true};
@@ -1173,12 +1172,25 @@ static const char *value_literal(compiler *c, const svalue *v)
     return lit;
 }
 
+/* Estimated share of records (of about 600 bytes) that hold lit, from the
+ * rough odds of each byte in log text, plus a small cost per literal. */
 static double lit_cost(const char *lit)
 {
-    size_t len = strlen(lit);
-    if (len > MAX_LIT_COST_LEN)
-        len = MAX_LIT_COST_LEN;
-    return 1.0 / (double)(len * len);
+    double odds = 600.0;
+    for (const unsigned char *p = (const unsigned char *)lit; *p; p++) {
+        unsigned char ch = *p;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+            odds /= 16;
+        else if (ch && strchr(" ,.-/:=;_", ch))
+            odds /= 25;
+        else if (ch >= 0x21 && ch < 0x7f)
+            odds /= 200;
+        else
+            odds /= 500;
+        if (odds < 1e-12)
+            break;
+    }
+    return (odds > 1.0 ? 1.0 : odds) + 1e-4;
 }
 
 /* Union of n sets (OR): none if any is none. */

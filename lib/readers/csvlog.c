@@ -16,7 +16,7 @@
 #include <string.h>
 
 #define CSVLOG_IO_BYTES    ((size_t)1 << 20) /* the read buffer */
-#define CSVLOG_SNIFF_BYTES 4096 /* bytes judged for binary input */
+#define CSVLOG_SNIFF_BYTES 4096              /* bytes judged for binary input */
 #define CSVLOG_MAX_FIELDS  4096 /* columns of one record in an event */
 #define CSVLOG_MAX_DERIVED 256  /* derived fields of one record */
 #define CSVLOG_NAME_BYTES  16   /* room for one "Field<N>" name */
@@ -35,16 +35,16 @@ enum line_kind { KIND_RECORD, KIND_DIRECTIVE, KIND_HEADER };
 struct csvlog {
     log_family fam;
     size_t max_record_bytes;
-    char *io;          /* CSVLOG_IO_BYTES + 1: room for a final NUL */
-    buf rec;           /* a record copied out of io, bounded */
-    char *hdr_text;    /* the header's names, NUL-separated */
+    char *io;       /* CSVLOG_IO_BYTES + 1: room for a final NUL */
+    buf rec;        /* a record copied out of io, bounded */
+    char *hdr_text; /* the header's names, NUL-separated */
     const char **hdr_names;
     size_t hdr_count;
-    size_t time_col;   /* column of the time field, SIZE_MAX when none */
-    size_t data_col;   /* EventData (ECP) or Message (OAB), or SIZE_MAX */
+    size_t time_col; /* column of the time field, SIZE_MAX when none */
+    size_t data_col; /* EventData (ECP) or Message (OAB), or SIZE_MAX */
     bool have_header;
-    char *version;     /* "#Version:" of the file being read */
-    uint64_t seq;      /* bumped per record and header: event cache key */
+    char *version; /* "#Version:" of the file being read */
+    uint64_t seq;  /* bumped per record and header: event cache key */
     /* csvlog_event() scratch, reused for every record */
     char *work;
     size_t work_cap;
@@ -57,7 +57,7 @@ struct csvlog {
     const char *ev_text;
     size_t ev_len;
     bool ev_valid;
-    bool oom;          /* csvlog_event() failed to allocate */
+    bool oom; /* csvlog_event() failed to allocate */
 };
 
 /* The state of one csvlog_read() call. */
@@ -82,7 +82,7 @@ typedef struct reading {
     uint64_t open_line;
     enum quote_state quote;
     bool has_nul, cut, malformed;
-    bool crlf;         /* the line end to insert when the record goes on */
+    bool crlf; /* the line end to insert when the record goes on */
 } reading;
 
 static const char *const family_names[FAM__COUNT] = {
@@ -90,8 +90,7 @@ static const char *const family_names[FAM__COUNT] = {
 };
 
 /* Names of a time column, in any case. */
-static const char *const time_names[] = {"DateTime", "TimeStamp",
-                                         "date-time"};
+static const char *const time_names[] = {"DateTime", "TimeStamp", "date-time"};
 
 const char *csvlog_family_name(log_family fam)
 {
@@ -395,8 +394,8 @@ static exh_status set_header(reading *d, const char *s, size_t len)
     }
     if (r->have_header)
         d->st->header_changes++;
-    r->hdr_count = split_csv(text, s, len, r->hdr_names, r->lens,
-                             CSVLOG_MAX_FIELDS);
+    r->hdr_count =
+        split_csv(text, s, len, r->hdr_names, r->lens, CSVLOG_MAX_FIELDS);
     r->time_col = SIZE_MAX;
     r->data_col = SIZE_MAX;
     const char *data_name =
@@ -546,7 +545,7 @@ static void start_line(reading *d, char *s, size_t len, bool complete,
                        bool crlf)
 {
     csvlog *r = d->r;
-    enum line_kind kind = s[0] == '#'             ? KIND_DIRECTIVE
+    enum line_kind kind = s[0] == '#'              ? KIND_DIRECTIVE
                           : is_header_line(s, len) ? KIND_HEADER
                                                    : KIND_RECORD;
     if (complete) {
@@ -584,8 +583,7 @@ static void start_line(reading *d, char *s, size_t len, bool complete,
 
 /* Handles one fragment of a physical line (the whole line when complete
  * and it was not longer than the buffer), line end excluded. */
-static void fragment(reading *d, char *s, size_t len, bool complete,
-                     bool crlf)
+static void fragment(reading *d, char *s, size_t len, bool complete, bool crlf)
 {
     bool first = !d->mid_line;
     d->mid_line = !complete;
@@ -810,8 +808,8 @@ static const char *field_name(csvlog *r, size_t i)
         if (!r->field_names)
             return NULL;
         for (size_t k = 0; k < CSVLOG_MAX_FIELDS; k++)
-            snprintf(r->field_names + k * CSVLOG_NAME_BYTES,
-                     CSVLOG_NAME_BYTES, "Field%zu", k + 1);
+            snprintf(r->field_names + k * CSVLOG_NAME_BYTES, CSVLOG_NAME_BYTES,
+                     "Field%zu", k + 1);
     }
     return r->field_names + i * CSVLOG_NAME_BYTES;
 }
@@ -944,7 +942,7 @@ static void oab_fields(csvlog *r, char *dst, const char *text, size_t len,
 /* Scratch bytes csvlog_event() needs for a record of len bytes. */
 static bool event_need(const csvlog *r, size_t len, size_t *need)
 {
-    size_t copies = r->fam == FAM_HTTPPROXY ? 1
+    size_t copies = r->fam == FAM_HTTPPROXY      ? 1
                     : r->fam == FAM_OABGENERATOR ? 3
                                                  : 2;
     size_t one;

@@ -62,16 +62,16 @@
 #define T_0302 1614658353120LL /* 2021-03-02T04:12:33.120Z */
 #define T_0303 1614744753000LL /* 2021-03-03T04:12:33.000Z */
 
-/* ---- an in-memory stream ------------------------------------------------ */
+/* ---- an in-memory stream ----------------------------------------------- */
 
 typedef struct mem_stream {
     stream s;
     const char *data;
     size_t len, pos;
-    size_t chunk;    /* most bytes per read() */
-    size_t fail_at;  /* read() fails once this much was served; 0: never */
-    size_t served;   /* bytes served so far */
-    size_t total;    /* bytes to serve */
+    size_t chunk;   /* most bytes per read() */
+    size_t fail_at; /* read() fails once this much was served; 0: never */
+    size_t served;  /* bytes served so far */
+    size_t total;   /* bytes to serve */
 } mem_stream;
 
 static ssize_t mem_read(stream *s, void *dst, size_t len)
@@ -91,8 +91,7 @@ static ssize_t mem_read(stream *s, void *dst, size_t len)
     return (ssize_t)n;
 }
 
-static void mem_init(mem_stream *m, const char *data, size_t len,
-                     size_t chunk)
+static void mem_init(mem_stream *m, const char *data, size_t len, size_t chunk)
 {
     memset(m, 0, sizeof *m);
     m->s.read = mem_read;
@@ -103,7 +102,7 @@ static void mem_init(mem_stream *m, const char *data, size_t len,
     m->total = len;
 }
 
-/* ---- collecting records --------------------------------------------------- */
+/* ---- collecting records ------------------------------------------------ */
 
 #define MAX_RECS 16
 
@@ -111,13 +110,13 @@ typedef struct got {
     const char *const *want; /* fields to look up; NULL-terminated */
     size_t count;
     char *text[MAX_RECS];
-    char *fields[MAX_RECS];  /* "v1|v2|..." with "-" for absent */
+    char *fields[MAX_RECS]; /* "v1|v2|..." with "-" for absent */
     size_t len[MAX_RECS];
     uint64_t line[MAX_RECS];
     int64_t time[MAX_RECS];
     bool truncated[MAX_RECS];
-    size_t stop_after;       /* return false after this many; 0: never */
-    bool raw_ok;             /* every event's raw equalled the record */
+    size_t stop_after; /* return false after this many; 0: never */
+    bool raw_ok;       /* every event's raw equalled the record */
 } got;
 
 static bool collect(void *user, csvlog *reader, const logrec *r)
@@ -158,9 +157,8 @@ static void got_free(got *g)
 
 /* Reads text with the family, whole and in small reads; the three runs must
  * agree. The whole-read result stays in *g and *st. */
-static exh_status run(log_family fam, size_t max, const char *text,
-                      size_t len, const char *const *want, got *g,
-                      csvlog_stats *st)
+static exh_status run(log_family fam, size_t max, const char *text, size_t len,
+                      const char *const *want, got *g, csvlog_stats *st)
 {
     static const size_t chunks[] = {0, 1, 7};
     exh_status first = EXH_OK;
@@ -172,8 +170,7 @@ static exh_status run(log_family fam, size_t max, const char *text,
         csvlog_stats s;
         mem_init(&m, text, len, chunks[c]);
         CHECK(csvlog_new(fam, max, &r) == EXH_OK);
-        *dst = (got){.want = want, .raw_ok = true,
-                     .stop_after = g->stop_after};
+        *dst = (got){.want = want, .raw_ok = true, .stop_after = g->stop_after};
         exh_status rc = csvlog_read(r, &m.s, collect, dst, &s);
         CHECK(dst->raw_ok);
         if (c == 0) {
@@ -207,8 +204,8 @@ static exh_status run_str(log_family fam, const char *text,
 }
 
 /* An HttpProxy row: the given columns set, the rest empty. */
-static void hp_row(char *out, size_t size, const char *time,
-                   const char *anchor, const char *stem, const char *status)
+static void hp_row(char *out, size_t size, const char *time, const char *anchor,
+                   const char *stem, const char *status)
 {
     const char *v[HP_COLUMNS] = {0};
     v[0] = time;
@@ -225,7 +222,7 @@ static void hp_row(char *out, size_t size, const char *time,
     }
 }
 
-/* ---- the tests ------------------------------------------------------------ */
+/* ---- the tests --------------------------------------------------------- */
 
 static void test_names_and_args(void)
 {
@@ -244,9 +241,8 @@ static void test_names_and_args(void)
 
 static void test_httpproxy(void)
 {
-    static const char *const want[] = {"AnchorMailbox", "urlstem",
-                                       "HTTPSTATUS", "RoutingStatus",
-                                       "Field75", NULL};
+    static const char *const want[] = {"AnchorMailbox", "urlstem", "HTTPSTATUS",
+                                       "RoutingStatus", "Field75", NULL};
     char a[2048], b[2048], text[8192];
     got g = {0};
     csvlog_stats st;
@@ -302,8 +298,7 @@ static void test_quoting(void)
     static const char *const want[] = {"ServerName", "EventId", "EventData",
                                        "TIME", NULL};
     // Header of qazeer_ECPServer20230111-1.LOG.
-    const char *text =
-        ECP_HEAD
+    const char *text = ECP_HEAD
         "2021-03-02T04:12:33.120Z,\"EX,01\",\"say \"\"hi\"\"\",S:TIME=1\n"
         "2021-03-02T04:12:33.120Z,EXCH01,\"multi\r\nline\nvalue\","
         "S:TIME=2\n"
@@ -340,11 +335,11 @@ static void test_unclosed_quote(void)
     static const char *const want[] = {"ServerName", NULL};
     // Header of qazeer_ECPServer20230111-1.LOG. A quote that never closes
     // must not swallow the records after it.
-    const char *text = ECP_HEAD
-        "2021-03-02T04:12:33.120Z,\"EXCH01,ECP.Request,S:TIME=1\n"
-        "2021-03-03T04:12:33Z,EXCH02,ECP.Request,S:CMD=Set-Mailbox\n"
-        "2021-03-03T04:12:33Z,\"EXCH03\n"
-        "no date here";
+    const char *text =
+        ECP_HEAD "2021-03-02T04:12:33.120Z,\"EXCH01,ECP.Request,S:TIME=1\n"
+                 "2021-03-03T04:12:33Z,EXCH02,ECP.Request,S:CMD=Set-Mailbox\n"
+                 "2021-03-03T04:12:33Z,\"EXCH03\n"
+                 "no date here";
     got g = {0};
     csvlog_stats st;
     CHECK(run_str(FAM_ECP_SERVER, text, want, &g, &st) == EXH_OK);
@@ -418,8 +413,7 @@ static void test_long_record(void)
         "2021-03-03T04:12:33Z,EXCH03,ECP.Request,S:TIME=3\n";
     got g = {0};
     csvlog_stats st;
-    CHECK(run(FAM_ECP_SERVER, 64, text, strlen(text), want, &g, &st) ==
-          EXH_OK);
+    CHECK(run(FAM_ECP_SERVER, 64, text, strlen(text), want, &g, &st) == EXH_OK);
     CHECK(g.count == 3 && st.records == 3 && st.bad_records == 2);
     CHECK(g.len[0] == 64 && g.truncated[0] && g.time[0] == T_0302);
     CHECK(strncmp(g.text[0], "2021-03-02T04:12:33.120Z,EXCH01,", 32) == 0);
@@ -531,12 +525,11 @@ static void test_binary(void)
 
 static void test_ecp_fields(void)
 {
-    static const char *const want[] = {"CMD", "url", "BLD", "EventData",
+    static const char *const want[] = {"CMD",  "url",  "BLD",   "EventData",
                                        "TIME", "ACID", "REQID", NULL};
     // Header of qazeer_ECPServer20230111-1.LOG; EventData modelled on its
     // row, with the CVE-2021-27065 Set-OabVirtualDirectory command.
-    const char *text =
-        ECP_HEAD
+    const char *text = ECP_HEAD
         "2021-03-03T04:12:33Z,EXCH01,ECP.Request,\"S:TIME=13;S:CMD="
         "Set-OabVirtualDirectory.ExternalUrl='http://f/<script>a;b</script>"
         "';S:REQID=;S:URL=/ecp/DDI/DDIService.svc/SetObject?schema="
@@ -561,8 +554,9 @@ static void test_ecp_fields(void)
 
 static void test_ecp_activity(void)
 {
-    static const char *const want[] = {"Bld", "MAPI.T[SERVER-HOSTNAME.4444]",
-                                       "BudgUse.T[]", "WLM.TS", "PSA", NULL};
+    static const char *const want[] = {
+        "Bld", "MAPI.T[SERVER-HOSTNAME.4444]", "BudgUse.T[]", "WLM.TS", "PSA",
+        NULL};
     // Header and shape of qazeer_ECPActivity_11500_20230111-1.LOG.
     const char *text =
         "#Software: Microsoft Exchange Server\n"

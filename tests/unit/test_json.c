@@ -60,10 +60,9 @@ static void test_json_string(void)
     // Invalid bytes become the text \xNN (JSON source "\\xNN").
     CHECK_STR(JS("\xff"), "\"\\\\xFF\"");
     CHECK_STR(JS("a\x80z"), "\"a\\\\x80z\"");
-    CHECK_STR(JS("\xc0\xaf"), "\"\\\\xC0\\\\xAF\"");          // overlong '/'
+    CHECK_STR(JS("\xc0\xaf"), "\"\\\\xC0\\\\xAF\"");            // overlong '/'
     CHECK_STR(JS("\xe0\x80\xaf"), "\"\\\\xE0\\\\x80\\\\xAF\""); // overlong
-    CHECK_STR(JS("\xf0\x80\x80\xaf"),
-              "\"\\\\xF0\\\\x80\\\\x80\\\\xAF\"");
+    CHECK_STR(JS("\xf0\x80\x80\xaf"), "\"\\\\xF0\\\\x80\\\\x80\\\\xAF\"");
     CHECK_STR(JS("\xed\xa0\x80"), "\"\\\\xED\\\\xA0\\\\x80\""); // surrogate
     CHECK_STR(JS("\xed\x9f\xbf"), "\"\xed\x9f\xbf\"");          // U+D7FF ok
     CHECK_STR(JS("\xf4\x90\x80\x80"),
@@ -90,7 +89,9 @@ static void test_escape_text(void)
     CHECK_STR(ET("nul\0x"), "nul\\x00x");
     CHECK_STR(ET("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
               "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
-    CHECK_STR(ET("\xc2\x9b" "31m"), "\\xC2\\x9B31m"); // C1 CSI
+    CHECK_STR(ET("\xc2\x9b"
+                 "31m"),
+              "\\xC2\\x9B31m"); // C1 CSI
     CHECK_STR(ET("\xc2\x85"), "\\xC2\\x85");
     CHECK_STR(ET("\xc2\xa0"), "\xc2\xa0"); // NBSP is printable
     CHECK_STR(ET("\xff\xfe"), "\\xFF\\xFE");
@@ -184,23 +185,22 @@ static void test_finding(void)
     f.related_count = 1;
     text = capture_finding(&f, &st);
     CHECK(st == EXH_OK);
-    CHECK_STR(text,
-              "{\"schema\":1,\"kind\":\"finding\",\"id\":\"f-000001\","
-              "\"target\":\"/cases/exch01\",\"unit\":\".\",\"host\":null,"
-              "\"rule\":\"proxylogon-ssrf-serverinfo\",\"rule_id\":null,"
-              "\"rule_source\":"
-              "\"builtin:exchange/proxylogon_ssrf_serverinfo.yml\","
-              "\"rule_author\":null,\"title\":\"ProxyLogon SSRF\","
-              "\"severity\":\"critical\",\"category\":\"exploitation\","
-              "\"cve\":[\"CVE-2021-26855\"],\"attack\":[\"T1190\"],"
-              "\"time\":\"2021-03-02T04:12:33.120Z\",\"count\":1,"
-              "\"source\":{\"type\":\"httpproxy\",\"path\":"
-              "\"/cases/exch01/HttpProxy_2021030204-1.LOG\",\"line\":6,"
-              "\"windows_path\":null},"
-              "\"evidence\":{\"AnchorMailbox\":"
-              "\"ServerInfo~a]@x:444/ecp/y.js?#\","
-              "\"UserAgent\":\"curl\\u001B\\\\xFF\"},"
-              "\"seen_in\":[\"live\"],\"related\":[\"f-000002\"]}\n");
+    CHECK_STR(text, "{\"schema\":1,\"kind\":\"finding\",\"id\":\"f-000001\","
+                    "\"target\":\"/cases/exch01\",\"unit\":\".\",\"host\":null,"
+                    "\"rule\":\"proxylogon-ssrf-serverinfo\",\"rule_id\":null,"
+                    "\"rule_source\":"
+                    "\"builtin:exchange/proxylogon_ssrf_serverinfo.yml\","
+                    "\"rule_author\":null,\"title\":\"ProxyLogon SSRF\","
+                    "\"severity\":\"critical\",\"category\":\"exploitation\","
+                    "\"cve\":[\"CVE-2021-26855\"],\"attack\":[\"T1190\"],"
+                    "\"time\":\"2021-03-02T04:12:33.120Z\",\"count\":1,"
+                    "\"source\":{\"type\":\"httpproxy\",\"path\":"
+                    "\"/cases/exch01/HttpProxy_2021030204-1.LOG\",\"line\":6,"
+                    "\"windows_path\":null},"
+                    "\"evidence\":{\"AnchorMailbox\":"
+                    "\"ServerInfo~a]@x:444/ecp/y.js?#\","
+                    "\"UserAgent\":\"curl\\u001B\\\\xFF\"},"
+                    "\"seen_in\":[\"live\"],\"related\":[\"f-000002\"]}\n");
     free(text);
 
     // Aggregated, with host, record, file and no evidence but last_time.
