@@ -240,6 +240,40 @@ static bool key_is(const yaml_node_t *k, const char *name)
            !memcmp(k->data.scalar.value, name, k->data.scalar.length);
 }
 
+#define MAX_MAP_KEYS 4096 /* keys per map (duplicate check is quadratic) */
+
+/* Rejects a map with a repeated key (YAML forbids them; libyaml does not
+ * check) or with more than MAX_MAP_KEYS keys. */
+static bool map_check(compiler *c, yaml_node_t *map)
+{
+    yaml_node_pair_t *start = map->data.mapping.pairs.start;
+    size_t count = (size_t)(map->data.mapping.pairs.top - start);
+    if (count > MAX_MAP_KEYS) {
+        fail(c, node_line(map), "map with more than %d keys", MAX_MAP_KEYS);
+        return false;
+    }
+    for (size_t i = 1; i < count; i++) {
+        yaml_node_t *k = node_at(c, start[i].key);
+        if (k->type != YAML_SCALAR_NODE)
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            yaml_node_t *o = node_at(c, start[j].key);
+            if (o->type == YAML_SCALAR_NODE &&
+                k->data.scalar.length == o->data.scalar.length &&
+                !memcmp(k->data.scalar.value, o->data.scalar.value,
+                        k->data.scalar.length)) {
+                fail(c, node_line(k), "duplicate key '%.*s'",
+                     (int)(k->data.scalar.length > 80
+                               ? 80
+                               : k->data.scalar.length),
+                     (const char *)k->data.scalar.value);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 /* Copy of a scalar into the arena; NULL (with an error) when not one. */
 static char *scalar_dup(compiler *c, yaml_node_t *n, const char *what)
 {
@@ -396,6 +430,8 @@ static void logsource_parse(compiler *c, yaml_node_t *n)
         fail(c, node_line(n), "'logsource' must be a map");
         return;
     }
+    if (!map_check(c, n))
+        return;
     sigma_meta *m = &c->rule->meta;
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
          p < n->data.mapping.pairs.top && c->st == EXH_OK; p++) {
@@ -416,6 +452,8 @@ static void exhunt_parse(compiler *c, yaml_node_t *n, bool *set)
         fail(c, node_line(n), "'exhunt' must be a map");
         return;
     }
+    if (!map_check(c, n))
+        return;
     for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
          p < n->data.mapping.pairs.top && c->st == EXH_OK; p++) {
         yaml_node_t *k = node_at(c, p->key), *v = node_at(c, p->value);
@@ -718,23 +756,11 @@ static bool conj_compile(compiler *c, sconj *cj, yaml_node_t *map)
         fail_nomem(c);
         return false;
     }
+    if (!map_check(c, map))
+        return false;
     for (size_t i = 0; i < count; i++) {
         yaml_node_pair_t *p = &map->data.mapping.pairs.start[i];
         yaml_node_t *k = node_at(c, p->key);
-        for (size_t j = 0; j < i; j++) {
-            yaml_node_t *o = node_at(c, map->data.mapping.pairs.start[j].key);
-            if (k->type == YAML_SCALAR_NODE && o->type == YAML_SCALAR_NODE &&
-                k->data.scalar.length == o->data.scalar.length &&
-                !memcmp(k->data.scalar.value, o->data.scalar.value,
-                        k->data.scalar.length)) {
-                fail(c, node_line(k), "duplicate field '%.*s'",
-                     (int)(k->data.scalar.length > 80
-                               ? 80
-                               : k->data.scalar.length),
-                     (const char *)k->data.scalar.value);
-                return false;
-            }
-        }
         if (!field_compile(c, &cj->fields[i], k, node_at(c, p->value)))
             return false;
         cj->count++;
@@ -1301,10 +1327,13 @@ static litset cond_lits(compiler *c, const cnode *n, const litset *per_sel)
 }
 
 /* Drops duplicates and any literal that contains another one of the set
- * (a record holding the longer one holds the shorter one too). */
+ * (a record holding the longer one holds the shorter one too). Quadratic,
+ * so huge sets are left as they are. */
 static size_t lits_absorb(const char **lits, size_t count)
 {
     size_t k = 0;
+    if (count > 2048)
+        return count;
     for (size_t i = 0; i < count; i++) {
         bool drop = false;
         size_t li = strlen(lits[i]);
@@ -1369,6 +1398,10 @@ static void detection_parse(compiler *c, yaml_node_t *n)
         yaml_node_pair_t *p = &n->data.mapping.pairs.start[i];
         yaml_node_t *k = node_at(c, p->key), *v = node_at(c, p->value);
         if (key_is(k, "condition")) {
+            if (cond) {
+                fail(c, node_line(k), "duplicate key 'condition'");
+                return;
+            }
             cond = v;
             continue;
         }
@@ -1483,7 +1516,7 @@ static void rule_compile(compiler *c, yaml_node_t *root)
         fail(c, node_line(root), "a rule must be a map");
         return;
     }
-    if (!kind_check(c, root))
+    if (!kind_check(c, root) || !map_check(c, root))
         return;
     bool initial_access = false, cat_set = false;
     yaml_node_t *detection = NULL;
