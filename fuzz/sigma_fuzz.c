@@ -18,7 +18,12 @@ static const char raw[] = "2021-03-02T04:12:33Z,ServerInfo~a]@x:444/ecp/y.js#,"
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const event ev = {5, names, values, lens, raw, sizeof raw - 1};
+    const event ev = {.count = 5,
+                      .names = names,
+                      .values = values,
+                      .lens = lens,
+                      .raw = raw,
+                      .raw_len = sizeof raw - 1};
     sigma_rule **rules = NULL;
     size_t count = 0, n;
     char *msg = NULL;

@@ -160,6 +160,13 @@ typedef struct event {
     const size_t *lens;
     const char *raw;
     size_t raw_len;
+    /* Optional accelerator: a reader's hash of names[0..indexed), so that
+     * event_get() needs no linear search over a log's 80 columns. */
+    const struct name_index *index;
+    size_t indexed;
+    /* Set when values are split out of raw only as event_get() asks for
+     * them (HttpProxy records: most rules read two or three of eighty). */
+    struct csvlog *lazy;
 } event;
 
 /* The value of field name, or NULL (and *len untouched) when absent. */

@@ -26,9 +26,9 @@
 #include <pthread.h>
 #endif
 
-#define CLASSES_PER_PASS 4  /* anchor classes compared per SIMD pass */
-#define MAX_SIMD_PASSES  3  /* beyond this, one table-driven pass */
-#define HS_MIN_CLASSES   2  /* anchor classes that make Hyperscan pay */
+#define CLASSES_PER_PASS 4 /* anchor classes compared per SIMD pass */
+#define MAX_SIMD_PASSES  3 /* beyond this, one table-driven pass */
+#define HS_MIN_CLASSES   2 /* anchor classes that make Hyperscan pay */
 
 typedef struct plit {
     unsigned char *text; /* folded to lower case */
@@ -39,12 +39,12 @@ typedef struct plit {
 struct prefilter {
     size_t count;
     plit *lits;
-    bool always;             /* an empty literal: every text matches */
-    size_t *order;           /* literal indexes sorted by anchor class */
-    size_t first[257];       /* order[first[c]..first[c+1]): class c */
-    unsigned char cls[256];  /* distinct anchor classes (byte | 0x20) */
+    bool always;            /* an empty literal: every text matches */
+    size_t *order;          /* literal indexes sorted by anchor class */
+    size_t first[257];      /* order[first[c]..first[c+1]): class c */
+    unsigned char cls[256]; /* distinct anchor classes (byte | 0x20) */
     size_t cls_count;
-    bool table[256];         /* byte -> its class holds an anchor */
+    bool table[256]; /* byte -> its class holds an anchor */
 #ifdef EXH_HAVE_HYPERSCAN
     hs_database_t *db;
     hs_scratch_t *proto; /* cloned into each thread's cache */
@@ -105,9 +105,9 @@ static bool hs_build(prefilter *pf)
             ids[i] = (unsigned)i;
         }
         hs_compile_error_t *err = NULL;
-        if (hs_compile_lit_multi(exprs, flags, ids, lens,
-                                 (unsigned)pf->count, HS_MODE_BLOCK, NULL,
-                                 &pf->db, &err) == HS_SUCCESS) {
+        if (hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)pf->count,
+                                 HS_MODE_BLOCK, NULL, &pf->db,
+                                 &err) == HS_SUCCESS) {
             ok = hs_alloc_scratch(pf->db, &pf->proto) == HS_SUCCESS;
         } else {
             hs_free_compile_error(err);
@@ -228,8 +228,7 @@ static exh_status index_build(prefilter *pf)
     return EXH_OK;
 }
 
-exh_status prefilter_new(const char *const *lits, size_t count,
-                         prefilter **out)
+exh_status prefilter_new(const char *const *lits, size_t count, prefilter **out)
 {
     *out = NULL;
     prefilter *pf = exh_calloc(1, sizeof *pf);
@@ -304,8 +303,8 @@ static bool pass(const prefilter *pf, const unsigned char *cls, size_t n,
     for (size_t k = 0; k < CLASSES_PER_PASS; k++)
         c[k] = _mm_set1_epi8((char)cls[k < n ? k : 0]);
     for (; i + 32 <= len; i += 32) {
-        __m128i a = _mm_or_si128(
-            _mm_loadu_si128((const __m128i *)(text + i)), lower);
+        __m128i a =
+            _mm_or_si128(_mm_loadu_si128((const __m128i *)(text + i)), lower);
         __m128i b = _mm_or_si128(
             _mm_loadu_si128((const __m128i *)(text + i + 16)), lower);
         __m128i ma = _mm_or_si128(

@@ -17,20 +17,21 @@
 
 #include <pcre2.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdalign.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
 
-#define MAX_TEXT_BYTES  (4u << 20) /* larger rule files are rejected */
-#define MAX_SELECTIONS  256        /* per rule: the match cache is on stack */
-#define MAX_VALUES      100000     /* values per rule, aliases expanded */
-#define MAX_COND_DEPTH  64         /* nesting of parentheses and "not" */
-#define MIN_LIT_LEN     3          /* shorter runs make no useful literal */
-#define RE_MATCH_LIMIT  1000000    /* PCRE2 backtracking budget per match */
+#define MAX_TEXT_BYTES (4u << 20) /* larger rule files are rejected */
+#define MAX_SELECTIONS 256        /* per rule: the match cache is on stack */
+#define MAX_VALUES     100000     /* values per rule, aliases expanded */
+#define MAX_COND_DEPTH 64         /* nesting of parentheses and "not" */
+#define MAX_FLOW_DEPTH 256     /* YAML [ { nesting (parse time is quadratic) */
+#define MIN_LIT_LEN    3       /* shorter runs make no useful literal */
+#define RE_MATCH_LIMIT 1000000 /* PCRE2 backtracking budget per match */
 
-/* ---- compiled form -------------------------------------------------------- */
+/* ---- compiled form ------------------------------------------------------- */
 
 /* How a value is matched against a field's text. */
 enum vkind {
@@ -103,7 +104,7 @@ struct sigma_rule {
     pcre2_match_context *mctx;
 };
 
-/* ---- small helpers -------------------------------------------------------- */
+/* ---- small helpers ------------------------------------------------------- */
 
 static inline unsigned char fold(unsigned char c)
 {
@@ -154,7 +155,7 @@ static char *arena_strndup(sigma_rule *r, const char *s, size_t len)
     return p;
 }
 
-/* ---- compiler state and messages ----------------------------------------- */
+/* ---- compiler state and messages ---------------------------------------- */
 
 typedef struct compiler {
     const char *source;
@@ -223,8 +224,8 @@ static const char *scalar(compiler *c, yaml_node_t *n, const char *what,
 /* True when n is YAML's null: a plain "null", "~", "Null", "NULL" or "". */
 static bool is_null(const yaml_node_t *n)
 {
-    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style !=
-                                           YAML_PLAIN_SCALAR_STYLE)
+    if (n->type != YAML_SCALAR_NODE ||
+        n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return false;
     const char *s = (const char *)n->data.scalar.value;
     size_t len = n->data.scalar.length;
@@ -263,9 +264,8 @@ static bool map_check(compiler *c, yaml_node_t *map)
                 !memcmp(k->data.scalar.value, o->data.scalar.value,
                         k->data.scalar.length)) {
                 fail(c, node_line(k), "duplicate key '%.*s'",
-                     (int)(k->data.scalar.length > 80
-                               ? 80
-                               : k->data.scalar.length),
+                     (int)(k->data.scalar.length > 80 ? 80
+                                                      : k->data.scalar.length),
                      (const char *)k->data.scalar.value);
                 return false;
             }
@@ -302,7 +302,7 @@ static size_t seq_items(compiler *c, yaml_node_t *n, yaml_node_item_t **items,
     return 1;
 }
 
-/* ---- metadata ------------------------------------------------------------- */
+/* ---- metadata ------------------------------------------------------------ */
 
 /* Adds s to a string list unless already present. */
 static void list_add(compiler *c, char ***list, size_t *count, size_t cap,
@@ -350,8 +350,8 @@ static void tag_parse(compiler *c, const char *tag, size_t len, size_t cap,
         !strcmp(t, "attack.initial-access")) {
         *initial_access = true;
     } else if (!strncmp(t, "attack.t", 8) && all_digits(t + 8, 4) &&
-               (len == 12 || (len == 16 && t[12] == '.' &&
-                              all_digits(t + 13, 3)))) {
+               (len == 12 ||
+                (len == 16 && t[12] == '.' && all_digits(t + 13, 3)))) {
         snprintf(id, sizeof id, "T%s", t + 8);
         list_add(c, &m->attack, &m->attack_count, cap, id);
     } else if (!strncmp(t, "cve.", 4) && len >= 13 && all_digits(t + 4, 4) &&
@@ -476,7 +476,7 @@ static void exhunt_parse(compiler *c, yaml_node_t *n, bool *set)
     }
 }
 
-/* ---- values and fields ---------------------------------------------------- */
+/* ---- values and fields --------------------------------------------------- */
 
 /* Modifiers of one field key. */
 typedef struct mods {
@@ -486,9 +486,9 @@ typedef struct mods {
 
 /* Modifiers of the specification that this engine does not evaluate yet. */
 static const char *const unsupported_mods[] = {
-    "base64", "base64offset", "wide",  "utf16le", "utf16be", "utf16",
-    "windash", "cidr",        "lt",    "lte",     "gt",      "gte",
-    "exists",  "fieldref",    "expand"};
+    "base64", "base64offset", "wide",   "utf16le",  "utf16be",
+    "utf16",  "windash",      "cidr",   "lt",       "lte",
+    "gt",     "gte",          "exists", "fieldref", "expand"};
 
 /* Parses "Field|mod|mod" into *name (arena copy, without modifiers) and *m. */
 static bool key_parse(compiler *c, yaml_node_t *k, const char **name, mods *m)
@@ -531,9 +531,8 @@ static bool key_parse(compiler *c, yaml_node_t *k, const char **name, mods *m)
                                      : PCRE2_DOTALL;
         else {
             bool known = IS("i") || IS("m") || IS("s");
-            for (size_t i = 0; i < sizeof unsupported_mods /
-                                       sizeof unsupported_mods[0];
-                 i++)
+            for (size_t i = 0;
+                 i < sizeof unsupported_mods / sizeof unsupported_mods[0]; i++)
                 known = known || (n == strlen(unsupported_mods[i]) &&
                                   !memcmp(q, unsupported_mods[i], n));
             if (known)
@@ -645,8 +644,8 @@ static bool re_compile(compiler *c, svalue *v, const char *s, size_t len,
     }
     int err;
     PCRE2_SIZE off;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)s, len, m->re_flags, &err,
-                                     &off, cc);
+    pcre2_code *code =
+        pcre2_compile((PCRE2_SPTR)s, len, m->re_flags, &err, &off, cc);
     pcre2_compile_context_free(cc);
     if (!code && err == PCRE2_ERROR_HEAP_FAILED) {
         fail_nomem(c);
@@ -675,8 +674,8 @@ static bool value_compile(compiler *c, sfield *f, svalue *v, yaml_node_t *n,
         return false;
     }
     if (n->type != YAML_SCALAR_NODE) {
-        fail(c, node_line(n), "nested lists or maps as values are not "
-                              "supported");
+        fail(c, node_line(n),
+             "nested lists or maps as values are not supported");
         return false;
     }
     v->cased = m->cased;
@@ -698,8 +697,7 @@ static bool value_compile(compiler *c, sfield *f, svalue *v, yaml_node_t *n,
         fail_nomem(c);
         return false;
     }
-    bool contains = m->contains || (!f->name && !m->startswith &&
-                                    !m->endswith);
+    bool contains = m->contains || (!f->name && !m->startswith && !m->endswith);
     size_t k = pattern_parse(s, len, p, w, contains || m->endswith, m->cased);
     if ((contains || m->startswith) && !(k > 0 && w[k - 1] == '*')) {
         p[k] = '*';
@@ -745,8 +743,8 @@ static bool field_compile(compiler *c, sfield *f, yaml_node_t *k,
 
 static bool conj_compile(compiler *c, sconj *cj, yaml_node_t *map)
 {
-    size_t count = (size_t)(map->data.mapping.pairs.top -
-                            map->data.mapping.pairs.start);
+    size_t count =
+        (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
     if (count == 0) {
         fail(c, node_line(map), "empty map in selection");
         return false;
@@ -833,8 +831,9 @@ static bool selection_compile(compiler *c, ssel *s, yaml_node_t *n)
         else if (item->type == YAML_SCALAR_NODE)
             scalars++;
         else {
-            fail(c, node_line(item), "nested lists in a selection are not "
-                                     "supported");
+            fail(c, node_line(item),
+                 "nested lists in a selection are not "
+                 "supported");
             return false;
         }
     }
@@ -861,7 +860,7 @@ static bool selection_compile(compiler *c, ssel *s, yaml_node_t *n)
     return true;
 }
 
-/* ---- conditions ----------------------------------------------------------- */
+/* ---- conditions ---------------------------------------------------------- */
 
 typedef struct cparser {
     compiler *c;
@@ -968,8 +967,9 @@ static cnode *cond_of(cparser *p, bool all)
     size_t plen = p->tok_len;
     bool them = tok_is(p, "them");
     if (!them && !ident_ok(pat, plen, true)) {
-        fail(p->c, p->line, "condition: expected a selection pattern or "
-                            "'them' after 'of'");
+        fail(p->c, p->line,
+             "condition: expected a selection pattern or "
+             "'them' after 'of'");
         return NULL;
     }
     sigma_rule *r = p->c->rule;
@@ -1051,8 +1051,10 @@ static cnode *cond_primary(cparser *p)
         }
     }
     if (memchr(t, '*', p->tok_len))
-        fail(p->c, p->line, "condition: pattern '%.*s' needs '1 of' or "
-                            "'all of'", w, t);
+        fail(p->c, p->line,
+             "condition: pattern '%.*s' needs '1 of' or "
+             "'all of'",
+             w, t);
     else
         fail(p->c, p->line, "condition: unknown selection '%.*s'", w, t);
     return NULL;
@@ -1133,8 +1135,9 @@ static cnode *cond_parse(compiler *c, yaml_node_t *n)
     cnode *root = cond_or(&p);
     if (root && p.tok_len) {
         if (p.tok_len == 1 && p.tok[0] == '|')
-            fail(c, p.line, "condition: aggregations ('|') are not "
-                            "supported");
+            fail(c, p.line,
+                 "condition: aggregations ('|') are not "
+                 "supported");
         else
             fail(c, p.line, "condition: unexpected '%.*s'",
                  (int)(p.tok_len > 80 ? 80 : p.tok_len), p.tok);
@@ -1155,7 +1158,7 @@ static void cond_mark(sigma_rule *r, const cnode *n, bool negated)
         cond_mark(r, n->kids[i], negated || n->op == C_NOT);
 }
 
-/* ---- literal extraction --------------------------------------------------- */
+/* ---- literal extraction -------------------------------------------------- */
 
 /* A set of literals, at least one of which a matching record contains, or
  * "none" when no such set is known. */
@@ -1276,8 +1279,8 @@ static litset field_lits(compiler *c, const sfield *f)
         sets[i].count = 1;
         sets[i].cost = lit_cost(lit);
     }
-    litset r = f->all ? litset_best(sets, f->count)
-                      : litset_union(c, sets, f->count);
+    litset r =
+        f->all ? litset_best(sets, f->count) : litset_union(c, sets, f->count);
     exh_free(sets);
     return r;
 }
@@ -1377,7 +1380,7 @@ static void rule_lits(compiler *c)
     r->has_lits = true;
 }
 
-/* ---- rules ---------------------------------------------------------------- */
+/* ---- rules --------------------------------------------------------------- */
 
 static void detection_parse(compiler *c, yaml_node_t *n)
 {
@@ -1386,8 +1389,8 @@ static void detection_parse(compiler *c, yaml_node_t *n)
         fail(c, node_line(n), "'detection' must be a map");
         return;
     }
-    size_t pairs = (size_t)(n->data.mapping.pairs.top -
-                            n->data.mapping.pairs.start);
+    size_t pairs =
+        (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
     yaml_node_t *cond = NULL;
     r->sels = arena_array(r, pairs, sizeof *r->sels);
     if (!r->sels) {
@@ -1457,8 +1460,9 @@ static bool kind_check(compiler *c, yaml_node_t *root)
          p < root->data.mapping.pairs.top; p++) {
         yaml_node_t *k = node_at(c, p->key);
         if (key_is(k, "action")) {
-            fail(c, node_line(k), "rule collections ('action') are not "
-                                  "supported");
+            fail(c, node_line(k),
+                 "rule collections ('action') are not "
+                 "supported");
             return false;
         }
         if (key_is(k, "correlation")) {
@@ -1626,6 +1630,43 @@ static bool documents_compile(compiler *c, yaml_parser_t *parser,
     }
 }
 
+/* Finds the line where flow collections ([ and {) nest deeper than
+ * MAX_FLOW_DEPTH, skipping quoted scalars and comments; 0 when none. The
+ * parser takes time quadratic in that depth, so hostile input is refused
+ * before it. A '[' inside a plain scalar counts too: harmless at this
+ * limit. */
+static size_t flow_too_deep(const char *s, size_t len)
+{
+    size_t depth = 0, line = 1;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (ch == '\n') {
+            line++;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > MAX_FLOW_DEPTH)
+                return line;
+        } else if ((ch == ']' || ch == '}') && depth) {
+            depth--;
+        } else if (ch == '#' && (i == 0 || s[i - 1] == ' ' ||
+                                 s[i - 1] == '\t' || s[i - 1] == '\n')) {
+            while (i + 1 < len && s[i + 1] != '\n')
+                i++;
+        } else if (ch == '\'' || ch == '"') {
+            // a quote opens a scalar only where a token can start
+            char prev = i ? s[i - 1] : ' ';
+            if (!strchr(" \t\n[{,:-?", prev))
+                continue;
+            for (i++; i < len && s[i] != ch; i++) {
+                if (s[i] == '\n')
+                    line++;
+                else if (ch == '"' && s[i] == '\\')
+                    i++;
+            }
+        }
+    }
+    return 0;
+}
+
 exh_status sigma_compile(const char *text, size_t len, const char *source,
                          sigma_rule ***out, size_t *out_count, char **msg)
 {
@@ -1636,10 +1677,13 @@ exh_status sigma_compile(const char *text, size_t len, const char *source,
     *out_count = 0;
     if (msg)
         *msg = NULL;
+    size_t deep = len <= MAX_TEXT_BYTES ? flow_too_deep(text, len) : 0;
     if (len > MAX_TEXT_BYTES) {
         fail(&c, 0, "rule file larger than %u bytes", MAX_TEXT_BYTES);
+    } else if (deep) {
+        fail(&c, deep, "YAML nested more than %d levels", MAX_FLOW_DEPTH);
     } else if (!(c.gctx = pcre2_general_context_create(re_alloc, re_release,
-                                                          NULL))) {
+                                                       NULL))) {
         fail_nomem(&c);
     } else {
         yaml_parser_t parser;
@@ -1670,7 +1714,7 @@ exh_status sigma_compile(const char *text, size_t len, const char *source,
     return EXH_OK;
 }
 
-/* ---- matching ------------------------------------------------------------- */
+/* ---- matching ------------------------------------------------------------ */
 
 static bool eq_fold(const unsigned char *a, const unsigned char *b, size_t n,
                     bool cased)
@@ -1695,8 +1739,7 @@ static bool contains(const unsigned char *s, size_t n, const unsigned char *nd,
     if (cased)
         return memmem(s, n, nd, m) != NULL;
     unsigned char lo = nd[0];
-    unsigned char up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32)
-                                                : lo;
+    unsigned char up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32) : lo;
     const unsigned char *end = s + n - m + 1, *p = s;
     while (p < end) {
         const unsigned char *a = memchr(p, lo, (size_t)(end - p));
@@ -1721,9 +1764,9 @@ static bool glob(const unsigned char *p, const unsigned char *w, size_t pn,
         if (pi < pn && w[pi] == '*') {
             star = pi++;
             mark = si;
-        } else if (pi < pn && (w[pi] == '?' ||
-                               (cased ? p[pi] == s[si]
-                                      : p[pi] == fold(s[si])))) {
+        } else if (pi < pn &&
+                   (w[pi] == '?' ||
+                    (cased ? p[pi] == s[si] : p[pi] == fold(s[si])))) {
             pi++;
             si++;
         } else if (star != SIZE_MAX) {
@@ -1909,9 +1952,8 @@ static size_t evidence(const sigma_rule *r, const event *ev,
     return n;
 }
 
-bool sigma_match(const sigma_rule *rule, const event *ev,
-                 const char **matched, size_t max_matched,
-                 size_t *matched_count)
+bool sigma_match(const sigma_rule *rule, const event *ev, const char **matched,
+                 size_t max_matched, size_t *matched_count)
 {
     unsigned char cache[MAX_SELECTIONS];
     memset(cache, 0, rule->sel_count);

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CSVLOG_IO_BYTES    ((size_t)1 << 20) /* the read buffer */
+#define CSVLOG_IO_BYTES    ((size_t)128 << 10) /* the read buffer: fits L2 */
 #define CSVLOG_SNIFF_BYTES 4096              /* bytes judged for binary input */
 #define CSVLOG_MAX_FIELDS  4096 /* columns of one record in an event */
 #define CSVLOG_MAX_DERIVED 256  /* derived fields of one record */
@@ -27,6 +27,15 @@ enum quote_state {
     Q_PLAIN,  /* inside an unquoted field: '"' is literal */
     Q_QUOTED, /* inside a quoted field: ',' and line ends are data */
     Q_CLOSING /* just after a '"' inside a quoted field */
+};
+
+/* A hash of a header's column names, for event_get(). */
+#define NAME_INDEX_SLOTS 1024 /* power of two, over twice the columns */
+#define NAME_INDEX_COLUMNS 448
+struct name_index {
+    uint32_t hash[NAME_INDEX_SLOTS];
+    uint16_t col[NAME_INDEX_SLOTS]; /* column + 1; 0 is an empty slot */
+    size_t count;                   /* columns hashed */
 };
 
 /* What an assembled line is. */
@@ -58,6 +67,26 @@ struct csvlog {
     size_t ev_len;
     bool ev_valid;
     bool oom; /* csvlog_event() failed to allocate */
+    struct name_index *nidx; /* the current header's names, hashed */
+    uint64_t hdr_seq;        /* bumped per header */
+    uint64_t nidx_seq;       /* hdr_seq nidx was built for */
+    size_t nidx_count;       /* columns nidx was built for */
+    /* lazy splitting of the current record (see lazy_field) */
+    const char *lz_text;
+    size_t lz_len;
+    size_t lz_pos;       /* where the next unlocated field starts */
+    size_t lz_located;   /* fields whose value is known */
+    bool lz_end;         /* the record's last field is located */
+    char *lz_out;        /* next free byte of work for values */
+    uint64_t lz_names_seq; /* hdr_seq names[] holds the header for */
+    bool names_dirty;      /* names[] was used by a full split since */
+    /* name pointer -> column, for the field names rules ask for again and
+     * again (their strings live as long as the rules) */
+    struct {
+        const char *name;
+        uint64_t seq;
+        size_t col;
+    } name_cache[64];
 };
 
 /* The state of one csvlog_read() call. */
@@ -99,11 +128,86 @@ const char *csvlog_family_name(log_family fam)
     return family_names[fam];
 }
 
+static const char *lazy_field(csvlog *r, size_t col, size_t *len);
+static void materialize(csvlog *r);
+static const event *csvlog_event_full(csvlog *r, const logrec *rec);
+
+/* FNV-1a of a name folded to lower case. */
+static uint32_t name_hash(const char *name)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        unsigned char c = (*p >= 'A' && *p <= 'Z') ? (unsigned char)(*p + 32)
+                                                   : *p;
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
+}
+
+/* The column of name among the hashed ones, or SIZE_MAX. */
+static size_t index_find(const struct name_index *x, const char *name,
+                         const char *const *names)
+{
+    uint32_t h = name_hash(name);
+    for (size_t i = h & (NAME_INDEX_SLOTS - 1); x->col[i];
+         i = (i + 1) & (NAME_INDEX_SLOTS - 1)) {
+        size_t col = (size_t)x->col[i] - 1;
+        if (x->hash[i] == h && util_strcasecmp(names[col], name) == 0)
+            return col;
+    }
+    return SIZE_MAX;
+}
+
+/* Hashes the first count names; the first of equal names wins. */
+static void index_build(struct name_index *x, const char *const *names,
+                        size_t count)
+{
+    memset(x->col, 0, sizeof x->col);
+    x->count = count < NAME_INDEX_COLUMNS ? count : NAME_INDEX_COLUMNS;
+    for (size_t c = 0; c < x->count; c++) {
+        if (index_find(x, names[c], names) != SIZE_MAX)
+            continue;
+        uint32_t h = name_hash(names[c]);
+        size_t i = h & (NAME_INDEX_SLOTS - 1);
+        while (x->col[i])
+            i = (i + 1) & (NAME_INDEX_SLOTS - 1);
+        x->hash[i] = h;
+        x->col[i] = (uint16_t)(c + 1);
+    }
+}
+
 const char *event_get(const event *ev, const char *name, size_t *len)
 {
     if (!ev || !name)
         return NULL;
-    for (size_t i = 0; i < ev->count; i++) {
+    size_t from = 0;
+    if (ev->lazy) {
+        csvlog *r = ev->lazy;
+        size_t slot = ((uintptr_t)name >> 3) & 63;
+        size_t col;
+        if (r->name_cache[slot].name == name &&
+            r->name_cache[slot].seq == r->hdr_seq) {
+            col = r->name_cache[slot].col;
+        } else {
+            col = index_find(ev->index, name, ev->names);
+            r->name_cache[slot].name = name;
+            r->name_cache[slot].seq = r->hdr_seq;
+            r->name_cache[slot].col = col;
+        }
+        if (col != SIZE_MAX)
+            return lazy_field(r, col, len);
+        materialize(ev->lazy); // a name outside the header: split it all
+    }
+    if (ev->index && ev->indexed <= ev->count) {
+        size_t col = index_find(ev->index, name, ev->names);
+        if (col < ev->indexed) {
+            if (len)
+                *len = ev->lens[col];
+            return ev->values[col];
+        }
+        from = ev->indexed; // hashed names are not searched again
+    }
+    for (size_t i = from; i < ev->count; i++) {
         if (util_strcasecmp(ev->names[i], name) == 0) {
             if (len)
                 *len = ev->lens[i];
@@ -142,6 +246,7 @@ void csvlog_free(csvlog *r)
     buf_free(&r->rec);
     exh_free(r->hdr_text);
     exh_free(r->hdr_names);
+    exh_free(r->nidx);
     exh_free(r->version);
     exh_free(r->work);
     exh_free(r->names);
@@ -415,6 +520,7 @@ static exh_status set_header(reading *d, const char *s, size_t len)
     }
     r->have_header = true;
     r->seq++;
+    r->hdr_seq++;
     return EXH_OK;
 }
 
@@ -950,11 +1056,141 @@ static bool event_need(const csvlog *r, size_t len, size_t *need)
            !__builtin_mul_overflow(one, copies, need);
 }
 
+/* Points the event at the hash of the header's names, rebuilt when the
+ * header changed. Only the columns this record has and the header names
+ * are hashed; extra and derived fields are searched one by one. */
+static void index_names(csvlog *r, size_t columns)
+{
+    size_t count = columns < r->hdr_count ? columns : r->hdr_count;
+    if (!r->nidx) {
+        r->nidx = exh_calloc(1, sizeof *r->nidx);
+        r->nidx_seq = 0;
+        if (!r->nidx)
+            return;
+    }
+    if (r->nidx_seq != r->hdr_seq || r->nidx_count != count) {
+        index_build(r->nidx, (const char *const *)r->names, count);
+        r->nidx_seq = r->hdr_seq;
+        r->nidx_count = count;
+    }
+    r->ev.index = r->nidx;
+    r->ev.indexed = r->nidx->count;
+}
+
+/* Locates the next field of the lazy record: its raw bytes (quotes kept)
+ * become values[i] until lazy_field() unquotes them. */
+static void lazy_next(csvlog *r)
+{
+    const char *s = r->lz_text;
+    size_t len = r->lz_len, i = r->lz_pos;
+    size_t start = i;
+    if (i < len && s[i] == '"') {
+        i++;
+        for (;;) {
+            const char *q = memchr(s + i, '"', len - i);
+            if (!q) {
+                i = len;
+                break;
+            }
+            i = (size_t)(q - s) + 1;
+            if (i < len && s[i] == '"') {
+                i++;
+                continue;
+            }
+            break;
+        }
+    }
+    const char *comma = i < len ? memchr(s + i, ',', len - i) : NULL;
+    size_t end = comma ? (size_t)(comma - s) : len;
+    size_t k = r->lz_located++;
+    r->lens[k] = end - start;
+    r->values[k] = s + start;
+    r->lz_pos = end + 1;
+    r->lz_end = comma == NULL;
+}
+
+/* The value of column col of the lazy record, unquoted and NUL-terminated
+ * in the work buffer on first use; NULL when the record is shorter. */
+static const char *lazy_field(csvlog *r, size_t col, size_t *len)
+{
+    if (col >= r->hdr_count)
+        return NULL;
+    while (r->lz_located <= col && !r->lz_end)
+        lazy_next(r);
+    if (col >= r->lz_located)
+        return NULL;
+    const char *raw = r->values[col];
+    size_t n = r->lens[col];
+    if (raw >= r->work && raw < r->lz_out) { // unquoted already
+        if (len)
+            *len = n;
+        return raw;
+    }
+    char *o = r->lz_out, *start = o;
+    split_csv(o, raw, n, &r->values[col], &r->lens[col], 1);
+    r->lz_out = start + r->lens[col] + 1;
+    if (len)
+        *len = r->lens[col];
+    return r->values[col];
+}
+
+/* Replaces the lazy event by a fully split one. */
+static void materialize(csvlog *r)
+{
+    if (!r->ev.lazy)
+        return;
+    logrec rec = {.text = r->lz_text, .len = r->lz_len};
+    r->ev_valid = false;
+    r->ev_text = NULL;
+    csvlog_event_full(r, &rec);
+}
+
 const event *csvlog_event(csvlog *r, const logrec *rec)
 {
     if (r->ev_valid && r->ev_seq == r->seq && r->ev_text == rec->text &&
         r->ev_len == rec->len)
         return &r->ev;
+    size_t need = 0;
+    if (r->fam != FAM_HTTPPROXY || !r->have_header || plain_mode(r) ||
+        r->hdr_count == 0 || !event_need(r, rec->len, &need) ||
+        !event_room(r, need) || !field_name(r, 0))
+        return csvlog_event_full(r, rec);
+    // Names are the header's; values are found when asked for.
+    if (r->lz_names_seq != r->hdr_seq || r->names_dirty) {
+        for (size_t i = 0; i < r->hdr_count; i++)
+            r->names[i] = r->hdr_names[i][0] ? r->hdr_names[i]
+                                             : field_name(r, i);
+        r->lz_names_seq = r->hdr_seq;
+        r->names_dirty = false;
+    }
+    r->ev = (event){.raw = rec->text, .raw_len = rec->len};
+    r->ev.names = r->names;
+    r->ev.values = r->values;
+    r->ev.lens = r->lens;
+    r->ev.count = 0;
+    index_names(r, r->hdr_count);
+    if (!r->ev.index)
+        return csvlog_event_full(r, rec);
+    r->ev.lazy = r;
+    r->lz_text = rec->text;
+    r->lz_len = rec->len;
+    r->lz_pos = 0;
+    r->lz_located = 0;
+    r->lz_end = false;
+    r->lz_out = r->work;
+    r->ev_valid = true;
+    r->ev_seq = r->seq;
+    r->ev_text = rec->text;
+    r->ev_len = rec->len;
+    return &r->ev;
+}
+
+static const event *csvlog_event_full(csvlog *r, const logrec *rec)
+{
+    if (r->ev_valid && r->ev_seq == r->seq && r->ev_text == rec->text &&
+        r->ev_len == rec->len)
+        return &r->ev;
+    r->names_dirty = true; // names[] is rewritten below
     size_t need = 0;
     r->ev = (event){.raw = rec->text, .raw_len = rec->len};
     r->ev_valid = false;
@@ -976,6 +1212,7 @@ const event *csvlog_event(csvlog *r, const logrec *rec)
             r->names[i] = named ? r->hdr_names[i] : field_name(r, i);
         }
         work += rec->len + 1;
+        index_names(r, columns);
     }
     r->ev.count = columns;
     if ((r->fam == FAM_ECP_SERVER || r->fam == FAM_ECP_ACTIVITY) &&

@@ -134,8 +134,9 @@ static void test_random(void)
             bool got = prefilter_any(pf, text, len);
             hits += want;
             if (want != got && mismatches++ < 5)
-                fprintf(stderr, "  mismatch round %d: want %d got %d (%zu "
-                                "lits, first '%s', len %zu)\n",
+                fprintf(stderr,
+                        "  mismatch round %d: want %d got %d (%zu "
+                        "lits, first '%s', len %zu)\n",
                         round, want, got, count, lits[0], len);
         }
         prefilter_free(pf);
@@ -168,12 +169,23 @@ static void *work(void *arg)
 /* Many literals (the Hyperscan path where built with it) from threads. */
 static void test_threads(void)
 {
-    static const char *lits[] = {
-        "serverinfo~", "x-beresource", "/ecp/y.js", "autodiscover.json",
-        "powershell", "__viewstate=", "set-oabvirtualdirectory",
-        "new-mailboxexportrequest", "x-rps-cat", "/owa/auth/", "reset",
-        "backendcookie", "<script", "%2fpowershell", "china chopper",
-        "qwertyuiop", "jndi:"};
+    static const char *lits[] = {"serverinfo~",
+                                 "x-beresource",
+                                 "/ecp/y.js",
+                                 "autodiscover.json",
+                                 "powershell",
+                                 "__viewstate=",
+                                 "set-oabvirtualdirectory",
+                                 "new-mailboxexportrequest",
+                                 "x-rps-cat",
+                                 "/owa/auth/",
+                                 "reset",
+                                 "backendcookie",
+                                 "<script",
+                                 "%2fpowershell",
+                                 "china chopper",
+                                 "qwertyuiop",
+                                 "jndi:"};
     prefilter *pf = NULL;
     CHECK(prefilter_new(lits, sizeof lits / sizeof lits[0], &pf) == EXH_OK);
     if (!pf)
@@ -194,11 +206,13 @@ static void test_threads(void)
 
 /* 100 MB of HttpProxy-like lines (field layout of the Owa HttpProxy
  * sample in ../shared/data/exchange-logs), one in 10,000 a ProxyLogon
- * SSRF row when inject is set. Returns the buffer; *lines gets the line
- * count. */
+ * SSRF row when inject is set. Returns the buffer and sets *lines to the
+ * line count. */
 static char *make_log(size_t size, size_t *lines, bool inject)
 {
-    static const char *stems[] = {"/owa/", "/ecp/", "/mapi/emsmdb/",
+    static const char *stems[] = {"/owa/",
+                                  "/ecp/",
+                                  "/mapi/emsmdb/",
                                   "/EWS/Exchange.asmx",
                                   "/Microsoft-Server-ActiveSync",
                                   "/autodiscover/autodiscover.xml"};
@@ -248,19 +262,18 @@ static double now(void)
 
 /* Filters every line (offsets in starts, lines + 1 of them); returns the
  * lines that pass. */
-static size_t per_line(const prefilter *pf, const char *b,
-                       const size_t *starts, size_t lines)
+static size_t per_line(const prefilter *pf, const char *b, const size_t *starts,
+                       size_t lines)
 {
     size_t pass = 0;
     for (size_t i = 0; i < lines; i++)
-        pass += prefilter_any(pf, b + starts[i],
-                              starts[i + 1] - starts[i] - 1);
+        pass += prefilter_any(pf, b + starts[i], starts[i + 1] - starts[i] - 1);
     return pass;
 }
 
 typedef struct corpus {
-    char *text;    /* with one SSRF row in 10,000 */
-    char *clean;   /* the same without them */
+    char *text;     /* with one SSRF row in 10,000 */
+    char *clean;    /* the same without them */
     size_t *starts; /* line offsets in text, lines + 1 */
     size_t lines, len;
 } corpus;
@@ -308,13 +321,26 @@ static void test_speed(void)
     const char *few[] = {"serverinfo~", "x-beresource", "/ecp/y.js",
                          "autodiscover.json"};
     bench("4 literals", few, 4, &c, ssrf);
-    const char *many[] = {
-        "serverinfo~", "x-beresource", "/ecp/y.js", "autodiscover.json",
-        "x-rps-cat", "__viewstate=", "set-oabvirtualdirectory",
-        "new-mailboxexportrequest", "%2fpowershell", "/owa/auth/x",
-        "china chopper", "qwertyuiop", "jndi:", "<script", "reset~",
-        "backendcookie=", "/aspnet_client/", "cmd.exe", "whoami",
-        "powershell -e"};
+    const char *many[] = {"serverinfo~",
+                          "x-beresource",
+                          "/ecp/y.js",
+                          "autodiscover.json",
+                          "x-rps-cat",
+                          "__viewstate=",
+                          "set-oabvirtualdirectory",
+                          "new-mailboxexportrequest",
+                          "%2fpowershell",
+                          "/owa/auth/x",
+                          "china chopper",
+                          "qwertyuiop",
+                          "jndi:",
+                          "<script",
+                          "reset~",
+                          "backendcookie=",
+                          "/aspnet_client/",
+                          "cmd.exe",
+                          "whoami",
+                          "powershell -e"};
     bench("20 literals", many, 20, &c, ssrf);
     const char *common[] = {"mozilla"};
     bench("1 common literal (mozilla)", common, 1, &c, (size_t)-1);

@@ -17,8 +17,9 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-#define HEAD "title: t\nlogsource:\n    product: exchange\n" \
-             "    service: httpproxy\n"
+#define HEAD                                                                   \
+    "title: t\nlogsource:\n    product: exchange\n"                            \
+    "    service: httpproxy\n"
 
 /* A rule of HEAD plus a detection block; NULL (and a failed check) when
  * it does not compile. */
@@ -27,8 +28,8 @@ static sigma_rule *compile1(const char *yml)
     sigma_rule **rules = NULL;
     size_t count = 0;
     char *msg = NULL;
-    exh_status st = sigma_compile(yml, strlen(yml), "t.yml", &rules, &count,
-                                  &msg);
+    exh_status st =
+        sigma_compile(yml, strlen(yml), "t.yml", &rules, &count, &msg);
     CHECK(st == EXH_OK);
     if (st != EXH_OK) {
         fprintf(stderr, "  unexpected rejection: %s\n", msg ? msg : "?");
@@ -56,8 +57,8 @@ static void reject(const char *text, const char *want)
     sigma_rule **rules = NULL;
     size_t count = 5;
     char *msg = NULL;
-    exh_status st = sigma_compile(text, strlen(text), "t.yml", &rules, &count,
-                                  &msg);
+    exh_status st =
+        sigma_compile(text, strlen(text), "t.yml", &rules, &count, &msg);
     CHECK(st == EXH_ERR_RULE_SYNTAX);
     CHECK(rules == NULL && count == 0);
     CHECK_STR(msg, want);
@@ -85,6 +86,7 @@ static const event *mk(tev *t, const char *raw, ...)
         n++;
     }
     va_end(ap);
+    memset(&t->ev, 0, sizeof t->ev);
     t->ev.count = n;
     t->ev.names = t->names;
     t->ev.values = t->values;
@@ -138,11 +140,11 @@ static void test_equality(void)
     CHECK(r && !m1(r, "/ecp/y.jsx"));
     CHECK(r && !m1(r, "x/ecp/y.js"));
     tev t;
-    CHECK(r && !sigma_match(r, mk(&t, NULL, "G", "/ecp/y.js", NULL), NULL, 0,
-                            NULL));
+    CHECK(r &&
+          !sigma_match(r, mk(&t, NULL, "G", "/ecp/y.js", NULL), NULL, 0, NULL));
     // field names are case-insensitive
-    CHECK(r && sigma_match(r, mk(&t, NULL, "f", "/ecp/y.js", NULL), NULL, 0,
-                           NULL));
+    CHECK(r &&
+          sigma_match(r, mk(&t, NULL, "f", "/ecp/y.js", NULL), NULL, 0, NULL));
     sigma_rule_free(r);
 
     r = det("    sel:\n        F: 200\n    condition: sel\n");
@@ -260,8 +262,8 @@ static void test_lists_all_cased(void)
     tev t;
     r = det("    sel:\n        F: a\n        G|startswith: b\n"
             "    condition: sel\n");
-    CHECK(r && sigma_match(r, mk(&t, NULL, "F", "a", "G", "bee", NULL), NULL,
-                           0, NULL));
+    CHECK(r && sigma_match(r, mk(&t, NULL, "F", "a", "G", "bee", NULL), NULL, 0,
+                           NULL));
     CHECK(r && !sigma_match(r, mk(&t, NULL, "F", "a", "G", "xbee", NULL), NULL,
                             0, NULL));
     CHECK(r && !sigma_match(r, mk(&t, NULL, "F", "a", NULL), NULL, 0, NULL));
@@ -349,8 +351,8 @@ static void test_keywords(void)
                         "    condition: keywords\n");
     CHECK(r && sigma_match(r, mk(&t, "a,b,set-oabvirtualdirectory -x", NULL),
                            NULL, 0, NULL));
-    CHECK(r && sigma_match(r, mk(&t, "New-MailboxExportRequest", NULL), NULL,
-                           0, NULL));
+    CHECK(r && sigma_match(r, mk(&t, "New-MailboxExportRequest", NULL), NULL, 0,
+                           NULL));
     CHECK(r && !sigma_match(r, mk(&t, "Get-Mailbox", NULL), NULL, 0, NULL));
     CHECK(r && !sigma_match(r, mk(&t, NULL, NULL), NULL, 0, NULL));
     sigma_rule_free(r);
@@ -358,10 +360,14 @@ static void test_keywords(void)
     r = det("    keywords:\n        '|all':\n"
             "            - 'OabVirtualDirectory'\n"
             "            - ' -ExternalUrl '\n    condition: keywords\n");
-    CHECK(r && sigma_match(r, mk(&t, "Set-OabVirtualDirectory -ExternalUrl "
-                                     "'http://x'", NULL), NULL, 0, NULL));
-    CHECK(r && !sigma_match(r, mk(&t, "Set-OabVirtualDirectory", NULL), NULL,
-                            0, NULL));
+    CHECK(r && sigma_match(r,
+                           mk(&t,
+                              "Set-OabVirtualDirectory -ExternalUrl "
+                              "'http://x'",
+                              NULL),
+                           NULL, 0, NULL));
+    CHECK(r && !sigma_match(r, mk(&t, "Set-OabVirtualDirectory", NULL), NULL, 0,
+                            NULL));
     sigma_rule_free(r);
 
     // a keyword with a wildcard
@@ -386,8 +392,8 @@ static bool cond3(const char *cond, bool a, bool b, bool c)
     if (!r)
         return false;
     tev t;
-    const event *ev = mk(&t, NULL, "A", a ? "1" : "0", "B", b ? "1" : "0",
-                         "C", c ? "1" : "0", NULL);
+    const event *ev = mk(&t, NULL, "A", a ? "1" : "0", "B", b ? "1" : "0", "C",
+                         c ? "1" : "0", NULL);
     bool m = sigma_match(r, ev, NULL, 0, NULL);
     sigma_rule_free(r);
     return m;
@@ -443,15 +449,15 @@ static void test_of_patterns(void)
     CHECK(r && sigma_match(r, mk(&t, NULL, "A", "1", "B", "1", NULL), NULL, 0,
                            NULL));
     CHECK(r && !sigma_match(r, mk(&t, NULL, "A", "1", NULL), NULL, 0, NULL));
-    CHECK(r && !sigma_match(r, mk(&t, NULL, "A", "1", "B", "1", "C", "1",
-                                  NULL), NULL, 0, NULL));
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "A", "1", "B", "1", "C", "1", NULL),
+                            NULL, 0, NULL));
     sigma_rule_free(r);
 
     // them skips names starting with '_'; a pattern does not
     snprintf(text, sizeof text, "%s    condition: all of them\n", d);
     r = det(text);
-    CHECK(r && sigma_match(r, mk(&t, NULL, "A", "1", "B", "1", "C", "1",
-                                 NULL), NULL, 0, NULL));
+    CHECK(r && sigma_match(r, mk(&t, NULL, "A", "1", "B", "1", "C", "1", NULL),
+                           NULL, 0, NULL));
     sigma_rule_free(r);
     snprintf(text, sizeof text, "%s    condition: 1 of _h*\n", d);
     r = det(text);
@@ -648,6 +654,23 @@ static void test_rejections(void)
     reject(HEAD "detection:\n    sel:\n        F|contains: null\n"
                 "    condition: sel\n",
            "t.yml:7: null cannot take modifiers");
+    // a repeated key (found by fuzzing: tags twice)
+    reject(HEAD "tags: [cve.2021-26855]\ntags: [attack.t1190]\n"
+                "detection: {s: {A: x}, condition: s}\n",
+           "t.yml:6: duplicate key 'tags'");
+    reject(HEAD "detection:\n    sel:\n        F: x\n        F: y\n"
+                "    condition: sel\n",
+           "t.yml:8: duplicate key 'F'");
+    reject(HEAD "detection:\n    sel:\n        F: x\n    condition: sel\n"
+                "    condition: sel\n",
+           "t.yml:9: duplicate key 'condition'");
+    // flow nesting deep enough to make the parser crawl is refused early
+    char deep[1200];
+    size_t n = (size_t)snprintf(deep, sizeof deep, "title: t\nx: ");
+    for (int i = 0; i < 300; i++)
+        deep[n++] = '[';
+    deep[n] = 0;
+    reject(deep, "t.yml:2: YAML nested more than 256 levels");
 }
 
 static void test_documents(void)
@@ -689,9 +712,9 @@ static void test_evidence(void)
     tev t;
     const char *names[8];
     size_t n = 99;
-    const event *ev = mk(&t, NULL, "anchormailbox", "ServerInfo~a/b",
-                         "UrlStem", "/ecp/y.js", "Method", "POST",
-                         "HttpStatus", "200", "UserAgent", "x", NULL);
+    const event *ev =
+        mk(&t, NULL, "anchormailbox", "ServerInfo~a/b", "UrlStem", "/ecp/y.js",
+           "Method", "POST", "HttpStatus", "200", "UserAgent", "x", NULL);
     CHECK(r && sigma_match(r, ev, names, 8, &n));
     CHECK(n == 3);
     if (n == 3) {
@@ -779,8 +802,8 @@ static void test_literals(void)
     r = det("    kw:\n        - 'Set-OabVirtualDirectory'\n"
             "    sel:\n        A: 'x'\n        B|endswith: '.aspx'\n"
             "    condition: kw or sel\n");
-    lits_are(r, (const char *const[]){"set-oabvirtualdirectory", ".aspx",
-                                      NULL});
+    lits_are(r,
+             (const char *const[]){"set-oabvirtualdirectory", ".aspx", NULL});
     sigma_rule_free(r);
 
     // |all: the best single value
@@ -849,8 +872,8 @@ static void test_alloc_failures(void)
         size_t count = 0;
         char *msg = NULL;
         alloc_fail_after(n);
-        exh_status st = sigma_compile(text, strlen(text), "t.yml", &rules,
-                                      &count, &msg);
+        exh_status st =
+            sigma_compile(text, strlen(text), "t.yml", &rules, &count, &msg);
         alloc_fail_after(0);
         CHECK(st == EXH_OK || st == EXH_ERR_NOMEM);
         if (st != EXH_OK && st != EXH_ERR_NOMEM)
@@ -895,8 +918,8 @@ static void compile_file(const char *path)
         const char *const *lits;
         size_t n = 0;
         bool has = sigma_literals(rules[0], &lits, &n);
-        printf("  ok       %s (%zu literal%s%s)\n", path, n,
-               n == 1 ? "" : "s", has ? "" : ", no pre-filter");
+        printf("  ok       %s (%zu literal%s%s)\n", path, n, n == 1 ? "" : "s",
+               has ? "" : ", no pre-filter");
     } else {
         CHECK(msg != NULL);
         printf("  rejected %s\n", msg ? msg : path);
