@@ -1152,9 +1152,14 @@ const event *csvlog_event(csvlog *r, const logrec *rec)
         return &r->ev;
     size_t need = 0;
     if (r->fam != FAM_HTTPPROXY || !r->have_header || plain_mode(r) ||
-        r->hdr_count == 0 || !event_need(r, rec->len, &need) ||
-        !event_room(r, need) || !field_name(r, 0))
+        r->hdr_count == 0)
         return csvlog_event_full(r, rec);
+    if (!event_need(r, rec->len, &need) || !event_room(r, need) ||
+        !field_name(r, 0)) {
+        r->oom = true;
+        r->ev = (event){.raw = rec->text, .raw_len = rec->len};
+        return &r->ev;
+    }
     // Names are the header's; values are found when asked for.
     if (r->lz_names_seq != r->hdr_seq || r->names_dirty) {
         for (size_t i = 0; i < r->hdr_count; i++)
@@ -1169,8 +1174,11 @@ const event *csvlog_event(csvlog *r, const logrec *rec)
     r->ev.lens = r->lens;
     r->ev.count = 0;
     index_names(r, r->hdr_count);
-    if (!r->ev.index)
-        return csvlog_event_full(r, rec);
+    if (!r->ev.index) {
+        r->oom = true;
+        r->ev = (event){.raw = rec->text, .raw_len = rec->len};
+        return &r->ev;
+    }
     r->ev.lazy = r;
     r->lz_text = rec->text;
     r->lz_len = rec->len;
