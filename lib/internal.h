@@ -174,6 +174,8 @@ const char *event_get(const event *ev, const char *name, size_t *len);
 
 /* ---- readers/csvlog.c: Exchange CSV logs --------------------------------- */
 
+typedef struct prefilter prefilter; /* match/prefilter.c */
+
 /* The log families exhunt reads (DESIGN.md coverage families). */
 typedef enum log_family {
     FAM_NONE = 0,
@@ -196,6 +198,8 @@ typedef struct logrec {
     uint64_t line;     /* 1-based line number where the record starts */
     int64_t time_ms;   /* INT64_MIN when the record has no readable time */
     bool truncated;    /* longer than the record limit: cut, still matched */
+    bool maybe;        /* the reader's pre-filter (csvlog_set_prefilter)
+                          found a literal in the record, or there is none */
 } logrec;
 
 /* Called once per record. Return false to stop reading. */
@@ -221,6 +225,10 @@ void csvlog_free(csvlog *reader);
  * (malformed input is counted in stats). */
 exh_status csvlog_read(csvlog *reader, stream *in, csvlog_record_cb cb,
                        void *user, csvlog_stats *stats);
+/* Gives the reader a pre-filter to run over whole buffers rather than
+ * record by record; logrec.maybe then tells whether a record may match.
+ * NULL (the default) makes every record a maybe. pf must outlive reads. */
+void csvlog_set_prefilter(csvlog *reader, const prefilter *pf);
 /* Splits the current record into fields named by the current header (plus
  * the derived fields of the family) and returns them as an event, valid
  * until the callback returns. */
@@ -268,7 +276,6 @@ bool sigma_literals(const sigma_rule *rule, const char *const **lits,
                     size_t *count);
 
 /* ---- match/prefilter.c: multi-literal search ----------------------------- */
-typedef struct prefilter prefilter;
 /* Builds a case-insensitive searcher for count literals; count 0 gives a
  * filter that never matches. */
 exh_status prefilter_new(const char *const *lits, size_t count,
@@ -276,6 +283,9 @@ exh_status prefilter_new(const char *const *lits, size_t count,
 void prefilter_free(prefilter *pf);
 /* True when text contains any literal (case-insensitively). Thread-safe. */
 bool prefilter_any(const prefilter *pf, const char *text, size_t len);
+/* The offset of a byte inside the first literal occurrence in text (the
+ * one that ends first), or SIZE_MAX when there is none. Thread-safe. */
+size_t prefilter_find(const prefilter *pf, const char *text, size_t len);
 
 /* ---- rules_builtin.c (generated at build time from rules/) --------------- */
 typedef struct builtin_rule_file {

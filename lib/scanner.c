@@ -520,7 +520,7 @@ static bool on_record(void *user, csvlog *rd, const logrec *r)
         (r->time_ms < sc->since_ms || r->time_ms > sc->until_ms))
         return true;
     const family_rules *fr = &w->ctx->rs->fam[w->fam];
-    if (fr->count == 0 || (fr->pf && !prefilter_any(fr->pf, r->text, r->len)))
+    if (fr->count == 0 || !r->maybe) // the reader ran the pre-filter
         return true;
     event wide;
     const event *ev = derive(w, csvlog_event(rd, r), &wide);
@@ -719,6 +719,7 @@ static void process(worker *w, unit *u, const char *path, const char *display,
     w->span_count = 0;
     w->host_done = false;
     csvlog_stats stats = {0};
+    csvlog_set_prefilter(w->readers[fam], ctx->rs->fam[fam].pf);
     exh_status st = csvlog_read(w->readers[fam], &rp.base, on_record, w,
                                 &stats);
     finish_file(w, &stats, st, rp.base.error ? rp.base.error : in->error);

@@ -28,7 +28,7 @@
 
 #define CLASSES_PER_PASS 4 /* anchor classes compared per SIMD pass */
 #define MAX_SIMD_PASSES  3 /* beyond this, one table-driven pass */
-#define HS_MIN_CLASSES   2 /* anchor classes that make Hyperscan pay */
+#define HS_MIN_CLASSES   1 /* anchor classes that make Hyperscan pay */
 
 typedef struct plit {
     unsigned char *text; /* folded to lower case */
@@ -171,14 +171,14 @@ static hs_scratch_t *hs_scratch_get(const prefilter *pf)
     return victim->scratch;
 }
 
+/* Stops at the first match, which ends earliest: keeps its last byte. */
 static int hs_on_match(unsigned id, unsigned long long from,
                        unsigned long long to, unsigned flags, void *ctx)
 {
     (void)id;
     (void)from;
-    (void)to;
     (void)flags;
-    *(bool *)ctx = true;
+    *(size_t *)ctx = to ? (size_t)to - 1 : 0;
     return 1;
 }
 #endif
@@ -292,9 +292,10 @@ static bool verify(const prefilter *pf, const unsigned char *text, size_t len,
     return false;
 }
 
-/* One pass over text for anchor classes cls[0..n) (n <= 4). */
-static bool pass(const prefilter *pf, const unsigned char *cls, size_t n,
-                 const unsigned char *text, size_t len)
+/* One pass over text[0..end) for anchor classes cls[0..n) (n <= 4); the
+ * anchor offset of the first hit, or SIZE_MAX. Literals may run on to len. */
+static size_t pass(const prefilter *pf, const unsigned char *cls, size_t n,
+                   const unsigned char *text, size_t end, size_t len)
 {
     size_t i = 0;
 #ifdef __SSE2__
@@ -302,7 +303,7 @@ static bool pass(const prefilter *pf, const unsigned char *cls, size_t n,
     __m128i c[CLASSES_PER_PASS];
     for (size_t k = 0; k < CLASSES_PER_PASS; k++)
         c[k] = _mm_set1_epi8((char)cls[k < n ? k : 0]);
-    for (; i + 32 <= len; i += 32) {
+    for (; i + 32 <= end; i += 32) {
         __m128i a =
             _mm_or_si128(_mm_loadu_si128((const __m128i *)(text + i)), lower);
         __m128i b = _mm_or_si128(
@@ -318,44 +319,44 @@ static bool pass(const prefilter *pf, const unsigned char *cls, size_t n,
         while (mask) {
             size_t pos = i + (size_t)__builtin_ctz(mask);
             if (verify(pf, text, len, pos))
-                return true;
+                return pos;
             mask &= mask - 1;
         }
     }
 #endif
-    for (; i < len; i++) {
+    for (; i < end; i++) {
         unsigned char b = text[i] | 0x20;
         for (size_t k = 0; k < n; k++) {
             if (b == cls[k] && verify(pf, text, len, i))
-                return true;
+                return i;
         }
     }
-    return false;
+    return SIZE_MAX;
 }
 
-/* One table-driven pass for many anchor classes. */
-static bool table_pass(const prefilter *pf, const unsigned char *text,
-                       size_t len)
+/* One table-driven pass for many anchor classes; like pass(). */
+static size_t table_pass(const prefilter *pf, const unsigned char *text,
+                         size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         if (pf->table[text[i]] && verify(pf, text, len, i))
-            return true;
+            return i;
     }
-    return false;
+    return SIZE_MAX;
 }
 
-bool prefilter_any(const prefilter *pf, const char *text, size_t len)
+size_t prefilter_find(const prefilter *pf, const char *text, size_t len)
 {
     const unsigned char *t = (const unsigned char *)text;
     if (pf->always)
-        return true;
-    if (pf->count == 0)
-        return false;
+        return 0;
+    if (pf->count == 0 || len == 0)
+        return SIZE_MAX;
 #ifdef EXH_HAVE_HYPERSCAN
     if (pf->db && len <= UINT32_MAX) {
         hs_scratch_t *scratch = hs_scratch_get(pf);
         if (scratch) {
-            bool hit = false;
+            size_t hit = SIZE_MAX;
             hs_error_t e = hs_scan(pf->db, text, (unsigned)len, 0, scratch,
                                    hs_on_match, &hit);
             if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED)
@@ -366,11 +367,22 @@ bool prefilter_any(const prefilter *pf, const char *text, size_t len)
     size_t passes = (pf->cls_count + CLASSES_PER_PASS - 1) / CLASSES_PER_PASS;
     if (passes > MAX_SIMD_PASSES)
         return table_pass(pf, t, len);
+    // Each pass finds its first hit; later passes need only look before
+    // the best so far.
+    size_t best = SIZE_MAX;
     for (size_t k = 0; k < pf->cls_count; k += CLASSES_PER_PASS) {
         size_t n = pf->cls_count - k;
-        if (pass(pf, pf->cls + k, n < CLASSES_PER_PASS ? n : CLASSES_PER_PASS,
-                 t, len))
-            return true;
+        size_t end = best == SIZE_MAX ? len : best;
+        size_t hit = pass(pf, pf->cls + k,
+                          n < CLASSES_PER_PASS ? n : CLASSES_PER_PASS, t, end,
+                          len);
+        if (hit < best)
+            best = hit;
     }
-    return false;
+    return best;
+}
+
+bool prefilter_any(const prefilter *pf, const char *text, size_t len)
+{
+    return prefilter_find(pf, text, len) != SIZE_MAX;
 }

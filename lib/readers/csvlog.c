@@ -67,6 +67,7 @@ struct csvlog {
     size_t ev_len;
     bool ev_valid;
     bool oom; /* csvlog_event() failed to allocate */
+    const prefilter *pf;     /* see csvlog_set_prefilter(), or NULL */
     struct name_index *nidx; /* the current header's names, hashed */
     uint64_t hdr_seq;        /* bumped per header */
     uint64_t nidx_seq;       /* hdr_seq nidx was built for */
@@ -112,6 +113,10 @@ typedef struct reading {
     enum quote_state quote;
     bool has_nul, cut, malformed;
     bool crlf; /* the line end to insert when the record goes on */
+    /* the pre-filter's search ahead in io: no literal in [pf_from, pf_hit),
+     * one at pf_hit (SIZE_MAX: none in [pf_from, pf_to)) */
+    size_t pf_from, pf_hit, pf_to;
+    bool pf_valid;
 } reading;
 
 static const char *const family_names[FAM__COUNT] = {
@@ -236,6 +241,11 @@ exh_status csvlog_new(log_family fam, size_t max_record_bytes, csvlog **out)
     }
     *out = r;
     return EXH_OK;
+}
+
+void csvlog_set_prefilter(csvlog *r, const prefilter *pf)
+{
+    r->pf = pf;
 }
 
 void csvlog_free(csvlog *r)
@@ -558,6 +568,28 @@ static exh_status directive(reading *d, const char *s, size_t len)
 /* ---- delivering records ----------------------------------------------- */
 
 /* Hands one record (text NUL-terminated at len) to the callback. */
+/* Whether the pre-filter finds a literal in a record. Records that lie in
+ * io are judged by one search running ahead through the buffer, so most
+ * records cost no search of their own; assembled ones are searched alone. */
+static bool record_maybe(reading *d, const char *text, size_t len)
+{
+    const csvlog *r = d->r;
+    if (!r->pf)
+        return true;
+    if (text < r->io || text >= r->io + d->fill)
+        return prefilter_any(r->pf, text, len);
+    size_t start = (size_t)(text - r->io), end = start + len;
+    if (d->pf_valid && d->pf_from <= start && d->pf_hit >= start &&
+        (d->pf_hit != SIZE_MAX || end <= d->pf_to))
+        return d->pf_hit < end;
+    size_t hit = prefilter_find(r->pf, text, d->fill - start);
+    d->pf_from = start;
+    d->pf_to = d->fill;
+    d->pf_hit = hit == SIZE_MAX ? SIZE_MAX : start + hit;
+    d->pf_valid = true;
+    return d->pf_hit < end;
+}
+
 static void deliver(reading *d, const char *text, size_t len, uint64_t line,
                     bool truncated)
 {
@@ -568,6 +600,7 @@ static void deliver(reading *d, const char *text, size_t len, uint64_t line,
         .line = line,
         .time_ms = record_time(r, text, len),
         .truncated = truncated,
+        .maybe = record_maybe(d, text, len),
     };
     d->st->records++;
     r->seq++;
@@ -790,6 +823,7 @@ static void make_room(reading *d)
         d->pos = 0;
     }
     d->quote_valid = d->nul_valid = false;
+    d->pf_valid = false; // offsets in io moved
 }
 
 /* Hands every complete line in io to fragment(). */

@@ -726,8 +726,65 @@ static void test_real_samples(void)
     CHECK(files == 10);
 }
 
+
+/* The reader's buffer-wide pre-filter marks exactly the records that hold
+ * a literal, whatever the read sizes and buffer boundaries. */
+typedef struct maybe_check {
+    const prefilter *pf;
+    size_t records, maybes, wrong;
+} maybe_check;
+
+static bool check_maybe(void *user, csvlog *reader, const logrec *r)
+{
+    (void)reader;
+    maybe_check *m = user;
+    bool want = prefilter_any(m->pf, r->text, r->len);
+    m->records++;
+    m->maybes += r->maybe;
+    m->wrong += r->maybe != want;
+    return true;
+}
+
+static void test_prefilter_marks(void)
+{
+    static char text[1 << 20];
+    size_t len = (size_t)snprintf(text, sizeof text, "%s", HP_HEAD);
+    char row[2048];
+    size_t expected = 0;
+    for (int i = 0; len + sizeof row < sizeof text; i++) {
+        const char *anchor = i % 7 == 3   ? "ServerInfo~a]@ex:444/ecp/y.js?#"
+                             : i % 11 == 5 ? "\"q,ServerINFO~b/c\""
+                                           : "Sid~S-1-5-21-1";
+        hp_row(row, sizeof row, "2021-03-02T04:12:33.120Z", anchor,
+               i % 13 == 0 ? "/serverinfo/" : "/owa/", "200");
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", row,
+                                i % 2 ? "\r\n" : "\n");
+        expected += i % 7 == 3 || i % 11 == 5;
+    }
+    const char *lits[] = {"serverinfo~"};
+    prefilter *pf = NULL;
+    CHECK(prefilter_new(lits, 1, &pf) == EXH_OK);
+    size_t chunks[] = {0, 1, 7, 4093, 65536};
+    for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+        csvlog *r = NULL;
+        CHECK(csvlog_new(FAM_HTTPPROXY, 4096, &r) == EXH_OK);
+        csvlog_set_prefilter(r, pf);
+        mem_stream m;
+        mem_init(&m, text, len, chunks[c]);
+        maybe_check mc = {pf, 0, 0, 0};
+        csvlog_stats st;
+        CHECK(csvlog_read(r, &m.s, check_maybe, &mc, &st) == EXH_OK);
+        CHECK(mc.wrong == 0);
+        CHECK(mc.maybes == expected);
+        CHECK(mc.records > 400);
+        csvlog_free(r);
+    }
+    prefilter_free(pf);
+}
+
 int main(void)
 {
+    test_prefilter_marks();
     test_names_and_args();
     test_httpproxy();
     test_crlf_bom_truncated_last_line();
