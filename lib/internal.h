@@ -271,20 +271,34 @@ bool sigma_match(const sigma_rule *rule, const event *ev,
 /* Pre-filter: a set of lower-case literals such that the rule can only
  * match a record whose raw text contains at least one of them
  * (case-insensitively). Returns false when no such set exists (the rule
- * must see every record). Literals are owned by the rule. */
+ * must see every record). Literals are owned by the rule.
+ * A literal may be a field sequence: runs joined by PREFILTER_SEQ, taken
+ * from a glob on one field ('Server~*' + '/' ...). A record matching such a
+ * glob holds, if the field is a CSV column, every run in order with no ','
+ * or line end between them when the record has no '"' (an unquoted value),
+ * and the longest run in any case. For fields that are not CSV columns, use
+ * the longest run alone (prefilter_longest_run). */
+#define PREFILTER_SEQ '\x1f'
 bool sigma_literals(const sigma_rule *rule, const char *const **lits,
                     size_t *count);
 
 /* ---- match/prefilter.c: multi-literal search ----------------------------- */
 /* Builds a case-insensitive searcher for count literals; count 0 gives a
- * filter that never matches. */
+ * filter that never matches. Field sequences (see sigma_literals) are
+ * searched as such where Hyperscan is built in, else by their longest run:
+ * either way no record that holds one is missed. */
 exh_status prefilter_new(const char *const *lits, size_t count,
                          prefilter **out);
 void prefilter_free(prefilter *pf);
+/* The longest run of a field sequence, as a new string (a plain literal
+ * is copied whole); NULL when out of memory. */
+char *prefilter_longest_run(const char *lit);
 /* True when text contains any literal (case-insensitively). Thread-safe. */
 bool prefilter_any(const prefilter *pf, const char *text, size_t len);
 /* The offset of a byte inside the first literal occurrence in text (the
- * one that ends first), or SIZE_MAX when there is none. Thread-safe. */
+ * one that ends first), or SIZE_MAX when there is none. Field sequences
+ * count only as unquoted values: a record with a '"' must be judged by
+ * prefilter_any() instead. Thread-safe. */
 size_t prefilter_find(const prefilter *pf, const char *text, size_t len);
 
 /* ---- rules_builtin.c (generated at build time from rules/) --------------- */

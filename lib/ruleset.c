@@ -318,6 +318,19 @@ static exh_status load_waves(exh_ruleset *rs, const char *text, size_t len)
     return EXH_OK;
 }
 
+/* The longest run of a field sequence, kept until the ruleset is freed. */
+static char *keep_run(exh_ruleset *rs, const char *lit)
+{
+    char **p = exh_realloc(rs->owned, (rs->owned_count + 1) * sizeof *p);
+    if (!p)
+        return NULL;
+    rs->owned = p;
+    char *run = prefilter_longest_run(lit);
+    if (run)
+        p[rs->owned_count++] = run;
+    return run;
+}
+
 /* Builds the per-family rule lists and pre-filters. */
 static exh_status index_families(exh_ruleset *rs)
 {
@@ -348,8 +361,17 @@ static exh_status index_families(exh_ruleset *rs)
                 return EXH_ERR_NOMEM;
             }
             lits = l;
-            memcpy(lits + lit_count, rl, rc * sizeof *rl);
-            lit_count += rc;
+            for (size_t k = 0; k < rc; k++) {
+                // OAB generator lines are text: a field sequence's "no
+                // comma between runs" holds only for CSV columns.
+                char *own = NULL;
+                if (f == FAM_OABGENERATOR && strchr(rl[k], PREFILTER_SEQ) &&
+                    (own = keep_run(rs, rl[k])) == NULL) {
+                    exh_free(lits);
+                    return EXH_ERR_NOMEM;
+                }
+                lits[lit_count++] = own ? own : rl[k];
+            }
         }
         exh_status st = EXH_OK;
         if (all_filtered)
@@ -425,6 +447,9 @@ void exh_ruleset_free(exh_ruleset *rs)
     }
     for (size_t i = 0; i < rs->wave_count; i++)
         exh_free(rs->waves[i].name);
+    for (size_t i = 0; i < rs->owned_count; i++)
+        exh_free(rs->owned[i]);
+    exh_free(rs->owned);
     exh_free(rs->waves);
     exh_free(rs);
 }

@@ -35,6 +35,8 @@ struct exh_ruleset {
     family_rules fam[FAM__COUNT];
     wave *waves;
     size_t wave_count;
+    char **owned; /* strings the pre-filters point to */
+    size_t owned_count;
 };
 
 #endif

@@ -62,6 +62,9 @@ typedef struct scan_ctx {
     atomic_size_t next_job;
     atomic_uint_fast64_t files_done, files_known, bytes_done;
     exh_status failure; /* first fatal error (NOMEM), under lock */
+    pthread_mutex_t done_lock; /* guards workers_running */
+    pthread_cond_t done;       /* signalled when it drops to zero */
+    unsigned workers_running;
 } scan_ctx;
 
 /* Per-thread state: readers, buffers, the file being read. */
@@ -784,6 +787,10 @@ static void *worker_main(void *arg)
             break;
         run_job(w, &ctx->jobs[i]);
     }
+    pthread_mutex_lock(&ctx->done_lock);
+    if (--ctx->workers_running == 0)
+        pthread_cond_signal(&ctx->done);
+    pthread_mutex_unlock(&ctx->done_lock);
     return NULL;
 }
 
@@ -916,24 +923,37 @@ static exh_status run_jobs(scan_ctx *ctx, unsigned threads)
         return EXH_ERR_NOMEM;
     }
     unsigned started = 0;
+    ctx->workers_running = threads;
     for (unsigned i = 0; i < threads; i++) {
         ws[i].ctx = ctx;
         if (pthread_create(&tids[i], NULL, worker_main, &ws[i]) != 0)
             break;
         started++;
     }
+    pthread_mutex_lock(&ctx->done_lock);
+    ctx->workers_running -= threads - started; // never started
+    pthread_mutex_unlock(&ctx->done_lock);
     if (started == 0) {
-        ws[0].ctx = ctx;
+        ctx->workers_running = 1;
         worker_main(&ws[0]);
     }
-    while (started && atomic_load(&ctx->files_done) < atomic_load(
-                                                         &ctx->files_known)) {
+    // Report progress every 200 ms until the last worker says it is done.
+    pthread_mutex_lock(&ctx->done_lock);
+    while (ctx->workers_running > 0) {
+        pthread_mutex_unlock(&ctx->done_lock);
         report_progress(ctx);
-        struct timespec ts = {0, 200 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        if (ctx->failure != EXH_OK)
-            break;
+        pthread_mutex_lock(&ctx->done_lock);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 200 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        if (ctx->workers_running > 0)
+            pthread_cond_timedwait(&ctx->done, &ctx->done_lock, &ts);
     }
+    pthread_mutex_unlock(&ctx->done_lock);
     for (unsigned i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
     report_progress(ctx);
@@ -1050,6 +1070,8 @@ static void ctx_free(scan_ctx *ctx)
     }
     exh_free(ctx->jobs);
     pthread_mutex_destroy(&ctx->lock);
+    pthread_mutex_destroy(&ctx->done_lock);
+    pthread_cond_destroy(&ctx->done);
 }
 
 exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
@@ -1067,6 +1089,8 @@ exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
     ctx.target = target;
     ctx.failure = EXH_OK;
     pthread_mutex_init(&ctx.lock, NULL);
+    pthread_mutex_init(&ctx.done_lock, NULL);
+    pthread_cond_init(&ctx.done, NULL);
     struct stat tst;
     bool is_dir = strcmp(target, "-") != 0 && stat(target, &tst) == 0 &&
                   S_ISDIR(tst.st_mode);

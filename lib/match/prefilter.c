@@ -31,9 +31,10 @@
 #define HS_MIN_CLASSES   1 /* anchor classes that make Hyperscan pay */
 
 typedef struct plit {
-    unsigned char *text; /* folded to lower case */
+    unsigned char *text; /* folded to lower case; a sequence's longest run */
     size_t len;
     size_t anchor; /* offset of the anchor byte in text */
+    char *seq;     /* the whole field sequence, or NULL */
 } plit;
 
 struct prefilter {
@@ -45,6 +46,7 @@ struct prefilter {
     unsigned char cls[256]; /* distinct anchor classes (byte | 0x20) */
     size_t cls_count;
     bool table[256]; /* byte -> its class holds an anchor */
+    bool strict;     /* db matches field sequences as unquoted values only */
 #ifdef EXH_HAVE_HYPERSCAN
     hs_database_t *db;
     hs_scratch_t *proto; /* cloned into each thread's cache */
@@ -90,14 +92,80 @@ static size_t pick_anchor(const unsigned char *s, size_t len)
 static atomic_uint_fast64_t hs_serials;
 
 /* Builds the Hyperscan database; false leaves the portable path alone. */
+/* Appends byte c to a regex, escaped unless alphanumeric. */
+static void re_byte(buf *b, unsigned char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        (c >= '0' && c <= '9'))
+        buf_putc(b, (char)c);
+    else
+        buf_printf(b, "\\x%02x", c);
+}
+
+/* The regex of one literal: escaped text, or for a field sequence its runs
+ * in order within one unquoted CSV value. Quoted values are the business
+ * of prefilter_any(), which searches text with a '"' by longest runs. */
+static char *re_of(const plit *l)
+{
+    buf b;
+    buf_init(&b, 1u << 20);
+    if (!l->seq) {
+        for (size_t i = 0; i < l->len; i++)
+            re_byte(&b, l->text[i]);
+        return b.data;
+    }
+    buf_puts(&b, "(?:");
+    for (const char *p = l->seq; *p; p++) {
+        if (*p == PREFILTER_SEQ)
+            buf_puts(&b, "[^,\\n]*");
+        else
+            re_byte(&b, (unsigned char)*p);
+    }
+    buf_putc(&b, ')');
+    if (b.toobig) {
+        buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+/* Compiles the literals as regexes: needed for field sequences. */
+static bool hs_build_regex(prefilter *pf, const char **exprs,
+                           unsigned *flags, unsigned *ids)
+{
+    bool ok = true;
+    for (size_t i = 0; i < pf->count && ok; i++) {
+        exprs[i] = re_of(&pf->lits[i]);
+        ok = exprs[i] != NULL;
+        flags[i] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH |
+                   HS_FLAG_MULTILINE;
+        ids[i] = (unsigned)i;
+    }
+    hs_compile_error_t *err = NULL;
+    if (ok && hs_compile_multi(exprs, flags, ids, (unsigned)pf->count,
+                               HS_MODE_BLOCK, NULL, &pf->db,
+                               &err) != HS_SUCCESS) {
+        hs_free_compile_error(err);
+        ok = false;
+    }
+    for (size_t i = 0; i < pf->count; i++)
+        exh_free((char *)exprs[i]);
+    return ok && hs_alloc_scratch(pf->db, &pf->proto) == HS_SUCCESS;
+}
+
 static bool hs_build(prefilter *pf)
 {
     const char **exprs = exh_calloc(pf->count, sizeof *exprs);
     size_t *lens = exh_calloc(pf->count, sizeof *lens);
     unsigned *flags = exh_calloc(pf->count, sizeof *flags);
     unsigned *ids = exh_calloc(pf->count, sizeof *ids);
-    bool ok = false;
-    if (exprs && lens && flags && ids) {
+    bool ok = false, seqs = false;
+    for (size_t i = 0; i < pf->count; i++)
+        seqs |= pf->lits[i].seq != NULL;
+    if (exprs && lens && flags && ids && seqs) {
+        ok = hs_build_regex(pf, exprs, flags, ids);
+        pf->strict = ok;
+    } else if (exprs && lens && flags && ids) {
         for (size_t i = 0; i < pf->count; i++) {
             exprs[i] = (const char *)pf->lits[i].text;
             lens[i] = pf->lits[i].len;
@@ -187,8 +255,10 @@ void prefilter_free(prefilter *pf)
 {
     if (!pf)
         return;
-    for (size_t i = 0; pf->lits && i < pf->count; i++)
+    for (size_t i = 0; pf->lits && i < pf->count; i++) {
         exh_free(pf->lits[i].text);
+        exh_free(pf->lits[i].seq);
+    }
     exh_free(pf->lits);
     exh_free(pf->order);
 #ifdef EXH_HAVE_HYPERSCAN
@@ -239,20 +309,31 @@ exh_status prefilter_new(const char *const *lits, size_t count, prefilter **out)
         prefilter_free(pf);
         return EXH_ERR_NOMEM;
     }
+    bool seqs = false;
     for (size_t i = 0; i < count; i++) {
-        size_t len = strlen(lits[i]);
-        if (len == 0) {
+        char *run = prefilter_longest_run(lits[i]);
+        size_t len = run ? strlen(run) : 0;
+        if (run && len == 0) {
+            exh_free(run);
             pf->always = true;
             continue;
         }
         plit *l = &pf->lits[pf->count];
-        l->text = exh_malloc(len + 1);
-        if (!l->text) {
+        l->text = (unsigned char *)run;
+        if (run && strchr(lits[i], PREFILTER_SEQ)) {
+            l->seq = exh_strdup(lits[i]);
+            seqs = true;
+        }
+        if (!l->text || (seqs && strchr(lits[i], PREFILTER_SEQ) && !l->seq)) {
+            exh_free(l->text);
+            l->text = NULL;
             prefilter_free(pf);
             return EXH_ERR_NOMEM;
         }
         for (size_t k = 0; k <= len; k++)
-            l->text[k] = fold((unsigned char)lits[i][k]);
+            l->text[k] = fold(l->text[k]);
+        for (char *q = l->seq; q && *q; q++)
+            *q = (char)fold((unsigned char)*q);
         l->len = len;
         l->anchor = pick_anchor(l->text, len);
         pf->count++;
@@ -262,8 +343,10 @@ exh_status prefilter_new(const char *const *lits, size_t count, prefilter **out)
         return EXH_ERR_NOMEM;
     }
 #ifdef EXH_HAVE_HYPERSCAN
-    if (pf->cls_count >= HS_MIN_CLASSES)
+    if (pf->cls_count >= HS_MIN_CLASSES || seqs)
         hs_build(pf);
+#else
+    (void)seqs;
 #endif
     *out = pf;
     return EXH_OK;
@@ -345,9 +428,30 @@ static size_t table_pass(const prefilter *pf, const unsigned char *text,
     return SIZE_MAX;
 }
 
+char *prefilter_longest_run(const char *lit)
+{
+    const char *best = lit, *p = lit;
+    size_t best_len = 0;
+    for (;;) {
+        const char *e = strchr(p, PREFILTER_SEQ);
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n > best_len) {
+            best = p;
+            best_len = n;
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return exh_strndup(best, best_len);
+}
+
+/* The first hit of the portable search, by longest runs. */
+static size_t portable_find(const prefilter *pf, const unsigned char *t,
+                            size_t len);
+
 size_t prefilter_find(const prefilter *pf, const char *text, size_t len)
 {
-    const unsigned char *t = (const unsigned char *)text;
     if (pf->always)
         return 0;
     if (pf->count == 0 || len == 0)
@@ -364,6 +468,12 @@ size_t prefilter_find(const prefilter *pf, const char *text, size_t len)
         }
     }
 #endif
+    return portable_find(pf, (const unsigned char *)text, len);
+}
+
+static size_t portable_find(const prefilter *pf, const unsigned char *t,
+                            size_t len)
+{
     size_t passes = (pf->cls_count + CLASSES_PER_PASS - 1) / CLASSES_PER_PASS;
     if (passes > MAX_SIMD_PASSES)
         return table_pass(pf, t, len);
@@ -384,5 +494,10 @@ size_t prefilter_find(const prefilter *pf, const char *text, size_t len)
 
 bool prefilter_any(const prefilter *pf, const char *text, size_t len)
 {
+    // A quoted value may hold ',' between a field sequence's runs: text
+    // with a quote is searched by longest runs, which holds for any value.
+    if (pf->strict && !pf->always && pf->count && memchr(text, '"', len))
+        return portable_find(pf, (const unsigned char *)text, len) !=
+               SIZE_MAX;
     return prefilter_find(pf, text, len) != SIZE_MAX;
 }

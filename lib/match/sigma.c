@@ -1171,9 +1171,43 @@ typedef struct litset {
 
 static const litset LIT_NONE = {.none = true};
 
+/* A field sequence (see internal.h, sigma_literals): the wildcard-free runs
+ * of a glob in order, joined by PREFILTER_SEQ, folded. NULL when the glob
+ * has fewer than two runs or a run holds '"' (CSV doubles it in raw text);
+ * the caller then uses the longest run alone. */
+static char *field_sequence(compiler *c, const svalue *v)
+{
+    const unsigned char *p = v->text;
+    size_t n = v->len, runs = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '"' || p[i] == PREFILTER_SEQ)
+            return NULL;
+        if (!v->wild[i] && (i == 0 || v->wild[i - 1]))
+            runs++;
+    }
+    if (runs < 2)
+        return NULL;
+    char *seq = arena_alloc(c->rule, n + 1), *o = seq;
+    if (!seq) {
+        fail_nomem(c);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!v->wild[i])
+            *o++ = (char)fold(p[i]);
+        else if (o > seq && o[-1] != PREFILTER_SEQ)
+            *o++ = PREFILTER_SEQ;
+    }
+    if (o > seq && o[-1] == PREFILTER_SEQ)
+        o--;
+    *o = '\0';
+    return seq;
+}
+
 /* The longest wildcard-free run of a pattern without '"' (CSV doubles
- * quotes in raw text), folded to lower case; NULL when shorter than 3. */
-static const char *value_literal(compiler *c, const svalue *v)
+ * quotes in raw text), folded to lower case; NULL when shorter than 3.
+ * For a glob on a field, a field sequence of all its runs instead. */
+static const char *value_literal(compiler *c, const svalue *v, bool field)
 {
     const unsigned char *p = v->text;
     size_t n = v->len, best = 0, best_len = 0;
@@ -1191,7 +1225,10 @@ static const char *value_literal(compiler *c, const svalue *v)
     }
     if (best_len < MIN_LIT_LEN)
         return NULL;
-    char *lit = arena_alloc(c->rule, best_len + 1);
+    char *lit = NULL;
+    if (field && v->kind == VK_GLOB && (lit = field_sequence(c, v)) != NULL)
+        return lit;
+    lit = arena_alloc(c->rule, best_len + 1);
     if (!lit) {
         fail_nomem(c);
         return NULL;
@@ -1208,6 +1245,8 @@ static double lit_cost(const char *lit)
     double odds = 600.0;
     for (const unsigned char *p = (const unsigned char *)lit; *p; p++) {
         unsigned char ch = *p;
+        if (ch == PREFILTER_SEQ)
+            continue;
         if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
             odds /= 16;
         else if (ch && strchr(" ,.-/:=;_", ch))
@@ -1265,7 +1304,7 @@ static litset field_lits(compiler *c, const sfield *f)
         return LIT_NONE;
     }
     for (size_t i = 0; i < f->count && c->st == EXH_OK; i++) {
-        const char *lit = value_literal(c, &f->values[i]);
+        const char *lit = value_literal(c, &f->values[i], f->name != NULL);
         sets[i] = LIT_NONE;
         if (!lit)
             continue;
@@ -1278,6 +1317,8 @@ static litset field_lits(compiler *c, const sfield *f)
         sets[i].none = false;
         sets[i].count = 1;
         sets[i].cost = lit_cost(lit);
+        if (strchr(lit, PREFILTER_SEQ)) // every run must show, in order
+            sets[i].cost *= 0.05;
     }
     litset r =
         f->all ? litset_best(sets, f->count) : litset_union(c, sets, f->count);

@@ -568,6 +568,8 @@ static exh_status directive(reading *d, const char *s, size_t len)
 /* ---- delivering records ----------------------------------------------- */
 
 /* Hands one record (text NUL-terminated at len) to the callback. */
+static bool io_has(reading *d, char c, size_t from, size_t to);
+
 /* Whether the pre-filter finds a literal in a record. Records that lie in
  * io are judged by one search running ahead through the buffer, so most
  * records cost no search of their own; assembled ones are searched alone. */
@@ -579,6 +581,8 @@ static bool record_maybe(reading *d, const char *text, size_t len)
     if (text < r->io || text >= r->io + d->fill)
         return prefilter_any(r->pf, text, len);
     size_t start = (size_t)(text - r->io), end = start + len;
+    if (io_has(d, '"', start, end)) // quoted values: see prefilter_find()
+        return prefilter_any(r->pf, text, len);
     if (d->pf_valid && d->pf_from <= start && d->pf_hit >= start &&
         (d->pf_hit != SIZE_MAX || end <= d->pf_to))
         return d->pf_hit < end;

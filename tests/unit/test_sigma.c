@@ -776,8 +776,13 @@ static void test_literals(void)
     lits_are(r, NULL);
     sigma_rule_free(r);
 
-    // wildcards split runs; the longest run wins; escapes are unescaped
+    // a glob on a field gives a field sequence of its runs, in order
     r = det("    sel:\n        F: 'Server*Info~xy?z'\n    condition: sel\n");
+    lits_are(r, (const char *const[]){"server\x1finfo~xy\x1fz", NULL});
+    sigma_rule_free(r);
+    // a keyword is no field: wildcards split runs; the longest run wins
+    r = det("    keywords:\n        - 'Server*Info~xy?z'\n"
+            "    condition: keywords\n");
     lits_are(r, (const char *const[]){"info~xy", NULL});
     sigma_rule_free(r);
     r = det("    sel:\n        F: 'a\\*bc*'\n    condition: sel\n");
