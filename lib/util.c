@@ -159,8 +159,38 @@ static bool parse_zone(const char **s, const char *end, int64_t *ms)
     return true;
 }
 
+/* Two digits at s as a number, or -1. */
+static int two(const char *s)
+{
+    unsigned a = (unsigned char)s[0] - '0', b = (unsigned char)s[1] - '0';
+    return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
+}
+
+/* The exact shape every Exchange log writes, "2021-03-02T04:12:33.120Z",
+ * parsed without the general path; false when s has another shape. */
+static bool time_fast(const char *s, size_t len, int64_t *out_ms)
+{
+    if (len != 24 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+        s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z')
+        return false;
+    int c = two(s), y = two(s + 2), mo = two(s + 5), d = two(s + 8);
+    int hh = two(s + 11), mi = two(s + 14), ss = two(s + 17);
+    int f1 = two(s + 20), f2 = (unsigned char)s[22] - '0';
+    if ((c | y | mo | d | hh | mi | ss | f1) < 0 || f2 < 0 || f2 > 9)
+        return false;
+    int year = c * 100 + y;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(year, mo) ||
+        hh > 23 || mi > 59 || ss > 60)
+        return false;
+    *out_ms = days_from_civil(year, mo, d) * 86400000 +
+              ((int64_t)hh * 3600 + mi * 60 + ss) * 1000 + f1 * 10 + f2;
+    return true;
+}
+
 bool util_time_parse(const char *s, size_t len, int64_t *out_ms)
 {
+    if (time_fast(s, len, out_ms))
+        return true;
     const char *end = s + len;
     int y, mo, d;
     if (!digits(&s, end, 4, &y) || s >= end || *s != '-')

@@ -34,7 +34,9 @@ typedef struct plit {
     unsigned char *text; /* folded to lower case; a sequence's longest run */
     size_t len;
     size_t anchor; /* offset of the anchor byte in text */
-    char *seq;     /* the whole field sequence, or NULL */
+    char *seq;     /* a field sequence's runs, NUL-separated and folded,
+                      or NULL for a plain literal */
+    size_t seq_len; /* bytes of seq including the separators */
 } plit;
 
 struct prefilter {
@@ -46,7 +48,7 @@ struct prefilter {
     unsigned char cls[256]; /* distinct anchor classes (byte | 0x20) */
     size_t cls_count;
     bool table[256]; /* byte -> its class holds an anchor */
-    bool strict;     /* db matches field sequences as unquoted values only */
+    bool seqs;       /* some literal is a field sequence */
 #ifdef EXH_HAVE_HYPERSCAN
     hs_database_t *db;
     hs_scratch_t *proto; /* cloned into each thread's cache */
@@ -92,84 +94,21 @@ static size_t pick_anchor(const unsigned char *s, size_t len)
 static atomic_uint_fast64_t hs_serials;
 
 /* Builds the Hyperscan database; false leaves the portable path alone. */
-/* Appends byte c to a regex, escaped unless alphanumeric. */
-static void re_byte(buf *b, unsigned char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-        (c >= '0' && c <= '9'))
-        buf_putc(b, (char)c);
-    else
-        buf_printf(b, "\\x%02x", c);
-}
-
-/* The regex of one literal: escaped text, or for a field sequence its runs
- * in order within one unquoted CSV value. Quoted values are the business
- * of prefilter_any(), which searches text with a '"' by longest runs. */
-static char *re_of(const plit *l)
-{
-    buf b;
-    buf_init(&b, 1u << 20);
-    if (!l->seq) {
-        for (size_t i = 0; i < l->len; i++)
-            re_byte(&b, l->text[i]);
-        return b.data;
-    }
-    buf_puts(&b, "(?:");
-    for (const char *p = l->seq; *p; p++) {
-        if (*p == PREFILTER_SEQ)
-            buf_puts(&b, "[^,\\n]*");
-        else
-            re_byte(&b, (unsigned char)*p);
-    }
-    buf_putc(&b, ')');
-    if (b.toobig) {
-        buf_free(&b);
-        return NULL;
-    }
-    return b.data;
-}
-
-/* Compiles the literals as regexes: needed for field sequences. */
-static bool hs_build_regex(prefilter *pf, const char **exprs,
-                           unsigned *flags, unsigned *ids)
-{
-    bool ok = true;
-    for (size_t i = 0; i < pf->count && ok; i++) {
-        exprs[i] = re_of(&pf->lits[i]);
-        ok = exprs[i] != NULL;
-        flags[i] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH |
-                   HS_FLAG_MULTILINE;
-        ids[i] = (unsigned)i;
-    }
-    hs_compile_error_t *err = NULL;
-    if (ok && hs_compile_multi(exprs, flags, ids, (unsigned)pf->count,
-                               HS_MODE_BLOCK, NULL, &pf->db,
-                               &err) != HS_SUCCESS) {
-        hs_free_compile_error(err);
-        ok = false;
-    }
-    for (size_t i = 0; i < pf->count; i++)
-        exh_free((char *)exprs[i]);
-    return ok && hs_alloc_scratch(pf->db, &pf->proto) == HS_SUCCESS;
-}
-
 static bool hs_build(prefilter *pf)
 {
     const char **exprs = exh_calloc(pf->count, sizeof *exprs);
     size_t *lens = exh_calloc(pf->count, sizeof *lens);
     unsigned *flags = exh_calloc(pf->count, sizeof *flags);
     unsigned *ids = exh_calloc(pf->count, sizeof *ids);
-    bool ok = false, seqs = false;
-    for (size_t i = 0; i < pf->count; i++)
-        seqs |= pf->lits[i].seq != NULL;
-    if (exprs && lens && flags && ids && seqs) {
-        ok = hs_build_regex(pf, exprs, flags, ids);
-        pf->strict = ok;
-    } else if (exprs && lens && flags && ids) {
+    bool ok = false;
+    if (exprs && lens && flags && ids) {
+        // Field sequences are searched by their longest run, every hit
+        // reported, so that the callback can check each one strictly.
         for (size_t i = 0; i < pf->count; i++) {
             exprs[i] = (const char *)pf->lits[i].text;
             lens[i] = pf->lits[i].len;
-            flags[i] = HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH;
+            flags[i] = HS_FLAG_CASELESS |
+                       (pf->seqs ? 0u : (unsigned)HS_FLAG_SINGLEMATCH);
             ids[i] = (unsigned)i;
         }
         hs_compile_error_t *err = NULL;
@@ -239,14 +178,30 @@ static hs_scratch_t *hs_scratch_get(const prefilter *pf)
     return victim->scratch;
 }
 
-/* Stops at the first match, which ends earliest: keeps its last byte. */
+typedef struct hs_ctx {
+    const prefilter *pf;
+    const unsigned char *text;
+    size_t len;
+    bool strict;
+    size_t hit;
+} hs_ctx;
+
+static bool sequence_ok(const plit *l, const unsigned char *text, size_t len,
+                        size_t start, bool strict);
+
+/* Stops at the first match that holds (matches come in order of their
+ * end): keeps its last byte. */
 static int hs_on_match(unsigned id, unsigned long long from,
                        unsigned long long to, unsigned flags, void *ctx)
 {
-    (void)id;
     (void)from;
     (void)flags;
-    *(size_t *)ctx = to ? (size_t)to - 1 : 0;
+    hs_ctx *c = ctx;
+    const plit *l = &c->pf->lits[id];
+    size_t end = (size_t)to;
+    if (!sequence_ok(l, c->text, c->len, end - l->len, c->strict))
+        return 0;
+    c->hit = end ? end - 1 : 0;
     return 1;
 }
 #endif
@@ -320,11 +275,13 @@ exh_status prefilter_new(const char *const *lits, size_t count, prefilter **out)
         }
         plit *l = &pf->lits[pf->count];
         l->text = (unsigned char *)run;
-        if (run && strchr(lits[i], PREFILTER_SEQ)) {
+        bool is_seq = run && strchr(lits[i], PREFILTER_SEQ);
+        if (is_seq) {
+            l->seq_len = strlen(lits[i]);
             l->seq = exh_strdup(lits[i]);
             seqs = true;
         }
-        if (!l->text || (seqs && strchr(lits[i], PREFILTER_SEQ) && !l->seq)) {
+        if (!l->text || (is_seq && !l->seq)) {
             exh_free(l->text);
             l->text = NULL;
             prefilter_free(pf);
@@ -333,7 +290,7 @@ exh_status prefilter_new(const char *const *lits, size_t count, prefilter **out)
         for (size_t k = 0; k <= len; k++)
             l->text[k] = fold(l->text[k]);
         for (char *q = l->seq; q && *q; q++)
-            *q = (char)fold((unsigned char)*q);
+            *q = *q == PREFILTER_SEQ ? '\0' : (char)fold((unsigned char)*q);
         l->len = len;
         l->anchor = pick_anchor(l->text, len);
         pf->count++;
@@ -342,19 +299,56 @@ exh_status prefilter_new(const char *const *lits, size_t count, prefilter **out)
         prefilter_free(pf);
         return EXH_ERR_NOMEM;
     }
+    pf->seqs = seqs;
 #ifdef EXH_HAVE_HYPERSCAN
     if (pf->cls_count >= HS_MIN_CLASSES || seqs)
         hs_build(pf);
-#else
-    (void)seqs;
 #endif
     *out = pf;
     return EXH_OK;
 }
 
+/* Folded comparison of n bytes. */
+static bool same(const unsigned char *s, const unsigned char *lit, size_t n)
+{
+    size_t i = 0;
+    while (i < n && fold(s[i]) == lit[i])
+        i++;
+    return i == n;
+}
+
+/* Whether a literal found at text[start] counts. A plain literal always
+ * does; a field sequence's longest run does unless strict, when all its
+ * runs must stand in order in the CSV value around it (between the commas
+ * or line ends that bound it): what an unquoted value matching the glob
+ * shows. */
+static bool sequence_ok(const plit *l, const unsigned char *text, size_t len,
+                        size_t start, bool strict)
+{
+    if (!l->seq || !strict)
+        return true;
+    size_t fs = start, fe = start + l->len;
+    while (fs > 0 && text[fs - 1] != ',' && text[fs - 1] != '\n')
+        fs--;
+    while (fe < len && text[fe] != ',' && text[fe] != '\n')
+        fe++;
+    size_t at = fs;
+    for (const char *part = l->seq; part < l->seq + l->seq_len;) {
+        size_t n = strlen(part);
+        const unsigned char *lit = (const unsigned char *)part;
+        while (at + n <= fe && !same(text + at, lit, n))
+            at++;
+        if (at + n > fe)
+            return false;
+        at += n;
+        part += n + 1;
+    }
+    return true;
+}
+
 /* True when a literal of the class of text[pos] occurs around pos. */
 static bool verify(const prefilter *pf, const unsigned char *text, size_t len,
-                   size_t pos)
+                   size_t pos, bool strict)
 {
     unsigned cls = text[pos] | 0x20;
     unsigned char at = fold(text[pos]);
@@ -365,11 +359,8 @@ static bool verify(const prefilter *pf, const unsigned char *text, size_t len,
         size_t start = pos - l->anchor;
         if (len - start < l->len)
             continue;
-        const unsigned char *s = text + start;
-        size_t i = 0;
-        while (i < l->len && fold(s[i]) == l->text[i])
-            i++;
-        if (i == l->len)
+        if (same(text + start, l->text, l->len) &&
+            sequence_ok(l, text, len, start, strict))
             return true;
     }
     return false;
@@ -378,7 +369,8 @@ static bool verify(const prefilter *pf, const unsigned char *text, size_t len,
 /* One pass over text[0..end) for anchor classes cls[0..n) (n <= 4); the
  * anchor offset of the first hit, or SIZE_MAX. Literals may run on to len. */
 static size_t pass(const prefilter *pf, const unsigned char *cls, size_t n,
-                   const unsigned char *text, size_t end, size_t len)
+                   const unsigned char *text, size_t end, size_t len,
+                   bool strict)
 {
     size_t i = 0;
 #ifdef __SSE2__
@@ -401,7 +393,7 @@ static size_t pass(const prefilter *pf, const unsigned char *cls, size_t n,
                         ((uint32_t)_mm_movemask_epi8(mb) << 16);
         while (mask) {
             size_t pos = i + (size_t)__builtin_ctz(mask);
-            if (verify(pf, text, len, pos))
+            if (verify(pf, text, len, pos, strict))
                 return pos;
             mask &= mask - 1;
         }
@@ -410,7 +402,7 @@ static size_t pass(const prefilter *pf, const unsigned char *cls, size_t n,
     for (; i < end; i++) {
         unsigned char b = text[i] | 0x20;
         for (size_t k = 0; k < n; k++) {
-            if (b == cls[k] && verify(pf, text, len, i))
+            if (b == cls[k] && verify(pf, text, len, i, strict))
                 return i;
         }
     }
@@ -419,25 +411,48 @@ static size_t pass(const prefilter *pf, const unsigned char *cls, size_t n,
 
 /* One table-driven pass for many anchor classes; like pass(). */
 static size_t table_pass(const prefilter *pf, const unsigned char *text,
-                         size_t len)
+                         size_t len, bool strict)
 {
     for (size_t i = 0; i < len; i++) {
-        if (pf->table[text[i]] && verify(pf, text, len, i))
+        if (pf->table[text[i]] && verify(pf, text, len, i, strict))
             return i;
     }
     return SIZE_MAX;
 }
 
+/* The frequency rank of the rarest byte of s[0..n) (lower: rarer). */
+static unsigned rarest(const char *s, size_t n)
+{
+    unsigned best = UINT32_MAX;
+    for (size_t i = 0; i < n; i++) {
+        unsigned r = rank((unsigned char)s[i]);
+        best = r < best ? r : best;
+    }
+    return best;
+}
+
 char *prefilter_longest_run(const char *lit)
 {
+    // The run to search for: of those of 3 bytes or more (else of all), the
+    // one with the rarest byte, then the longest. A run of common bytes
+    // ('/autodiscover' in autodiscover URLs) would make every line a hit.
     const char *best = lit, *p = lit;
     size_t best_len = 0;
+    unsigned best_rare = 0;
+    bool best_long = false;
     for (;;) {
         const char *e = strchr(p, PREFILTER_SEQ);
         size_t n = e ? (size_t)(e - p) : strlen(p);
-        if (n > best_len) {
+        bool is_long = n >= 3;
+        unsigned r = rarest(p, n);
+        bool better = best_len == 0 || (is_long && !best_long) ||
+                      (is_long == best_long &&
+                       (r < best_rare || (r == best_rare && n > best_len)));
+        if (n && better) {
             best = p;
             best_len = n;
+            best_rare = r;
+            best_long = is_long;
         }
         if (!e)
             break;
@@ -446,11 +461,32 @@ char *prefilter_longest_run(const char *lit)
     return exh_strndup(best, best_len);
 }
 
-/* The first hit of the portable search, by longest runs. */
-static size_t portable_find(const prefilter *pf, const unsigned char *t,
-                            size_t len);
 
-size_t prefilter_find(const prefilter *pf, const char *text, size_t len)
+/* The first hit of the portable search. */
+static size_t portable_find(const prefilter *pf, const unsigned char *t,
+                            size_t len, bool strict)
+{
+    size_t passes = (pf->cls_count + CLASSES_PER_PASS - 1) / CLASSES_PER_PASS;
+    if (passes > MAX_SIMD_PASSES)
+        return table_pass(pf, t, len, strict);
+    // Each pass finds its first hit; later passes need only look before
+    // the best so far.
+    size_t best = SIZE_MAX;
+    for (size_t k = 0; k < pf->cls_count; k += CLASSES_PER_PASS) {
+        size_t n = pf->cls_count - k;
+        size_t end = best == SIZE_MAX ? len : best;
+        size_t hit = pass(pf, pf->cls + k,
+                          n < CLASSES_PER_PASS ? n : CLASSES_PER_PASS, t, end,
+                          len, strict);
+        if (hit < best)
+            best = hit;
+    }
+    return best;
+}
+
+/* The first hit in text; strict as in sequence_ok(). */
+static size_t find(const prefilter *pf, const char *text, size_t len,
+                   bool strict)
 {
     if (pf->always)
         return 0;
@@ -460,44 +496,27 @@ size_t prefilter_find(const prefilter *pf, const char *text, size_t len)
     if (pf->db && len <= UINT32_MAX) {
         hs_scratch_t *scratch = hs_scratch_get(pf);
         if (scratch) {
-            size_t hit = SIZE_MAX;
+            hs_ctx c = {pf, (const unsigned char *)text, len, strict,
+                        SIZE_MAX};
             hs_error_t e = hs_scan(pf->db, text, (unsigned)len, 0, scratch,
-                                   hs_on_match, &hit);
+                                   hs_on_match, &c);
             if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED)
-                return hit;
+                return c.hit;
         }
     }
 #endif
-    return portable_find(pf, (const unsigned char *)text, len);
+    return portable_find(pf, (const unsigned char *)text, len, strict);
 }
 
-static size_t portable_find(const prefilter *pf, const unsigned char *t,
-                            size_t len)
+size_t prefilter_find(const prefilter *pf, const char *text, size_t len)
 {
-    size_t passes = (pf->cls_count + CLASSES_PER_PASS - 1) / CLASSES_PER_PASS;
-    if (passes > MAX_SIMD_PASSES)
-        return table_pass(pf, t, len);
-    // Each pass finds its first hit; later passes need only look before
-    // the best so far.
-    size_t best = SIZE_MAX;
-    for (size_t k = 0; k < pf->cls_count; k += CLASSES_PER_PASS) {
-        size_t n = pf->cls_count - k;
-        size_t end = best == SIZE_MAX ? len : best;
-        size_t hit = pass(pf, pf->cls + k,
-                          n < CLASSES_PER_PASS ? n : CLASSES_PER_PASS, t, end,
-                          len);
-        if (hit < best)
-            best = hit;
-    }
-    return best;
+    return find(pf, text, len, true);
 }
 
 bool prefilter_any(const prefilter *pf, const char *text, size_t len)
 {
     // A quoted value may hold ',' between a field sequence's runs: text
-    // with a quote is searched by longest runs, which holds for any value.
-    if (pf->strict && !pf->always && pf->count && memchr(text, '"', len))
-        return portable_find(pf, (const unsigned char *)text, len) !=
-               SIZE_MAX;
-    return prefilter_find(pf, text, len) != SIZE_MAX;
+    // with a quote is judged by the longest runs, which holds for any value.
+    bool strict = !(pf->seqs && memchr(text, '"', len));
+    return find(pf, text, len, strict) != SIZE_MAX;
 }
