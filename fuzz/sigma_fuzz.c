@@ -23,7 +23,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                       .values = values,
                       .lens = lens,
                       .raw = raw,
-                      .raw_len = sizeof raw - 1};
+                      .raw_len = sizeof raw - 1,
+                      .index = NULL,
+                      .indexed = 0,
+                      .lazy = NULL};
     sigma_rule **rules = NULL;
     size_t count = 0, n;
     char *msg = NULL;

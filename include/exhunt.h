@@ -34,16 +34,16 @@ extern "C" {
 #endif
 
 #if defined(__GNUC__)
-#define EXH_API        __attribute__((visibility("default")))
-#define EXH_NODISCARD  __attribute__((warn_unused_result))
+#define EXH_API       __attribute__((visibility("default")))
+#define EXH_NODISCARD __attribute__((warn_unused_result))
 #else
 #define EXH_API
 #define EXH_NODISCARD
 #endif
 
-#define EXH_VERSION_MAJOR  0
-#define EXH_VERSION_MINOR  1
-#define EXH_VERSION_PATCH  0
+#define EXH_VERSION_MAJOR 0
+#define EXH_VERSION_MINOR 1
+#define EXH_VERSION_PATCH 0
 #define EXH_VERSION_NUMBER                                                     \
     ((EXH_VERSION_MAJOR << 16) | (EXH_VERSION_MINOR << 8) | EXH_VERSION_PATCH)
 #define EXH_VERSION_STRING "0.1.0"
@@ -150,12 +150,12 @@ EXH_API size_t exh_ruleset_count(const exh_ruleset *rules);
 
 /* Description of one rule, borrowed from the ruleset. */
 typedef struct exh_rule_info {
-    const char *name;       /* Sigma "name", else the file stem */
-    const char *id;         /* Sigma "id", or NULL */
-    const char *title;      /* Sigma "title" */
-    const char *source;     /* "builtin:PATH" or the user's file path */
-    const char *author;     /* or NULL */
-    const char *logsource;  /* "exchange/httpproxy", ... as product/service */
+    const char *name;      /* Sigma "name", else the file stem */
+    const char *id;        /* Sigma "id", or NULL */
+    const char *title;     /* Sigma "title" */
+    const char *source;    /* "builtin:PATH" or the user's file path */
+    const char *author;    /* or NULL */
+    const char *logsource; /* "exchange/httpproxy", ... as product/service */
     exh_severity severity;
     exh_category category;
     const char *const *cve; /* CVE ids taken from the tags */
@@ -168,8 +168,7 @@ typedef struct exh_rule_info {
 /* Fills *out with rule i (0 <= i < count). Returns EXH_ERR_INVALID_ARG when
  * i is out of range. Pointers stay valid while the ruleset lives. */
 EXH_API EXH_NODISCARD exh_status exh_ruleset_rule(const exh_ruleset *rules,
-                                                  size_t i,
-                                                  exh_rule_info *out);
+                                                  size_t i, exh_rule_info *out);
 
 /* ------------------------------------------------------------------------ */
 /* Findings and summaries, as the scanner reports them.                      */
@@ -184,7 +183,7 @@ typedef struct exh_kv {
 
 /* Times of a file finding. */
 typedef struct exh_file_info {
-    const char *sha256;      /* hex, or NULL */
+    const char *sha256; /* hex, or NULL */
     uint64_t size;
     const char *modified;    /* ISO 8601 UTC, or NULL */
     const char *created;     /* ISO 8601 UTC, or NULL */
@@ -217,9 +216,9 @@ typedef struct exh_finding {
     uint64_t count;          /* > 1 for an aggregated finding */
     const char *source_type; /* "httpproxy", "ecp-server", "oabgenerator" */
     const char *source_path; /* target joined with the entry's path */
-    const char *windows_path;/* the original Windows path, or NULL */
-    uint64_t line;           /* 1-based line of a text log record, or 0 */
-    uint64_t record;         /* event record id, or 0 */
+    const char *windows_path; /* the original Windows path, or NULL */
+    uint64_t line;            /* 1-based line of a text log record, or 0 */
+    uint64_t record;          /* event record id, or 0 */
     const exh_kv *evidence;
     size_t evidence_count;
     const exh_file_info *file; /* file findings only, else NULL */
@@ -332,7 +331,7 @@ EXH_API void exh_scanner_set_progress(exh_scanner *scanner,
 /* Outcome of one scan, for the caller's exit status. */
 typedef struct exh_scan_result {
     uint64_t units;
-    uint64_t findings;   /* findings written */
+    uint64_t findings;     /* findings written */
     int target_unreadable; /* 1 when the target could not be read at all */
     int units_unreadable;  /* units that could not be read at all */
 } exh_scan_result;
@@ -350,12 +349,9 @@ typedef struct exh_scan_result {
  * EXH_STOP ends the scan early with EXH_OK. exh_scanner_errmsg() then tells
  * more.
  */
-EXH_API EXH_NODISCARD exh_status exh_scanner_scan(exh_scanner *scanner,
-                                                  const char *target,
-                                                  exh_finding_cb on_finding,
-                                                  exh_summary_cb on_summary,
-                                                  void *user,
-                                                  exh_scan_result *result);
+EXH_API EXH_NODISCARD exh_status exh_scanner_scan(
+    exh_scanner *scanner, const char *target, exh_finding_cb on_finding,
+    exh_summary_cb on_summary, void *user, exh_scan_result *result);
 
 /* A message about the last failed call on scanner; owned by the scanner.
  * Never NULL. */

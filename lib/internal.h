@@ -58,8 +58,8 @@ exh_status buf_printf(buf *b, const char *fmt, ...)
 int util_strcasecmp(const char *a, const char *b);
 bool util_ieq(const char *a, size_t a_len, const char *b, size_t b_len);
 /* Case-insensitive search of needle in hay; returns a pointer or NULL. */
-const char *util_memcasemem(const char *hay, size_t hay_len,
-                            const char *needle, size_t needle_len);
+const char *util_memcasemem(const char *hay, size_t hay_len, const char *needle,
+                            size_t needle_len);
 /* Parses ISO 8601 (see exh_time_parse) from exactly len bytes. */
 bool util_time_parse(const char *s, size_t len, int64_t *out_ms);
 /* Formats ms since epoch as "2021-03-02T04:12:33.120Z" (24 chars + NUL). */
@@ -90,12 +90,12 @@ typedef struct entry {
     const char *display_path; /* source.path: target joined with the raw
                                  path; "ARCHIVE!/raw/path" inside archives */
     uint64_t size;
-    int64_t modified_ms;      /* INT64_MIN when unknown */
-    int64_t created_ms;       /* INT64_MIN when unknown */
-    const char *time_source;  /* "posix", "zip-dos-local", ... or NULL */
-    const char *open_path;    /* a path open() reaches again later (plain
-                                 files of folder targets), else NULL */
-    stream *in;               /* the content; NULL for entries only listed */
+    int64_t modified_ms;     /* INT64_MIN when unknown */
+    int64_t created_ms;      /* INT64_MIN when unknown */
+    const char *time_source; /* "posix", "zip-dos-local", ... or NULL */
+    const char *open_path;   /* a path open() reaches again later (plain
+                                files of folder targets), else NULL */
+    stream *in;              /* the content; NULL for entries only listed */
 } entry;
 
 typedef struct source_cbs {
@@ -103,8 +103,7 @@ typedef struct source_cbs {
     bool (*on_entry)(void *user, entry *e);
     /* Called for each thing that could not be read: a folder, a link that
      * leaves the target, a loop, a corrupt archive member. */
-    void (*on_error)(void *user, const char *display_path,
-                     const char *message);
+    void (*on_error)(void *user, const char *display_path, const char *message);
     void *user;
 } source_cbs;
 
@@ -131,8 +130,8 @@ typedef struct copylog copylog;
 copylog *copylog_parse(stream *in);
 /* Looks up original times of a file by its path inside the collection's
  * drive folder ("C/Windows/..."), case-insensitively. */
-bool copylog_lookup(const copylog *log, const char *path,
-                    int64_t *created_ms, int64_t *modified_ms);
+bool copylog_lookup(const copylog *log, const char *path, int64_t *created_ms,
+                    int64_t *modified_ms);
 void copylog_free(copylog *log);
 /* Reads "hostname" (or "Hostname"/"Fqdn") from a Velociraptor
  * client_info.json; returns a new string or NULL. */
@@ -193,30 +192,29 @@ typedef struct csvlog csvlog;
 /* One record as the reader first sees it: cheap fields only. Parsing into
  * fields happens on demand with csvlog_event(). */
 typedef struct logrec {
-    const char *text;  /* the record's bytes without the line end */
+    const char *text; /* the record's bytes without the line end */
     size_t len;
-    uint64_t line;     /* 1-based line number where the record starts */
-    int64_t time_ms;   /* INT64_MIN when the record has no readable time */
-    bool truncated;    /* longer than the record limit: cut, still matched */
-    bool maybe;        /* the reader's pre-filter (csvlog_set_prefilter)
-                          found a literal in the record, or there is none */
+    uint64_t line;   /* 1-based line number where the record starts */
+    int64_t time_ms; /* INT64_MIN when the record has no readable time */
+    bool truncated;  /* longer than the record limit: cut, still matched */
+    bool maybe;      /* the reader's pre-filter (csvlog_set_prefilter)
+                        found a literal in the record, or there is none */
 } logrec;
 
 /* Called once per record. Return false to stop reading. */
 typedef bool (*csvlog_record_cb)(void *user, csvlog *reader, const logrec *r);
 
 typedef struct csvlog_stats {
-    uint64_t records;       /* data records seen */
-    uint64_t bad_records;   /* malformed, binary or truncated records */
-    uint64_t header_changes;/* #Fields: directives after the first */
+    uint64_t records;             /* data records seen */
+    uint64_t bad_records;         /* malformed, binary or truncated records */
+    uint64_t header_changes;      /* #Fields: directives after the first */
     const char *software_version; /* "#Version:" value, or NULL */
-    bool binary;            /* the input is not a text log at all */
+    bool binary;                  /* the input is not a text log at all */
 } csvlog_stats;
 
 /* Creates a reader for one family. max_record_bytes bounds one record
  * (longer ones are cut and flagged). */
-exh_status csvlog_new(log_family fam, size_t max_record_bytes,
-                      csvlog **out);
+exh_status csvlog_new(log_family fam, size_t max_record_bytes, csvlog **out);
 void csvlog_free(csvlog *reader);
 /* Reads in to its end, calling cb per data record. Handles "#Fields:"
  * directives or a bare header line, RFC 4180 quoting (quoted line ends
@@ -264,9 +262,8 @@ const sigma_meta *sigma_rule_meta(const sigma_rule *rule);
 /* Evaluates rule on ev. When it matches and matched is non-NULL, the names
  * of the fields that decided it are appended (at most max_matched, owned by
  * the rule, no copies) and *matched_count set. */
-bool sigma_match(const sigma_rule *rule, const event *ev,
-                 const char **matched, size_t max_matched,
-                 size_t *matched_count);
+bool sigma_match(const sigma_rule *rule, const event *ev, const char **matched,
+                 size_t max_matched, size_t *matched_count);
 
 /* Pre-filter: a set of lower-case literals such that the rule can only
  * match a record whose raw text contains at least one of them

@@ -52,8 +52,7 @@ static exh_status diag_add(exh_diag **diag, const char *msg)
         if (!*diag)
             return EXH_ERR_NOMEM;
     }
-    char **m = exh_realloc((*diag)->messages,
-                           ((*diag)->count + 1) * sizeof *m);
+    char **m = exh_realloc((*diag)->messages, ((*diag)->count + 1) * sizeof *m);
     if (!m)
         return EXH_ERR_NOMEM;
     (*diag)->messages = m;
@@ -116,8 +115,7 @@ static exh_status add_rule(exh_ruleset *rs, sigma_rule *sigma,
     buf_init(&ls, 256);
     buf_puts(&ls, m->product ? m->product : "*");
     buf_putc(&ls, '/');
-    buf_puts(&ls, m->service ? m->service : (m->category ? m->category
-                                                          : "*"));
+    buf_puts(&ls, m->service ? m->service : (m->category ? m->category : "*"));
     e->logsource = ls.data ? ls.data : exh_strdup("*/*");
     e->families = families_of(m);
     if (!e->name || !e->source || !e->logsource)
@@ -384,8 +382,7 @@ static exh_status index_families(exh_ruleset *rs)
 }
 
 exh_status exh_ruleset_load(const char *const *paths, size_t path_count,
-                            unsigned flags, exh_ruleset **out,
-                            exh_diag **diag)
+                            unsigned flags, exh_ruleset **out, exh_diag **diag)
 {
     exh_diag *local = NULL;
     exh_status st = EXH_OK;
@@ -459,8 +456,7 @@ size_t exh_ruleset_count(const exh_ruleset *rs)
     return rs ? rs->count : 0;
 }
 
-exh_status exh_ruleset_rule(const exh_ruleset *rs, size_t i,
-                            exh_rule_info *out)
+exh_status exh_ruleset_rule(const exh_ruleset *rs, size_t i, exh_rule_info *out)
 {
     if (!rs || i >= rs->count || !out)
         return EXH_ERR_INVALID_ARG;

@@ -18,9 +18,9 @@ typedef struct rule_entry {
 
 /* The rules of one log family and their pre-filter. */
 typedef struct family_rules {
-    size_t *idx;     /* indexes into exh_ruleset.rules */
+    size_t *idx; /* indexes into exh_ruleset.rules */
     size_t count;
-    prefilter *pf;   /* NULL when some rule must see every record */
+    prefilter *pf; /* NULL when some rule must see every record */
 } family_rules;
 
 /* One exploitation wave (rules/waves.csv). */

@@ -13,15 +13,15 @@
 
 /* A finding as collected, before ordering and numbering. */
 typedef struct ifinding {
-    size_t rule;         /* index into exh_ruleset.rules */
-    int64_t time_ms;     /* INT64_MIN when unknown */
-    int64_t last_ms;     /* last record of an aggregate, else INT64_MIN */
+    size_t rule;     /* index into exh_ruleset.rules */
+    int64_t time_ms; /* INT64_MIN when unknown */
+    int64_t last_ms; /* last record of an aggregate, else INT64_MIN */
     uint64_t count;
     log_family family;
     char *source_path;
-    char *windows_path;  /* or NULL */
+    char *windows_path; /* or NULL */
     uint64_t line;
-    exh_kv *evidence;    /* keys and values owned */
+    exh_kv *evidence; /* keys and values owned */
     size_t evidence_count;
 } ifinding;
 
@@ -50,14 +50,14 @@ typedef struct coverage_acc {
 } coverage_acc;
 
 typedef struct unit {
-    char *root;          /* "." or the child folder/archive name */
-    size_t root_len;     /* 0 for "." */
-    char *host;          /* best host name so far, or NULL */
-    int host_rank;       /* 0 client_info, 1 logs, 2 none yet */
-    char *host_path;     /* tie-break: smallest path, then line */
+    char *root;      /* "." or the child folder/archive name */
+    size_t root_len; /* 0 for "." */
+    char *host;      /* best host name so far, or NULL */
+    int host_rank;   /* 0 client_info, 1 logs, 2 none yet */
+    char *host_path; /* tie-break: smallest path, then line */
     uint64_t host_line;
-    flist plain;         /* findings written one by one */
-    flist agg;           /* aggregated findings */
+    flist plain; /* findings written one by one */
+    flist agg;   /* aggregated findings */
     aggmap aggs;
     coverage_acc cov[FAM__COUNT];
     uint64_t entries, scanned, skipped, unreadable, bad_records;
@@ -65,7 +65,7 @@ typedef struct unit {
     exh_error *errors;
     size_t error_count;
     uint64_t errors_omitted;
-    bool failed;         /* the unit itself could not be read */
+    bool failed; /* the unit itself could not be read */
 } unit;
 
 /* finding.c */
@@ -82,13 +82,12 @@ void ifinding_free(ifinding *f);
 void aggmap_free(aggmap *m);
 
 /* summary.c */
-exh_status coverage_add_spans(coverage_acc *c, const span *spans,
-                              size_t count);
+exh_status coverage_add_spans(coverage_acc *c, const span *spans, size_t count);
 /* Fills s (strings owned by the returned holder, freed by summary_free). */
 typedef struct summary_holder summary_holder;
 exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
-                         const ifinding *fs, size_t count,
-                         summary_holder **out, const exh_summary **s);
+                         const ifinding *fs, size_t count, summary_holder **out,
+                         const exh_summary **s);
 void summary_free(summary_holder *h);
 
 #endif

@@ -27,10 +27,10 @@
 #include <unistd.h>
 
 #define MAX_RECORD_BYTES (1u << 20)
-#define HEAD_BYTES 4096
-#define MAX_ERRORS 100
-#define MAX_EVIDENCE 24
-#define MAX_VALUE_BYTES 4096
+#define HEAD_BYTES       4096
+#define MAX_ERRORS       100
+#define MAX_EVIDENCE     24
+#define MAX_VALUE_BYTES  4096
 
 struct exh_scanner {
     const exh_ruleset *rules;
@@ -61,7 +61,7 @@ typedef struct scan_ctx {
     size_t job_count, job_cap;
     atomic_size_t next_job;
     atomic_uint_fast64_t files_done, files_known, bytes_done;
-    exh_status failure; /* first fatal error (NOMEM), under lock */
+    exh_status failure;        /* first fatal error (NOMEM), under lock */
     pthread_mutex_t done_lock; /* guards workers_running */
     pthread_cond_t done;       /* signalled when it drops to zero */
     unsigned workers_running;
@@ -153,13 +153,14 @@ const char *exh_scanner_errmsg(const exh_scanner *sc)
     return sc->errmsg[0] ? sc->errmsg : "no error";
 }
 
-/* ---- units ---------------------------------------------------------------- */
+/* ---- units ----------------------------------------------------------------
+ */
 
 /* True when name (a child of dir) is a folder holding child (any case). */
 static bool dir_has(int dirfd, const char *name, const char *child)
 {
-    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                     O_CLOEXEC);
+    int fd =
+        openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return false;
     DIR *d = fdopendir(fd);
@@ -239,8 +240,9 @@ static exh_status detect_units(scan_ctx *ctx)
             if (S_ISREG(st.st_mode)) {
                 unit_root = source_is_archive_name(de->d_name);
             } else if (S_ISDIR(st.st_mode)) {
-                int cfd = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY |
-                                                     O_NOFOLLOW | O_CLOEXEC);
+                int cfd =
+                    openat(fd, de->d_name,
+                           O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 unit_root = cfd >= 0 && is_collection_dir(cfd);
                 if (cfd >= 0)
                     close(cfd);
@@ -385,10 +387,10 @@ static exh_status report_match(worker *w, size_t rule, const logrec *r,
     f.source_path = exh_strdup(w->display);
     f.windows_path = w->windows_path ? exh_strdup(w->windows_path) : NULL;
     f.evidence = exh_calloc(MAX_EVIDENCE, sizeof *f.evidence);
-    exh_status st = (!f.source_path || !f.evidence ||
-                     (w->windows_path && !f.windows_path))
-                        ? EXH_ERR_NOMEM
-                        : EXH_OK;
+    exh_status st =
+        (!f.source_path || !f.evidence || (w->windows_path && !f.windows_path))
+            ? EXH_ERR_NOMEM
+            : EXH_OK;
     for (size_t i = 0; i < matched_count && st == EXH_OK; i++)
         st = add_evidence(&f, ev, matched[i]);
     for (size_t i = 0; key_fields[w->fam][i] && st == EXH_OK; i++)
@@ -462,8 +464,8 @@ static void offer_host(worker *w, const event *ev, uint64_t line)
 {
     w->host_done = true;
     size_t len = 0;
-    const char *h = host_field[w->fam] ? event_get(ev, host_field[w->fam], &len)
-                                       : NULL;
+    const char *h =
+        host_field[w->fam] ? event_get(ev, host_field[w->fam], &len) : NULL;
     if (!h || len == 0 || len > 255)
         return;
     scan_ctx *ctx = w->ctx;
@@ -601,7 +603,8 @@ static char *windows_path_of(const unit *u, const char *path)
         p[u->root_len] == '/')
         p += u->root_len + 1;
     char drive = 0;
-    if (strncmp(p, "uploads/auto/", 13) == 0 || strncmp(p, "uploads/ntfs/", 13) == 0) {
+    if (strncmp(p, "uploads/auto/", 13) == 0 ||
+        strncmp(p, "uploads/ntfs/", 13) == 0) {
         p += 13;
         if (strncmp(p, "\\\\.\\", 4) == 0)
             p += 4;
@@ -634,8 +637,8 @@ static char *install_root(const char *windows_path)
 {
     if (!windows_path)
         return NULL;
-    const char *p = util_memcasemem(windows_path, strlen(windows_path),
-                                    "\\Logging\\", 9);
+    const char *p =
+        util_memcasemem(windows_path, strlen(windows_path), "\\Logging\\", 9);
     return p ? exh_strndup(windows_path, (size_t)(p - windows_path)) : NULL;
 }
 
@@ -723,8 +726,8 @@ static void process(worker *w, unit *u, const char *path, const char *display,
     w->host_done = false;
     csvlog_stats stats = {0};
     csvlog_set_prefilter(w->readers[fam], ctx->rs->fam[fam].pf);
-    exh_status st = csvlog_read(w->readers[fam], &rp.base, on_record, w,
-                                &stats);
+    exh_status st =
+        csvlog_read(w->readers[fam], &rp.base, on_record, w, &stats);
     finish_file(w, &stats, st, rp.base.error ? rp.base.error : in->error);
     atomic_fetch_add(&ctx->bytes_done, bytes);
     exh_free(w->windows_path);
@@ -989,8 +992,7 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
         const rule_entry *re = &rs->rules[f->rule];
         const sigma_meta *m = sigma_rule_meta(re->sigma);
         char id[32], t[32], last[32];
-        snprintf(id, sizeof id, "f-%06llu",
-                 (unsigned long long)++sc->next_id);
+        snprintf(id, sizeof id, "f-%06llu", (unsigned long long)++sc->next_id);
         if (f->time_ms != INT64_MIN)
             util_time_format(f->time_ms, t);
         bool has_last = f->count > 1 && f->last_ms != INT64_MIN;
@@ -1100,8 +1102,7 @@ exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
         if (ctx.units && (ctx.units[0].root = exh_strdup("."))) {
             ctx.unit_count = 1;
             ctx.units[0].host_rank = 2;
-        }
-        else
+        } else
             st = EXH_ERR_NOMEM;
     }
     worker inline_worker = {0};

@@ -10,15 +10,24 @@
 const char *exh_status_str(exh_status status)
 {
     switch (status) {
-    case EXH_OK: return "no error";
-    case EXH_ERR_NOMEM: return "out of memory";
-    case EXH_ERR_INVALID_ARG: return "invalid argument";
-    case EXH_ERR_IO: return "input/output error";
-    case EXH_ERR_RULE_SYNTAX: return "rule syntax error";
-    case EXH_ERR_ENGINE: return "matching engine error";
-    case EXH_ERR_LIMIT: return "limit exceeded";
-    case EXH_ERR_TIMEOUT: return "timeout";
-    case EXH_ERR_UNSUPPORTED: return "unsupported";
+    case EXH_OK:
+        return "no error";
+    case EXH_ERR_NOMEM:
+        return "out of memory";
+    case EXH_ERR_INVALID_ARG:
+        return "invalid argument";
+    case EXH_ERR_IO:
+        return "input/output error";
+    case EXH_ERR_RULE_SYNTAX:
+        return "rule syntax error";
+    case EXH_ERR_ENGINE:
+        return "matching engine error";
+    case EXH_ERR_LIMIT:
+        return "limit exceeded";
+    case EXH_ERR_TIMEOUT:
+        return "timeout";
+    case EXH_ERR_UNSUPPORTED:
+        return "unsupported";
     }
     return "unknown status";
 }
@@ -35,9 +44,9 @@ const char *exh_version_string(void)
 
 static const char *const severity_names[] = {"critical", "high", "medium",
                                              "low", "info"};
-static const char *const category_names[] = {
-    "vulnerable", "attempt", "exploitation", "webshell", "post-exploitation",
-    "suspicious"};
+static const char *const category_names[] = {"vulnerable",        "attempt",
+                                             "exploitation",      "webshell",
+                                             "post-exploitation", "suspicious"};
 
 const char *exh_severity_name(exh_severity severity)
 {

@@ -17,8 +17,7 @@
 
 #define GAP_MS (6 * 3600 * 1000LL)
 
-exh_status coverage_add_spans(coverage_acc *c, const span *spans,
-                              size_t count)
+exh_status coverage_add_spans(coverage_acc *c, const span *spans, size_t count)
 {
     if (c->span_count + count > c->span_cap) {
         size_t cap = c->span_cap ? c->span_cap : 256;
@@ -222,13 +221,15 @@ static void decide_backdoored(const exh_ruleset *rs, summary_holder *h,
     if (strong) {
         snprintf(text, sizeof text,
                  "%zu web-shell or post-exploitation finding%s of high or "
-                 "critical severity.", strong, strong == 1 ? "" : "s");
+                 "critical severity.",
+                 strong, strong == 1 ? "" : "s");
         s->backdoored = "yes";
         s->reason_backdoored = keep(h, text);
     } else if (weak) {
         snprintf(text, sizeof text,
                  "%zu suspicious finding%s worth a look, none proof of a "
-                 "backdoor.", weak, weak == 1 ? "" : "s");
+                 "backdoor.",
+                 weak, weak == 1 ? "" : "s");
         s->backdoored = "suspicious";
         s->reason_backdoored = keep(h, text);
     } else {
@@ -240,8 +241,8 @@ static void decide_backdoored(const exh_ruleset *rs, summary_holder *h,
 }
 
 exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
-                         const ifinding *fs, size_t count,
-                         summary_holder **out, const exh_summary **sp)
+                         const ifinding *fs, size_t count, summary_holder **out,
+                         const exh_summary **sp)
 {
     summary_holder *h = exh_calloc(1, sizeof *h);
     if (!h)

@@ -39,8 +39,8 @@ bool util_ieq(const char *a, size_t a_len, const char *b, size_t b_len)
     return true;
 }
 
-const char *util_memcasemem(const char *hay, size_t hay_len,
-                            const char *needle, size_t needle_len)
+const char *util_memcasemem(const char *hay, size_t hay_len, const char *needle,
+                            size_t needle_len)
 {
     if (needle_len == 0)
         return hay;
@@ -52,8 +52,8 @@ const char *util_memcasemem(const char *hay, size_t hay_len,
     const char *p = hay;
     while (p < end) {
         const char *a = memchr(p, first, (size_t)(end - p));
-        const char *b = upper != first ? memchr(p, upper, (size_t)(end - p))
-                                       : NULL;
+        const char *b =
+            upper != first ? memchr(p, upper, (size_t)(end - p)) : NULL;
         const char *hit = !a ? b : (!b ? a : (a < b ? a : b));
         if (!hit)
             return NULL;
@@ -179,8 +179,8 @@ static bool time_fast(const char *s, size_t len, int64_t *out_ms)
     if ((c | y | mo | d | hh | mi | ss | f1) < 0 || f2 < 0 || f2 > 9)
         return false;
     int year = c * 100 + y;
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(year, mo) ||
-        hh > 23 || mi > 59 || ss > 60)
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(year, mo) || hh > 23 ||
+        mi > 59 || ss > 60)
         return false;
     *out_ms = days_from_civil(year, mo, d) * 86400000 +
               ((int64_t)hh * 3600 + mi * 60 + ss) * 1000 + f1 * 10 + f2;

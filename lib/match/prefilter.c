@@ -33,9 +33,9 @@
 typedef struct plit {
     unsigned char *text; /* folded to lower case; a sequence's longest run */
     size_t len;
-    size_t anchor; /* offset of the anchor byte in text */
-    char *seq;     /* a field sequence's runs, NUL-separated and folded,
-                      or NULL for a plain literal */
+    size_t anchor;  /* offset of the anchor byte in text */
+    char *seq;      /* a field sequence's runs, NUL-separated and folded,
+                       or NULL for a plain literal */
     size_t seq_len; /* bytes of seq including the separators */
 } plit;
 
@@ -461,7 +461,6 @@ char *prefilter_longest_run(const char *lit)
     return exh_strndup(best, best_len);
 }
 
-
 /* The first hit of the portable search. */
 static size_t portable_find(const prefilter *pf, const unsigned char *t,
                             size_t len, bool strict)
@@ -475,9 +474,9 @@ static size_t portable_find(const prefilter *pf, const unsigned char *t,
     for (size_t k = 0; k < pf->cls_count; k += CLASSES_PER_PASS) {
         size_t n = pf->cls_count - k;
         size_t end = best == SIZE_MAX ? len : best;
-        size_t hit = pass(pf, pf->cls + k,
-                          n < CLASSES_PER_PASS ? n : CLASSES_PER_PASS, t, end,
-                          len, strict);
+        size_t hit =
+            pass(pf, pf->cls + k, n < CLASSES_PER_PASS ? n : CLASSES_PER_PASS,
+                 t, end, len, strict);
         if (hit < best)
             best = hit;
     }
@@ -496,8 +495,7 @@ static size_t find(const prefilter *pf, const char *text, size_t len,
     if (pf->db && len <= UINT32_MAX) {
         hs_scratch_t *scratch = hs_scratch_get(pf);
         if (scratch) {
-            hs_ctx c = {pf, (const unsigned char *)text, len, strict,
-                        SIZE_MAX};
+            hs_ctx c = {pf, (const unsigned char *)text, len, strict, SIZE_MAX};
             hs_error_t e = hs_scan(pf->db, text, (unsigned)len, 0, scratch,
                                    hs_on_match, &c);
             if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED)

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #define CSVLOG_IO_BYTES    ((size_t)128 << 10) /* the read buffer: fits L2 */
-#define CSVLOG_SNIFF_BYTES 4096              /* bytes judged for binary input */
+#define CSVLOG_SNIFF_BYTES 4096 /* bytes judged for binary input */
 #define CSVLOG_MAX_FIELDS  4096 /* columns of one record in an event */
 #define CSVLOG_MAX_DERIVED 256  /* derived fields of one record */
 #define CSVLOG_NAME_BYTES  16   /* room for one "Field<N>" name */
@@ -30,7 +30,7 @@ enum quote_state {
 };
 
 /* A hash of a header's column names, for event_get(). */
-#define NAME_INDEX_SLOTS 1024 /* power of two, over twice the columns */
+#define NAME_INDEX_SLOTS   1024 /* power of two, over twice the columns */
 #define NAME_INDEX_COLUMNS 448
 struct name_index {
     uint32_t hash[NAME_INDEX_SLOTS];
@@ -66,7 +66,7 @@ struct csvlog {
     const char *ev_text;
     size_t ev_len;
     bool ev_valid;
-    bool oom; /* csvlog_event() failed to allocate */
+    bool oom;                /* csvlog_event() failed to allocate */
     const prefilter *pf;     /* see csvlog_set_prefilter(), or NULL */
     struct name_index *nidx; /* the current header's names, hashed */
     uint64_t hdr_seq;        /* bumped per header */
@@ -75,10 +75,10 @@ struct csvlog {
     /* lazy splitting of the current record (see lazy_field) */
     const char *lz_text;
     size_t lz_len;
-    size_t lz_pos;       /* where the next unlocated field starts */
-    size_t lz_located;   /* fields whose value is known */
-    bool lz_end;         /* the record's last field is located */
-    char *lz_out;        /* next free byte of work for values */
+    size_t lz_pos;         /* where the next unlocated field starts */
+    size_t lz_located;     /* fields whose value is known */
+    bool lz_end;           /* the record's last field is located */
+    char *lz_out;          /* next free byte of work for values */
     uint64_t lz_names_seq; /* hdr_seq names[] holds the header for */
     bool names_dirty;      /* names[] was used by a full split since */
     /* name pointer -> column, for the field names rules ask for again and
@@ -142,8 +142,8 @@ static uint32_t name_hash(const char *name)
 {
     uint32_t h = 2166136261u;
     for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        unsigned char c = (*p >= 'A' && *p <= 'Z') ? (unsigned char)(*p + 32)
-                                                   : *p;
+        unsigned char c =
+            (*p >= 'A' && *p <= 'Z') ? (unsigned char)(*p + 32) : *p;
         h = (h ^ c) * 16777619u;
     }
     return h;
@@ -1201,8 +1201,8 @@ const event *csvlog_event(csvlog *r, const logrec *rec)
     // Names are the header's; values are found when asked for.
     if (r->lz_names_seq != r->hdr_seq || r->names_dirty) {
         for (size_t i = 0; i < r->hdr_count; i++)
-            r->names[i] = r->hdr_names[i][0] ? r->hdr_names[i]
-                                             : field_name(r, i);
+            r->names[i] =
+                r->hdr_names[i][0] ? r->hdr_names[i] : field_name(r, i);
         r->lz_names_seq = r->hdr_seq;
         r->names_dirty = false;
     }

@@ -726,7 +726,6 @@ static void test_real_samples(void)
     CHECK(files == 10);
 }
 
-
 /* The reader's buffer-wide pre-filter marks exactly the records that hold
  * a literal, whatever the read sizes and buffer boundaries. */
 typedef struct maybe_check {
@@ -752,7 +751,7 @@ static void test_prefilter_marks(void)
     char row[2048];
     size_t expected = 0;
     for (int i = 0; len + sizeof row < sizeof text; i++) {
-        const char *anchor = i % 7 == 3   ? "ServerInfo~a]@ex:444/ecp/y.js?#"
+        const char *anchor = i % 7 == 3    ? "ServerInfo~a]@ex:444/ecp/y.js?#"
                              : i % 11 == 5 ? "\"q,ServerINFO~b/c\""
                                            : "Sid~S-1-5-21-1";
         hp_row(row, sizeof row, "2021-03-02T04:12:33.120Z", anchor,

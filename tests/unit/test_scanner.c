@@ -14,9 +14,9 @@
 /* Reduced HttpProxy header: the field names of the real header in
  * shared/data/exchange-logs/qazeer_Ecp__HttpProxy_2023010611-1.LOG. */
 #define HEADER                                                                 \
-    "#Software: Microsoft Exchange Server\r\n#Version: 15.01.2176.002\r\n"    \
+    "#Software: Microsoft Exchange Server\r\n#Version: 15.01.2176.002\r\n"     \
     "#Log-type: HttpProxy Logs\r\n"                                            \
-    "#Fields: DateTime,RequestId,AnchorMailbox,ClientIpAddress,"              \
+    "#Fields: DateTime,RequestId,AnchorMailbox,ClientIpAddress,"               \
     "ServerHostName,HttpStatus\r\n"
 
 static const char rules_text[] =
@@ -98,8 +98,7 @@ static void scan(exh_scanner *sc, const char *target, out *o)
 
 static void test_one_unit(exh_ruleset *rs)
 {
-    write_file("one/Logging/HttpProxy/Ecp/HttpProxy_2021030304-1.LOG",
-               HEADER
+    write_file("one/Logging/HttpProxy/Ecp/HttpProxy_2021030304-1.LOG", HEADER
                "2021-03-03T04:00:00.000Z,r1,ServerInfo~localhost~1941962753,"
                "10.0.0.9,EXCH01,200\r\n"
                "2021-03-03T04:10:00.000Z,r2,ServerInfo~localhost~1941962753,"
@@ -110,8 +109,7 @@ static void test_one_unit(exh_ruleset *rs)
                "10.0.0.8,EXCH01,200\r\n"
                "2021-03-03T13:00:00.000Z,r5,Sid~S-1-5-21-1,10.0.0.1,EXCH01,"
                "200\r\n");
-    write_file("one/Logging/HttpProxy/Owa/HttpProxy_2021030305-1.LOG",
-               HEADER
+    write_file("one/Logging/HttpProxy/Owa/HttpProxy_2021030305-1.LOG", HEADER
                "2021-03-03T05:00:00.000Z,r6,ServerInfo~a]@ex.local:444/mapi/"
                "emsmdb/?#,198.51.100.7,EXCH01,200\r\n");
     char target[512];
@@ -129,7 +127,8 @@ static void test_one_unit(exh_ruleset *rs)
     CHECK_STR(a.host, "EXCH01");
     CHECK(a.gaps == 1); // 04:30 .. 13:00 is longer than six hours
     CHECK(a.text && strstr(a.text, "\"id\":\"f-000001\"") != NULL);
-    CHECK(a.text && strstr(a.text, "\"last_time\":\"2021-03-03T04:10:00.000Z\""));
+    CHECK(a.text &&
+          strstr(a.text, "\"last_time\":\"2021-03-03T04:10:00.000Z\""));
     exh_scanner_free(sc);
 
     // A fresh scanner with four threads writes the same lines.

@@ -61,12 +61,14 @@ static void test_times(void)
 static void test_names(void)
 {
     exh_severity s;
-    CHECK(exh_severity_parse("informational", &s) == EXH_OK && s == EXH_SEV_INFO);
+    CHECK(exh_severity_parse("informational", &s) == EXH_OK &&
+          s == EXH_SEV_INFO);
     CHECK(exh_severity_parse("HIGH", &s) == EXH_OK && s == EXH_SEV_HIGH);
     CHECK(exh_severity_parse("severe", &s) == EXH_ERR_INVALID_ARG);
     CHECK_STR(exh_severity_name(EXH_SEV_CRITICAL), "critical");
     CHECK(exh_severity_name((exh_severity)9) == NULL);
-    CHECK_STR(exh_category_name(EXH_CAT_POST_EXPLOITATION), "post-exploitation");
+    CHECK_STR(exh_category_name(EXH_CAT_POST_EXPLOITATION),
+              "post-exploitation");
     CHECK(exh_version_number() == EXH_VERSION_NUMBER);
 }
 
