@@ -1135,7 +1135,10 @@ exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
         if (i == 0 && ctx.unit_count > 1 && u->scanned == 0 &&
             u->error_count == 0)
             continue;
-        if (i > 0 && u->entries == 0 && u->error_count > 0) {
+        // A unit of which nothing could be read (a corrupt or encrypted
+        // collection, a folder we may not enter) could not be read at all.
+        if (!u->failed && u->scanned == 0 && u->skipped == 0 &&
+            u->unreadable > 0) {
             u->failed = true;
             res.units_unreadable++;
         }
