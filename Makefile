@@ -43,7 +43,11 @@ run: build
 	@$(BUILD)/exhunt scan --no-progress examples/; st=$$?; \
 	if [ $$st -ne 0 ] && [ $$st -ne 1 ]; then exit $$st; fi
 
-test: build
+# Tests are listed when meson configures (tests/list_tests.py), so configure
+# again to pick up cases and CLI tests added since.
+test: deps $(BUILD)/build.ninja
+	@meson setup --reconfigure $(BUILD) $(MESON_OPTS) >/dev/null
+	ninja -C $(BUILD)
 	@meson test -C $(BUILD) --print-errorlogs --num-processes 2 > $(BUILD)/test-output.txt 2>&1; \
 	st=$$?; tail -n 40 $(BUILD)/test-output.txt; \
 	python3 tests/summarize.py $(BUILD)/meson-logs/testlog.json $$st
