@@ -345,7 +345,9 @@ static exh_status json_summary(buf *b, const exh_summary *s)
     }
     EXH_TRY(buf_putc(b, ']'));
     EXH_TRY(json_counts(b, s));
-    EXH_TRY(buf_puts(b, ",\"incidents\":[],\"pivot\":null,\"errors\":["));
+    EXH_TRY(buf_puts(
+        b, ",\"incidents\":[],\"pivot\":{\"addresses\":[],\"accounts\":[],"
+           "\"user_agents\":[],\"files\":[]},\"errors\":["));
     for (size_t i = 0; i < s->error_count; i++) {
         EXH_TRY(buf_puts(b, i ? ",{\"path\":" : "{\"path\":"));
         EXH_TRY(json_str(b, s->errors[i].path));

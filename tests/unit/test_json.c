@@ -314,7 +314,8 @@ static void test_summary(void)
               "\"unreadable\":1,\"suppressed\":5,\"bad_records\":2,"
               "\"findings\":{\"critical\":1,\"high\":0,\"medium\":0,"
               "\"low\":4,\"info\":0}},"
-              "\"incidents\":[],\"pivot\":null,"
+              "\"incidents\":[],\"pivot\":{\"addresses\":[],\"accounts\":[],"
+              "\"user_agents\":[],\"files\":[]},"
               "\"errors\":[{\"path\":\"/c/bad\\\\xFF.log\","
               "\"message\":\"unreadable: Permission denied\"}],"
               "\"errors_omitted\":7}\n");
