@@ -105,70 +105,21 @@ static uint64_t copylog_hash(const char *s, size_t len)
     return h;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t copylog_days(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* Reads n digits at *p into *out; false when they are not all digits. */
-static bool copylog_digits(const char **p, const char *end, int n, int64_t *out)
-{
-    int64_t v = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (*p >= end || **p < '0' || **p > '9')
-            return false;
-        v = v * 10 + (**p - '0');
-        (*p)++;
-    }
-    *out = v;
-    return true;
-}
-
 /*
- * Parses a copy-log time, "2021-03-05 10:12:13" in UTC, also with 'T',
- * fractional seconds and a trailing 'Z' or "+00:00". Returns INT64_MIN
- * when the text is empty or not such a time.
+ * Parses a copy-log time ("2021-03-05 10:12:13", with 'T', fractional
+ * seconds, 'Z' or "+00:00"; leading and trailing blanks ignored) with the
+ * shared ISO 8601 parser. Returns INT64_MIN when the text is empty or not
+ * such a time.
  */
 static int64_t copylog_time(const char *s)
 {
-    const char *p = s, *end = s + strlen(s);
-    int64_t y, mo, d, h, mi, sec = 0, ms = 0;
-
-    while (p < end && *p == ' ')
-        p++;
-    if (!copylog_digits(&p, end, 4, &y) || p >= end || *p++ != '-' ||
-        !copylog_digits(&p, end, 2, &mo) || p >= end || *p++ != '-' ||
-        !copylog_digits(&p, end, 2, &d))
-        return INT64_MIN;
-    if (p >= end || (*p != ' ' && *p != 'T'))
-        return INT64_MIN;
-    p++;
-    if (!copylog_digits(&p, end, 2, &h) || p >= end || *p++ != ':' ||
-        !copylog_digits(&p, end, 2, &mi))
-        return INT64_MIN;
-    if (p < end && *p == ':') {
-        p++;
-        if (!copylog_digits(&p, end, 2, &sec))
-            return INT64_MIN;
-        if (p < end && (*p == '.' || *p == ',')) {
-            int64_t scale = 100;
-            for (p++; p < end && *p >= '0' && *p <= '9'; p++) {
-                ms += (*p - '0') * scale;
-                scale /= 10;
-            }
-        }
-    }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-        return INT64_MIN;
-    return ((copylog_days(y, mo, d) * 24 + h) * 60 + mi) * 60000 + sec * 1000 +
-           ms;
+    const char *end = s + strlen(s);
+    while (*s == ' ')
+        s++;
+    while (end > s && end[-1] == ' ')
+        end--;
+    int64_t ms;
+    return util_time_parse(s, (size_t)(end - s), &ms) ? ms : INT64_MIN;
 }
 
 /*
