@@ -297,6 +297,11 @@ bool prefilter_any(const prefilter *pf, const char *text, size_t len);
  * count only as unquoted values: a record with a '"' must be judged by
  * prefilter_any() instead. Thread-safe. */
 size_t prefilter_find(const prefilter *pf, const char *text, size_t len);
+/* Like prefilter_find() for every hit: fills hits[] with up to max offsets
+ * (ascending; one per hit, inside it) and returns how many. When it returns
+ * max, text after the last one was not searched. Thread-safe. */
+size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
+                      size_t *hits, size_t max);
 
 /* ---- rules_builtin.c (generated at build time from rules/) --------------- */
 typedef struct builtin_rule_file {

@@ -102,13 +102,13 @@ static bool hs_build(prefilter *pf)
     unsigned *ids = exh_calloc(pf->count, sizeof *ids);
     bool ok = false;
     if (exprs && lens && flags && ids) {
-        // Field sequences are searched by their longest run, every hit
-        // reported, so that the callback can check each one strictly.
+        // Every hit is reported (no HS_FLAG_SINGLEMATCH): a field
+        // sequence's hit that fails the strict check must not hide the next
+        // one, and prefilter_hits() wants them all.
         for (size_t i = 0; i < pf->count; i++) {
             exprs[i] = (const char *)pf->lits[i].text;
             lens[i] = pf->lits[i].len;
-            flags[i] = HS_FLAG_CASELESS |
-                       (pf->seqs ? 0u : (unsigned)HS_FLAG_SINGLEMATCH);
+            flags[i] = HS_FLAG_CASELESS;
             ids[i] = (unsigned)i;
         }
         hs_compile_error_t *err = NULL;
@@ -184,6 +184,8 @@ typedef struct hs_ctx {
     size_t len;
     bool strict;
     size_t hit;
+    size_t *hits; /* prefilter_hits(): every hit, up to max */
+    size_t count, max;
 } hs_ctx;
 
 static bool sequence_ok(const plit *l, const unsigned char *text, size_t len,
@@ -202,7 +204,11 @@ static int hs_on_match(unsigned id, unsigned long long from,
     if (!sequence_ok(l, c->text, c->len, end - l->len, c->strict))
         return 0;
     c->hit = end ? end - 1 : 0;
-    return 1;
+    if (!c->hits)
+        return 1;
+    if (c->count == 0 || c->hits[c->count - 1] != c->hit)
+        c->hits[c->count++] = c->hit;
+    return c->count == c->max;
 }
 #endif
 
@@ -495,7 +501,11 @@ static size_t find(const prefilter *pf, const char *text, size_t len,
     if (pf->db && len <= UINT32_MAX) {
         hs_scratch_t *scratch = hs_scratch_get(pf);
         if (scratch) {
-            hs_ctx c = {pf, (const unsigned char *)text, len, strict, SIZE_MAX};
+            hs_ctx c = {.pf = pf,
+                        .text = (const unsigned char *)text,
+                        .len = len,
+                        .strict = strict,
+                        .hit = SIZE_MAX};
             hs_error_t e = hs_scan(pf->db, text, (unsigned)len, 0, scratch,
                                    hs_on_match, &c);
             if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED)
@@ -509,6 +519,45 @@ static size_t find(const prefilter *pf, const char *text, size_t len,
 size_t prefilter_find(const prefilter *pf, const char *text, size_t len)
 {
     return find(pf, text, len, true);
+}
+
+size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
+                      size_t *hits, size_t max)
+{
+    if (max == 0 || pf->count == 0 || len == 0)
+        return 0;
+    if (pf->always) {
+        hits[0] = 0;
+        return 1;
+    }
+#ifdef EXH_HAVE_HYPERSCAN
+    if (pf->db && len <= UINT32_MAX) {
+        hs_scratch_t *scratch = hs_scratch_get(pf);
+        if (scratch) {
+            hs_ctx c = {.pf = pf,
+                        .text = (const unsigned char *)text,
+                        .len = len,
+                        .strict = true,
+                        .hit = SIZE_MAX,
+                        .hits = hits,
+                        .max = max};
+            hs_error_t e = hs_scan(pf->db, text, (unsigned)len, 0, scratch,
+                                   hs_on_match, &c);
+            if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED)
+                return c.count;
+        }
+    }
+#endif
+    size_t count = 0, at = 0;
+    while (count < max && at < len) {
+        size_t hit =
+            portable_find(pf, (const unsigned char *)text + at, len - at, true);
+        if (hit == SIZE_MAX)
+            break;
+        hits[count++] = at + hit;
+        at += hit + 1;
+    }
+    return count;
 }
 
 bool prefilter_any(const prefilter *pf, const char *text, size_t len)

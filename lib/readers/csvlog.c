@@ -38,6 +38,8 @@ struct name_index {
     size_t count;                   /* columns hashed */
 };
 
+#define PF_HITS 1024 /* pre-filter hits kept per search of io */
+
 /* What an assembled line is. */
 enum line_kind { KIND_RECORD, KIND_DIRECTIVE, KIND_HEADER };
 
@@ -113,9 +115,11 @@ typedef struct reading {
     enum quote_state quote;
     bool has_nul, cut, malformed;
     bool crlf; /* the line end to insert when the record goes on */
-    /* the pre-filter's search ahead in io: no literal in [pf_from, pf_hit),
-     * one at pf_hit (SIZE_MAX: none in [pf_from, pf_to)) */
-    size_t pf_from, pf_hit, pf_to;
+    /* the pre-filter's search ahead in io: [pf_from, pf_to) was searched
+     * and holds literals exactly at pf_hits[0..pf_count) */
+    size_t pf_from, pf_to;
+    size_t pf_hits[PF_HITS];
+    size_t pf_count, pf_next;
     bool pf_valid;
 } reading;
 
@@ -583,15 +587,21 @@ static bool record_maybe(reading *d, const char *text, size_t len)
     size_t start = (size_t)(text - r->io), end = start + len;
     if (io_has(d, '"', start, end)) // quoted values: see prefilter_find()
         return prefilter_any(r->pf, text, len);
-    if (d->pf_valid && d->pf_from <= start && d->pf_hit >= start &&
-        (d->pf_hit != SIZE_MAX || end <= d->pf_to))
-        return d->pf_hit < end;
-    size_t hit = prefilter_find(r->pf, text, d->fill - start);
-    d->pf_from = start;
-    d->pf_to = d->fill;
-    d->pf_hit = hit == SIZE_MAX ? SIZE_MAX : start + hit;
-    d->pf_valid = true;
-    return d->pf_hit < end;
+    if (!d->pf_valid || start < d->pf_from || end > d->pf_to) {
+        // One search from here to the end of what io holds, every hit kept.
+        size_t n =
+            prefilter_hits(r->pf, text, d->fill - start, d->pf_hits, PF_HITS);
+        for (size_t k = 0; k < n; k++)
+            d->pf_hits[k] += start;
+        d->pf_count = n;
+        d->pf_next = 0;
+        d->pf_from = start;
+        d->pf_to = n == PF_HITS ? d->pf_hits[n - 1] + 1 : d->fill;
+        d->pf_valid = true;
+    }
+    while (d->pf_next < d->pf_count && d->pf_hits[d->pf_next] < start)
+        d->pf_next++;
+    return d->pf_next < d->pf_count && d->pf_hits[d->pf_next] < end;
 }
 
 static void deliver(reading *d, const char *text, size_t len, uint64_t line,
