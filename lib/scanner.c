@@ -694,7 +694,9 @@ static void process(worker *w, unit *u, const char *path, const char *display,
         pthread_mutex_unlock(&ctx->lock);
         return;
     }
-    log_family fam = classify_entry(path, w->head, (size_t)n);
+    // The display path keeps the folders above the target: a log folder
+    // given as the target is still known by its name.
+    log_family fam = classify_entry(display, w->head, (size_t)n);
     if (fam == FAM_NONE) {
         const char *why = NULL;
         if (memchr(w->head, '\0', (size_t)n))
@@ -869,7 +871,7 @@ static bool on_entry(void *user, entry *e)
         pthread_mutex_unlock(&ctx->lock);
         return true;
     }
-    if (!ws->single && !classify_candidate(e->path)) {
+    if (!ws->single && !classify_candidate(e->display_path)) {
         pthread_mutex_lock(&ctx->lock);
         u->skipped++;
         pthread_mutex_unlock(&ctx->lock);
