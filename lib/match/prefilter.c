@@ -33,10 +33,11 @@
 typedef struct plit {
     unsigned char *text; /* folded to lower case; a sequence's longest run */
     size_t len;
-    size_t anchor;  /* offset of the anchor byte in text */
-    char *seq;      /* a field sequence's runs, NUL-separated and folded,
-                       or NULL for a plain literal */
-    size_t seq_len; /* bytes of seq including the separators */
+    size_t anchor;      /* offset of the anchor byte in text */
+    char *seq;          /* a field sequence's runs, NUL-separated and folded,
+                           or NULL for a plain literal */
+    size_t seq_len;     /* bytes of seq including the separators */
+    size_t anchor_part; /* which run of seq text is */
 } plit;
 
 struct prefilter {
@@ -299,6 +300,11 @@ exh_status prefilter_new(const char *const *lits, size_t count, prefilter **out)
             *q = *q == PREFILTER_SEQ ? '\0' : (char)fold((unsigned char)*q);
         l->len = len;
         l->anchor = pick_anchor(l->text, len);
+        for (const char *q = l->seq; q && q < l->seq + l->seq_len;
+             q += strlen(q) + 1, l->anchor_part++) {
+            if (strlen(q) == len && memcmp(q, l->text, len) == 0)
+                break;
+        }
         pf->count++;
     }
     if (index_build(pf) != EXH_OK) {
@@ -333,18 +339,42 @@ static bool sequence_ok(const plit *l, const unsigned char *text, size_t len,
 {
     if (!l->seq || !strict)
         return true;
-    size_t fs = start, fe = start + l->len;
-    while (fs > 0 && text[fs - 1] != ',' && text[fs - 1] != '\n')
-        fs--;
-    while (fe < len && text[fe] != ',' && text[fe] != '\n')
-        fe++;
-    size_t at = fs;
-    for (const char *part = l->seq; part < l->seq + l->seq_len;) {
+    // The value's end: the next ',' or line end after the run.
+    size_t from = start + l->len, fe = len;
+    const unsigned char *comma = memchr(text + from, ',', len - from);
+    if (comma)
+        fe = (size_t)(comma - text);
+    const unsigned char *nl = memchr(text + from, '\n', fe - from);
+    if (nl)
+        fe = (size_t)(nl - text);
+    // Runs after the one found: in order between it and the value's end.
+    size_t at = from;
+    const char *part = l->seq;
+    for (size_t i = 0; i <= l->anchor_part; i++)
+        part += strlen(part) + 1;
+    for (; part < l->seq + l->seq_len; part += strlen(part) + 1) {
         size_t n = strlen(part);
         const unsigned char *lit = (const unsigned char *)part;
         while (at + n <= fe && !same(text + at, lit, n))
             at++;
         if (at + n > fe)
+            return false;
+        at += n;
+    }
+    if (l->anchor_part == 0)
+        return true;
+    // Runs before it: in order between the value's start and the run.
+    size_t fs = start;
+    while (fs > 0 && text[fs - 1] != ',' && text[fs - 1] != '\n')
+        fs--;
+    at = fs;
+    part = l->seq;
+    for (size_t i = 0; i < l->anchor_part; i++) {
+        size_t n = strlen(part);
+        const unsigned char *lit = (const unsigned char *)part;
+        while (at + n <= start && !same(text + at, lit, n))
+            at++;
+        if (at + n > start)
             return false;
         at += n;
         part += n + 1;

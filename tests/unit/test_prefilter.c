@@ -381,6 +381,27 @@ static void test_field_sequences(void)
     CHECK(prefilter_any(pf, far, strlen(far)));
 #endif
     prefilter_free(pf);
+
+    // The run searched for ('server~', rarest byte) is not the first: the
+    // runs before it must stand before it in the same value.
+    const char *mid[] = {"ab\x1f"
+                         "server~\x1f"
+                         "cd"};
+    CHECK(prefilter_new(mid, 1, &pf) == EXH_OK);
+    if (!pf)
+        return;
+    const char *in_order = "x,AB-Server~-cd,y";
+    const char *ab_after = "x,server~-cd-ab,y";
+    const char *split = "x,ab,server~cd,y";
+    CHECK(prefilter_any(pf, in_order, strlen(in_order)));
+#ifdef EXH_HAVE_HYPERSCAN
+    CHECK(!prefilter_any(pf, ab_after, strlen(ab_after)));
+    CHECK(!prefilter_any(pf, split, strlen(split)));
+#else
+    CHECK(prefilter_any(pf, ab_after, strlen(ab_after)));
+    CHECK(prefilter_any(pf, split, strlen(split)));
+#endif
+    prefilter_free(pf);
 }
 
 int main(void)
