@@ -334,6 +334,28 @@ static bool same(const unsigned char *s, const unsigned char *lit, size_t n)
  * runs must stand in order in the CSV value around it (between the commas
  * or line ends that bound it): what an unquoted value matching the glob
  * shows. */
+/* The first offset in text[from, to) where the folded run lit[0..n)
+ * stands whole, or SIZE_MAX. */
+static size_t run_in(const unsigned char *text, size_t from, size_t to,
+                     const unsigned char *lit, size_t n)
+{
+    unsigned char lo = lit[0];
+    unsigned char up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32) : lo;
+    while (from + n <= to) {
+        const unsigned char *a = memchr(text + from, lo, to - from - n + 1);
+        const unsigned char *b =
+            up != lo ? memchr(text + from, up, to - from - n + 1) : NULL;
+        const unsigned char *hit = !a ? b : (!b ? a : (a < b ? a : b));
+        if (!hit)
+            return SIZE_MAX;
+        size_t at = (size_t)(hit - text);
+        if (same(hit, lit, n))
+            return at;
+        from = at + 1;
+    }
+    return SIZE_MAX;
+}
+
 static bool sequence_ok(const plit *l, const unsigned char *text, size_t len,
                         size_t start, bool strict)
 {
@@ -354,10 +376,8 @@ static bool sequence_ok(const plit *l, const unsigned char *text, size_t len,
         part += strlen(part) + 1;
     for (; part < l->seq + l->seq_len; part += strlen(part) + 1) {
         size_t n = strlen(part);
-        const unsigned char *lit = (const unsigned char *)part;
-        while (at + n <= fe && !same(text + at, lit, n))
-            at++;
-        if (at + n > fe)
+        at = run_in(text, at, fe, (const unsigned char *)part, n);
+        if (at == SIZE_MAX)
             return false;
         at += n;
     }
@@ -371,10 +391,8 @@ static bool sequence_ok(const plit *l, const unsigned char *text, size_t len,
     part = l->seq;
     for (size_t i = 0; i < l->anchor_part; i++) {
         size_t n = strlen(part);
-        const unsigned char *lit = (const unsigned char *)part;
-        while (at + n <= start && !same(text + at, lit, n))
-            at++;
-        if (at + n > start)
+        at = run_in(text, at, start, (const unsigned char *)part, n);
+        if (at == SIZE_MAX)
             return false;
         at += n;
         part += n + 1;
