@@ -141,6 +141,49 @@ static void print_diag(const exh_diag *diag)
     }
 }
 
+/* Prints text and a newline with control characters escaped: rule files
+ * are as untrusted as evidence. */
+static void escaped_line(FILE *out, const char *text)
+{
+    char small[4096];
+    size_t need = exh_escape_text(text, strlen(text), small, sizeof small);
+    if (need < sizeof small) {
+        fprintf(out, "%s\n", small);
+        return;
+    }
+    char *big = malloc(need + 1);
+    if (big) {
+        exh_escape_text(text, strlen(text), big, need + 1);
+        fprintf(out, "%s\n", big);
+        free(big);
+    }
+}
+
+/* Warns about rules that load but that no reader feeds (their logsource
+ * is not read yet): they are never silently skipped. */
+static void warn_readerless(const exh_ruleset *rules)
+{
+    size_t count = exh_ruleset_count(rules), shown = 0, more = 0;
+    for (size_t i = 0; i < count; i++) {
+        exh_rule_info info;
+        if (exh_ruleset_rule(rules, i, &info) != EXH_OK || info.has_reader)
+            continue;
+        if (shown++ >= 20) {
+            more++;
+            continue;
+        }
+        fprintf(stderr,
+                "exhunt: warning: %s: no reader for logsource %s yet: the "
+                "rule is loaded but not used\n",
+                info.source, info.logsource);
+    }
+    if (more)
+        fprintf(stderr,
+                "exhunt: warning: %zu more rules have no reader yet "
+                "('exhunt rules check DIR' lists them all)\n",
+                more);
+}
+
 /* Loads the ruleset of the options; prints warnings and errors. Returns
  * NULL after printing a message. */
 static exh_ruleset *load_rules(const scan_opts *o)
@@ -160,6 +203,7 @@ static exh_ruleset *load_rules(const scan_opts *o)
     }
     if (exh_ruleset_count(rules) == 0)
         fputs("exhunt: warning: no rules are loaded\n", stderr);
+    warn_readerless(rules);
     return rules;
 }
 
@@ -360,24 +404,77 @@ out:
     return status;
 }
 
+/* `exhunt rules check DIR...`: what loads, what does not and why. One line
+ * per rejected file ("FILE:LINE: reason"), one per rule without a reader,
+ * then the counts. Exit 0 when nothing is rejected, 1 when something is,
+ * 2 for a usage error. */
+static int cmd_rules_check(int argc, char **argv)
+{
+    if (argc < 2) {
+        options_usage_error("rules check needs one or more folders or files");
+        return EXIT_USAGE;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            options_usage_error("unknown option '%s'", argv[i]);
+            return EXIT_USAGE;
+        }
+        if (access(argv[i], R_OK) != 0) {
+            fprintf(stderr, "exhunt: cannot read '%s': %s\n", argv[i],
+                    strerror(errno));
+            return EXIT_USAGE;
+        }
+    }
+    exh_ruleset *rules = NULL;
+    exh_diag *diag = NULL;
+    exh_status st =
+        exh_ruleset_load((const char *const *)(argv + 1), (size_t)argc - 1,
+                         EXH_LOAD_NO_BUILTIN, &rules, &diag);
+    size_t rejected = exh_diag_count(diag);
+    for (size_t i = 0; i < rejected; i++)
+        escaped_line(stdout, exh_diag_message(diag, i));
+    exh_diag_free(diag);
+    if (st != EXH_OK) {
+        fprintf(stderr, "exhunt: cannot load the rules: %s\n",
+                exh_status_str(st));
+        return st == EXH_ERR_IO ? EXIT_USAGE : EXIT_UNREADABLE;
+    }
+    size_t loaded = exh_ruleset_count(rules), readerless = 0;
+    for (size_t i = 0; i < loaded; i++) {
+        exh_rule_info info;
+        if (exh_ruleset_rule(rules, i, &info) != EXH_OK || info.has_reader)
+            continue;
+        readerless++;
+        char line[4096];
+        snprintf(line, sizeof line,
+                 "%s: loads, but no reader for logsource "
+                 "%s yet",
+                 info.source, info.logsource);
+        escaped_line(stdout, line);
+    }
+    printf("%zu rules, %zu loaded, %zu without a reader, %zu rejected\n",
+           loaded + rejected, loaded, readerless, rejected);
+    exh_ruleset_free(rules);
+    if (fflush(stdout) != 0)
+        return EXIT_UNREADABLE;
+    return rejected ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
 static int cmd_rules(int argc, char **argv)
 {
     scan_opts o;
     exh_ruleset *rules;
     bool ok;
 
-    if (argc < 2 || strcmp(argv[1], "check") == 0) {
-        if (argc < 2)
-            options_usage_error("rules needs a subcommand: list");
-        else
-            fputs("exhunt: 'rules check' is not available in this "
-                  "version yet\n",
-                  stderr);
+    if (argc < 2) {
+        options_usage_error("rules needs a subcommand: list or check");
         return EXIT_USAGE;
     }
+    if (strcmp(argv[1], "check") == 0)
+        return cmd_rules_check(argc - 1, argv + 1);
     if (strcmp(argv[1], "list") != 0) {
-        options_usage_error("unknown rules subcommand '%s' (expected list)",
-                            argv[1]);
+        options_usage_error(
+            "unknown rules subcommand '%s' (expected list or check)", argv[1]);
         return EXIT_USAGE;
     }
     parse_result pr = options_parse_rules_list(argc - 1, argv + 1, &o);

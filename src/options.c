@@ -68,6 +68,7 @@ void options_usage(FILE *out)
 {
     fputs("Usage: exhunt scan [OPTIONS] TARGET...\n"
           "       exhunt rules list [-f FORMAT] [--rules DIR]...\n"
+          "       exhunt rules check DIR...\n"
           "       exhunt --version | --help\n"
           "\n"
           "Tells whether a Microsoft Exchange server was exploited, from its\n"
@@ -101,8 +102,8 @@ void options_usage(FILE *out)
           "                         is a terminal)\n"
           "LEVEL is critical, high, medium, low or info.\n"
           "\n"
-          "Not available in this version yet: exhunt build, probe, report,\n"
-          "rules check; scan --ioc, --deleted, --shadows; formats csv, html.\n"
+          "Not available in this version yet: exhunt build, probe, report;\n"
+          "scan --ioc, --deleted, --shadows; formats csv, html.\n"
           "\n"
           "Exit status: 0 no finding at or above --fail-on; 1 a finding at\n"
           "or above --fail-on; 2 usage error; 3 a target or unit could not\n"

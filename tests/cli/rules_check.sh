@@ -1,0 +1,32 @@
+# `rules check`: one line per rejected file with its line and reason, one
+# per rule without a reader yet, then the counts; exit 1 when any is rejected.
+mkdir -p mine/sub
+cat > mine/good.yml <<'YML'
+title: Good
+logsource: {product: exchange, service: httpproxy}
+detection:
+  sel:
+    AnchorMailbox|startswith: 'ServerInfo~'
+  condition: sel
+YML
+cat > mine/sub/bad.yml <<'YML'
+title: Bad
+logsource: {product: exchange, service: httpproxy}
+detection:
+  sel:
+    AnchorMailbox|nosuchmod: 'x'
+  condition: sel
+YML
+cat > mine/sub/iis.yml <<'YML'
+title: Later
+logsource: {category: webserver}
+detection:
+  sel:
+    cs-uri-stem|contains: '/x'
+  condition: sel
+YML
+"$EXHUNT" rules check mine; echo "exit $?"
+rm mine/sub/bad.yml
+"$EXHUNT" rules check mine; echo "exit $?"
+"$EXHUNT" rules check; echo "exit $?"
+"$EXHUNT" rules check no-such-folder 2>/dev/null; echo "exit $?"
