@@ -15,21 +15,25 @@
 
 #include "internal.h"
 
+#include <arpa/inet.h>
 #include <pcre2.h>
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
-#define MAX_TEXT_BYTES (4u << 20) /* larger rule files are rejected */
-#define MAX_SELECTIONS 256        /* per rule: the match cache is on stack */
-#define MAX_VALUES     100000     /* values per rule, aliases expanded */
-#define MAX_COND_DEPTH 64         /* nesting of parentheses and "not" */
-#define MAX_FLOW_DEPTH 256     /* YAML [ { nesting (parse time is quadratic) */
-#define MIN_LIT_LEN    3       /* shorter runs make no useful literal */
-#define RE_MATCH_LIMIT 1000000 /* PCRE2 backtracking budget per match */
+#define MAX_TEXT_BYTES   (4u << 20) /* larger rule files are rejected */
+#define MAX_SELECTIONS   256        /* per rule: the match cache is on stack */
+#define MAX_VALUES       100000     /* values per rule, aliases expanded */
+#define MAX_COND_DEPTH   64         /* nesting of parentheses and "not" */
+#define MAX_FLOW_DEPTH   256 /* YAML [ { nesting (parse time is quadratic) */
+#define MIN_LIT_LEN      3   /* shorter runs make no useful literal */
+#define RE_MATCH_LIMIT   1000000     /* PCRE2 backtracking budget per match */
+#define MAX_EXPAND_BYTES (16u << 20) /* encoded variants' bytes per rule */
+#define MAX_XF           8           /* encoding modifiers per key */
 
 /* ---- compiled form ------------------------------------------------------- */
 
@@ -42,16 +46,31 @@ enum vkind {
     VK_GLOB,     /* general '*'/'?' pattern */
     VK_ANY,      /* '*': any value, field present */
     VK_RE,       /* PCRE2 search */
-    VK_NULL      /* field absent or empty */
+    VK_NULL,     /* field absent or empty */
+    VK_ALT,      /* any of alts[0..len) (encoding variants of one value) */
+    VK_CIDR,     /* an IPv4/IPv6 address inside the network text/bits */
+    VK_CMP,      /* a number compared (op: enum cmpop) with num */
+    VK_EXISTS,   /* op 1: field present, op 0: field absent */
+    VK_FIELDREF  /* compared (op: VK_EQ..VK_CONTAINS) with field text */
 };
+
+/* Numeric comparisons (lt, lte, gt, gte). */
+enum cmpop { CMP_NONE, CMP_LT, CMP_LTE, CMP_GT, CMP_GTE };
 
 typedef struct svalue {
     unsigned char kind;        /* enum vkind */
     bool cased;                /* compare bytes exactly */
-    size_t len;                /* bytes of text (and wild) */
-    const unsigned char *text; /* literal bytes, folded unless cased */
+    bool derived;              /* text made by an encoding modifier */
+    unsigned char op;          /* see VK_CMP, VK_EXISTS, VK_FIELDREF */
+    unsigned char bits;        /* VK_CIDR: prefix length; op: 4 or 6 */
+    size_t len;                /* bytes of text (and wild); VK_ALT: alts */
+    const unsigned char *text; /* literal bytes, folded unless cased;
+                                  VK_CIDR: 16-byte network; VK_FIELDREF:
+                                  the other field's name */
     const unsigned char *wild; /* VK_GLOB: per byte 0, '*' or '?' */
     const pcre2_code *re;      /* VK_RE */
+    double num;                /* VK_CMP */
+    const struct svalue *alts; /* VK_ALT */
 } svalue;
 
 typedef struct sfield {
@@ -162,7 +181,8 @@ typedef struct compiler {
     yaml_document_t *doc;
     sigma_rule *rule;
     pcre2_general_context *gctx;
-    size_t values; /* values compiled so far (alias bomb guard) */
+    size_t values;       /* values compiled so far (alias bomb guard) */
+    size_t expand_bytes; /* bytes of encoded variants so far */
     exh_status st;
     char *msg;
 } compiler;
@@ -478,17 +498,63 @@ static void exhunt_parse(compiler *c, yaml_node_t *n, bool *set)
 
 /* ---- values and fields --------------------------------------------------- */
 
+/* Encoding modifiers, applied to a value in the order written. */
+enum xform {
+    XF_BASE64,
+    XF_B64OFF,
+    XF_UTF16LE,
+    XF_UTF16BE,
+    XF_UTF16,
+    XF_WINDASH
+};
+
 /* Modifiers of one field key. */
 typedef struct mods {
     bool contains, startswith, endswith, all, re, cased;
+    bool cidr, exists, fieldref;
+    unsigned char cmp; /* enum cmpop */
     uint32_t re_flags;
+    unsigned char xf[MAX_XF]; /* enum xform, in order */
+    size_t nxf;
+    const char *cmp_name; /* "lt", ...: for messages */
 } mods;
 
-/* Modifiers of the specification that this engine does not evaluate yet. */
-static const char *const unsupported_mods[] = {
-    "base64", "base64offset", "wide",   "utf16le",  "utf16be",
-    "utf16",  "windash",      "cidr",   "lt",       "lte",
-    "gt",     "gte",          "exists", "fieldref", "expand"};
+/* Modifiers of the specification that this engine does not evaluate. */
+static const char *const unsupported_mods[] = {"expand"};
+
+/* The encoding modifiers and what they stand for. */
+static const struct {
+    const char *name;
+    unsigned char xf;
+} xf_names[] = {{"base64", XF_BASE64},   {"base64offset", XF_B64OFF},
+                {"wide", XF_UTF16LE},    {"utf16le", XF_UTF16LE},
+                {"utf16be", XF_UTF16BE}, {"utf16", XF_UTF16},
+                {"windash", XF_WINDASH}};
+
+/* Checks the combination of modifiers in m (the key is s, len bytes). */
+static bool mods_check(compiler *c, const mods *m, size_t line, const char *s,
+                       size_t len)
+{
+    int w = (int)(len > 80 ? 80 : len);
+    int kinds = m->contains + m->startswith + m->endswith + m->re;
+    int types = m->re + m->cidr + m->exists + m->fieldref + (m->cmp != 0) +
+                (m->nxf > 0);
+    if (kinds > 1 || types > 1) {
+        fail(c, line, "conflicting modifiers in '%.*s'", w, s);
+        return false;
+    }
+    bool wild = m->contains || m->startswith || m->endswith;
+    const char *only = m->cidr     ? "cidr"
+                       : m->exists ? "exists"
+                       : m->cmp    ? m->cmp_name
+                                   : NULL;
+    if (only && (wild || m->cased || (m->exists && m->all))) {
+        fail(c, line, "'%s' cannot be combined with other modifiers in '%.*s'",
+             only, w, s);
+        return false;
+    }
+    return true;
+}
 
 /* Parses "Field|mod|mod" into *name (arena copy, without modifiers) and *m. */
 static bool key_parse(compiler *c, yaml_node_t *k, const char **name, mods *m)
@@ -507,18 +573,25 @@ static bool key_parse(compiler *c, yaml_node_t *k, const char **name, mods *m)
     }
     size_t line = node_line(k);
     const char *p = bar, *end = s + len;
+    const char *wild_mod = NULL; // contains/startswith/endswith seen
     while (p && p < end) {
         const char *q = p + 1;
         const char *next = memchr(q, '|', (size_t)(end - q));
         size_t n = (size_t)((next ? next : end) - q);
         int w = (int)(n > 40 ? 40 : n);
+        int xf = -1;
+        for (size_t i = 0; i < sizeof xf_names / sizeof xf_names[0]; i++) {
+            if (n == strlen(xf_names[i].name) &&
+                !memcmp(q, xf_names[i].name, n))
+                xf = xf_names[i].xf;
+        }
 #define IS(lit) (n == sizeof(lit) - 1 && !memcmp(q, lit, n))
         if (IS("contains"))
-            m->contains = true;
+            m->contains = true, wild_mod = "contains";
         else if (IS("startswith"))
-            m->startswith = true;
+            m->startswith = true, wild_mod = "startswith";
         else if (IS("endswith"))
-            m->endswith = true;
+            m->endswith = true, wild_mod = "endswith";
         else if (IS("all"))
             m->all = true;
         else if (IS("re"))
@@ -529,7 +602,38 @@ static bool key_parse(compiler *c, yaml_node_t *k, const char **name, mods *m)
             m->re_flags |= IS("i")   ? PCRE2_CASELESS
                            : IS("m") ? PCRE2_MULTILINE
                                      : PCRE2_DOTALL;
-        else {
+        else if (IS("cidr"))
+            m->cidr = true;
+        else if (IS("exists"))
+            m->exists = true;
+        else if (IS("fieldref"))
+            m->fieldref = true;
+        else if (IS("lt") || IS("lte") || IS("gt") || IS("gte")) {
+            if (m->cmp) {
+                fail(c, line, "conflicting modifiers in '%.*s'",
+                     (int)(len > 80 ? 80 : len), s);
+                return false;
+            }
+            m->cmp = IS("lt")    ? CMP_LT
+                     : IS("lte") ? CMP_LTE
+                     : IS("gt")  ? CMP_GT
+                                 : CMP_GTE;
+            m->cmp_name = IS("lt")    ? "lt"
+                          : IS("lte") ? "lte"
+                          : IS("gt")  ? "gt"
+                                      : "gte";
+        } else if (xf >= 0) {
+            if (m->nxf == MAX_XF) {
+                fail(c, line, "more than %d encoding modifiers", MAX_XF);
+                return false;
+            }
+            if ((xf == XF_BASE64 || xf == XF_B64OFF) && wild_mod) {
+                fail(c, line, "'%.*s' cannot encode the wildcards of '%s'", w,
+                     q, wild_mod);
+                return false;
+            }
+            m->xf[m->nxf++] = (unsigned char)xf;
+        } else {
             bool known = IS("i") || IS("m") || IS("s");
             for (size_t i = 0;
                  i < sizeof unsupported_mods / sizeof unsupported_mods[0]; i++)
@@ -544,13 +648,7 @@ static bool key_parse(compiler *c, yaml_node_t *k, const char **name, mods *m)
 #undef IS
         p = next;
     }
-    int kinds = m->contains + m->startswith + m->endswith + m->re;
-    if (kinds > 1) {
-        fail(c, line, "conflicting modifiers in '%.*s'",
-             (int)(len > 80 ? 80 : len), s);
-        return false;
-    }
-    return true;
+    return mods_check(c, m, line, s, len);
 }
 
 /* Unescapes a Sigma string: '*' and '?' are wildcards, a backslash escapes
@@ -665,6 +763,495 @@ static bool re_compile(compiler *c, svalue *v, const char *s, size_t len,
     return true;
 }
 
+/* A value on its way through the encoding modifiers: bytes and, per byte,
+ * 0 or the wildcard '*'/'?' (as pattern_parse gives them, unfolded). */
+typedef struct xvar {
+    unsigned char *p, *w;
+    size_t n;
+} xvar;
+
+/* Decodes one UTF-8 character of p[0..n); returns its length, 0 when the
+ * bytes are not valid UTF-8 (overlong forms and surrogates included). */
+static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+    unsigned char b = p[0];
+    size_t len = b < 0x80   ? 1
+                 : b < 0xC2 ? 0
+                 : b < 0xE0 ? 2
+                 : b < 0xF0 ? 3
+                 : b < 0xF5 ? 4
+                            : 0;
+    if (len == 0 || len > n)
+        return 0;
+    uint32_t v = len == 1 ? b : (uint32_t)(b & (0x7F >> len));
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (p[i] & 0x3F);
+    }
+    if ((len == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) ||
+        (len == 4 && (v < 0x10000 || v > 0x10FFFF)))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+static const char b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Standard Base64 (with '=' padding) of in[0..n) into out (room for
+ * 4 * ((n + 2) / 3) bytes); returns the length. */
+static size_t b64_encode(const unsigned char *in, size_t n, unsigned char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16;
+        if (i + 1 < n)
+            v |= (uint32_t)in[i + 1] << 8;
+        if (i + 2 < n)
+            v |= in[i + 2];
+        out[o++] = (unsigned char)b64_alphabet[(v >> 18) & 63];
+        out[o++] = (unsigned char)b64_alphabet[(v >> 12) & 63];
+        out[o++] = i + 1 < n ? (unsigned char)b64_alphabet[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < n ? (unsigned char)b64_alphabet[v & 63] : '=';
+    }
+    return o;
+}
+
+/* A new variant of n bytes in the arena (within the rule's budget). */
+static bool xvar_alloc(compiler *c, xvar *x, size_t n, size_t line)
+{
+    size_t total;
+    if (__builtin_add_overflow(c->expand_bytes, n, &total) ||
+        total > MAX_EXPAND_BYTES) {
+        fail(c, line, "encoded values larger than %u bytes", MAX_EXPAND_BYTES);
+        return false;
+    }
+    c->expand_bytes = total;
+    x->p = arena_alloc(c->rule, n + 1);
+    x->w = arena_alloc(c->rule, n + 1);
+    x->n = 0;
+    if (!x->p || !x->w) {
+        fail_nomem(c);
+        return false;
+    }
+    return true;
+}
+
+/* UTF-16 (le, be, or le after a byte order mark) of x's text; wildcards
+ * stay as they are. */
+static bool xf_utf16(compiler *c, const xvar *x, xvar *o, unsigned char xf,
+                     size_t line)
+{
+    if (x->n > (SIZE_MAX - 2) / 2 || !xvar_alloc(c, o, 2 * x->n + 2, line))
+        return false;
+    bool be = xf == XF_UTF16BE;
+    if (xf == XF_UTF16) {
+        o->p[o->n++] = 0xFF;
+        o->p[o->n++] = 0xFE;
+    }
+    for (size_t i = 0; i < x->n;) {
+        if (x->w[i]) {
+            o->w[o->n] = x->w[i];
+            o->p[o->n++] = x->p[i++];
+            continue;
+        }
+        size_t run = i;
+        while (run < x->n && !x->w[run])
+            run++;
+        uint32_t cp;
+        size_t k = utf8_decode(x->p + i, run - i, &cp);
+        if (!k) {
+            fail(c, line, "value for UTF-16 encoding is not valid UTF-8");
+            return false;
+        }
+        i += k;
+        uint32_t units[2] = {cp, 0};
+        size_t nu = 1;
+        if (cp >= 0x10000) {
+            units[0] = 0xD800 | ((cp - 0x10000) >> 10);
+            units[1] = 0xDC00 | ((cp - 0x10000) & 0x3FF);
+            nu = 2;
+        }
+        for (size_t u = 0; u < nu; u++) {
+            unsigned char lo = (unsigned char)(units[u] & 0xFF);
+            unsigned char hi = (unsigned char)(units[u] >> 8);
+            o->p[o->n++] = be ? hi : lo;
+            o->p[o->n++] = be ? lo : hi;
+        }
+    }
+    return true;
+}
+
+/* Base64 of x (shift 0) or, for base64offset, of shift spaces then x with
+ * the characters that depend on the unknown neighbours trimmed, as the
+ * specification (and pySigma) defines the three offset encodings. */
+static bool xf_base64(compiler *c, const xvar *x, xvar *o, size_t shift,
+                      bool offset, size_t line)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        if (x->w[i]) {
+            fail(c, line, "Base64 encoding of a value with wildcards");
+            return false;
+        }
+    }
+    size_t in_len = x->n + shift;
+    if (in_len < x->n || in_len > SIZE_MAX / 2) {
+        fail_nomem(c);
+        return false;
+    }
+    unsigned char *in = exh_malloc(in_len + 1);
+    if (!in) {
+        fail_nomem(c);
+        return false;
+    }
+    memset(in, ' ', shift);
+    if (x->n)
+        memcpy(in + shift, x->p, x->n);
+    size_t enc_len = (in_len + 2) / 3 * 4;
+    if (!xvar_alloc(c, o, enc_len, line)) {
+        exh_free(in);
+        return false;
+    }
+    size_t e = b64_encode(in, in_len, o->p);
+    exh_free(in);
+    size_t start = 0, stop = e;
+    if (offset) {
+        static const size_t starts[3] = {0, 2, 3};
+        static const size_t trims[3] = {0, 3, 2};
+        start = starts[shift];
+        size_t trim = trims[in_len % 3];
+        stop = e > trim ? e - trim : 0;
+        if (start > stop)
+            start = stop;
+    }
+    memmove(o->p, o->p + start, stop - start);
+    o->n = stop - start;
+    return true;
+}
+
+/* Word bytes for windash (Python's \w, with any non-ASCII byte a letter). */
+static bool word_byte(const xvar *x, size_t i)
+{
+    if (i >= x->n || x->w[i])
+        return false;
+    unsigned char ch = x->p[i];
+    return ch == '_' || ch >= 0x80 || (ch >= '0' && ch <= '9') ||
+           (fold(ch) >= 'a' && fold(ch) <= 'z');
+}
+
+/* The windash dashes: '-', '/', en dash, em dash, horizontal bar. */
+static const char *const windashes[] = {"-", "/", "\xE2\x80\x93",
+                                        "\xE2\x80\x94", "\xE2\x80\x95"};
+#define WINDASHES 5
+
+/* True at a '-' or '/' that pySigma's windash replaces: no word byte
+ * before it, a word byte after it (the regex \B[-/]\b). */
+static bool windash_at(const xvar *x, size_t i)
+{
+    return !x->w[i] && (x->p[i] == '-' || x->p[i] == '/') &&
+           !(i > 0 && word_byte(x, i - 1)) && word_byte(x, i + 1);
+}
+
+/* Every combination of dashes at the windash positions of x, appended to
+ * out (room checked by the caller: windash_count). */
+static bool xf_windash(compiler *c, const xvar *x, xvar *out, size_t count,
+                       size_t line)
+{
+    for (size_t v = 0; v < count; v++) {
+        xvar *o = &out[v];
+        if (x->n > (SIZE_MAX - 1) / 3 || !xvar_alloc(c, o, 3 * x->n, line))
+            return false;
+        size_t digits = v; // base-5 digits choose each position's dash
+        for (size_t i = 0; i < x->n; i++) {
+            if (!windash_at(x, i)) {
+                o->w[o->n] = x->w[i];
+                o->p[o->n++] = x->p[i];
+                continue;
+            }
+            const char *d = windashes[digits % WINDASHES];
+            digits /= WINDASHES;
+            for (; *d; d++)
+                o->p[o->n++] = (unsigned char)*d;
+        }
+    }
+    return true;
+}
+
+/* Number of windash variants of x, or 0 when more than limit. */
+static size_t windash_count(const xvar *x, size_t limit)
+{
+    size_t count = 1;
+    for (size_t i = 0; i < x->n; i++) {
+        if (windash_at(x, i) &&
+            (__builtin_mul_overflow(count, WINDASHES, &count) || count > limit))
+            return 0;
+    }
+    return count;
+}
+
+/* Applies the encoding modifiers of m to one value: *vars (count *nvars)
+ * becomes the list of its variants, OR-ed. */
+static bool xf_apply(compiler *c, const mods *m, xvar **vars, size_t *nvars,
+                     size_t line)
+{
+    for (size_t s = 0; s < m->nxf; s++) {
+        unsigned char xf = m->xf[s];
+        size_t limit = MAX_VALUES - (c->values < MAX_VALUES ? c->values : 0);
+        size_t total = 0;
+        for (size_t i = 0; i < *nvars; i++) {
+            size_t k = xf == XF_B64OFF    ? 3
+                       : xf == XF_WINDASH ? windash_count(&(*vars)[i], limit)
+                                          : 1;
+            if (k == 0 || __builtin_add_overflow(total, k, &total) ||
+                total > limit) {
+                fail(c, line, "too many values (more than %d)", MAX_VALUES);
+                return false;
+            }
+        }
+        xvar *out = arena_array(c->rule, total, sizeof *out);
+        if (!out) {
+            fail_nomem(c);
+            return false;
+        }
+        size_t o = 0;
+        for (size_t i = 0; i < *nvars; i++) {
+            const xvar *x = &(*vars)[i];
+            bool ok = true;
+            if (xf == XF_BASE64) {
+                ok = xf_base64(c, x, &out[o++], 0, false, line);
+            } else if (xf == XF_B64OFF) {
+                for (size_t sh = 0; sh < 3 && ok; sh++)
+                    ok = xf_base64(c, x, &out[o++], sh, true, line);
+            } else if (xf == XF_WINDASH) {
+                size_t k = windash_count(x, limit);
+                ok = xf_windash(c, x, &out[o], k, line);
+                o += k;
+            } else {
+                ok = xf_utf16(c, x, &out[o++], xf, line);
+            }
+            if (!ok)
+                return false;
+        }
+        *vars = out;
+        *nvars = total;
+    }
+    return true;
+}
+
+/* Finishes one (encoded) value: the wildcards contains/startswith/endswith
+ * add, folding unless cased, and the kind. */
+static bool value_finish(compiler *c, svalue *v, const xvar *x, const mods *m,
+                         bool field)
+{
+    bool contains = m->contains || (!field && !m->startswith && !m->endswith);
+    unsigned char *p = arena_alloc(c->rule, x->n + 2);
+    unsigned char *w = arena_alloc(c->rule, x->n + 2);
+    if (!p || !w) {
+        fail_nomem(c);
+        return false;
+    }
+    size_t k = 0;
+    if (contains || m->endswith) {
+        p[k] = '*';
+        w[k++] = '*';
+    }
+    for (size_t i = 0; i < x->n; i++) {
+        if (x->w[i] == '*' && k > 0 && w[k - 1] == '*')
+            continue;
+        p[k] = m->cased || x->w[i] ? x->p[i] : fold(x->p[i]);
+        w[k++] = x->w[i];
+    }
+    if ((contains || m->startswith) && !(k > 0 && w[k - 1] == '*')) {
+        p[k] = '*';
+        w[k++] = '*';
+    }
+    v->cased = m->cased;
+    v->derived = m->nxf > 0;
+    pattern_classify(v, p, w, k);
+    return true;
+}
+
+/* Strict decimal number: [+-]digits[.digits][e[+-]digits] (a '.' may
+ * start or end the digits), nothing else. */
+static bool number_parse(const unsigned char *s, size_t n, double *out)
+{
+    char text[64];
+    size_t i = 0, digits = 0;
+    if (n == 0 || n >= sizeof text)
+        return false;
+    if (s[i] == '+' || s[i] == '-')
+        i++;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        digits++;
+    if (i < n && s[i] == '.') {
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            digits++;
+    }
+    if (!digits)
+        return false;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        size_t e = 0;
+        if (++i < n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            e++;
+        if (!e)
+            return false;
+    }
+    if (i != n)
+        return false;
+    memcpy(text, s, n);
+    text[n] = 0;
+    char *end;
+    *out = strtod(text, &end);
+    return end == text + n;
+}
+
+/* Parses an IPv4 or IPv6 address of s[0..n) into a (16 bytes; IPv4 in
+ * the first 4); returns 4, 6 or 0 when it is not an address. */
+static int addr_parse(const unsigned char *s, size_t n, unsigned char *a)
+{
+    char text[64];
+    if (n == 0 || n >= sizeof text || memchr(s, 0, n))
+        return 0;
+    memcpy(text, s, n);
+    text[n] = 0;
+    if (inet_pton(AF_INET, text, a) == 1)
+        return 4;
+    if (inet_pton(AF_INET6, text, a) == 1)
+        return 6;
+    return 0;
+}
+
+/* True when the first bits bits of a and b are equal. */
+static bool prefix_eq(const unsigned char *a, const unsigned char *b,
+                      unsigned bits)
+{
+    size_t whole = bits / 8;
+    if (memcmp(a, b, whole))
+        return false;
+    unsigned rest = bits % 8;
+    if (!rest)
+        return true;
+    unsigned char mask = (unsigned char)(0xFF << (8 - rest));
+    return (a[whole] & mask) == (b[whole] & mask);
+}
+
+/* "a.b.c.d[/n]" or "ipv6[/n]" as a network (no host bits set). */
+static bool cidr_compile(compiler *c, svalue *v, const char *s, size_t len,
+                         size_t line)
+{
+    int w = (int)(len > 60 ? 60 : len);
+    const char *slash = memchr(s, '/', len);
+    size_t alen = slash ? (size_t)(slash - s) : len;
+    unsigned char *net = arena_alloc(c->rule, 16);
+    if (!net) {
+        fail_nomem(c);
+        return false;
+    }
+    int fam = addr_parse((const unsigned char *)s, alen, net);
+    unsigned max = fam == 4 ? 32 : 128, bits = max;
+    if (fam && slash) {
+        size_t dl = len - alen - 1;
+        bits = 0;
+        if (dl == 0 || dl > 3 || !all_digits(slash + 1, dl))
+            fam = 0;
+        for (size_t i = 0; i < dl; i++)
+            bits = bits * 10 + (unsigned)(slash[1 + i] - '0');
+        if (bits > max)
+            fam = 0;
+    }
+    if (!fam) {
+        fail(c, line, "invalid CIDR network '%.*s'", w, s);
+        return false;
+    }
+    unsigned char zero[16] = {0}, host[16];
+    memcpy(host, net, 16);
+    for (unsigned b = 0; b < max; b++) {
+        if (b < bits)
+            host[b / 8] &= (unsigned char)~(0x80 >> (b % 8));
+    }
+    if (memcmp(host, zero, max / 8)) {
+        fail(c, line, "CIDR network '%.*s' has host bits set", w, s);
+        return false;
+    }
+    v->kind = VK_CIDR;
+    v->text = net;
+    v->op = (unsigned char)fam;
+    v->bits = (unsigned char)bits;
+    return true;
+}
+
+/* True for a YAML boolean true (b) or false. */
+static bool bool_parse(const char *s, size_t len, bool *b)
+{
+    static const char *const t[] = {"true", "True", "TRUE"};
+    static const char *const f[] = {"false", "False", "FALSE"};
+    for (size_t i = 0; i < 3; i++) {
+        if ((len == strlen(t[i]) && !memcmp(s, t[i], len)) ||
+            (len == strlen(f[i]) && !memcmp(s, f[i], len))) {
+            *b = len == strlen(t[i]) && !memcmp(s, t[i], len);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The value types that are not patterns: cidr, lt/lte/gt/gte, exists,
+ * fieldref. */
+static bool value_special(compiler *c, svalue *v, const char *s, size_t len,
+                          const mods *m, size_t line)
+{
+    int w = (int)(len > 60 ? 60 : len);
+    if (m->cidr)
+        return cidr_compile(c, v, s, len, line);
+    if (m->cmp) {
+        if (!number_parse((const unsigned char *)s, len, &v->num)) {
+            fail(c, line, "'%s' needs a number, not '%.*s'", m->cmp_name, w, s);
+            return false;
+        }
+        v->kind = VK_CMP;
+        v->op = m->cmp;
+        return true;
+    }
+    if (m->exists) {
+        bool b;
+        if (!bool_parse(s, len, &b)) {
+            fail(c, line, "'exists' needs true or false, not '%.*s'", w, s);
+            return false;
+        }
+        v->kind = VK_EXISTS;
+        v->op = b;
+        return true;
+    }
+    // fieldref: a plain field name
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '*' || s[i] == '?' || s[i] == '|' || s[i] == 0) {
+            fail(c, line, "invalid field reference '%.*s'", w, s);
+            return false;
+        }
+    }
+    if (len == 0) {
+        fail(c, line, "empty field reference");
+        return false;
+    }
+    char *name = arena_strndup(c->rule, s, len);
+    if (!name) {
+        fail_nomem(c);
+        return false;
+    }
+    v->kind = VK_FIELDREF;
+    v->cased = m->cased;
+    v->text = (const unsigned char *)name;
+    v->len = len;
+    v->op = m->contains     ? VK_CONTAINS
+            : m->startswith ? VK_PREFIX
+            : m->endswith   ? VK_SUFFIX
+                            : VK_EQ;
+    return true;
+}
+
 /* Compiles one value node of a field with modifiers m. */
 static bool value_compile(compiler *c, sfield *f, svalue *v, yaml_node_t *n,
                           const mods *m)
@@ -679,8 +1266,10 @@ static bool value_compile(compiler *c, sfield *f, svalue *v, yaml_node_t *n,
         return false;
     }
     v->cased = m->cased;
-    if (is_null(n)) {
-        if (m->contains || m->startswith || m->endswith || m->re || !f->name) {
+    bool special = m->cidr || m->cmp || m->exists || m->fieldref;
+    if (is_null(n) && !m->exists) {
+        if (m->contains || m->startswith || m->endswith || m->re || !f->name ||
+            special || m->nxf) {
             fail(c, node_line(n), "null cannot take modifiers");
             return false;
         }
@@ -691,19 +1280,36 @@ static bool value_compile(compiler *c, sfield *f, svalue *v, yaml_node_t *n,
     size_t len = n->data.scalar.length;
     if (m->re)
         return re_compile(c, v, s, len, m, node_line(n));
-    unsigned char *p = arena_alloc(c->rule, len + 2);
-    unsigned char *w = arena_alloc(c->rule, len + 2);
-    if (!p || !w) {
+    if (special)
+        return value_special(c, v, s, len, m, node_line(n));
+    xvar one;
+    one.p = arena_alloc(c->rule, len + 2);
+    one.w = arena_alloc(c->rule, len + 2);
+    if (!one.p || !one.w) {
         fail_nomem(c);
         return false;
     }
-    bool contains = m->contains || (!f->name && !m->startswith && !m->endswith);
-    size_t k = pattern_parse(s, len, p, w, contains || m->endswith, m->cased);
-    if ((contains || m->startswith) && !(k > 0 && w[k - 1] == '*')) {
-        p[k] = '*';
-        w[k++] = '*';
+    one.n = pattern_parse(s, len, one.p, one.w, false, true);
+    xvar *vars = &one;
+    size_t nvars = 1;
+    if (m->nxf && !xf_apply(c, m, &vars, &nvars, node_line(n)))
+        return false;
+    if (nvars == 1)
+        return value_finish(c, v, vars, m, f->name != NULL);
+    c->values += nvars - 1;
+    svalue *alts = arena_array(c->rule, nvars, sizeof *alts);
+    if (!alts) {
+        fail_nomem(c);
+        return false;
     }
-    pattern_classify(v, p, w, k);
+    for (size_t i = 0; i < nvars; i++) {
+        if (!value_finish(c, &alts[i], &vars[i], m, f->name != NULL))
+            return false;
+    }
+    v->kind = VK_ALT;
+    v->alts = alts;
+    v->len = nvars;
+    v->derived = true;
     return true;
 }
 
@@ -716,6 +1322,14 @@ static bool field_compile(compiler *c, sfield *f, yaml_node_t *k,
         return false;
     if (f->name[0] == 0)
         f->name = NULL; // "|all": a keyword list
+    if (!f->name && (m.cidr || m.cmp || m.exists || m.fieldref)) {
+        fail(c, node_line(k), "'%s' needs a field name",
+             m.cidr     ? "cidr"
+             : m.cmp    ? m.cmp_name
+             : m.exists ? "exists"
+                        : "fieldref");
+        return false;
+    }
     f->all = m.all;
     yaml_node_item_t *items, one = 0;
     if (val->type == YAML_MAPPING_NODE) {
@@ -1180,7 +1794,7 @@ static char *field_sequence(compiler *c, const svalue *v)
     const unsigned char *p = v->text;
     size_t n = v->len, runs = 0;
     for (size_t i = 0; i < n; i++) {
-        if (p[i] == '"' || p[i] == PREFILTER_SEQ)
+        if (p[i] == '"' || p[i] == PREFILTER_SEQ || p[i] == 0)
             return NULL;
         if (!v->wild[i] && (i == 0 || v->wild[i - 1]))
             runs++;
@@ -1205,17 +1819,20 @@ static char *field_sequence(compiler *c, const svalue *v)
 }
 
 /* The longest wildcard-free run of a pattern without '"' (CSV doubles
- * quotes in raw text), folded to lower case; NULL when shorter than 3.
- * For a glob on a field, a field sequence of all its runs instead. */
+ * quotes in raw text) and NUL, folded to lower case; NULL when shorter
+ * than 3. For a plain glob on a field (not one made by an encoding
+ * modifier), a field sequence of all its runs instead. Other kinds (null,
+ * any, regex, cidr, comparisons, exists, field references) have none. */
 static const char *value_literal(compiler *c, const svalue *v, bool field)
 {
     const unsigned char *p = v->text;
     size_t n = v->len, best = 0, best_len = 0;
-    if (v->kind == VK_NULL || v->kind == VK_ANY || v->kind == VK_RE)
+    if (v->kind != VK_EQ && v->kind != VK_PREFIX && v->kind != VK_SUFFIX &&
+        v->kind != VK_CONTAINS && v->kind != VK_GLOB)
         return NULL;
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        while (j < n && !(v->wild && v->wild[j]) && p[j] != '"')
+        while (j < n && !(v->wild && v->wild[j]) && p[j] != '"' && p[j] != 0)
             j++;
         if (j - i > best_len) {
             best = i;
@@ -1226,7 +1843,8 @@ static const char *value_literal(compiler *c, const svalue *v, bool field)
     if (best_len < MIN_LIT_LEN)
         return NULL;
     char *lit = NULL;
-    if (field && v->kind == VK_GLOB && (lit = field_sequence(c, v)) != NULL)
+    if (field && v->kind == VK_GLOB && !v->derived &&
+        (lit = field_sequence(c, v)) != NULL)
         return lit;
     lit = arena_alloc(c->rule, best_len + 1);
     if (!lit) {
@@ -1296,6 +1914,38 @@ static litset litset_best(const litset *sets, size_t n)
     return b;
 }
 
+/* The literal set of one value: one literal, or for the variants of an
+ * encoded value (VK_ALT) the union of theirs (none if any has none). */
+static litset value_lits(compiler *c, const svalue *v, bool field)
+{
+    if (v->kind == VK_ALT) {
+        litset *sets = exh_calloc(v->len, sizeof *sets);
+        if (!sets) {
+            fail_nomem(c);
+            return LIT_NONE;
+        }
+        for (size_t i = 0; i < v->len; i++)
+            sets[i] = value_lits(c, &v->alts[i], field);
+        litset r = litset_union(c, sets, v->len);
+        exh_free(sets);
+        return r;
+    }
+    const char *lit = value_literal(c, v, field);
+    if (!lit)
+        return LIT_NONE;
+    litset s = {.none = false, .count = 1};
+    s.lits = arena_array(c->rule, 1, sizeof(char *));
+    if (!s.lits) {
+        fail_nomem(c);
+        return LIT_NONE;
+    }
+    s.lits[0] = lit;
+    s.cost = lit_cost(lit);
+    if (strchr(lit, PREFILTER_SEQ)) // every run must show, in order
+        s.cost *= 0.05;
+    return s;
+}
+
 static litset field_lits(compiler *c, const sfield *f)
 {
     litset *sets = exh_calloc(f->count, sizeof *sets);
@@ -1303,23 +1953,8 @@ static litset field_lits(compiler *c, const sfield *f)
         fail_nomem(c);
         return LIT_NONE;
     }
-    for (size_t i = 0; i < f->count && c->st == EXH_OK; i++) {
-        const char *lit = value_literal(c, &f->values[i], f->name != NULL);
-        sets[i] = LIT_NONE;
-        if (!lit)
-            continue;
-        sets[i].lits = arena_array(c->rule, 1, sizeof(char *));
-        if (!sets[i].lits) {
-            fail_nomem(c);
-            continue;
-        }
-        sets[i].lits[0] = lit;
-        sets[i].none = false;
-        sets[i].count = 1;
-        sets[i].cost = lit_cost(lit);
-        if (strchr(lit, PREFILTER_SEQ)) // every run must show, in order
-            sets[i].cost *= 0.05;
-    }
+    for (size_t i = 0; i < f->count && c->st == EXH_OK; i++)
+        sets[i] = value_lits(c, &f->values[i], f->name != NULL);
     litset r =
         f->all ? litset_best(sets, f->count) : litset_union(c, sets, f->count);
     exh_free(sets);
@@ -1871,12 +2506,102 @@ static bool re_match(const sigma_rule *r, const svalue *v,
     return rc >= 0;
 }
 
+/* Case-insensitive (unless cased) search of nd[0..m) in s[0..n), both
+ * unfolded (a field reference's other value). Long needles are searched
+ * in folded copies with memmem, which is linear. */
+static bool contains_any(const unsigned char *s, size_t n,
+                         const unsigned char *nd, size_t m, bool cased)
+{
+    if (cased || m == 0 || m > n)
+        return m == 0 || (m <= n && memmem(s, n, nd, m) != NULL);
+    unsigned char small[256];
+    unsigned char *fn = m <= sizeof small ? small : exh_malloc(m);
+    if (!fn)
+        return false;
+    for (size_t i = 0; i < m; i++)
+        fn[i] = fold(nd[i]);
+    bool hit;
+    if (fn == small) {
+        hit = contains(s, n, fn, m, false);
+    } else {
+        unsigned char *fs = exh_malloc(n);
+        hit = false;
+        if (fs) {
+            for (size_t i = 0; i < n; i++)
+                fs[i] = fold(s[i]);
+            hit = memmem(fs, n, fn, m) != NULL;
+            exh_free(fs);
+        }
+        exh_free(fn);
+    }
+    return hit;
+}
+
+/* Compares s with the value of the field v names (fieldref). */
+static bool fieldref_match(const svalue *v, const unsigned char *s, size_t n,
+                           const event *ev)
+{
+    size_t on = 0;
+    const unsigned char *o =
+        (const unsigned char *)event_get(ev, (const char *)v->text, &on);
+    if (!o)
+        return false;
+    switch (v->op) {
+    case VK_EQ:
+        return n == on &&
+               (v->cased ? !memcmp(s, o, n)
+                         : util_ieq((const char *)s, n, (const char *)o, on));
+    case VK_PREFIX:
+        return n >= on &&
+               (v->cased ? !memcmp(s, o, on)
+                         : util_ieq((const char *)s, on, (const char *)o, on));
+    case VK_SUFFIX:
+        return n >= on && (v->cased ? !memcmp(s + n - on, o, on)
+                                    : util_ieq((const char *)s + n - on, on,
+                                               (const char *)o, on));
+    default:
+        return contains_any(s, n, o, on, v->cased);
+    }
+}
+
+static bool cidr_match(const svalue *v, const unsigned char *s, size_t n)
+{
+    unsigned char a[16];
+    int fam = addr_parse(s, n, a);
+    if (fam == 6 && v->op == 4) {
+        // an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4 one
+        static const unsigned char mapped[12] = {0, 0, 0, 0, 0,    0,
+                                                 0, 0, 0, 0, 0xFF, 0xFF};
+        if (memcmp(a, mapped, 12))
+            return false;
+        return prefix_eq(a + 12, v->text, v->bits);
+    }
+    return fam == v->op && prefix_eq(a, v->text, v->bits);
+}
+
+static bool cmp_match(const svalue *v, const unsigned char *s, size_t n)
+{
+    double d;
+    if (!number_parse(s, n, &d))
+        return false;
+    switch (v->op) {
+    case CMP_LT:
+        return d < v->num;
+    case CMP_LTE:
+        return d <= v->num;
+    case CMP_GT:
+        return d > v->num;
+    default:
+        return d >= v->num;
+    }
+}
+
 static bool value_match(const sigma_rule *r, const svalue *v, const char *str,
-                        size_t n)
+                        size_t n, const event *ev)
 {
     const unsigned char *s = (const unsigned char *)str;
     if (!s)
-        return v->kind == VK_NULL;
+        return v->kind == VK_NULL || (v->kind == VK_EXISTS && !v->op);
     switch (v->kind) {
     case VK_EQ:
         return n == v->len && eq_fold(s, v->text, n, v->cased);
@@ -1895,6 +2620,20 @@ static bool value_match(const sigma_rule *r, const svalue *v, const char *str,
         return re_match(r, v, s, n);
     case VK_NULL:
         return n == 0;
+    case VK_ALT:
+        for (size_t i = 0; i < v->len; i++) {
+            if (value_match(r, &v->alts[i], str, n, ev))
+                return true;
+        }
+        return false;
+    case VK_CIDR:
+        return cidr_match(v, s, n);
+    case VK_CMP:
+        return cmp_match(v, s, n);
+    case VK_EXISTS:
+        return v->op;
+    case VK_FIELDREF:
+        return fieldref_match(v, s, n, ev);
     default:
         return false;
     }
@@ -1911,7 +2650,7 @@ static bool field_match(const sigma_rule *r, const sfield *f, const event *ev)
         n = ev->raw_len;
     }
     for (size_t i = 0; i < f->count; i++) {
-        bool m = value_match(r, &f->values[i], s, n);
+        bool m = value_match(r, &f->values[i], s, n, ev);
         if (f->all && !m)
             return false;
         if (!f->all && m)

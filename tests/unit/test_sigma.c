@@ -587,12 +587,12 @@ static void test_metadata(void)
 
 static void test_rejections(void)
 {
-    reject(HEAD "detection:\n    sel:\n        F|base64: x\n"
+    reject(HEAD "detection:\n    sel:\n        F|expand: '%x%'\n"
                 "    condition: sel\n",
-           "t.yml:7: unsupported modifier 'base64'");
+           "t.yml:7: unsupported modifier 'expand'");
     reject(HEAD "detection:\n    sel:\n        A: 1\n"
-                "        F|contains|windash: x\n    condition: sel\n",
-           "t.yml:8: unsupported modifier 'windash'");
+                "        F|contains|expand: x\n    condition: sel\n",
+           "t.yml:8: unsupported modifier 'expand'");
     reject(HEAD "detection:\n    sel:\n        F|bogus: x\n"
                 "    condition: sel\n",
            "t.yml:7: unknown modifier 'bogus'");
@@ -695,8 +695,8 @@ static void test_documents(void)
     // an error in the second document rejects the file, with its line
     reject(HEAD "detection: {s: {A: x}, condition: s}\n---\n"
                 "title: u\nlogsource: {product: x}\n"
-                "detection: {s: {B|wide: y}, condition: s}\n",
-           "t.yml:9: unsupported modifier 'wide'");
+                "detection: {s: {B|expand: y}, condition: s}\n",
+           "t.yml:9: unsupported modifier 'expand'");
 }
 
 /* ---- evidence and literals ----------------------------------------------- */
@@ -979,6 +979,565 @@ static void test_thirdparty(void)
     CHECK(tp_total > 0);
 }
 
+/* ---- value modifiers of issue 3 ------------------------------------------ */
+
+/* Does rule r match an event with one field F of n bytes (NULs allowed)? */
+static bool m1n(const sigma_rule *r, const char *value, size_t n)
+{
+    tev t;
+    mk(&t, NULL, "F", value, NULL);
+    t.lens[0] = n;
+    return sigma_match(r, &t.ev, NULL, 0, NULL);
+}
+
+/* A rule with one selection "F<key>: value" (value as YAML text). */
+static sigma_rule *sel1(const char *key, const char *value)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "    sel:\n        F%s: %s\n"
+             "    condition: sel\n",
+             key, value);
+    return det(text);
+}
+
+static void test_base64(void)
+{
+    sigma_rule *r = sel1("|base64", "'cmd'");
+    CHECK(m1(r, "Y21k"));
+    CHECK(m1(r, "y21K")); // case-insensitive like every Sigma value
+    CHECK(!m1(r, "cmd"));
+    CHECK(!m1(r, "xY21k"));
+    lits_are(r, (const char *const[]){"y21k", NULL});
+    sigma_rule_free(r);
+
+    r = sel1("|base64|contains", "'ping 127'");
+    CHECK(m1(r, "powershell -e cGluZyAxMjc= x"));
+    CHECK(!m1(r, "ping 127"));
+    CHECK(!m1(r, "cGluZyAxMj"));
+    sigma_rule_free(r);
+
+    r = sel1("|base64|cased", "'cmd'");
+    CHECK(m1(r, "Y21k"));
+    CHECK(!m1(r, "y21k"));
+    sigma_rule_free(r);
+}
+
+static void test_base64offset(void)
+{
+    // the three encodings of 'powershell' at offsets 0, 1 and 2
+    sigma_rule *r = sel1("|base64offset|contains", "'powershell'");
+    CHECK(m1(r, "eHggcG93ZXJzaGVsbCAtYyB5eQ==")); // "xx powershell -c yy"
+    CHECK(m1(r, "SXBvd2Vyc2hlbGw="));             // "Ipowershell"
+    CHECK(m1(r, "SUlwb3dlcnNoZWxs"));             // "IIpowershell"
+    CHECK(!m1(r, "powershell"));
+    CHECK(!m1(r, "cG93ZXJzaGVs")); // one character short
+    lits_are(r, (const char *const[]){"cg93zxjzagvsb", "bvd2vyc2hlbg",
+                                      "wb3dlcnnozwxs", NULL});
+    sigma_rule_free(r);
+
+    // without contains: the field is exactly one of the encodings
+    r = sel1("|base64offset", "'ab'");
+    CHECK(m1(r, "YW"));
+    CHECK(m1(r, "Fi"));
+    CHECK(m1(r, "hY"));
+    CHECK(!m1(r, "YWI="));
+    lits_are(r, NULL); // two characters make no literal
+    sigma_rule_free(r);
+
+    // wide then base64offset: the usual PowerShell -EncodedCommand hunt
+    r = sel1("|wide|base64offset|contains", "'cmd'");
+    CHECK(m1(r, "IAAgAGMAbQBkACAALwBjAA==")); // UTF-16LE "  cmd /c"
+    CHECK(m1(r, "xYwBtAGQAx"));
+    CHECK(!m1(r, "Y21k"));
+    lits_are(r, (const char *const[]){"ywbtagqa", "mabqbka", "jag0aza", NULL});
+    sigma_rule_free(r);
+}
+
+static void test_utf16(void)
+{
+    sigma_rule *r = sel1("|wide", "'cmd'");
+    CHECK(m1n(r, "c\0m\0d\0", 6));
+    CHECK(m1n(r, "C\0M\0D\0", 6));
+    CHECK(!m1n(r, "cmd", 3));
+    CHECK(!m1n(r, "c\0m\0d", 5));
+    lits_are(r, NULL); // a literal never holds a NUL
+    sigma_rule_free(r);
+
+    r = sel1("|utf16le|contains", "'cmd'");
+    CHECK(m1n(r, "x\0c\0m\0d\0.\0", 10));
+    CHECK(!m1n(r, "xcmd.", 5));
+    lits_are(r, NULL);
+    sigma_rule_free(r);
+
+    r = sel1("|utf16be", "'cmd'");
+    CHECK(m1n(r, "\0c\0m\0d", 6));
+    CHECK(!m1n(r, "c\0m\0d\0", 6));
+    sigma_rule_free(r);
+
+    r = sel1("|utf16", "'cmd'");
+    CHECK(m1n(r,
+              "\xff\xfe"
+              "c\0m\0d\0",
+              8));
+    CHECK(!m1n(r, "c\0m\0d\0", 6));
+    sigma_rule_free(r);
+    r = sel1("|utf16|base64", "'cmd'");
+    CHECK(m1(r, "//5jAG0AZAA="));
+    lits_are(r, (const char *const[]){"//5jag0azaa=", NULL});
+    sigma_rule_free(r);
+    r = sel1("|utf16be|base64", "'cmd'");
+    CHECK(m1(r, "AGMAbQBk"));
+    sigma_rule_free(r);
+
+    // wildcards survive the encoding; non-ASCII is encoded as UTF-16
+    r = sel1("|wide", "'a*b'");
+    CHECK(m1n(r, "a\0x\0y\0b\0", 8));
+    CHECK(!m1n(r, "a\0x\0y\0c\0", 8));
+    lits_are(r, NULL);
+    sigma_rule_free(r);
+    r = sel1("|wide|base64", "'\xc3\xa9\xf0\x9f\x98\x80'");
+    CHECK(m1(r, "6QA92ADe")); // U+00E9 U+1F600: e9 00 3d d8 00 de
+    sigma_rule_free(r);
+}
+
+static void test_windash(void)
+{
+    sigma_rule *r = sel1("|windash|contains", "' -exec bypass'");
+    CHECK(m1(r, "powershell -exec bypass"));
+    CHECK(m1(r, "powershell /exec bypass"));
+    CHECK(m1(r, "powershell \xe2\x80\x93"
+                "exec bypass"));
+    CHECK(m1(r, "powershell \xe2\x80\x94"
+                "exec bypass"));
+    CHECK(m1(r, "powershell \xe2\x80\x95"
+                "exec bypass"));
+    CHECK(!m1(r, "powershell _exec bypass"));
+    CHECK(!m1(r, "powershell \xe2\x80\x92"
+                 "exec bypass"));
+    lits_are(r, (const char *const[]){" -exec bypass", " /exec bypass",
+                                      " \xe2\x80\x93"
+                                      "exec bypass",
+                                      " \xe2\x80\x94"
+                                      "exec bypass",
+                                      " \xe2\x80\x95"
+                                      "exec bypass",
+                                      NULL});
+    sigma_rule_free(r);
+
+    // '/' is a dash too; only dashes before a word and after a non-word
+    // change (pySigma's \B[-/]\b): "a-b" stays, "-x" and "/y" vary
+    r = sel1("|windash", "'-x a-b /y'");
+    CHECK(m1(r, "-x a-b /y"));
+    CHECK(m1(r, "/x a-b -y"));
+    CHECK(m1(r, "\xe2\x80\x95x a-b \xe2\x80\x93y"));
+    CHECK(!m1(r, "-x a/b -y"));
+    sigma_rule_free(r);
+
+    // contains first, windash second: the same
+    r = sel1("|contains|windash", "'-enc'");
+    CHECK(m1(r, "x /enc y"));
+    CHECK(!m1(r, "x enc y"));
+    sigma_rule_free(r);
+
+    // windash then base64offset: every dash variant, every offset
+    r = sel1("|windash|base64offset|contains", "'-nop'");
+    const char *const *lits;
+    size_t n = 0;
+    CHECK(sigma_literals(r, &lits, &n));
+    CHECK(n >= 10 && n <= 15);
+    CHECK(m1(r, "eCAvbm9wIHk=")); // "x /nop y"
+    sigma_rule_free(r);
+}
+
+static void test_cidr(void)
+{
+    sigma_rule *r = sel1("|cidr", "['10.0.0.0/8', '192.168.1.0/24', "
+                                  "'fe80::/10', '203.0.113.7']");
+    CHECK(m1(r, "10.1.2.3"));
+    CHECK(m1(r, "192.168.1.255"));
+    CHECK(m1(r, "FE80::1"));
+    CHECK(m1(r, "203.0.113.7"));
+    CHECK(m1(r, "::ffff:10.9.9.9")); // IPv4-mapped
+    CHECK(!m1(r, "11.0.0.1"));
+    CHECK(!m1(r, "192.168.2.1"));
+    CHECK(!m1(r, "203.0.113.8"));
+    CHECK(!m1(r, "fec0::1"));
+    CHECK(!m1(r, "10.1.2.3 "));
+    CHECK(!m1(r, "10.1.2"));
+    CHECK(!m1(r, "host10.1.2.3"));
+    CHECK(!m1(r, ""));
+    tev t;
+    CHECK(!sigma_match(r, mk(&t, "10.1.2.3", "G", "10.1.2.3", NULL), NULL, 0,
+                       NULL)); // absent field
+    lits_are(r, NULL);
+    sigma_rule_free(r);
+    r = sel1("|cidr", "'0.0.0.0/0'");
+    CHECK(m1(r, "255.255.255.255"));
+    CHECK(!m1(r, "::1"));
+    sigma_rule_free(r);
+}
+
+static void test_compare(void)
+{
+    sigma_rule *r = sel1("|gt", "400");
+    CHECK(m1(r, "401"));
+    CHECK(m1(r, "400.5"));
+    CHECK(!m1(r, "400"));
+    CHECK(!m1(r, "-500"));
+    CHECK(!m1(r, "abc"));
+    CHECK(!m1(r, "500 "));
+    CHECK(!m1(r, ""));
+    lits_are(r, NULL);
+    sigma_rule_free(r);
+    r = sel1("|gte", "400");
+    CHECK(m1(r, "400") && m1(r, "4e3") && !m1(r, "399.99"));
+    sigma_rule_free(r);
+    r = sel1("|lt", "-1.5");
+    CHECK(m1(r, "-2") && !m1(r, "-1.5") && !m1(r, "0"));
+    sigma_rule_free(r);
+    r = sel1("|lte", "0");
+    CHECK(m1(r, "0") && m1(r, "-0.0") && m1(r, "-7") && !m1(r, ".1"));
+    sigma_rule_free(r);
+    // a range: two fields of one map
+    r = det("    sel:\n        F|gte: 200\n        G|lt: 300\n"
+            "    condition: sel\n");
+    tev t;
+    CHECK(sigma_match(r, mk(&t, NULL, "F", "250", "G", "250", NULL), NULL, 0,
+                      NULL));
+    CHECK(!sigma_match(r, mk(&t, NULL, "F", "250", "G", "300", NULL), NULL, 0,
+                       NULL));
+    sigma_rule_free(r);
+}
+
+static void test_exists(void)
+{
+    sigma_rule *r = sel1("|exists", "true");
+    tev t;
+    CHECK(m1(r, "x"));
+    CHECK(m1(r, "")); // present, empty
+    CHECK(!sigma_match(r, mk(&t, "F", "G", "x", NULL), NULL, 0, NULL));
+    lits_are(r, NULL);
+    sigma_rule_free(r);
+    r = sel1("|exists", "false");
+    CHECK(!m1(r, "x"));
+    CHECK(sigma_match(r, mk(&t, "F", "G", "x", NULL), NULL, 0, NULL));
+    lits_are(r, NULL);
+    sigma_rule_free(r);
+    r = det("    sel:\n        F|exists: true\n        G: 'abc'\n"
+            "    condition: sel\n");
+    lits_are(r, (const char *const[]){"abc", NULL});
+    sigma_rule_free(r);
+}
+
+static void test_fieldref(void)
+{
+    tev t;
+    sigma_rule *r = sel1("|fieldref", "G");
+    CHECK(sigma_match(r, mk(&t, NULL, "F", "Alice", "G", "alice", NULL), NULL,
+                      0, NULL));
+    CHECK(!sigma_match(r, mk(&t, NULL, "F", "Alice", "G", "bob", NULL), NULL, 0,
+                       NULL));
+    CHECK(!sigma_match(r, mk(&t, NULL, "F", "Alice", NULL), NULL, 0, NULL));
+    CHECK(!sigma_match(r, mk(&t, NULL, "G", "Alice", NULL), NULL, 0, NULL));
+    lits_are(r, NULL); // never the other field's name
+    sigma_rule_free(r);
+
+    r = sel1("|fieldref|cased", "G");
+    CHECK(!sigma_match(r, mk(&t, NULL, "F", "Alice", "G", "alice", NULL), NULL,
+                       0, NULL));
+    CHECK(sigma_match(r, mk(&t, NULL, "F", "alice", "G", "alice", NULL), NULL,
+                      0, NULL));
+    sigma_rule_free(r);
+
+    r = sel1("|fieldref|startswith", "G");
+    CHECK(sigma_match(r, mk(&t, NULL, "F", "admin@x", "G", "ADMIN", NULL), NULL,
+                      0, NULL));
+    CHECK(!sigma_match(r, mk(&t, NULL, "F", "x@admin", "G", "admin", NULL),
+                       NULL, 0, NULL));
+    sigma_rule_free(r);
+    r = sel1("|endswith|fieldref", "G");
+    CHECK(sigma_match(r, mk(&t, NULL, "F", "x@admin", "G", "Admin", NULL), NULL,
+                      0, NULL));
+    CHECK(!sigma_match(r, mk(&t, NULL, "F", "admin@x", "G", "admin", NULL),
+                       NULL, 0, NULL));
+    sigma_rule_free(r);
+    r = sel1("|fieldref|contains", "G");
+    CHECK(sigma_match(r, mk(&t, NULL, "F", "/owa/BOB@x/ps", "G", "bob@x", NULL),
+                      NULL, 0, NULL));
+    CHECK(!sigma_match(r, mk(&t, NULL, "F", "/owa/bob/ps", "G", "bob@x", NULL),
+                       NULL, 0, NULL));
+    // a long reference takes the folded-copy path
+    char big[600], hay[1400];
+    memset(big, 'q', sizeof big - 2);
+    big[sizeof big - 2] = 'Z';
+    big[sizeof big - 1] = 0;
+    snprintf(hay, sizeof hay, "x%sy", big);
+    hay[1 + sizeof big - 2] = 'z';
+    CHECK(
+        sigma_match(r, mk(&t, NULL, "F", hay, "G", big, NULL), NULL, 0, NULL));
+    hay[1 + sizeof big - 2] = 'w';
+    CHECK(
+        !sigma_match(r, mk(&t, NULL, "F", hay, "G", big, NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+}
+
+static void test_modifier_rejections(void)
+{
+    struct {
+        const char *key, *value, *want;
+    } cases[] = {
+        {"|base64", "'a*'",
+         "t.yml:7: Base64 encoding of a value with wildcards"},
+        {"|base64offset", "'a?b'",
+         "t.yml:7: Base64 encoding of a value with wildcards"},
+        {"|contains|base64offset", "x",
+         "t.yml:7: 'base64offset' cannot encode the wildcards of 'contains'"},
+        {"|startswith|base64", "x",
+         "t.yml:7: 'base64' cannot encode the wildcards of 'startswith'"},
+        {"|base64|re", "x", "t.yml:7: conflicting modifiers in 'F|base64|re'"},
+        {"|cidr|contains", "'10.0.0.0/8'",
+         "t.yml:7: 'cidr' cannot be combined with other modifiers in "
+         "'F|cidr|contains'"},
+        {"|cidr|base64", "'10.0.0.0/8'",
+         "t.yml:7: conflicting modifiers in 'F|cidr|base64'"},
+        {"|cidr", "'10.0.0.1/8'",
+         "t.yml:7: CIDR network '10.0.0.1/8' has host bits set"},
+        {"|cidr", "'10.0.0.0/33'",
+         "t.yml:7: invalid CIDR network '10.0.0.0/33'"},
+        {"|cidr", "'fe80::/129'", "t.yml:7: invalid CIDR network 'fe80::/129'"},
+        {"|cidr", "'host'", "t.yml:7: invalid CIDR network 'host'"},
+        {"|lt|gt", "3", "t.yml:7: conflicting modifiers in 'F|lt|gt'"},
+        {"|gte", "abc", "t.yml:7: 'gte' needs a number, not 'abc'"},
+        {"|lt|startswith", "3",
+         "t.yml:7: 'lt' cannot be combined with other modifiers in "
+         "'F|lt|startswith'"},
+        {"|exists", "maybe",
+         "t.yml:7: 'exists' needs true or false, not 'maybe'"},
+        {"|exists|contains", "true",
+         "t.yml:7: 'exists' cannot be combined with other modifiers in "
+         "'F|exists|contains'"},
+        {"|exists|cidr", "true",
+         "t.yml:7: conflicting modifiers in 'F|exists|cidr'"},
+        {"|fieldref", "'G*'", "t.yml:7: invalid field reference 'G*'"},
+        {"|fieldref|wide", "G",
+         "t.yml:7: conflicting modifiers in 'F|fieldref|wide'"},
+        {"|fieldref|re", "G",
+         "t.yml:7: conflicting modifiers in 'F|fieldref|re'"},
+        {"|wide", "null", "t.yml:7: null cannot take modifiers"},
+        {"|cidr", "null", "t.yml:7: null cannot take modifiers"},
+
+        {"|windash", "'-a -b -c -d -e -f -g -h'",
+         "t.yml:7: too many values (more than 100000)"},
+        {"|wide|wide|wide|wide|wide|wide|wide|wide|wide", "x",
+         "t.yml:7: more than 8 encoding modifiers"},
+    };
+    char text[1024];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(text, sizeof text,
+                 HEAD "detection:\n    sel:\n        F%s: %s\n"
+                      "    condition: sel\n",
+                 cases[i].key, cases[i].value);
+        reject(text, cases[i].want);
+    }
+    // field-less (keyword) lists cannot take field-only modifiers
+    reject(HEAD "detection:\n    sel:\n        '|cidr': ['10.0.0.0/8']\n"
+                "    condition: sel\n",
+           "t.yml:7: 'cidr' needs a field name");
+    reject(HEAD "detection:\n    sel:\n        A: 1\n"
+                "        '|exists': true\n    condition: sel\n",
+           "t.yml:8: 'exists' needs a field name");
+    // keywords may be encoded: searched in the raw record
+    sigma_rule *r = det("    sel:\n        '|base64offset|contains': "
+                        "'powershell'\n    condition: sel\n");
+    tev t;
+    CHECK(sigma_match(r, mk(&t, "a,SXBvd2Vyc2hlbGw=,b", NULL), NULL, 0, NULL));
+    CHECK(!sigma_match(r, mk(&t, "a,powershell,b", NULL), NULL, 0, NULL));
+    sigma_rule_free(r);
+}
+
+/* ---- pre-filter soundness of encoded values, fuzz-style ------------------ */
+
+static unsigned long rng_state = 12345;
+
+static unsigned rnd(unsigned n)
+{
+    rng_state = rng_state * 6364136223846793005ul + 1442695040888963407ul;
+    return (unsigned)((rng_state >> 33) % n);
+}
+
+typedef struct bytes {
+    unsigned char b[2048];
+    size_t n;
+} bytes;
+
+static void put(bytes *o, const void *p, size_t n)
+{
+    if (o->n + n <= sizeof o->b) {
+        memcpy(o->b + o->n, p, n);
+        o->n += n;
+    }
+}
+
+/* Test-side encoders, written independently of sigma.c. */
+static void enc_b64(const bytes *in, bytes *out)
+{
+    static const char a[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    out->n = 0;
+    for (size_t i = 0; i < in->n; i += 3) {
+        unsigned v = (unsigned)in->b[i] << 16 |
+                     (i + 1 < in->n ? (unsigned)in->b[i + 1] << 8 : 0) |
+                     (i + 2 < in->n ? in->b[i + 2] : 0);
+        char q[4] = {a[v >> 18 & 63], a[v >> 12 & 63],
+                     i + 1 < in->n ? a[v >> 6 & 63] : '=',
+                     i + 2 < in->n ? a[v & 63] : '='};
+        put(out, q, 4);
+    }
+}
+
+/* UTF-16 of UTF-8 text holding ASCII and the three-byte dashes. */
+static void enc_utf16(const bytes *in, bytes *out, int mode)
+{
+    out->n = 0;
+    if (mode == 2)
+        put(out, "\xff\xfe", 2);
+    for (size_t i = 0; i < in->n;) {
+        unsigned cp = in->b[i];
+        if (cp >= 0xE0 && i + 2 < in->n) {
+            cp = (cp & 15) << 12 | (in->b[i + 1] & 63u) << 6 |
+                 (in->b[i + 2] & 63u);
+            i += 3;
+        } else {
+            i++;
+        }
+        unsigned char u[2] = {(unsigned char)(cp & 255),
+                              (unsigned char)(cp >> 8)};
+        if (mode == 1) {
+            unsigned char s = u[0];
+            u[0] = u[1];
+            u[1] = s;
+        }
+        put(out, u, 2);
+    }
+}
+
+static void rnd_text(bytes *o, unsigned max)
+{
+    static const char alpha[] = "ab-/ Z0.";
+    unsigned n = rnd(max + 1);
+    for (unsigned i = 0; i < n; i++)
+        put(o, &alpha[rnd(sizeof alpha - 1)], 1);
+}
+
+static void test_literal_soundness(void)
+{
+    static const struct {
+        const char *key, *ops; // ops: d windash, l/b/u utf16le/be/bom, 6 b64
+        bool wrap;             // plain text may surround the value
+    } chains[] = {
+        {"", "", false},
+        {"|contains", "", true},
+        {"|base64", "6", false},
+        {"|base64|contains", "6", false},
+        {"|base64offset|contains", "6", true},
+        {"|wide|base64offset|contains", "l6", true},
+        {"|utf16be|base64offset|contains", "b6", true},
+        {"|utf16|base64", "u6", false},
+        {"|windash", "d", false},
+        {"|windash|contains", "d", true},
+        {"|contains|windash", "d", true},
+        {"|windash|base64offset|contains", "d6", true},
+        {"|windash|wide|base64offset|contains", "dl6", true},
+        {"|wide|contains", "l", true},
+        {"|utf16be|startswith", "b", false},
+    };
+    static const char *const dashes[] = {"-", "/", "\xe2\x80\x93",
+                                         "\xe2\x80\x94", "\xe2\x80\x95"};
+    int matched = 0, checked = 0;
+    for (int iter = 0; iter < 600; iter++) {
+        size_t ci = rnd(sizeof chains / sizeof chains[0]);
+        bytes val = {.n = 0};
+        rnd_text(&val, 6);
+        put(&val, "x", 1); // never empty, never ends in a space
+        char yml[512];
+        snprintf(yml, sizeof yml,
+                 "    sel:\n        F%s: '%.*s'\n"
+                 "    condition: sel\n",
+                 chains[ci].key, (int)val.n, (const char *)val.b);
+        sigma_rule *r = det(yml);
+        if (!r)
+            continue;
+        const char *const *lits;
+        size_t nl = 0;
+        prefilter *pf = NULL;
+        bool has = sigma_literals(r, &lits, &nl);
+        for (size_t i = 0; has && i < nl; i++)
+            CHECK(lits[i][0] && !strchr(lits[i], '"'));
+        if (has)
+            CHECK(prefilter_new(lits, nl, &pf) == EXH_OK);
+        for (int k = 0; k < 40; k++) {
+            bytes plain = {.n = 0}, cur, next;
+            if (chains[ci].wrap && rnd(2))
+                rnd_text(&plain, 3);
+            for (size_t i = 0; i < val.n; i++) {
+                if (strchr(chains[ci].ops, 'd') &&
+                    (val.b[i] == '-' || val.b[i] == '/')) {
+                    const char *d = dashes[rnd(5)];
+                    put(&plain, d, strlen(d));
+                } else {
+                    put(&plain, &val.b[i], 1);
+                }
+            }
+            if (chains[ci].wrap && rnd(2))
+                rnd_text(&plain, 3);
+            cur = plain;
+            for (const char *op = chains[ci].ops; *op; op++) {
+                if (*op == '6')
+                    enc_b64(&cur, &next);
+                else if (*op == 'l' || *op == 'b' || *op == 'u')
+                    enc_utf16(&cur, &next, *op == 'l' ? 0 : *op == 'b' ? 1 : 2);
+                else
+                    continue;
+                cur = next;
+            }
+            if (chains[ci].wrap && strchr(chains[ci].ops, '6') && rnd(2)) {
+                bytes w = {.n = 0};
+                rnd_text(&w, 2); // around the encoded text
+                put(&w, cur.b, cur.n);
+                cur = w;
+            }
+            bytes raw = {.n = 0};
+            put(&raw, "2021-03-02,", 11);
+            put(&raw, cur.b, cur.n);
+            put(&raw, ",200", 4);
+            put(&cur, "", 1); // NUL-terminated copy for the event
+            tev t;
+            mk(&t, NULL, "F", (const char *)cur.b, NULL);
+            t.lens[0] = cur.n - 1;
+            t.ev.raw = (const char *)raw.b;
+            t.ev.raw_len = raw.n;
+            if (!sigma_match(r, &t.ev, NULL, 0, NULL))
+                continue;
+            matched++;
+            if (has) {
+                checked++;
+                bool pass = prefilter_any(pf, (const char *)raw.b, raw.n);
+                if (!pass)
+                    fprintf(stderr, "  unsound: %s '%.*s'\n", chains[ci].key,
+                            (int)val.n, (const char *)val.b);
+                CHECK(pass);
+            }
+        }
+        prefilter_free(pf);
+        sigma_rule_free(r);
+    }
+    printf("literal soundness: %d matches, %d through a pre-filter\n", matched,
+           checked);
+    CHECK(matched > 2000);
+    CHECK(checked > 1000);
+}
+
 int main(void)
 {
     test_equality();
@@ -995,6 +1554,16 @@ int main(void)
     test_documents();
     test_evidence();
     test_literals();
+    test_base64();
+    test_base64offset();
+    test_utf16();
+    test_windash();
+    test_cidr();
+    test_compare();
+    test_exists();
+    test_fieldref();
+    test_modifier_rejections();
+    test_literal_soundness();
     test_threads();
     test_alloc_failures();
     test_thirdparty();
