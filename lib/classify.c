@@ -49,7 +49,26 @@ bool classify_candidate(const char *path)
         return true;
     return has_folder(path, "logging/httpproxy/") ||
            has_folder(path, "logging/ecp/") ||
-           has_folder(path, "logging/oabgeneratorlog/");
+           has_folder(path, "logging/oabgeneratorlog/") ||
+           has_folder(path, "logging/cmdletinfra/") ||
+           has_folder(path, "logfiles/w3svc");
+}
+
+/* True when base is an IIS log name, "u_ex210302.log" or "u_ex21030204.log"
+ * (W3C, UTF-8) or the older "ex210302.log". */
+static bool iis_name(const char *base)
+{
+    const char *p = base;
+    if (util_ieq(p, 2, "u_", 2))
+        p += 2;
+    if (!util_ieq(p, 2, "ex", 2))
+        return false;
+    p += 2;
+    size_t digits = 0;
+    while (p[digits] >= '0' && p[digits] <= '9')
+        digits++;
+    return (digits == 6 || digits == 8) &&
+           util_strcasecmp(p + digits, ".log") == 0;
 }
 
 /* The value of a "#Log-type:" directive among the first lines, or NULL. */
@@ -103,8 +122,17 @@ log_family classify_entry(const char *path, const char *head, size_t len)
             return FAM_ECP_ACTIVITY;
         if (util_memcasemem(lt, vlen, "OAB", 3))
             return FAM_OABGENERATOR;
-        return FAM_NONE; // another Exchange log we do not read yet
+        if (util_memcasemem(lt, vlen, "Rps", 3) ||
+            util_memcasemem(lt, vlen, "Cmdlet", 6))
+            return FAM_RPS;
+        // Another Exchange log we do not read yet, unless its folder says
+        // otherwise below.
     }
+    if (util_memcasemem(head, len, "#Software: Microsoft Internet Information",
+                        41) ||
+        util_memcasemem(head, len, "#Fields: date time ", 19) ||
+        util_memcasemem(head, len, "# Fields: date time ", 20))
+        return FAM_IIS;
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     if (has_folder(path, "logging/httpproxy/") ||
@@ -119,6 +147,10 @@ log_family classify_entry(const char *path, const char *head, size_t len)
     if (has_folder(path, "logging/oabgeneratorlog/") ||
         name_starts(base, "OABGenerator"))
         return FAM_OABGENERATOR;
+    if (has_folder(path, "logging/cmdletinfra/") || name_starts(base, "Rps_"))
+        return FAM_RPS;
+    if (has_folder(path, "logfiles/w3svc") || iis_name(base))
+        return FAM_IIS;
     size_t llen = 0;
     const char *line = first_data_line(head, len, &llen);
     if (line && llen > 16 && util_ieq(line, 9, "DateTime,", 9) &&

@@ -182,6 +182,8 @@ typedef enum log_family {
     FAM_ECP_SERVER,
     FAM_ECP_ACTIVITY,
     FAM_OABGENERATOR,
+    FAM_RPS, /* remote-PowerShell logs: CmdletInfra Http and Cmdlet */
+    FAM_IIS, /* IIS W3C logs: space-separated, "#Fields:" names */
     FAM__COUNT
 } log_family;
 
@@ -292,6 +294,10 @@ void prefilter_free(prefilter *pf);
 char *prefilter_longest_run(const char *lit);
 /* True when text contains any literal (case-insensitively). Thread-safe. */
 bool prefilter_any(const prefilter *pf, const char *text, size_t len);
+/* Which literals text holds, as prefilter_any() judges them: bit i for
+ * literal i (in the order given to prefilter_new), bit 63 for literal 63
+ * and all later ones. Thread-safe. */
+uint64_t prefilter_mask(const prefilter *pf, const char *text, size_t len);
 /* The offset of a byte inside the first literal occurrence in text (the
  * one that ends first), or SIZE_MAX when there is none. Field sequences
  * count only as unquoted values: a record with a '"' must be judged by

@@ -63,9 +63,13 @@ static exh_status diag_add(exh_diag **diag, const char *msg)
     return EXH_OK;
 }
 
-/* Which readers a logsource feeds: product exchange, service = family. */
+/* Which readers a logsource feeds: product exchange, service = family;
+ * category webserver: IIS logs, and HttpProxy rows through the reader's
+ * map of webserver field names (docs/internals/csvlog.md). */
 static unsigned families_of(const sigma_meta *m)
 {
+    if (m->category && util_strcasecmp(m->category, "webserver") == 0)
+        return (1u << FAM_IIS) | (1u << FAM_HTTPPROXY);
     static const struct {
         const char *service;
         log_family fam;
@@ -74,6 +78,8 @@ static unsigned families_of(const sigma_meta *m)
         {"ecp-server", FAM_ECP_SERVER},
         {"ecp-activity", FAM_ECP_ACTIVITY},
         {"oabgenerator", FAM_OABGENERATOR},
+        {"rps", FAM_RPS},
+        {"iis", FAM_IIS},
     };
     if (!m->product || util_strcasecmp(m->product, "exchange") != 0 ||
         !m->service)
@@ -316,17 +322,71 @@ static exh_status load_waves(exh_ruleset *rs, const char *text, size_t len)
     return EXH_OK;
 }
 
-/* The longest run of a field sequence, kept until the ruleset is freed. */
-static char *keep_run(exh_ruleset *rs, const char *lit)
+/* True when a literal must be cut down for a family: OAB generator lines
+ * are text, so a field sequence's "no comma between runs" holds only for
+ * CSV columns; IIS separates values by spaces (a value holds no space: a
+ * user agent's are written '+') and is no CSV either. */
+static bool needs_plain(int fam, const char *lit)
+{
+    if (fam == FAM_OABGENERATOR)
+        return strchr(lit, PREFILTER_SEQ) != NULL;
+    if (fam == FAM_IIS)
+        return strpbrk(lit, " +\x1f") != NULL;
+    return false;
+}
+
+/* The search run of a field sequence (for IIS: the longest part without a
+ * space or '+'), kept until the ruleset is freed. */
+static char *keep_run(exh_ruleset *rs, const char *lit, bool iis)
 {
     char **p = exh_realloc(rs->owned, (rs->owned_count + 1) * sizeof *p);
     if (!p)
         return NULL;
     rs->owned = p;
     char *run = prefilter_longest_run(lit);
+    if (run && iis) {
+        // Spaces and '+' split runs too: keep the longest piece.
+        const char *best = run, *q = run;
+        size_t best_len = 0;
+        while (*q) {
+            size_t n = strcspn(q, " +");
+            if (n > best_len) {
+                best = q;
+                best_len = n;
+            }
+            q += n + (q[n] != '\0');
+        }
+        memmove(run, best, best_len);
+        run[best_len] = '\0';
+    }
     if (run)
         p[rs->owned_count++] = run;
     return run;
+}
+
+/* Per rule of a family, the bits of its literals in the family's
+ * pre-filter (rule k owns lits[starts[k] .. starts[k + 1])), so that a
+ * record that passed the pre-filter meets only the rules whose literals it
+ * holds. Left off (masks NULL: every rule sees every passing record) when
+ * a literal is empty (the filter then passes everything) or there are
+ * more than 63 literals. */
+static exh_status gate_rules(family_rules *fr, const char **lits,
+                             size_t lit_count, const size_t *starts)
+{
+    if (lit_count > 63)
+        return EXH_OK;
+    for (size_t i = 0; i < lit_count; i++) {
+        if (lits[i][0] == '\0')
+            return EXH_OK;
+    }
+    fr->masks = exh_calloc(fr->count, sizeof *fr->masks);
+    if (!fr->masks)
+        return EXH_ERR_NOMEM;
+    for (size_t k = 0; k < fr->count; k++) {
+        for (size_t i = starts[k]; i < starts[k + 1]; i++)
+            fr->masks[k] |= 1ull << i;
+    }
+    return EXH_OK;
 }
 
 /* Builds the per-family rule lists and pre-filters. */
@@ -335,17 +395,24 @@ static exh_status index_families(exh_ruleset *rs)
     for (int f = 1; f < FAM__COUNT; f++) {
         family_rules *fr = &rs->fam[f];
         const char **lits = NULL;
-        size_t lit_count = 0;
+        size_t lit_count = 0, *starts = NULL;
         bool all_filtered = true;
         for (size_t i = 0; i < rs->count; i++) {
             if (!(rs->rules[i].families & (1u << f)))
                 continue;
             size_t *idx = exh_realloc(fr->idx, (fr->count + 1) * sizeof *idx);
-            if (!idx) {
+            if (idx)
+                fr->idx = idx;
+            size_t *st0 =
+                idx ? exh_realloc(starts, (fr->count + 2) * sizeof *st0) : NULL;
+            if (!idx || !st0) {
                 exh_free(lits);
+                exh_free(starts);
                 return EXH_ERR_NOMEM;
             }
-            fr->idx = idx;
+            starts = st0;
+            starts[fr->count] = lit_count; // this rule's literals begin here
+            starts[fr->count + 1] = lit_count;
             idx[fr->count++] = i;
             const char *const *rl;
             size_t rc;
@@ -356,25 +423,29 @@ static exh_status index_families(exh_ruleset *rs)
             const char **l = exh_realloc(lits, (lit_count + rc) * sizeof *l);
             if (!l) {
                 exh_free(lits);
+                exh_free(starts);
                 return EXH_ERR_NOMEM;
             }
             lits = l;
             for (size_t k = 0; k < rc; k++) {
-                // OAB generator lines are text: a field sequence's "no
-                // comma between runs" holds only for CSV columns.
                 char *own = NULL;
-                if (f == FAM_OABGENERATOR && strchr(rl[k], PREFILTER_SEQ) &&
-                    (own = keep_run(rs, rl[k])) == NULL) {
+                if (needs_plain(f, rl[k]) &&
+                    (own = keep_run(rs, rl[k], f == FAM_IIS)) == NULL) {
                     exh_free(lits);
+                    exh_free(starts);
                     return EXH_ERR_NOMEM;
                 }
                 lits[lit_count++] = own ? own : rl[k];
             }
+            starts[fr->count] = lit_count; // ... and end here
         }
         exh_status st = EXH_OK;
         if (all_filtered)
             st = prefilter_new(lits, lit_count, &fr->pf);
+        if (st == EXH_OK && fr->pf)
+            st = gate_rules(fr, lits, lit_count, starts);
         exh_free(lits);
+        exh_free(starts);
         if (st != EXH_OK)
             return st;
     }
@@ -440,6 +511,7 @@ void exh_ruleset_free(exh_ruleset *rs)
     exh_free(rs->rules);
     for (int f = 0; f < FAM__COUNT; f++) {
         exh_free(rs->fam[f].idx);
+        exh_free(rs->fam[f].masks);
         prefilter_free(rs->fam[f].pf);
     }
     for (size_t i = 0; i < rs->wave_count; i++)

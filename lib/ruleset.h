@@ -20,7 +20,9 @@ typedef struct rule_entry {
 typedef struct family_rules {
     size_t *idx; /* indexes into exh_ruleset.rules */
     size_t count;
-    prefilter *pf; /* NULL when some rule must see every record */
+    prefilter *pf;   /* NULL when some rule must see every record */
+    uint64_t *masks; /* per rule (as idx): its literals in pf, as bits of
+                        prefilter_mask(); NULL when rules are not gated */
 } family_rules;
 
 /* One exploitation wave (rules/waves.csv). */

@@ -49,6 +49,12 @@ typedef struct coverage_acc {
     size_t span_count, span_cap;
 } coverage_acc;
 
+/* The coverage of one IIS site: family "iis:W3SVC<n>". */
+typedef struct site_cov {
+    char *name;
+    coverage_acc acc;
+} site_cov;
+
 typedef struct unit {
     char *root;      /* "." or the child folder/archive name */
     size_t root_len; /* 0 for "." */
@@ -59,7 +65,9 @@ typedef struct unit {
     flist plain; /* findings written one by one */
     flist agg;   /* aggregated findings */
     aggmap aggs;
-    coverage_acc cov[FAM__COUNT];
+    coverage_acc cov[FAM__COUNT]; /* FAM_IIS's stays empty: see sites */
+    site_cov *sites;
+    size_t site_count;
     uint64_t entries, scanned, skipped, unreadable, bad_records;
     uint64_t suppressed;
     exh_error *errors;

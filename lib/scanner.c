@@ -335,16 +335,24 @@ static const char *const key_fields[FAM__COUNT][12] = {
     [FAM_ECP_ACTIVITY] = {"TimeStamp", "ServerName", "EventId", "URL", NULL},
     [FAM_OABGENERATOR] = {"Message", "DownloadPath", "DownloadPathInOabFolder",
                           NULL},
+    [FAM_RPS] = {"DateTime", "AuthenticatedUser", "Cmdlet", "Parameters",
+                 "CommandName", "ClientApplication", "ClientIpAddress",
+                 "ClientInfo", "UrlStem", "HttpStatus", "ServerHostName", NULL},
+    [FAM_IIS] = {"date", "time", "c-ip", "cs-method", "cs-uri-stem",
+                 "cs-uri-query", "sc-status", "cs-username", "cs-user-agent",
+                 "s-ip", NULL},
 };
 
 static const char *const client_field[FAM__COUNT] = {
     [FAM_HTTPPROXY] = "ClientIpAddress",
+    [FAM_RPS] = "ClientIpAddress",
+    [FAM_IIS] = "c-ip",
 };
 
 static const char *const host_field[FAM__COUNT] = {
-    [FAM_HTTPPROXY] = "ServerHostName",
-    [FAM_ECP_SERVER] = "ServerName",
-    [FAM_ECP_ACTIVITY] = "ServerName",
+    [FAM_HTTPPROXY] = "ServerHostName", [FAM_ECP_SERVER] = "ServerName",
+    [FAM_ECP_ACTIVITY] = "ServerName",  [FAM_RPS] = "ServerHostName",
+    [FAM_IIS] = "s-computername",
 };
 
 static exh_status add_evidence(ifinding *f, const event *ev, const char *name)
@@ -527,12 +535,19 @@ static bool on_record(void *user, csvlog *rd, const logrec *r)
     const family_rules *fr = &w->ctx->rs->fam[w->fam];
     if (fr->count == 0 || !r->maybe) // the reader ran the pre-filter
         return true;
+    // Which rules' literals the record holds: the others cannot match.
+    uint64_t found =
+        fr->masks ? prefilter_mask(fr->pf, r->text, r->len) : UINT64_MAX;
+    const event *ev = NULL;
     event wide;
-    const event *ev = derive(w, csvlog_event(rd, r), &wide);
     for (size_t i = 0; i < fr->count; i++) {
         const char *matched[16];
         size_t mc = 0;
         size_t rule = fr->idx[i];
+        if (fr->masks && !(found & fr->masks[i]))
+            continue;
+        if (!ev)
+            ev = derive(w, csvlog_event(rd, r), &wide);
         if (!sigma_match(w->ctx->rs->rules[rule].sigma, ev, matched, 16, &mc))
             continue;
         exh_status st = report_match(w, rule, r, ev, matched, mc);
@@ -642,6 +657,39 @@ static char *install_root(const char *windows_path)
     return p ? exh_strndup(windows_path, (size_t)(p - windows_path)) : NULL;
 }
 
+/* The coverage of the IIS site whose folder (W3SVC<n>) holds the log:
+ * family "iis:W3SVC<n>", or "iis" outside such a folder. The caller holds
+ * the lock. NULL when out of memory. */
+static coverage_acc *site_coverage(unit *u, const char *path)
+{
+    char name[64] = "iis";
+    for (const char *p = path; (p = util_memcasemem(p, strlen(p), "w3svc", 5));
+         p += 5) {
+        if (p != path && p[-1] != '/')
+            continue;
+        size_t n = 5;
+        while (p[n] >= '0' && p[n] <= '9' && n < 40)
+            n++;
+        if (n > 5 && (p[n] == '/' || p[n] == '\0')) {
+            snprintf(name, sizeof name, "iis:W3SVC%.*s", (int)(n - 5), p + 5);
+            break;
+        }
+    }
+    for (size_t i = 0; i < u->site_count; i++) {
+        if (strcmp(u->sites[i].name, name) == 0)
+            return &u->sites[i].acc;
+    }
+    site_cov *sites =
+        exh_realloc(u->sites, (u->site_count + 1) * sizeof *sites);
+    if (!sites)
+        return NULL;
+    u->sites = sites;
+    memset(&sites[u->site_count], 0, sizeof *sites);
+    if (!(sites[u->site_count].name = exh_strdup(name)))
+        return NULL;
+    return &sites[u->site_count++].acc;
+}
+
 static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
                         const char *read_error)
 {
@@ -654,7 +702,13 @@ static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
         add_error(u, w->display, "binary data, not a text log: not read");
     } else {
         u->scanned++;
-        coverage_acc *c = &u->cov[w->fam];
+        coverage_acc *c =
+            w->fam == FAM_IIS ? site_coverage(u, w->display) : &u->cov[w->fam];
+        if (!c) {
+            ctx->failure = EXH_ERR_NOMEM;
+            pthread_mutex_unlock(&ctx->lock);
+            return;
+        }
         c->files++;
         c->records += stats->records;
         if (coverage_add_spans(c, w->spans, w->span_count) != EXH_OK)
@@ -1055,6 +1109,11 @@ static void unit_free(unit *u)
     aggmap_free(&u->aggs);
     for (int f = 0; f < FAM__COUNT; f++)
         exh_free(u->cov[f].spans);
+    for (size_t i = 0; i < u->site_count; i++) {
+        exh_free(u->sites[i].name);
+        exh_free(u->sites[i].acc.spans);
+    }
+    exh_free(u->sites);
     for (size_t i = 0; i < u->error_count; i++) {
         exh_free((char *)u->errors[i].path);
         exh_free((char *)u->errors[i].message);

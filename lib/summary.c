@@ -37,11 +37,12 @@ exh_status coverage_add_spans(coverage_acc *c, const span *spans, size_t count)
 /* Everything a summary points to, freed together. */
 struct summary_holder {
     exh_summary s;
-    exh_coverage cov[FAM__COUNT];
+    exh_coverage *cov;
+    size_t cov_count;
     char **strings; /* owned strings */
     size_t string_count, string_cap;
-    exh_gap *gaps[FAM__COUNT];
-    const char **warnings[FAM__COUNT];
+    exh_gap **gaps;         /* per coverage entry */
+    const char ***warnings; /* per coverage entry */
 };
 
 /* Keeps a copy of text in the holder; NULL on failure. */
@@ -78,12 +79,14 @@ static int cmp_span(const void *a, const void *b)
     return (x->last_ms > y->last_ms) - (x->last_ms < y->last_ms);
 }
 
-/* Fills h->cov[*n] from one family's accumulator. */
+/* Fills h->cov[n] from one family's (or IIS site's) accumulator. */
 static exh_status build_coverage(const exh_ruleset *rs, summary_holder *h,
-                                 log_family fam, coverage_acc *c, size_t n)
+                                 const char *family, coverage_acc *c, size_t n)
 {
     exh_coverage *cv = &h->cov[n];
-    cv->family = csvlog_family_name(fam);
+    cv->family = keep(h, family);
+    if (!cv->family)
+        return EXH_ERR_NOMEM;
     cv->files = c->files;
     cv->records = c->records;
     if (c->span_count)
@@ -251,12 +254,21 @@ exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
     s->target = target;
     s->unit = u->root;
     s->host = u->host;
-    size_t n = 0;
-    exh_status st = EXH_OK;
+    size_t n = 0, most = FAM__COUNT + u->site_count;
+    h->cov = exh_calloc(most, sizeof *h->cov);
+    h->gaps = exh_calloc(most, sizeof *h->gaps);
+    h->warnings = exh_calloc(most, sizeof *h->warnings);
+    exh_status st = h->cov && h->gaps && h->warnings ? EXH_OK : EXH_ERR_NOMEM;
+    h->cov_count = most;
     for (int f = 1; f < FAM__COUNT && st == EXH_OK; f++) {
         if (u->cov[f].files == 0)
             continue;
-        st = build_coverage(rs, h, (log_family)f, &u->cov[f], n++);
+        st = build_coverage(rs, h, csvlog_family_name((log_family)f),
+                            &u->cov[f], n++);
+    }
+    for (size_t i = 0; i < u->site_count && st == EXH_OK; i++) {
+        if (u->sites[i].acc.files)
+            st = build_coverage(rs, h, u->sites[i].name, &u->sites[i].acc, n++);
     }
     if (st != EXH_OK) {
         summary_free(h);
@@ -294,9 +306,12 @@ void summary_free(summary_holder *h)
     for (size_t i = 0; i < h->string_count; i++)
         exh_free(h->strings[i]);
     exh_free(h->strings);
-    for (int f = 0; f < FAM__COUNT; f++) {
-        exh_free(h->gaps[f]);
-        exh_free(h->warnings[f]);
+    for (size_t i = 0; i < h->cov_count && h->gaps && h->warnings; i++) {
+        exh_free(h->gaps[i]);
+        exh_free(h->warnings[i]);
     }
+    exh_free(h->gaps);
+    exh_free(h->warnings);
+    exh_free(h->cov);
     exh_free(h);
 }

@@ -187,6 +187,7 @@ typedef struct hs_ctx {
     size_t hit;
     size_t *hits; /* prefilter_hits(): every hit, up to max */
     size_t count, max;
+    uint64_t *mask; /* prefilter_mask(): the literals found */
 } hs_ctx;
 
 static bool sequence_ok(const plit *l, const unsigned char *text, size_t len,
@@ -205,6 +206,10 @@ static int hs_on_match(unsigned id, unsigned long long from,
     if (!sequence_ok(l, c->text, c->len, end - l->len, c->strict))
         return 0;
     c->hit = end ? end - 1 : 0;
+    if (c->mask) {
+        *c->mask |= 1ull << (id < 63 ? id : 63);
+        return 0;
+    }
     if (!c->hits)
         return 1;
     if (c->count == 0 || c->hits[c->count - 1] != c->hit)
@@ -606,6 +611,50 @@ size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
         at += hit + 1;
     }
     return count;
+}
+
+uint64_t prefilter_mask(const prefilter *pf, const char *text, size_t len)
+{
+    uint64_t mask = 0;
+    if (pf->always || pf->count == 0 || len == 0)
+        return pf->always ? UINT64_MAX : 0;
+    bool strict = !(pf->seqs && memchr(text, '"', len));
+    const unsigned char *t = (const unsigned char *)text;
+#ifdef EXH_HAVE_HYPERSCAN
+    if (pf->db && len <= UINT32_MAX) {
+        hs_scratch_t *scratch = hs_scratch_get(pf);
+        if (scratch) {
+            hs_ctx c = {.pf = pf,
+                        .text = t,
+                        .len = len,
+                        .strict = strict,
+                        .hit = SIZE_MAX,
+                        .mask = &mask};
+            hs_error_t e = hs_scan(pf->db, text, (unsigned)len, 0, scratch,
+                                   hs_on_match, &c);
+            if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED)
+                return mask;
+            mask = 0;
+        }
+    }
+#endif
+    for (size_t i = 0; i < pf->count; i++) {
+        const plit *l = &pf->lits[i];
+        uint64_t bit = 1ull << (i < 63 ? i : 63);
+        if (mask & bit)
+            continue;
+        for (size_t at = 0; at < len;) {
+            size_t hit = run_in(t, at, len, l->text, l->len);
+            if (hit == SIZE_MAX)
+                break;
+            if (sequence_ok(l, t, len, hit, strict)) {
+                mask |= bit;
+                break;
+            }
+            at = hit + 1;
+        }
+    }
+    return mask;
 }
 
 bool prefilter_any(const prefilter *pf, const char *text, size_t len)

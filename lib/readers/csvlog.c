@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * csvlog.c - the reader of Exchange's CSV logs: HttpProxy, ECP Server, ECP
- * Activity and OABGenerator (which may also be plain text).
+ * Activity, remote PowerShell (RPS), OABGenerator (which may also be plain
+ * text) and IIS W3C logs (space-separated, unquoted).
  *
  * The file is streamed through one fixed 1 MiB buffer. Each line is found
  * with memchr and handed to the callback straight from that buffer; only a
@@ -29,16 +30,27 @@ enum quote_state {
     Q_CLOSING /* just after a '"' inside a quoted field */
 };
 
-/* A hash of a header's column names, for event_get(). */
+/* A hash of a header's column names and their aliases, for event_get(). */
 #define NAME_INDEX_SLOTS   1024 /* power of two, over twice the columns */
 #define NAME_INDEX_COLUMNS 448
+#define NAME_INDEX_ENTRIES 896 /* columns plus aliases: keeps slots free */
 struct name_index {
     uint32_t hash[NAME_INDEX_SLOTS];
-    uint16_t col[NAME_INDEX_SLOTS]; /* column + 1; 0 is an empty slot */
-    size_t count;                   /* columns hashed */
+    uint16_t col[NAME_INDEX_SLOTS];     /* column + 1; 0 is an empty slot */
+    const char *name[NAME_INDEX_SLOTS]; /* the name hashed in the slot */
+    size_t count;                       /* columns hashed */
+};
+
+/* Another name of a column: a Sigma webserver taxonomy name. plus: the
+ * value is the column's with '+' read as a space (IIS cs(User-Agent)). */
+struct alias {
+    const char *name;
+    size_t col;
+    bool plus;
 };
 
 #define PF_HITS 1024 /* pre-filter hits kept per search of io */
+#define NAME_CACHE_SLOTS 1024 /* field names rules ask for, by address */
 
 /* What an assembled line is. */
 enum line_kind { KIND_RECORD, KIND_DIRECTIVE, KIND_HEADER };
@@ -51,8 +63,13 @@ struct csvlog {
     char *hdr_text; /* the header's names, NUL-separated */
     const char **hdr_names;
     size_t hdr_count;
-    size_t time_col; /* column of the time field, SIZE_MAX when none */
-    size_t data_col; /* EventData (ECP) or Message (OAB), or SIZE_MAX */
+    size_t time_col;       /* column of the time field, SIZE_MAX when none */
+    size_t clock_col;      /* IIS: column of "time" (time_col is "date") */
+    size_t agent_col;      /* IIS: column of cs(User-Agent), or SIZE_MAX */
+    struct alias *aliases; /* the current header's aliases */
+    size_t alias_count;
+    char *alias_text; /* IIS alias names, NUL-separated */
+    size_t data_col;  /* EventData (ECP) or Message (OAB), or SIZE_MAX */
     bool have_header;
     char *version; /* "#Version:" of the file being read */
     uint64_t seq;  /* bumped per record and header: event cache key */
@@ -89,7 +106,7 @@ struct csvlog {
         const char *name;
         uint64_t seq;
         size_t col;
-    } name_cache[64];
+    } name_cache[NAME_CACHE_SLOTS];
 };
 
 /* The state of one csvlog_read() call. */
@@ -124,7 +141,8 @@ typedef struct reading {
 } reading;
 
 static const char *const family_names[FAM__COUNT] = {
-    "none", "httpproxy", "ecp-server", "ecp-activity", "oabgenerator",
+    "none",         "httpproxy", "ecp-server", "ecp-activity",
+    "oabgenerator", "rps",       "iis",
 };
 
 /* Names of a time column, in any case. */
@@ -141,6 +159,19 @@ static const char *lazy_field(csvlog *r, size_t col, size_t *len);
 static void materialize(csvlog *r);
 static const event *csvlog_event_full(csvlog *r, const logrec *rec);
 
+/* Webserver taxonomy names of HttpProxy columns (docs/internals/csvlog.md),
+ * so that Sigma webserver rules run on HttpProxy rows. */
+static const char *const httpproxy_aliases[][2] = {
+    {"cs-uri-stem", "UrlStem"},
+    {"cs-uri-query", "UrlQuery"},
+    {"cs-method", "Method"},
+    {"sc-status", "HttpStatus"},
+    {"c-ip", "ClientIpAddress"},
+    {"cs-user-agent", "UserAgent"},
+    {"cs-username", "AuthenticatedUser"},
+    {"cs-host", "UrlHost"},
+};
+
 /* FNV-1a of a name folded to lower case. */
 static uint32_t name_hash(const char *name)
 {
@@ -154,34 +185,48 @@ static uint32_t name_hash(const char *name)
 }
 
 /* The column of name among the hashed ones, or SIZE_MAX. */
-static size_t index_find(const struct name_index *x, const char *name,
-                         const char *const *names)
+static size_t index_find(const struct name_index *x, const char *name)
 {
     uint32_t h = name_hash(name);
     for (size_t i = h & (NAME_INDEX_SLOTS - 1); x->col[i];
          i = (i + 1) & (NAME_INDEX_SLOTS - 1)) {
-        size_t col = (size_t)x->col[i] - 1;
-        if (x->hash[i] == h && util_strcasecmp(names[col], name) == 0)
-            return col;
+        if (x->hash[i] == h && util_strcasecmp(x->name[i], name) == 0)
+            return (size_t)x->col[i] - 1;
     }
     return SIZE_MAX;
 }
 
-/* Hashes the first count names; the first of equal names wins. */
+/* Adds name for column col unless the name is hashed already. */
+static void index_add(struct name_index *x, const char *name, size_t col)
+{
+    if (index_find(x, name) != SIZE_MAX)
+        return;
+    uint32_t h = name_hash(name);
+    size_t i = h & (NAME_INDEX_SLOTS - 1);
+    while (x->col[i])
+        i = (i + 1) & (NAME_INDEX_SLOTS - 1);
+    x->hash[i] = h;
+    x->col[i] = (uint16_t)(col + 1);
+    x->name[i] = name;
+}
+
+/* Hashes the first count names, then the aliases of those columns (not
+ * those whose value differs from the column's: they are derived fields);
+ * the first of equal names wins, so a real column shadows an alias. */
 static void index_build(struct name_index *x, const char *const *names,
-                        size_t count)
+                        size_t count, const struct alias *aliases,
+                        size_t alias_count)
 {
     memset(x->col, 0, sizeof x->col);
     x->count = count < NAME_INDEX_COLUMNS ? count : NAME_INDEX_COLUMNS;
-    for (size_t c = 0; c < x->count; c++) {
-        if (index_find(x, names[c], names) != SIZE_MAX)
+    for (size_t c = 0; c < x->count; c++)
+        index_add(x, names[c], c);
+    size_t entries = x->count;
+    for (size_t k = 0; k < alias_count && entries < NAME_INDEX_ENTRIES; k++) {
+        if (aliases[k].plus || aliases[k].col >= x->count)
             continue;
-        uint32_t h = name_hash(names[c]);
-        size_t i = h & (NAME_INDEX_SLOTS - 1);
-        while (x->col[i])
-            i = (i + 1) & (NAME_INDEX_SLOTS - 1);
-        x->hash[i] = h;
-        x->col[i] = (uint16_t)(c + 1);
+        index_add(x, aliases[k].name, aliases[k].col);
+        entries++;
     }
 }
 
@@ -192,13 +237,13 @@ const char *event_get(const event *ev, const char *name, size_t *len)
     size_t from = 0;
     if (ev->lazy) {
         csvlog *r = ev->lazy;
-        size_t slot = ((uintptr_t)name >> 3) & 63;
+        size_t slot = ((uintptr_t)name >> 3) & (NAME_CACHE_SLOTS - 1);
         size_t col;
         if (r->name_cache[slot].name == name &&
             r->name_cache[slot].seq == r->hdr_seq) {
             col = r->name_cache[slot].col;
         } else {
-            col = index_find(ev->index, name, ev->names);
+            col = index_find(ev->index, name);
             r->name_cache[slot].name = name;
             r->name_cache[slot].seq = r->hdr_seq;
             r->name_cache[slot].col = col;
@@ -208,7 +253,7 @@ const char *event_get(const event *ev, const char *name, size_t *len)
         materialize(ev->lazy); // a name outside the header: split it all
     }
     if (ev->index && ev->indexed <= ev->count) {
-        size_t col = index_find(ev->index, name, ev->names);
+        size_t col = index_find(ev->index, name);
         if (col < ev->indexed) {
             if (len)
                 *len = ev->lens[col];
@@ -236,6 +281,8 @@ exh_status csvlog_new(log_family fam, size_t max_record_bytes, csvlog **out)
     r->fam = fam;
     r->max_record_bytes = max_record_bytes;
     r->time_col = SIZE_MAX;
+    r->clock_col = SIZE_MAX;
+    r->agent_col = SIZE_MAX;
     r->data_col = SIZE_MAX;
     buf_init(&r->rec, max_record_bytes);
     r->io = exh_malloc(CSVLOG_IO_BYTES + 1);
@@ -260,6 +307,8 @@ void csvlog_free(csvlog *r)
     buf_free(&r->rec);
     exh_free(r->hdr_text);
     exh_free(r->hdr_names);
+    exh_free(r->aliases);
+    exh_free(r->alias_text);
     exh_free(r->nidx);
     exh_free(r->version);
     exh_free(r->work);
@@ -409,6 +458,59 @@ static size_t split_csv(char *dst, const char *s, size_t len,
     }
 }
 
+/* Splits IIS W3C text s at single spaces (runs: at runs of blanks, with
+ * none at the ends, as for a "#Fields:" value) into NUL-terminated values
+ * written to dst (room for len + 1 bytes). No quoting: '-' stays a value.
+ * Stores at most max_fields values and returns how many were stored. */
+static size_t split_spaces(char *dst, const char *s, size_t len,
+                           const char **values, size_t *lens, size_t max_fields,
+                           bool runs)
+{
+    size_t count = 0, i = 0;
+    memcpy(dst, s, len);
+    dst[len] = '\0';
+    for (;;) {
+        if (runs) {
+            while (i < len && (dst[i] == ' ' || dst[i] == '\t'))
+                i++;
+            if (i == len)
+                return count;
+        }
+        size_t start = i;
+        while (i < len && dst[i] != ' ' && !(runs && dst[i] == '\t'))
+            i++;
+        dst[i] = '\0';
+        if (count < max_fields) {
+            values[count] = dst + start;
+            lens[count] = i - start;
+            count++;
+        }
+        if (i >= len)
+            return count;
+        i++;
+    }
+}
+
+/* Finds field col of IIS text s (split at single spaces); false when the
+ * record has fewer fields. */
+static bool locate_space_field(const char *s, size_t len, size_t col,
+                               const char **out, size_t *out_len)
+{
+    size_t start = 0;
+    for (size_t field = 0;; field++) {
+        const char *sp = memchr(s + start, ' ', len - start);
+        size_t end = sp ? (size_t)(sp - s) : len;
+        if (field == col) {
+            *out = s + start;
+            *out_len = end - start;
+            return true;
+        }
+        if (!sp)
+            return false;
+        start = end + 1;
+    }
+}
+
 /* Finds the raw bytes of field col of s (quotes kept); false when the
  * record has fewer fields. */
 static bool locate_field(const char *s, size_t len, size_t col,
@@ -471,11 +573,49 @@ static bool plain_mode(const csvlog *r)
     return r->fam == FAM_OABGENERATOR && !r->have_header;
 }
 
+/* True when records have no CSV quoting: plain OABGenerator text and IIS
+ * W3C logs (IIS encodes spaces in values, quotes are plain bytes). */
+static bool unquoted(const csvlog *r)
+{
+    return plain_mode(r) || r->fam == FAM_IIS;
+}
+
+/* The UTC time of an IIS record from its "date" and "time" fields: when
+ * they come first (every real header), the raw "2021-03-02 04:12:33"
+ * prefix; else the two fields joined. */
+static int64_t iis_time(const csvlog *r, const char *s, size_t len)
+{
+    size_t date = r->have_header ? r->time_col : 0;
+    size_t clock = r->have_header ? r->clock_col : 1;
+    if (date == 0 && clock == 1) {
+        const char *sp = memchr(s, ' ', len);
+        if (!sp)
+            return INT64_MIN;
+        size_t rest = len - (size_t)(sp - s) - 1;
+        const char *end = memchr(sp + 1, ' ', rest);
+        return parse_time_field(s, end ? (size_t)(end - s) : len);
+    }
+    const char *d, *t;
+    size_t d_len, t_len;
+    char joined[64];
+    if (date == SIZE_MAX || clock == SIZE_MAX ||
+        !locate_space_field(s, len, date, &d, &d_len) ||
+        !locate_space_field(s, len, clock, &t, &t_len) ||
+        d_len + t_len + 1 > sizeof joined)
+        return INT64_MIN;
+    memcpy(joined, d, d_len);
+    joined[d_len] = ' ';
+    memcpy(joined + d_len + 1, t, t_len);
+    return parse_time_field(joined, d_len + 1 + t_len);
+}
+
 /* The time of a record: the time column, found without splitting. */
 static int64_t record_time(const csvlog *r, const char *s, size_t len)
 {
     if (plain_mode(r))
         return plain_time(s, len);
+    if (r->fam == FAM_IIS)
+        return iis_time(r, s, len);
     size_t col = r->have_header ? r->time_col : 0;
     if (col == SIZE_MAX)
         return INT64_MIN;
@@ -491,6 +631,99 @@ static int64_t record_time(const csvlog *r, const char *s, size_t len)
 }
 
 /* ---- headers and directives ------------------------------------------- */
+
+/* The column named name in the current header, or SIZE_MAX. */
+static size_t header_column(const csvlog *r, const char *name)
+{
+    for (size_t i = 0; i < r->hdr_count; i++) {
+        if (util_strcasecmp(r->hdr_names[i], name) == 0)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* IIS: the "date" and "time" columns and cs(User-Agent). */
+static void iis_columns(csvlog *r)
+{
+    r->time_col = header_column(r, "date");
+    r->clock_col = header_column(r, "time");
+    r->agent_col = header_column(r, "cs(User-Agent)");
+}
+
+/* Adds an alias. A real column of the same name wins over it: in the name
+ * index, where columns come first, and in add_field(). */
+static void alias_add(csvlog *r, const char *name, size_t col, bool plus)
+{
+    r->aliases[r->alias_count++] = (struct alias){name, col, plus};
+}
+
+/* The webserver taxonomy name of IIS column name into out (room for its
+ * length + 2): "cs(User-Agent)" -> "cs-user-agent", "cs(Referer)" ->
+ * "cs-referrer", generally "cs(X)"/"sc(X)" -> "cs-x"/"sc-x". False when the
+ * name has no such form. *plus: values read '+' as a space. */
+static bool iis_alias_name(const char *name, char *out, bool *plus)
+{
+    size_t n = strlen(name);
+    if (n < 5 || name[n - 1] != ')' || name[2] != '(' ||
+        !(starts_with(name, n, "cs(") || starts_with(name, n, "sc(")))
+        return false;
+    size_t k = 0;
+    out[k++] = (char)(name[0] | 0x20);
+    out[k++] = (char)(name[1] | 0x20);
+    out[k++] = '-';
+    for (size_t i = 3; i < n - 1; i++) {
+        char c = name[i];
+        out[k++] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+    }
+    out[k] = '\0';
+    if (strcmp(out, "cs-referer") == 0)
+        memcpy(out, "cs-referrer", sizeof "cs-referrer");
+    *plus = strcmp(out, "cs-user-agent") == 0 ||
+            strcmp(out, "cs-referrer") == 0 || strcmp(out, "cs-cookie") == 0;
+    return true;
+}
+
+/* Builds the current header's aliases: the HttpProxy map, or the IIS
+ * taxonomy names of cs(X) and sc(X) columns. */
+static exh_status header_aliases(csvlog *r)
+{
+    r->alias_count = 0;
+    size_t slots = sizeof httpproxy_aliases / sizeof httpproxy_aliases[0];
+    if (r->fam == FAM_IIS)
+        slots = r->hdr_count;
+    else if (r->fam != FAM_HTTPPROXY)
+        return EXH_OK;
+    exh_free(r->aliases);
+    r->aliases = exh_calloc(slots ? slots : 1, sizeof *r->aliases);
+    if (!r->aliases)
+        return EXH_ERR_NOMEM;
+    if (r->fam == FAM_HTTPPROXY) {
+        for (size_t k = 0; k < slots; k++) {
+            size_t col = header_column(r, httpproxy_aliases[k][1]);
+            // Checked here too: a short row must not see the alias.
+            if (col != SIZE_MAX &&
+                header_column(r, httpproxy_aliases[k][0]) == SIZE_MAX)
+                alias_add(r, httpproxy_aliases[k][0], col, false);
+        }
+        return EXH_OK;
+    }
+    size_t bytes = 0;
+    for (size_t i = 0; i < r->hdr_count; i++)
+        bytes += strlen(r->hdr_names[i]) + 3;
+    exh_free(r->alias_text);
+    r->alias_text = exh_malloc(bytes ? bytes : 1);
+    if (!r->alias_text)
+        return EXH_ERR_NOMEM;
+    char *o = r->alias_text;
+    for (size_t i = 0; i < r->hdr_count; i++) {
+        bool plus;
+        if (!iis_alias_name(r->hdr_names[i], o, &plus))
+            continue;
+        alias_add(r, o, i, plus);
+        o += strlen(o) + 1;
+    }
+    return EXH_OK;
+}
 
 /* Makes s (a "#Fields:" value or a bare header line) the header. */
 static exh_status set_header(reading *d, const char *s, size_t len)
@@ -513,9 +746,15 @@ static exh_status set_header(reading *d, const char *s, size_t len)
     }
     if (r->have_header)
         d->st->header_changes++;
-    r->hdr_count =
-        split_csv(text, s, len, r->hdr_names, r->lens, CSVLOG_MAX_FIELDS);
+    if (r->fam == FAM_IIS)
+        r->hdr_count = split_spaces(text, s, len, r->hdr_names, r->lens,
+                                    CSVLOG_MAX_FIELDS, true);
+    else
+        r->hdr_count =
+            split_csv(text, s, len, r->hdr_names, r->lens, CSVLOG_MAX_FIELDS);
     r->time_col = SIZE_MAX;
+    r->clock_col = SIZE_MAX;
+    r->agent_col = SIZE_MAX;
     r->data_col = SIZE_MAX;
     const char *data_name =
         r->fam == FAM_OABGENERATOR ? "Message" : "EventData";
@@ -532,6 +771,9 @@ static exh_status set_header(reading *d, const char *s, size_t len)
         if (r->data_col == SIZE_MAX && util_strcasecmp(name, data_name) == 0)
             r->data_col = i;
     }
+    if (r->fam == FAM_IIS)
+        iis_columns(r);
+    EXH_TRY(header_aliases(r));
     r->have_header = true;
     r->seq++;
     r->hdr_seq++;
@@ -542,12 +784,15 @@ static exh_status set_header(reading *d, const char *s, size_t len)
  * comments. */
 static exh_status directive(reading *d, const char *s, size_t len)
 {
-    static const char fields[] = "#Fields:", version[] = "#Version:";
-    size_t skip;
-    if (starts_with(s, len, fields))
-        skip = sizeof fields - 1;
-    else if (starts_with(s, len, version))
-        skip = sizeof version - 1;
+    static const char fields[] = "Fields:", version[] = "Version:";
+    size_t skip = 1; // the '#', then blanks: "# Fields:" is seen too
+    while (skip < len && (s[skip] == ' ' || s[skip] == '\t'))
+        skip++;
+    bool is_fields = starts_with(s + skip, len - skip, fields);
+    if (is_fields)
+        skip += sizeof fields - 1;
+    else if (starts_with(s + skip, len - skip, version))
+        skip += sizeof version - 1;
     else
         return EXH_OK;
     const char *v = s + skip;
@@ -558,7 +803,7 @@ static exh_status directive(reading *d, const char *s, size_t len)
     }
     while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
         n--;
-    if (skip == sizeof fields - 1)
+    if (is_fields)
         return set_header(d, v, n);
     if (d->r->version)
         return EXH_OK;
@@ -663,7 +908,7 @@ static void append(reading *d, const char *s, size_t len)
 static void feed_open(reading *d, const char *s, size_t len, bool complete,
                       bool crlf)
 {
-    bool quoting = d->kind == KIND_RECORD && !plain_mode(d->r);
+    bool quoting = d->kind == KIND_RECORD && !unquoted(d->r);
     append(d, s, len);
     if (!d->has_nul && len && memchr(s, '\0', len))
         d->has_nul = true;
@@ -698,9 +943,10 @@ static void start_line(reading *d, char *s, size_t len, bool complete,
                        bool crlf)
 {
     csvlog *r = d->r;
-    enum line_kind kind = s[0] == '#'              ? KIND_DIRECTIVE
-                          : is_header_line(s, len) ? KIND_HEADER
-                                                   : KIND_RECORD;
+    bool bare = r->fam != FAM_IIS && is_header_line(s, len);
+    enum line_kind kind = s[0] == '#' ? KIND_DIRECTIVE
+                          : bare      ? KIND_HEADER
+                                      : KIND_RECORD;
     if (complete) {
         size_t from = (size_t)(s - r->io);
         bool nul = io_has(d, '\0', from, from + len);
@@ -717,7 +963,7 @@ static void start_line(reading *d, char *s, size_t len, bool complete,
             return;
         }
         enum quote_state q = Q_START;
-        if (!plain_mode(r) && io_has(d, '"', from, from + len))
+        if (!unquoted(r) && io_has(d, '"', from, from + len))
             q = quote_scan(s, len, Q_START);
         if (!nul && q != Q_QUOTED && len <= r->max_record_bytes) {
             s[len] = '\0';
@@ -920,6 +1166,8 @@ exh_status csvlog_read(csvlog *r, stream *in, csvlog_record_cb cb, void *user,
     r->have_header = false;
     r->hdr_count = 0;
     r->time_col = r->data_col = SIZE_MAX;
+    r->clock_col = r->agent_col = SIZE_MAX;
+    r->alias_count = 0;
     r->oom = false;
     r->seq++;
     buf_reset(&r->rec);
@@ -1093,12 +1341,54 @@ static void oab_fields(csvlog *r, char *dst, const char *text, size_t len,
     add_field(r, "DownloadPath", dst, n);
 }
 
+/* IIS writes a space in a value as '+', so a row with more values than its
+ * header has names holds spaces written raw (hand-made or converted logs).
+ * When the header has cs(User-Agent), where they occur, the excess values
+ * are joined back into it. Returns the new column count. */
+static size_t iis_join_agent(csvlog *r, size_t columns)
+{
+    size_t a = r->agent_col;
+    if (!r->have_header || a >= r->hdr_count || columns <= r->hdr_count)
+        return columns;
+    size_t extra = columns - r->hdr_count;
+    char *start = (char *)r->values[a];
+    char *end = (char *)r->values[a + extra] + r->lens[a + extra];
+    for (char *p = start; p < end; p++) {
+        if (*p == '\0')
+            *p = ' ';
+    }
+    r->lens[a] = (size_t)(end - start);
+    for (size_t i = a + 1; i + extra < columns; i++) {
+        r->values[i] = r->values[i + extra];
+        r->lens[i] = r->lens[i + extra];
+    }
+    return columns - extra;
+}
+
+/* Adds the IIS aliases whose value reads '+' as a space (cs-user-agent,
+ * cs-referrer, cs-cookie). dst has room for the record's length + 1. */
+static void iis_plus_fields(csvlog *r, char *dst, size_t columns)
+{
+    for (size_t k = 0; k < r->alias_count; k++) {
+        const struct alias *al = &r->aliases[k];
+        if (!al->plus || al->col >= columns)
+            continue;
+        size_t n = r->lens[al->col];
+        const char *v = r->values[al->col];
+        for (size_t i = 0; i < n; i++)
+            dst[i] = v[i] == '+' ? ' ' : v[i];
+        dst[n] = '\0';
+        add_field(r, al->name, dst, n);
+        dst += n + 1;
+    }
+}
+
 /* Scratch bytes csvlog_event() needs for a record of len bytes. */
 static bool event_need(const csvlog *r, size_t len, size_t *need)
 {
-    size_t copies = r->fam == FAM_HTTPPROXY      ? 1
-                    : r->fam == FAM_OABGENERATOR ? 3
-                                                 : 2;
+    size_t copies = r->fam == FAM_HTTPPROXY || r->fam == FAM_RPS ? 1
+                    : r->fam == FAM_OABGENERATOR                 ? 3
+                                                                 : 2;
     size_t one;
     return !__builtin_add_overflow(len, 1, &one) &&
            !__builtin_mul_overflow(one, copies, need);
@@ -1117,7 +1407,8 @@ static void index_names(csvlog *r, size_t columns)
             return;
     }
     if (r->nidx_seq != r->hdr_seq || r->nidx_count != count) {
-        index_build(r->nidx, (const char *const *)r->names, count);
+        index_build(r->nidx, (const char *const *)r->names, count, r->aliases,
+                    r->alias_count);
         r->nidx_seq = r->hdr_seq;
         r->nidx_count = count;
     }
@@ -1199,8 +1490,8 @@ const event *csvlog_event(csvlog *r, const logrec *rec)
         r->ev_len == rec->len)
         return &r->ev;
     size_t need = 0;
-    if (r->fam != FAM_HTTPPROXY || !r->have_header || plain_mode(r) ||
-        r->hdr_count == 0)
+    bool lazy = r->fam == FAM_HTTPPROXY || r->fam == FAM_RPS;
+    if (!lazy || !r->have_header || r->hdr_count == 0)
         return csvlog_event_full(r, rec);
     if (!event_need(r, rec->len, &need) || !event_room(r, need) ||
         !field_name(r, 0)) {
@@ -1261,8 +1552,13 @@ static const event *csvlog_event_full(csvlog *r, const logrec *rec)
     char *work = r->work;
     size_t columns = 0;
     if (!plain_mode(r)) {
-        columns = split_csv(work, rec->text, rec->len, r->values, r->lens,
-                            CSVLOG_MAX_FIELDS);
+        if (r->fam == FAM_IIS)
+            columns = iis_join_agent(r, split_spaces(work, rec->text, rec->len,
+                                                     r->values, r->lens,
+                                                     CSVLOG_MAX_FIELDS, false));
+        else
+            columns = split_csv(work, rec->text, rec->len, r->values, r->lens,
+                                CSVLOG_MAX_FIELDS);
         for (size_t i = 0; i < columns; i++) {
             bool named = i < r->hdr_count && r->hdr_names[i][0];
             r->names[i] = named ? r->hdr_names[i] : field_name(r, i);
@@ -1276,6 +1572,8 @@ static const event *csvlog_event_full(csvlog *r, const logrec *rec)
         ecp_pairs(r, work, r->values[r->data_col], r->lens[r->data_col]);
     if (r->fam == FAM_OABGENERATOR)
         oab_fields(r, work, rec->text, rec->len, columns);
+    if (r->fam == FAM_IIS)
+        iis_plus_fields(r, work, columns);
     r->ev_valid = true;
     r->ev_seq = r->seq;
     r->ev_text = rec->text;

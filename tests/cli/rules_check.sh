@@ -17,12 +17,12 @@ detection:
     AnchorMailbox|nosuchmod: 'x'
   condition: sel
 YML
-cat > mine/sub/iis.yml <<'YML'
+cat > mine/sub/later.yml <<'YML'
 title: Later
-logsource: {category: webserver}
+logsource: {product: windows, service: security}
 detection:
   sel:
-    cs-uri-stem|contains: '/x'
+    EventID: 4624
   condition: sel
 YML
 "$EXHUNT" rules check mine; echo "exit $?"

@@ -726,6 +726,296 @@ static void test_real_samples(void)
     CHECK(files == 10);
 }
 
+/* ---- IIS W3C, HttpProxy aliases, remote PowerShell --------------------- */
+
+/* The directive block IIS 10 writes (#Software/#Version/#Date as IIS writes
+ * them; the #Fields: names are those of the real sample
+ * qazeer_iis_webshell_request_example.log). */
+#define IIS_FIELDS                                                             \
+    "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username "    \
+    "c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status "  \
+    "time-taken"
+#define IIS_HEAD                                                               \
+    "#Software: Microsoft Internet Information Services 10.0\r\n"              \
+    "#Version: 1.0\r\n"                                                        \
+    "#Date: 2021-03-02 00:00:00\r\n"                                           \
+    "#Fields: " IIS_FIELDS "\r\n"
+
+static void test_iis(void)
+{
+    static const char *const want[] = {
+        "cs-method", "CS-URI-STEM",   "cs-uri-query",   "c-ip",
+        "sc-status", "cs-user-agent", "cs(User-Agent)", "cs-referrer",
+        "cs-cookie", "cs(Cookie)",    "Field7",         "cs-username",
+        NULL};
+    // IIS restarts mid-file: a new block with another field set, written
+    // "# Fields:" as in the real sample, date after time.
+    const char *text = IIS_HEAD
+        "2021-03-02 04:12:33 10.0.0.5 POST /owa/auth/x.aspx a=1+2 443 - "
+        "192.0.2.7 Mozilla/5.0+(Windows+NT+10.0) https://ex/owa/ 200 0 0 15"
+        "\r\n"
+        "2021-03-03 04:12:33 10.0.0.5 GET /ecp/ - 443 EX\\u 192.0.2.8 "
+        "zgrab/0.x - 401\r\n"
+        "2021-03-03 04:12:33 10.0.0.5 GET /aspnet_client/a.aspx - 443 - "
+        "192.0.2.9 Mozilla/5.0 (raw spaces) - 200 0 0 1\r\n"
+        "#Software: Microsoft Internet Information Services 10.0\r\n"
+        "#Version: 1.0\r\n"
+        "# Fields: time date cs-method cs-uri-stem cs(Cookie) sc-status\r\n"
+        "04:12:33.120 2021-03-02 GET /owa/ a=b+c 302\r\n"
+        "04:12:33 2021-03-03 GET /owa/ - 200 extra \"x\r\n"
+        "bad 2021-03-03 GET\r\n";
+    got g = {0};
+    csvlog_stats st;
+    CHECK(run_str(FAM_IIS, text, want, &g, &st) == EXH_OK);
+    CHECK(g.count == 6 && st.records == 6 && st.bad_records == 0);
+    CHECK(st.header_changes == 1 && !st.binary);
+    CHECK_STR(st.software_version, "1.0");
+    CHECK(g.line[0] == 5 && g.line[3] == 11 && g.line[5] == 13);
+    CHECK(g.time[0] == T_0302 - 120 && g.time[1] == T_0303);
+    CHECK_STR(g.fields[0], "POST|/owa/auth/x.aspx|a=1+2|192.0.2.7|200|"
+                           "Mozilla/5.0 (Windows NT 10.0)|"
+                           "Mozilla/5.0+(Windows+NT+10.0)|https://ex/owa/|-|-|"
+                           "-|-");
+    // Fewer values than names: the missing ones are absent.
+    CHECK_STR(g.fields[1], "GET|/ecp/|-|192.0.2.8|401|zgrab/0.x|zgrab/0.x|-|-|"
+                           "-|-|EX\\u");
+    // Raw spaces in a value: the excess values go back into the agent.
+    CHECK_STR(g.fields[2], "GET|/aspnet_client/a.aspx|-|192.0.2.9|200|"
+                           "Mozilla/5.0 (raw spaces)|Mozilla/5.0 (raw spaces)|"
+                           "-|-|-|-|-");
+    // The second block: its names, its time order, cs(Cookie) with '+'.
+    CHECK(g.time[3] == T_0302 && g.time[4] == T_0303);
+    CHECK_STR(g.fields[3], "GET|/owa/|-|-|302|-|-|-|a=b c|a=b+c|-|-");
+    // More values than names and no agent column: Field<N>; quotes are data.
+    CHECK_STR(g.fields[4], "GET|/owa/|-|-|200|-|-|-|-|-|extra|-");
+    CHECK(g.time[5] == INT64_MIN);
+    free((char *)st.software_version);
+    got_free(&g);
+}
+
+/* A '-' value is a value (IIS writes it for empty), not an absent field. */
+static bool check_dash(void *user, csvlog *reader, const logrec *r)
+{
+    const event *ev = csvlog_event(reader, r);
+    size_t len = 0;
+    const char *q = event_get(ev, "cs-uri-query", &len);
+    const char *u = event_get(ev, "cs-username", NULL);
+    const char *x = event_get(ev, "cs-no-such", NULL);
+    *(int *)user +=
+        q && len == 1 && strcmp(q, "-") == 0 && u && strcmp(u, "-") == 0 && !x;
+    return true;
+}
+
+static void test_iis_shadow(void)
+{
+    static const char *const want[] = {"cs-user-agent", "cs(User-Agent)",
+                                       "cs-host", NULL};
+    // A real column named like a taxonomy alias wins over the alias.
+    const char *text = "#Fields: date time cs(User-Agent) cs-user-agent "
+                       "cs(Host)\n"
+                       "2021-03-02 04:12:33 a+b real mail.ex\n";
+    got g = {0};
+    csvlog_stats st;
+    CHECK(run_str(FAM_IIS, text, want, &g, &st) == EXH_OK);
+    CHECK(g.count == 1 && g.time[0] == T_0302 - 120);
+    CHECK_STR(g.fields[0], "real|a+b|mail.ex");
+    got_free(&g);
+}
+
+static void test_iis_dash_and_binary(void)
+{
+    const char *text = IIS_HEAD "2021-03-02 04:12:33 10.0.0.5 GET /owa/ - 443 "
+                                "- 192.0.2.7 - - 200 0 0 15\n";
+    csvlog *r = NULL;
+    mem_stream m;
+    int ok = 0;
+    csvlog_stats st;
+    CHECK(csvlog_new(FAM_IIS, 1 << 16, &r) == EXH_OK);
+    mem_init(&m, text, strlen(text), 0);
+    CHECK(csvlog_read(r, &m.s, check_dash, &ok, &st) == EXH_OK);
+    CHECK(ok == 1 && st.records == 1);
+    // A NUL in a record past the first 4 KiB and a record over the limit,
+    // as for the other families.
+    static char big[16384];
+    size_t len = (size_t)snprintf(big, sizeof big, "%s", IIS_HEAD);
+    for (int i = 0; i < 100; i++)
+        len += (size_t)snprintf(big + len, sizeof big - len, "%s",
+                                "2021-03-02 04:12:33 a GET /x - 443 - b c - "
+                                "200\n");
+    memcpy(big + len, "2021-03-02 04:12:33 \0 GET\n", 26);
+    len += 26;
+    memset(big + len, 'A', 300);
+    len += 300;
+    big[len++] = '\n';
+    static const char *const want[] = {"sc-status", NULL};
+    got g = {0};
+    CHECK(run(FAM_IIS, 200, big, len, want, &g, &st) == EXH_OK);
+    CHECK(g.count == 101 && st.records == 101 && st.bad_records == 2);
+    CHECK(!st.binary);
+    CHECK_STR(g.fields[0], "200");
+    free((char *)st.software_version);
+    got_free(&g);
+    csvlog_free(r);
+}
+
+static void test_httpproxy_aliases(void)
+{
+    // The lazy path (names in the header) and the full split (a name
+    // outside the header is asked first) must give the same values.
+    static const char *const lazy[] = {
+        "cs-uri-stem",   "CS-URI-QUERY", "cs-method", "sc-status", "c-ip",
+        "cs-user-agent", "cs-username",  "cs-host",   "UrlStem",   NULL};
+    static const char *const full[] = {
+        "NoSuchField",   "cs-uri-stem", "CS-URI-QUERY",
+        "cs-method",     "sc-status",   "c-ip",
+        "cs-user-agent", "cs-username", "cs-host",
+        "UrlStem",       NULL};
+    const char *v[HP_COLUMNS] = {0};
+    char row[2048] = "", text[8192];
+    v[0] = "2021-03-02T04:12:33.120Z";
+    v[8] = "mail.ex";
+    v[9] = "/owa/auth/x.js";
+    v[13] = "EX\\admin";
+    v[16] = "\"Mozilla/5.0 (a, b)\"";
+    v[17] = "192.0.2.7";
+    v[19] = "200";
+    v[22] = "POST";
+    v[65] = "?a=1";
+    for (size_t i = 0; i < HP_COLUMNS; i++) {
+        size_t used = strlen(row);
+        snprintf(row + used, sizeof row - used, "%s%s", i ? "," : "",
+                 v[i] ? v[i] : "");
+    }
+    snprintf(text, sizeof text, HP_HEAD "%s\n", row);
+    for (int pass = 0; pass < 2; pass++) {
+        got g = {0};
+        csvlog_stats st;
+        CHECK(run_str(FAM_HTTPPROXY, text, pass ? full : lazy, &g, &st) ==
+              EXH_OK);
+        CHECK(g.count == 1);
+        CHECK_STR(g.fields[0] + (pass ? 2 : 0),
+                  "/owa/auth/x.js|?a=1|POST|200|192.0.2.7|Mozilla/5.0 (a, b)|"
+                  "EX\\admin|mail.ex|/owa/auth/x.js");
+        free((char *)st.software_version);
+        got_free(&g);
+    }
+    // A real column named like an alias wins over it, in both paths.
+    const char *shadow = "#Fields: DateTime,UrlStem,cs-uri-stem,HttpStatus\n"
+                         "2021-03-02T04:12:33.120Z,/real/stem,/col,404\n";
+    for (int pass = 0; pass < 2; pass++) {
+        static const char *const l2[] = {"cs-uri-stem", "sc-status", NULL};
+        static const char *const f2[] = {"NoSuchField", "cs-uri-stem",
+                                         "sc-status", NULL};
+        got g = {0};
+        csvlog_stats st;
+        CHECK(run_str(FAM_HTTPPROXY, shadow, pass ? f2 : l2, &g, &st) ==
+              EXH_OK);
+        CHECK_STR(g.fields[0], pass ? "-|/col|404" : "/col|404");
+        got_free(&g);
+    }
+    // Aliases are for HttpProxy (and IIS) only: ECP keeps its names.
+    static const char *const e[] = {"sc-status", NULL};
+    got g = {0};
+    csvlog_stats st;
+    CHECK(run_str(FAM_ECP_SERVER, "#Fields: TimeStamp,HttpStatus\nx,200\n", e,
+                  &g, &st) == EXH_OK);
+    CHECK_STR(g.fields[0], "-");
+    got_free(&g);
+}
+
+/* The Rps_Http header as CrowdStrike lists it. */
+#define RPS_HTTP_FIELDS                                                        \
+    "DateTime,StartTime,RequestId,MajorVersion,MinorVersion,BuildVersion,"     \
+    "RevisionVersion,ClientRequestId,UrlHost,UrlStem,AuthenticationType,"      \
+    "IsAuthenticated,AuthenticatedUser,Organization,ManagedOrganization,"      \
+    "ClientIpAddress,ServerHostName,FrontEndServer,HttpStatus,SubStatus,"      \
+    "ErrorCode,Action,CommandId,CommandName,SessionId,ShellId,FailFast,"       \
+    "ContributeToFailFast,RequestBytes,ClientInfo,CPU,Memory,"                 \
+    "ActivityContextLifeTime,TotalTime,UrlQuery,GenericLatency,GenericInfo,"   \
+    "GenericErrors"
+
+static void test_rps(void)
+{
+    static const char *const want[] = {"CommandName",   "ClientInfo", "UrlStem",
+                                       "GenericErrors", "Field39",    NULL};
+    const char *text =
+        "#Software: Microsoft Exchange Server\n"
+        "#Version: 15.01.2375.007\n"
+        "#Log-type: Rps Http Logs\n"
+        "#Fields: " RPS_HTTP_FIELDS "\n"
+        "2021-03-02T04:12:33.120Z,2021-03-02T04:12:33.000Z,r1,15,1,2375,7,,"
+        "mail.ex,/powershell,Kerberos,True,EX\\u,,,192.0.2.7,EX01,FE01,200,0,"
+        ",Command,c1,New-MailboxExportRequest,s1,sh1,,,12,"
+        "\"Microsoft WinRM Client, \"\"x\"\"\",,,,,?X-Rps-CAT=a,,,\"e\"\n";
+    got g = {0};
+    csvlog_stats st;
+    CHECK(run_str(FAM_RPS, text, want, &g, &st) == EXH_OK);
+    CHECK(g.count == 1 && st.bad_records == 0);
+    CHECK(g.time[0] == T_0302);
+    CHECK_STR(g.fields[0], "New-MailboxExportRequest|"
+                           "Microsoft WinRM Client, \"x\"|/powershell|e|-");
+    CHECK_STR(csvlog_family_name(FAM_RPS), "rps");
+    CHECK_STR(csvlog_family_name(FAM_IIS), "iis");
+    free((char *)st.software_version);
+    got_free(&g);
+}
+
+/* Reads a real sample file into text; false when absent. */
+static bool read_sample(const char *name, char *text, size_t size, size_t *len)
+{
+    const char *data = getenv("EXH_TEST_DATA");
+    char path[8192];
+    snprintf(path, sizeof path, "%s/../../../shared/data/exchange-logs/%s",
+             data ? data : "tests/data", name);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "real sample skipped: %s absent\n", path);
+        return false;
+    }
+    *len = fread(text, 1, size, f);
+    fclose(f);
+    return true;
+}
+
+static void test_real_iis_rps(void)
+{
+    static char text[16384];
+    size_t len;
+    if (read_sample("qazeer_iis_webshell_request_example.log", text,
+                    sizeof text, &len)) {
+        static const char *const want[] = {"cs-uri-stem", "cs-uri-query",
+                                           "sc-status",   "cs-user-agent",
+                                           "c-ip",        NULL};
+        got g = {0};
+        csvlog_stats st;
+        CHECK(run(FAM_IIS, 1 << 16, text, len, want, &g, &st) == EXH_OK);
+        CHECK(g.count == 1 && st.bad_records == 0 && !st.binary);
+        CHECK(g.line[0] == 3 && g.time[0] == 1703505261000LL);
+        CHECK_STR(g.fields[0],
+                  "/owa/auth/aKdMadOeT.aspx|cmd=whoami|200|Mozilla/5.0 "
+                  "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/"
+                  "522.36 (KHTML, like Gecko) Chrome/121.0.0.0 Safari/512.34|"
+                  "1.2.3.4");
+        got_free(&g);
+    }
+    if (read_sample("qazeer_Rps_Cmdlet_2023011116-1.LOG", text, sizeof text,
+                    &len)) {
+        static const char *const want[] = {"Cmdlet", "Parameters",
+                                           "NonPiiParameters",
+                                           "ClientApplication", NULL};
+        got g = {0};
+        csvlog_stats st;
+        CHECK(run(FAM_RPS, 1 << 16, text, len, want, &g, &st) == EXH_OK);
+        CHECK(g.count == 1 && st.bad_records == 0 && !st.binary);
+        CHECK(g.line[0] == 6 && g.time[0] == 1673398879000LL + 898);
+        CHECK_STR(g.fields[0], "Get-Mailbox|-ResultSize \"1\"|"
+                               "-ResultSize \"1\"|ActiveMonitor");
+        CHECK_STR(st.software_version, "15.01.2375.007");
+        free((char *)st.software_version);
+        got_free(&g);
+    }
+}
+
 /* The reader's buffer-wide pre-filter marks exactly the records that hold
  * a literal, whatever the read sizes and buffer boundaries. */
 typedef struct maybe_check {
@@ -781,9 +1071,51 @@ static void test_prefilter_marks(void)
     prefilter_free(pf);
 }
 
+/* The same over IIS rows: space-separated, quotes are plain bytes. */
+static void test_prefilter_marks_iis(void)
+{
+    static char text[1 << 20];
+    size_t len = (size_t)snprintf(text, sizeof text, "%s", IIS_HEAD);
+    size_t expected = 0;
+    for (int i = 0; len + 512 < sizeof text; i++) {
+        const char *stem = i % 7 == 3    ? "/aspnet_client/shell.aspx"
+                           : i % 11 == 5 ? "/\"ASPNET_CLIENT/x\""
+                                         : "/owa/auth/logon.aspx";
+        if (i % 97 == 0)
+            len += (size_t)snprintf(text + len, sizeof text - len,
+                                    "#Fields: " IIS_FIELDS "\n");
+        len += (size_t)snprintf(
+            text + len, sizeof text - len,
+            "2021-03-02 04:12:%02d 10.0.0.5 GET %s - 443 - 192.0.2.7 "
+            "Mozilla/5.0+(Windows+NT+10.0) - 200 0 0 %d%s",
+            i % 60, stem, i, i % 2 ? "\r\n" : "\n");
+        expected += i % 7 == 3 || i % 11 == 5;
+    }
+    const char *lits[] = {"aspnet_client/"};
+    prefilter *pf = NULL;
+    CHECK(prefilter_new(lits, 1, &pf) == EXH_OK);
+    size_t chunks[] = {0, 1, 7, 4093, 65536};
+    for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+        csvlog *r = NULL;
+        CHECK(csvlog_new(FAM_IIS, 4096, &r) == EXH_OK);
+        csvlog_set_prefilter(r, pf);
+        mem_stream m;
+        mem_init(&m, text, len, chunks[c]);
+        maybe_check mc = {pf, 0, 0, 0};
+        csvlog_stats st;
+        CHECK(csvlog_read(r, &m.s, check_maybe, &mc, &st) == EXH_OK);
+        CHECK(mc.wrong == 0);
+        CHECK(mc.maybes == expected);
+        CHECK(mc.records > 4000 && st.bad_records == 0);
+        csvlog_free(r);
+    }
+    prefilter_free(pf);
+}
+
 int main(void)
 {
     test_prefilter_marks();
+    test_prefilter_marks_iis();
     test_names_and_args();
     test_httpproxy();
     test_crlf_bom_truncated_last_line();
@@ -801,5 +1133,11 @@ int main(void)
     test_oab_csv();
     test_stop_and_errors();
     test_real_samples();
+    test_iis();
+    test_iis_dash_and_binary();
+    test_iis_shadow();
+    test_httpproxy_aliases();
+    test_rps();
+    test_real_iis_rps();
     TEST_MAIN_END();
 }
