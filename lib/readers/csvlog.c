@@ -49,7 +49,7 @@ struct alias {
     bool plus;
 };
 
-#define PF_HITS 1024 /* pre-filter hits kept per search of io */
+#define PF_HITS          1024 /* pre-filter hits kept per search of io */
 #define NAME_CACHE_SLOTS 1024 /* field names rules ask for, by address */
 
 /* What an assembled line is. */
