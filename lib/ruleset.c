@@ -371,7 +371,8 @@ static char *keep_run(exh_ruleset *rs, const char *lit, bool iis)
  * a literal is empty (the filter then passes everything) or there are
  * more than 63 literals. */
 static exh_status gate_rules(family_rules *fr, const char **lits,
-                             size_t lit_count, const size_t *starts)
+                             size_t lit_count, const size_t *starts,
+                             const size_t *slot)
 {
     if (lit_count > 63)
         return EXH_OK;
@@ -384,9 +385,26 @@ static exh_status gate_rules(family_rules *fr, const char **lits,
         return EXH_ERR_NOMEM;
     for (size_t k = 0; k < fr->count; k++) {
         for (size_t i = starts[k]; i < starts[k + 1]; i++)
-            fr->masks[k] |= 1ull << i;
+            fr->masks[k] |= 1ull << slot[i];
     }
     return EXH_OK;
+}
+
+/* Merges equal literals (rules share them: 'autodiscover.json' is in four)
+ * in place, so the search reports each hit once; slot[i] gets the index
+ * literal i now has. Returns the number of distinct literals. */
+static size_t dedupe(const char **lits, size_t count, size_t *slot)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t j = 0;
+        while (j < n && strcmp(lits[j], lits[i]) != 0)
+            j++;
+        if (j == n)
+            lits[n++] = lits[i];
+        slot[i] = j;
+    }
+    return n;
 }
 
 /* Builds the per-family rule lists and pre-filters. */
@@ -440,10 +458,15 @@ static exh_status index_families(exh_ruleset *rs)
             starts[fr->count] = lit_count; // ... and end here
         }
         exh_status st = EXH_OK;
-        if (all_filtered)
-            st = prefilter_new(lits, lit_count, &fr->pf);
+        size_t *slot = exh_calloc(lit_count ? lit_count : 1, sizeof *slot);
+        size_t distinct = slot ? dedupe(lits, lit_count, slot) : 0;
+        if (!slot)
+            st = EXH_ERR_NOMEM;
+        else if (all_filtered)
+            st = prefilter_new(lits, distinct, &fr->pf);
         if (st == EXH_OK && fr->pf)
-            st = gate_rules(fr, lits, lit_count, starts);
+            st = gate_rules(fr, lits, distinct, starts, slot);
+        exh_free(slot);
         exh_free(lits);
         exh_free(starts);
         if (st != EXH_OK)

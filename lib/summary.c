@@ -71,6 +71,11 @@ static const char *keep_time(summary_holder *h, int64_t ms)
     return keep(h, t);
 }
 
+static int cmp_site(const void *a, const void *b)
+{
+    return strcmp(((const site_cov *)a)->name, ((const site_cov *)b)->name);
+}
+
 static int cmp_span(const void *a, const void *b)
 {
     const span *x = a, *y = b;
@@ -266,6 +271,9 @@ exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
         st = build_coverage(rs, h, csvlog_family_name((log_family)f),
                             &u->cov[f], n++);
     }
+    // Sites in name order: the order files finished in depends on threads.
+    if (u->site_count > 1)
+        qsort(u->sites, u->site_count, sizeof *u->sites, cmp_site);
     for (size_t i = 0; i < u->site_count && st == EXH_OK; i++) {
         if (u->sites[i].acc.files)
             st = build_coverage(rs, h, u->sites[i].name, &u->sites[i].acc, n++);
