@@ -242,6 +242,10 @@ class Tree:
             EX_ROOT, t.strftime('%Y%m%d'))
         self.add(path, 'oab', t, line)
 
+    def iis(self, t, line):
+        path = 'inetpub/logs/LogFiles/W3SVC1/u_ex%s.log' % t.strftime('%y%m%d')
+        self.add(path, 'iis', t, line)
+
     def write(self, root):
         for path, (kind, rows) in sorted(self.files.items()):
             rows.sort(key=lambda r: r[0])
@@ -250,12 +254,53 @@ class Tree:
                 head = httpproxy_header(first)
             elif kind == 'ecp':
                 head = ecp_header(first)
+            elif kind == 'iis':
+                head = iis_header(first)
             else:
                 head = []
             full = os.path.join(root, path)
             os.makedirs(os.path.dirname(full), exist_ok=True)
             with open(full, 'w', newline='') as out:
                 out.write('\r\n'.join(head + [r[1] for r in rows]) + '\r\n')
+
+
+# IIS W3C header, the field set of IIS's default (as in the CC0 IIS sample
+# in shared/data/exchange-logs, without its "# Fields" space).
+IIS_FIELDS = ('date time s-ip cs-method cs-uri-stem cs-uri-query s-port '
+              'cs-username c-ip cs(User-Agent) cs(Referer) sc-status '
+              'sc-substatus sc-win32-status time-taken')
+
+
+def iis_header(first):
+    return ['#Software: Microsoft Internet Information Services 10.0',
+            '#Version: 1.0',
+            '#Date: %s' % first.strftime('%Y-%m-%d %H:%M:%S'),
+            '#Fields: ' + IIS_FIELDS]
+
+
+def iis_row(t, method, stem, query, user, ip, agent, status, taken):
+    return ' '.join([t.strftime('%Y-%m-%d'), t.strftime('%H:%M:%S'),
+                     '10.1.0.25', method, stem, query or '-', '443',
+                     user or '-', ip, agent.replace(' ', '+'), '-',
+                     str(status), '0', '0', str(taken)])
+
+
+def benign_iis_day(tree, rng, day):
+    # Front-end site traffic of a working day: OWA logons and ActiveSync.
+    for _ in range(12):
+        t = at(day, rng.randint(7, 18), rng.randint(0, 59), rng.randint(0, 59))
+        ip = '10.1.%d.%d' % (rng.randint(2, 9), rng.randint(2, 250))
+        if rng.random() < 0.5:
+            row = iis_row(t, 'GET', '/owa/auth/logon.aspx',
+                          'url=https%3a%2f%2fmail.contoso.com%2fowa%2f', None,
+                          ip, 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)',
+                          200, rng.randint(5, 40))
+        else:
+            row = iis_row(t, 'POST', '/Microsoft-Server-ActiveSync/default.eas',
+                          'Cmd=Ping&User=CONTOSO%%5Cuser%02d' % rng.randint(1, 40),
+                          'CONTOSO\\user%02d' % rng.randint(1, 40), ip,
+                          'Outlook-iOS-Android/1.0', 200, rng.randint(50, 900))
+        tree.iis(t, row)
 
 
 def at(day, hh, mm, ss=0, ms=0):
@@ -400,6 +445,12 @@ def attacks(tree, rng):
         t, "OABGeneratorAssistant: Download failed and temporary file "
         "'C:\\inetpub\\wwwroot\\aspnet_client\\discover.aspx' needs to be "
         "removed."))
+    # IIS: the attacker uses the planted shell (China Chopper posts its
+    # commands in the body, so the log shows POSTs to the .aspx).
+    for minute, status in ((21, 200), (22, 200), (35, 200)):
+        t = at(day, 2, minute, 7)
+        tree.iis(t, iis_row(t, 'POST', '/aspnet_client/discover.aspx', None,
+                            None, ATTACKER, 'antSword/v2.1', status, 215))
 
 
 def main():
@@ -407,8 +458,11 @@ def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, 'exch01')
     rng = random.Random(20210303)
     tree = Tree()
+    iis_rng = random.Random(20210304)  # its own: the other logs stay as they were
     for day in log_days():
         benign_day(tree, rng, day)
+        if day.weekday() < 5:
+            benign_iis_day(tree, iis_rng, day)
     attacks(tree, rng)
     if os.path.isdir(root):
         shutil.rmtree(root)
