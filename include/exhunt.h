@@ -142,6 +142,20 @@ EXH_API EXH_NODISCARD exh_status exh_ruleset_load(const char *const *paths,
                                                   unsigned flags,
                                                   exh_ruleset **out,
                                                   exh_diag **diag);
+/*
+ * Like exh_ruleset_load(), and also loads IOC lists from ioc_paths (files,
+ * or folders whose files are taken by name as signature-base does): files
+ * named "*c2*" or "*address*" hold one IP address, CIDR network or domain
+ * per line ("VALUE[;COMMENT]", '#' comments). Each list becomes rules of
+ * category suspicious, severity medium, named "ioc_<file stem>", matched
+ * against client addresses (HttpProxy, IIS, remote PowerShell) and the
+ * request host (HttpProxy, IIS). Hash and file-name lists are not used yet:
+ * *diag says so.
+ */
+EXH_API EXH_NODISCARD exh_status exh_ruleset_load_with_iocs(
+    const char *const *paths, size_t path_count, const char *const *ioc_paths,
+    size_t ioc_count, unsigned flags, exh_ruleset **out, exh_diag **diag);
+
 /* Frees a ruleset; NULL is a no-op. No scanner may still use it. */
 EXH_API void exh_ruleset_free(exh_ruleset *rules);
 

@@ -281,6 +281,17 @@ bool sigma_match(const sigma_rule *rule, const event *ev, const char **matched,
 bool sigma_literals(const sigma_rule *rule, const char *const **lits,
                     size_t *count);
 
+/* ---- match/ioc.c: IOC lists ---------------------------------------------- */
+/* Appends to out the Sigma text (one or more documents, "---" separated)
+ * of an address IOC list (text, len): rules named "ioc_<stem>" matching
+ * client addresses and request hosts. *values counts the entries read,
+ * *rejected those that are no address, network or domain (skipped).
+ * Returns EXH_ERR_LIMIT when the list is too large, else EXH_OK (out may
+ * stay empty when no entry is usable). */
+exh_status ioc_address_rules(const char *text, size_t len, const char *stem,
+                             const char *source, buf *out, size_t *values,
+                             size_t *rejected);
+
 /* ---- match/prefilter.c: multi-literal search ----------------------------- */
 /* Builds a case-insensitive searcher for count literals; count 0 gives a
  * filter that never matches. Field sequences (see sigma_literals) are

@@ -475,8 +475,135 @@ static exh_status index_families(exh_ruleset *rs)
     return EXH_OK;
 }
 
+/* Loads one IOC file by its name's kind. */
+static exh_status load_ioc_file(exh_ruleset *rs, const char *path,
+                                exh_diag **diag)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char lower[256];
+    size_t n =
+        strlen(base) < sizeof lower - 1 ? strlen(base) : sizeof lower - 1;
+    for (size_t i = 0; i < n; i++)
+        lower[i] =
+            (char)((base[i] >= 'A' && base[i] <= 'Z') ? base[i] + 32 : base[i]);
+    lower[n] = '\0';
+    buf m;
+    buf_init(&m, 8192);
+    exh_status st = EXH_OK;
+    if (strstr(lower, "hash") || strstr(lower, "filename")) {
+        buf_printf(&m,
+                   "%s: hash and file-name IOC lists are not used yet "
+                   "(file scanning is not built): not loaded",
+                   path);
+    } else if (!strstr(lower, "c2") && !strstr(lower, "address")) {
+        buf_printf(&m,
+                   "%s: not an IOC list by its name (c2, address, hash, "
+                   "filename): not loaded",
+                   path);
+    } else {
+        char *text = NULL, *stem = file_stem(path);
+        size_t len = 0, values = 0, rejected = 0;
+        buf yaml;
+        buf_init(&yaml, 256u << 20);
+        st = stem ? read_file(path, &text, &len) : EXH_ERR_NOMEM;
+        // The stem names the rules: keep it to plain characters.
+        for (char *c = stem; st == EXH_OK && *c; c++) {
+            if (!((*c >= '0' && *c <= '9') ||
+                  ((*c | 32) >= 'a' && (*c | 32) <= 'z') || *c == '-' ||
+                  *c == '_' || *c == '.'))
+                *c = '_';
+        }
+        if (st == EXH_OK)
+            st = ioc_address_rules(text, len, stem, stem, &yaml, &values,
+                                   &rejected);
+        if (st == EXH_OK && yaml.len)
+            st = compile_text(rs, yaml.data, yaml.len, path, path, false, diag);
+        if (st == EXH_OK && rejected)
+            buf_printf(&m,
+                       "%s: %zu of %zu entries are no address, network "
+                       "or domain: skipped",
+                       path, rejected, values);
+        else if (st == EXH_ERR_IO || st == EXH_ERR_LIMIT) {
+            buf_printf(&m, "%s: %s", path,
+                       st == EXH_ERR_IO ? "cannot read the IOC list"
+                                        : "the IOC list is too large");
+            st = EXH_OK;
+        }
+        buf_free(&yaml);
+        exh_free(text);
+        exh_free(stem);
+    }
+    if (st == EXH_OK && m.len)
+        st = diag_add(diag, m.data);
+    buf_free(&m);
+    return st;
+}
+
+/* Loads IOC lists from a file or every file of a folder (not recursive,
+ * as signature-base's iocs/ folder). */
+static exh_status load_iocs(exh_ruleset *rs, const char *path, exh_diag **diag)
+{
+    struct stat stt;
+    if (stat(path, &stt) != 0) {
+        buf m;
+        buf_init(&m, 8192);
+        buf_printf(&m, "%s: %s", path, strerror(errno));
+        exh_status st = diag_add(diag, m.data ? m.data : path);
+        buf_free(&m);
+        return st == EXH_OK ? EXH_ERR_IO : st;
+    }
+    if (!S_ISDIR(stt.st_mode))
+        return load_ioc_file(rs, path, diag);
+    DIR *d = opendir(path);
+    if (!d)
+        return EXH_ERR_IO;
+    char **names = NULL;
+    size_t count = 0;
+    exh_status st = EXH_OK;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.' || !strstr(de->d_name, ".txt"))
+            continue;
+        char **nn = exh_realloc(names, (count + 1) * sizeof *nn);
+        if (!nn || !(nn[count] = exh_strdup(de->d_name))) {
+            names = nn ? nn : names;
+            st = EXH_ERR_NOMEM;
+            break;
+        }
+        names = nn;
+        count++;
+    }
+    closedir(d);
+    if (names)
+        qsort(names, count, sizeof *names, cmp_names);
+    for (size_t i = 0; i < count; i++) {
+        if (st == EXH_OK) {
+            buf child;
+            buf_init(&child, 8192);
+            buf_printf(&child, "%s/%s", path, names[i]);
+            st = child.data ? load_ioc_file(rs, child.data, diag)
+                            : EXH_ERR_NOMEM;
+            buf_free(&child);
+        }
+        exh_free(names[i]);
+    }
+    exh_free(names);
+    return st;
+}
+
 exh_status exh_ruleset_load(const char *const *paths, size_t path_count,
                             unsigned flags, exh_ruleset **out, exh_diag **diag)
+{
+    return exh_ruleset_load_with_iocs(paths, path_count, NULL, 0, flags, out,
+                                      diag);
+}
+
+exh_status exh_ruleset_load_with_iocs(const char *const *paths,
+                                      size_t path_count,
+                                      const char *const *ioc_paths,
+                                      size_t ioc_count, unsigned flags,
+                                      exh_ruleset **out, exh_diag **diag)
 {
     exh_diag *local = NULL;
     exh_status st = EXH_OK;
@@ -506,6 +633,8 @@ exh_status exh_ruleset_load(const char *const *paths, size_t path_count,
     }
     for (size_t i = 0; i < path_count && st == EXH_OK; i++)
         st = load_path(rs, paths[i], 0, &local);
+    for (size_t i = 0; i < ioc_count && st == EXH_OK; i++)
+        st = load_iocs(rs, ioc_paths[i], &local);
     if (st == EXH_OK)
         st = index_families(rs);
 out:

@@ -192,8 +192,8 @@ static exh_ruleset *load_rules(const scan_opts *o)
     exh_diag *diag = NULL;
     unsigned flags = o->no_builtin_rules ? EXH_LOAD_NO_BUILTIN : 0;
 
-    exh_status st =
-        exh_ruleset_load(o->rules, o->rule_count, flags, &rules, &diag);
+    exh_status st = exh_ruleset_load_with_iocs(
+        o->rules, o->rule_count, o->iocs, o->ioc_count, flags, &rules, &diag);
     print_diag(diag);
     exh_diag_free(diag);
     if (st != EXH_OK) {

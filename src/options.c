@@ -60,6 +60,7 @@ static const struct option rules_long[] = {
     {"format", required_argument, NULL, 'f'},
     {"rules", required_argument, NULL, OPT_RULES},
     {"no-builtin-rules", no_argument, NULL, OPT_NO_BUILTIN},
+    {"ioc", required_argument, NULL, OPT_IOC},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -67,7 +68,8 @@ static const struct option rules_long[] = {
 void options_usage(FILE *out)
 {
     fputs("Usage: exhunt scan [OPTIONS] TARGET...\n"
-          "       exhunt rules list [-f FORMAT] [--rules DIR]...\n"
+          "       exhunt rules list [-f FORMAT] [--rules DIR]... [--ioc "
+          "PATH]...\n"
           "       exhunt rules check DIR...\n"
           "       exhunt --version | --help\n"
           "\n"
@@ -92,6 +94,8 @@ void options_usage(FILE *out)
           "      --fail-on LEVEL    exit 1 when a finding is at or above "
           "LEVEL\n"
           "                         (default medium)\n"
+          "      --ioc PATH         IOC lists of addresses (signature-base's\n"
+          "                         c2 files; a file or a folder; repeatable)\n"
           "      --password PASS    password of encrypted zip collections\n"
           "      --all-files        read every file of a volume\n"
           "  -q, --quiet            print one verdict line per unit; no "
@@ -103,7 +107,7 @@ void options_usage(FILE *out)
           "LEVEL is critical, high, medium, low or info.\n"
           "\n"
           "Not available in this version yet: exhunt build, probe, report;\n"
-          "scan --ioc, --deleted, --shadows; formats csv, html.\n"
+          "scan --deleted, --shadows; formats csv, html.\n"
           "\n"
           "Exit status: 0 no finding at or above --fail-on; 1 a finding at\n"
           "or above --fail-on; 2 usage error; 3 a target or unit could not\n"
@@ -177,22 +181,28 @@ static bool parse_threads(const char *value, unsigned *out)
 }
 
 /* Appends a --rules path after checking that it exists. */
-static bool add_rules(scan_opts *o, const char *path)
+/* Appends path (which must exist) to a list of paths of option name. */
+static bool add_path(const char *name, const char ***list, size_t *count,
+                     const char *path)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        options_usage_error("--rules '%s': %s", path, strerror(errno));
+        options_usage_error("%s '%s': %s", name, path, strerror(errno));
         return false;
     }
-    const char **grown =
-        realloc(o->rules, (o->rule_count + 1) * sizeof(*o->rules));
+    const char **grown = realloc(*list, (*count + 1) * sizeof(**list));
     if (!grown) {
         options_usage_error("out of memory");
         return false;
     }
-    o->rules = grown;
-    o->rules[o->rule_count++] = path;
+    *list = grown;
+    (*list)[(*count)++] = path;
     return true;
+}
+
+static bool add_rules(scan_opts *o, const char *path)
+{
+    return add_path("--rules", &o->rules, &o->rule_count, path);
 }
 
 /* The option getopt_long complained about, as typed, for messages. */
@@ -230,6 +240,8 @@ static int common_option(int opt, scan_opts *o, char **argv)
     case OPT_NO_BUILTIN:
         o->no_builtin_rules = true;
         return 1;
+    case OPT_IOC:
+        return add_path("--ioc", &o->iocs, &o->ioc_count, optarg) ? 1 : -1;
     case ':':
         options_usage_error("option '%s' needs a value",
                             bad_option_name(optopt, argv, shortname));
@@ -274,13 +286,10 @@ static int scan_option(int opt, scan_opts *o)
     case OPT_NO_PROGRESS:
         o->progress = opt == OPT_PROGRESS;
         return 1;
-    case OPT_IOC:
     case OPT_DELETED:
     case OPT_SHADOWS:
         options_usage_error("%s is not available in this version yet",
-                            opt == OPT_IOC       ? "--ioc"
-                            : opt == OPT_DELETED ? "--deleted"
-                                                 : "--shadows");
+                            opt == OPT_DELETED ? "--deleted" : "--shadows");
         return -1;
     default:
         return 0;
@@ -357,4 +366,7 @@ void options_free(scan_opts *o)
     free(o->rules);
     o->rules = NULL;
     o->rule_count = 0;
+    free(o->iocs);
+    o->iocs = NULL;
+    o->ioc_count = 0;
 }

@@ -32,6 +32,8 @@ typedef struct scan_opts {
     const char *output; /* -o FILE, or NULL for stdout */
     const char **rules; /* --rules DIR, in the order given */
     size_t rule_count;
+    const char **iocs; /* --ioc PATH, in the order given */
+    size_t ioc_count;
     bool no_builtin_rules;
     unsigned threads; /* -j N; 0 = one per core */
     bool have_since, have_until;

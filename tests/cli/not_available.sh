@@ -3,6 +3,4 @@ for cmd in build probe report; do
     "$EXHUNT" $cmd 15.1.2106.2 2>&1
     echo "status $?"
 done
-"$EXHUNT" scan --ioc iocs/ x 2>&1
-echo "status $?"
 "$EXHUNT" scan --deleted x 2>&1

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ioc.c - IOC lists of addresses (signature-base's "c2" files and ours
+ * named "address"), turned into Sigma rules.
+ *
+ * An address list holds one IPv4 or IPv6 address, CIDR network or domain
+ * per line ("VALUE[;COMMENT]"; '#' starts a comment line). Rather than a
+ * matcher of its own, each list becomes Sigma text compiled like any rule:
+ * exact addresses and hosts are literals the pre-filter searches for, and
+ * networks use the cidr modifier. Values are checked against a strict
+ * character set first, so nothing in a list can change the YAML around it.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+/* What one line holds. */
+enum ioc_kind { IOC_NONE, IOC_IP, IOC_NET, IOC_DOMAIN };
+
+static bool is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'f');
+}
+
+/* Classifies value[0..len) strictly. */
+static enum ioc_kind classify(const char *v, size_t len)
+{
+    bool digits_dots = true, hexish = true, domain = true, colon = false;
+    size_t slash = 0, dots = 0;
+    if (len == 0 || len > 253)
+        return IOC_NONE;
+    for (size_t i = 0; i < len; i++) {
+        char c = v[i];
+        if (c == '/') {
+            if (slash)
+                return IOC_NONE;
+            slash = i;
+            continue;
+        }
+        if (slash && !(c >= '0' && c <= '9'))
+            return IOC_NONE;
+        dots += c == '.';
+        colon |= c == ':';
+        digits_dots &= (c >= '0' && c <= '9') || c == '.';
+        hexish &= is_hex(c) || c == ':' || c == '.';
+        domain &= (c >= '0' && c <= '9') ||
+                  ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '-' ||
+                  c == '.' || c == '_';
+    }
+    if (slash)
+        return (slash + 1 < len &&
+                ((digits_dots && dots == 3) || (hexish && colon)))
+                   ? IOC_NET
+                   : IOC_NONE;
+    if (digits_dots && dots == 3)
+        return IOC_IP;
+    if (hexish && colon)
+        return IOC_IP;
+    if (domain && dots >= 1 && v[0] != '.' && v[len - 1] != '.')
+        return IOC_DOMAIN;
+    return IOC_NONE;
+}
+
+/* Appends "      - 'VALUE'\n" (values passed classify(): no quote). */
+static void item(buf *b, const char *prefix, const char *v, size_t len)
+{
+    buf_puts(b, "      - '");
+    buf_puts(b, prefix);
+    buf_append(b, v, len);
+    buf_puts(b, "'\n");
+}
+
+/* One Sigma document for a log source and its client and host fields. */
+static void document(buf *out, const char *stem, const char *source,
+                     const char *logsource, const char *client,
+                     const char *host, const buf *ips, const buf *nets,
+                     const buf *hosts, const buf *subs)
+{
+    buf_printf(out,
+               "title: 'Address from the IOC list %s'\n"
+               "name: 'ioc_%s'\n"
+               "status: experimental\n"
+               "description: 'A client address or request host listed in the "
+               "IOC file %s.'\n"
+               "logsource: %s\n"
+               "detection:\n",
+               stem, stem, source, logsource);
+    size_t sels = 0;
+    if (ips->len) {
+        buf_printf(out, "  sel_ip:\n    %s:\n", client);
+        buf_append(out, ips->data, ips->len);
+        sels++;
+    }
+    if (nets->len) {
+        buf_printf(out, "  sel_net:\n    %s|cidr:\n", client);
+        buf_append(out, nets->data, nets->len);
+        sels++;
+    }
+    if (host && hosts->len) {
+        buf_printf(out, "  sel_host:\n    %s:\n", host);
+        buf_append(out, hosts->data, hosts->len);
+        buf_printf(out, "  sel_subdomain:\n    %s|endswith:\n", host);
+        buf_append(out, subs->data, subs->len);
+        sels++;
+    }
+    buf_puts(out, "  condition: 1 of sel_*\n"
+                  "level: medium\n"
+                  "exhunt:\n  category: suspicious\n---\n");
+    (void)sels;
+}
+
+exh_status ioc_address_rules(const char *text, size_t len, const char *stem,
+                             const char *source, buf *out, size_t *values,
+                             size_t *rejected)
+{
+    buf ips, nets, hosts, subs;
+    buf_init(&ips, 64u << 20);
+    buf_init(&nets, 64u << 20);
+    buf_init(&hosts, 64u << 20);
+    buf_init(&subs, 64u << 20);
+    *values = *rejected = 0;
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = eol ? eol : end;
+        const char *semi = memchr(p, ';', (size_t)(stop - p));
+        const char *v = p, *ve = semi ? semi : stop;
+        while (v < ve && (*v == ' ' || *v == '\t'))
+            v++;
+        while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r'))
+            ve--;
+        if (v < ve && *v != '#') {
+            size_t n = (size_t)(ve - v);
+            switch (classify(v, n)) {
+            case IOC_IP:
+                item(&ips, "", v, n);
+                break;
+            case IOC_NET:
+                item(&nets, "", v, n);
+                break;
+            case IOC_DOMAIN:
+                item(&hosts, "", v, n);
+                item(&subs, ".", v, n);
+                break;
+            case IOC_NONE:
+                (*rejected)++;
+                break;
+            }
+            (*values)++;
+        }
+        p = eol ? eol + 1 : end;
+    }
+    exh_status st = EXH_OK;
+    if (ips.toobig || nets.toobig || hosts.toobig || subs.toobig)
+        st = EXH_ERR_LIMIT;
+    else if (ips.len || nets.len || hosts.len)
+        document(out, stem, source, "{category: webserver}", "c-ip", "cs-host",
+                 &ips, &nets, &hosts, &subs);
+    if (st == EXH_OK && (ips.len || nets.len))
+        document(out, stem, source, "{product: exchange, service: rps}",
+                 "ClientIpAddress", NULL, &ips, &nets, &hosts, &subs);
+    if (st == EXH_OK && out->toobig)
+        st = EXH_ERR_LIMIT;
+    buf_free(&ips);
+    buf_free(&nets);
+    buf_free(&hosts);
+    buf_free(&subs);
+    return st;
+}

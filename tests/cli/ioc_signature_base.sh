@@ -1,0 +1,11 @@
+# signature-base's iocs/ folder loads as it is: its C2 list becomes the
+# rule ioc_c2-iocs (webserver and remote-PowerShell logs); its hash and
+# file-name lists are said to be unused yet. Skipped without ../shared.
+IOCS="$SRCDIR/../shared/data/thirdparty/signature-base/iocs"
+[ -d "$IOCS" ] || exit 77
+"$EXHUNT" rules list --no-builtin-rules --ioc "$IOCS" 2>/dev/null | grep -c '^ioc_c2-iocs ' 
+"$EXHUNT" scan -q --no-progress --ioc "$IOCS" "$SRCDIR/tests/data/cli/proxylogon.LOG" 2>warnings.txt
+echo "exit $?"
+grep -c 'not used yet' warnings.txt
+grep -c 'entries are no address' warnings.txt
+exit 0
