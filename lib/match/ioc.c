@@ -12,6 +12,8 @@
  */
 #include "internal.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 /* What one line holds. */
@@ -59,6 +61,54 @@ static enum ioc_kind classify(const char *v, size_t len)
     if (domain && dots >= 1 && v[0] != '.' && v[len - 1] != '.')
         return IOC_DOMAIN;
     return IOC_NONE;
+}
+
+/* Checks an address or network with inet_pton and writes its canonical
+ * text to out (a network with its host bits cleared, as the cidr modifier
+ * wants them). False when it is no valid address or prefix. */
+static bool canonical(const char *v, size_t len, bool net, char *out,
+                      size_t out_size)
+{
+    char text[64];
+    if (len >= sizeof text)
+        return false;
+    memcpy(text, v, len);
+    text[len] = '\0';
+    char *slash = strchr(text, '/');
+    long bits = -1;
+    if (net) {
+        if (!slash)
+            return false;
+        *slash = '\0';
+        bits = 0;
+        for (const char *d = slash + 1; *d; d++)
+            bits = bits * 10 + (*d - '0');
+        if (slash[1] == '\0' || strlen(slash + 1) > 3)
+            return false;
+    }
+    unsigned char addr[16];
+    int family = strchr(text, ':') ? AF_INET6 : AF_INET;
+    if (inet_pton(family, text, addr) != 1)
+        return false;
+    size_t size = family == AF_INET ? 4 : 16;
+    if (net) {
+        if (bits > (long)size * 8)
+            return false;
+        for (size_t i = 0; i < size; i++) {
+            long keep = bits - (long)i * 8;
+            addr[i] &= keep >= 8   ? 0xff
+                       : keep <= 0 ? 0
+                                   : (unsigned char)(0xff << (8 - keep));
+        }
+    }
+    char back[INET6_ADDRSTRLEN];
+    if (!inet_ntop(family, addr, back, sizeof back))
+        return false;
+    if (net)
+        snprintf(out, out_size, "%s/%ld", back, bits);
+    else
+        snprintf(out, out_size, "%s", back);
+    return true;
 }
 
 /* Appends "      - 'VALUE'\n" (values passed classify(): no quote). */
@@ -131,12 +181,17 @@ exh_status ioc_address_rules(const char *text, size_t len, const char *stem,
             ve--;
         if (v < ve && *v != '#') {
             size_t n = (size_t)(ve - v);
-            switch (classify(v, n)) {
+            char canon[80];
+            enum ioc_kind kind = classify(v, n);
+            if ((kind == IOC_IP || kind == IOC_NET) &&
+                !canonical(v, n, kind == IOC_NET, canon, sizeof canon))
+                kind = IOC_NONE;
+            switch (kind) {
             case IOC_IP:
-                item(&ips, "", v, n);
+                item(&ips, "", canon, strlen(canon));
                 break;
             case IOC_NET:
-                item(&nets, "", v, n);
+                item(&nets, "", canon, strlen(canon));
                 break;
             case IOC_DOMAIN:
                 item(&hosts, "", v, n);
