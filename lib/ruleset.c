@@ -204,9 +204,14 @@ static int cmp_names(const void *a, const void *b)
 static exh_status load_path(exh_ruleset *rs, const char *path, int depth,
                             exh_diag **diag);
 
-/* Loads every rule file under a folder, in name order. */
-static exh_status load_dir(exh_ruleset *rs, const char *path, int depth,
-                           exh_diag **diag)
+typedef exh_status (*child_fn)(exh_ruleset *rs, const char *path, int depth,
+                               exh_diag **diag);
+
+/* Calls fn on every entry of a folder in name order (names starting with
+ * '.' left out; with suffix, only names holding it). EXH_ERR_IO when the
+ * folder cannot be read. */
+static exh_status each_child(exh_ruleset *rs, const char *path, int depth,
+                             const char *suffix, child_fn fn, exh_diag **diag)
 {
     DIR *d = opendir(path);
     if (!d)
@@ -216,7 +221,7 @@ static exh_status load_dir(exh_ruleset *rs, const char *path, int depth,
     exh_status st = EXH_OK;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.')
+        if (de->d_name[0] == '.' || (suffix && !strstr(de->d_name, suffix)))
             continue;
         char **n = exh_realloc(names, (count + 1) * sizeof *n);
         if (!n || !(n[count] = exh_strdup(de->d_name))) {
@@ -235,16 +240,21 @@ static exh_status load_dir(exh_ruleset *rs, const char *path, int depth,
             buf child;
             buf_init(&child, 8192);
             buf_printf(&child, "%s/%s", path, names[i]);
-            if (!child.data)
-                st = EXH_ERR_NOMEM;
-            else
-                st = load_path(rs, child.data, depth + 1, diag);
+            st = child.data ? fn(rs, child.data, depth + 1, diag)
+                            : EXH_ERR_NOMEM;
             buf_free(&child);
         }
         exh_free(names[i]);
     }
     exh_free(names);
     return st;
+}
+
+/* Loads every rule file under a folder, in name order. */
+static exh_status load_dir(exh_ruleset *rs, const char *path, int depth,
+                           exh_diag **diag)
+{
+    return each_child(rs, path, depth, NULL, load_path, diag);
 }
 
 static exh_status load_path(exh_ruleset *rs, const char *path, int depth,
@@ -476,9 +486,10 @@ static exh_status index_families(exh_ruleset *rs)
 }
 
 /* Loads one IOC file by its name's kind. */
-static exh_status load_ioc_file(exh_ruleset *rs, const char *path,
+static exh_status load_ioc_file(exh_ruleset *rs, const char *path, int depth,
                                 exh_diag **diag)
 {
+    (void)depth; // an IOC folder is read one level deep
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     char lower[256];
@@ -554,42 +565,8 @@ static exh_status load_iocs(exh_ruleset *rs, const char *path, exh_diag **diag)
         return st == EXH_OK ? EXH_ERR_IO : st;
     }
     if (!S_ISDIR(stt.st_mode))
-        return load_ioc_file(rs, path, diag);
-    DIR *d = opendir(path);
-    if (!d)
-        return EXH_ERR_IO;
-    char **names = NULL;
-    size_t count = 0;
-    exh_status st = EXH_OK;
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.' || !strstr(de->d_name, ".txt"))
-            continue;
-        char **nn = exh_realloc(names, (count + 1) * sizeof *nn);
-        if (!nn || !(nn[count] = exh_strdup(de->d_name))) {
-            names = nn ? nn : names;
-            st = EXH_ERR_NOMEM;
-            break;
-        }
-        names = nn;
-        count++;
-    }
-    closedir(d);
-    if (names)
-        qsort(names, count, sizeof *names, cmp_names);
-    for (size_t i = 0; i < count; i++) {
-        if (st == EXH_OK) {
-            buf child;
-            buf_init(&child, 8192);
-            buf_printf(&child, "%s/%s", path, names[i]);
-            st = child.data ? load_ioc_file(rs, child.data, diag)
-                            : EXH_ERR_NOMEM;
-            buf_free(&child);
-        }
-        exh_free(names[i]);
-    }
-    exh_free(names);
-    return st;
+        return load_ioc_file(rs, path, 0, diag);
+    return each_child(rs, path, 0, ".txt", load_ioc_file, diag);
 }
 
 exh_status exh_ruleset_load(const char *const *paths, size_t path_count,
