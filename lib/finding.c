@@ -18,8 +18,40 @@
 
 #define CAP_PER_RULE 1000
 
+const char *finding_rule_name(const exh_ruleset *rs, const ifinding *f)
+{
+    return f->rule == SIZE_MAX ? f->fr.name : rs->rules[f->rule].name;
+}
+
+exh_severity finding_severity(const exh_ruleset *rs, const ifinding *f)
+{
+    if (f->rule == SIZE_MAX)
+        return f->fr.severity;
+    return sigma_rule_meta(rs->rules[f->rule].sigma)->severity;
+}
+
+exh_category finding_category(const exh_ruleset *rs, const ifinding *f)
+{
+    if (f->rule == SIZE_MAX)
+        return f->fr.category;
+    return sigma_rule_meta(rs->rules[f->rule].sigma)->category_value;
+}
+
+const char *finding_title(const exh_ruleset *rs, const ifinding *f)
+{
+    if (f->rule == SIZE_MAX)
+        return f->fr.title ? f->fr.title : f->fr.name;
+    const sigma_meta *m = sigma_rule_meta(rs->rules[f->rule].sigma);
+    return m->title ? m->title : rs->rules[f->rule].name;
+}
+
 void ifinding_free(ifinding *f)
 {
+    exh_free(f->fr.name);
+    exh_free(f->fr.title);
+    exh_free(f->fr.source);
+    exh_free(f->fr.author);
+    exh_free(f->file);
     exh_free(f->source_path);
     exh_free(f->windows_path);
     for (size_t i = 0; i < f->evidence_count; i++) {
@@ -102,11 +134,12 @@ static exh_status agg_grow(aggmap *m)
     return EXH_OK;
 }
 
-static bool aggregable(const exh_ruleset *rs, size_t rule)
+/* Records' attempt and low/info findings aggregate; file findings never
+ * do (each file is its own evidence). */
+static bool aggregable(const exh_ruleset *rs, const ifinding *f)
 {
-    const sigma_meta *m = sigma_rule_meta(rs->rules[rule].sigma);
-    return m->severity >= EXH_SEV_LOW &&
-           m->category_value != EXH_CAT_EXPLOITATION;
+    return !f->file && finding_severity(rs, f) >= EXH_SEV_LOW &&
+           finding_category(rs, f) != EXH_CAT_EXPLOITATION;
 }
 
 /* Negative when a comes first in output order. */
@@ -126,7 +159,7 @@ static int cmp_place(const exh_ruleset *rs, const ifinding *a,
         return c;
     if (a->line != b->line)
         return a->line < b->line ? -1 : 1;
-    return strcmp(rs->rules[a->rule].name, rs->rules[b->rule].name);
+    return strcmp(finding_rule_name(rs, a), finding_rule_name(rs, b));
 }
 
 exh_status finding_add(unit *u, const exh_ruleset *rs, ifinding *f,
@@ -134,7 +167,7 @@ exh_status finding_add(unit *u, const exh_ruleset *rs, ifinding *f,
 {
     if (f->count == 0)
         f->count = 1;
-    if (!aggregable(rs, f->rule))
+    if (!aggregable(rs, f))
         return flist_push(&u->plain, f);
     buf key;
     buf_init(&key, 4096);
@@ -218,8 +251,9 @@ exh_status finding_finish(unit *u, const exh_ruleset *rs, ifinding **out,
     size_t kept = 0;
     for (size_t i = 0; i < all.count; i++) {
         ifinding *f = &all.items[i];
-        const sigma_meta *m = sigma_rule_meta(rs->rules[f->rule].sigma);
-        if (m->severity >= EXH_SEV_LOW && ++per_rule[f->rule] > CAP_PER_RULE) {
+        if (!f->file && f->rule != SIZE_MAX &&
+            finding_severity(rs, f) >= EXH_SEV_LOW &&
+            ++per_rule[f->rule] > CAP_PER_RULE) {
             u->suppressed++;
             ifinding_free(f);
             continue;

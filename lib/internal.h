@@ -292,6 +292,79 @@ exh_status ioc_address_rules(const char *text, size_t len, const char *stem,
                              const char *source, buf *out, size_t *values,
                              size_t *rejected);
 
+/* ---- match/yara_glue.c: libyara (the only file that includes <yara.h>) --- */
+
+typedef struct yara_set yara_set;   /* compiled rules, shared, immutable */
+typedef struct yara_scan yara_scan; /* one per thread */
+
+/* The external variables community rule sets expect (LOKI/THOR). */
+typedef struct yara_externals {
+    const char *filename;  /* "shell.aspx" */
+    const char *filepath;  /* "C:\inetpub\wwwroot\aspnet_client" (the
+                              folder, Windows form when known) */
+    const char *extension; /* ".aspx" (lower case, with the dot) or "" */
+    const char *filetype;  /* "ASPX", "EXE", "ZIP", ... or "" */
+    const char *owner;     /* "" when unknown */
+} yara_externals;
+
+/* One rule that matched, borrowed during the callback. */
+typedef struct yara_hit {
+    const char *rule;
+    const char *ns;          /* namespace: "builtin" or the rule file */
+    const char *source;      /* "builtin:yara/x.yar" or the file path */
+    const char *author;      /* meta author, or NULL */
+    const char *description; /* meta description, or NULL */
+    const char *category;    /* meta exhunt_category, or NULL */
+    const char *severity;    /* meta exhunt_severity, or NULL */
+    int64_t score;           /* meta score (signature-base), or -1 */
+    const char *const *tags;
+    size_t tag_count;
+    /* matched strings: identifier and first offset, at most 8 */
+    const char *string_ids[8];
+    uint64_t string_offsets[8];
+    size_t string_count;
+} yara_hit;
+
+/* Called per matching rule; return false to stop the scan. */
+typedef bool (*yara_hit_cb)(void *user, const yara_hit *hit);
+
+/* A new empty set (initialises libyara, reference-counted). */
+exh_status yara_set_new(yara_set **out);
+/* Adds rule text (a built-in file) under namespace ns. On a compile error
+ * returns EXH_ERR_RULE_SYNTAX and *msg ("SOURCE:LINE: message", caller
+ * frees with exh_free); the set stays usable. */
+exh_status yara_set_add_text(yara_set *ys, const char *text, size_t len,
+                             const char *ns, const char *source, char **msg);
+/* Adds a rule file, in its own namespace (its path). The file is first
+ * compiled alone in a throwaway compiler with the externals defined: a file
+ * that does not compile (or needs a newer YARA) is left out with *msg. */
+exh_status yara_set_add_file(yara_set *ys, const char *path, char **msg);
+/* Compiles what was added; after this nothing can be added. */
+exh_status yara_set_compile(yara_set *ys);
+size_t yara_set_count(const yara_set *ys); /* rules compiled */
+void yara_set_free(yara_set *ys);
+
+exh_status yara_scan_new(const yara_set *ys, yara_scan **out);
+void yara_scan_free(yara_scan *sc);
+/* Scans data[0..len) with the externals; calls cb per matching rule.
+ * timeout_s bounds one scan (0: none); EXH_ERR_TIMEOUT when it ran out
+ * (hits found so far were reported). */
+exh_status yara_scan_mem(yara_scan *sc, const uint8_t *data, size_t len,
+                         const yara_externals *ext, int timeout_s,
+                         yara_hit_cb cb, void *user);
+
+/* ---- sha256.c ------------------------------------------------------------ */
+typedef struct sha256_ctx {
+    uint32_t h[8];
+    uint64_t bytes;
+    unsigned char block[64];
+    size_t fill;
+} sha256_ctx;
+void sha256_init(sha256_ctx *c);
+void sha256_update(sha256_ctx *c, const void *data, size_t len);
+/* Writes the digest as 64 lower-case hex digits and a NUL. */
+void sha256_hex(sha256_ctx *c, char out[65]);
+
 /* ---- match/prefilter.c: multi-literal search ----------------------------- */
 /* Builds a case-insensitive searcher for count literals; count 0 gives a
  * filter that never matches. Field sequences (see sigma_literals) are

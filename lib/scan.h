@@ -11,9 +11,26 @@
 
 #include <pthread.h>
 
+/* The rule of a finding that no Sigma rule made (YARA, IOC lists). */
+typedef struct frule {
+    char *name, *title, *source, *author; /* owned; author may be NULL */
+    exh_severity severity;
+    exh_category category;
+} frule;
+
+/* What a file finding says about its file. */
+typedef struct ifile {
+    char sha256[65];
+    uint64_t size;
+    int64_t modified_ms, created_ms; /* INT64_MIN when unknown */
+    const char *time_source;         /* static string, or NULL */
+} ifile;
+
 /* A finding as collected, before ordering and numbering. */
 typedef struct ifinding {
-    size_t rule;     /* index into exh_ruleset.rules */
+    size_t rule;     /* index into exh_ruleset.rules, or SIZE_MAX: fr */
+    frule fr;        /* the rule when rule is SIZE_MAX */
+    ifile *file;     /* owned; file findings only */
     int64_t time_ms; /* INT64_MIN when unknown */
     int64_t last_ms; /* last record of an aggregate, else INT64_MIN */
     uint64_t count;
@@ -78,6 +95,11 @@ typedef struct unit {
 
 /* finding.c */
 void flist_free(flist *l);
+/* The rule facts of a finding, whichever kind of rule made it. */
+const char *finding_rule_name(const exh_ruleset *rs, const ifinding *f);
+exh_severity finding_severity(const exh_ruleset *rs, const ifinding *f);
+exh_category finding_category(const exh_ruleset *rs, const ifinding *f);
+const char *finding_title(const exh_ruleset *rs, const ifinding *f);
 /* Adds f to the unit: aggregated when its rule and category allow (DESIGN
  * count rules), else appended. Takes ownership of f's strings. */
 exh_status finding_add(unit *u, const exh_ruleset *rs, ifinding *f,

@@ -1045,9 +1045,7 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
     exh_status st = EXH_OK;
     for (size_t i = 0; i < count && !*stop; i++) {
         ifinding *f = &fs[i];
-        const rule_entry *re = &rs->rules[f->rule];
-        const sigma_meta *m = sigma_rule_meta(re->sigma);
-        char id[32], t[32], last[32];
+        char id[32], t[32], last[32], fmod[32], fcre[32];
         snprintf(id, sizeof id, "f-%06llu", (unsigned long long)++sc->next_id);
         if (f->time_ms != INT64_MIN)
             util_time_format(f->time_ms, t);
@@ -1059,21 +1057,10 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
             .target = ctx->target,
             .unit = u->root,
             .host = u->host,
-            .rule = re->name,
-            .rule_id = m->id,
-            .rule_source = re->source,
-            .rule_author = m->author,
-            .title = m->title ? m->title : re->name,
-            .severity = m->severity,
-            .category = m->category_value,
-            .cve = (const char *const *)m->cve,
-            .cve_count = m->cve_count,
-            .attack = (const char *const *)m->attack,
-            .attack_count = m->attack_count,
             .time = f->time_ms != INT64_MIN ? t : NULL,
             .last_time = has_last ? last : NULL,
             .count = f->count,
-            .source_type = csvlog_family_name(f->family),
+            .source_type = f->file ? "file" : csvlog_family_name(f->family),
             .source_path = f->source_path,
             .windows_path = f->windows_path,
             .line = f->line,
@@ -1082,6 +1069,45 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
             .seen_in = live,
             .seen_in_count = 1,
         };
+        if (f->rule != SIZE_MAX) {
+            const rule_entry *re = &rs->rules[f->rule];
+            const sigma_meta *m = sigma_rule_meta(re->sigma);
+            pub.rule = re->name;
+            pub.rule_id = m->id;
+            pub.rule_source = re->source;
+            pub.rule_author = m->author;
+            pub.title = m->title ? m->title : re->name;
+            pub.severity = m->severity;
+            pub.category = m->category_value;
+            pub.cve = (const char *const *)m->cve;
+            pub.cve_count = m->cve_count;
+            pub.attack = (const char *const *)m->attack;
+            pub.attack_count = m->attack_count;
+        } else {
+            pub.rule = f->fr.name;
+            pub.rule_source = f->fr.source;
+            pub.rule_author = f->fr.author;
+            pub.title = f->fr.title ? f->fr.title : f->fr.name;
+            pub.severity = f->fr.severity;
+            pub.category = f->fr.category;
+        }
+        exh_file_info finfo;
+        if (f->file) {
+            finfo = (exh_file_info){
+                .sha256 = f->file->sha256[0] ? f->file->sha256 : NULL,
+                .size = f->file->size,
+                .time_source = f->file->time_source,
+            };
+            if (f->file->modified_ms != INT64_MIN) {
+                util_time_format(f->file->modified_ms, fmod);
+                finfo.modified = fmod;
+            }
+            if (f->file->created_ms != INT64_MIN) {
+                util_time_format(f->file->created_ms, fcre);
+                finfo.created = fcre;
+            }
+            pub.file = &finfo;
+        }
         res->findings++;
         if (on_finding && on_finding(&pub, user) == EXH_STOP)
             *stop = true;

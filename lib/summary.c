@@ -149,26 +149,26 @@ static void decide_exploited(const exh_ruleset *rs, summary_holder *h,
     size_t yes = 0, tried = 0;
     const ifinding *first_yes = NULL, *first_try = NULL;
     for (size_t i = 0; i < count; i++) {
-        const sigma_meta *m = sigma_rule_meta(rs->rules[fs[i].rule].sigma);
-        if (m->category_value == EXH_CAT_EXPLOITATION &&
-            m->severity <= EXH_SEV_HIGH) {
+        const ifinding *fi = &fs[i];
+        exh_category cat = finding_category(rs, fi);
+        if (cat == EXH_CAT_EXPLOITATION &&
+            finding_severity(rs, fi) <= EXH_SEV_HIGH) {
             yes++;
             first_yes = first_yes ? first_yes : &fs[i];
-        } else if (m->category_value == EXH_CAT_ATTEMPT ||
-                   m->category_value == EXH_CAT_EXPLOITATION) {
+        } else if (cat == EXH_CAT_ATTEMPT || cat == EXH_CAT_EXPLOITATION) {
             tried += fs[i].count;
             first_try = first_try ? first_try : &fs[i];
         }
     }
     char text[1024], t[32] = "an unknown time";
     if (yes) {
-        const sigma_meta *m = sigma_rule_meta(rs->rules[first_yes->rule].sigma);
+        const char *title = finding_title(rs, first_yes);
         if (first_yes->time_ms != INT64_MIN)
             util_time_format(first_yes->time_ms, t);
         snprintf(text, sizeof text,
                  "%zu exploitation finding%s of high or critical severity; "
                  "the first: %s, at %s.",
-                 yes, yes == 1 ? "" : "s", m->title ? m->title : "", t);
+                 yes, yes == 1 ? "" : "s", title, t);
         s->exploited = "yes";
         s->reason_exploited = keep(h, text);
         return;
@@ -217,12 +217,13 @@ static void decide_backdoored(const exh_ruleset *rs, summary_holder *h,
     exh_summary *s = &h->s;
     size_t strong = 0, weak = 0;
     for (size_t i = 0; i < count; i++) {
-        const sigma_meta *m = sigma_rule_meta(rs->rules[fs[i].rule].sigma);
-        bool implant = m->category_value == EXH_CAT_WEBSHELL ||
-                       m->category_value == EXH_CAT_POST_EXPLOITATION;
-        if (implant && m->severity <= EXH_SEV_HIGH)
+        const ifinding *fi = &fs[i];
+        exh_category cat = finding_category(rs, fi);
+        bool implant =
+            cat == EXH_CAT_WEBSHELL || cat == EXH_CAT_POST_EXPLOITATION;
+        if (implant && finding_severity(rs, fi) <= EXH_SEV_HIGH)
             strong++;
-        else if (implant || m->category_value == EXH_CAT_SUSPICIOUS)
+        else if (implant || cat == EXH_CAT_SUSPICIOUS)
             weak++;
     }
     char text[512];
@@ -296,8 +297,7 @@ exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
     s->suppressed = u->suppressed;
     s->bad_records = u->bad_records;
     for (size_t i = 0; i < count; i++) {
-        const sigma_meta *m = sigma_rule_meta(rs->rules[fs[i].rule].sigma);
-        s->findings[m->severity]++;
+        s->findings[finding_severity(rs, &fs[i])]++;
     }
     s->errors = u->errors;
     s->error_count = u->error_count;

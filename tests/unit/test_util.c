@@ -72,8 +72,37 @@ static void test_names(void)
     CHECK(exh_version_number() == EXH_VERSION_NUMBER);
 }
 
+static void check_sha(const char *text, size_t repeat, const char *want)
+{
+    sha256_ctx c;
+    char hex[65];
+    sha256_init(&c);
+    for (size_t i = 0; i < repeat; i++)
+        sha256_update(&c, text, strlen(text));
+    sha256_hex(&c, hex);
+    CHECK_STR(hex, want);
+}
+
+/* FIPS 180-4 / NIST test vectors. */
+static void test_sha256(void)
+{
+    check_sha(
+        "", 1,
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    check_sha(
+        "abc", 1,
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    check_sha(
+        "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    check_sha(
+        "a", 1000000,
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
 int main(void)
 {
+    test_sha256();
     test_case();
     test_times();
     test_names();
