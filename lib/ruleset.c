@@ -11,9 +11,11 @@
  */
 #include "ruleset.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -485,6 +487,111 @@ static exh_status index_families(exh_ruleset *rs)
     return EXH_OK;
 }
 
+static int cmp_hash(const void *a, const void *b)
+{
+    return strcmp(((const hash_ioc *)a)->sha256, ((const hash_ioc *)b)->sha256);
+}
+
+const hash_ioc *ruleset_hash_lookup(const exh_ruleset *rs, const char *sha256)
+{
+    if (!rs->hash_count)
+        return NULL;
+    hash_ioc key;
+    snprintf(key.sha256, sizeof key.sha256, "%s", sha256);
+    return bsearch(&key, rs->hashes, rs->hash_count, sizeof key, cmp_hash);
+}
+
+bool ruleset_has_file_rules(const exh_ruleset *rs)
+{
+    return rs->hash_count > 0;
+}
+
+/* Adds the SHA-256 entries of a hash IOC list ("HASH;COMMENT" per line,
+ * signature-base's format). MD5 and SHA-1 entries are counted in *m: only
+ * SHA-256 is computed. */
+static exh_status add_hashes(exh_ruleset *rs, const char *text, size_t len,
+                             const char *stem, const char *source, buf *m)
+{
+    size_t other = 0, bad = 0;
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = eol ? eol : end;
+        const char *semi = memchr(p, ';', (size_t)(stop - p));
+        const char *v = p, *ve = semi ? semi : stop;
+        while (v < ve && (*v == ' ' || *v == '\t'))
+            v++;
+        while (ve > v && (ve[-1] == ' ' || ve[-1] == '\r' || ve[-1] == '\t'))
+            ve--;
+        size_t n = (size_t)(ve - v), hex = 0;
+        while (hex < n && isxdigit((unsigned char)v[hex]))
+            hex++;
+        if (n && *v != '#') {
+            if (hex == n && n == 64) {
+                hash_ioc *h =
+                    exh_realloc(rs->hashes, (rs->hash_count + 1) * sizeof *h);
+                if (!h)
+                    return EXH_ERR_NOMEM;
+                rs->hashes = h;
+                hash_ioc *e = &h[rs->hash_count];
+                for (size_t i = 0; i < 64; i++)
+                    e->sha256[i] = (char)tolower((unsigned char)v[i]);
+                e->sha256[64] = '\0';
+                const char *c = semi ? semi + 1 : stop;
+                size_t clen = (size_t)(stop - c);
+                while (clen && (c[clen - 1] == '\r' || c[clen - 1] == ' '))
+                    clen--;
+                e->comment = exh_strndup(c, clen);
+                e->source = exh_strdup(source);
+                buf r;
+                buf_init(&r, 4096);
+                buf_printf(&r, "ioc_%s", stem);
+                e->rule = r.data;
+                buf t;
+                buf_init(&t, 4096);
+                buf_printf(&t, "File hash listed in the IOC list %s", stem);
+                e->title = t.data;
+                if (!e->comment || !e->source || !e->rule || !e->title) {
+                    exh_free(e->comment);
+                    exh_free(e->source);
+                    exh_free(e->rule);
+                    exh_free(e->title);
+                    return EXH_ERR_NOMEM;
+                }
+                rs->hash_count++;
+            } else if (hex == n && (n == 32 || n == 40)) {
+                other++;
+            } else {
+                bad++;
+            }
+        }
+        p = eol ? eol + 1 : end;
+    }
+    if (other || bad)
+        buf_printf(m,
+                   "%s: %zu MD5/SHA-1 entries not used (only SHA-256 is "
+                   "computed), %zu entries that are no hash skipped",
+                   source, other, bad);
+    return EXH_OK;
+}
+
+/* Loads a hash IOC list file. */
+static exh_status load_hash_list(exh_ruleset *rs, const char *path, buf *m)
+{
+    char *text = NULL, *stem = file_stem(path);
+    size_t len = 0;
+    exh_status st = stem ? read_file(path, &text, &len) : EXH_ERR_NOMEM;
+    if (st == EXH_OK)
+        st = add_hashes(rs, text, len, stem, path, m);
+    else if (st == EXH_ERR_IO || st == EXH_ERR_LIMIT) {
+        buf_printf(m, "%s: cannot read the IOC list", path);
+        st = EXH_OK;
+    }
+    exh_free(text);
+    exh_free(stem);
+    return st;
+}
+
 /* Loads one IOC file by its name's kind. */
 static exh_status load_ioc_file(exh_ruleset *rs, const char *path, int depth,
                                 exh_diag **diag)
@@ -502,10 +609,10 @@ static exh_status load_ioc_file(exh_ruleset *rs, const char *path, int depth,
     buf m;
     buf_init(&m, 8192);
     exh_status st = EXH_OK;
-    if (strstr(lower, "hash") || strstr(lower, "filename")) {
-        buf_printf(&m,
-                   "%s: hash and file-name IOC lists are not used yet "
-                   "(file scanning is not built): not loaded",
+    if (strstr(lower, "hash")) {
+        st = load_hash_list(rs, path, &m);
+    } else if (strstr(lower, "filename")) {
+        buf_printf(&m, "%s: file-name IOC lists are not used yet: not loaded",
                    path);
     } else if (!strstr(lower, "c2") && !strstr(lower, "address")) {
         buf_printf(&m,
@@ -614,6 +721,8 @@ exh_status exh_ruleset_load_with_iocs(const char *const *paths,
         st = load_iocs(rs, ioc_paths[i], &local);
     if (st == EXH_OK)
         st = index_families(rs);
+    if (st == EXH_OK && rs->hash_count > 1)
+        qsort(rs->hashes, rs->hash_count, sizeof *rs->hashes, cmp_hash);
 out:
     if (st != EXH_OK) {
         exh_ruleset_free(rs);
@@ -648,6 +757,13 @@ void exh_ruleset_free(exh_ruleset *rs)
     for (size_t i = 0; i < rs->owned_count; i++)
         exh_free(rs->owned[i]);
     exh_free(rs->owned);
+    for (size_t i = 0; i < rs->hash_count; i++) {
+        exh_free(rs->hashes[i].comment);
+        exh_free(rs->hashes[i].rule);
+        exh_free(rs->hashes[i].title);
+        exh_free(rs->hashes[i].source);
+    }
+    exh_free(rs->hashes);
     exh_free(rs->waves);
     exh_free(rs);
 }

@@ -25,6 +25,20 @@ typedef struct family_rules {
                         prefilter_mask(); NULL when rules are not gated */
 } family_rules;
 
+/* One SHA-256 of a hash IOC list. */
+typedef struct hash_ioc {
+    char sha256[65];
+    char *comment; /* the list's comment for it, "" when none */
+    char *rule;    /* "ioc_<list stem>" */
+    char *title;   /* "File hash listed in the IOC list <stem>" */
+    char *source;  /* the list's path, or "builtin:..." */
+} hash_ioc;
+
+/* The entry for a SHA-256 (64 lower-case hex digits), or NULL. */
+const hash_ioc *ruleset_hash_lookup(const exh_ruleset *rs, const char *sha256);
+/* True when the ruleset holds any rule for files (hash lists, YARA). */
+bool ruleset_has_file_rules(const exh_ruleset *rs);
+
 /* One exploitation wave (rules/waves.csv). */
 typedef struct wave {
     char *name;
@@ -39,6 +53,8 @@ struct exh_ruleset {
     size_t wave_count;
     char **owned; /* strings the pre-filters point to */
     size_t owned_count;
+    hash_ioc *hashes; /* sorted by sha256 once loaded */
+    size_t hash_count;
 };
 
 #endif

@@ -86,6 +86,7 @@ typedef struct unit {
     site_cov *sites;
     size_t site_count;
     uint64_t entries, scanned, skipped, unreadable, bad_records;
+    uint64_t files_scanned; /* files read whole for hashing and rules */
     uint64_t suppressed;
     exh_error *errors;
     size_t error_count;

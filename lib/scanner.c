@@ -31,6 +31,7 @@
 #define MAX_ERRORS       100
 #define MAX_EVIDENCE     24
 #define MAX_VALUE_BYTES  4096
+#define FILE_CAP         ((uint64_t)64 << 20) /* files larger are not scanned */
 
 struct exh_scanner {
     const exh_ruleset *rules;
@@ -45,9 +46,20 @@ struct exh_scanner {
 };
 
 /* A file to read in a worker. */
+/* What is known of an entry before it is read. */
+typedef struct item {
+    const char *path, *display;
+    uint64_t size;
+    int64_t modified_ms, created_ms; /* INT64_MIN when unknown */
+    const char *time_source;         /* static string, or NULL */
+    bool explicit_file;              /* the target itself, or stdin */
+    bool file_scope;                 /* scanned as a file unless a log */
+} item;
+
 typedef struct job {
     char *path, *display, *open_path;
     size_t unit;
+    item it; /* it.path and it.display point to the strings above */
 } job;
 
 typedef struct scan_ctx {
@@ -81,6 +93,9 @@ typedef struct worker {
     span *spans;
     size_t span_count, span_cap;
     bool host_done;
+    /* a file read whole for hashing and YARA, bounded by FILE_CAP */
+    unsigned char *fbuf;
+    size_t fcap;
     /* an event widened by derived fields */
     const char *names[256];
     const char *values[256];
@@ -736,9 +751,204 @@ static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
 }
 
 /* Reads one entry: sniff, classify, stream through its reader. */
-static void process(worker *w, unit *u, const char *path, const char *display,
-                    stream *in, bool explicit_file)
+static void process_file(worker *w, unit *u, const item *it, stream *in,
+                         size_t head_len);
+
+/* A problem with an entry: counted (as *counter) and named in errors. */
+static void entry_problem(scan_ctx *ctx, unit *u, uint64_t *counter,
+                          const char *path, const char *message)
 {
+    pthread_mutex_lock(&ctx->lock);
+    (*counter)++;
+    add_error(u, path, message);
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+/* Reads the rest of a file after its head into w->fbuf (head first).
+ * Returns the length, or SIZE_MAX after reporting why it was not read. */
+static size_t read_whole(worker *w, unit *u, const item *it, stream *in,
+                         size_t head_len)
+{
+    scan_ctx *ctx = w->ctx;
+    size_t len = head_len;
+    if (w->fcap < HEAD_BYTES) {
+        unsigned char *p = exh_realloc(w->fbuf, 1u << 20);
+        if (!p)
+            goto nomem;
+        w->fbuf = p;
+        w->fcap = 1u << 20;
+    }
+    memcpy(w->fbuf, w->head, head_len);
+    for (;;) {
+        if (len == w->fcap) {
+            if (w->fcap > FILE_CAP)
+                break;
+            size_t cap = w->fcap * 2;
+            unsigned char *p = exh_realloc(w->fbuf, cap);
+            if (!p)
+                goto nomem;
+            w->fbuf = p;
+            w->fcap = cap;
+        }
+        ssize_t n = in->read(in, w->fbuf + len, w->fcap - len);
+        if (n < 0) {
+            entry_problem(ctx, u, &u->unreadable, it->display,
+                          in->error ? in->error : "read error");
+            return SIZE_MAX;
+        }
+        if (n == 0)
+            return len;
+        len += (size_t)n;
+    }
+    entry_problem(ctx, u, &u->skipped, it->display,
+                  "larger than 64 MiB: not hashed or scanned");
+    return SIZE_MAX;
+nomem:
+    pthread_mutex_lock(&ctx->lock);
+    ctx->failure = EXH_ERR_NOMEM;
+    pthread_mutex_unlock(&ctx->lock);
+    return SIZE_MAX;
+}
+
+/* Adds a file finding for a rule that is not Sigma (takes fr's strings). */
+static exh_status file_finding(worker *w, unit *u, const item *it,
+                               const ifile *facts, frule *fr,
+                               const char *const *keys,
+                               const char *const *values, size_t count)
+{
+    scan_ctx *ctx = w->ctx;
+    ifinding f = {0};
+    f.rule = SIZE_MAX;
+    f.fr = *fr;
+    memset(fr, 0, sizeof *fr);
+    f.count = 1;
+    f.last_ms = INT64_MIN;
+    f.time_ms =
+        facts->created_ms != INT64_MIN ? facts->created_ms : facts->modified_ms;
+    f.source_path = exh_strdup(it->display);
+    f.windows_path = windows_path_of(u, it->path);
+    f.file = exh_malloc(sizeof *f.file);
+    f.evidence = exh_calloc(count ? count : 1, sizeof *f.evidence);
+    exh_status st = f.source_path && f.file && f.evidence && f.fr.name
+                        ? EXH_OK
+                        : EXH_ERR_NOMEM;
+    if (f.file)
+        *f.file = *facts;
+    for (size_t i = 0; i < count && st == EXH_OK; i++) {
+        exh_kv *kv = &f.evidence[f.evidence_count];
+        kv->key = exh_strdup(keys[i]);
+        kv->value = exh_strdup(values[i]);
+        kv->value_len = kv->value ? strlen(kv->value) : 0;
+        if (!kv->key || !kv->value) {
+            exh_free((char *)kv->key);
+            exh_free((char *)kv->value);
+            st = EXH_ERR_NOMEM;
+        } else {
+            f.evidence_count++;
+        }
+    }
+    if (st == EXH_OK) {
+        pthread_mutex_lock(&ctx->lock);
+        st = finding_add(u, ctx->rs, &f, NULL);
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    ifinding_free(&f);
+    return st;
+}
+
+/* Hashes a file read whole and matches it: hash IOC lists, YARA. */
+static void process_file(worker *w, unit *u, const item *it, stream *in,
+                         size_t head_len)
+{
+    scan_ctx *ctx = w->ctx;
+    if (it->size > FILE_CAP) {
+        entry_problem(ctx, u, &u->skipped, it->display,
+                      "larger than 64 MiB: not hashed or scanned");
+        return;
+    }
+    size_t len = read_whole(w, u, it, in, head_len);
+    if (len == SIZE_MAX)
+        return;
+    ifile facts = {.size = len,
+                   .modified_ms = it->modified_ms,
+                   .created_ms = it->created_ms,
+                   .time_source = it->time_source};
+    sha256_ctx sha;
+    sha256_init(&sha);
+    sha256_update(&sha, w->fbuf, len);
+    sha256_hex(&sha, facts.sha256);
+    exh_status st = EXH_OK;
+    const hash_ioc *hit = ruleset_hash_lookup(ctx->rs, facts.sha256);
+    if (hit) {
+        frule fr = {exh_strdup(hit->rule),
+                    exh_strdup(hit->title),
+                    exh_strdup(hit->source),
+                    NULL,
+                    EXH_SEV_HIGH,
+                    EXH_CAT_POST_EXPLOITATION};
+        const char *keys[] = {"sha256", "ioc_comment"};
+        const char *values[] = {facts.sha256, hit->comment};
+        st = file_finding(w, u, it, &facts, &fr, keys, values,
+                          hit->comment[0] ? 2 : 1);
+        exh_free(fr.name);
+        exh_free(fr.title);
+        exh_free(fr.source);
+    }
+    atomic_fetch_add(&ctx->bytes_done, len);
+    pthread_mutex_lock(&ctx->lock);
+    u->scanned++;
+    u->files_scanned++;
+    if (st != EXH_OK)
+        ctx->failure = st;
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+/* Drop zones of a volume: where attackers put files in published incidents
+ * (DESIGN.md, Scope), as prefixes of the path below the volume root. */
+static const char *const drop_zones[] = {
+    "inetpub\\",
+    "ProgramData\\",
+    "Windows\\Temp\\",
+    "Windows\\Help\\",
+    "Program Files\\Common Files\\",
+    "Program Files\\Microsoft\\Exchange Server\\",
+    "Users\\Public\\",
+    "PerfLogs\\",
+    "root\\",
+};
+
+/* True when an entry is to be scanned as a file: every file outside a
+ * volume (a plain folder, a collection of files) or with --all-files; in a
+ * volume, the drop zones, the Exchange install wherever it is, and the
+ * files at the volume's top. */
+static bool in_file_scope(scan_ctx *ctx, const unit *u, const char *path)
+{
+    if (ctx->sc->all_files)
+        return true;
+    char *wp = windows_path_of(u, path);
+    if (!wp)
+        return true;
+    const char *rest = strlen(wp) > 3 ? wp + 3 : ""; // after "C:\"
+    size_t len = strlen(rest);
+    bool yes = strchr(rest, '\\') == NULL; // at the volume's top
+    for (size_t i = 0; !yes && i < sizeof drop_zones / sizeof *drop_zones;
+         i++) {
+        size_t n = strlen(drop_zones[i]);
+        yes = len > n && util_ieq(rest, n, drop_zones[i], n);
+    }
+    if (!yes)
+        yes = util_memcasemem(rest, len, "\\FrontEnd\\HttpProxy\\", 19) ||
+              util_memcasemem(rest, len, "\\ClientAccess\\", 14) ||
+              (util_memcasemem(rest, len, "Microsoft.NET\\Framework", 23) &&
+               util_memcasemem(rest, len, "\\Temporary ASP.NET Files\\", 26));
+    exh_free(wp);
+    return yes;
+}
+
+static void process(worker *w, unit *u, const item *it, stream *in)
+{
+    const char *path = it->path, *display = it->display;
+    bool explicit_file = it->explicit_file;
     scan_ctx *ctx = w->ctx;
     ssize_t n = read_head(in, w->head);
     if (n < 0) {
@@ -751,6 +961,10 @@ static void process(worker *w, unit *u, const char *path, const char *display,
     // The display path keeps the folders above the target: a log folder
     // given as the target is still known by its name.
     log_family fam = classify_entry(display, w->head, (size_t)n);
+    if (fam == FAM_NONE && it->file_scope) {
+        process_file(w, u, it, in, (size_t)n);
+        return;
+    }
     if (fam == FAM_NONE) {
         const char *why = NULL;
         if (memchr(w->head, '\0', (size_t)n))
@@ -823,7 +1037,7 @@ static void run_job(worker *w, job *j)
         pthread_mutex_unlock(&ctx->lock);
     } else {
         fd_stream fs = {{fd_read, NULL, NULL}, fd};
-        process(w, u, j->path, j->display, &fs.base, j->path[0] == '\0');
+        process(w, u, &j->it, &fs.base);
         close(fd);
     }
     atomic_fetch_add(&ctx->files_done, 1);
@@ -831,6 +1045,7 @@ static void run_job(worker *w, job *j)
 
 static void worker_free(worker *w)
 {
+    exh_free(w->fbuf);
     for (int f = 0; f < FAM__COUNT; f++)
         csvlog_free(w->readers[f]);
     exh_free(w->spans);
@@ -873,7 +1088,8 @@ static void take_client_info(scan_ctx *ctx, unit *u, stream *in)
     pthread_mutex_unlock(&ctx->lock);
 }
 
-static exh_status queue_job(scan_ctx *ctx, const entry *e, size_t unit_idx)
+static exh_status queue_job(scan_ctx *ctx, const entry *e, size_t unit_idx,
+                            const item *it)
 {
     if (ctx->job_count == ctx->job_cap) {
         size_t cap = ctx->job_cap ? ctx->job_cap * 2 : 256;
@@ -888,6 +1104,9 @@ static exh_status queue_job(scan_ctx *ctx, const entry *e, size_t unit_idx)
     j->display = exh_strdup(e->display_path);
     j->open_path = exh_strdup(e->open_path);
     j->unit = unit_idx;
+    j->it = *it;
+    j->it.path = j->path;
+    j->it.display = j->display;
     if (!j->path || !j->display || !j->open_path) {
         exh_free(j->path);
         exh_free(j->display);
@@ -925,15 +1144,21 @@ static bool on_entry(void *user, entry *e)
         pthread_mutex_unlock(&ctx->lock);
         return true;
     }
-    if (!ws->single && !classify_candidate(e->display_path)) {
+    item it = {e->path,       e->display_path,
+               e->size,       e->modified_ms,
+               e->created_ms, e->time_source,
+               ws->single,    in_file_scope(ctx, u, e->path)};
+    if (!ws->single && !it.file_scope && !classify_candidate(e->display_path)) {
         pthread_mutex_lock(&ctx->lock);
         u->skipped++;
         pthread_mutex_unlock(&ctx->lock);
         return true;
     }
+    if (ws->single)
+        it.file_scope = true; // a file given alone is scanned whole
     atomic_fetch_add(&ctx->files_known, 1);
     if (e->open_path && e->path[0] != '\0') {
-        exh_status st = queue_job(ctx, e, ui);
+        exh_status st = queue_job(ctx, e, ui, &it);
         if (st != EXH_OK) {
             ctx->failure = st;
             return false;
@@ -941,8 +1166,7 @@ static bool on_entry(void *user, entry *e)
         return true;
     }
     if (e->in)
-        process(ws->inline_worker, u, e->path, e->display_path, e->in,
-                ws->single);
+        process(ws->inline_worker, u, &it, e->in);
     atomic_fetch_add(&ctx->files_done, 1);
     report_progress(ctx);
     return ctx->failure == EXH_OK;

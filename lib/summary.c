@@ -212,7 +212,7 @@ static void decide_exploited(const exh_ruleset *rs, summary_holder *h,
 }
 
 static void decide_backdoored(const exh_ruleset *rs, summary_holder *h,
-                              const ifinding *fs, size_t count)
+                              const unit *u, const ifinding *fs, size_t count)
 {
     exh_summary *s = &h->s;
     size_t strong = 0, weak = 0;
@@ -241,11 +241,23 @@ static void decide_backdoored(const exh_ruleset *rs, summary_holder *h,
                  weak, weak == 1 ? "" : "s");
         s->backdoored = "suspicious";
         s->reason_backdoored = keep(h, text);
+    } else if (u->files_scanned && ruleset_has_file_rules(rs)) {
+        snprintf(text, sizeof text,
+                 "%llu file%s in the drop zones were hashed and matched "
+                 "against the file rules: none is a known web shell or "
+                 "post-exploitation artifact.",
+                 (unsigned long long)u->files_scanned,
+                 u->files_scanned == 1 ? "" : "s");
+        s->backdoored = "no-sign";
+        s->reason_backdoored = keep(h, text);
     } else {
         s->backdoored = "unknown";
         s->reason_backdoored =
-            "No files were scanned for web shells: this version reads logs "
-            "only.";
+            u->files_scanned
+                ? "Files were read, but no file rules (YARA rules, hash "
+                  "lists) are loaded to judge them."
+                : "No files were scanned for web shells: the evidence "
+                  "holds logs only.";
     }
 }
 
@@ -289,7 +301,7 @@ exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
     s->reason_vulnerable = "No build was determined: this version does not "
                            "detect the installed Exchange build yet.";
     decide_exploited(rs, h, fs, count);
-    decide_backdoored(rs, h, fs, count);
+    decide_backdoored(rs, h, u, fs, count);
     s->entries = u->entries;
     s->scanned = u->scanned;
     s->skipped = u->skipped;
