@@ -575,6 +575,27 @@ static exh_status add_hashes(exh_ruleset *rs, const char *text, size_t len,
     return EXH_OK;
 }
 
+/* Loads a built-in hash IOC list (rules/iocs/). */
+static exh_status load_builtin_hashes(exh_ruleset *rs,
+                                      const builtin_rule_file *bf,
+                                      exh_diag **diag)
+{
+    buf src, m;
+    buf_init(&src, 4096);
+    buf_init(&m, 4096);
+    buf_printf(&src, "builtin:%s", bf->path);
+    char *stem = file_stem(bf->path);
+    exh_status st = src.data && stem
+                        ? add_hashes(rs, bf->text, bf->len, stem, src.data, &m)
+                        : EXH_ERR_NOMEM;
+    if (st == EXH_OK && m.len)
+        st = diag_add(diag, m.data);
+    exh_free(stem);
+    buf_free(&src);
+    buf_free(&m);
+    return st;
+}
+
 /* Loads a hash IOC list file. */
 static exh_status load_hash_list(exh_ruleset *rs, const char *path, buf *m)
 {
@@ -700,6 +721,11 @@ exh_status exh_ruleset_load_with_iocs(const char *const *paths,
         const builtin_rule_file *bf = &builtin_rule_files[i];
         if (strcmp(bf->path, "waves.csv") == 0) {
             st = load_waves(rs, bf->text, bf->len);
+            continue;
+        }
+        if (!(flags & EXH_LOAD_NO_BUILTIN) &&
+            strncmp(bf->path, "iocs/", 5) == 0 && strstr(bf->path, "hash")) {
+            st = load_builtin_hashes(rs, bf, &local);
             continue;
         }
         if ((flags & EXH_LOAD_NO_BUILTIN) || !is_rule_file(bf->path))

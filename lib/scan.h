@@ -91,7 +91,8 @@ typedef struct unit {
     exh_error *errors;
     size_t error_count;
     uint64_t errors_omitted;
-    bool failed; /* the unit itself could not be read */
+    bool failed;      /* the unit itself could not be read */
+    bool volume_root; /* its root is a mounted volume's root */
 } unit;
 
 /* finding.c */

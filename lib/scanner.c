@@ -194,6 +194,35 @@ static bool dir_has(int dirfd, const char *name, const char *child)
 /* True when the folder at fd is the root of one server's evidence: a
  * volume, a KAPE collection (drive folders, a copy log) or a Velociraptor
  * collection. */
+/* True when the folder at dirfd/name (name NULL: dirfd itself) is the
+ * root of a Windows volume: Windows/System32 or Program Files at its top. */
+static bool is_volume_dir(int dirfd, const char *name)
+{
+    int fd = name ? openat(dirfd, name,
+                           O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                  : dup(dirfd);
+    if (fd < 0)
+        return false;
+    int dfd = dup(fd);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d && dfd >= 0)
+        close(dfd);
+    bool yes = false;
+    struct dirent *de;
+    if (d)
+        rewinddir(d);
+    while (d && !yes && (de = readdir(d)) != NULL) {
+        if (util_strcasecmp(de->d_name, "Program Files") == 0)
+            yes = true;
+        else if (util_strcasecmp(de->d_name, "Windows") == 0)
+            yes = dir_has(fd, de->d_name, "System32");
+    }
+    if (d)
+        closedir(d);
+    close(fd);
+    return yes;
+}
+
 static bool is_collection_dir(int fd)
 {
     int dup_fd = dup(fd);
@@ -291,11 +320,17 @@ static exh_status detect_units(scan_ctx *ctx)
         for (size_t i = 0; i <= count; i++)
             ctx->units[i].host_rank = 2;
         ctx->units[0].root = exh_strdup(".");
+        int tfd = open(ctx->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ctx->units[0].volume_root = tfd >= 0 && is_volume_dir(tfd, NULL);
         for (size_t i = 0; i < count; i++) {
             ctx->units[i + 1].root = roots[i];
             ctx->units[i + 1].root_len = strlen(roots[i]);
+            ctx->units[i + 1].volume_root =
+                tfd >= 0 && is_volume_dir(tfd, roots[i]);
             roots[i] = NULL;
         }
+        if (tfd >= 0)
+            close(tfd);
         if (!ctx->units[0].root)
             st = EXH_ERR_NOMEM;
     }
@@ -633,6 +668,8 @@ static char *windows_path_of(const unit *u, const char *path)
         p[u->root_len] == '/')
         p += u->root_len + 1;
     char drive = 0;
+    if (u->volume_root && *p)
+        drive = '?'; // a mounted volume: its letter is not known here
     if (strncmp(p, "uploads/auto/", 13) == 0 ||
         strncmp(p, "uploads/ntfs/", 13) == 0) {
         p += 13;
@@ -651,7 +688,7 @@ static char *windows_path_of(const unit *u, const char *path)
         return NULL;
     buf b;
     buf_init(&b, 65536);
-    buf_putc(&b, (char)(drive & ~32));
+    buf_putc(&b, drive == '?' ? '?' : (char)(drive & ~32));
     buf_puts(&b, ":\\");
     for (; *p; p++)
         buf_putc(&b, *p == '/' ? '\\' : *p);

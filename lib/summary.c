@@ -243,11 +243,13 @@ static void decide_backdoored(const exh_ruleset *rs, summary_holder *h,
         s->reason_backdoored = keep(h, text);
     } else if (u->files_scanned && ruleset_has_file_rules(rs)) {
         snprintf(text, sizeof text,
-                 "%llu file%s in the drop zones were hashed and matched "
-                 "against the file rules: none is a known web shell or "
-                 "post-exploitation artifact.",
+                 "%llu file%s in scope (the drop zones of a volume, all "
+                 "files elsewhere) %s hashed and matched against the file "
+                 "rules: none is a known web shell or post-exploitation "
+                 "artifact.",
                  (unsigned long long)u->files_scanned,
-                 u->files_scanned == 1 ? "" : "s");
+                 u->files_scanned == 1 ? "" : "s",
+                 u->files_scanned == 1 ? "was" : "were");
         s->backdoored = "no-sign";
         s->reason_backdoored = keep(h, text);
     } else {
