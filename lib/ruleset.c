@@ -205,6 +205,9 @@ static int cmp_names(const void *a, const void *b)
 
 static exh_status load_path(exh_ruleset *rs, const char *path, int depth,
                             exh_diag **diag);
+static bool is_yara_file(const char *name);
+static exh_status load_yara_file(exh_ruleset *rs, const char *path,
+                                 exh_diag **diag);
 
 typedef exh_status (*child_fn)(exh_ruleset *rs, const char *path, int depth,
                                exh_diag **diag);
@@ -287,6 +290,8 @@ static exh_status load_path(exh_ruleset *rs, const char *path, int depth,
         }
         return st;
     }
+    if (S_ISREG(stt.st_mode) && is_yara_file(path))
+        return load_yara_file(rs, path, diag);
     if (!S_ISREG(stt.st_mode) || (depth > 0 && !is_rule_file(path)))
         return EXH_OK;
     char *text = NULL;
@@ -503,7 +508,48 @@ const hash_ioc *ruleset_hash_lookup(const exh_ruleset *rs, const char *sha256)
 
 bool ruleset_has_file_rules(const exh_ruleset *rs)
 {
-    return rs->hash_count > 0;
+    return rs->hash_count > 0 || (rs->yara && yara_set_count(rs->yara) > 0);
+}
+
+static bool is_yara_file(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 4 && util_strcasecmp(name + n - 4, ".yar") == 0) ||
+           (n > 5 && util_strcasecmp(name + n - 5, ".yara") == 0);
+}
+
+/* The ruleset's YARA set, made on first use. */
+static exh_status yara_of(exh_ruleset *rs, yara_set **out)
+{
+    if (!rs->yara) {
+        exh_status st = yara_set_new(&rs->yara);
+        if (st != EXH_OK)
+            return st;
+    }
+    *out = rs->yara;
+    return EXH_OK;
+}
+
+/* Adds a YARA rule file of the user's: one that does not compile is
+ * named in the diagnostics and the rest still load. */
+static exh_status load_yara_file(exh_ruleset *rs, const char *path,
+                                 exh_diag **diag)
+{
+    yara_set *ys;
+    EXH_TRY(yara_of(rs, &ys));
+    char *msg = NULL;
+    exh_status st = yara_set_add_file(ys, path, &msg);
+    if (st == EXH_ERR_NOMEM) {
+        exh_free(msg);
+        return st;
+    }
+    if (st != EXH_OK) {
+        st = diag_add(diag, msg ? msg : path);
+        exh_free(msg);
+        return st;
+    }
+    exh_free(msg);
+    return EXH_OK;
 }
 
 /* Adds the SHA-256 entries of a hash IOC list ("HASH;COMMENT" per line,
@@ -573,6 +619,33 @@ static exh_status add_hashes(exh_ruleset *rs, const char *text, size_t len,
                    "computed), %zu entries that are no hash skipped",
                    source, other, bad);
     return EXH_OK;
+}
+
+static bool is_yara_file(const char *name);
+static exh_status yara_of(exh_ruleset *rs, yara_set **out);
+
+/* Adds a built-in YARA file (namespace "builtin"): a broken one fails the
+ * load, as a broken built-in Sigma rule does. */
+static exh_status
+load_builtin_yara(exh_ruleset *rs, const builtin_rule_file *bf, exh_diag **diag)
+{
+    yara_set *ys;
+    EXH_TRY(yara_of(rs, &ys));
+    buf src;
+    buf_init(&src, 4096);
+    buf_printf(&src, "builtin:%s", bf->path);
+    if (!src.data)
+        return EXH_ERR_NOMEM;
+    char *msg = NULL;
+    exh_status st =
+        yara_set_add_text(ys, bf->text, bf->len, "builtin", src.data, &msg);
+    if (st == EXH_ERR_RULE_SYNTAX) {
+        exh_status dst = diag_add(diag, msg ? msg : src.data);
+        st = dst != EXH_OK ? dst : EXH_ERR_RULE_SYNTAX;
+    }
+    exh_free(msg);
+    buf_free(&src);
+    return st;
 }
 
 /* Loads a built-in hash IOC list (rules/iocs/). */
@@ -728,6 +801,10 @@ exh_status exh_ruleset_load_with_iocs(const char *const *paths,
             st = load_builtin_hashes(rs, bf, &local);
             continue;
         }
+        if (!(flags & EXH_LOAD_NO_BUILTIN) && is_yara_file(bf->path)) {
+            st = load_builtin_yara(rs, bf, &local);
+            continue;
+        }
         if ((flags & EXH_LOAD_NO_BUILTIN) || !is_rule_file(bf->path))
             continue;
         buf src;
@@ -749,6 +826,8 @@ exh_status exh_ruleset_load_with_iocs(const char *const *paths,
         st = index_families(rs);
     if (st == EXH_OK && rs->hash_count > 1)
         qsort(rs->hashes, rs->hash_count, sizeof *rs->hashes, cmp_hash);
+    if (st == EXH_OK && rs->yara)
+        st = yara_set_compile(rs->yara);
 out:
     if (st != EXH_OK) {
         exh_ruleset_free(rs);
@@ -790,6 +869,7 @@ void exh_ruleset_free(exh_ruleset *rs)
         exh_free(rs->hashes[i].source);
     }
     exh_free(rs->hashes);
+    yara_set_free(rs->yara);
     exh_free(rs->waves);
     exh_free(rs);
 }

@@ -53,6 +53,7 @@ struct exh_ruleset {
     size_t wave_count;
     char **owned; /* strings the pre-filters point to */
     size_t owned_count;
+    yara_set *yara;   /* YARA rules for files, or NULL when none */
     hash_ioc *hashes; /* sorted by sha256 once loaded */
     size_t hash_count;
 };

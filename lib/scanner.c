@@ -96,6 +96,11 @@ typedef struct worker {
     /* a file read whole for hashing and YARA, bounded by FILE_CAP */
     unsigned char *fbuf;
     size_t fcap;
+    yara_scan *yara; /* made on first use */
+    const item *yara_item;
+    const ifile *yara_facts;
+    unit *yara_unit;
+    exh_status yara_status;
     /* an event widened by derived fields */
     const char *names[256];
     const char *values[256];
@@ -893,6 +898,127 @@ static exh_status file_finding(worker *w, unit *u, const item *it,
     return st;
 }
 
+/* A severity from a YARA rule: its exhunt_severity, else signature-base's
+ * score (80 and above high, 60 medium, below low), else medium. */
+static exh_severity yara_severity(const yara_hit *h)
+{
+    exh_severity sev;
+    if (h->severity && exh_severity_parse(h->severity, &sev) == EXH_OK)
+        return sev;
+    if (h->score >= 80)
+        return EXH_SEV_HIGH;
+    if (h->score >= 60)
+        return EXH_SEV_MEDIUM;
+    if (h->score >= 0)
+        return EXH_SEV_LOW;
+    return EXH_SEV_MEDIUM;
+}
+
+/* A category from a YARA rule: its exhunt_category, else suspicious (a
+ * foreign rule, DESIGN.md). */
+static exh_category yara_category(const yara_hit *h)
+{
+    static const char *const names[] = {"vulnerable",        "attempt",
+                                        "exploitation",      "webshell",
+                                        "post-exploitation", "suspicious"};
+    for (size_t i = 0; h->category && i < sizeof names / sizeof *names; i++) {
+        if (util_strcasecmp(h->category, names[i]) == 0)
+            return (exh_category)i;
+    }
+    return EXH_CAT_SUSPICIOUS;
+}
+
+static bool on_yara_hit(void *user, const yara_hit *h)
+{
+    worker *w = user;
+    char strings[512] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < h->string_count && used < sizeof strings - 64; i++)
+        used += (size_t)snprintf(strings + used, sizeof strings - used,
+                                 "%s%s@%llu", i ? ", " : "", h->string_ids[i],
+                                 (unsigned long long)h->string_offsets[i]);
+    frule fr = {exh_strdup(h->rule),
+                exh_strdup(h->description ? h->description : h->rule),
+                exh_strdup(h->source),
+                h->author ? exh_strdup(h->author) : NULL,
+                yara_severity(h),
+                yara_category(h)};
+    const char *keys[] = {"yara_rule", "yara_strings"};
+    const char *values[] = {h->rule, strings};
+    exh_status st = file_finding(w, w->yara_unit, w->yara_item, w->yara_facts,
+                                 &fr, keys, values, used ? 2 : 1);
+    exh_free(fr.name);
+    exh_free(fr.title);
+    exh_free(fr.source);
+    exh_free(fr.author);
+    if (st != EXH_OK)
+        w->yara_status = st;
+    return st == EXH_OK;
+}
+
+/* What a file is, from its first bytes, for YARA's filetype external. */
+static const char *file_type(const unsigned char *p, size_t len)
+{
+    if (len >= 2 && p[0] == 'M' && p[1] == 'Z')
+        return "EXE";
+    if (len >= 4 && memcmp(p, "PK\x03\x04", 4) == 0)
+        return "ZIP";
+    if (len >= 4 && memcmp(p, "MDMP", 4) == 0)
+        return "MDMP";
+    if (len >= 4 && memcmp(p, "!BDN", 4) == 0)
+        return "PST";
+    return "";
+}
+
+/* Runs the YARA rules on a file read whole. */
+static exh_status yara_file(worker *w, unit *u, const item *it,
+                            const ifile *facts, size_t len)
+{
+    const exh_ruleset *rs = w->ctx->rs;
+    if (!rs->yara || yara_set_count(rs->yara) == 0)
+        return EXH_OK;
+    if (!w->yara)
+        EXH_TRY(yara_scan_new(rs->yara, &w->yara));
+    // A file given alone has no path inside the target: use the target's.
+    const char *name = it->path[0] ? it->path : it->display;
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    char ext[32] = "";
+    const char *dot = strrchr(base, '.');
+    if (dot && strlen(dot) < sizeof ext) {
+        for (size_t i = 0; dot[i]; i++)
+            ext[i] =
+                (char)((dot[i] >= 'A' && dot[i] <= 'Z') ? dot[i] + 32 : dot[i]);
+    }
+    char *wp = windows_path_of(u, it->path);
+    char *folder = wp ? wp : exh_strdup(it->display);
+    if (folder) {
+        char *cut = strrchr(folder, wp ? '\\' : '/');
+        if (cut)
+            *cut = '\0';
+    }
+    yara_externals ext_vars = {base, folder ? folder : "", ext,
+                               file_type(w->fbuf, len), ""};
+    w->yara_item = it;
+    w->yara_facts = facts;
+    w->yara_unit = u;
+    w->yara_status = EXH_OK;
+    exh_status st =
+        yara_scan_mem(w->yara, w->fbuf, len, &ext_vars, 10, on_yara_hit, w);
+    exh_free(folder);
+    if (st == EXH_ERR_TIMEOUT) {
+        entry_problem(w->ctx, u, &u->bad_records, it->display,
+                      "the YARA rules timed out on this file (10 s): matches "
+                      "after that point are unknown");
+        st = EXH_OK;
+    } else if (st == EXH_ERR_ENGINE) {
+        entry_problem(w->ctx, u, &u->unreadable, it->display,
+                      "the YARA engine failed on this file");
+        st = EXH_OK;
+    }
+    return st != EXH_OK ? st : w->yara_status;
+}
+
 /* Hashes a file read whole and matches it: hash IOC lists, YARA. */
 static void process_file(worker *w, unit *u, const item *it, stream *in,
                          size_t head_len)
@@ -931,6 +1057,8 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
         exh_free(fr.title);
         exh_free(fr.source);
     }
+    if (st == EXH_OK)
+        st = yara_file(w, u, it, &facts, len);
     atomic_fetch_add(&ctx->bytes_done, len);
     pthread_mutex_lock(&ctx->lock);
     u->scanned++;
@@ -1083,6 +1211,7 @@ static void run_job(worker *w, job *j)
 static void worker_free(worker *w)
 {
     exh_free(w->fbuf);
+    yara_scan_free(w->yara);
     for (int f = 0; f < FAM__COUNT; f++)
         csvlog_free(w->readers[f]);
     exh_free(w->spans);

@@ -1,0 +1,541 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * yara_glue.c - libyara behind the yara_* interface of internal.h; the only
+ * file that includes <yara.h>.
+ *
+ * A set accumulates rule texts in one YR_COMPILER. libyara's compiler is
+ * unusable after an error, so every text is first compiled in a throwaway
+ * compiler (together with the texts already accepted in its namespace, so
+ * that duplicate names are caught there too); only texts that compile reach
+ * the accumulating one. Every compiler defines the five external variables
+ * LOKI and THOR give (filename, filepath, extension, filetype, owner) as "".
+ * The compiled YR_RULES are shared read-only; each thread scans with its own
+ * yara_scan (a YR_SCANNER), which sets the externals before every scan.
+ */
+#include "internal.h"
+
+#include <yara.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Largest rule file read by yara_set_add_file(). */
+#define YARA_MAX_FILE (16u * 1024 * 1024)
+/* Largest error message kept for one text. */
+#define YARA_MAX_MSG 4096
+/* Tags passed per hit (more are dropped). */
+#define YARA_MAX_TAGS 32
+
+/* The externals every compiler defines. */
+static const char *const externals[] = {"filename", "filepath", "extension",
+                                        "filetype", "owner"};
+#define EXTERNAL_COUNT (sizeof(externals) / sizeof(externals[0]))
+
+/* yr_initialize() reference count: libyara's own is not thread-safe. */
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long init_count;
+
+/* One text added to a set. */
+typedef struct yara_text {
+    char *ns;
+    char *source;
+    char *text;   /* NUL-terminated; freed by yara_set_compile() */
+    size_t rules; /* rules it declares, in compile order */
+} yara_text;
+
+struct yara_set {
+    YR_COMPILER *compiler; /* accumulating; NULL once compiled */
+    YR_RULES *rules;       /* after yara_set_compile() */
+    yara_text *texts;
+    size_t text_count, text_cap;
+    const char **rule_source; /* per rule of rules_table: its source */
+    size_t rule_count;
+    bool broken; /* the accumulating compiler failed */
+};
+
+struct yara_scan {
+    const yara_set *ys;
+    YR_SCANNER *scanner;
+    yara_hit_cb cb;
+    void *user;
+    const char *tags[YARA_MAX_TAGS];
+};
+
+/* Error messages collected by a compiler callback. */
+typedef struct compile_errors {
+    buf msg;
+    const char *source;
+    size_t count;
+} compile_errors;
+
+static void compiler_cb(int level, const char *file, int line,
+                        const YR_RULE *rule, const char *message, void *user)
+{
+    compile_errors *ce = user;
+    (void)rule;
+    if (level != YARA_ERROR_LEVEL_ERROR)
+        return; // warnings ("slowing down scanning") are not reported
+    if (ce->count++ > 0)
+        (void)buf_puts(&ce->msg, "; ");
+    if (!message)
+        message = "error";
+    (void)buf_printf(&ce->msg, "%s:%d: %s", file ? file : ce->source, line,
+                     message);
+    // Modules added after 4.2 ("string", ...) are unknown here: say so.
+    if (strstr(message, "unknown module"))
+        (void)buf_puts(&ce->msg, " (not in libyara " YR_VERSION ")");
+}
+
+static exh_status status_of(int err)
+{
+    switch (err) {
+    case ERROR_SUCCESS:
+        return EXH_OK;
+    case ERROR_INSUFFICIENT_MEMORY:
+        return EXH_ERR_NOMEM;
+    case ERROR_SCAN_TIMEOUT:
+        return EXH_ERR_TIMEOUT;
+    default:
+        return EXH_ERR_ENGINE;
+    }
+}
+
+/* A compiler with the externals defined, includes disabled and errors
+ * going to ce. */
+static exh_status new_compiler(YR_COMPILER **out, compile_errors *ce)
+{
+    YR_COMPILER *c;
+    int err = yr_compiler_create(&c);
+    if (err != ERROR_SUCCESS)
+        return status_of(err);
+    yr_compiler_set_include_callback(c, NULL, NULL, NULL);
+    for (size_t i = 0; i < EXTERNAL_COUNT; i++) {
+        err = yr_compiler_define_string_variable(c, externals[i], "");
+        if (err != ERROR_SUCCESS) {
+            yr_compiler_destroy(c);
+            return status_of(err);
+        }
+    }
+    yr_compiler_set_callback(c, compiler_cb, ce);
+    *out = c;
+    return EXH_OK;
+}
+
+static size_t count_rules(YR_RULES *rules)
+{
+    size_t n = 0;
+    YR_RULE *r;
+    yr_rules_foreach(rules, r) n++;
+    return n;
+}
+
+exh_status yara_set_new(yara_set **out)
+{
+    *out = NULL;
+    yara_set *ys = exh_calloc(1, sizeof(*ys));
+    if (!ys)
+        return EXH_ERR_NOMEM;
+    pthread_mutex_lock(&init_lock);
+    int err = init_count == 0 ? yr_initialize() : ERROR_SUCCESS;
+    if (err == ERROR_SUCCESS)
+        init_count++;
+    pthread_mutex_unlock(&init_lock);
+    if (err != ERROR_SUCCESS) {
+        exh_free(ys);
+        return status_of(err);
+    }
+    compile_errors ce = {.source = "exhunt"};
+    buf_init(&ce.msg, YARA_MAX_MSG);
+    exh_status st = new_compiler(&ys->compiler, &ce);
+    buf_free(&ce.msg);
+    if (st != EXH_OK) {
+        yara_set_free(ys);
+        return st;
+    }
+    *out = ys;
+    return EXH_OK;
+}
+
+/* Compiles the texts already accepted in ns, then text, in a throwaway
+ * compiler. Returns EXH_OK with *rules (the rules text declares), or
+ * EXH_ERR_RULE_SYNTAX with ce filled. */
+static exh_status try_compile(const yara_set *ys, const char *text,
+                              const char *ns, compile_errors *ce, size_t *rules)
+{
+    YR_COMPILER *c;
+    size_t before = 0;
+    EXH_TRY(new_compiler(&c, ce));
+    const char *src = ce->source;
+    for (size_t i = 0; i < ys->text_count; i++) {
+        const yara_text *t = &ys->texts[i];
+        if (strcmp(t->ns, ns) != 0)
+            continue;
+        ce->source = t->source;
+        before += t->rules;
+        if (yr_compiler_add_string(c, t->text, ns) != 0)
+            break; // cannot happen: it compiled before
+    }
+    ce->source = src;
+    exh_status st = EXH_OK;
+    if (ce->count == 0 && yr_compiler_add_string(c, text, ns) == 0) {
+        YR_RULES *r;
+        int err = yr_compiler_get_rules(c, &r);
+        if (err == ERROR_SUCCESS) {
+            size_t n = count_rules(r);
+            *rules = n >= before ? n - before : 0;
+            yr_rules_destroy(r);
+        }
+        st = status_of(err);
+    } else {
+        st = EXH_ERR_RULE_SYNTAX;
+        if (ce->count == 0)
+            (void)buf_printf(&ce->msg, "%s: does not compile", src);
+    }
+    yr_compiler_destroy(c);
+    return st;
+}
+
+static void set_msg(char **msg, compile_errors *ce)
+{
+    if (msg && ce->msg.data) {
+        *msg = ce->msg.data;
+        ce->msg.data = NULL;
+    }
+    buf_free(&ce->msg);
+}
+
+/* Takes ownership of text (NUL-terminated). */
+static exh_status add_owned(yara_set *ys, char *text, const char *ns,
+                            const char *source, char **msg)
+{
+    compile_errors ce = {.source = source};
+    buf_init(&ce.msg, YARA_MAX_MSG);
+    yara_text t = {.text = text};
+    size_t rules = 0;
+    exh_status st = try_compile(ys, text, ns, &ce, &rules);
+    if (st != EXH_OK)
+        goto out;
+    if (ys->text_count == ys->text_cap) {
+        size_t cap = ys->text_cap ? ys->text_cap * 2 : 16, bytes;
+        if (__builtin_mul_overflow(cap, sizeof(yara_text), &bytes)) {
+            st = EXH_ERR_NOMEM;
+            goto out;
+        }
+        yara_text *p = exh_realloc(ys->texts, bytes);
+        if (!p) {
+            st = EXH_ERR_NOMEM;
+            goto out;
+        }
+        ys->texts = p;
+        ys->text_cap = cap;
+    }
+    t.ns = exh_strdup(ns);
+    t.source = exh_strdup(source);
+    t.rules = rules;
+    if (!t.ns || !t.source) {
+        st = EXH_ERR_NOMEM;
+        goto out;
+    }
+    ce.source = source;
+    if (yr_compiler_add_string(ys->compiler, text, ns) != 0) {
+        // Should not happen after the throwaway compile; the accumulating
+        // compiler is now unusable.
+        ys->broken = true;
+        st = EXH_ERR_ENGINE;
+        goto out;
+    }
+    ys->texts[ys->text_count++] = t;
+    buf_free(&ce.msg);
+    return EXH_OK;
+out:
+    exh_free(t.ns);
+    exh_free(t.source);
+    exh_free(text);
+    set_msg(msg, &ce);
+    return st;
+}
+
+exh_status yara_set_add_text(yara_set *ys, const char *text, size_t len,
+                             const char *ns, const char *source, char **msg)
+{
+    if (msg)
+        *msg = NULL;
+    if (!ys || !ys->compiler || ys->broken || !ns || !source || (!text && len))
+        return EXH_ERR_INVALID_ARG;
+    if (len && memchr(text, '\0', len)) {
+        if (msg) {
+            buf b;
+            buf_init(&b, YARA_MAX_MSG);
+            (void)buf_printf(&b, "%s: NUL byte in rule text", source);
+            *msg = b.data;
+        }
+        return EXH_ERR_RULE_SYNTAX;
+    }
+    char *copy = exh_strndup(text ? text : "", len);
+    if (!copy)
+        return EXH_ERR_NOMEM;
+    return add_owned(ys, copy, ns, source, msg);
+}
+
+/* Sets *msg to "PATH: what" (errno's text when err is not 0). */
+static void file_msg(char **msg, const char *path, const char *what, int err)
+{
+    if (!msg)
+        return;
+    char ebuf[128];
+    buf b;
+    buf_init(&b, YARA_MAX_MSG);
+    if (err)
+        (void)buf_printf(&b, "%s: %s: %s", path, what,
+                         strerror_r(err, ebuf, sizeof(ebuf)));
+    else
+        (void)buf_printf(&b, "%s: %s", path, what);
+    *msg = b.data;
+}
+
+exh_status yara_set_add_file(yara_set *ys, const char *path, char **msg)
+{
+    if (msg)
+        *msg = NULL;
+    if (!ys || !ys->compiler || ys->broken || !path)
+        return EXH_ERR_INVALID_ARG;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        file_msg(msg, path, "cannot open", errno);
+        return EXH_ERR_IO;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        file_msg(msg, path, "not a regular file", 0);
+        close(fd);
+        return EXH_ERR_IO;
+    }
+    if (st.st_size < 0 || (uint64_t)st.st_size > YARA_MAX_FILE) {
+        file_msg(msg, path, "rule file larger than 16 MiB", 0);
+        close(fd);
+        return EXH_ERR_LIMIT;
+    }
+    size_t cap = (size_t)st.st_size + 1, len = 0;
+    char *text = exh_malloc(cap);
+    if (!text) {
+        close(fd);
+        return EXH_ERR_NOMEM;
+    }
+    // Read at most cap - 1 bytes even if the file grows meanwhile.
+    while (len < cap - 1) {
+        ssize_t n = read(fd, text + len, cap - 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            close(fd);
+            exh_free(text);
+            file_msg(msg, path, "cannot read", e);
+            return EXH_ERR_IO;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    text[len] = '\0';
+    if (memchr(text, '\0', len)) {
+        exh_free(text);
+        file_msg(msg, path, "NUL byte in rule file (binary or UTF-16?)", 0);
+        return EXH_ERR_RULE_SYNTAX;
+    }
+    return add_owned(ys, text, path, path, msg);
+}
+
+exh_status yara_set_compile(yara_set *ys)
+{
+    if (!ys || !ys->compiler || ys->broken)
+        return EXH_ERR_INVALID_ARG;
+    int err = yr_compiler_get_rules(ys->compiler, &ys->rules);
+    yr_compiler_destroy(ys->compiler);
+    ys->compiler = NULL;
+    if (err != ERROR_SUCCESS) {
+        ys->rules = NULL;
+        return status_of(err);
+    }
+    ys->rule_count = count_rules(ys->rules);
+    // Rules are laid out in the order they were added: text i owns the
+    // next texts[i].rules entries of rules_table.
+    if (ys->rule_count) {
+        ys->rule_source = exh_calloc(ys->rule_count, sizeof(char *));
+        if (!ys->rule_source)
+            return EXH_ERR_NOMEM;
+    }
+    size_t r = 0;
+    for (size_t i = 0; i < ys->text_count; i++) {
+        for (size_t k = 0; k < ys->texts[i].rules && r < ys->rule_count; k++)
+            ys->rule_source[r++] = ys->texts[i].source;
+        exh_free(ys->texts[i].text);
+        ys->texts[i].text = NULL;
+    }
+    return EXH_OK;
+}
+
+size_t yara_set_count(const yara_set *ys)
+{
+    return ys ? ys->rule_count : 0;
+}
+
+void yara_set_free(yara_set *ys)
+{
+    if (!ys)
+        return;
+    if (ys->compiler)
+        yr_compiler_destroy(ys->compiler);
+    if (ys->rules)
+        yr_rules_destroy(ys->rules);
+    for (size_t i = 0; i < ys->text_count; i++) {
+        exh_free(ys->texts[i].ns);
+        exh_free(ys->texts[i].source);
+        exh_free(ys->texts[i].text);
+    }
+    exh_free(ys->texts);
+    exh_free(ys->rule_source);
+    exh_free(ys);
+    pthread_mutex_lock(&init_lock);
+    if (init_count > 0 && --init_count == 0)
+        yr_finalize();
+    pthread_mutex_unlock(&init_lock);
+}
+
+exh_status yara_scan_new(const yara_set *ys, yara_scan **out)
+{
+    *out = NULL;
+    if (!ys || !ys->rules)
+        return EXH_ERR_INVALID_ARG;
+    yara_scan *sc = exh_calloc(1, sizeof(*sc));
+    if (!sc)
+        return EXH_ERR_NOMEM;
+    sc->ys = ys;
+    // The scanner only reads the rules: the const is cast away for the API.
+    int err = yr_scanner_create((YR_RULES *)ys->rules, &sc->scanner);
+    if (err != ERROR_SUCCESS) {
+        exh_free(sc);
+        return status_of(err);
+    }
+    yr_scanner_set_flags(sc->scanner, SCAN_FLAGS_REPORT_RULES_MATCHING);
+    *out = sc;
+    return EXH_OK;
+}
+
+void yara_scan_free(yara_scan *sc)
+{
+    if (!sc)
+        return;
+    yr_scanner_destroy(sc->scanner);
+    exh_free(sc);
+}
+
+/* Fills hit from a matching rule. */
+static void fill_hit(yara_scan *sc, YR_SCAN_CONTEXT *ctx, YR_RULE *rule,
+                     yara_hit *hit)
+{
+    const yara_set *ys = sc->ys;
+    memset(hit, 0, sizeof(*hit));
+    hit->rule = rule->identifier;
+    hit->ns = rule->ns ? rule->ns->name : "";
+    hit->source = hit->ns;
+    size_t idx = (size_t)(rule - ys->rules->rules_table);
+    if (ys->rule_source && idx < ys->rule_count && ys->rule_source[idx])
+        hit->source = ys->rule_source[idx];
+    hit->score = -1;
+
+    YR_META *meta;
+    yr_rule_metas_foreach(rule, meta)
+    {
+        const char *id = meta->identifier;
+        if (meta->type == META_TYPE_INTEGER) {
+            if (strcmp(id, "score") == 0)
+                hit->score = meta->integer;
+            continue;
+        }
+        if (meta->type != META_TYPE_STRING)
+            continue;
+        if (strcmp(id, "author") == 0 && !hit->author)
+            hit->author = meta->string;
+        else if (strcmp(id, "description") == 0 && !hit->description)
+            hit->description = meta->string;
+        else if (strcmp(id, "exhunt_category") == 0 && !hit->category)
+            hit->category = meta->string;
+        else if (strcmp(id, "exhunt_severity") == 0 && !hit->severity)
+            hit->severity = meta->string;
+    }
+
+    const char *tag;
+    size_t ntags = 0;
+    yr_rule_tags_foreach(rule, tag)
+    {
+        if (ntags < YARA_MAX_TAGS)
+            sc->tags[ntags++] = tag;
+    }
+    hit->tags = sc->tags;
+    hit->tag_count = ntags;
+
+    YR_STRING *s;
+    const size_t max = sizeof(hit->string_ids) / sizeof(hit->string_ids[0]);
+    yr_rule_strings_foreach(rule, s)
+    {
+        if (hit->string_count == max)
+            break;
+        // libyara 4.2 keeps matches sorted by offset in a notebook that
+        // does not align them: read the first one with memcpy (UBSan flags
+        // member access through a misaligned pointer).
+        const YR_MATCH *head = ctx->matches[s->idx].head;
+        YR_MATCH m;
+        if (!head)
+            continue;
+        memcpy(&m, head, sizeof(m));
+        if (m.is_private)
+            continue;
+        uint64_t first = (uint64_t)(m.base + m.offset);
+        hit->string_ids[hit->string_count] = s->identifier;
+        hit->string_offsets[hit->string_count] = first;
+        hit->string_count++;
+    }
+}
+
+static int scan_cb(YR_SCAN_CONTEXT *ctx, int message, void *data, void *user)
+{
+    yara_scan *sc = user;
+    if (message != CALLBACK_MSG_RULE_MATCHING)
+        return CALLBACK_CONTINUE;
+    yara_hit hit;
+    fill_hit(sc, ctx, data, &hit);
+    return sc->cb(sc->user, &hit) ? CALLBACK_CONTINUE : CALLBACK_ABORT;
+}
+
+exh_status yara_scan_mem(yara_scan *sc, const uint8_t *data, size_t len,
+                         const yara_externals *ext, int timeout_s,
+                         yara_hit_cb cb, void *user)
+{
+    if (!sc || !cb || (!data && len) || timeout_s < 0)
+        return EXH_ERR_INVALID_ARG;
+    static const yara_externals none = {NULL, NULL, NULL, NULL, NULL};
+    if (!ext)
+        ext = &none;
+    const char *values[EXTERNAL_COUNT] = {ext->filename, ext->filepath,
+                                          ext->extension, ext->filetype,
+                                          ext->owner};
+    for (size_t i = 0; i < EXTERNAL_COUNT; i++) {
+        int err = yr_scanner_define_string_variable(sc->scanner, externals[i],
+                                                    values[i] ? values[i] : "");
+        if (err != ERROR_SUCCESS)
+            return status_of(err);
+    }
+    sc->cb = cb;
+    sc->user = user;
+    yr_scanner_set_callback(sc->scanner, scan_cb, sc);
+    yr_scanner_set_timeout(sc->scanner, timeout_s);
+    static const uint8_t empty[1];
+    int err = yr_scanner_scan_mem(sc->scanner, data ? data : empty, len);
+    return status_of(err);
+}
