@@ -159,8 +159,10 @@ EXH_API EXH_NODISCARD exh_status exh_ruleset_load_with_iocs(
 /* Frees a ruleset; NULL is a no-op. No scanner may still use it. */
 EXH_API void exh_ruleset_free(exh_ruleset *rules);
 
-/* Number of rules in the set. */
+/* Number of rules in the set (Sigma rules; see also the next). */
 EXH_API size_t exh_ruleset_count(const exh_ruleset *rules);
+/* Number of rules for files: YARA rules and hash IOC entries. */
+EXH_API size_t exh_ruleset_file_rule_count(const exh_ruleset *rules);
 
 /* Description of one rule, borrowed from the ruleset. */
 typedef struct exh_rule_info {

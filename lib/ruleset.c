@@ -874,6 +874,13 @@ void exh_ruleset_free(exh_ruleset *rs)
     exh_free(rs);
 }
 
+size_t exh_ruleset_file_rule_count(const exh_ruleset *rs)
+{
+    if (!rs)
+        return 0;
+    return rs->hash_count + (rs->yara ? yara_set_count(rs->yara) : 0);
+}
+
 size_t exh_ruleset_count(const exh_ruleset *rs)
 {
     return rs ? rs->count : 0;

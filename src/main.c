@@ -201,7 +201,8 @@ static exh_ruleset *load_rules(const scan_opts *o)
                 exh_status_str(st));
         return NULL;
     }
-    if (exh_ruleset_count(rules) == 0)
+    if (exh_ruleset_count(rules) == 0 &&
+        exh_ruleset_file_rule_count(rules) == 0)
         fputs("exhunt: warning: no rules are loaded\n", stderr);
     warn_readerless(rules);
     return rules;
