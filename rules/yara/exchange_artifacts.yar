@@ -46,3 +46,18 @@ rule exchange_pst_as_webshell
          extension == ".asmx" or extension == ".asp" or
          extension == ".ascx")
 }
+
+rule exchange_page_in_aspnet_client
+{
+    meta:
+        description = "A server page (.aspx, .ashx, .asmx) in aspnet_client, where ASP.NET installs only client scripts: HAFNIUM dropped its web shells there, and Microsoft's guidance is to treat any page in that folder as one"
+        reference = "https://www.microsoft.com/security/blog/2021/03/02/hafnium-targeting-exchange-servers/"
+        author = "exhunt"
+        date = "2026-11-28"
+        exhunt_category = "webshell"
+        exhunt_severity = "high"
+        cve = "CVE-2021-26858, CVE-2021-27065"
+    condition:
+        (extension == ".aspx" or extension == ".ashx" or extension == ".asmx") and
+        filepath matches /(^|[\\\/])aspnet_client([\\\/]|$)/i
+}

@@ -1,0 +1,1 @@
+<%@ Page Language="C#" %><!-- exhunt test sample: a page outside aspnet_client -->

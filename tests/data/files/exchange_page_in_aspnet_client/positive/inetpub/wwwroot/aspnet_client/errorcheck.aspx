@@ -1,0 +1,1 @@
+<%@ Page Language="C#" %><!-- exhunt test sample: an inert page where no page belongs -->
