@@ -10,7 +10,7 @@ printf '# test list\n%s;test web shell\nd41d8cd98f00b204e9800998ecf8427e;an md5\
 python3 - "$sum" <<'PY'
 import json, sys
 lines = [json.loads(l) for l in open('out.jsonl')]
-f = [o for o in lines if o['kind'] == 'finding']
+f = [o for o in lines if o['kind'] == 'finding' and o['rule'].startswith('ioc_')]
 s = [o for o in lines if o['kind'] == 'summary'][0]
 print(len(f), f[0]['rule'], f[0]['category'], f[0]['severity'], f[0]['source']['type'])
 print(f[0]['file']['sha256'] == sys.argv[1], f[0]['file']['size'], f[0]['evidence']['ioc_comment'])
