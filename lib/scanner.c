@@ -809,10 +809,12 @@ static void entry_problem(scan_ctx *ctx, unit *u, uint64_t *counter,
 /* Reads the rest of a file after its head into w->fbuf (head first).
  * Returns the length, or SIZE_MAX after reporting why it was not read. */
 static size_t read_whole(worker *w, unit *u, const item *it, stream *in,
-                         size_t head_len)
+                         size_t head_len, bool *cut)
 {
     scan_ctx *ctx = w->ctx;
     size_t len = head_len;
+    bool allow_cut = *cut;
+    *cut = false;
     if (w->fcap < HEAD_BYTES) {
         unsigned char *p = exh_realloc(w->fbuf, 1u << 20);
         if (!p)
@@ -823,9 +825,10 @@ static size_t read_whole(worker *w, unit *u, const item *it, stream *in,
     memcpy(w->fbuf, w->head, head_len);
     for (;;) {
         if (len == w->fcap) {
-            if (w->fcap > FILE_CAP)
+            if (w->fcap >= FILE_CAP + 1)
                 break;
-            size_t cap = w->fcap * 2;
+            size_t cap =
+                w->fcap * 2 > FILE_CAP + 1 ? FILE_CAP + 1 : w->fcap * 2;
             unsigned char *p = exh_realloc(w->fbuf, cap);
             if (!p)
                 goto nomem;
@@ -841,6 +844,10 @@ static size_t read_whole(worker *w, unit *u, const item *it, stream *in,
         if (n == 0)
             return len;
         len += (size_t)n;
+    }
+    if (allow_cut) {
+        *cut = true;
+        return FILE_CAP;
     }
     entry_problem(ctx, u, &u->skipped, it->display,
                   "larger than 64 MiB: not hashed or scanned");
@@ -1024,24 +1031,34 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
                          size_t head_len)
 {
     scan_ctx *ctx = w->ctx;
-    if (it->size > FILE_CAP) {
+    // A memory dump is judged by its start (the module list lies there):
+    // an LSASS dump is usually larger than the cap.
+    bool dump = head_len >= 4 && memcmp(w->head, "MDMP", 4) == 0;
+    if (it->size > FILE_CAP && !dump) {
         entry_problem(ctx, u, &u->skipped, it->display,
                       "larger than 64 MiB: not hashed or scanned");
         return;
     }
-    size_t len = read_whole(w, u, it, in, head_len);
+    bool cut = dump;
+    size_t len = read_whole(w, u, it, in, head_len, &cut);
     if (len == SIZE_MAX)
         return;
-    ifile facts = {.size = len,
+    ifile facts = {.size = cut ? it->size : len,
                    .modified_ms = it->modified_ms,
                    .created_ms = it->created_ms,
                    .time_source = it->time_source};
+    if (cut)
+        entry_problem(ctx, u, &u->bad_records, it->display,
+                      "a memory dump larger than 64 MiB: its first 64 MiB "
+                      "scanned, not hashed");
     sha256_ctx sha;
     sha256_init(&sha);
     sha256_update(&sha, w->fbuf, len);
-    sha256_hex(&sha, facts.sha256);
+    if (!cut)
+        sha256_hex(&sha, facts.sha256);
     exh_status st = EXH_OK;
-    const hash_ioc *hit = ruleset_hash_lookup(ctx->rs, facts.sha256);
+    const hash_ioc *hit =
+        cut ? NULL : ruleset_hash_lookup(ctx->rs, facts.sha256);
     if (hit) {
         frule fr = {exh_strdup(hit->rule),
                     exh_strdup(hit->title),
