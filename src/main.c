@@ -453,6 +453,8 @@ static int cmd_rules_check(int argc, char **argv)
                  info.source, info.logsource);
         escaped_line(stdout, line);
     }
+    // YARA rules (and hash entries) load too; they need no reader.
+    loaded += exh_ruleset_file_rule_count(rules);
     printf("%zu rules, %zu loaded, %zu without a reader, %zu rejected\n",
            loaded + rejected, loaded, readerless, rejected);
     exh_ruleset_free(rules);

@@ -1,5 +1,6 @@
-# `rules check`: one line per rejected file with its line and reason, one
-# per rule without a reader yet, then the counts; exit 1 when any is rejected.
+# `rules check`: one line per rejected file (Sigma or YARA) with its line
+# and reason, one per rule without a reader yet, then the counts; exit 1
+# when any is rejected.
 mkdir -p mine/sub
 cat > mine/good.yml <<'YML'
 title: Good
@@ -25,8 +26,10 @@ detection:
     EventID: 4624
   condition: sel
 YML
+printf 'rule good_yara { strings: $a = "exhunt" condition: $a }\n' > mine/good.yar
+printf 'rule bad_yara {\n  condition: $missing\n}\n' > mine/sub/bad.yar
 "$EXHUNT" rules check mine; echo "exit $?"
-rm mine/sub/bad.yml
+rm mine/sub/bad.yml mine/sub/bad.yar
 "$EXHUNT" rules check mine; echo "exit $?"
 "$EXHUNT" rules check; echo "exit $?"
 "$EXHUNT" rules check no-such-folder 2>/dev/null; echo "exit $?"
