@@ -80,11 +80,12 @@ static bool canonical(const char *v, size_t len, bool net, char *out,
         if (!slash)
             return false;
         *slash = '\0';
+        // At most three digits: checked before they are added up.
+        if (slash[1] == '\0' || strlen(slash + 1) > 3)
+            return false;
         bits = 0;
         for (const char *d = slash + 1; *d; d++)
             bits = bits * 10 + (*d - '0');
-        if (slash[1] == '\0' || strlen(slash + 1) > 3)
-            return false;
     }
     unsigned char addr[16];
     int family = strchr(text, ':') ? AF_INET6 : AF_INET;
