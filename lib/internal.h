@@ -365,6 +365,11 @@ void sha256_update(sha256_ctx *c, const void *data, size_t len);
 /* Writes the digest as 64 lower-case hex digits and a NUL. */
 void sha256_hex(sha256_ctx *c, char out[65]);
 
+/* ---- md5sha1.c ----------------------------------------------------------- */
+/* The digest of a buffer as lower-case hex digits and a NUL. */
+void md5_hex(const void *data, size_t len, char out[33]);
+void sha1_hex(const void *data, size_t len, char out[41]);
+
 /* ---- match/prefilter.c: multi-literal search ----------------------------- */
 /* Builds a case-insensitive searcher for count literals; count 0 gives a
  * filter that never matches. Field sequences (see sigma_literals) are

@@ -494,15 +494,15 @@ static exh_status index_families(exh_ruleset *rs)
 
 static int cmp_hash(const void *a, const void *b)
 {
-    return strcmp(((const hash_ioc *)a)->sha256, ((const hash_ioc *)b)->sha256);
+    return strcmp(((const hash_ioc *)a)->hex, ((const hash_ioc *)b)->hex);
 }
 
-const hash_ioc *ruleset_hash_lookup(const exh_ruleset *rs, const char *sha256)
+const hash_ioc *ruleset_hash_lookup(const exh_ruleset *rs, const char *hex)
 {
     if (!rs->hash_count)
         return NULL;
     hash_ioc key;
-    snprintf(key.sha256, sizeof key.sha256, "%s", sha256);
+    snprintf(key.hex, sizeof key.hex, "%s", hex);
     return bsearch(&key, rs->hashes, rs->hash_count, sizeof key, cmp_hash);
 }
 
@@ -552,13 +552,13 @@ static exh_status load_yara_file(exh_ruleset *rs, const char *path,
     return EXH_OK;
 }
 
-/* Adds the SHA-256 entries of a hash IOC list ("HASH;COMMENT" per line,
- * signature-base's format). MD5 and SHA-1 entries are counted in *m: only
- * SHA-256 is computed. */
+/* Adds the entries of a hash IOC list ("HASH;COMMENT" per line,
+ * signature-base's format; MD5, SHA-1 or SHA-256). Lines that hold no hash
+ * are counted in *m. */
 static exh_status add_hashes(exh_ruleset *rs, const char *text, size_t len,
                              const char *stem, const char *source, buf *m)
 {
-    size_t other = 0, bad = 0;
+    size_t bad = 0;
     const char *p = text, *end = text + len;
     while (p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
@@ -573,16 +573,18 @@ static exh_status add_hashes(exh_ruleset *rs, const char *text, size_t len,
         while (hex < n && isxdigit((unsigned char)v[hex]))
             hex++;
         if (n && *v != '#') {
-            if (hex == n && n == 64) {
+            if (hex == n && (n == 32 || n == 40 || n == 64)) {
                 hash_ioc *h =
                     exh_realloc(rs->hashes, (rs->hash_count + 1) * sizeof *h);
                 if (!h)
                     return EXH_ERR_NOMEM;
                 rs->hashes = h;
                 hash_ioc *e = &h[rs->hash_count];
-                for (size_t i = 0; i < 64; i++)
-                    e->sha256[i] = (char)tolower((unsigned char)v[i]);
-                e->sha256[64] = '\0';
+                for (size_t i = 0; i < n; i++)
+                    e->hex[i] = (char)tolower((unsigned char)v[i]);
+                e->hex[n] = '\0';
+                rs->hash_md5 |= n == 32;
+                rs->hash_sha1 |= n == 40;
                 const char *c = semi ? semi + 1 : stop;
                 size_t clen = (size_t)(stop - c);
                 while (clen && (c[clen - 1] == '\r' || c[clen - 1] == ' '))
@@ -605,19 +607,17 @@ static exh_status add_hashes(exh_ruleset *rs, const char *text, size_t len,
                     return EXH_ERR_NOMEM;
                 }
                 rs->hash_count++;
-            } else if (hex == n && (n == 32 || n == 40)) {
-                other++;
             } else {
                 bad++;
             }
         }
         p = eol ? eol + 1 : end;
     }
-    if (other || bad)
+    if (bad)
         buf_printf(m,
-                   "%s: %zu MD5/SHA-1 entries not used (only SHA-256 is "
-                   "computed), %zu entries that are no hash skipped",
-                   source, other, bad);
+                   "%s: %zu line%s that hold%s no MD5, SHA-1 or SHA-256 "
+                   "skipped",
+                   source, bad, bad == 1 ? "" : "s", bad == 1 ? "s" : "");
     return EXH_OK;
 }
 

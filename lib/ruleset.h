@@ -25,17 +25,18 @@ typedef struct family_rules {
                         prefilter_mask(); NULL when rules are not gated */
 } family_rules;
 
-/* One SHA-256 of a hash IOC list. */
+/* One hash of a hash IOC list: MD5, SHA-1 or SHA-256, told apart by the
+ * length of hex (32, 40 or 64 lower-case hex digits). */
 typedef struct hash_ioc {
-    char sha256[65];
+    char hex[65];
     char *comment; /* the list's comment for it, "" when none */
     char *rule;    /* "ioc_<list stem>" */
     char *title;   /* "File hash listed in the IOC list <stem>" */
     char *source;  /* the list's path, or "builtin:..." */
 } hash_ioc;
 
-/* The entry for a SHA-256 (64 lower-case hex digits), or NULL. */
-const hash_ioc *ruleset_hash_lookup(const exh_ruleset *rs, const char *sha256);
+/* The entry for a digest (lower-case hex digits), or NULL. */
+const hash_ioc *ruleset_hash_lookup(const exh_ruleset *rs, const char *hex);
 /* True when the ruleset holds any rule for files (hash lists, YARA). */
 bool ruleset_has_file_rules(const exh_ruleset *rs);
 
@@ -56,6 +57,7 @@ struct exh_ruleset {
     yara_set *yara;   /* YARA rules for files, or NULL when none */
     hash_ioc *hashes; /* sorted by sha256 once loaded */
     size_t hash_count;
+    bool hash_md5, hash_sha1; /* some entry is an MD5, a SHA-1 */
 };
 
 #endif

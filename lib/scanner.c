@@ -1057,17 +1057,32 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
     if (!cut)
         sha256_hex(&sha, facts.sha256);
     exh_status st = EXH_OK;
-    const hash_ioc *hit =
-        cut ? NULL : ruleset_hash_lookup(ctx->rs, facts.sha256);
-    if (hit) {
+    /* MD5 and SHA-1 only when a loaded list holds such entries. */
+    char md5[33] = "", sha1[41] = "";
+    if (!cut && ctx->rs->hash_md5)
+        md5_hex(w->fbuf, len, md5);
+    if (!cut && ctx->rs->hash_sha1)
+        sha1_hex(w->fbuf, len, sha1);
+    const char *digest_key[] = {"sha256", "sha1", "md5"};
+    const char *digest[] = {facts.sha256, sha1, md5};
+    const char *reported[3] = {NULL, NULL, NULL}; /* one finding per list */
+    for (size_t d = 0; d < 3 && st == EXH_OK && !cut; d++) {
+        const hash_ioc *hit =
+            digest[d][0] ? ruleset_hash_lookup(ctx->rs, digest[d]) : NULL;
+        bool again = false;
+        for (size_t r = 0; hit && r < d; r++)
+            again |= reported[r] && strcmp(reported[r], hit->rule) == 0;
+        if (!hit || again)
+            continue;
+        reported[d] = hit->rule;
         frule fr = {exh_strdup(hit->rule),
                     exh_strdup(hit->title),
                     exh_strdup(hit->source),
                     NULL,
                     EXH_SEV_HIGH,
                     EXH_CAT_POST_EXPLOITATION};
-        const char *keys[] = {"sha256", "ioc_comment"};
-        const char *values[] = {facts.sha256, hit->comment};
+        const char *keys[] = {digest_key[d], "ioc_comment"};
+        const char *values[] = {digest[d], hit->comment};
         st = file_finding(w, u, it, &facts, &fr, keys, values,
                           hit->comment[0] ? 2 : 1);
         exh_free(fr.name);

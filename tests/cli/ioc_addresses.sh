@@ -2,7 +2,7 @@
 # suspicious findings naming the list; bad entries and lists of kinds not
 # used yet are said so; a missing path is a usage error.
 printf '# addresses seen in the intrusion\n198.51.100.7;attacker\n10.9.0.0/16\nnot an address!\n' > case-address-iocs.txt
-printf 'd41d8cd98f00b204e9800998ecf8427e;empty\n' > hash-iocs.txt
+printf 'd41d8cd98f00b204e9800998ecf8427e;empty\nxyz;no hash\n' > hash-iocs.txt
 "$EXHUNT" scan -f jsonl --no-progress --ioc case-address-iocs.txt --ioc hash-iocs.txt \
     "$SRCDIR/tests/data/cli/proxylogon.LOG" 2>warnings.txt > out.jsonl
 echo "exit $?"

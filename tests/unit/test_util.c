@@ -100,9 +100,61 @@ static void test_sha256(void)
         "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+/* RFC 1321's and FIPS 180's vectors, and lengths around the padding's
+ * block boundary (values from Python's hashlib). */
+static void test_md5_sha1(void)
+{
+    char m[33], s[41];
+    md5_hex("", 0, m);
+    CHECK_STR(m, "d41d8cd98f00b204e9800998ecf8427e");
+    md5_hex("abc", 3, m);
+    CHECK_STR(m, "900150983cd24fb0d6963f7d28e17f72");
+    md5_hex("message digest", 14, m);
+    CHECK_STR(m, "f96b697d7cb7938d525a2f31aaf161d0");
+    const char *digits = "1234567890123456789012345678901234567890"
+                         "1234567890123456789012345678901234567890";
+    md5_hex(digits, 80, m);
+    CHECK_STR(m, "57edf4a22be3c955ac49da2e2107b67a");
+    sha1_hex("", 0, s);
+    CHECK_STR(s, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    sha1_hex("abc", 3, s);
+    CHECK_STR(s, "a9993e364706816aba3e25717850c26c9cd0d89d");
+    const char *two =
+        "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    sha1_hex(two, strlen(two), s);
+    CHECK_STR(s, "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+    static const struct {
+        size_t n;
+        const char *md5, *sha1;
+    } edge[] = {
+        {55, "52c0e574e1198de5fe3f8f11440dcb1b",
+         "ddf57317ef34bfee3b6df83d359098930eb278bc"},
+        {56, "46c9907fc908ee68b1e7b8e71286a518",
+         "a0d492bb0fc889d0eca3bc137066ab6f4f74f369"},
+        {63, "a62f6d59e837867693f042f5b8f5a236",
+         "c55856749bef509bdfe6bfebfc7bf4e793e82132"},
+        {64, "7160b8fb5e9e4023d549c3971fbaeead",
+         "bede92be29c3874e1b54ddc77988d606fc857a8e"},
+        {119, "e84905d4214f4d1ca56c2cdcc152b143",
+         "504e27376a6e0f0dba8295b85cb25dc4dfa17d23"},
+        {120, "e3eb5a6c8669ea01a8c185b8abc8a5dc",
+         "82134b02fb3f702491be9bed581eeab59334acb2"},
+    };
+    unsigned char data[120];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (unsigned char)((i * 7 + 3) & 0xff);
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        md5_hex(data, edge[i].n, m);
+        CHECK_STR(m, edge[i].md5);
+        sha1_hex(data, edge[i].n, s);
+        CHECK_STR(s, edge[i].sha1);
+    }
+}
+
 int main(void)
 {
     test_sha256();
+    test_md5_sha1();
     test_case();
     test_times();
     test_names();
