@@ -508,7 +508,8 @@ const hash_ioc *ruleset_hash_lookup(const exh_ruleset *rs, const char *hex)
 
 bool ruleset_has_file_rules(const exh_ruleset *rs)
 {
-    return rs->hash_count > 0 || (rs->yara && yara_set_count(rs->yara) > 0);
+    return rs->hash_count > 0 || rs->name_count > 0 ||
+           (rs->yara && yara_set_count(rs->yara) > 0);
 }
 
 static bool is_yara_file(const char *name)
@@ -706,8 +707,17 @@ static exh_status load_ioc_file(exh_ruleset *rs, const char *path, int depth,
     if (strstr(lower, "hash")) {
         st = load_hash_list(rs, path, &m);
     } else if (strstr(lower, "filename")) {
-        buf_printf(&m, "%s: file-name IOC lists are not used yet: not loaded",
-                   path);
+        char *text = NULL, *stem = file_stem(path);
+        size_t len = 0;
+        st = stem ? read_file(path, &text, &len) : EXH_ERR_NOMEM;
+        if (st == EXH_OK)
+            st = nameioc_add(rs, text, len, stem, path, &m);
+        else if (st == EXH_ERR_IO || st == EXH_ERR_LIMIT) {
+            buf_printf(&m, "%s: cannot read the IOC list", path);
+            st = EXH_OK;
+        }
+        exh_free(text);
+        exh_free(stem);
     } else if (!strstr(lower, "c2") && !strstr(lower, "address")) {
         buf_printf(&m,
                    "%s: not an IOC list by its name (c2, address, hash, "
@@ -869,6 +879,9 @@ void exh_ruleset_free(exh_ruleset *rs)
         exh_free(rs->hashes[i].source);
     }
     exh_free(rs->hashes);
+    for (size_t i = 0; i < rs->name_count; i++)
+        nameioc_free(&rs->names[i]);
+    exh_free(rs->names);
     yara_set_free(rs->yara);
     exh_free(rs->waves);
     exh_free(rs);
@@ -878,7 +891,8 @@ size_t exh_ruleset_file_rule_count(const exh_ruleset *rs)
 {
     if (!rs)
         return 0;
-    return rs->hash_count + (rs->yara ? yara_set_count(rs->yara) : 0);
+    return rs->hash_count + rs->name_count +
+           (rs->yara ? yara_set_count(rs->yara) : 0);
 }
 
 size_t exh_ruleset_count(const exh_ruleset *rs)

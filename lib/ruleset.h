@@ -35,6 +35,28 @@ typedef struct hash_ioc {
     char *source;  /* the list's path, or "builtin:..." */
 } hash_ioc;
 
+/* One entry of a file-name IOC list (lib/match/nameioc.c). */
+typedef struct name_ioc {
+    void *re, *fp;         /* pcre2_code: the regex, the false-positive regex */
+    char *regex;           /* as written */
+    char *comment;         /* the '#' line above it, "" when none */
+    char *rule;            /* "ioc_<list stem>" */
+    char *title;           /* "File name listed in the IOC list <stem>" */
+    char *source;          /* the list's path */
+    exh_severity severity; /* from the score: >= 80 high, >= 60 medium */
+    int score;
+} name_ioc;
+
+/* Adds the entries of a file-name list; skipped ones are counted in *m. */
+exh_status nameioc_add(exh_ruleset *rs, const char *text, size_t len,
+                       const char *stem, const char *source, buf *m);
+void nameioc_free(name_ioc *n);
+/* True when n's regex is found in path and its false-positive regex is
+ * not; md from nameioc_match_data (one per thread). */
+bool nameioc_matches(const name_ioc *n, const char *path, void *md);
+void *nameioc_match_data(void);
+void nameioc_match_data_free(void *md);
+
 /* The entry for a digest (lower-case hex digits), or NULL. */
 const hash_ioc *ruleset_hash_lookup(const exh_ruleset *rs, const char *hex);
 /* True when the ruleset holds any rule for files (hash lists, YARA). */
@@ -58,6 +80,8 @@ struct exh_ruleset {
     hash_ioc *hashes; /* sorted by sha256 once loaded */
     size_t hash_count;
     bool hash_md5, hash_sha1; /* some entry is an MD5, a SHA-1 */
+    name_ioc *names;          /* file-name IOC entries, in list order */
+    size_t name_count;
 };
 
 #endif

@@ -1026,6 +1026,46 @@ static exh_status yara_file(worker *w, unit *u, const item *it,
     return st != EXH_OK ? st : w->yara_status;
 }
 
+/* Matches a file's Windows path against the file-name IOC lists. */
+static exh_status name_iocs(worker *w, unit *u, const item *it,
+                            const ifile *facts)
+{
+    const exh_ruleset *rs = w->ctx->rs;
+    if (!rs->name_count)
+        return EXH_OK;
+    // Outside a volume the path as shown, with Windows separators.
+    char *wp = windows_path_of(u, it->path);
+    if (!wp && (wp = exh_strdup(it->display)) != NULL)
+        for (char *c = wp; *c; c++)
+            if (*c == '/')
+                *c = '\\';
+    void *md = nameioc_match_data();
+    exh_status st = wp && md ? EXH_OK : EXH_ERR_NOMEM;
+    const char *reported = NULL; // one finding per list
+    for (size_t i = 0; i < rs->name_count && st == EXH_OK; i++) {
+        const name_ioc *n = &rs->names[i];
+        if ((reported && strcmp(reported, n->rule) == 0) ||
+            !nameioc_matches(n, wp, md))
+            continue;
+        reported = n->rule;
+        frule fr = {exh_strdup(n->rule),   exh_strdup(n->title),
+                    exh_strdup(n->source), NULL,
+                    n->severity,           EXH_CAT_SUSPICIOUS};
+        char score[16];
+        snprintf(score, sizeof score, "%d", n->score);
+        const char *keys[] = {"ioc_regex", "ioc_score", "ioc_comment"};
+        const char *values[] = {n->regex, score, n->comment};
+        st = file_finding(w, u, it, facts, &fr, keys, values,
+                          n->comment[0] ? 3 : 2);
+        exh_free(fr.name);
+        exh_free(fr.title);
+        exh_free(fr.source);
+    }
+    nameioc_match_data_free(md);
+    exh_free(wp);
+    return st;
+}
+
 /* Hashes a file read whole and matches it: hash IOC lists, YARA. */
 static void process_file(worker *w, unit *u, const item *it, stream *in,
                          size_t head_len)
@@ -1089,6 +1129,8 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
         exh_free(fr.title);
         exh_free(fr.source);
     }
+    if (st == EXH_OK)
+        st = name_iocs(w, u, it, &facts);
     if (st == EXH_OK)
         st = yara_file(w, u, it, &facts, len);
     atomic_fetch_add(&ctx->bytes_done, len);
