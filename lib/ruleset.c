@@ -559,7 +559,19 @@ static exh_status load_yara_file(exh_ruleset *rs, const char *path,
 static exh_status add_hashes(exh_ruleset *rs, const char *text, size_t len,
                              const char *stem, const char *source, buf *m)
 {
-    size_t bad = 0;
+    // The digests of an empty file and of a lone line break (LF, CRLF):
+    // listed by mistake, they would flag every such file.
+    static const char *const trivial[] = {
+        "d41d8cd98f00b204e9800998ecf8427e",
+        "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "68b329da9893e34099c7d8ad5cb9c940",
+        "adc83b19e793491b1c6ea0fd8b46cd9f32e592fc",
+        "01ba4719c80b6fe911b091a7c05124b64eeece964e09c058ef8f9805daca546b",
+        "81051bcc2cf1bedf378224b0a93e2877",
+        "ba8ab5a0280b953aa97435ff8946cbcbb2755a27",
+        "7eb70257593da06f682a3ddda54a9d260d4fc514f645237f5ca74b08f8da61a6"};
+    size_t bad = 0, skipped = 0;
     const char *p = text, *end = text + len;
     while (p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
@@ -574,7 +586,17 @@ static exh_status add_hashes(exh_ruleset *rs, const char *text, size_t len,
         while (hex < n && isxdigit((unsigned char)v[hex]))
             hex++;
         if (n && *v != '#') {
-            if (hex == n && (n == 32 || n == 40 || n == 64)) {
+            bool is_trivial = false;
+            for (size_t i = 0; i < sizeof trivial / sizeof *trivial; i++) {
+                size_t k = 0;
+                while (k < n && trivial[i][k] &&
+                       tolower((unsigned char)v[k]) == trivial[i][k])
+                    k++;
+                is_trivial |= k == n && trivial[i][k] == '\0';
+            }
+            if (is_trivial) {
+                skipped++;
+            } else if (hex == n && (n == 32 || n == 40 || n == 64)) {
                 hash_ioc *h =
                     exh_realloc(rs->hashes, (rs->hash_count + 1) * sizeof *h);
                 if (!h)
@@ -614,11 +636,18 @@ static exh_status add_hashes(exh_ruleset *rs, const char *text, size_t len,
         }
         p = eol ? eol + 1 : end;
     }
+    if (skipped)
+        buf_printf(m,
+                   "%s: %zu entr%s for an empty or line-break-only file "
+                   "skipped (every such file would match)%s",
+                   source, skipped, skipped == 1 ? "y" : "ies",
+                   bad ? "; " : "");
     if (bad)
         buf_printf(m,
-                   "%s: %zu line%s that hold%s no MD5, SHA-1 or SHA-256 "
+                   "%s%s%zu line%s that hold%s no MD5, SHA-1 or SHA-256 "
                    "skipped",
-                   source, bad, bad == 1 ? "" : "s", bad == 1 ? "s" : "");
+                   skipped ? "" : source, skipped ? "" : ": ", bad,
+                   bad == 1 ? "" : "s", bad == 1 ? "s" : "");
     return EXH_OK;
 }
 
