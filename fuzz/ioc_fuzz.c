@@ -41,13 +41,38 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf_init(&m, 1u << 20);
     if (nameioc_add(&rs, (const char *)data, size, "fuzz", "fuzz", &m) ==
         EXH_OK) {
-        static const char *const paths[] = {
-            "C:\\inetpub\\wwwroot\\aspnet_client\\a.aspx",
-            "?:\\ProgramData\\x.exe", ""};
+        // Paths: a few fixed ones and every line of the input, so that the
+        // fuzzer can make paths that match its regexes. Wherever a regex
+        // matches, its required literal must be in the lower-cased path.
         void *md = nameioc_match_data();
-        for (size_t i = 0; md && i < rs.name_count; i++)
-            for (size_t p = 0; p < 3; p++)
-                (void)nameioc_matches(&rs.names[i], paths[p], md);
+        char *copy = exh_strndup((const char *)data, size);
+        const char *paths[64] = {"C:\\inetpub\\wwwroot\\aspnet_client\\a.aspx",
+                                 "?:\\ProgramData\\x.exe", ""};
+        size_t np = 3;
+        for (char *line = copy, *nl; line && np < 64; line = nl) {
+            nl = strchr(line, '\n');
+            if (nl)
+                *nl++ = '\0';
+            paths[np++] = line;
+        }
+        for (size_t p = 0; md && copy && p < np; p++) {
+            char *lower = exh_strdup(paths[p]);
+            bool ascii = true;
+            for (char *c = lower; c && *c; c++) {
+                ascii &= (unsigned char)*c < 0x80;
+                if (*c >= 'A' && *c <= 'Z')
+                    *c = (char)(*c + 32);
+            }
+            for (size_t i = 0; lower && i < rs.name_count; i++) {
+                bool full = nameioc_matches(&rs.names[i], paths[p],
+                                            ascii ? lower : NULL, md);
+                bool raw = nameioc_regex_matches(&rs.names[i], paths[p], md);
+                if (raw != full)
+                    abort(); // the literal check dropped a match
+            }
+            exh_free(lower);
+        }
+        exh_free(copy);
         nameioc_match_data_free(md);
     }
     for (size_t i = 0; i < rs.name_count; i++)

@@ -39,6 +39,7 @@ typedef struct hash_ioc {
 typedef struct name_ioc {
     void *re, *fp;         /* pcre2_code: the regex, the false-positive regex */
     char *regex;           /* as written */
+    char *literal;         /* required, lower-cased; "" when none (nameioc.c) */
     char *comment;         /* the '#' line above it, "" when none */
     char *rule;            /* "ioc_<list stem>" */
     char *title;           /* "File name listed in the IOC list <stem>" */
@@ -52,8 +53,17 @@ exh_status nameioc_add(exh_ruleset *rs, const char *text, size_t len,
                        const char *stem, const char *source, buf *m);
 void nameioc_free(name_ioc *n);
 /* True when n's regex is found in path and its false-positive regex is
- * not; md from nameioc_match_data (one per thread). */
-bool nameioc_matches(const name_ioc *n, const char *path, void *md);
+ * not. lower is path with ASCII lower-cased, to check n's literal first,
+ * or NULL when path holds a byte over 0x7f (caseless Unicode matching has
+ * more forms than ASCII's: "(?i)s" matches U+017F); md from
+ * nameioc_match_data (one per thread). */
+bool nameioc_matches(const name_ioc *n, const char *path, const char *lower,
+                     void *md);
+/* The same without the literal check (for tests of its soundness). */
+bool nameioc_regex_matches(const name_ioc *n, const char *path, void *md);
+/* Writes the required literal of a regex (lower-cased; "" when none) to
+ * out, which holds len + 1 bytes. */
+void nameioc_literal(const char *re, size_t len, char *out);
 void *nameioc_match_data(void);
 void nameioc_match_data_free(void *md);
 

@@ -1039,13 +1039,20 @@ static exh_status name_iocs(worker *w, unit *u, const item *it,
         for (char *c = wp; *c; c++)
             if (*c == '/')
                 *c = '\\';
+    char *lower = wp ? exh_strdup(wp) : NULL;
+    bool ascii = true;
+    for (char *c = lower; c && *c; c++) {
+        ascii &= (unsigned char)*c < 0x80;
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c + 32);
+    }
     void *md = nameioc_match_data();
-    exh_status st = wp && md ? EXH_OK : EXH_ERR_NOMEM;
+    exh_status st = wp && lower && md ? EXH_OK : EXH_ERR_NOMEM;
     const char *reported = NULL; // one finding per list
     for (size_t i = 0; i < rs->name_count && st == EXH_OK; i++) {
         const name_ioc *n = &rs->names[i];
         if ((reported && strcmp(reported, n->rule) == 0) ||
-            !nameioc_matches(n, wp, md))
+            !nameioc_matches(n, wp, ascii ? lower : NULL, md))
             continue;
         reported = n->rule;
         frule fr = {exh_strdup(n->rule),   exh_strdup(n->title),
@@ -1062,6 +1069,7 @@ static exh_status name_iocs(worker *w, unit *u, const item *it,
         exh_free(fr.source);
     }
     nameioc_match_data_free(md);
+    exh_free(lower);
     exh_free(wp);
     return st;
 }

@@ -6,6 +6,12 @@
  * the lists say "(?i)" where they mean it) in the file's Windows path, as
  * LOKI does on Windows; a path the false-positive regex matches is spared.
  *
+ * A regex is tried only on paths that hold its required literal: the
+ * longest run of plain characters outside any group, class or optional
+ * atom, compared case-insensitively (so a superset of the matches), found
+ * with memmem in the lower-cased path. Entries without such a literal of
+ * three bytes or more are always tried.
+ *
  * Python's re and PCRE2 agree on the syntax these lists use; an entry PCRE2
  * will not compile is counted, never guessed at. Entries holding an
  * environment variable (%APPDATA%...) are counted and skipped: offline
@@ -51,11 +57,122 @@ static bool has_env_var(const char *s, size_t len)
     return q > p + 1 && q < s + len && *q == '%';
 }
 
+/* The required literal of a regex, lower-cased, or "" when none is sure
+ * (see above). out holds at least len + 1 bytes. Anything unusual gives
+ * no literal: the regex is then always tried, which is slower, never
+ * wrong. */
+void nameioc_literal(const char *re, size_t len, char *out)
+{
+    char run[512];
+    size_t rl = 0, best = 0;
+    bool last_lit = false;
+    int depth = 0;
+    out[0] = '\0';
+#define END_RUN()                                                              \
+    do {                                                                       \
+        if (rl > best) {                                                       \
+            memcpy(out, run, rl);                                              \
+            out[rl] = '\0';                                                    \
+            best = rl;                                                         \
+        }                                                                      \
+        rl = 0;                                                                \
+    } while (0)
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)re[i];
+        int lit = -1; // the literal byte this token stands for, if any
+        if (c == '(' && i + 2 < len && re[i + 1] == '?' &&
+            (re[i + 2] == 'x' || re[i + 2] == '-' || re[i + 2] == 'J' ||
+             re[i + 2] == 'U' || re[i + 2] == '^')) {
+            out[0] = '\0';
+            return; // extended mode and flag changes: no guess
+        }
+        if (c == '\\') {
+            if (i + 1 >= len) {
+                out[0] = '\0';
+                return;
+            }
+            unsigned char e = (unsigned char)re[++i];
+            bool alnum =
+                ((e | 32) >= 'a' && (e | 32) <= 'z') || (e >= '0' && e <= '9');
+            if (alnum && !strchr("dDwWsSbBAZz", e)) {
+                out[0] = '\0';
+                return; // \x41, \p{..}, \Q..\E, back references: no guess
+            }
+            if (!alnum && e < 0x80)
+                lit = e;
+        } else if (c == '[') {
+            // A class: skipped ("[]...]" and "[^]...]" hold a literal ']';
+            // "[:alpha:]" inside is skipped whole).
+            size_t j = i + 1;
+            if (j < len && re[j] == '^')
+                j++;
+            if (j < len && re[j] == ']')
+                j++;
+            while (j < len && re[j] != ']') {
+                if (re[j] == '[' && j + 1 < len && re[j + 1] == ':') {
+                    const char *end = NULL;
+                    for (size_t k = j + 2; k + 1 < len && !end; k++)
+                        if (re[k] == ':' && re[k + 1] == ']')
+                            end = re + k;
+                    j = end ? (size_t)(end - re) + 2 : len;
+                } else {
+                    j += re[j] == '\\' ? 2 : 1;
+                }
+            }
+            i = j;
+        } else if (c == '(') {
+            depth++;
+        } else if (c == ')') {
+            depth = depth ? depth - 1 : 0;
+        } else if (c == '|') {
+            if (depth == 0) {
+                out[0] = '\0';
+                return; // alternatives at the top: no literal is required
+            }
+        } else if (c == '?' || c == '*' || c == '{') {
+            if (depth == 0 && last_lit && rl)
+                rl--; // the atom before is optional
+            if (depth == 0)
+                END_RUN();
+            if (c == '{') { // a quantifier's bounds are skipped
+                size_t j = i + 1;
+                while (j < len && ((re[j] >= '0' && re[j] <= '9') ||
+                                   re[j] == ',' || re[j] == ' '))
+                    j++;
+                if (j < len && re[j] == '}')
+                    i = j; // else a literal '{': the rest is read on
+            }
+            last_lit = false;
+            continue;
+        } else if (c == '+') {
+            if (depth == 0)
+                END_RUN();
+            last_lit = false;
+            continue;
+        } else if (c < 0x80 && c != '.' && c != '^' && c != '$') {
+            lit = c;
+        }
+        if (depth == 0 && lit >= 0 && rl < sizeof run - 1) {
+            run[rl++] = (char)((lit >= 'A' && lit <= 'Z') ? lit + 32 : lit);
+            last_lit = true;
+        } else {
+            if (depth == 0 || c == '(')
+                END_RUN();
+            last_lit = false;
+        }
+    }
+    END_RUN();
+#undef END_RUN
+    if (best < 3)
+        out[0] = '\0';
+}
+
 void nameioc_free(name_ioc *n)
 {
     pcre2_code_free(n->re);
     pcre2_code_free(n->fp);
     exh_free(n->regex);
+    exh_free(n->literal);
     exh_free(n->comment);
     exh_free(n->rule);
     exh_free(n->title);
@@ -142,6 +259,9 @@ exh_status nameioc_add(exh_ruleset *rs, const char *text, size_t len,
         n->severity = severity_of(score);
         n->score = (int)score;
         n->regex = exh_strndup(v, (size_t)(re_end - v));
+        n->literal = exh_malloc((size_t)(re_end - v) + 1);
+        if (n->literal)
+            nameioc_literal(v, (size_t)(re_end - v), n->literal);
         n->comment = exh_strndup(comment, comment_len);
         n->source = exh_strdup(source);
         buf r, t;
@@ -152,7 +272,8 @@ exh_status nameioc_add(exh_ruleset *rs, const char *text, size_t len,
         n->rule = r.data;
         n->title = t.data;
         rs->name_count++;
-        if (!n->regex || !n->comment || !n->source || !n->rule || !n->title)
+        if (!n->regex || !n->literal || !n->comment || !n->source || !n->rule ||
+            !n->title)
             return EXH_ERR_NOMEM;
         p = next;
     }
@@ -165,13 +286,21 @@ exh_status nameioc_add(exh_ruleset *rs, const char *text, size_t len,
     return EXH_OK;
 }
 
-bool nameioc_matches(const name_ioc *n, const char *path, void *md)
+bool nameioc_regex_matches(const name_ioc *n, const char *path, void *md)
 {
     size_t len = strlen(path);
     if (pcre2_match(n->re, (PCRE2_SPTR)path, len, 0, 0, md, NULL) < 0)
         return false;
     return !n->fp ||
            pcre2_match(n->fp, (PCRE2_SPTR)path, len, 0, 0, md, NULL) < 0;
+}
+
+bool nameioc_matches(const name_ioc *n, const char *path, const char *lower,
+                     void *md)
+{
+    if (lower && n->literal[0] && !strstr(lower, n->literal))
+        return false;
+    return nameioc_regex_matches(n, path, md);
 }
 
 void *nameioc_match_data(void)
