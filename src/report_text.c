@@ -492,6 +492,13 @@ bool report_text_rules(FILE *out, const exh_ruleset *rules)
         free(log);
         free(source);
     }
-    fprintf(out, "%zu rules\n", count);
+    size_t files = exh_ruleset_file_rule_count(rules);
+    if (files)
+        fprintf(out,
+                "%zu rules (and %zu for files, not listed: YARA rules, hash "
+                "and file-name IOC entries)\n",
+                count, files);
+    else
+        fprintf(out, "%zu rules\n", count);
     return !ferror(out);
 }
