@@ -1162,6 +1162,7 @@ static const char *const drop_zones[] = {
     "Users\\Public\\",
     "PerfLogs\\",
     "root\\",
+    "Windows\\System32\\inetsrv\\config\\", // IIS: virtual directories
 };
 
 /* True when an entry is to be scanned as a file: every file outside a
