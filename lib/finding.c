@@ -51,6 +51,7 @@ void ifinding_free(ifinding *f)
     exh_free(f->fr.title);
     exh_free(f->fr.source);
     exh_free(f->fr.author);
+    exh_free(f->fr.cve);
     exh_free(f->file);
     exh_free(f->source_path);
     exh_free(f->windows_path);

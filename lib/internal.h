@@ -316,6 +316,7 @@ typedef struct yara_hit {
     const char *description; /* meta description, or NULL */
     const char *category;    /* meta exhunt_category, or NULL */
     const char *severity;    /* meta exhunt_severity, or NULL */
+    const char *cve;         /* meta cve ("CVE-a, CVE-b"), or NULL */
     int64_t score;           /* meta score (signature-base), or -1 */
     const char *const *tags;
     size_t tag_count;

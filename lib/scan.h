@@ -16,6 +16,8 @@ typedef struct frule {
     char *name, *title, *source, *author; /* owned; author may be NULL */
     exh_severity severity;
     exh_category category;
+    char *cve; /* owned: comma-separated CVE ids (a YARA rule's meta cve),
+                  or NULL */
 } frule;
 
 /* What a file finding says about its file. */

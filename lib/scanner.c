@@ -949,7 +949,8 @@ static bool on_yara_hit(void *user, const yara_hit *h)
                 exh_strdup(h->source),
                 h->author ? exh_strdup(h->author) : NULL,
                 yara_severity(h),
-                yara_category(h)};
+                yara_category(h),
+                h->cve ? exh_strdup(h->cve) : NULL};
     const char *keys[] = {"yara_rule", "yara_strings"};
     const char *values[] = {h->rule, strings};
     exh_status st = file_finding(w, w->yara_unit, w->yara_item, w->yara_facts,
@@ -958,6 +959,7 @@ static bool on_yara_hit(void *user, const yara_hit *h)
     exh_free(fr.title);
     exh_free(fr.source);
     exh_free(fr.author);
+    exh_free(fr.cve);
     if (st != EXH_OK)
         w->yara_status = st;
     return st == EXH_OK;
@@ -1055,9 +1057,13 @@ static exh_status name_iocs(worker *w, unit *u, const item *it,
             !nameioc_matches(n, wp, ascii ? lower : NULL, md))
             continue;
         reported = n->rule;
-        frule fr = {exh_strdup(n->rule),   exh_strdup(n->title),
-                    exh_strdup(n->source), NULL,
-                    n->severity,           EXH_CAT_SUSPICIOUS};
+        frule fr = {exh_strdup(n->rule),
+                    exh_strdup(n->title),
+                    exh_strdup(n->source),
+                    NULL,
+                    n->severity,
+                    EXH_CAT_SUSPICIOUS,
+                    NULL};
         char score[16];
         snprintf(score, sizeof score, "%d", n->score);
         const char *keys[] = {"ioc_regex", "ioc_score", "ioc_comment"};
@@ -1128,7 +1134,8 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
                     exh_strdup(hit->source),
                     NULL,
                     EXH_SEV_HIGH,
-                    EXH_CAT_POST_EXPLOITATION};
+                    EXH_CAT_POST_EXPLOITATION,
+                    NULL};
         const char *keys[] = {digest_key[d], "ioc_comment"};
         const char *values[] = {digest[d], hit->comment};
         st = file_finding(w, u, it, &facts, &fr, keys, values,
@@ -1518,7 +1525,8 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
     exh_status st = EXH_OK;
     for (size_t i = 0; i < count && !*stop; i++) {
         ifinding *f = &fs[i];
-        char id[32], t[32], last[32], fmod[32], fcre[32];
+        char id[32], t[32], last[32], fmod[32], fcre[32], cvebuf[256];
+        const char *cves[8];
         snprintf(id, sizeof id, "f-%06llu", (unsigned long long)++sc->next_id);
         if (f->time_ms != INT64_MIN)
             util_time_format(f->time_ms, t);
@@ -1563,6 +1571,25 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
             pub.title = f->fr.title ? f->fr.title : f->fr.name;
             pub.severity = f->fr.severity;
             pub.category = f->fr.category;
+            // "CVE-a, CVE-b" split into up to 8 ids, spaces trimmed.
+            snprintf(cvebuf, sizeof cvebuf, "%s", f->fr.cve ? f->fr.cve : "");
+            size_t nc = 0;
+            for (char *c = cvebuf; *c && nc < 8;) {
+                char *comma = strchr(c, ',');
+                char *next = comma ? comma + 1 : c + strlen(c);
+                if (comma)
+                    *comma = '\0';
+                while (*c == ' ')
+                    c++;
+                char *e = c + strlen(c);
+                while (e > c && e[-1] == ' ')
+                    *--e = '\0';
+                if (*c)
+                    cves[nc++] = c;
+                c = next;
+            }
+            pub.cve = cves;
+            pub.cve_count = nc;
         }
         exh_file_info finfo;
         if (f->file) {

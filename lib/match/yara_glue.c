@@ -468,6 +468,8 @@ static void fill_hit(yara_scan *sc, YR_SCAN_CONTEXT *ctx, YR_RULE *rule,
             hit->category = meta->string;
         else if (strcmp(id, "exhunt_severity") == 0 && !hit->severity)
             hit->severity = meta->string;
+        else if (strcmp(id, "cve") == 0 && !hit->cve)
+            hit->cve = meta->string;
     }
 
     const char *tag;
