@@ -133,3 +133,25 @@ rule webshell_aspx_tunna
             ($query and ($sess or $sock))
         )
 }
+
+rule webshell_compiled_page_dll
+{
+    meta:
+        description = "An ASP.NET page compiled by the server (App_Web_*.dll, as kept in Temporary ASP.NET Files) from a page in aspnet_client, or from an auth folder page that evaluates JScript: the compiled trace of a web shell, left even after the page itself is deleted"
+        reference = "https://www.bsi.bund.de/SharedDocs/Downloads/DE/BSI/Cyber-Sicherheit/Vorfaelle/Exchange-Schwachstellen-2021/MSExchange_Schwachstelle_Detektion_Reaktion.pdf ; https://github.com/Neo23x0/signature-base/blob/master/yara/apt_hafnium.yar"
+        author = "exhunt"
+        date = "2026-11-28"
+        exhunt_category = "webshell"
+        exhunt_severity = "high"
+        cve = "CVE-2021-26858, CVE-2021-27065"
+
+    strings:
+        $name = /App_Web_[a-z0-9]{7,8}\.dll/ ascii wide nocase
+        $vp_client = "~/aspnet_client/" ascii wide nocase
+        $vp_auth = "~/auth/" ascii wide nocase
+        $jscript = "JScriptEvaluate" ascii wide
+
+    condition:
+        uint16(0) == 0x5a4d and filesize < 1MB and $name and
+        ($vp_client or ($vp_auth and $jscript))
+}

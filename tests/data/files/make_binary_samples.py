@@ -64,6 +64,42 @@ def write(path, data):
         f.write(data)
 
 
+def wer(pool):
+    """A trimmed Windows Error Report (UTF-16LE with a BOM) of w3wp.exe
+    crashing in the given application pool."""
+    t = ("Version=1\r\nEventType=APPCRASH\r\nEventTime=132596812345678901\r\n"
+         "ReportType=2\r\nConsent=1\r\n"
+         "Sig[0].Name=Application Name\r\nSig[0].Value=w3wp.exe\r\n"
+         "DynamicSig[1].Name=OS Version\r\n"
+         "DynamicSig[1].Value=10.0.17763.2.0.0.272.7\r\n"
+         "UI[2]=c:\\windows\\system32\\inetsrv\\w3wp.exe\r\n"
+         "LoadedModule[0]=c:\\windows\\system32\\inetsrv\\w3wp.exe\r\n"
+         "State[0].Key=Transport.DoneStage1Submission\r\n"
+         "FriendlyEventName=Stopped working\r\n"
+         "ConsentKey=APPCRASH\r\n"
+         "AppName=IIS Worker Process\r\n"
+         "AppPath=c:\\windows\\system32\\inetsrv\\w3wp.exe\r\n"
+         "NsAppName=w3wp.exe\r\n"
+         "ApplicationIdentity=00000000000000000000000000000000\r\n"
+         "MetadataHash=-1\r\n"
+         "Response.BucketId=0\r\n"
+         "Sig[9].Name=Application Pool\r\n"
+         f"Sig[9].Value=w3wp#{pool}\r\n"
+         "; exhunt test sample: a trimmed, inert Report.wer\r\n")
+    return b'\xff\xfe' + t.encode('utf-16-le')
+
+
+def app_web_dll(virtual_path, extra):
+    """Not a real PE: the MZ signature, padding, and the names a compiled
+    ASP.NET page assembly holds (its own name, the page's virtual path in
+    UTF-16 as the user-string heap stores it, member names). Inert."""
+    body = (b'MZ' + b'\0' * 126 + b'exhunt test sample: not a real PE\0' +
+            b'App_Web_x3kq9zt1.dll\0' +
+            virtual_path.encode('utf-16-le') + b'\0\0' +
+            b'\0'.join(extra) + b'\0')
+    return body + b'\0' * (6000 - len(body))
+
+
 def main():
     sys32 = 'C:\\Windows\\System32\\'
     lsass = minidump([sys32 + 'lsass.exe', sys32 + 'ntdll.dll',
@@ -94,6 +130,25 @@ def main():
           utf16('webshell_chopper_jscript_pageload/positive.aspx'))
     write('exchange_oab_vdir_dump_script/positive_utf16.aspx',
           utf16('exchange_oab_vdir_dump_script/positive.aspx'))
+    d = 'exchange_wer_ecp_app_pool_crash/'
+    write(d + 'positive-Report.wer', wer('MSExchangeECPAppPool'))
+    write(d + 'negative-owa-pool.wer', wer('MSExchangeOWAAppPool'))
+    # the same text without UTF-16: not a WER file
+    write(d + 'negative-utf8.wer',
+          wer('MSExchangeECPAppPool')[2:].decode('utf-16-le').encode())
+    d = 'webshell_compiled_page_dll/'
+    write(d + 'positive-aspnet_client.dll',
+          app_web_dll('~/aspnet_client/discover.aspx',
+                      [b'get_Request', b'get_Item']))
+    write(d + 'positive-auth-jscript.dll',
+          app_web_dll('~/auth/errorEE.aspx', [b'JScriptEvaluate']))
+    write(d + 'negative-owa-page.dll',
+          app_web_dll('~/owa/auth/logon.aspx', [b'get_Request']))
+    write(d + 'negative-auth-no-eval.dll',
+          app_web_dll('~/auth/expiredpassword.aspx', [b'get_Request']))
+    write(d + 'negative-text.txt',
+          b'exhunt test sample (near miss): App_Web_x3kq9zt1.dll compiled '
+          b'from ~/aspnet_client/a.aspx, named in a text file\n')
 
 
 if __name__ == '__main__':
