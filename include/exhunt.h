@@ -181,6 +181,16 @@ typedef struct exh_rule_info {
     int has_reader; /* 1 when a reader feeds this rule's logsource */
 } exh_rule_info;
 
+/* The YARA rules loaded (built-in and from --rules), and rule i of them:
+ * name, title (its description), source, author, logsource "file",
+ * severity and category from the exhunt_severity/exhunt_category metas
+ * (else signature-base's score, and suspicious), cve from the cve meta; no
+ * id, no ATT&CK ids. Pointers stay valid while the ruleset lives. */
+EXH_API size_t exh_ruleset_yara_count(const exh_ruleset *rules);
+EXH_API EXH_NODISCARD exh_status exh_ruleset_yara_rule(const exh_ruleset *rules,
+                                                       size_t i,
+                                                       exh_rule_info *out);
+
 /* Fills *out with rule i (0 <= i < count). Returns EXH_ERR_INVALID_ARG when
  * i is out of range. Pointers stay valid while the ruleset lives. */
 EXH_API EXH_NODISCARD exh_status exh_ruleset_rule(const exh_ruleset *rules,

@@ -343,6 +343,14 @@ exh_status yara_set_add_file(yara_set *ys, const char *path, char **msg);
 /* Compiles what was added; after this nothing can be added. */
 exh_status yara_set_compile(yara_set *ys);
 size_t yara_set_count(const yara_set *ys); /* rules compiled */
+/* Fills *out with compiled rule i's name, namespace, source and metas (no
+ * strings, no tags); false when i is out of range. */
+bool yara_set_rule(const yara_set *ys, size_t i, yara_hit *out);
+/* A finding's severity and category from a YARA rule's metas (scanner.c):
+ * exhunt_severity, else signature-base's score, else medium;
+ * exhunt_category, else suspicious. */
+exh_severity yara_severity(const yara_hit *h);
+exh_category yara_category(const yara_hit *h);
 void yara_set_free(yara_set *ys);
 
 exh_status yara_scan_new(const yara_set *ys, yara_scan **out);

@@ -654,6 +654,54 @@ static exh_status add_hashes(exh_ruleset *rs, const char *text, size_t len,
 static bool is_yara_file(const char *name);
 static exh_status yara_of(exh_ruleset *rs, yara_set **out);
 
+/* Fills rs->ylist from the compiled YARA rules (exh_ruleset_yara_rule). */
+static exh_status list_yara(exh_ruleset *rs)
+{
+    size_t n = yara_set_count(rs->yara);
+    if (!n)
+        return EXH_OK;
+    rs->ylist = exh_calloc(n, sizeof *rs->ylist);
+    if (!rs->ylist)
+        return EXH_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        yara_hit h;
+        if (!yara_set_rule(rs->yara, i, &h))
+            break;
+        yara_listing *y = &rs->ylist[rs->ylist_count++];
+        exh_rule_info *o = &y->info;
+        o->name = h.rule;
+        o->title = h.description ? h.description : h.rule;
+        o->source = h.source;
+        o->author = h.author;
+        o->logsource = "file";
+        o->severity = yara_severity(&h);
+        o->category = yara_category(&h);
+        o->has_reader = 1;
+        o->cve = y->cves;
+        if (!h.cve)
+            continue;
+        y->cvebuf = exh_strdup(h.cve);
+        if (!y->cvebuf)
+            return EXH_ERR_NOMEM;
+        // "CVE-a, CVE-b": split at commas, spaces trimmed.
+        for (char *c = y->cvebuf; *c && o->cve_count < 8;) {
+            char *comma = strchr(c, ',');
+            char *next = comma ? comma + 1 : c + strlen(c);
+            if (comma)
+                *comma = '\0';
+            while (*c == ' ')
+                c++;
+            char *e = c + strlen(c);
+            while (e > c && e[-1] == ' ')
+                *--e = '\0';
+            if (*c)
+                y->cves[o->cve_count++] = c;
+            c = next;
+        }
+    }
+    return EXH_OK;
+}
+
 /* Adds a built-in YARA file (namespace "builtin"): a broken one fails the
  * load, as a broken built-in Sigma rule does. */
 static exh_status
@@ -867,6 +915,8 @@ exh_status exh_ruleset_load_with_iocs(const char *const *paths,
         qsort(rs->hashes, rs->hash_count, sizeof *rs->hashes, cmp_hash);
     if (st == EXH_OK && rs->yara)
         st = yara_set_compile(rs->yara);
+    if (st == EXH_OK && rs->yara)
+        st = list_yara(rs);
 out:
     if (st != EXH_OK) {
         exh_ruleset_free(rs);
@@ -911,6 +961,9 @@ void exh_ruleset_free(exh_ruleset *rs)
     for (size_t i = 0; i < rs->name_count; i++)
         nameioc_free(&rs->names[i]);
     exh_free(rs->names);
+    for (size_t i = 0; i < rs->ylist_count; i++)
+        exh_free(rs->ylist[i].cvebuf);
+    exh_free(rs->ylist);
     yara_set_free(rs->yara);
     exh_free(rs->waves);
     exh_free(rs);
@@ -927,6 +980,20 @@ size_t exh_ruleset_file_rule_count(const exh_ruleset *rs)
 size_t exh_ruleset_count(const exh_ruleset *rs)
 {
     return rs ? rs->count : 0;
+}
+
+size_t exh_ruleset_yara_count(const exh_ruleset *rs)
+{
+    return rs ? rs->ylist_count : 0;
+}
+
+exh_status exh_ruleset_yara_rule(const exh_ruleset *rs, size_t i,
+                                 exh_rule_info *out)
+{
+    if (!rs || i >= rs->ylist_count || !out)
+        return EXH_ERR_INVALID_ARG;
+    *out = rs->ylist[i].info;
+    return EXH_OK;
 }
 
 exh_status exh_ruleset_rule(const exh_ruleset *rs, size_t i, exh_rule_info *out)

@@ -35,6 +35,13 @@ typedef struct hash_ioc {
     char *source;  /* the list's path, or "builtin:..." */
 } hash_ioc;
 
+/* A compiled YARA rule as exh_ruleset_yara_rule() gives it. */
+typedef struct yara_listing {
+    exh_rule_info info;
+    char *cvebuf;        /* the cve meta, split in place */
+    const char *cves[8]; /* into cvebuf */
+} yara_listing;
+
 /* One entry of a file-name IOC list (lib/match/nameioc.c). */
 typedef struct name_ioc {
     void *re, *fp;         /* pcre2_code: the regex, the false-positive regex */
@@ -90,7 +97,9 @@ struct exh_ruleset {
     hash_ioc *hashes; /* sorted by sha256 once loaded */
     size_t hash_count;
     bool hash_md5, hash_sha1; /* some entry is an MD5, a SHA-1 */
-    name_ioc *names;          /* file-name IOC entries, in list order */
+    yara_listing *ylist;      /* per compiled YARA rule, for listing */
+    size_t ylist_count;
+    name_ioc *names; /* file-name IOC entries, in list order */
     size_t name_count;
 };
 

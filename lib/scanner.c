@@ -907,7 +907,7 @@ static exh_status file_finding(worker *w, unit *u, const item *it,
 
 /* A severity from a YARA rule: its exhunt_severity, else signature-base's
  * score (80 and above high, 60 medium, below low), else medium. */
-static exh_severity yara_severity(const yara_hit *h)
+exh_severity yara_severity(const yara_hit *h)
 {
     exh_severity sev;
     if (h->severity && exh_severity_parse(h->severity, &sev) == EXH_OK)
@@ -923,7 +923,7 @@ static exh_severity yara_severity(const yara_hit *h)
 
 /* A category from a YARA rule: its exhunt_category, else suspicious (a
  * foreign rule, DESIGN.md). */
-static exh_category yara_category(const yara_hit *h)
+exh_category yara_category(const yara_hit *h)
 {
     static const char *const names[] = {"vulnerable",        "attempt",
                                         "exploitation",      "webshell",

@@ -71,9 +71,11 @@ static void put_array(FILE *out, const char *key, const char *const *items,
 
 bool report_jsonl_rules(FILE *out, const exh_ruleset *rules)
 {
-    for (size_t i = 0; i < exh_ruleset_count(rules); i++) {
+    size_t n = exh_ruleset_count(rules);
+    for (size_t i = 0; i < n + exh_ruleset_yara_count(rules); i++) {
         exh_rule_info info;
-        if (exh_ruleset_rule(rules, i, &info) != EXH_OK)
+        if ((i < n ? exh_ruleset_rule(rules, i, &info)
+                   : exh_ruleset_yara_rule(rules, i - n, &info)) != EXH_OK)
             continue;
         fprintf(out, "{\"schema\":%d,\"kind\":\"rule\"", EXH_SCHEMA_VERSION);
         put_key(out, "name", info.name ? info.name : "");

@@ -437,15 +437,29 @@ static void widen(int *width, size_t len, int max)
 
 /* Column widths of the rules table, capped so a long name cannot push the
  * table off the screen. */
+/* Rule i of the listing: the log rules, then the YARA rules. */
+static exh_status listed_rule(const exh_ruleset *rules, size_t i,
+                              exh_rule_info *info)
+{
+    size_t n = exh_ruleset_count(rules);
+    return i < n ? exh_ruleset_rule(rules, i, info)
+                 : exh_ruleset_yara_rule(rules, i - n, info);
+}
+
+static size_t listed_count(const exh_ruleset *rules)
+{
+    return exh_ruleset_count(rules) + exh_ruleset_yara_count(rules);
+}
+
 static void rules_widths(const exh_ruleset *rules, int *name_w, int *log_w,
                          int *cve_w)
 {
     *name_w = 4;
     *log_w = 9;
     *cve_w = 3;
-    for (size_t i = 0; i < exh_ruleset_count(rules); i++) {
+    for (size_t i = 0; i < listed_count(rules); i++) {
         exh_rule_info info;
-        if (exh_ruleset_rule(rules, i, &info) != EXH_OK)
+        if (listed_rule(rules, i, &info) != EXH_OK)
             continue;
         size_t cves = info.cve_count ? info.cve_count - 1 : 1;
         for (size_t c = 0; c < info.cve_count; c++)
@@ -459,7 +473,7 @@ static void rules_widths(const exh_ruleset *rules, int *name_w, int *log_w,
 bool report_text_rules(FILE *out, const exh_ruleset *rules)
 {
     int name_w, log_w, cves_w;
-    size_t count = exh_ruleset_count(rules);
+    size_t count = listed_count(rules);
 
     rules_widths(rules, &name_w, &log_w, &cves_w);
     fprintf(out, "%-*s  %-8s  %-17s  %-*s  %-*s  %s\n", name_w, "NAME",
@@ -467,7 +481,7 @@ bool report_text_rules(FILE *out, const exh_ruleset *rules)
             "SOURCE");
     for (size_t i = 0; i < count; i++) {
         exh_rule_info info;
-        if (exh_ruleset_rule(rules, i, &info) != EXH_OK)
+        if (listed_rule(rules, i, &info) != EXH_OK)
             continue;
         char *name = esc_dup(info.name);
         char *log = esc_dup(info.logsource ? info.logsource : "-");
@@ -492,12 +506,13 @@ bool report_text_rules(FILE *out, const exh_ruleset *rules)
         free(log);
         free(source);
     }
-    size_t files = exh_ruleset_file_rule_count(rules);
-    if (files)
+    size_t iocs =
+        exh_ruleset_file_rule_count(rules) - exh_ruleset_yara_count(rules);
+    if (iocs)
         fprintf(out,
-                "%zu rules (and %zu for files, not listed: YARA rules, hash "
-                "and file-name IOC entries)\n",
-                count, files);
+                "%zu rules (and %zu hash and file-name IOC entries, not "
+                "listed)\n",
+                count, iocs);
     else
         fprintf(out, "%zu rules\n", count);
     return !ferror(out);

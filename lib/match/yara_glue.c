@@ -435,11 +435,9 @@ void yara_scan_free(yara_scan *sc)
     exh_free(sc);
 }
 
-/* Fills hit from a matching rule. */
-static void fill_hit(yara_scan *sc, YR_SCAN_CONTEXT *ctx, YR_RULE *rule,
-                     yara_hit *hit)
+/* Fills hit's rule facts: name, namespace, source, metas. */
+static void fill_rule(const yara_set *ys, const YR_RULE *rule, yara_hit *hit)
 {
-    const yara_set *ys = sc->ys;
     memset(hit, 0, sizeof(*hit));
     hit->rule = rule->identifier;
     hit->ns = rule->ns ? rule->ns->name : "";
@@ -471,6 +469,21 @@ static void fill_hit(yara_scan *sc, YR_SCAN_CONTEXT *ctx, YR_RULE *rule,
         else if (strcmp(id, "cve") == 0 && !hit->cve)
             hit->cve = meta->string;
     }
+}
+
+bool yara_set_rule(const yara_set *ys, size_t i, yara_hit *out)
+{
+    if (!ys || !ys->rules || i >= ys->rule_count)
+        return false;
+    fill_rule(ys, &ys->rules->rules_table[i], out);
+    return true;
+}
+
+/* Fills hit from a matching rule. */
+static void fill_hit(yara_scan *sc, YR_SCAN_CONTEXT *ctx, YR_RULE *rule,
+                     yara_hit *hit)
+{
+    fill_rule(sc->ys, rule, hit);
 
     const char *tag;
     size_t ntags = 0;

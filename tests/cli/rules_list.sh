@@ -1,4 +1,4 @@
-# `rules list` shows every built-in rule in a table; -f jsonl gives one
+# `rules list` shows every built-in rule (Sigma, then YARA) in a table; -f jsonl gives one
 # {"schema":1,"kind":"rule"} object per rule.
 "$EXHUNT" rules list > table || exit 1
 head -n 1 table | tr -s ' '
@@ -19,3 +19,11 @@ r = [r for r in rows if r['name'] == 'proxylogon_ssrf_serverinfo'][0]
 print(r['severity'], r['category'], r['logsource'], r['cve'],
       r['source'].startswith('builtin:'))
 PY
+# YARA rules are listed after the log rules, with logsource "file" and the
+# cve meta; a --rules .yar file's rules carry its path.
+grep '^webshell_compiled_page_dll ' table | tr -s ' '
+printf 'rule my_marker\n{\n    meta:\n        score = 65\n    strings:\n        $a = "exhunt-marker"\n    condition:\n        $a\n}\n' > mine.yar
+"$EXHUNT" rules list --rules mine.yar -f jsonl | python3 -c '
+import json, sys
+r = [json.loads(l) for l in sys.stdin if "my_marker" in l][0]
+print(r["name"], r["severity"], r["category"], r["logsource"], r["source"])'
