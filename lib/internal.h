@@ -56,6 +56,9 @@ exh_status buf_printf(buf *b, const char *fmt, ...)
 /* ---- util.c: strings, times, escaping ------------------------------------ */
 /* ASCII case-insensitive helpers (Windows paths, Sigma matching). */
 int util_strcasecmp(const char *a, const char *b);
+/* Splits s in place at commas into at most max items, spaces around each
+ * trimmed, empty ones dropped ("CVE-a, CVE-b"); returns how many. */
+size_t util_split_commas(char *s, const char **out, size_t max);
 bool util_ieq(const char *a, size_t a_len, const char *b, size_t b_len);
 /* Case-insensitive search of needle in hay; returns a pointer or NULL. */
 const char *util_memcasemem(const char *hay, size_t hay_len, const char *needle,

@@ -683,21 +683,7 @@ static exh_status list_yara(exh_ruleset *rs)
         y->cvebuf = exh_strdup(h.cve);
         if (!y->cvebuf)
             return EXH_ERR_NOMEM;
-        // "CVE-a, CVE-b": split at commas, spaces trimmed.
-        for (char *c = y->cvebuf; *c && o->cve_count < 8;) {
-            char *comma = strchr(c, ',');
-            char *next = comma ? comma + 1 : c + strlen(c);
-            if (comma)
-                *comma = '\0';
-            while (*c == ' ')
-                c++;
-            char *e = c + strlen(c);
-            while (e > c && e[-1] == ' ')
-                *--e = '\0';
-            if (*c)
-                y->cves[o->cve_count++] = c;
-            c = next;
-        }
+        o->cve_count = util_split_commas(y->cvebuf, y->cves, 8);
     }
     return EXH_OK;
 }

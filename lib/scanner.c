@@ -1571,23 +1571,8 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
             pub.title = f->fr.title ? f->fr.title : f->fr.name;
             pub.severity = f->fr.severity;
             pub.category = f->fr.category;
-            // "CVE-a, CVE-b" split into up to 8 ids, spaces trimmed.
             snprintf(cvebuf, sizeof cvebuf, "%s", f->fr.cve ? f->fr.cve : "");
-            size_t nc = 0;
-            for (char *c = cvebuf; *c && nc < 8;) {
-                char *comma = strchr(c, ',');
-                char *next = comma ? comma + 1 : c + strlen(c);
-                if (comma)
-                    *comma = '\0';
-                while (*c == ' ')
-                    c++;
-                char *e = c + strlen(c);
-                while (e > c && e[-1] == ' ')
-                    *--e = '\0';
-                if (*c)
-                    cves[nc++] = c;
-                c = next;
-            }
+            size_t nc = util_split_commas(cvebuf, cves, 8);
             pub.cve = cves;
             pub.cve_count = nc;
         }

@@ -17,6 +17,26 @@ static inline unsigned char fold(unsigned char c)
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }
 
+size_t util_split_commas(char *s, const char **out, size_t max)
+{
+    size_t n = 0;
+    for (char *c = s; *c && n < max;) {
+        char *comma = strchr(c, ',');
+        char *next = comma ? comma + 1 : c + strlen(c);
+        if (comma)
+            *comma = '\0';
+        while (*c == ' ')
+            c++;
+        char *e = c + strlen(c);
+        while (e > c && e[-1] == ' ')
+            *--e = '\0';
+        if (*c)
+            out[n++] = c;
+        c = next;
+    }
+    return n;
+}
+
 int util_strcasecmp(const char *a, const char *b)
 {
     const unsigned char *x = (const unsigned char *)a;

@@ -151,9 +151,23 @@ static void test_md5_sha1(void)
     }
 }
 
+static void test_split_commas(void)
+{
+    char s[] = " CVE-2021-34473,CVE-2021-34523 , ,CVE-2021-31207,";
+    const char *out[2];
+    CHECK(util_split_commas(s, out, 2) == 2);
+    CHECK_STR(out[0], "CVE-2021-34473");
+    CHECK_STR(out[1], "CVE-2021-34523");
+    char t[] = " , ";
+    CHECK(util_split_commas(t, out, 2) == 0);
+    char u[] = "";
+    CHECK(util_split_commas(u, out, 2) == 0);
+}
+
 int main(void)
 {
     test_sha256();
+    test_split_commas();
     test_md5_sha1();
     test_case();
     test_times();
