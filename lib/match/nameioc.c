@@ -80,11 +80,23 @@ void nameioc_literal(const char *re, size_t len, char *out)
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)re[i];
         int lit = -1; // the literal byte this token stands for, if any
-        if (c == '(' && i + 2 < len && re[i + 1] == '?' &&
-            (re[i + 2] == 'x' || re[i + 2] == '-' || re[i + 2] == 'J' ||
-             re[i + 2] == 'U' || re[i + 2] == '^')) {
+        if (c == '(' && i + 1 < len && re[i + 1] == '*') {
             out[0] = '\0';
-            return; // extended mode and flag changes: no guess
+            return; // (*ACCEPT) and other verbs: no guess
+        }
+        if (c == '(' && i + 1 < len && re[i + 1] == '?') {
+            // Option settings other than i, m, s, n: extended mode (x),
+            // unsetting (-, ^), J, U: no guess.
+            for (size_t k = i + 2; k < len && re[k] != ')' && re[k] != ':';
+                 k++) {
+                if (!((re[k] | 32) >= 'a' && (re[k] | 32) <= 'z') &&
+                    re[k] != '-' && re[k] != '^')
+                    break; // not an option setting
+                if (!strchr("imsn", re[k])) {
+                    out[0] = '\0';
+                    return;
+                }
+            }
         }
         if (c == '\\') {
             if (i + 1 >= len) {
@@ -102,22 +114,20 @@ void nameioc_literal(const char *re, size_t len, char *out)
                 lit = e;
         } else if (c == '[') {
             // A class: skipped ("[]...]" and "[^]...]" hold a literal ']';
-            // "[:alpha:]" inside is skipped whole).
+            // POSIX classes inside give up).
             size_t j = i + 1;
             if (j < len && re[j] == '^')
                 j++;
             if (j < len && re[j] == ']')
                 j++;
             while (j < len && re[j] != ']') {
-                if (re[j] == '[' && j + 1 < len && re[j + 1] == ':') {
-                    const char *end = NULL;
-                    for (size_t k = j + 2; k + 1 < len && !end; k++)
-                        if (re[k] == ':' && re[k + 1] == ']')
-                            end = re + k;
-                    j = end ? (size_t)(end - re) + 2 : len;
-                } else {
-                    j += re[j] == '\\' ? 2 : 1;
+                if (re[j] == '[' && j + 1 < len &&
+                    (re[j + 1] == ':' || re[j + 1] == '.' ||
+                     re[j + 1] == '=')) {
+                    out[0] = '\0';
+                    return; // POSIX classes, valid or not: no guess
                 }
+                j += re[j] == '\\' ? 2 : 1;
             }
             i = j;
         } else if (c == '(') {

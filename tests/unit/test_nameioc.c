@@ -27,13 +27,18 @@ static void test_literals(void)
     check_lit("xyz(cdefgh)+ijkl", "ijkl");
     check_lit("abc|defgh", ""); // alternatives: none required
     check_lit("(abc|def)ghij", "ghij");
-    check_lit("a{2,3}bcd", "bcd");        // quantifier bounds are no literal
-    check_lit("abc{-d|efgh", "");         // a literal '{' hides no '|' (fuzz)
-    check_lit("[[:alpha:]]]xyz", "]xyz"); // a ']' after a POSIX class
-    check_lit("\\x41bcdef", "");          // escapes that stand for bytes
+    check_lit("a{2,3}bcd", "bcd");    // quantifier bounds are no literal
+    check_lit("abc{-d|efgh", "");     // a literal '{' hides no '|' (fuzz)
+    check_lit("[[:alpha:]]]xyz", ""); // POSIX classes: no guess
+    check_lit("abcd[[:x#]e|f]", "");  // an invalid one hid a '|' (fuzz)
+    check_lit("\\x41bcdef", "");      // escapes that stand for bytes
     check_lit("\\p{Lu}abcd", "");
     check_lit("\\Qa.b\\E", "");
     check_lit("(?x) a b c d", "");
+    check_lit("(?ix) a b c d", "");
+    check_lit("(?i)abcd", "abcd");
+    check_lit("(?<name>x)abcd", "abcd");
+    check_lit("abcd(*ACCEPT)efghij", "");
     check_lit("\\d+abcd\\s", "abcd");
     check_lit("ab.cdef$", "cdef");
     check_lit("abc\xc3\xa9"
