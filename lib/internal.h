@@ -339,13 +339,23 @@ exh_status yara_set_new(yara_set **out);
  * frees with exh_free); the set stays usable. */
 exh_status yara_set_add_text(yara_set *ys, const char *text, size_t len,
                              const char *ns, const char *source, char **msg);
+/* As yara_set_add_text() for text known to compile (our built-in rules):
+ * no throwaway compile. If it does not compile after all, returns
+ * EXH_ERR_RULE_SYNTAX with *msg and the set is unusable. */
+exh_status yara_set_add_trusted(yara_set *ys, const char *text, size_t len,
+                                const char *ns, const char *source, char **msg);
 /* Adds a rule file, in its own namespace (its path). The file is first
  * compiled alone in a throwaway compiler with the externals defined: a file
  * that does not compile (or needs a newer YARA) is left out with *msg. */
 exh_status yara_set_add_file(yara_set *ys, const char *path, char **msg);
-/* Compiles what was added; after this nothing can be added. */
+/* Compiles what was added, once, on first call (thread-safe; later calls
+ * return the first one's status); after this nothing can be added.
+ * yara_scan_new() and yara_set_rule() call it, so a set that is never used
+ * is never compiled. yara_set_compile() is the same, for a mutable set. */
+exh_status yara_set_ready(const yara_set *ys);
 exh_status yara_set_compile(yara_set *ys);
-size_t yara_set_count(const yara_set *ys); /* rules compiled */
+/* Rules the accepted texts declare (known without compiling). */
+size_t yara_set_count(const yara_set *ys);
 /* Fills *out with compiled rule i's name, namespace, source and metas (no
  * strings, no tags); false when i is out of range. */
 bool yara_set_rule(const yara_set *ys, size_t i, yara_hit *out);

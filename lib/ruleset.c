@@ -654,9 +654,11 @@ static exh_status add_hashes(exh_ruleset *rs, const char *text, size_t len,
 static bool is_yara_file(const char *name);
 static exh_status yara_of(exh_ruleset *rs, yara_set **out);
 
-/* Fills rs->ylist from the compiled YARA rules (exh_ruleset_yara_rule). */
+/* Fills rs->ylist from the compiled YARA rules (exh_ruleset_yara_rule),
+ * compiling them if no scan has yet. */
 static exh_status list_yara(exh_ruleset *rs)
 {
+    EXH_TRY(yara_set_ready(rs->yara));
     size_t n = yara_set_count(rs->yara);
     if (!n)
         return EXH_OK;
@@ -702,7 +704,7 @@ load_builtin_yara(exh_ruleset *rs, const builtin_rule_file *bf, exh_diag **diag)
         return EXH_ERR_NOMEM;
     char *msg = NULL;
     exh_status st =
-        yara_set_add_text(ys, bf->text, bf->len, "builtin", src.data, &msg);
+        yara_set_add_trusted(ys, bf->text, bf->len, "builtin", src.data, &msg);
     if (st == EXH_ERR_RULE_SYNTAX) {
         exh_status dst = diag_add(diag, msg ? msg : src.data);
         st = dst != EXH_OK ? dst : EXH_ERR_RULE_SYNTAX;
@@ -863,6 +865,7 @@ exh_status exh_ruleset_load_with_iocs(const char *const *paths,
         st = EXH_ERR_NOMEM;
         goto out;
     }
+    pthread_mutex_init(&rs->ylock, NULL);
     for (size_t i = 0; i < builtin_rule_file_count && st == EXH_OK; i++) {
         const builtin_rule_file *bf = &builtin_rule_files[i];
         if (strcmp(bf->path, "waves.csv") == 0) {
@@ -899,10 +902,6 @@ exh_status exh_ruleset_load_with_iocs(const char *const *paths,
         st = index_families(rs);
     if (st == EXH_OK && rs->hash_count > 1)
         qsort(rs->hashes, rs->hash_count, sizeof *rs->hashes, cmp_hash);
-    if (st == EXH_OK && rs->yara)
-        st = yara_set_compile(rs->yara);
-    if (st == EXH_OK && rs->yara)
-        st = list_yara(rs);
 out:
     if (st != EXH_OK) {
         exh_ruleset_free(rs);
@@ -950,6 +949,7 @@ void exh_ruleset_free(exh_ruleset *rs)
     for (size_t i = 0; i < rs->ylist_count; i++)
         exh_free(rs->ylist[i].cvebuf);
     exh_free(rs->ylist);
+    pthread_mutex_destroy(&rs->ylock);
     yara_set_free(rs->yara);
     exh_free(rs->waves);
     exh_free(rs);
@@ -970,13 +970,27 @@ size_t exh_ruleset_count(const exh_ruleset *rs)
 
 size_t exh_ruleset_yara_count(const exh_ruleset *rs)
 {
-    return rs ? rs->ylist_count : 0;
+    return rs && rs->yara ? yara_set_count(rs->yara) : 0;
 }
 
 exh_status exh_ruleset_yara_rule(const exh_ruleset *rs, size_t i,
                                  exh_rule_info *out)
 {
-    if (!rs || i >= rs->ylist_count || !out)
+    if (!rs || !out)
+        return EXH_ERR_INVALID_ARG;
+    // The listing is made on first use: the ruleset is immutable to its
+    // users, and this fills in a cache of it once.
+    exh_ruleset *m = (exh_ruleset *)rs;
+    pthread_mutex_lock(&m->ylock);
+    if (!m->ylisted) {
+        m->ystatus = m->yara ? list_yara(m) : EXH_OK;
+        m->ylisted = true;
+    }
+    exh_status st = m->ystatus;
+    pthread_mutex_unlock(&m->ylock);
+    if (st != EXH_OK)
+        return st;
+    if (i >= rs->ylist_count)
         return EXH_ERR_INVALID_ARG;
     *out = rs->ylist[i].info;
     return EXH_OK;

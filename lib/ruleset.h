@@ -8,6 +8,8 @@
 
 #include "internal.h"
 
+#include <pthread.h>
+
 typedef struct rule_entry {
     sigma_rule *sigma;
     char *name;   /* Sigma name, else the file stem */
@@ -97,8 +99,11 @@ struct exh_ruleset {
     hash_ioc *hashes; /* sorted by sha256 once loaded */
     size_t hash_count;
     bool hash_md5, hash_sha1; /* some entry is an MD5, a SHA-1 */
-    yara_listing *ylist;      /* per compiled YARA rule, for listing */
+    yara_listing *ylist; /* per compiled YARA rule, made on first listing */
     size_t ylist_count;
+    pthread_mutex_t ylock; /* guards making ylist */
+    bool ylisted;          /* ylist made (or failed: ystatus) */
+    exh_status ystatus;
     name_ioc *names; /* file-name IOC entries, in list order */
     size_t name_count;
 };

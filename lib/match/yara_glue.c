@@ -3,13 +3,18 @@
  * yara_glue.c - libyara behind the yara_* interface of internal.h; the only
  * file that includes <yara.h>.
  *
- * A set accumulates rule texts in one YR_COMPILER. libyara's compiler is
- * unusable after an error, so every text is first compiled in a throwaway
- * compiler (together with the texts already accepted in its namespace, so
- * that duplicate names are caught there too); only texts that compile reach
- * the accumulating one. Every compiler defines the five external variables
- * LOKI and THOR give (filename, filepath, extension, filetype, owner) as "".
- * The compiled YR_RULES are shared read-only; each thread scans with its own
+ * A set keeps the rule texts it accepts and compiles them all together on
+ * first use (yara_set_ready(): the first scanner, a listing, or an explicit
+ * yara_set_compile()), so a scan that meets no file to match never pays for
+ * compiling. libyara's compiler is unusable after an error, so every user
+ * text is first compiled in a throwaway compiler (together with the texts
+ * already accepted in its namespace, so that duplicate names are caught
+ * there too); only texts that compile are kept. Our built-in texts are
+ * trusted (tests compile them) and skip that step, which would otherwise be
+ * quadratic in their shared namespace; their rules are counted by reading
+ * the text. Every compiler defines the five external variables LOKI and
+ * THOR give (filename, filepath, extension, filetype, owner) as "". The
+ * compiled YR_RULES are shared read-only; each thread scans with its own
  * yara_scan (a YR_SCANNER), which sets the externals before every scan.
  */
 #include "internal.h"
@@ -19,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -43,18 +49,22 @@ static unsigned long init_count;
 typedef struct yara_text {
     char *ns;
     char *source;
-    char *text;   /* NUL-terminated; freed by yara_set_compile() */
+    char *text;   /* NUL-terminated; freed once compiled */
     size_t rules; /* rules it declares, in compile order */
 } yara_text;
 
+enum { SET_OPEN, SET_READY, SET_FAILED };
+
 struct yara_set {
-    YR_COMPILER *compiler; /* accumulating; NULL once compiled */
-    YR_RULES *rules;       /* after yara_set_compile() */
+    YR_RULES *rules; /* once compiled */
     yara_text *texts;
     size_t text_count, text_cap;
+    size_t declared;          /* rules of the texts accepted */
     const char **rule_source; /* per rule of rules_table: its source */
-    size_t rule_count;
-    bool broken; /* the accumulating compiler failed */
+    size_t rule_count;        /* rules compiled */
+    pthread_mutex_t lock;     /* held while compiling */
+    atomic_int state;         /* SET_OPEN until compiled */
+    exh_status failure;       /* when SET_FAILED */
 };
 
 struct yara_scan {
@@ -148,16 +158,43 @@ exh_status yara_set_new(yara_set **out)
         exh_free(ys);
         return status_of(err);
     }
-    compile_errors ce = {.source = "exhunt"};
-    buf_init(&ce.msg, YARA_MAX_MSG);
-    exh_status st = new_compiler(&ys->compiler, &ce);
-    buf_free(&ce.msg);
-    if (st != EXH_OK) {
-        yara_set_free(ys);
-        return st;
-    }
+    pthread_mutex_init(&ys->lock, NULL);
+    atomic_init(&ys->state, SET_OPEN);
     *out = ys;
     return EXH_OK;
+}
+
+/* Rules a trusted text declares: lines that start (after blanks) with
+ * "rule", "private rule" or "global rule" followed by a blank. Our rule
+ * files are written so; a unit test holds the count to libyara's. */
+/* Whether p starts with word and a blank; moves p past the blanks. */
+static bool word_at(const char **p, const char *word)
+{
+    size_t n = strlen(word);
+    if (strncmp(*p, word, n) != 0 || ((*p)[n] != ' ' && (*p)[n] != '\t'))
+        return false;
+    *p += n;
+    while (**p == ' ' || **p == '\t')
+        (*p)++;
+    return true;
+}
+
+static size_t declared_rules(const char *text)
+{
+    size_t n = 0;
+    for (const char *p = text; *p;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        while (word_at(&p, "private") || word_at(&p, "global"))
+            ;
+        if (word_at(&p, "rule"))
+            n++;
+        const char *nl = strchr(p, '\n');
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return n;
 }
 
 /* Compiles the texts already accepted in ns, then text, in a throwaway
@@ -208,15 +245,20 @@ static void set_msg(char **msg, compile_errors *ce)
     buf_free(&ce->msg);
 }
 
-/* Takes ownership of text (NUL-terminated). */
+/* Takes ownership of text (NUL-terminated). A trusted text (our built-in
+ * rules, tested to compile) skips the throwaway compile. */
 static exh_status add_owned(yara_set *ys, char *text, const char *ns,
-                            const char *source, char **msg)
+                            const char *source, bool trusted, char **msg)
 {
     compile_errors ce = {.source = source};
     buf_init(&ce.msg, YARA_MAX_MSG);
     yara_text t = {.text = text};
     size_t rules = 0;
-    exh_status st = try_compile(ys, text, ns, &ce, &rules);
+    exh_status st = EXH_OK;
+    if (trusted)
+        rules = declared_rules(text);
+    else
+        st = try_compile(ys, text, ns, &ce, &rules);
     if (st != EXH_OK)
         goto out;
     if (ys->text_count == ys->text_cap) {
@@ -240,15 +282,8 @@ static exh_status add_owned(yara_set *ys, char *text, const char *ns,
         st = EXH_ERR_NOMEM;
         goto out;
     }
-    ce.source = source;
-    if (yr_compiler_add_string(ys->compiler, text, ns) != 0) {
-        // Should not happen after the throwaway compile; the accumulating
-        // compiler is now unusable.
-        ys->broken = true;
-        st = EXH_ERR_ENGINE;
-        goto out;
-    }
     ys->texts[ys->text_count++] = t;
+    ys->declared += rules;
     buf_free(&ce.msg);
     return EXH_OK;
 out:
@@ -259,12 +294,14 @@ out:
     return st;
 }
 
-exh_status yara_set_add_text(yara_set *ys, const char *text, size_t len,
-                             const char *ns, const char *source, char **msg)
+static exh_status add_text(yara_set *ys, const char *text, size_t len,
+                           const char *ns, const char *source, bool trusted,
+                           char **msg)
 {
     if (msg)
         *msg = NULL;
-    if (!ys || !ys->compiler || ys->broken || !ns || !source || (!text && len))
+    if (!ys || atomic_load(&ys->state) != SET_OPEN || !ns || !source ||
+        (!text && len))
         return EXH_ERR_INVALID_ARG;
     if (len && memchr(text, '\0', len)) {
         if (msg) {
@@ -278,7 +315,19 @@ exh_status yara_set_add_text(yara_set *ys, const char *text, size_t len,
     char *copy = exh_strndup(text ? text : "", len);
     if (!copy)
         return EXH_ERR_NOMEM;
-    return add_owned(ys, copy, ns, source, msg);
+    return add_owned(ys, copy, ns, source, trusted, msg);
+}
+
+exh_status yara_set_add_text(yara_set *ys, const char *text, size_t len,
+                             const char *ns, const char *source, char **msg)
+{
+    return add_text(ys, text, len, ns, source, false, msg);
+}
+
+exh_status yara_set_add_trusted(yara_set *ys, const char *text, size_t len,
+                                const char *ns, const char *source, char **msg)
+{
+    return add_text(ys, text, len, ns, source, true, msg);
 }
 
 /* Sets *msg to "PATH: what" (errno's text when err is not 0). */
@@ -301,7 +350,7 @@ exh_status yara_set_add_file(yara_set *ys, const char *path, char **msg)
 {
     if (msg)
         *msg = NULL;
-    if (!ys || !ys->compiler || ys->broken || !path)
+    if (!ys || atomic_load(&ys->state) != SET_OPEN || !path)
         return EXH_ERR_INVALID_ARG;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
@@ -348,16 +397,35 @@ exh_status yara_set_add_file(yara_set *ys, const char *path, char **msg)
         file_msg(msg, path, "NUL byte in rule file (binary or UTF-16?)", 0);
         return EXH_ERR_RULE_SYNTAX;
     }
-    return add_owned(ys, text, path, path, msg);
+    return add_owned(ys, text, path, path, false, msg);
 }
 
-exh_status yara_set_compile(yara_set *ys)
+/* Compiles every text in one compiler; caller holds ys->lock. */
+static exh_status compile_all(yara_set *ys)
 {
-    if (!ys || !ys->compiler || ys->broken)
-        return EXH_ERR_INVALID_ARG;
-    int err = yr_compiler_get_rules(ys->compiler, &ys->rules);
-    yr_compiler_destroy(ys->compiler);
-    ys->compiler = NULL;
+    compile_errors ce = {.source = "exhunt"};
+    buf_init(&ce.msg, YARA_MAX_MSG);
+    YR_COMPILER *c;
+    exh_status st = new_compiler(&c, &ce);
+    if (st != EXH_OK) {
+        buf_free(&ce.msg);
+        return st;
+    }
+    for (size_t i = 0; i < ys->text_count; i++) {
+        yara_text *t = &ys->texts[i];
+        uint32_t first = c->next_rule_idx;
+        ce.source = t->source;
+        // User texts compiled before; a built-in one that fails is a bug.
+        if (yr_compiler_add_string(c, t->text, t->ns) != 0) {
+            yr_compiler_destroy(c);
+            buf_free(&ce.msg);
+            return EXH_ERR_RULE_SYNTAX;
+        }
+        t->rules = c->next_rule_idx - first;
+    }
+    buf_free(&ce.msg);
+    int err = yr_compiler_get_rules(c, &ys->rules);
+    yr_compiler_destroy(c);
     if (err != ERROR_SUCCESS) {
         ys->rules = NULL;
         return status_of(err);
@@ -380,17 +448,42 @@ exh_status yara_set_compile(yara_set *ys)
     return EXH_OK;
 }
 
+exh_status yara_set_ready(const yara_set *cys)
+{
+    if (!cys)
+        return EXH_ERR_INVALID_ARG;
+    // The set is immutable to its users; compiling fills it in once.
+    yara_set *ys = (yara_set *)cys;
+    int state = atomic_load(&ys->state);
+    if (state == SET_READY)
+        return EXH_OK;
+    pthread_mutex_lock(&ys->lock);
+    state = atomic_load(&ys->state);
+    if (state == SET_OPEN) {
+        ys->failure = compile_all(ys);
+        state = ys->failure == EXH_OK ? SET_READY : SET_FAILED;
+        atomic_store(&ys->state, state);
+    }
+    exh_status st = state == SET_READY ? EXH_OK : ys->failure;
+    pthread_mutex_unlock(&ys->lock);
+    return st;
+}
+
+exh_status yara_set_compile(yara_set *ys)
+{
+    return yara_set_ready(ys);
+}
+
 size_t yara_set_count(const yara_set *ys)
 {
-    return ys ? ys->rule_count : 0;
+    return ys ? ys->declared : 0;
 }
 
 void yara_set_free(yara_set *ys)
 {
     if (!ys)
         return;
-    if (ys->compiler)
-        yr_compiler_destroy(ys->compiler);
+    pthread_mutex_destroy(&ys->lock);
     if (ys->rules)
         yr_rules_destroy(ys->rules);
     for (size_t i = 0; i < ys->text_count; i++) {
@@ -410,8 +503,9 @@ void yara_set_free(yara_set *ys)
 exh_status yara_scan_new(const yara_set *ys, yara_scan **out)
 {
     *out = NULL;
-    if (!ys || !ys->rules)
+    if (!ys)
         return EXH_ERR_INVALID_ARG;
+    EXH_TRY(yara_set_ready(ys));
     yara_scan *sc = exh_calloc(1, sizeof(*sc));
     if (!sc)
         return EXH_ERR_NOMEM;
@@ -473,7 +567,7 @@ static void fill_rule(const yara_set *ys, const YR_RULE *rule, yara_hit *hit)
 
 bool yara_set_rule(const yara_set *ys, size_t i, yara_hit *out)
 {
-    if (!ys || !ys->rules || i >= ys->rule_count)
+    if (!ys || yara_set_ready(ys) != EXH_OK || i >= ys->rule_count)
         return false;
     fill_rule(ys, &ys->rules->rules_table[i], out);
     return true;

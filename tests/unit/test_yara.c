@@ -182,9 +182,9 @@ static void test_basic(void)
         unlink(path);
     }
 
-    yara_scan *none;
-    CHECK(yara_scan_new(ys, &none) == EXH_ERR_INVALID_ARG); // not compiled
+    CHECK(yara_set_count(ys) == 4); // known before compiling
     CHECK(yara_set_compile(ys) == EXH_OK);
+    CHECK(yara_set_compile(ys) == EXH_OK); // once; later calls say so
     CHECK(yara_set_count(ys) == 4);
     CHECK(yara_set_add_text(ys, rules_dup, strlen(rules_dup), "late",
                             "late.yar", &msg) == EXH_ERR_INVALID_ARG);
@@ -511,9 +511,68 @@ static void test_signature_base(void)
     yara_set_free(ys);
 }
 
+/* Trusted texts (the built-in rules) are counted by reading them and
+ * compiled on first use: by a scanner, without yara_set_compile(). */
+static void test_trusted(void)
+{
+    const char text[] = "/* rule in_comment is not at a line start */\n"
+                        "rule t_one { condition: true }\n"
+                        "  private rule t_two { condition: false }\n"
+                        "global\tprivate rule t_three { condition: true }\n"
+                        "rule\tt_four\n{\n    condition: t_two\n}\n";
+    yara_set *ys;
+    char *msg = NULL;
+    CHECK(yara_set_new(&ys) == EXH_OK);
+    CHECK(yara_set_add_trusted(ys, text, strlen(text), "builtin",
+                               "builtin:yara/t.yar", &msg) == EXH_OK);
+    CHECK(msg == NULL);
+    CHECK(yara_set_count(ys) == 4);
+    yara_scan *sc = NULL;
+    CHECK(yara_scan_new(ys, &sc) == EXH_OK); // compiles here
+    yara_hit h;
+    CHECK(yara_set_rule(ys, 3, &h) && strcmp(h.rule, "t_four") == 0);
+    CHECK(strcmp(h.source, "builtin:yara/t.yar") == 0);
+    CHECK(!yara_set_rule(ys, 4, &h));
+    seen s = {0};
+    CHECK(yara_scan_mem(sc, (const uint8_t *)"x", 1, NULL, 0, on_hit, &s) ==
+          EXH_OK);
+    CHECK(s.hits == 1 && saw(&s, "t_one")); // private rules are not reported
+    yara_scan_free(sc);
+    yara_set_free(ys);
+
+    // A trusted text that does not compile fails when compiled, and the
+    // set says so each time.
+    CHECK(yara_set_new(&ys) == EXH_OK);
+    CHECK(yara_set_add_trusted(ys, rules_bad, strlen(rules_bad), "builtin",
+                               "builtin:yara/bad.yar", &msg) == EXH_OK);
+    CHECK(yara_set_compile(ys) == EXH_ERR_RULE_SYNTAX);
+    CHECK(yara_scan_new(ys, &sc) == EXH_ERR_RULE_SYNTAX && sc == NULL);
+    CHECK(!yara_set_rule(ys, 0, &h));
+    yara_set_free(ys);
+}
+
+/* The built-in rules: the count read from their text (all that a scan of
+ * logs alone needs) is the count libyara compiles, which the listing, made
+ * on first use, holds. */
+static void test_builtin_count(void)
+{
+    exh_ruleset *rs = NULL;
+    CHECK(exh_ruleset_load(NULL, 0, 0, &rs, NULL) == EXH_OK);
+    size_t n = exh_ruleset_yara_count(rs);
+    CHECK(n >= 16);
+    exh_rule_info info;
+    for (size_t i = 0; i < n; i++)
+        CHECK(exh_ruleset_yara_rule(rs, i, &info) == EXH_OK);
+    CHECK(exh_ruleset_yara_rule(rs, n, &info) == EXH_ERR_INVALID_ARG);
+    CHECK(exh_ruleset_yara_count(rs) == n);
+    exh_ruleset_free(rs);
+}
+
 int main(void)
 {
     test_basic();
+    test_trusted();
+    test_builtin_count();
     test_timeout();
     test_threads();
     test_nomem();
