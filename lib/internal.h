@@ -204,6 +204,8 @@ typedef struct logrec {
     bool truncated;  /* longer than the record limit: cut, still matched */
     bool maybe;      /* the reader's pre-filter (csvlog_set_prefilter)
                         found a literal in the record, or there is none */
+    bool mask_known; /* mask holds what prefilter_mask() would return */
+    uint64_t mask;
 } logrec;
 
 /* Called once per record. Return false to stop reading. */
@@ -416,9 +418,12 @@ uint64_t prefilter_mask(const prefilter *pf, const char *text, size_t len);
 size_t prefilter_find(const prefilter *pf, const char *text, size_t len);
 /* Like prefilter_find() for every hit: fills hits[] with up to max offsets
  * (ascending; one per hit, inside it) and returns how many. When it returns
- * max, text after the last one was not searched. Thread-safe. */
+ * max, text after the last one was not searched. masks (NULL or max
+ * entries) gets the literals that end at each hit, as prefilter_mask()
+ * bits, or UINT64_MAX where the search does not tell (the portable one).
+ * Thread-safe. */
 size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
-                      size_t *hits, size_t max);
+                      size_t *hits, uint64_t *masks, size_t max);
 
 /* ---- rules_builtin.c (generated at build time from rules/) --------------- */
 typedef struct builtin_rule_file {

@@ -591,8 +591,9 @@ static bool on_record(void *user, csvlog *rd, const logrec *r)
     if (fr->count == 0 || !r->maybe) // the reader ran the pre-filter
         return true;
     // Which rules' literals the record holds: the others cannot match.
-    uint64_t found =
-        fr->masks ? prefilter_mask(fr->pf, r->text, r->len) : UINT64_MAX;
+    uint64_t found = !fr->masks      ? UINT64_MAX
+                     : r->mask_known ? r->mask
+                                     : prefilter_mask(fr->pf, r->text, r->len);
     const event *ev = NULL;
     event wide;
     for (size_t i = 0; i < fr->count; i++) {

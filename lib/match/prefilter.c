@@ -185,7 +185,8 @@ typedef struct hs_ctx {
     size_t len;
     bool strict;
     size_t hit;
-    size_t *hits; /* prefilter_hits(): every hit, up to max */
+    size_t *hits;    /* prefilter_hits(): every hit, up to max */
+    uint64_t *masks; /* ... and the literals of each, or NULL */
     size_t count, max;
     uint64_t *mask; /* prefilter_mask(): the literals found */
 } hs_ctx;
@@ -212,8 +213,15 @@ static int hs_on_match(unsigned id, unsigned long long from,
     }
     if (!c->hits)
         return 1;
-    if (c->count == 0 || c->hits[c->count - 1] != c->hit)
-        c->hits[c->count++] = c->hit;
+    uint64_t bit = 1ull << (id < 63 ? id : 63);
+    if (c->count > 0 && c->hits[c->count - 1] == c->hit) {
+        if (c->masks)
+            c->masks[c->count - 1] |= bit;
+        return 0;
+    }
+    if (c->masks)
+        c->masks[c->count] = bit;
+    c->hits[c->count++] = c->hit;
     return c->count == c->max;
 }
 #endif
@@ -492,26 +500,33 @@ static unsigned rarest(const char *s, size_t n)
 
 char *prefilter_longest_run(const char *lit)
 {
-    // The run to search for: of those of 3 bytes or more (else of all), the
-    // one with the rarest byte, then the longest. A run of common bytes
-    // ('/autodiscover' in autodiscover URLs) would make every line a hit.
+    // The run to search for. Runs of 6 bytes or more come first, and of
+    // them the one with the rarest byte, then the longest: a run of common
+    // bytes ('/autodiscover' in autodiscover URLs) would make every line a
+    // hit. Then runs of 3 to 5 bytes, the longest first (a short literal
+    // slows the search of every byte, and '%40' or '.js', rare bytes by
+    // the table, are in a fifth of real HttpProxy rows); then the rest.
     const char *best = lit, *p = lit;
     size_t best_len = 0;
     unsigned best_rare = 0;
-    bool best_long = false;
+    int best_tier = -1;
     for (;;) {
         const char *e = strchr(p, PREFILTER_SEQ);
         size_t n = e ? (size_t)(e - p) : strlen(p);
-        bool is_long = n >= 3;
+        int tier = n >= 6 ? 2 : n >= 3 ? 1 : 0;
         unsigned r = rarest(p, n);
-        bool better = best_len == 0 || (is_long && !best_long) ||
-                      (is_long == best_long &&
-                       (r < best_rare || (r == best_rare && n > best_len)));
+        bool better;
+        if (tier != best_tier)
+            better = tier > best_tier;
+        else if (tier == 2)
+            better = r < best_rare || (r == best_rare && n > best_len);
+        else
+            better = n > best_len || (n == best_len && r < best_rare);
         if (n && better) {
             best = p;
             best_len = n;
             best_rare = r;
-            best_long = is_long;
+            best_tier = tier;
         }
         if (!e)
             break;
@@ -575,12 +590,14 @@ size_t prefilter_find(const prefilter *pf, const char *text, size_t len)
 }
 
 size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
-                      size_t *hits, size_t max)
+                      size_t *hits, uint64_t *masks, size_t max)
 {
     if (max == 0 || pf->count == 0 || len == 0)
         return 0;
     if (pf->always) {
         hits[0] = 0;
+        if (masks)
+            masks[0] = UINT64_MAX;
         return 1;
     }
 #ifdef EXH_HAVE_HYPERSCAN
@@ -593,6 +610,7 @@ size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
                         .strict = true,
                         .hit = SIZE_MAX,
                         .hits = hits,
+                        .masks = masks,
                         .max = max};
             hs_error_t e = hs_scan(pf->db, text, (unsigned)len, 0, scratch,
                                    hs_on_match, &c);
@@ -607,6 +625,8 @@ size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
             portable_find(pf, (const unsigned char *)text + at, len - at, true);
         if (hit == SIZE_MAX)
             break;
+        if (masks)
+            masks[count] = UINT64_MAX;
         hits[count++] = at + hit;
         at += hit + 1;
     }

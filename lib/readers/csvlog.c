@@ -136,6 +136,7 @@ typedef struct reading {
      * and holds literals exactly at pf_hits[0..pf_count) */
     size_t pf_from, pf_to;
     size_t pf_hits[PF_HITS];
+    uint64_t pf_masks[PF_HITS]; /* the literals of each hit */
     size_t pf_count, pf_next;
     bool pf_valid;
 } reading;
@@ -821,8 +822,9 @@ static bool io_has(reading *d, char c, size_t from, size_t to);
 
 /* Whether the pre-filter finds a literal in a record. Records that lie in
  * io are judged by one search running ahead through the buffer, so most
- * records cost no search of their own; assembled ones are searched alone. */
-static bool record_maybe(reading *d, const char *text, size_t len)
+ * records cost no search of their own, and the literals found are known
+ * (rec->mask); assembled ones are searched alone. */
+static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
 {
     const csvlog *r = d->r;
     if (!r->pf)
@@ -834,18 +836,25 @@ static bool record_maybe(reading *d, const char *text, size_t len)
         return prefilter_any(r->pf, text, len);
     if (!d->pf_valid || start < d->pf_from || end > d->pf_to) {
         // One search from here to the end of what io holds, every hit kept.
-        size_t n =
-            prefilter_hits(r->pf, text, d->fill - start, d->pf_hits, PF_HITS);
+        size_t n = prefilter_hits(r->pf, text, d->fill - start, d->pf_hits,
+                                  d->pf_masks, PF_HITS);
         for (size_t k = 0; k < n; k++)
             d->pf_hits[k] += start;
         d->pf_count = n;
         d->pf_next = 0;
         d->pf_from = start;
-        d->pf_to = n == PF_HITS ? d->pf_hits[n - 1] + 1 : d->fill;
+        // A full hits[] leaves the last hit's offset unsettled: other
+        // literals may end there too.
+        d->pf_to = n == PF_HITS ? d->pf_hits[n - 1] : d->fill;
         d->pf_valid = true;
     }
     while (d->pf_next < d->pf_count && d->pf_hits[d->pf_next] < start)
         d->pf_next++;
+    uint64_t mask = 0;
+    for (size_t k = d->pf_next; k < d->pf_count && d->pf_hits[k] < end; k++)
+        mask |= d->pf_masks[k];
+    rec->mask = mask;
+    rec->mask_known = end <= d->pf_to && mask != UINT64_MAX;
     return d->pf_next < d->pf_count && d->pf_hits[d->pf_next] < end;
 }
 
@@ -859,8 +868,8 @@ static void deliver(reading *d, const char *text, size_t len, uint64_t line,
         .line = line,
         .time_ms = record_time(r, text, len),
         .truncated = truncated,
-        .maybe = record_maybe(d, text, len),
     };
+    rec.maybe = record_maybe(d, text, len, &rec);
     d->st->records++;
     r->seq++;
     if (!d->cb(d->user, r, &rec))

@@ -148,6 +148,79 @@ static void test_random(void)
            mismatches);
 }
 
+/* prefilter_hits() over lines joined by '\n': the masks of the hits in
+ * each line cover every literal prefilter_mask() finds in that line alone
+ * (the reader gates rules by them), or say they are unknown; and a line
+ * with such a literal holds a hit. Literals with ',' left out: field
+ * sequences need no special case here. */
+static void test_hit_masks(void)
+{
+    static const char wide[] = "abcdefghij0123~/.%@ABCDEFGHIJ";
+    size_t alen = strlen(wide);
+    int lines_seen = 0, with_lits = 0, bad = 0, known = 0;
+    for (int round = 0; round < 500; round++) {
+        char store[20][8];
+        const char *lits[20];
+        size_t count = 1 + rnd() % 20;
+        for (size_t k = 0; k < count; k++) {
+            size_t m = 2 + rnd() % 4;
+            for (size_t j = 0; j < m; j++)
+                store[k][j] = wide[rnd() % (alen / 2)]; // lower case
+            store[k][m] = 0;
+            lits[k] = store[k];
+        }
+        prefilter *pf = NULL;
+        CHECK(prefilter_new(lits, count, &pf) == EXH_OK);
+        if (!pf)
+            break;
+        char text[2000];
+        size_t len = 0;
+        while (len + 80 < sizeof text) {
+            size_t n = rnd() % 60;
+            for (size_t i = 0; i < n; i++)
+                text[len++] = wide[rnd() % alen];
+            text[len++] = '\n';
+        }
+        size_t hits[64];
+        uint64_t masks[64];
+        size_t h = prefilter_hits(pf, text, len, hits, masks, 64);
+        size_t end_searched = h == 64 ? hits[63] : len;
+        size_t k = 0;
+        for (size_t start = 0; start < len;) {
+            const char *nl = memchr(text + start, '\n', len - start);
+            size_t end = (size_t)(nl - text);
+            if (end > end_searched)
+                break;
+            lines_seen++;
+            uint64_t want = prefilter_mask(pf, text + start, end - start);
+            uint64_t got = 0;
+            bool any_hit = false;
+            for (; k < h && hits[k] < end; k++) {
+                if (hits[k] >= start) {
+                    got |= masks[k];
+                    any_hit = true;
+                }
+            }
+            with_lits += want != 0;
+            known += got != UINT64_MAX;
+            if ((want & ~got) != 0 || (want != 0 && !any_hit)) {
+                if (bad++ < 5)
+                    fprintf(stderr,
+                            "  masks: round %d line at %zu: want "
+                            "%llx got %llx\n",
+                            round, start, (unsigned long long)want,
+                            (unsigned long long)got);
+            }
+            start = end + 1;
+        }
+        prefilter_free(pf);
+    }
+    CHECK(bad == 0);
+    CHECK(with_lits > 500 && lines_seen > with_lits);
+    printf("hit masks: %d lines, %d with literals, %d masks known, %d bad\n",
+           lines_seen, with_lits, known, bad);
+}
+
 typedef struct worker {
     const prefilter *pf;
     const char *yes, *no;
@@ -399,6 +472,7 @@ int main(void)
     test_field_sequences();
     test_basic();
     test_random();
+    test_hit_masks();
     test_threads();
     test_speed();
     TEST_MAIN_END();
