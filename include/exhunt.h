@@ -298,7 +298,13 @@ typedef struct exh_summary {
     uint64_t unreadable;  /* files that could not be read */
     uint64_t suppressed;  /* low/info findings over the per-rule cap */
     uint64_t bad_records; /* records skipped or truncated as malformed */
-    uint64_t findings[5]; /* written findings by exh_severity */
+    /* log files not read because their names date them more than a day
+     * outside --since/--until (also counted in skipped) */
+    uint64_t outside_window;
+    uint64_t records;          /* log records read */
+    uint64_t prefilter_passed; /* records the pre-filter let through to the
+                                  rules (the others hold no rule literal) */
+    uint64_t findings[5];      /* written findings by exh_severity */
     const exh_error *errors;
     size_t error_count;
     uint64_t errors_omitted; /* errors beyond those listed */

@@ -65,6 +65,12 @@ const char *util_memcasemem(const char *hay, size_t hay_len, const char *needle,
                             size_t needle_len);
 /* Parses ISO 8601 (see exh_time_parse) from exactly len bytes. */
 bool util_time_parse(const char *s, size_t len, int64_t *out_ms);
+/* The UTC span a log file's name dates it to, [*from_ms, *to_ms): an
+ * Exchange log's "<name>YYYYMMDDHH-N.LOG" (an hour) or "<name>YYYYMMDD-N.LOG"
+ * (a day), an IIS log's "[u_]exYYMMDD[HH].log" (also in/nc: a day or an
+ * hour; local time when localTimeRollover is on, so callers keep a margin).
+ * name is a base name or a path; false when it dates nothing. */
+bool util_log_name_span(const char *name, int64_t *from_ms, int64_t *to_ms);
 /* Formats ms since epoch as "2021-03-02T04:12:33.120Z" (24 chars + NUL). */
 void util_time_format(int64_t ms, char out[32]);
 

@@ -310,13 +310,15 @@ static exh_status json_coverage_one(buf *b, const exh_coverage *c)
 
 static exh_status json_counts(buf *b, const exh_summary *s)
 {
-    EXH_TRY(buf_printf(b,
-                       ",\"counts\":{\"entries\":%" PRIu64
-                       ",\"scanned\":%" PRIu64 ",\"skipped\":%" PRIu64
-                       ",\"unreadable\":%" PRIu64 ",\"suppressed\":%" PRIu64
-                       ",\"bad_records\":%" PRIu64,
-                       s->entries, s->scanned, s->skipped, s->unreadable,
-                       s->suppressed, s->bad_records));
+    EXH_TRY(buf_printf(
+        b,
+        ",\"counts\":{\"entries\":%" PRIu64 ",\"scanned\":%" PRIu64
+        ",\"skipped\":%" PRIu64 ",\"unreadable\":%" PRIu64
+        ",\"suppressed\":%" PRIu64 ",\"bad_records\":%" PRIu64
+        ",\"outside_window\":%" PRIu64 ",\"records\":%" PRIu64
+        ",\"prefilter_passed\":%" PRIu64,
+        s->entries, s->scanned, s->skipped, s->unreadable, s->suppressed,
+        s->bad_records, s->outside_window, s->records, s->prefilter_passed));
     return buf_printf(b,
                       ",\"findings\":{\"critical\":%" PRIu64
                       ",\"high\":%" PRIu64 ",\"medium\":%" PRIu64

@@ -88,7 +88,10 @@ typedef struct unit {
     site_cov *sites;
     size_t site_count;
     uint64_t entries, scanned, skipped, unreadable, bad_records;
-    uint64_t files_scanned; /* files read whole for hashing and rules */
+    uint64_t outside_window;   /* log files dated out of --since/--until */
+    uint64_t records;          /* log records read */
+    uint64_t prefilter_passed; /* records the pre-filter sent to rules */
+    uint64_t files_scanned;    /* files read whole for hashing and rules */
     uint64_t suppressed;
     exh_error *errors;
     size_t error_count;

@@ -93,6 +93,7 @@ typedef struct worker {
     span *spans;
     size_t span_count, span_cap;
     bool host_done;
+    uint64_t passed; /* records of the file the pre-filter let through */
     /* a file read whole for hashing and YARA, bounded by FILE_CAP */
     unsigned char *fbuf;
     size_t fcap;
@@ -590,6 +591,7 @@ static bool on_record(void *user, csvlog *rd, const logrec *r)
     const family_rules *fr = &w->ctx->rs->fam[w->fam];
     if (fr->count == 0 || !r->maybe) // the reader ran the pre-filter
         return true;
+    w->passed++;
     // Which rules' literals the record holds: the others cannot match.
     uint64_t found = !fr->masks      ? UINT64_MAX
                      : r->mask_known ? r->mask
@@ -769,6 +771,8 @@ static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
         }
         c->files++;
         c->records += stats->records;
+        u->records += stats->records;
+        u->prefilter_passed += w->passed;
         if (coverage_add_spans(c, w->spans, w->span_count) != EXH_OK)
             ctx->failure = EXH_ERR_NOMEM;
         u->bad_records += stats->bad_records;
@@ -1201,6 +1205,21 @@ static bool in_file_scope(scan_ctx *ctx, const unit *u, const char *path)
     return yes;
 }
 
+/* Whether a log file's name dates it outside --since/--until, with a day's
+ * margin each side (IIS may roll over at local midnight, and a file may
+ * hold a few records past its hour). Asked only of files read as logs. */
+static bool outside_window(const exh_scanner *sc, const char *display)
+{
+    int64_t from, to;
+    if (sc->since_ms == INT64_MIN && sc->until_ms == INT64_MAX)
+        return false;
+    if (!util_log_name_span(display, &from, &to))
+        return false;
+    const int64_t margin = 86400000;
+    return (sc->since_ms != INT64_MIN && to + margin <= sc->since_ms) ||
+           (sc->until_ms != INT64_MAX && from - margin > sc->until_ms);
+}
+
 static void process(worker *w, unit *u, const item *it, stream *in)
 {
     const char *path = it->path, *display = it->display;
@@ -1234,6 +1253,13 @@ static void process(worker *w, unit *u, const item *it, stream *in)
         pthread_mutex_unlock(&ctx->lock);
         return;
     }
+    if (outside_window(ctx->sc, display)) {
+        pthread_mutex_lock(&ctx->lock);
+        u->skipped++;
+        u->outside_window++;
+        pthread_mutex_unlock(&ctx->lock);
+        return;
+    }
     if (!w->readers[fam] &&
         csvlog_new(fam, MAX_RECORD_BYTES, &w->readers[fam]) != EXH_OK) {
         pthread_mutex_lock(&ctx->lock);
@@ -1249,6 +1275,7 @@ static void process(worker *w, unit *u, const item *it, stream *in)
     w->windows_path = windows_path_of(u, path);
     w->install_win = install_root(w->windows_path);
     w->span_count = 0;
+    w->passed = 0;
     w->host_done = false;
     csvlog_stats stats = {0};
     csvlog_set_prefilter(w->readers[fam], ctx->rs->fam[fam].pf);

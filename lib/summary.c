@@ -310,6 +310,9 @@ exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
     s->unreadable = u->unreadable;
     s->suppressed = u->suppressed;
     s->bad_records = u->bad_records;
+    s->outside_window = u->outside_window;
+    s->records = u->records;
+    s->prefilter_passed = u->prefilter_passed;
     for (size_t i = 0; i < count; i++) {
         s->findings[finding_severity(rs, &fs[i])]++;
     }

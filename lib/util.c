@@ -120,6 +120,72 @@ static int days_in_month(int y, int m)
     return days[m - 1];
 }
 
+/* Whether n bytes at s are digits; *v gets their value. */
+static bool all_digits(const char *s, size_t n, int *v)
+{
+    int x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        x = x * 10 + (s[i] - '0');
+    }
+    *v = x;
+    return true;
+}
+
+/* The span of "YYYYMMDD[HH]" (n 8 or 10) or, with two_digit_year,
+ * "YYMMDD[HH]" (n 6 or 8): a day or an hour. */
+static bool stamp_span(const char *s, size_t n, bool two_digit_year,
+                       int64_t *from_ms, int64_t *to_ms)
+{
+    size_t yl = two_digit_year ? 2 : 4;
+    int y, mo, d, h = 0;
+    bool hour = n == yl + 6;
+    if ((n != yl + 4 && !hour) || !all_digits(s, yl, &y) ||
+        !all_digits(s + yl, 2, &mo) || !all_digits(s + yl + 2, 2, &d) ||
+        (hour && !all_digits(s + yl + 4, 2, &h)))
+        return false;
+    if (two_digit_year)
+        y += 2000;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23)
+        return false;
+    *from_ms = days_from_civil(y, mo, d) * 86400000 + (int64_t)h * 3600000;
+    *to_ms = *from_ms + (hour ? 3600000 : 86400000);
+    return true;
+}
+
+bool util_log_name_span(const char *name, int64_t *from_ms, int64_t *to_ms)
+{
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    size_t len = strlen(base);
+    if (len < 5 || !util_ieq(base + len - 4, 4, ".log", 4))
+        return false;
+    len -= 4;
+    // IIS: [u_]ex, in or nc, then YYMMDD or YYMMDDHH, maybe "_x" (custom).
+    const char *p = base;
+    if ((p[0] | 32) == 'u' && p[1] == '_')
+        p += 2;
+    if (util_ieq(p, 2, "ex", 2) || util_ieq(p, 2, "in", 2) ||
+        util_ieq(p, 2, "nc", 2)) {
+        const char *digits = p + 2, *end = base + len;
+        if (end - digits > 2 && util_ieq(end - 2, 2, "_x", 2))
+            end -= 2;
+        if (stamp_span(digits, (size_t)(end - digits), true, from_ms, to_ms))
+            return true;
+    }
+    // Exchange: the digits before "-N" at the end.
+    size_t i = len;
+    while (i > 0 && base[i - 1] >= '0' && base[i - 1] <= '9')
+        i--;
+    if (i == len || i == 0 || base[i - 1] != '-')
+        return false;
+    size_t stamp_end = i - 1, k = stamp_end;
+    while (k > 0 && base[k - 1] >= '0' && base[k - 1] <= '9')
+        k--;
+    return stamp_span(base + k, stamp_end - k, false, from_ms, to_ms);
+}
+
 /* Parses "[T ]HH:MM[:SS[.fff]]" after the date; *ms gets the offset. */
 static bool parse_clock(const char **s, const char *end, int64_t *ms)
 {

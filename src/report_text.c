@@ -314,6 +314,17 @@ static void put_counts(report_text *r, const exh_summary *s)
             "\nFiles: %" PRIu64 " seen, %" PRIu64 " read, %" PRIu64
             " skipped, %" PRIu64 " unreadable; %" PRIu64 " bad records\n",
             s->entries, s->scanned, s->skipped, s->unreadable, s->bad_records);
+    if (s->outside_window)
+        fprintf(r->out,
+                "%" PRIu64 " log file%s dated by name outside --since/--until "
+                "(with a day's margin): not read\n",
+                s->outside_window, s->outside_window == 1 ? "" : "s");
+    if (s->records)
+        fprintf(r->out,
+                "Log records: %" PRIu64 " read, %" PRIu64
+                " (%.2f%%) held a rule's literal and went to the rules\n",
+                s->records, s->prefilter_passed,
+                100.0 * (double)s->prefilter_passed / (double)s->records);
     fprintf(r->out,
             "Findings: %" PRIu64 " critical, %" PRIu64 " high, %" PRIu64
             " medium, %" PRIu64 " low, %" PRIu64 " info",

@@ -286,6 +286,9 @@ static void test_summary(void)
     s.unreadable = 1;
     s.suppressed = 5;
     s.bad_records = 2;
+    s.outside_window = 4;
+    s.records = 120;
+    s.prefilter_passed = 9;
     s.findings[EXH_SEV_CRITICAL] = 1;
     s.findings[EXH_SEV_LOW] = 4;
     s.errors = errs;
@@ -312,6 +315,8 @@ static void test_summary(void)
               "\"first\":null,\"last\":null,\"gaps\":[],\"warnings\":[]}],"
               "\"counts\":{\"entries\":10,\"scanned\":3,\"skipped\":6,"
               "\"unreadable\":1,\"suppressed\":5,\"bad_records\":2,"
+              "\"outside_window\":4,\"records\":120,"
+              "\"prefilter_passed\":9,"
               "\"findings\":{\"critical\":1,\"high\":0,\"medium\":0,"
               "\"low\":4,\"info\":0}},"
               "\"incidents\":[],\"pivot\":{\"addresses\":[],\"accounts\":[],"

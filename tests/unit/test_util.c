@@ -164,8 +164,65 @@ static void test_split_commas(void)
     CHECK(util_split_commas(u, out, 2) == 0);
 }
 
+/* Log names that date their file, and names that must not. */
+static void test_log_name_span(void)
+{
+    static const struct {
+        const char *name, *from, *to;
+    } dated[] = {
+        {"HttpProxy_2021030204-1.LOG", "2021-03-02T04:00:00.000Z",
+         "2021-03-02T05:00:00.000Z"},
+        {"/x/Logging/HttpProxy/Ecp/HttpProxy_2021030223-12.log",
+         "2021-03-02T23:00:00.000Z", "2021-03-03T00:00:00.000Z"},
+        {"ECPServer20230111-1.LOG", "2023-01-11T00:00:00.000Z",
+         "2023-01-12T00:00:00.000Z"},
+        {"Rps_Cmdlet_2023011116-1.LOG", "2023-01-11T16:00:00.000Z",
+         "2023-01-11T17:00:00.000Z"},
+        {"u_ex210302.log", "2021-03-02T00:00:00.000Z",
+         "2021-03-03T00:00:00.000Z"},
+        {"u_ex21030204.log", "2021-03-02T04:00:00.000Z",
+         "2021-03-02T05:00:00.000Z"},
+        {"ex200229.log", "2020-02-29T00:00:00.000Z",
+         "2020-03-01T00:00:00.000Z"},
+        {"u_ex210302_x.log", "2021-03-02T00:00:00.000Z",
+         "2021-03-03T00:00:00.000Z"},
+        {"Exchange2021030204-1.log", "2021-03-02T04:00:00.000Z",
+         "2021-03-02T05:00:00.000Z"},
+    };
+    for (size_t i = 0; i < sizeof dated / sizeof dated[0]; i++) {
+        int64_t from = 0, to = 0;
+        char a[32] = "", b[32] = "";
+        CHECK(util_log_name_span(dated[i].name, &from, &to));
+        util_time_format(from, a);
+        util_time_format(to, b);
+        CHECK_STR(a, dated[i].from);
+        CHECK_STR(b, dated[i].to);
+    }
+    static const char *const undated[] = {
+        "HttpProxy_2021030204.LOG",   // no "-N"
+        "HttpProxy_2021023104-1.LOG", // no such day
+        "HttpProxy_2021030224-1.LOG", // no such hour
+        "HttpProxy_202103020-1.LOG",  // 9 digits
+        "HttpProxy_2021030204-1.txt",
+        "u_ex210230.log",
+        "u_ex2103.log",
+        "ex210302.log.gz",
+        "-1.log",
+        ".log",
+        "",
+    };
+    for (size_t i = 0; i < sizeof undated / sizeof undated[0]; i++) {
+        int64_t from, to;
+        if (util_log_name_span(undated[i], &from, &to)) {
+            CHECK(!"dated");
+            fprintf(stderr, "  %s\n", undated[i]);
+        }
+    }
+}
+
 int main(void)
 {
+    test_log_name_span();
     test_sha256();
     test_split_commas();
     test_md5_sha1();
