@@ -298,8 +298,9 @@ typedef struct exh_summary {
     uint64_t unreadable;  /* files that could not be read */
     uint64_t suppressed;  /* low/info findings over the per-rule cap */
     uint64_t bad_records; /* records skipped or truncated as malformed */
-    /* log files not read because their names date them more than a day
-     * outside --since/--until (also counted in skipped) */
+    /* log files not read because their names (else their "#Date:"
+     * headers) date them more than a day outside --since/--until (also
+     * counted in skipped) */
     uint64_t outside_window;
     uint64_t records;          /* log records read */
     uint64_t prefilter_passed; /* records the pre-filter let through to the

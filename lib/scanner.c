@@ -1205,16 +1205,43 @@ static bool in_file_scope(scan_ctx *ctx, const unit *u, const char *path)
     return yes;
 }
 
-/* Whether a log file's name dates it outside --since/--until, with a day's
- * margin each side (IIS may roll over at local midnight, and a file may
- * hold a few records past its hour). Asked only of files read as logs. */
-static bool outside_window(const exh_scanner *sc, const char *display)
+/* The time of a "#Date:" directive among the first lines of a log (its
+ * creation: Exchange writes "2021-03-02T04:00:00.000Z", IIS "2021-03-02
+ * 00:00:00"), or false. */
+static bool header_date(const char *head, size_t len, int64_t *ms)
+{
+    size_t at = len >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    while (at + 7 < len && head[at] == '#') {
+        const char *nl = memchr(head + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - head) : len;
+        if (memcmp(head + at, "#Date: ", 7) == 0) {
+            size_t n = end - at - 7;
+            if (n && head[at + 7 + n - 1] == '\r')
+                n--;
+            return util_time_parse(head + at + 7, n, ms);
+        }
+        if (!nl)
+            break;
+        at = end + 1;
+    }
+    return false;
+}
+
+/* Whether a log file is dated outside --since/--until with a day's margin
+ * each side (IIS may roll over at local midnight, a file may hold records
+ * past its hour): by its name, else by its header's "#Date:" (the day
+ * after it). Asked only of files read as logs. */
+static bool outside_window(const exh_scanner *sc, const char *display,
+                           const char *head, size_t head_len)
 {
     int64_t from, to;
     if (sc->since_ms == INT64_MIN && sc->until_ms == INT64_MAX)
         return false;
-    if (!util_log_name_span(display, &from, &to))
-        return false;
+    if (!util_log_name_span(display, &from, &to)) {
+        if (!header_date(head, head_len, &from))
+            return false;
+        to = from + 86400000;
+    }
     const int64_t margin = 86400000;
     return (sc->since_ms != INT64_MIN && to + margin <= sc->since_ms) ||
            (sc->until_ms != INT64_MAX && from - margin > sc->until_ms);
@@ -1253,7 +1280,7 @@ static void process(worker *w, unit *u, const item *it, stream *in)
         pthread_mutex_unlock(&ctx->lock);
         return;
     }
-    if (outside_window(ctx->sc, display)) {
+    if (outside_window(ctx->sc, display, w->head, (size_t)n)) {
         pthread_mutex_lock(&ctx->lock);
         u->skipped++;
         u->outside_window++;

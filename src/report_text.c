@@ -316,7 +316,8 @@ static void put_counts(report_text *r, const exh_summary *s)
             s->entries, s->scanned, s->skipped, s->unreadable, s->bad_records);
     if (s->outside_window)
         fprintf(r->out,
-                "%" PRIu64 " log file%s dated by name outside --since/--until "
+                "%" PRIu64
+                " log file%s dated by name or #Date: outside --since/--until "
                 "(with a day's margin): not read\n",
                 s->outside_window, s->outside_window == 1 ? "" : "s");
     if (s->records)
