@@ -76,6 +76,8 @@ typedef struct svalue {
 typedef struct sfield {
     const char *name; /* field name as written, NULL for keywords (raw) */
     bool all;         /* every value must match (else any) */
+    bool whole_uri;   /* cs-uri-query holding a path: matched against
+                         cs-uri-stem, '?' and cs-uri-query (SigmaHQ's use) */
     size_t count;
     svalue *values;
 } sfield;
@@ -1348,9 +1350,16 @@ static bool field_compile(compiler *c, sfield *f, yaml_node_t *k,
         return false;
     }
     for (size_t i = 0; i < count; i++) {
-        if (!value_compile(c, f, &f->values[i], node_at(c, items[i]), &m))
+        yaml_node_t *vn = node_at(c, items[i]);
+        if (!value_compile(c, f, &f->values[i], vn, &m))
             return false;
         f->count++;
+        // SigmaHQ's webserver rules put paths in cs-uri-query, meaning the
+        // whole URI (their sources log it in one field).
+        if (f->name && util_strcasecmp(f->name, "cs-uri-query") == 0 && vn &&
+            vn->type == YAML_SCALAR_NODE &&
+            memchr(vn->data.scalar.value, '/', vn->data.scalar.length))
+            f->whole_uri = true;
     }
     return true;
 }
@@ -1823,7 +1832,8 @@ static char *field_sequence(compiler *c, const svalue *v)
  * than 3. For a plain glob on a field (not one made by an encoding
  * modifier), a field sequence of all its runs instead. Other kinds (null,
  * any, regex, cidr, comparisons, exists, field references) have none. */
-static const char *value_literal(compiler *c, const svalue *v, bool field)
+static const char *value_literal(compiler *c, const svalue *v, bool field,
+                                 bool uri)
 {
     const unsigned char *p = v->text;
     size_t n = v->len, best = 0, best_len = 0;
@@ -1832,7 +1842,8 @@ static const char *value_literal(compiler *c, const svalue *v, bool field)
         return NULL;
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        while (j < n && !(v->wild && v->wild[j]) && p[j] != '"' && p[j] != 0)
+        while (j < n && !(v->wild && v->wild[j]) && p[j] != '"' && p[j] != 0 &&
+               !(uri && p[j] == '?'))
             j++;
         if (j - i > best_len) {
             best = i;
@@ -1916,7 +1927,7 @@ static litset litset_best(const litset *sets, size_t n)
 
 /* The literal set of one value: one literal, or for the variants of an
  * encoded value (VK_ALT) the union of theirs (none if any has none). */
-static litset value_lits(compiler *c, const svalue *v, bool field)
+static litset value_lits(compiler *c, const svalue *v, bool field, bool uri)
 {
     if (v->kind == VK_ALT) {
         litset *sets = exh_calloc(v->len, sizeof *sets);
@@ -1925,12 +1936,12 @@ static litset value_lits(compiler *c, const svalue *v, bool field)
             return LIT_NONE;
         }
         for (size_t i = 0; i < v->len; i++)
-            sets[i] = value_lits(c, &v->alts[i], field);
+            sets[i] = value_lits(c, &v->alts[i], field, uri);
         litset r = litset_union(c, sets, v->len);
         exh_free(sets);
         return r;
     }
-    const char *lit = value_literal(c, v, field);
+    const char *lit = value_literal(c, v, field, uri);
     if (!lit)
         return LIT_NONE;
     litset s = {.none = false, .count = 1};
@@ -1954,7 +1965,8 @@ static litset field_lits(compiler *c, const sfield *f)
         return LIT_NONE;
     }
     for (size_t i = 0; i < f->count && c->st == EXH_OK; i++)
-        sets[i] = value_lits(c, &f->values[i], f->name != NULL);
+        sets[i] = value_lits(c, &f->values[i], f->name && !f->whole_uri,
+                             f->whole_uri);
     litset r =
         f->all ? litset_best(sets, f->count) : litset_union(c, sets, f->count);
     exh_free(sets);
@@ -2639,24 +2651,67 @@ static bool value_match(const sigma_rule *r, const svalue *v, const char *str,
     }
 }
 
+/* The whole URI of a web request: cs-uri-stem, then '?' and cs-uri-query
+ * when there is a query (not empty, not IIS's "-"; HttpProxy's UrlQuery
+ * brings its own '?'). Into stack when it fits, else into *heap (caller
+ * frees); NULL when there is no stem or memory. */
+static const char *whole_uri(const event *ev, char *stack, size_t cap,
+                             char **heap, size_t *len)
+{
+    size_t sn = 0, qn = 0;
+    const char *stem = event_get(ev, "cs-uri-stem", &sn);
+    const char *query = event_get(ev, "cs-uri-query", &qn);
+    if (!stem)
+        return NULL;
+    if (!query || qn == 0 || (qn == 1 && query[0] == '-'))
+        qn = 0;
+    bool mark = qn && query[0] != '?';
+    size_t total = sn + mark + qn;
+    char *out = stack;
+    if (total + 1 > cap) {
+        out = *heap = exh_malloc(total + 1);
+        if (!out)
+            return NULL;
+    }
+    memcpy(out, stem, sn);
+    if (mark)
+        out[sn] = '?';
+    if (qn)
+        memcpy(out + sn + mark, query, qn);
+    out[total] = '\0';
+    *len = total;
+    return out;
+}
+
 static bool field_match(const sigma_rule *r, const sfield *f, const event *ev)
 {
     const char *s;
     size_t n = 0;
-    if (f->name) {
+    char stack[2048], *heap = NULL;
+    if (f->whole_uri) {
+        s = whole_uri(ev, stack, sizeof stack, &heap, &n);
+        if (!s)
+            s = event_get(ev, f->name, &n);
+    } else if (f->name) {
         s = event_get(ev, f->name, &n);
     } else {
         s = ev->raw;
         n = ev->raw_len;
     }
+    bool result = f->all;
     for (size_t i = 0; i < f->count; i++) {
         bool m = value_match(r, &f->values[i], s, n, ev);
-        if (f->all && !m)
-            return false;
-        if (!f->all && m)
-            return true;
+        if (f->all && !m) {
+            result = false;
+            break;
+        }
+        if (!f->all && m) {
+            result = true;
+            break;
+        }
     }
-    return f->all;
+    exh_free(heap);
+    return result;
 }
 
 static bool conj_match(const sigma_rule *r, const sconj *cj, const event *ev)
