@@ -63,6 +63,10 @@ bool util_ieq(const char *a, size_t a_len, const char *b, size_t b_len);
 /* Case-insensitive search of needle in hay; returns a pointer or NULL. */
 const char *util_memcasemem(const char *hay, size_t hay_len, const char *needle,
                             size_t needle_len);
+/* Percent-decodes n bytes of s into out (room for n bytes; may be s): each
+ * "%XX" of two hex digits becomes its byte, everything else is copied
+ * ('+' too). Returns the length written (at most n). */
+size_t util_url_decode(const char *s, size_t n, char *out);
 /* Parses ISO 8601 (see exh_time_parse) from exactly len bytes. */
 bool util_time_parse(const char *s, size_t len, int64_t *out_ms);
 /* The UTC span a log file's name dates it to, [*from_ms, *to_ms): an
@@ -238,8 +242,10 @@ exh_status csvlog_read(csvlog *reader, stream *in, csvlog_record_cb cb,
                        void *user, csvlog_stats *stats);
 /* Gives the reader a pre-filter to run over whole buffers rather than
  * record by record; logrec.maybe then tells whether a record may match.
- * NULL (the default) makes every record a maybe. pf must outlive reads. */
-void csvlog_set_prefilter(csvlog *reader, const prefilter *pf);
+ * NULL (the default) makes every record a maybe. pf must outlive reads.
+ * decode: some rule matches URI fields percent-decoded, so a record with
+ * '%' is also judged decoded (its mask then covers both forms). */
+void csvlog_set_prefilter(csvlog *reader, const prefilter *pf, bool decode);
 /* Splits the current record into fields named by the current header (plus
  * the derived fields of the family) and returns them as an event, valid
  * until the callback returns. */
@@ -291,6 +297,10 @@ bool sigma_match(const sigma_rule *rule, const event *ev, const char **matched,
 #define PREFILTER_SEQ '\x1f'
 bool sigma_literals(const sigma_rule *rule, const char *const **lits,
                     size_t *count);
+/* Whether the rule matches URI fields (cs-uri-stem, cs-uri-query, UrlStem,
+ * ...) percent-decoded too: its literals may then stand in a record only
+ * once the record is decoded (see csvlog_set_prefilter). */
+bool sigma_decodes_uri(const sigma_rule *rule);
 
 /* ---- match/ioc.c: IOC lists ---------------------------------------------- */
 /* Appends to out the Sigma text (one or more documents, "---" separated)
@@ -417,6 +427,14 @@ bool prefilter_any(const prefilter *pf, const char *text, size_t len);
  * literal i (in the order given to prefilter_new), bit 63 for literal 63
  * and all later ones. Thread-safe. */
 uint64_t prefilter_mask(const prefilter *pf, const char *text, size_t len);
+/* Like prefilter_mask() with a field sequence judged by its search run
+ * alone, as in a quoted value: for text whose separators are not to be
+ * trusted (a record URL-decoded, where "%2C" became ','). */
+uint64_t prefilter_mask_loose(const prefilter *pf, const char *text,
+                              size_t len);
+/* Whether byte c (either case) is in some literal's search run: text in
+ * which only other bytes change holds the same runs. */
+bool prefilter_byte_used(const prefilter *pf, unsigned char c);
 /* The offset of a byte inside the first literal occurrence in text (the
  * one that ends first), or SIZE_MAX when there is none. Field sequences
  * count only as unquoted values: a record with a '"' must be judged by

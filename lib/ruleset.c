@@ -446,6 +446,7 @@ static exh_status index_families(exh_ruleset *rs)
                 return EXH_ERR_NOMEM;
             }
             starts = st0;
+            fr->decode |= sigma_decodes_uri(rs->rules[i].sigma);
             starts[fr->count] = lit_count; // this rule's literals begin here
             starts[fr->count + 1] = lit_count;
             idx[fr->count++] = i;

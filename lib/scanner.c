@@ -1305,7 +1305,8 @@ static void process(worker *w, unit *u, const item *it, stream *in)
     w->passed = 0;
     w->host_done = false;
     csvlog_stats stats = {0};
-    csvlog_set_prefilter(w->readers[fam], ctx->rs->fam[fam].pf);
+    csvlog_set_prefilter(w->readers[fam], ctx->rs->fam[fam].pf,
+                         ctx->rs->fam[fam].decode);
     exh_status st =
         csvlog_read(w->readers[fam], &rp.base, on_record, w, &stats);
     finish_file(w, &stats, st, rp.base.error ? rp.base.error : in->error);

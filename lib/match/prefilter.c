@@ -49,6 +49,7 @@ struct prefilter {
     unsigned char cls[256]; /* distinct anchor classes (byte | 0x20) */
     size_t cls_count;
     bool table[256]; /* byte -> its class holds an anchor */
+    bool used[256];  /* byte -> some search run holds it (either case) */
     bool seqs;       /* some literal is a field sequence */
 #ifdef EXH_HAVE_HYPERSCAN
     hs_database_t *db;
@@ -312,6 +313,12 @@ exh_status prefilter_new(const char *const *lits, size_t count, prefilter **out)
         for (char *q = l->seq; q && *q; q++)
             *q = *q == PREFILTER_SEQ ? '\0' : (char)fold((unsigned char)*q);
         l->len = len;
+        for (size_t k = 0; k < len; k++) {
+            unsigned char b = l->text[k];
+            pf->used[b] = true;
+            if (b >= 'a' && b <= 'z')
+                pf->used[b - 32] = true;
+        }
         l->anchor = pick_anchor(l->text, len);
         for (const char *q = l->seq; q && q < l->seq + l->seq_len;
              q += strlen(q) + 1, l->anchor_part++) {
@@ -633,12 +640,12 @@ size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
     return count;
 }
 
-uint64_t prefilter_mask(const prefilter *pf, const char *text, size_t len)
+static uint64_t mask_of(const prefilter *pf, const char *text, size_t len,
+                        bool strict)
 {
     uint64_t mask = 0;
     if (pf->always || pf->count == 0 || len == 0)
         return pf->always ? UINT64_MAX : 0;
-    bool strict = !(pf->seqs && memchr(text, '"', len));
     const unsigned char *t = (const unsigned char *)text;
 #ifdef EXH_HAVE_HYPERSCAN
     if (pf->db && len <= UINT32_MAX) {
@@ -675,6 +682,21 @@ uint64_t prefilter_mask(const prefilter *pf, const char *text, size_t len)
         }
     }
     return mask;
+}
+
+uint64_t prefilter_mask(const prefilter *pf, const char *text, size_t len)
+{
+    return mask_of(pf, text, len, !(pf->seqs && memchr(text, '"', len)));
+}
+
+bool prefilter_byte_used(const prefilter *pf, unsigned char c)
+{
+    return pf->always || pf->used[c];
+}
+
+uint64_t prefilter_mask_loose(const prefilter *pf, const char *text, size_t len)
+{
+    return mask_of(pf, text, len, false);
 }
 
 bool prefilter_any(const prefilter *pf, const char *text, size_t len)

@@ -78,6 +78,7 @@ typedef struct sfield {
     bool all;         /* every value must match (else any) */
     bool whole_uri;   /* cs-uri-query holding a path: matched against
                          cs-uri-stem, '?' and cs-uri-query (SigmaHQ's use) */
+    bool decode;      /* a URI field: also matched percent-decoded */
     size_t count;
     svalue *values;
 } sfield;
@@ -120,6 +121,7 @@ struct sigma_rule {
     const char **lits; /* pre-filter literals (lower case), or NULL */
     size_t lit_count;
     bool has_lits;
+    bool decodes;     /* some field is matched URL-decoded too */
     pcre2_code **res; /* every compiled regex, to free */
     size_t re_count, re_cap;
     pcre2_match_context *mctx;
@@ -1315,6 +1317,20 @@ static bool value_compile(compiler *c, sfield *f, svalue *v, yaml_node_t *n,
     return true;
 }
 
+/* Fields that hold a request's URI, matched percent-decoded too: attackers
+ * encode to evade (ProxyNotShell's "%50owershell"). */
+static bool is_uri_field(const char *name)
+{
+    static const char *const names[] = {
+        "cs-uri-stem", "cs-uri-query", "cs-uri",  "c-uri",
+        "c-uri-path",  "c-uri-query",  "UrlStem", "UrlQuery"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (util_strcasecmp(name, names[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Compiles one "Field|mods: value(s)" pair of a map. */
 static bool field_compile(compiler *c, sfield *f, yaml_node_t *k,
                           yaml_node_t *val)
@@ -1361,6 +1377,8 @@ static bool field_compile(compiler *c, sfield *f, yaml_node_t *k,
             memchr(vn->data.scalar.value, '/', vn->data.scalar.length))
             f->whole_uri = true;
     }
+    f->decode = f->name && is_uri_field(f->name);
+    c->rule->decodes |= f->decode;
     return true;
 }
 
@@ -2698,9 +2716,25 @@ static bool field_match(const sigma_rule *r, const sfield *f, const event *ev)
         s = ev->raw;
         n = ev->raw_len;
     }
+    // A URI with escapes is matched as it is and decoded (twice, for
+    // "%2540"); a value matches if either form does.
+    char dstack[2048], *dheap = NULL;
+    const char *d = NULL;
+    size_t dn = 0;
+    if (f->decode && s && n >= 3 && memchr(s, '%', n)) {
+        char *out = n < sizeof dstack ? dstack : (dheap = exh_malloc(n + 1));
+        if (out) {
+            dn = util_url_decode(s, n, out);
+            if (memchr(out, '%', dn))
+                dn = util_url_decode(out, dn, out);
+            out[dn] = '\0';
+            d = dn != n || memcmp(out, s, n) != 0 ? out : NULL;
+        }
+    }
     bool result = f->all;
     for (size_t i = 0; i < f->count; i++) {
-        bool m = value_match(r, &f->values[i], s, n, ev);
+        bool m = value_match(r, &f->values[i], s, n, ev) ||
+                 (d && value_match(r, &f->values[i], d, dn, ev));
         if (f->all && !m) {
             result = false;
             break;
@@ -2711,6 +2745,7 @@ static bool field_match(const sigma_rule *r, const sfield *f, const event *ev)
         }
     }
     exh_free(heap);
+    exh_free(dheap);
     return result;
 }
 
@@ -2799,6 +2834,11 @@ bool sigma_match(const sigma_rule *rule, const event *ev, const char **matched,
     if (matched && matched_count)
         *matched_count = evidence(rule, ev, cache, matched, max_matched);
     return true;
+}
+
+bool sigma_decodes_uri(const sigma_rule *rule)
+{
+    return rule->decodes;
 }
 
 bool sigma_literals(const sigma_rule *rule, const char *const **lits,

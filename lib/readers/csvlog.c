@@ -85,8 +85,11 @@ struct csvlog {
     const char *ev_text;
     size_t ev_len;
     bool ev_valid;
-    bool oom;                /* csvlog_event() failed to allocate */
-    const prefilter *pf;     /* see csvlog_set_prefilter(), or NULL */
+    bool oom;            /* csvlog_event() failed to allocate */
+    const prefilter *pf; /* see csvlog_set_prefilter(), or NULL */
+    bool pf_decode;      /* ... also judge records URL-decoded */
+    char *dec;           /* a record URL-decoded, dec_cap bytes */
+    size_t dec_cap;
     struct name_index *nidx; /* the current header's names, hashed */
     uint64_t hdr_seq;        /* bumped per header */
     uint64_t nidx_seq;       /* hdr_seq nidx was built for */
@@ -124,7 +127,8 @@ typedef struct reading {
     size_t no_eol;     /* io[pos, no_eol) is known to hold no '\n' */
     size_t quote_next; /* offset of the next '"' at or after a line */
     size_t nul_next;   /* offset of the next NUL, likewise */
-    bool quote_valid, nul_valid;
+    size_t pct_next;   /* offset of the next '%', likewise */
+    bool quote_valid, nul_valid, pct_valid;
     /* the record or line being assembled in r->rec */
     bool open;
     enum line_kind kind;
@@ -295,9 +299,10 @@ exh_status csvlog_new(log_family fam, size_t max_record_bytes, csvlog **out)
     return EXH_OK;
 }
 
-void csvlog_set_prefilter(csvlog *r, const prefilter *pf)
+void csvlog_set_prefilter(csvlog *r, const prefilter *pf, bool decode)
 {
     r->pf = pf;
+    r->pf_decode = decode;
 }
 
 void csvlog_free(csvlog *r)
@@ -313,6 +318,7 @@ void csvlog_free(csvlog *r)
     exh_free(r->nidx);
     exh_free(r->version);
     exh_free(r->work);
+    exh_free(r->dec);
     exh_free(r->names);
     exh_free(r->values);
     exh_free(r->lens);
@@ -858,6 +864,68 @@ static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
     return d->pf_next < d->pf_count && d->pf_hits[d->pf_next] < end;
 }
 
+/* Whether a record holds '%': by the cached search of io where it lies. */
+static bool io_or_memchr(reading *d, const char *text, size_t len)
+{
+    const csvlog *r = d->r;
+    if (text >= r->io && text < r->io + d->fill) {
+        size_t start = (size_t)(text - r->io);
+        return io_has(d, '%', start, start + len);
+    }
+    return memchr(text, '%', len) != NULL;
+}
+
+/* A record with '%' where some rule matches URI fields decoded: the
+ * literals the decoded record holds count too (judged loosely: a decoded
+ * "%2C" is no field separator). rec->mask then covers both forms. */
+static void decoded_maybe(reading *d, const char *text, size_t len, logrec *rec)
+{
+    csvlog *r = d->r;
+    // Decoding matters only if an escape (or one escaped again, "%2579")
+    // stands for a byte of some literal's search run.
+    bool matters = false;
+    const char *end = text + len;
+    for (const char *p = memchr(text, '%', len); p && !matters;
+         p = p + 1 < end ? memchr(p + 1, '%', (size_t)(end - p - 1)) : NULL) {
+        size_t left = (size_t)(end - p);
+        char one[3];
+        if (left < 3 || util_url_decode(p, 3, one) != 1)
+            continue;
+        unsigned char c = (unsigned char)one[0];
+        matters = prefilter_byte_used(r->pf, c);
+        if (!matters && c == '%' && left >= 5) {
+            char hex[3] = {'%', p[3], p[4]};
+            matters = util_url_decode(hex, 3, one) == 1 &&
+                      prefilter_byte_used(r->pf, (unsigned char)one[0]);
+        }
+    }
+    if (!matters)
+        return;
+    if (len + 1 > r->dec_cap) {
+        char *p = exh_realloc(r->dec, len + 1);
+        if (!p) {
+            rec->maybe = true; // cannot judge: let the rules see it
+            rec->mask_known = false;
+            return;
+        }
+        r->dec = p;
+        r->dec_cap = len + 1;
+    }
+    size_t n = util_url_decode(text, len, r->dec);
+    if (memchr(r->dec, '%', n))
+        n = util_url_decode(r->dec, n, r->dec);
+    if (n == len && memcmp(r->dec, text, len) == 0)
+        return;
+    uint64_t more = prefilter_mask_loose(r->pf, r->dec, n);
+    if (!more)
+        return;
+    if (!rec->mask_known)
+        rec->mask = prefilter_mask(r->pf, text, len);
+    rec->mask |= more;
+    rec->mask_known = rec->mask != UINT64_MAX;
+    rec->maybe = true;
+}
+
 static void deliver(reading *d, const char *text, size_t len, uint64_t line,
                     bool truncated)
 {
@@ -870,6 +938,8 @@ static void deliver(reading *d, const char *text, size_t len, uint64_t line,
         .truncated = truncated,
     };
     rec.maybe = record_maybe(d, text, len, &rec);
+    if (r->pf && r->pf_decode && len >= 3 && io_or_memchr(d, text, len))
+        decoded_maybe(d, text, len, &rec);
     d->st->records++;
     r->seq++;
     if (!d->cb(d->user, r, &rec))
@@ -936,8 +1006,12 @@ static void feed_open(reading *d, const char *s, size_t len, bool complete,
  * cached offset of its next occurrence, so each byte is searched once. */
 static bool io_has(reading *d, char c, size_t from, size_t to)
 {
-    size_t *next = c == '"' ? &d->quote_next : &d->nul_next;
-    bool *valid = c == '"' ? &d->quote_valid : &d->nul_valid;
+    size_t *next = c == '"'   ? &d->quote_next
+                   : c == '%' ? &d->pct_next
+                              : &d->nul_next;
+    bool *valid = c == '"'   ? &d->quote_valid
+                  : c == '%' ? &d->pct_valid
+                             : &d->nul_valid;
     if (!*valid || *next < from) {
         const char *p = memchr(d->r->io + from, c, d->fill - from);
         *next = p ? (size_t)(p - d->r->io) : d->fill;
@@ -1029,7 +1103,7 @@ static exh_status refill(reading *d, bool *eof)
     if (n == 0)
         *eof = true;
     d->fill += (size_t)n;
-    d->quote_valid = d->nul_valid = false;
+    d->quote_valid = d->nul_valid = d->pct_valid = false;
     return EXH_OK;
 }
 
@@ -1091,7 +1165,7 @@ static void make_room(reading *d)
         d->no_eol = d->no_eol > d->pos ? d->no_eol - d->pos : 0;
         d->pos = 0;
     }
-    d->quote_valid = d->nul_valid = false;
+    d->quote_valid = d->nul_valid = d->pct_valid = false;
     d->pf_valid = false; // offsets in io moved
 }
 

@@ -1057,7 +1057,7 @@ static void test_prefilter_marks(void)
     for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
         csvlog *r = NULL;
         CHECK(csvlog_new(FAM_HTTPPROXY, 4096, &r) == EXH_OK);
-        csvlog_set_prefilter(r, pf);
+        csvlog_set_prefilter(r, pf, false);
         mem_stream m;
         mem_init(&m, text, len, chunks[c]);
         maybe_check mc = {pf, 0, 0, 0};
@@ -1098,7 +1098,7 @@ static void test_prefilter_marks_iis(void)
     for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
         csvlog *r = NULL;
         CHECK(csvlog_new(FAM_IIS, 4096, &r) == EXH_OK);
-        csvlog_set_prefilter(r, pf);
+        csvlog_set_prefilter(r, pf, false);
         mem_stream m;
         mem_init(&m, text, len, chunks[c]);
         maybe_check mc = {pf, 0, 0, 0};

@@ -220,8 +220,38 @@ static void test_log_name_span(void)
     }
 }
 
+static void test_url_decode(void)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"/ecp/%79.js", "/ecp/y.js"},
+        {"%2579", "%79"}, // one pass; callers decode twice
+        {"a%2Fb%2fc", "a/b/c"},
+        {"100%", "100%"},
+        {"%4", "%4"},
+        {"%zz%41", "%zzA"},
+        {"a+b", "a+b"},
+        {"%00x", "\0x"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[32];
+        size_t n = util_url_decode(cases[i].in, strlen(cases[i].in), out);
+        size_t want = cases[i].in[0] == '%' && cases[i].in[1] == '0' &&
+                              cases[i].in[2] == '0'
+                          ? 2
+                          : strlen(cases[i].out);
+        CHECK(n == want && memcmp(out, cases[i].out, n) == 0);
+    }
+    char text[] = "%2541%41"; // in place
+    size_t n = util_url_decode(text, strlen(text), text);
+    CHECK(n == 4 && memcmp(text, "%41A", 4) == 0);
+}
+
 int main(void)
 {
+    test_url_decode();
     test_log_name_span();
     test_sha256();
     test_split_commas();
