@@ -179,6 +179,11 @@ typedef struct exh_rule_info {
     const char *const *attack; /* ATT&CK technique ids from the tags */
     size_t attack_count;
     int has_reader; /* 1 when a reader feeds this rule's logsource */
+    /* The pre-filter's literals (lower case): a record this rule matches
+     * holds one of them ('*' separates runs that stand in order in one
+     * value). None when the rule must see every record, and for YARA. */
+    const char *const *literals;
+    size_t literal_count;
 } exh_rule_info;
 
 /* The YARA rules loaded (built-in and from --rules), and rule i of them:

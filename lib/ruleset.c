@@ -128,6 +128,22 @@ static exh_status add_rule(exh_ruleset *rs, sigma_rule *sigma,
     e->families = families_of(m);
     if (!e->name || !e->source || !e->logsource)
         return EXH_ERR_NOMEM;
+    // The literals for listing: a field sequence's runs joined by '*'.
+    const char *const *lits;
+    size_t lc;
+    if (sigma_literals(sigma, &lits, &lc) && lc) {
+        e->literals = exh_calloc(lc, sizeof *e->literals);
+        if (!e->literals)
+            return EXH_ERR_NOMEM;
+        for (size_t i = 0; i < lc; i++) {
+            char *t = exh_strdup(lits[i]);
+            if (!t)
+                return EXH_ERR_NOMEM;
+            for (char *p = t; *p; p++)
+                *p = *p == PREFILTER_SEQ ? '*' : *p;
+            e->literals[e->literal_count++] = t;
+        }
+    }
     return EXH_OK;
 }
 
@@ -925,6 +941,9 @@ void exh_ruleset_free(exh_ruleset *rs)
         exh_free(rs->rules[i].name);
         exh_free(rs->rules[i].source);
         exh_free(rs->rules[i].logsource);
+        for (size_t k = 0; k < rs->rules[i].literal_count; k++)
+            exh_free(rs->rules[i].literals[k]);
+        exh_free(rs->rules[i].literals);
     }
     exh_free(rs->rules);
     for (int f = 0; f < FAM__COUNT; f++) {
@@ -1016,5 +1035,7 @@ exh_status exh_ruleset_rule(const exh_ruleset *rs, size_t i, exh_rule_info *out)
     out->attack = (const char *const *)m->attack;
     out->attack_count = m->attack_count;
     out->has_reader = e->families != 0;
+    out->literals = (const char *const *)e->literals;
+    out->literal_count = e->literal_count;
     return EXH_OK;
 }

@@ -16,6 +16,8 @@ typedef struct rule_entry {
     char *source; /* "builtin:exchange/x.yml" or the user's path */
     char *logsource;
     unsigned families; /* bit (1u << log_family) per reader it applies to */
+    char **literals;   /* the pre-filter's literals, sequences as globs */
+    size_t literal_count;
 } rule_entry;
 
 /* The rules of one log family and their pre-filter. */

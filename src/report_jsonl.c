@@ -88,6 +88,8 @@ bool report_jsonl_rules(FILE *out, const exh_ruleset *rules)
         put_array(out, "attack", info.attack, info.attack_count);
         put_key(out, "author", info.author);
         put_key(out, "source", info.source ? info.source : "");
+        if (i < n)
+            put_array(out, "literals", info.literals, info.literal_count);
         fprintf(out, ",\"has_reader\":%s}\n",
                 info.has_reader ? "true" : "false");
     }
