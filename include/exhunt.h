@@ -384,6 +384,70 @@ EXH_API EXH_NODISCARD exh_status exh_scanner_scan(
 EXH_API const char *exh_scanner_errmsg(const exh_scanner *scanner);
 
 /* ------------------------------------------------------------------------ */
+/* Exchange builds: patch status from the built-in build table.              */
+
+typedef struct exh_build exh_build;
+
+/* What the build table says about one build number. Strings belong to the
+ * exh_build and live until exh_build_free(). */
+typedef struct exh_build_info {
+    const char *version;   /* normalised: "15.1.2176.2" (or "15.1.2176") */
+    const char *product;   /* "Exchange Server 2016" */
+    const char *update;    /* "CU19 Mar21SU"; for an unlisted update of a
+                              listed CU, the CU ("CU19"); else NULL */
+    const char *name;      /* product and update, or NULL */
+    const char *released;  /* "YYYY-MM-DD" or "YYYY-MM"; NULL if not listed */
+    int exact;             /* 1 when the table lists this very build */
+    int cu_only;           /* 1 when only major.minor.build was given */
+    const char *placement; /* how an unlisted (or CU-only) build was
+                              placed between its neighbours, else NULL */
+    const char *note;      /* the table's note on this build, or NULL */
+    const char *const *open_cve; /* covered CVEs this build leaves open */
+    size_t open_count;
+    const char *const *fixed_cve; /* covered CVEs it has fixed */
+    size_t fixed_count;
+    const char *const *open_severity; /* severity name of each open CVE */
+    const char *const *open_title;    /* what each open CVE is */
+} exh_build_info;
+
+/*
+ * Looks up a build number ("15.1.2176.2"; leading zeros as in
+ * "15.01.2176.002" and the CU-level form "15.1.2176" are accepted) in the
+ * built-in table. OUT: *out, freed with exh_build_free(), set only on
+ * EXH_OK. Returns EXH_ERR_INVALID_ARG for a malformed string,
+ * EXH_ERR_UNSUPPORTED for a well-formed number of no covered product
+ * (Exchange 2010 to Subscription Edition), EXH_ERR_NOMEM. Thread-safe.
+ */
+EXH_API EXH_NODISCARD exh_status exh_build_lookup(const char *version,
+                                                  exh_build **out);
+/* The lookup's result; never NULL. */
+EXH_API const exh_build_info *exh_build_get(const exh_build *build);
+/* Writes the build as one JSON object of kind "build" (schema 1) and a
+ * newline to out; source (where the number was found) may be NULL.
+ * Returns EXH_ERR_IO when writing fails. */
+EXH_API EXH_NODISCARD exh_status exh_build_write_json(const exh_build *build,
+                                                      const char *source,
+                                                      FILE *out);
+EXH_API void exh_build_free(exh_build *build);
+
+/*
+ * Finds the installed Exchange build in target (a folder, an archive
+ * collection or one file), best source first: the FileVersion of
+ * ExSetup.exe's version resource (a copy under a Bin folder first), else
+ * OWA's version folders (CU level only: three parts). A target that is one
+ * file is read as a PE file. OUT: version ("15.1.2176.2" or "15.1.2176")
+ * and source (a sentence naming where it was found; may be NULL), both
+ * NUL-terminated and truncated to their sizes. Returns EXH_OK,
+ * EXH_ERR_UNSUPPORTED when no build was found, EXH_ERR_IO when target
+ * cannot be read, EXH_ERR_NOMEM.
+ */
+EXH_API EXH_NODISCARD exh_status exh_build_detect(const char *target,
+                                                  char *version,
+                                                  size_t version_size,
+                                                  char *source,
+                                                  size_t source_size);
+
+/* ------------------------------------------------------------------------ */
 /* Utilities shared with the CLI.                                            */
 
 /* Parses an ISO 8601 time ("2021-03-02", "2021-03-02T04:12", with seconds,

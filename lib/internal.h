@@ -410,6 +410,29 @@ size_t prefilter_find(const prefilter *pf, const char *text, size_t len);
 size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
                       size_t *hits, size_t max);
 
+/* Reads the FileVersion (and ProductName, when product is not NULL) of the
+ * PE version resource in data through libyara's pe module. EXH_OK with
+ * both copied (truncated to their sizes), EXH_ERR_UNSUPPORTED when data is
+ * not a PE file or has no FileVersion, or the engine's error. Thread-safe. */
+exh_status yara_pe_version(const uint8_t *data, size_t len, char *version,
+                           size_t version_size, char *product,
+                           size_t product_size);
+
+/* ---- build.c: the Exchange build table ---------------------------------- */
+typedef struct build_table build_table;
+/* Parses "a.b.c" or "a.b.c.d" (decimal, each <= 65535, surrounding blanks
+ * allowed) into v (v[3] = 0 for three parts); *parts = 3 or 4. */
+bool build_parse_version(const char *s, uint16_t v[4], int *parts);
+exh_status build_table_load(build_table **out);
+void build_table_free(build_table *t);
+size_t build_table_count(const build_table *t);
+void build_table_version(const build_table *t, size_t i, char out[32]);
+const char *build_table_update(const build_table *t, size_t i);
+exh_status build_info_json(const exh_build_info *info, buf *out);
+/* True when path has an OWA version folder ("owa/15.1.2176/" or
+ * "owa/auth/15.1.2176/", any case); v gets its three parts. */
+bool build_sniff_owa_path(const char *path, uint16_t v[4]);
+
 /* ---- rules_builtin.c (generated at build time from rules/) --------------- */
 typedef struct builtin_rule_file {
     const char *path; /* "exchange/proxylogon_ssrf.yml", relative to rules/ */

@@ -142,6 +142,14 @@ def main():
     if not rows:
         fail('rules list: no rules')
     total += len(rows)
+    # exhunt build -f jsonl: listed, unlisted, CU-only and newest builds.
+    for version in ('15.1.2176.2', '15.1.2176.5', '15.2.986', '15.2.2562.999',
+                    '14.3.513.0', '15.2.221.18'):
+        rows = check_lines('build ' + version, run('build', [
+            'build', '-f', 'jsonl', version]), {'build'}, validator)
+        if len(rows) != 1:
+            fail(f'build {version}: {len(rows)} lines, expected 1')
+        total += len(rows)
     print(f'{total} lines checked, {len(failures)} failures')
     return 1 if failures else 0
 
