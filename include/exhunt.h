@@ -302,6 +302,12 @@ typedef struct exh_summary {
     const exh_error *errors;
     size_t error_count;
     uint64_t errors_omitted; /* errors beyond those listed */
+    /* The installed Exchange build (see exh_build_info below), or NULL
+     * when none was found. */
+    const struct exh_build_info *build;
+    const char *build_source;       /* where it was found, or NULL */
+    const char *const *mitigations; /* mitigations in place (sentences) */
+    size_t mitigation_count;
 } exh_summary;
 
 typedef enum exh_cb_result { EXH_CONTINUE = 0, EXH_STOP = 1 } exh_cb_result;

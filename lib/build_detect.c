@@ -17,16 +17,10 @@
 
 #define EXSETUP_MAX_BYTES (64u * 1024 * 1024) /* ExSetup.exe is ~40 KiB */
 
-/* Ranks of build sources, best first. */
-enum { RANK_EXSETUP_BIN = 0, RANK_EXSETUP, RANK_OWA, RANK_NONE };
-
 typedef struct detect_ctx {
-    int rank; /* of the best candidate so far */
-    uint16_t v[4];
-    int parts;
-    char version[32];
-    char source[1024];
-    uint8_t *data; /* read buffer for ExSetup.exe */
+    build_cand best;
+    uint8_t *data; /* the last ExSetup.exe read */
+    exh_status failure;
 } detect_ctx;
 
 static const char *base_name(const char *path)
@@ -76,24 +70,93 @@ bool build_sniff_owa_path(const char *path, uint16_t v[4])
     return false;
 }
 
-static void consider(detect_ctx *c, int rank, const uint16_t v[4], int parts,
-                     const char *source)
+exh_status build_cand_offer(build_cand *c, int rank, const uint16_t v[4],
+                            int parts, const char *source, const char *path,
+                            const char *windows_path)
 {
     int cmp = 0;
     for (int i = 0; i < 4 && cmp == 0; i++)
         if (v[i] != c->v[i])
             cmp = v[i] < c->v[i] ? -1 : 1;
-    if (rank > c->rank || (rank == c->rank && cmp <= 0))
-        return;
+    if (rank < c->rank || (rank == c->rank && cmp <= 0))
+        return EXH_OK;
+    char *s = exh_strdup(source), *p = exh_strdup(path);
+    char *w = windows_path ? exh_strdup(windows_path) : NULL;
+    if (!s || !p || (windows_path && !w)) {
+        exh_free(s);
+        exh_free(p);
+        exh_free(w);
+        return EXH_ERR_NOMEM;
+    }
+    build_cand_free(c);
     c->rank = rank;
     memcpy(c->v, v, sizeof c->v);
     c->parts = parts;
-    if (parts == 4)
-        snprintf(c->version, sizeof c->version, "%u.%u.%u.%u", v[0], v[1], v[2],
-                 v[3]);
+    c->source = s;
+    c->path = p;
+    c->windows_path = w;
+    return EXH_OK;
+}
+
+void build_cand_free(build_cand *c)
+{
+    exh_free(c->source);
+    exh_free(c->path);
+    exh_free(c->windows_path);
+    memset(c, 0, sizeof *c);
+}
+
+exh_status build_offer_exsetup(build_cand *c, const uint8_t *data, size_t len,
+                               const char *path, const char *display,
+                               const char *windows_path)
+{
+    uint16_t v[4];
+    if (!build_exsetup_version(data, len, v))
+        return EXH_OK;
+    char source[1200];
+    snprintf(source, sizeof source, "ExSetup.exe version resource: %s",
+             display);
+    return build_cand_offer(
+        c, in_bin(path) ? BUILD_RANK_EXSETUP_BIN : BUILD_RANK_EXSETUP, v, 4,
+        source, display, windows_path);
+}
+
+exh_status build_offer_owa(build_cand *c, const char *path, const char *display,
+                           const char *windows_path)
+{
+    uint16_t v[4];
+    if (c->rank > BUILD_RANK_OWA || !build_sniff_owa_path(path, v))
+        return EXH_OK;
+    char source[1200];
+    snprintf(source, sizeof source,
+             "OWA version folder %u.%u.%u (CU level only): %s", v[0], v[1],
+             v[2], display);
+    v[3] = 0;
+    return build_cand_offer(c, BUILD_RANK_OWA, v, 3, source, display,
+                            windows_path);
+}
+
+void build_cand_version(const build_cand *c, char *out, size_t size)
+{
+    if (c->parts == 4)
+        snprintf(out, size, "%u.%u.%u.%u", c->v[0], c->v[1], c->v[2], c->v[3]);
     else
-        snprintf(c->version, sizeof c->version, "%u.%u.%u", v[0], v[1], v[2]);
-    snprintf(c->source, sizeof c->source, "%s", source);
+        snprintf(out, size, "%u.%u.%u", c->v[0], c->v[1], c->v[2]);
+}
+
+bool build_is_exsetup(const char *base)
+{
+    return util_strcasecmp(base, "ExSetup.exe") == 0;
+}
+
+bool build_exsetup_version(const uint8_t *data, size_t len, uint16_t v[4])
+{
+    char version[64], product[128];
+    int parts;
+    return yara_pe_version(data, len, version, sizeof version, product,
+                           sizeof product) == EXH_OK &&
+           build_parse_version(version, v, &parts) && parts == 4 &&
+           (!product[0] || strstr(product, "Exchange"));
 }
 
 /* Reads an ExSetup.exe entry and considers its FileVersion. */
@@ -101,52 +164,43 @@ static void exsetup(detect_ctx *c, entry *e)
 {
     if (!e->in || e->size > EXSETUP_MAX_BYTES)
         return;
-    if (!c->data) {
-        c->data = exh_malloc(EXSETUP_MAX_BYTES);
-        if (!c->data)
-            return;
+    // Sized by the entry (ExSetup.exe is about 40 KiB), never past the cap.
+    size_t cap = (size_t)e->size + 1;
+    uint8_t *data = exh_malloc(cap);
+    if (!data) {
+        c->failure = EXH_ERR_NOMEM;
+        return;
     }
+    exh_free(c->data);
+    c->data = data;
     size_t len = 0;
-    while (len < EXSETUP_MAX_BYTES) {
-        ssize_t n = e->in->read(e->in, c->data + len, EXSETUP_MAX_BYTES - len);
+    while (len < cap) {
+        ssize_t n = e->in->read(e->in, c->data + len, cap - len);
         if (n <= 0)
             break;
         len += (size_t)n;
     }
-    char version[64], product[128];
-    uint16_t v[4];
-    int parts;
-    if (yara_pe_version(c->data, len, version, sizeof version, product,
-                        sizeof product) != EXH_OK ||
-        !build_parse_version(version, v, &parts) || parts != 4 ||
-        (product[0] && !strstr(product, "Exchange")))
-        return;
-    char source[1024];
-    snprintf(source, sizeof source, "ExSetup.exe version resource: %s",
-             e->display_path);
-    consider(c, in_bin(e->path) ? RANK_EXSETUP_BIN : RANK_EXSETUP, v, 4,
-             source);
+    exh_status st = build_offer_exsetup(&c->best, c->data, len, e->path,
+                                        e->display_path, NULL);
+    if (st != EXH_OK)
+        c->failure = st;
 }
 
 static bool on_entry(void *user, entry *e)
 {
     detect_ctx *c = user;
-    uint16_t v[4];
 
     // A target that is itself one file is read as a PE file whatever its
     // name (a copy of ExSetup.exe may be called anything).
-    if (e->path[0] == '\0' ||
-        util_strcasecmp(base_name(e->path), "ExSetup.exe") == 0) {
+    if (e->path[0] == '\0' || build_is_exsetup(base_name(e->path))) {
         exsetup(c, e);
-    } else if (c->rank >= RANK_OWA && build_sniff_owa_path(e->path, v)) {
-        char source[1024];
-        snprintf(source, sizeof source,
-                 "OWA version folder %u.%u.%u (CU level only): %s", v[0], v[1],
-                 v[2], e->display_path);
-        v[3] = 0;
-        consider(c, RANK_OWA, v, 3, source);
+    } else {
+        exh_status st =
+            build_offer_owa(&c->best, e->path, e->display_path, NULL);
+        if (st != EXH_OK)
+            c->failure = st;
     }
-    return true;
+    return c->failure == EXH_OK;
 }
 
 static void on_error(void *user, const char *display_path, const char *message)
@@ -160,7 +214,7 @@ exh_status exh_build_detect(const char *target, char *version,
                             size_t version_size, char *source,
                             size_t source_size)
 {
-    detect_ctx c = {.rank = RANK_NONE};
+    detect_ctx c = {.failure = EXH_OK};
     source_opts opts = {.open_archives = true};
     source_cbs cbs = {on_entry, on_error, &c};
     const char *err = NULL;
@@ -172,12 +226,15 @@ exh_status exh_build_detect(const char *target, char *version,
         source[0] = '\0';
     exh_status st = source_walk(target, &opts, &cbs, &err);
     exh_free(c.data);
-    if (st != EXH_OK)
-        return st;
-    if (c.rank == RANK_NONE)
-        return EXH_ERR_UNSUPPORTED;
-    snprintf(version, version_size, "%s", c.version);
-    if (source && source_size)
-        snprintf(source, source_size, "%s", c.source);
-    return EXH_OK;
+    if (st == EXH_OK)
+        st = c.failure;
+    if (st == EXH_OK && c.best.rank == BUILD_RANK_NONE)
+        st = EXH_ERR_UNSUPPORTED;
+    if (st == EXH_OK) {
+        build_cand_version(&c.best, version, version_size);
+        if (source && source_size)
+            snprintf(source, source_size, "%s", c.best.source);
+    }
+    build_cand_free(&c.best);
+    return st;
 }

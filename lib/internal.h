@@ -429,6 +429,45 @@ size_t build_table_count(const build_table *t);
 void build_table_version(const build_table *t, size_t i, char out[32]);
 const char *build_table_update(const build_table *t, size_t i);
 exh_status build_info_json(const exh_build_info *info, buf *out);
+/* The best build number found so far in one unit or target. Ranks: higher
+ * is better; a zeroed struct has none. */
+enum {
+    BUILD_RANK_NONE = 0,
+    BUILD_RANK_OWA,         /* an OWA version folder: CU level only */
+    BUILD_RANK_EXSETUP,     /* ExSetup.exe's version resource */
+    BUILD_RANK_EXSETUP_BIN, /* the same, of the copy in a Bin folder */
+};
+typedef struct build_cand {
+    int rank;
+    uint16_t v[4];
+    int parts;          /* 3 (CU level) or 4 */
+    char *source;       /* a sentence: where it was found; owned */
+    char *path;         /* source.path of the file it came from; owned */
+    char *windows_path; /* its Windows path, or NULL; owned */
+} build_cand;
+/* Keeps v when it outranks c's candidate (same rank: the higher version).
+ * EXH_ERR_NOMEM leaves c as it was. */
+exh_status build_cand_offer(build_cand *c, int rank, const uint16_t v[4],
+                            int parts, const char *source, const char *path,
+                            const char *windows_path);
+void build_cand_free(build_cand *c);
+/* The candidate's version as text ("15.1.2176.9" or "15.1.2176"). */
+void build_cand_version(const build_cand *c, char *out, size_t size);
+/* The build of an ExSetup.exe read whole into data, or false (not a PE,
+ * no FileVersion, not Exchange). */
+bool build_exsetup_version(const uint8_t *data, size_t len, uint16_t v[4]);
+/* Offers the build of an ExSetup.exe read whole (path inside the target,
+ * display its source.path, windows_path may be NULL); nothing when it has
+ * none. */
+exh_status build_offer_exsetup(build_cand *c, const uint8_t *data, size_t len,
+                               const char *path, const char *display,
+                               const char *windows_path);
+/* Offers the OWA version folder of path, if it has one. */
+exh_status build_offer_owa(build_cand *c, const char *path, const char *display,
+                           const char *windows_path);
+/* True when base (a file name) is "ExSetup.exe", any case. */
+bool build_is_exsetup(const char *base);
+
 /* True when path has an OWA version folder ("owa/15.1.2176/" or
  * "owa/auth/15.1.2176/", any case); v gets its three parts. */
 bool build_sniff_owa_path(const char *path, uint16_t v[4]);

@@ -123,6 +123,8 @@ def main():
          None),
         ('stdin', ['-'], open(schema_log, 'rb').read()),
         ('missing target', ['no-such-target'], None),
+        ('owa build folder', [os.path.join(SRC, 'tests', 'data', 'build',
+                                           'owa_volume')], None),
     ]
     total = 0
     for label, targets, stdin in runs:
@@ -137,6 +139,15 @@ def main():
         validator) if r['kind'] == 'finding']
     if not any(r['severity'] == 'critical' for r in findings):
         fail('schema fixture: no critical ProxyLogon finding')
+    owa = check_lines('owa build folder', run('owa', [
+        'scan', '-f', 'jsonl', '--no-progress',
+        os.path.join(SRC, 'tests', 'data', 'build', 'owa_volume')]),
+        scan_kinds, validator)
+    if not any(r['kind'] == 'summary' and r['build'] for r in owa):
+        fail('owa build folder: no build in the summary')
+    if not any(r['kind'] == 'finding' and r['category'] == 'vulnerable'
+               for r in owa):
+        fail('owa build folder: no vulnerable finding')
     rows = check_lines('rules list', run('rules list', [
         'rules', 'list', '-f', 'jsonl']), {'rule'}, validator)
     if not rows:
