@@ -2,7 +2,8 @@
 /*
  * build_fuzz.c - build numbers from evidence: the bytes as a PE file whose
  * version resource the pe module reads (yara_pe_version), and as a build
- * string (exh_build_lookup, OWA folder names). A version read from a file
+ * string (exh_build_lookup, OWA folder names), and as IIS configuration
+ * (the mitigations of build_sniff_config). A version read from a file
  * is bounded and NUL-terminated; a lookup that succeeds lists every covered
  * CVE at most once, open or fixed.
  */
@@ -38,5 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     exh_build_free(b);
     uint16_t v[4];
     (void)build_sniff_owa_path(text, v);
+    (void)build_sniff_config("web.config", data, size);
+    (void)build_sniff_config("applicationHost.config", data, size);
     return 0;
 }

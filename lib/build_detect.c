@@ -88,7 +88,9 @@ exh_status build_cand_offer(build_cand *c, int rank, const uint16_t v[4],
         exh_free(w);
         return EXH_ERR_NOMEM;
     }
+    unsigned kept = c->mitigations;
     build_cand_free(c);
+    c->mitigations = kept;
     c->rank = rank;
     memcpy(c->v, v, sizeof c->v);
     c->parts = parts;
@@ -96,6 +98,122 @@ exh_status build_cand_offer(build_cand *c, int rank, const uint16_t v[4],
     c->path = p;
     c->windows_path = w;
     return EXH_OK;
+}
+
+/* ---- mitigations in IIS configuration ------------------------------------ */
+
+static const char *const cves_pl_rewrite[] = {"CVE-2021-26855"};
+static const char *const cves_pns_rewrite[] = {"CVE-2022-41040",
+                                               "CVE-2022-41082"};
+static const char *const cves_um[] = {"CVE-2021-26857"};
+static const char *const cves_ecp[] = {"CVE-2021-27065"};
+static const char *const cves_oab[] = {"CVE-2021-26858"};
+
+static const struct {
+    const char *text;
+    const char *const *cves;
+    size_t count;
+} mitigations[MITIGATION__COUNT] = {
+    {"URL Rewrite rule aborting X-BEResource/X-AnonResource-Backend "
+     "cookies (EOMT, March 2021)",
+     cves_pl_rewrite, 1},
+    {"URL Rewrite rule aborting autodiscover requests naming powershell "
+     "(EOMTv2/EEMS, 2022)",
+     cves_pns_rewrite, 2},
+    {"Unified Messaging services MSExchangeUM and MSExchangeUMCR disabled",
+     cves_um, 1},
+    {"ECP application pool MSExchangeECPAppPool set not to start", cves_ecp, 1},
+    {"OAB application pool MSExchangeOABAppPool set not to start", cves_oab, 1},
+};
+
+const char *build_mitigation_text(unsigned i)
+{
+    return i < MITIGATION__COUNT ? mitigations[i].text : NULL;
+}
+
+const char *const *build_mitigation_cves(unsigned i, size_t *count)
+{
+    *count = i < MITIGATION__COUNT ? mitigations[i].count : 0;
+    return i < MITIGATION__COUNT ? mitigations[i].cves : NULL;
+}
+
+static bool has(const char *p, size_t len, const char *needle)
+{
+    return util_memcasemem(p, len, needle, strlen(needle)) != NULL;
+}
+
+/* The bytes from p to the end of its element or block: to "</rule>" for a
+ * rule, to '>' for an application pool's <add>; at most max bytes. */
+static size_t block_len(const char *p, const char *end, const char *closer,
+                        size_t max)
+{
+    size_t avail = (size_t)(end - p);
+    if (avail > max)
+        avail = max;
+    const char *c = util_memcasemem(p, avail, closer, strlen(closer));
+    return c ? (size_t)(c - p) : avail;
+}
+
+/* Rewrite rules: each <rule ...>...</rule> that aborts requests. */
+static unsigned rewrite_rules(const char *text, size_t len)
+{
+    unsigned found = 0;
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *r = util_memcasemem(p, (size_t)(end - p), "<rule ", 6);
+        if (!r)
+            break;
+        size_t n = block_len(r, end, "</rule>", 16384);
+        if (has(r, n, "AbortRequest")) {
+            if (has(r, n, "X-BEResource") ||
+                has(r, n, "X-AnonResource-Backend"))
+                found |= MITIGATION_REWRITE_PROXYLOGON;
+            if (has(r, n, "autodiscover") && has(r, n, "powershell"))
+                found |= MITIGATION_REWRITE_PROXYNOTSHELL;
+        }
+        p = r + 6;
+    }
+    return found;
+}
+
+/* Application pools: <add name="POOL" ... autoStart="false" ...>. */
+static bool pool_off(const char *text, size_t len, const char *pool)
+{
+    const char *p = text, *end = text + len;
+    char needle[64];
+    snprintf(needle, sizeof needle, "name=\"%s\"", pool);
+    while (p < end) {
+        const char *at =
+            util_memcasemem(p, (size_t)(end - p), needle, strlen(needle));
+        if (!at)
+            return false;
+        // The element starts at the last '<' before the name.
+        const char *start = at;
+        while (start > text && start[-1] != '<' && at - start < 4096)
+            start--;
+        size_t n = block_len(at, end, ">", 4096);
+        if (start > text && util_ieq(start, 4, "add ", 4) &&
+            has(at, n, "autoStart=\"false\""))
+            return true;
+        p = at + strlen(needle);
+    }
+    return false;
+}
+
+unsigned build_sniff_config(const char *base, const uint8_t *data, size_t len)
+{
+    const char *text = (const char *)data;
+    bool app_host = util_strcasecmp(base, "applicationHost.config") == 0;
+    if (!app_host && util_strcasecmp(base, "web.config") != 0)
+        return 0;
+    unsigned found = rewrite_rules(text, len);
+    if (app_host) {
+        if (pool_off(text, len, "MSExchangeECPAppPool"))
+            found |= MITIGATION_ECP_POOL_OFF;
+        if (pool_off(text, len, "MSExchangeOABAppPool"))
+            found |= MITIGATION_OAB_POOL_OFF;
+    }
+    return found;
 }
 
 void build_cand_free(build_cand *c)

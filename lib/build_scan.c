@@ -30,6 +30,21 @@ static bool evidence(ifinding *f, const char *key, const char *value)
     return true;
 }
 
+/* The first mitigation found in the unit that covers cve, or -1. */
+int build_unit_mitigation(const unit *u, const char *cve)
+{
+    for (unsigned m = 0; m < MITIGATION__COUNT; m++) {
+        if (!(u->build.mitigations & (1u << m)))
+            continue;
+        size_t count;
+        const char *const *cves = build_mitigation_cves(m, &count);
+        for (size_t k = 0; k < count; k++)
+            if (strcmp(cves[k], cve) == 0)
+                return (int)m;
+    }
+    return -1;
+}
+
 static exh_status open_cve_finding(unit *u, const exh_ruleset *rs,
                                    const exh_build_info *i, size_t k)
 {
@@ -39,9 +54,15 @@ static exh_status open_cve_finding(unit *u, const exh_ruleset *rs,
 
     if (exh_severity_parse(i->open_severity[k], &sev) != EXH_OK)
         sev = EXH_SEV_HIGH;
+    // A mitigated CVE stays a finding, at low severity, naming the
+    // mitigation: the build still lacks the fix.
+    int m = build_unit_mitigation(u, i->open_cve[k]);
+    if (m >= 0)
+        sev = EXH_SEV_LOW;
     buf_init(&title, 1024);
-    buf_printf(&title, "%s is open: %s (%s %s)", i->open_cve[k],
-               i->open_title[k], i->name ? i->name : i->product, i->version);
+    buf_printf(&title, "%s is open%s: %s (%s %s)", i->open_cve[k],
+               m >= 0 ? " but mitigated" : "", i->open_title[k],
+               i->name ? i->name : i->product, i->version);
     f.rule = SIZE_MAX;
     f.fr.name = exh_strdup("exchange_build_open_cve");
     f.fr.title = title.data ? exh_strdup(title.data) : NULL;
@@ -56,18 +77,21 @@ static exh_status open_cve_finding(unit *u, const exh_ruleset *rs,
     f.source_path = exh_strdup(u->build.path);
     f.windows_path =
         u->build.windows_path ? exh_strdup(u->build.windows_path) : NULL;
-    f.evidence = exh_calloc(6, sizeof *f.evidence);
+    f.evidence = exh_calloc(7, sizeof *f.evidence);
     buf_free(&title);
     exh_status st = f.fr.name && f.fr.title && f.fr.source && f.fr.cve &&
                             f.source_path && f.evidence &&
                             (f.windows_path || !u->build.windows_path)
                         ? EXH_OK
                         : EXH_ERR_NOMEM;
-    if (st == EXH_OK && !(evidence(&f, "build", i->version) &&
-                          evidence(&f, "product", i->product) &&
-                          evidence(&f, "update", i->update) &&
-                          evidence(&f, "found_in", u->build.source) &&
-                          evidence(&f, "placement", i->placement)))
+    if (st == EXH_OK &&
+        !(evidence(&f, "build", i->version) &&
+          evidence(&f, "product", i->product) &&
+          evidence(&f, "update", i->update) &&
+          evidence(&f, "found_in", u->build.source) &&
+          evidence(&f, "placement", i->placement) &&
+          evidence(&f, "mitigated_by",
+                   m >= 0 ? build_mitigation_text((unsigned)m) : NULL)))
         st = EXH_ERR_NOMEM;
     if (st == EXH_OK)
         st = finding_add(u, rs, &f, NULL);

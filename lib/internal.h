@@ -440,10 +440,11 @@ enum {
 typedef struct build_cand {
     int rank;
     uint16_t v[4];
-    int parts;          /* 3 (CU level) or 4 */
-    char *source;       /* a sentence: where it was found; owned */
-    char *path;         /* source.path of the file it came from; owned */
-    char *windows_path; /* its Windows path, or NULL; owned */
+    int parts;            /* 3 (CU level) or 4 */
+    char *source;         /* a sentence: where it was found; owned */
+    char *path;           /* source.path of the file it came from; owned */
+    char *windows_path;   /* its Windows path, or NULL; owned */
+    unsigned mitigations; /* MITIGATION_* found in the unit */
 } build_cand;
 /* Keeps v when it outranks c's candidate (same rank: the higher version).
  * EXH_ERR_NOMEM leaves c as it was. */
@@ -465,6 +466,28 @@ exh_status build_offer_exsetup(build_cand *c, const uint8_t *data, size_t len,
 /* Offers the OWA version folder of path, if it has one. */
 exh_status build_offer_owa(build_cand *c, const char *path, const char *display,
                            const char *windows_path);
+/* Mitigations found in evidence (bits of build_cand.mitigations). */
+enum {
+    MITIGATION_REWRITE_PROXYLOGON = 1u << 0,    /* EOMT: X-BEResource /
+                                                   X-AnonResource-Backend abort */
+    MITIGATION_REWRITE_PROXYNOTSHELL = 1u << 1, /* EOMTv2/EEMS: autodiscover
+                                                   + powershell abort */
+    MITIGATION_UM_DISABLED = 1u << 2,           /* MSExchangeUM(CR) Start=4 */
+    MITIGATION_ECP_POOL_OFF = 1u << 3, /* MSExchangeECPAppPool autoStart
+                                          false */
+    MITIGATION_OAB_POOL_OFF = 1u << 4, /* MSExchangeOABAppPool autoStart
+                                          false */
+    MITIGATION__COUNT = 5
+};
+/* The mitigations an IIS configuration file (web.config,
+ * applicationHost.config: base is its name) holds: URL Rewrite rules that
+ * abort the exploit requests, application pools that do not start. 0 for
+ * any other file. Bounded by len; data need not be NUL-terminated. */
+unsigned build_sniff_config(const char *base, const uint8_t *data, size_t len);
+/* A sentence naming mitigation bit i, and the CVEs it covers. */
+const char *build_mitigation_text(unsigned i);
+const char *const *build_mitigation_cves(unsigned i, size_t *count);
+
 /* True when base (a file name) is "ExSetup.exe", any case. */
 bool build_is_exsetup(const char *base);
 

@@ -122,6 +122,9 @@ void aggmap_free(aggmap *m);
 /* Looks up the unit's build (u->build_result) and adds one finding of
  * category vulnerable per covered CVE it leaves open. */
 exh_status build_unit_findings(unit *u, const exh_ruleset *rs);
+/* The first mitigation (MITIGATION_* bit index) found in u that covers
+ * cve, or -1. */
+int build_unit_mitigation(const unit *u, const char *cve);
 
 /* summary.c */
 exh_status coverage_add_spans(coverage_acc *c, const span *spans, size_t count);

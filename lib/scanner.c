@@ -1107,6 +1107,13 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
         pthread_mutex_unlock(&ctx->lock);
         exh_free(wp);
     }
+    unsigned mitigations =
+        cut ? 0 : build_sniff_config(base ? base + 1 : it->path, w->fbuf, len);
+    if (mitigations) {
+        pthread_mutex_lock(&ctx->lock);
+        u->build.mitigations |= mitigations;
+        pthread_mutex_unlock(&ctx->lock);
+    }
     ifile facts = {.size = cut ? it->size : len,
                    .modified_ms = it->modified_ms,
                    .created_ms = it->created_ms,

@@ -43,6 +43,7 @@ struct summary_holder {
     size_t string_count, string_cap;
     exh_gap **gaps;         /* per coverage entry */
     const char ***warnings; /* per coverage entry */
+    const char *mitigations[MITIGATION__COUNT];
 };
 
 /* Keeps a copy of text in the holder; NULL on failure. */
@@ -277,6 +278,18 @@ static exh_status decide_vulnerable(summary_holder *h, const unit *u)
     const exh_build_info *i = exh_build_get(u->build_result);
     s->build = i;
     s->build_source = u->build.source;
+    for (unsigned m = 0; m < MITIGATION__COUNT; m++) {
+        if (!(u->build.mitigations & (1u << m)))
+            continue;
+        const char *t = keep(h, build_mitigation_text(m));
+        if (!t)
+            return EXH_ERR_NOMEM;
+        h->mitigations[s->mitigation_count++] = t;
+    }
+    s->mitigations = h->mitigations;
+    size_t mitigated = 0;
+    for (size_t k = 0; k < i->open_count; k++)
+        mitigated += build_unit_mitigation(u, i->open_cve[k]) >= 0;
     buf r;
     buf_init(&r, 8192);
     buf_printf(&r, "%s (%s%s) ", i->name ? i->name : i->product, i->version,
@@ -285,16 +298,28 @@ static exh_status decide_vulnerable(summary_holder *h, const unit *u)
         s->vulnerable = "no";
         buf_puts(&r, "leaves none of the covered CVEs open.");
     } else {
-        s->vulnerable = "yes";
+        s->vulnerable = mitigated == i->open_count ? "mitigated" : "yes";
         buf_printf(&r, "leaves %zu covered CVE%s open:", i->open_count,
                    i->open_count > 1 ? "s" : "");
         for (size_t k = 0; k < i->open_count; k++)
             buf_printf(&r, "%s %s", k ? "," : "", i->open_cve[k]);
         buf_putc(&r, '.');
+        if (mitigated == i->open_count)
+            buf_puts(&r, " Mitigations in place cover every one of them.");
+        else if (mitigated)
+            buf_printf(&r,
+                       " Mitigations in place cover %zu of them; the "
+                       "others are not mitigated.",
+                       mitigated);
         if (i->cu_only)
             buf_puts(&r, " Only the CU level is known: security updates "
                          "installed on top cannot be seen.");
     }
+    for (size_t k = 0; k < s->mitigation_count; k++)
+        buf_printf(&r, "%s%s",
+                   k ? "; " : " Mitigations found: ", s->mitigations[k]);
+    if (s->mitigation_count)
+        buf_putc(&r, '.');
     if (i->placement && !i->cu_only)
         buf_printf(&r, " The build is %s.", i->placement);
     s->reason_vulnerable = r.data ? keep(h, r.data) : NULL;

@@ -216,6 +216,46 @@ static void test_owa_paths(void)
     CHECK(!build_sniff_owa_path("x/owa/15.1.2176.2/x.js", v));
 }
 
+static unsigned sniff(const char *name, const char *text)
+{
+    return build_sniff_config(name, (const uint8_t *)text, strlen(text));
+}
+
+static void test_config_mitigations(void)
+{
+    CHECK(sniff("web.config",
+                "<rule name=\"X-BEResource Abort - inbound\"><conditions>"
+                "<add pattern=\"(.*)X-BEResource=(.+)/(.+)~(.+)\"/>"
+                "</conditions><action type=\"AbortRequest\" /></rule>") ==
+          MITIGATION_REWRITE_PROXYLOGON);
+    CHECK(sniff("WEB.CONFIG", "<RULE name=\"PowerShell - inbound\"><add "
+                              "pattern=\"(?=.*autodiscover)(?=.*powershell)\""
+                              "/><action type=\"AbortRequest\"/></rule>") ==
+          MITIGATION_REWRITE_PROXYNOTSHELL);
+    // A rule that does not abort, or an abort in another rule, is nothing.
+    CHECK(sniff("web.config", "<rule name=\"X-BEResource\"><action "
+                              "type=\"None\"/></rule><rule name=\"b\">"
+                              "<action type=\"AbortRequest\"/></rule>") == 0);
+    // Unterminated rule: judged on what is there, bounded.
+    CHECK(sniff("web.config", "<rule X-AnonResource-Backend AbortRequest") ==
+          MITIGATION_REWRITE_PROXYLOGON);
+    CHECK(sniff("applicationHost.config",
+                "<add name=\"MSExchangeECPAppPool\" autoStart=\"false\" />"
+                "<add name=\"MSExchangeOABAppPool\" autoStart=\"true\" />") ==
+          MITIGATION_ECP_POOL_OFF);
+    CHECK(sniff("applicationHost.config",
+                "<add name=\"MSExchangeOABAppPool\">autoStart=\"false\"") ==
+          0); // the attribute must be in the element
+    CHECK(sniff("web.config", "<add name=\"MSExchangeECPAppPool\" "
+                              "autoStart=\"false\" />") == 0); // pools: host
+    CHECK(sniff("other.config", "<rule X-BEResource AbortRequest</rule>") == 0);
+    CHECK(sniff("applicationHost.config", "name=\"MSExchangeECPAppPool\"") ==
+          0);
+    size_t count;
+    CHECK(build_mitigation_cves(MITIGATION__COUNT, &count) == NULL &&
+          count == 0);
+}
+
 /* Allocation failures return EXH_ERR_NOMEM without leaks or crashes. */
 static void test_oom(void)
 {
@@ -238,6 +278,7 @@ int main(void)
     test_placement();
     test_malformed();
     test_owa_paths();
+    test_config_mitigations();
     test_oom();
     TEST_MAIN_END();
 }
