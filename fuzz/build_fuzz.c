@@ -3,7 +3,8 @@
  * build_fuzz.c - build numbers from evidence: the bytes as a PE file whose
  * version resource the pe module reads (yara_pe_version), and as a build
  * string (exh_build_lookup, OWA folder names), and as IIS configuration
- * (the mitigations of build_sniff_config). A version read from a file
+ * (the mitigations of build_sniff_config), and as a registry hive
+ * (libregf through hive_read). A version read from a file
  * is bounded and NUL-terminated; a lookup that succeeds lists every covered
  * CVE at most once, open or fixed.
  */
@@ -21,6 +22,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (memchr(version, '\0', sizeof version) == NULL ||
          memchr(product, '\0', sizeof product) == NULL))
         abort();
+
+    hive_facts facts;
+    if (hive_read(data, size, &facts) && facts.have_build &&
+        facts.build[0] == 0 && facts.build[1] == 0 && facts.build[2] == 0 &&
+        facts.build[3] == 0 && !facts.have_build)
+        abort(); // unreachable: exercises the hive reader under sanitizers
 
     char text[96];
     size_t len = size < sizeof text - 1 ? size : sizeof text - 1;

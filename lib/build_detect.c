@@ -4,7 +4,9 @@
  * source first:
  *   1. the FileVersion of ExSetup.exe's version resource (read through
  *      libyara's pe module; SU-accurate; the copy under a Bin folder wins);
- *   2. OWA's version folders (FrontEnd/HttpProxy/owa/auth/15.1.2176/...,
+ *   2. the SOFTWARE hive's Exchange Setup key (CU level: security updates
+ *      do not change it; read with libregf, readers/hive.c);
+ *   3. OWA's version folders (FrontEnd/HttpProxy/owa/auth/15.1.2176/...,
  *      ClientAccess/Owa/15.1.2176/...): CU level only, and the highest one
  *      is the current CU (older ones stay after an upgrade).
  * build_sniff_* judge one entry; exh_build_detect() walks a target with
@@ -254,6 +256,49 @@ exh_status build_offer_owa(build_cand *c, const char *path, const char *display,
                             windows_path);
 }
 
+bool build_is_hive_name(const char *base)
+{
+    return util_strcasecmp(base, "SOFTWARE") == 0 ||
+           util_strcasecmp(base, "SYSTEM") == 0;
+}
+
+exh_status build_offer_hive(build_cand *c, stream *in, uint64_t size,
+                            const char *display, const char *windows_path)
+{
+    if (!in || size < 4096 || size > BUILD_HIVE_MAX_BYTES)
+        return EXH_OK;
+    uint8_t *data = exh_malloc((size_t)size);
+    if (!data)
+        return EXH_ERR_NOMEM;
+    size_t len = 0;
+    while (len < size) {
+        ssize_t n = in->read(in, data + len, (size_t)size - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    exh_status st = build_offer_hive_mem(c, data, len, display, windows_path);
+    exh_free(data);
+    return st;
+}
+
+exh_status build_offer_hive_mem(build_cand *c, const uint8_t *data, size_t len,
+                                const char *display, const char *windows_path)
+{
+    hive_facts f;
+    if (!hive_read(data, len, &f))
+        return EXH_OK;
+    if (f.um_disabled)
+        c->mitigations |= MITIGATION_UM_DISABLED;
+    if (!f.have_build)
+        return EXH_OK;
+    char source[1200];
+    snprintf(source, sizeof source,
+             "SOFTWARE hive, Exchange Setup key (CU level only): %s", display);
+    return build_cand_offer(c, BUILD_RANK_REGISTRY, f.build, 3, source, display,
+                            windows_path);
+}
+
 void build_cand_version(const build_cand *c, char *out, size_t size)
 {
     if (c->parts == 4)
@@ -298,8 +343,12 @@ static void exsetup(detect_ctx *c, entry *e)
             break;
         len += (size_t)n;
     }
-    exh_status st = build_offer_exsetup(&c->best, c->data, len, e->path,
-                                        e->display_path, NULL);
+    // A single-file target may be a hive under any name.
+    exh_status st = len >= 4 && memcmp(c->data, "regf", 4) == 0
+                        ? build_offer_hive_mem(&c->best, c->data, len,
+                                               e->display_path, NULL)
+                        : build_offer_exsetup(&c->best, c->data, len, e->path,
+                                              e->display_path, NULL);
     if (st != EXH_OK)
         c->failure = st;
 }
@@ -310,6 +359,14 @@ static bool on_entry(void *user, entry *e)
 
     // A target that is itself one file is read as a PE file whatever its
     // name (a copy of ExSetup.exe may be called anything).
+    const char *base = base_name(e->path[0] ? e->path : e->display_path);
+    if (build_is_hive_name(base)) {
+        exh_status st =
+            build_offer_hive(&c->best, e->in, e->size, e->display_path, NULL);
+        if (st != EXH_OK)
+            c->failure = st;
+        return c->failure == EXH_OK;
+    }
     if (e->path[0] == '\0' || build_is_exsetup(base_name(e->path))) {
         exsetup(c, e);
     } else {

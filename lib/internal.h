@@ -418,6 +418,17 @@ exh_status yara_pe_version(const uint8_t *data, size_t len, char *version,
                            size_t version_size, char *product,
                            size_t product_size);
 
+/* ---- readers/hive.c: registry hives ------------------------------------- */
+typedef struct hive_facts {
+    bool have_build;   /* SOFTWARE: the Exchange Setup key's Msi* values */
+    uint16_t build[4]; /* the installed CU's build (SUs do not change it) */
+    bool is_system;    /* SYSTEM: a Select\Current control set */
+    bool um_disabled;  /* MSExchangeUM and MSExchangeUMCR have Start=4 */
+} hive_facts;
+/* Reads the facts of a hive held whole in data. False when it is not a
+ * hive libregf can open (out is then zeroed). Thread-safe. */
+bool hive_read(const uint8_t *data, size_t len, hive_facts *out);
+
 /* ---- build.c: the Exchange build table ---------------------------------- */
 typedef struct build_table build_table;
 /* Parses "a.b.c" or "a.b.c.d" (decimal, each <= 65535, surrounding blanks
@@ -434,6 +445,7 @@ exh_status build_info_json(const exh_build_info *info, buf *out);
 enum {
     BUILD_RANK_NONE = 0,
     BUILD_RANK_OWA,         /* an OWA version folder: CU level only */
+    BUILD_RANK_REGISTRY,    /* the SOFTWARE hive's Setup key: CU level */
     BUILD_RANK_EXSETUP,     /* ExSetup.exe's version resource */
     BUILD_RANK_EXSETUP_BIN, /* the same, of the copy in a Bin folder */
 };
@@ -487,6 +499,19 @@ unsigned build_sniff_config(const char *base, const uint8_t *data, size_t len);
 /* A sentence naming mitigation bit i, and the CVEs it covers. */
 const char *build_mitigation_text(unsigned i);
 const char *const *build_mitigation_cves(unsigned i, size_t *count);
+
+/* True when base is the name of a hive exhunt reads (SOFTWARE, SYSTEM). */
+bool build_is_hive_name(const char *base);
+/* Reads a hive entry whole from in (at most BUILD_HIVE_MAX_BYTES) and
+ * offers what it holds: the SOFTWARE hive's build (CU level), the SYSTEM
+ * hive's UM services mitigation. EXH_ERR_NOMEM only; a hive that cannot be
+ * read is nothing. */
+#define BUILD_HIVE_MAX_BYTES ((uint64_t)1 << 30)
+exh_status build_offer_hive(build_cand *c, stream *in, uint64_t size,
+                            const char *display, const char *windows_path);
+/* The same for a hive already in memory. */
+exh_status build_offer_hive_mem(build_cand *c, const uint8_t *data, size_t len,
+                                const char *display, const char *windows_path);
 
 /* True when base (a file name) is "ExSetup.exe", any case. */
 bool build_is_exsetup(const char *base);

@@ -1417,6 +1417,26 @@ static bool on_entry(void *user, entry *e)
         exh_free(wp);
     }
     pthread_mutex_unlock(&ctx->lock);
+    if (build_is_hive_name(base) && e->in) {
+        // SOFTWARE (the build) and SYSTEM (the UM services): read here,
+        // whole, never scanned as files.
+        char *wp = windows_path_of(u, e->path);
+        build_cand found = {0};
+        exh_status st =
+            build_offer_hive(&found, e->in, e->size, e->display_path, wp);
+        exh_free(wp);
+        pthread_mutex_lock(&ctx->lock);
+        u->scanned++;
+        u->build.mitigations |= found.mitigations;
+        if (st == EXH_OK && found.rank)
+            st = build_cand_offer(&u->build, found.rank, found.v, found.parts,
+                                  found.source, found.path, found.windows_path);
+        if (st != EXH_OK)
+            ctx->failure = st;
+        pthread_mutex_unlock(&ctx->lock);
+        build_cand_free(&found);
+        return ctx->failure == EXH_OK;
+    }
     if (util_strcasecmp(base, "client_info.json") == 0 && e->in) {
         take_client_info(ctx, u, e->in);
         pthread_mutex_lock(&ctx->lock);

@@ -272,7 +272,8 @@ static exh_status decide_vulnerable(summary_holder *h, const unit *u)
         s->vulnerable = "unknown";
         s->reason_vulnerable =
             "No Exchange build was found: the evidence holds neither "
-            "ExSetup.exe's version resource nor OWA's version folders.";
+            "ExSetup.exe's version resource, nor the SOFTWARE hive's "
+            "Exchange Setup key, nor OWA's version folders.";
         return EXH_OK;
     }
     const exh_build_info *i = exh_build_get(u->build_result);

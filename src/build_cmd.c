@@ -129,8 +129,8 @@ static int from_target(const char *target, bool jsonl)
     if (st == EXH_ERR_UNSUPPORTED) {
         fputs("exhunt: no Exchange build found in '", stderr);
         put(stderr, target);
-        fputs("' (looked for ExSetup.exe's version resource and OWA's version "
-              "folders)\n",
+        fputs("' (looked for ExSetup.exe's version resource, the SOFTWARE "
+              "hive and OWA's version folders)\n",
               stderr);
         return BUILD_NONE;
     }
