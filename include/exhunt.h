@@ -252,6 +252,7 @@ typedef struct exh_finding {
     size_t seen_in_count;
     const char *const *related; /* ids of findings of the same story */
     size_t related_count;
+    const char *source_url; /* the URL a probe finding came from, or NULL */
 } exh_finding;
 
 /* One silence longer than six hours inside a coverage window. */
@@ -452,6 +453,60 @@ EXH_API EXH_NODISCARD exh_status exh_build_detect(const char *target,
                                                   size_t version_size,
                                                   char *source,
                                                   size_t source_size);
+
+/* ------------------------------------------------------------------------ */
+/* Probes: checks of live servers over the network (libcurl).                */
+
+typedef struct exh_prober exh_prober;
+
+/* What one target gave. Strings and build belong to the prober and are
+ * valid until the callback returns. */
+typedef struct exh_probe_result {
+    const char *target;         /* the URL as given */
+    const char *error;          /* why the target could not be checked at
+                                   all (no answer, bad URL), else NULL */
+    const char *version;        /* the build it shows, or NULL */
+    const char *version_source; /* where: "X-OWA-Version header ...", ... */
+    const struct exh_build_info *build; /* its lookup, or NULL */
+    int proxylogon; /* --active: 1 X-CalculatedBETarget named localhost
+                       (CVE-2021-26855), 0 not, -1 not checked */
+    int proxyshell; /* --active: 1 the autodiscover check answered 302
+                       (CVE-2021-34473), 0 answered 400, 2 something
+                       else, -1 not checked */
+} exh_probe_result;
+
+typedef exh_cb_result (*exh_probe_cb)(const exh_probe_result *r, void *user);
+
+/* Creates a prober: passive, TLS verified, 50 connections, 10 s per
+ * request, no rate limit. OUT: *out, freed with exh_prober_free(). */
+EXH_API EXH_NODISCARD exh_status exh_prober_new(exh_prober **out);
+EXH_API void exh_prober_free(exh_prober *prober);
+/* Also run the checks that touch the vulnerable code paths (they leave
+ * ServerInfo~localhost rows in the server's HttpProxy logs). */
+EXH_API void exh_prober_set_active(exh_prober *prober, int active);
+/* Skip TLS certificate and host name verification. */
+EXH_API void exh_prober_set_insecure(exh_prober *prober, int insecure);
+EXH_API void exh_prober_set_concurrency(exh_prober *prober, unsigned n);
+EXH_API void exh_prober_set_timeout_ms(exh_prober *prober, long timeout_ms);
+/* At most per_second requests started per second (0: no limit). */
+EXH_API void exh_prober_set_rate(exh_prober *prober, double per_second);
+/*
+ * Probes every URL ("https://host[:port]", "http://...", or a bare host
+ * for https), many at once, GET requests only, redirects never followed;
+ * calls cb once per target in input order. A target that fails is reported
+ * with its error; the others go on. Returns EXH_OK, EXH_ERR_NOMEM or
+ * EXH_ERR_ENGINE (libcurl could not start).
+ */
+/* Writes r as one JSON object of kind "probe" (schema 1) and a newline. */
+EXH_API EXH_NODISCARD exh_status
+exh_probe_result_write_json(const exh_probe_result *r, FILE *out);
+/* "vulnerable", "not-vulnerable", "unclear" or "not-checked" for a check
+ * value of exh_probe_result. */
+EXH_API const char *exh_probe_check_name(int value);
+EXH_API EXH_NODISCARD exh_status exh_prober_run(exh_prober *prober,
+                                                const char *const *urls,
+                                                size_t count, exh_probe_cb cb,
+                                                void *user);
 
 /* ------------------------------------------------------------------------ */
 /* Utilities shared with the CLI.                                            */

@@ -520,6 +520,19 @@ bool build_is_exsetup(const char *base);
  * "owa/auth/15.1.2176/", any case); v gets its three parts. */
 bool build_sniff_owa_path(const char *path, uint16_t v[4]);
 
+/* ---- probe.c: parsing of server answers (fuzzed) ------------------------ */
+/* A 4-part Exchange build in a header value (X-OWA-Version). */
+bool probe_parse_version_header(const char *value, size_t len, char *out,
+                                size_t size);
+/* The version of <assemblyIdentity> in the ECP export tool manifest. */
+bool probe_parse_exporttool(const char *body, size_t len, char *out,
+                            size_t size);
+/* A 3-part build in "/owa/auth/15.1.2176/" or "/owa/15.1.2176/". */
+bool probe_parse_owa_path(const char *body, size_t len, char *out, size_t size);
+/* The value of a header in a raw header block (case-insensitive name). */
+const char *probe_header(const char *headers, size_t len, const char *name,
+                         size_t *value_len);
+
 /* ---- rules_builtin.c (generated at build time from rules/) --------------- */
 typedef struct builtin_rule_file {
     const char *path; /* "exchange/proxylogon_ssrf.yml", relative to rules/ */

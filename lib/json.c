@@ -160,6 +160,10 @@ static exh_status json_source(buf *b, const exh_finding *f)
         EXH_TRY(buf_printf(b, ",\"line\":%" PRIu64, f->line));
     if (f->record > 0)
         EXH_TRY(buf_printf(b, ",\"record\":%" PRIu64, f->record));
+    if (f->source_url) {
+        EXH_TRY(json_key(b, "url"));
+        EXH_TRY(json_str(b, f->source_url));
+    }
     EXH_TRY(json_key(b, "windows_path"));
     EXH_TRY(json_str_or_null(b, f->windows_path));
     return buf_putc(b, '}');

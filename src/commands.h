@@ -10,4 +10,7 @@
 /* `exhunt build [-f FMT] VERSION|TARGET` (build_cmd.c). */
 int cmd_build(int argc, char **argv);
 
+/* `exhunt probe [OPTIONS] URL...` (probe_cmd.c). */
+int cmd_probe(int argc, char **argv);
+
 #endif /* EXH_COMMANDS_H */

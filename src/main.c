@@ -536,7 +536,9 @@ int main(int argc, char **argv)
         return cmd_rules(argc - 1, argv + 1);
     if (strcmp(cmd, "build") == 0)
         return cmd_build(argc - 1, argv + 1);
-    if (strcmp(cmd, "probe") == 0 || strcmp(cmd, "report") == 0) {
+    if (strcmp(cmd, "probe") == 0)
+        return cmd_probe(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0) {
         fprintf(stderr, "exhunt: '%s' is not available in this version yet\n",
                 cmd);
         return EXIT_USAGE;

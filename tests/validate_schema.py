@@ -161,6 +161,14 @@ def main():
         if len(rows) != 1:
             fail(f'build {version}: {len(rows)} lines, expected 1')
         total += len(rows)
+    # exhunt probe -f jsonl: a target that cannot be probed still gets its
+    # line (tests/cli/probe_servers.sh runs the servers).
+    rows = check_lines('probe', run('probe', ['probe', '-f', 'jsonl',
+                                              'ftp://example.org']),
+                       {'probe', 'finding'}, validator)
+    if len(rows) != 1:
+        fail(f'probe: {len(rows)} lines, expected 1')
+    total += len(rows)
     print(f'{total} lines checked, {len(failures)} failures')
     return 1 if failures else 0
 
