@@ -32,10 +32,37 @@ static void hive_close(hive *h)
         libbfio_handle_free(&h->io, NULL);
 }
 
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+/* True when the base block's hive bins size fits in len and every hive bin
+ * header is consistent. libbfio's memory range does not clamp reads at its
+ * end (found with ASan on a truncated hive), so libregf must never be given
+ * a hive bin that reaches past the data. */
+static bool hive_bins_fit(const uint8_t *data, size_t len)
+{
+    uint32_t bins = le32(data + 40);
+    if (bins == 0 || bins % 4096 != 0 || bins > len - 4096)
+        return false;
+    size_t pos = 4096, end = 4096 + (size_t)bins;
+    while (pos < end) {
+        uint32_t size = le32(data + pos + 8);
+        if (memcmp(data + pos, "hbin", 4) != 0 ||
+            le32(data + pos + 4) != pos - 4096 || size < 4096 ||
+            size % 4096 != 0 || size > end - pos)
+            return false;
+        pos += size;
+    }
+    return true;
+}
+
 static bool hive_open(hive *h, const uint8_t *data, size_t len)
 {
     memset(h, 0, sizeof *h);
-    if (len < 4096 || memcmp(data, "regf", 4) != 0)
+    if (len < 4096 || memcmp(data, "regf", 4) != 0 || !hive_bins_fit(data, len))
         return false;
     if (libbfio_memory_range_initialize(&h->io, NULL) != 1 ||
         libbfio_memory_range_set(h->io, (uint8_t *)data, len, NULL) != 1 ||
