@@ -257,6 +257,7 @@ typedef struct exh_finding {
     size_t seen_in_count;
     const char *const *related; /* ids of findings of the same story */
     size_t related_count;
+    const char *source_url; /* the URL a probe finding came from, or NULL */
 } exh_finding;
 
 /* One silence longer than six hours inside a coverage window. */
@@ -314,6 +315,12 @@ typedef struct exh_summary {
     const exh_error *errors;
     size_t error_count;
     uint64_t errors_omitted; /* errors beyond those listed */
+    /* The installed Exchange build (see exh_build_info below), or NULL
+     * when none was found. */
+    const struct exh_build_info *build;
+    const char *build_source;       /* where it was found, or NULL */
+    const char *const *mitigations; /* mitigations in place (sentences) */
+    size_t mitigation_count;
 } exh_summary;
 
 typedef enum exh_cb_result { EXH_CONTINUE = 0, EXH_STOP = 1 } exh_cb_result;
@@ -394,6 +401,124 @@ EXH_API EXH_NODISCARD exh_status exh_scanner_scan(
 /* A message about the last failed call on scanner; owned by the scanner.
  * Never NULL. */
 EXH_API const char *exh_scanner_errmsg(const exh_scanner *scanner);
+
+/* ------------------------------------------------------------------------ */
+/* Exchange builds: patch status from the built-in build table.              */
+
+typedef struct exh_build exh_build;
+
+/* What the build table says about one build number. Strings belong to the
+ * exh_build and live until exh_build_free(). */
+typedef struct exh_build_info {
+    const char *version;   /* normalised: "15.1.2176.2" (or "15.1.2176") */
+    const char *product;   /* "Exchange Server 2016" */
+    const char *update;    /* "CU19 Mar21SU"; for an unlisted update of a
+                              listed CU, the CU ("CU19"); else NULL */
+    const char *name;      /* product and update, or NULL */
+    const char *released;  /* "YYYY-MM-DD" or "YYYY-MM"; NULL if not listed */
+    int exact;             /* 1 when the table lists this very build */
+    int cu_only;           /* 1 when only major.minor.build was given */
+    const char *placement; /* how an unlisted (or CU-only) build was
+                              placed between its neighbours, else NULL */
+    const char *note;      /* the table's note on this build, or NULL */
+    const char *const *open_cve; /* covered CVEs this build leaves open */
+    size_t open_count;
+    const char *const *fixed_cve; /* covered CVEs it has fixed */
+    size_t fixed_count;
+    const char *const *open_severity; /* severity name of each open CVE */
+    const char *const *open_title;    /* what each open CVE is */
+} exh_build_info;
+
+/*
+ * Looks up a build number ("15.1.2176.2"; leading zeros as in
+ * "15.01.2176.002" and the CU-level form "15.1.2176" are accepted) in the
+ * built-in table. OUT: *out, freed with exh_build_free(), set only on
+ * EXH_OK. Returns EXH_ERR_INVALID_ARG for a malformed string,
+ * EXH_ERR_UNSUPPORTED for a well-formed number of no covered product
+ * (Exchange 2010 to Subscription Edition), EXH_ERR_NOMEM. Thread-safe.
+ */
+EXH_API EXH_NODISCARD exh_status exh_build_lookup(const char *version,
+                                                  exh_build **out);
+/* The lookup's result; never NULL. */
+EXH_API const exh_build_info *exh_build_get(const exh_build *build);
+/* Writes the build as one JSON object of kind "build" (schema 1) and a
+ * newline to out; source (where the number was found) may be NULL.
+ * Returns EXH_ERR_IO when writing fails. */
+EXH_API EXH_NODISCARD exh_status exh_build_write_json(const exh_build *build,
+                                                      const char *source,
+                                                      FILE *out);
+EXH_API void exh_build_free(exh_build *build);
+
+/*
+ * Finds the installed Exchange build in target (a folder, an archive
+ * collection or one file), best source first: the FileVersion of
+ * ExSetup.exe's version resource (a copy under a Bin folder first), else
+ * OWA's version folders (CU level only: three parts). A target that is one
+ * file is read as a PE file. OUT: version ("15.1.2176.2" or "15.1.2176")
+ * and source (a sentence naming where it was found; may be NULL), both
+ * NUL-terminated and truncated to their sizes. Returns EXH_OK,
+ * EXH_ERR_UNSUPPORTED when no build was found, EXH_ERR_IO when target
+ * cannot be read, EXH_ERR_NOMEM.
+ */
+EXH_API EXH_NODISCARD exh_status exh_build_detect(const char *target,
+                                                  char *version,
+                                                  size_t version_size,
+                                                  char *source,
+                                                  size_t source_size);
+
+/* ------------------------------------------------------------------------ */
+/* Probes: checks of live servers over the network (libcurl).                */
+
+typedef struct exh_prober exh_prober;
+
+/* What one target gave. Strings and build belong to the prober and are
+ * valid until the callback returns. */
+typedef struct exh_probe_result {
+    const char *target;         /* the URL as given */
+    const char *error;          /* why the target could not be checked at
+                                   all (no answer, bad URL), else NULL */
+    const char *version;        /* the build it shows, or NULL */
+    const char *version_source; /* where: "X-OWA-Version header ...", ... */
+    const struct exh_build_info *build; /* its lookup, or NULL */
+    int proxylogon; /* --active: 1 X-CalculatedBETarget named localhost
+                       (CVE-2021-26855), 0 not, -1 not checked */
+    int proxyshell; /* --active: 1 the autodiscover check answered 302
+                       (CVE-2021-34473), 0 answered 400, 2 something
+                       else, -1 not checked */
+} exh_probe_result;
+
+typedef exh_cb_result (*exh_probe_cb)(const exh_probe_result *r, void *user);
+
+/* Creates a prober: passive, TLS verified, 50 connections, 10 s per
+ * request, no rate limit. OUT: *out, freed with exh_prober_free(). */
+EXH_API EXH_NODISCARD exh_status exh_prober_new(exh_prober **out);
+EXH_API void exh_prober_free(exh_prober *prober);
+/* Also run the checks that touch the vulnerable code paths (they leave
+ * ServerInfo~localhost rows in the server's HttpProxy logs). */
+EXH_API void exh_prober_set_active(exh_prober *prober, int active);
+/* Skip TLS certificate and host name verification. */
+EXH_API void exh_prober_set_insecure(exh_prober *prober, int insecure);
+EXH_API void exh_prober_set_concurrency(exh_prober *prober, unsigned n);
+EXH_API void exh_prober_set_timeout_ms(exh_prober *prober, long timeout_ms);
+/* At most per_second requests started per second (0: no limit). */
+EXH_API void exh_prober_set_rate(exh_prober *prober, double per_second);
+/*
+ * Probes every URL ("https://host[:port]", "http://...", or a bare host
+ * for https), many at once, GET requests only, redirects never followed;
+ * calls cb once per target in input order. A target that fails is reported
+ * with its error; the others go on. Returns EXH_OK, EXH_ERR_NOMEM or
+ * EXH_ERR_ENGINE (libcurl could not start).
+ */
+/* Writes r as one JSON object of kind "probe" (schema 1) and a newline. */
+EXH_API EXH_NODISCARD exh_status
+exh_probe_result_write_json(const exh_probe_result *r, FILE *out);
+/* "vulnerable", "not-vulnerable", "unclear" or "not-checked" for a check
+ * value of exh_probe_result. */
+EXH_API const char *exh_probe_check_name(int value);
+EXH_API EXH_NODISCARD exh_status exh_prober_run(exh_prober *prober,
+                                                const char *const *urls,
+                                                size_t count, exh_probe_cb cb,
+                                                void *user);
 
 /* ------------------------------------------------------------------------ */
 /* Utilities shared with the CLI.                                            */

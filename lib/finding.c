@@ -139,8 +139,10 @@ static exh_status agg_grow(aggmap *m)
  * do (each file is its own evidence). */
 static bool aggregable(const exh_ruleset *rs, const ifinding *f)
 {
+    // A build's open CVEs (category vulnerable) are one finding each.
     return !f->file && finding_severity(rs, f) >= EXH_SEV_LOW &&
-           finding_category(rs, f) != EXH_CAT_EXPLOITATION;
+           finding_category(rs, f) != EXH_CAT_EXPLOITATION &&
+           finding_category(rs, f) != EXH_CAT_VULNERABLE;
 }
 
 /* Negative when a comes first in output order. */
@@ -160,7 +162,13 @@ static int cmp_place(const exh_ruleset *rs, const ifinding *a,
         return c;
     if (a->line != b->line)
         return a->line < b->line ? -1 : 1;
-    return strcmp(finding_rule_name(rs, a), finding_rule_name(rs, b));
+    c = strcmp(finding_rule_name(rs, a), finding_rule_name(rs, b));
+    if (c)
+        return c;
+    // One rule may give several findings at one place (a build's open
+    // CVEs): their titles differ.
+    const char *ta = finding_title(rs, a), *tb = finding_title(rs, b);
+    return strcmp(ta ? ta : "", tb ? tb : "");
 }
 
 exh_status finding_add(unit *u, const exh_ruleset *rs, ifinding *f,

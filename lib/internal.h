@@ -449,6 +449,129 @@ size_t prefilter_find(const prefilter *pf, const char *text, size_t len);
 size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
                       size_t *hits, uint64_t *masks, size_t max);
 
+/* Reads the FileVersion (and ProductName, when product is not NULL) of the
+ * PE version resource in data through libyara's pe module. EXH_OK with
+ * both copied (truncated to their sizes), EXH_ERR_UNSUPPORTED when data is
+ * not a PE file or has no FileVersion, or the engine's error. Thread-safe. */
+exh_status yara_pe_version(const uint8_t *data, size_t len, char *version,
+                           size_t version_size, char *product,
+                           size_t product_size);
+
+/* ---- readers/hive.c: registry hives ------------------------------------- */
+typedef struct hive_facts {
+    bool have_build;   /* SOFTWARE: the Exchange Setup key's Msi* values */
+    uint16_t build[4]; /* the installed CU's build (SUs do not change it) */
+    bool is_system;    /* SYSTEM: a Select\Current control set */
+    bool um_disabled;  /* MSExchangeUM and MSExchangeUMCR have Start=4 */
+} hive_facts;
+/* Reads the facts of a hive held whole in data. False when it is not a
+ * hive libregf can open (out is then zeroed). Thread-safe. */
+bool hive_read(const uint8_t *data, size_t len, hive_facts *out);
+
+/* ---- build.c: the Exchange build table ---------------------------------- */
+typedef struct build_table build_table;
+/* Parses "a.b.c" or "a.b.c.d" (decimal, each <= 65535, surrounding blanks
+ * allowed) into v (v[3] = 0 for three parts); *parts = 3 or 4. */
+bool build_parse_version(const char *s, uint16_t v[4], int *parts);
+exh_status build_table_load(build_table **out);
+void build_table_free(build_table *t);
+size_t build_table_count(const build_table *t);
+void build_table_version(const build_table *t, size_t i, char out[32]);
+const char *build_table_update(const build_table *t, size_t i);
+exh_status build_info_json(const exh_build_info *info, buf *out);
+/* The best build number found so far in one unit or target. Ranks: higher
+ * is better; a zeroed struct has none. */
+enum {
+    BUILD_RANK_NONE = 0,
+    BUILD_RANK_OWA,         /* an OWA version folder: CU level only */
+    BUILD_RANK_REGISTRY,    /* the SOFTWARE hive's Setup key: CU level */
+    BUILD_RANK_EXSETUP,     /* ExSetup.exe's version resource */
+    BUILD_RANK_EXSETUP_BIN, /* the same, of the copy in a Bin folder */
+};
+typedef struct build_cand {
+    int rank;
+    uint16_t v[4];
+    int parts;            /* 3 (CU level) or 4 */
+    char *source;         /* a sentence: where it was found; owned */
+    char *path;           /* source.path of the file it came from; owned */
+    char *windows_path;   /* its Windows path, or NULL; owned */
+    unsigned mitigations; /* MITIGATION_* found in the unit */
+} build_cand;
+/* Keeps v when it outranks c's candidate (same rank: the higher version).
+ * EXH_ERR_NOMEM leaves c as it was. */
+exh_status build_cand_offer(build_cand *c, int rank, const uint16_t v[4],
+                            int parts, const char *source, const char *path,
+                            const char *windows_path);
+void build_cand_free(build_cand *c);
+/* The candidate's version as text ("15.1.2176.9" or "15.1.2176"). */
+void build_cand_version(const build_cand *c, char *out, size_t size);
+/* The build of an ExSetup.exe read whole into data, or false (not a PE,
+ * no FileVersion, not Exchange). */
+bool build_exsetup_version(const uint8_t *data, size_t len, uint16_t v[4]);
+/* Offers the build of an ExSetup.exe read whole (path inside the target,
+ * display its source.path, windows_path may be NULL); nothing when it has
+ * none. */
+exh_status build_offer_exsetup(build_cand *c, const uint8_t *data, size_t len,
+                               const char *path, const char *display,
+                               const char *windows_path);
+/* Offers the OWA version folder of path, if it has one. */
+exh_status build_offer_owa(build_cand *c, const char *path, const char *display,
+                           const char *windows_path);
+/* Mitigations found in evidence (bits of build_cand.mitigations). */
+enum {
+    MITIGATION_REWRITE_PROXYLOGON = 1u << 0,    /* EOMT: X-BEResource /
+                                                   X-AnonResource-Backend abort */
+    MITIGATION_REWRITE_PROXYNOTSHELL = 1u << 1, /* EOMTv2/EEMS: autodiscover
+                                                   + powershell abort */
+    MITIGATION_UM_DISABLED = 1u << 2,           /* MSExchangeUM(CR) Start=4 */
+    MITIGATION_ECP_POOL_OFF = 1u << 3, /* MSExchangeECPAppPool autoStart
+                                          false */
+    MITIGATION_OAB_POOL_OFF = 1u << 4, /* MSExchangeOABAppPool autoStart
+                                          false */
+    MITIGATION__COUNT = 5
+};
+/* The mitigations an IIS configuration file (web.config,
+ * applicationHost.config: base is its name) holds: URL Rewrite rules that
+ * abort the exploit requests, application pools that do not start. 0 for
+ * any other file. Bounded by len; data need not be NUL-terminated. */
+unsigned build_sniff_config(const char *base, const uint8_t *data, size_t len);
+/* A sentence naming mitigation bit i, and the CVEs it covers. */
+const char *build_mitigation_text(unsigned i);
+const char *const *build_mitigation_cves(unsigned i, size_t *count);
+
+/* True when base is the name of a hive exhunt reads (SOFTWARE, SYSTEM). */
+bool build_is_hive_name(const char *base);
+/* Reads a hive entry whole from in (at most BUILD_HIVE_MAX_BYTES) and
+ * offers what it holds: the SOFTWARE hive's build (CU level), the SYSTEM
+ * hive's UM services mitigation. EXH_ERR_NOMEM only; a hive that cannot be
+ * read is nothing. */
+#define BUILD_HIVE_MAX_BYTES ((uint64_t)1 << 30)
+exh_status build_offer_hive(build_cand *c, stream *in, uint64_t size,
+                            const char *display, const char *windows_path);
+/* The same for a hive already in memory. */
+exh_status build_offer_hive_mem(build_cand *c, const uint8_t *data, size_t len,
+                                const char *display, const char *windows_path);
+
+/* True when base (a file name) is "ExSetup.exe", any case. */
+bool build_is_exsetup(const char *base);
+
+/* True when path has an OWA version folder ("owa/15.1.2176/" or
+ * "owa/auth/15.1.2176/", any case); v gets its three parts. */
+bool build_sniff_owa_path(const char *path, uint16_t v[4]);
+
+/* ---- probe.c: parsing of server answers (fuzzed) ------------------------ */
+/* A 4-part Exchange build in a header value (X-OWA-Version). */
+bool probe_parse_version_header(const char *value, size_t len, char *out,
+                                size_t size);
+/* The version of <assemblyIdentity> in the ECP export tool manifest. */
+bool probe_parse_exporttool(const char *body, size_t len, char *out,
+                            size_t size);
+/* A 3-part build in "/owa/auth/15.1.2176/" or "/owa/15.1.2176/". */
+bool probe_parse_owa_path(const char *body, size_t len, char *out, size_t size);
+/* The value of a header in a raw header block (case-insensitive name). */
+const char *probe_header(const char *headers, size_t len, const char *name,
+                         size_t *value_len);
+
 /* ---- rules_builtin.c (generated at build time from rules/) --------------- */
 typedef struct builtin_rule_file {
     const char *path; /* "exchange/proxylogon_ssrf.yml", relative to rules/ */

@@ -160,6 +160,10 @@ static exh_status json_source(buf *b, const exh_finding *f)
         EXH_TRY(buf_printf(b, ",\"line\":%" PRIu64, f->line));
     if (f->record > 0)
         EXH_TRY(buf_printf(b, ",\"record\":%" PRIu64, f->record));
+    if (f->source_url) {
+        EXH_TRY(json_key(b, "url"));
+        EXH_TRY(json_str(b, f->source_url));
+    }
     EXH_TRY(json_key(b, "windows_path"));
     EXH_TRY(json_str_or_null(b, f->windows_path));
     return buf_putc(b, '}');
@@ -328,6 +332,35 @@ static exh_status json_counts(buf *b, const exh_summary *s)
                       s->findings[EXH_SEV_INFO]);
 }
 
+/* "build": the installed build with its open CVEs and the mitigations in
+ * place, or null. */
+static exh_status json_build(buf *b, const exh_summary *s)
+{
+    const exh_build_info *i = s->build;
+    if (!i)
+        return buf_puts(b, ",\"build\":null");
+    EXH_TRY(buf_puts(b, ",\"build\":{\"version\":"));
+    EXH_TRY(json_str(b, i->version));
+    EXH_TRY(json_key(b, "product"));
+    EXH_TRY(json_str_or_null(b, i->product));
+    EXH_TRY(json_key(b, "update"));
+    EXH_TRY(json_str_or_null(b, i->update));
+    EXH_TRY(json_key(b, "source"));
+    EXH_TRY(json_str_or_null(b, s->build_source));
+    EXH_TRY(buf_printf(b, ",\"listed\":%s,\"cu_only\":%s",
+                       i->exact ? "true" : "false",
+                       i->cu_only ? "true" : "false"));
+    EXH_TRY(json_key(b, "placement"));
+    EXH_TRY(json_str_or_null(b, i->placement));
+    EXH_TRY(json_key(b, "open_cve"));
+    EXH_TRY(json_str_array(b, i->open_cve, i->open_count));
+    EXH_TRY(json_key(b, "fixed_cve"));
+    EXH_TRY(json_str_array(b, i->fixed_cve, i->fixed_count));
+    EXH_TRY(json_key(b, "mitigations"));
+    EXH_TRY(json_str_array(b, s->mitigations, s->mitigation_count));
+    return buf_putc(b, '}');
+}
+
 static exh_status json_summary(buf *b, const exh_summary *s)
 {
     EXH_TRY(buf_printf(b, "{\"schema\":%d,\"kind\":\"summary\",\"target\":",
@@ -338,8 +371,8 @@ static exh_status json_summary(buf *b, const exh_summary *s)
     EXH_TRY(json_key(b, "host"));
     EXH_TRY(json_str_or_null(b, s->host));
     EXH_TRY(json_verdict(b, s));
-    // No build detection yet: "build" stays null until it exists.
-    EXH_TRY(buf_puts(b, ",\"build\":null,\"coverage\":["));
+    EXH_TRY(json_build(b, s));
+    EXH_TRY(buf_puts(b, ",\"coverage\":["));
     for (size_t i = 0; i < s->coverage_count; i++) {
         if (i)
             EXH_TRY(buf_putc(b, ','));

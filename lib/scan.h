@@ -42,6 +42,7 @@ typedef struct ifinding {
     uint64_t line;
     exh_kv *evidence; /* keys and values owned */
     size_t evidence_count;
+    const char *source_type; /* static; NULL: "file" or the log family */
 } ifinding;
 
 /* A growable list of findings. */
@@ -96,8 +97,10 @@ typedef struct unit {
     exh_error *errors;
     size_t error_count;
     uint64_t errors_omitted;
-    bool failed;      /* the unit itself could not be read */
-    bool volume_root; /* its root is a mounted volume's root */
+    bool failed;             /* the unit itself could not be read */
+    bool volume_root;        /* its root is a mounted volume's root */
+    build_cand build;        /* the best build number found (build_detect.c) */
+    exh_build *build_result; /* its lookup, made by build_unit_findings */
 } unit;
 
 /* finding.c */
@@ -117,6 +120,14 @@ exh_status finding_finish(unit *u, const exh_ruleset *rs, ifinding **out,
                           size_t *count);
 void ifinding_free(ifinding *f);
 void aggmap_free(aggmap *m);
+
+/* build_scan.c */
+/* Looks up the unit's build (u->build_result) and adds one finding of
+ * category vulnerable per covered CVE it leaves open. */
+exh_status build_unit_findings(unit *u, const exh_ruleset *rs);
+/* The first mitigation (MITIGATION_* bit index) found in u that covers
+ * cve, or -1. */
+int build_unit_mitigation(const unit *u, const char *cve);
 
 /* summary.c */
 exh_status coverage_add_spans(coverage_acc *c, const span *spans, size_t count);

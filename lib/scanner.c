@@ -1102,6 +1102,23 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
     size_t len = read_whole(w, u, it, in, head_len, &cut);
     if (len == SIZE_MAX)
         return;
+    const char *base = strrchr(it->path, '/');
+    if (!cut && build_is_exsetup(base ? base + 1 : it->path)) {
+        char *wp = windows_path_of(u, it->path);
+        pthread_mutex_lock(&ctx->lock);
+        if (build_offer_exsetup(&u->build, w->fbuf, len, it->path, it->display,
+                                wp) != EXH_OK)
+            ctx->failure = EXH_ERR_NOMEM;
+        pthread_mutex_unlock(&ctx->lock);
+        exh_free(wp);
+    }
+    unsigned mitigations =
+        cut ? 0 : build_sniff_config(base ? base + 1 : it->path, w->fbuf, len);
+    if (mitigations) {
+        pthread_mutex_lock(&ctx->lock);
+        u->build.mitigations |= mitigations;
+        pthread_mutex_unlock(&ctx->lock);
+    }
     ifile facts = {.size = cut ? it->size : len,
                    .modified_ms = it->modified_ms,
                    .created_ms = it->created_ms,
@@ -1448,7 +1465,34 @@ static bool on_entry(void *user, entry *e)
     base = base ? base + 1 : e->path;
     pthread_mutex_lock(&ctx->lock);
     u->entries++;
+    uint16_t owa[4];
+    if (u->build.rank <= BUILD_RANK_OWA && build_sniff_owa_path(e->path, owa)) {
+        char *wp = windows_path_of(u, e->path);
+        if (build_offer_owa(&u->build, e->path, e->display_path, wp) != EXH_OK)
+            ctx->failure = EXH_ERR_NOMEM;
+        exh_free(wp);
+    }
     pthread_mutex_unlock(&ctx->lock);
+    if (build_is_hive_name(base) && e->in) {
+        // SOFTWARE (the build) and SYSTEM (the UM services): read here,
+        // whole, never scanned as files.
+        char *wp = windows_path_of(u, e->path);
+        build_cand found = {0};
+        exh_status st =
+            build_offer_hive(&found, e->in, e->size, e->display_path, wp);
+        exh_free(wp);
+        pthread_mutex_lock(&ctx->lock);
+        u->scanned++;
+        u->build.mitigations |= found.mitigations;
+        if (st == EXH_OK && found.rank)
+            st = build_cand_offer(&u->build, found.rank, found.v, found.parts,
+                                  found.source, found.path, found.windows_path);
+        if (st != EXH_OK)
+            ctx->failure = st;
+        pthread_mutex_unlock(&ctx->lock);
+        build_cand_free(&found);
+        return ctx->failure == EXH_OK;
+    }
     if (util_strcasecmp(base, "client_info.json") == 0 && e->in) {
         take_client_info(ctx, u, e->in);
         pthread_mutex_lock(&ctx->lock);
@@ -1460,6 +1504,10 @@ static bool on_entry(void *user, entry *e)
                e->size,       e->modified_ms,
                e->created_ms, e->time_source,
                ws->single,    in_file_scope(ctx, u, e->path)};
+    // ExSetup.exe is read wherever Exchange is installed: its version
+    // resource is the build (build_detect.c).
+    if (build_is_exsetup(base))
+        it.file_scope = true;
     if (!ws->single && !it.file_scope && !classify_candidate(e->display_path)) {
         pthread_mutex_lock(&ctx->lock);
         u->skipped++;
@@ -1576,6 +1624,7 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
     const exh_ruleset *rs = ctx->rs;
     ifinding *fs = NULL;
     size_t count = 0;
+    EXH_TRY(build_unit_findings(u, rs));
     EXH_TRY(finding_finish(u, rs, &fs, &count));
     static const char *const live[] = {"live"};
     exh_status st = EXH_OK;
@@ -1597,7 +1646,9 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
             .time = f->time_ms != INT64_MIN ? t : NULL,
             .last_time = has_last ? last : NULL,
             .count = f->count,
-            .source_type = f->file ? "file" : csvlog_family_name(f->family),
+            .source_type = f->source_type ? f->source_type
+                           : f->file      ? "file"
+                                          : csvlog_family_name(f->family),
             .source_path = f->source_path,
             .windows_path = f->windows_path,
             .line = f->line,
@@ -1668,6 +1719,8 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
 
 static void unit_free(unit *u)
 {
+    build_cand_free(&u->build);
+    exh_build_free(u->build_result);
     exh_free(u->root);
     exh_free(u->host);
     exh_free(u->host_path);

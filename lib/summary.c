@@ -43,6 +43,7 @@ struct summary_holder {
     size_t string_count, string_cap;
     exh_gap **gaps;         /* per coverage entry */
     const char ***warnings; /* per coverage entry */
+    const char *mitigations[MITIGATION__COUNT];
 };
 
 /* Keeps a copy of text in the holder; NULL on failure. */
@@ -263,6 +264,70 @@ static void decide_backdoored(const exh_ruleset *rs, summary_holder *h,
     }
 }
 
+/* The vulnerable verdict from the unit's build (build_scan.c). */
+static exh_status decide_vulnerable(summary_holder *h, const unit *u)
+{
+    exh_summary *s = &h->s;
+    if (!u->build_result) {
+        s->vulnerable = "unknown";
+        s->reason_vulnerable =
+            "No Exchange build was found: the evidence holds neither "
+            "ExSetup.exe's version resource, nor the SOFTWARE hive's "
+            "Exchange Setup key, nor OWA's version folders.";
+        return EXH_OK;
+    }
+    const exh_build_info *i = exh_build_get(u->build_result);
+    s->build = i;
+    s->build_source = u->build.source;
+    for (unsigned m = 0; m < MITIGATION__COUNT; m++) {
+        if (!(u->build.mitigations & (1u << m)))
+            continue;
+        const char *t = keep(h, build_mitigation_text(m));
+        if (!t)
+            return EXH_ERR_NOMEM;
+        h->mitigations[s->mitigation_count++] = t;
+    }
+    s->mitigations = h->mitigations;
+    size_t mitigated = 0;
+    for (size_t k = 0; k < i->open_count; k++)
+        mitigated += build_unit_mitigation(u, i->open_cve[k]) >= 0;
+    buf r;
+    buf_init(&r, 8192);
+    buf_printf(&r, "%s (%s%s) ", i->name ? i->name : i->product, i->version,
+               i->cu_only ? ", CU level only" : "");
+    if (i->open_count == 0) {
+        s->vulnerable = "no";
+        buf_puts(&r, "leaves none of the covered CVEs open.");
+    } else {
+        s->vulnerable = mitigated == i->open_count ? "mitigated" : "yes";
+        buf_printf(&r, "leaves %zu covered CVE%s open:", i->open_count,
+                   i->open_count > 1 ? "s" : "");
+        for (size_t k = 0; k < i->open_count; k++)
+            buf_printf(&r, "%s %s", k ? "," : "", i->open_cve[k]);
+        buf_putc(&r, '.');
+        if (mitigated == i->open_count)
+            buf_puts(&r, " Mitigations in place cover every one of them.");
+        else if (mitigated)
+            buf_printf(&r,
+                       " Mitigations in place cover %zu of them; the "
+                       "others are not mitigated.",
+                       mitigated);
+        if (i->cu_only)
+            buf_puts(&r, " Only the CU level is known: security updates "
+                         "installed on top cannot be seen.");
+    }
+    for (size_t k = 0; k < s->mitigation_count; k++)
+        buf_printf(&r, "%s%s",
+                   k ? "; " : " Mitigations found: ", s->mitigations[k]);
+    if (s->mitigation_count)
+        buf_putc(&r, '.');
+    if (i->placement && !i->cu_only)
+        buf_printf(&r, " The build is %s.", i->placement);
+    s->reason_vulnerable = r.data ? keep(h, r.data) : NULL;
+    buf_free(&r);
+    return s->reason_vulnerable ? EXH_OK : EXH_ERR_NOMEM;
+}
+
 exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
                          const ifinding *fs, size_t count, summary_holder **out,
                          const exh_summary **sp)
@@ -299,9 +364,11 @@ exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
     }
     s->coverage = h->cov;
     s->coverage_count = n;
-    s->vulnerable = "unknown";
-    s->reason_vulnerable = "No build was determined: this version does not "
-                           "detect the installed Exchange build yet.";
+    st = decide_vulnerable(h, u);
+    if (st != EXH_OK) {
+        summary_free(h);
+        return st;
+    }
     decide_exploited(rs, h, fs, count);
     decide_backdoored(rs, h, u, fs, count);
     s->entries = u->entries;

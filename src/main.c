@@ -7,6 +7,7 @@
  * Exit statuses are DESIGN.md's and listed in docs/exhunt.1. Messages go to
  * stderr as "exhunt: message"; the report goes to stdout or -o FILE.
  */
+#include "commands.h"
 #include "exhunt.h"
 #include "options.h"
 #include "report.h"
@@ -533,8 +534,11 @@ int main(int argc, char **argv)
         return cmd_scan(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)
         return cmd_rules(argc - 1, argv + 1);
-    if (strcmp(cmd, "build") == 0 || strcmp(cmd, "probe") == 0 ||
-        strcmp(cmd, "report") == 0) {
+    if (strcmp(cmd, "build") == 0)
+        return cmd_build(argc - 1, argv + 1);
+    if (strcmp(cmd, "probe") == 0)
+        return cmd_probe(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0) {
         fprintf(stderr, "exhunt: '%s' is not available in this version yet\n",
                 cmd);
         return EXIT_USAGE;

@@ -123,6 +123,8 @@ def main():
          None),
         ('stdin', ['-'], open(schema_log, 'rb').read()),
         ('missing target', ['no-such-target'], None),
+        ('owa build folder', [os.path.join(SRC, 'tests', 'data', 'build',
+                                           'owa_volume')], None),
     ]
     total = 0
     for label, targets, stdin in runs:
@@ -137,10 +139,35 @@ def main():
         validator) if r['kind'] == 'finding']
     if not any(r['severity'] == 'critical' for r in findings):
         fail('schema fixture: no critical ProxyLogon finding')
+    owa = check_lines('owa build folder', run('owa', [
+        'scan', '-f', 'jsonl', '--no-progress',
+        os.path.join(SRC, 'tests', 'data', 'build', 'owa_volume')]),
+        scan_kinds, validator)
+    if not any(r['kind'] == 'summary' and r['build'] for r in owa):
+        fail('owa build folder: no build in the summary')
+    if not any(r['kind'] == 'finding' and r['category'] == 'vulnerable'
+               for r in owa):
+        fail('owa build folder: no vulnerable finding')
     rows = check_lines('rules list', run('rules list', [
         'rules', 'list', '-f', 'jsonl']), {'rule'}, validator)
     if not rows:
         fail('rules list: no rules')
+    total += len(rows)
+    # exhunt build -f jsonl: listed, unlisted, CU-only and newest builds.
+    for version in ('15.1.2176.2', '15.1.2176.5', '15.2.986', '15.2.2562.999',
+                    '14.3.513.0', '15.2.221.18'):
+        rows = check_lines('build ' + version, run('build', [
+            'build', '-f', 'jsonl', version]), {'build'}, validator)
+        if len(rows) != 1:
+            fail(f'build {version}: {len(rows)} lines, expected 1')
+        total += len(rows)
+    # exhunt probe -f jsonl: a target that cannot be probed still gets its
+    # line (tests/cli/probe_servers.sh runs the servers).
+    rows = check_lines('probe', run('probe', ['probe', '-f', 'jsonl',
+                                              'ftp://example.org']),
+                       {'probe', 'finding'}, validator)
+    if len(rows) != 1:
+        fail(f'probe: {len(rows)} lines, expected 1')
     total += len(rows)
     print(f'{total} lines checked, {len(failures)} failures')
     return 1 if failures else 0

@@ -648,3 +648,80 @@ exh_status yara_scan_mem(yara_scan *sc, const uint8_t *data, size_t len,
     int err = yr_scanner_scan_mem(sc->scanner, data ? data : empty, len);
     return status_of(err);
 }
+
+/* ---- PE version resources through the pe module ------------------------- */
+
+/* The pe module parses the version resource (fuzzed upstream); the console
+ * module hands its strings back through the scan callback. */
+static const char pe_version_rule[] =
+    "import \"pe\"\nimport \"console\"\n"
+    "rule exhunt_pe_version { condition: pe.is_pe and "
+    "(console.log(\"F=\", pe.version_info[\"FileVersion\"]) or true) and "
+    "(console.log(\"P=\", pe.version_info[\"ProductName\"]) or true) }\n";
+
+typedef struct pe_version_ctx {
+    char *version, *product;
+    size_t version_size, product_size;
+} pe_version_ctx;
+
+static int pe_version_cb(YR_SCAN_CONTEXT *ctx, int message, void *data,
+                         void *user)
+{
+    (void)ctx;
+    pe_version_ctx *pv = user;
+    if (message != CALLBACK_MSG_CONSOLE_LOG || !data)
+        return CALLBACK_CONTINUE;
+    const char *text = data;
+    if (strncmp(text, "F=", 2) == 0)
+        snprintf(pv->version, pv->version_size, "%s", text + 2);
+    else if (strncmp(text, "P=", 2) == 0 && pv->product)
+        snprintf(pv->product, pv->product_size, "%s", text + 2);
+    return CALLBACK_CONTINUE;
+}
+
+exh_status yara_pe_version(const uint8_t *data, size_t len, char *version,
+                           size_t version_size, char *product,
+                           size_t product_size)
+{
+    YR_COMPILER *c = NULL;
+    YR_RULES *rules = NULL;
+    pe_version_ctx pv = {version, product, version_size, product_size};
+    exh_status st = EXH_OK;
+
+    if (version_size == 0)
+        return EXH_ERR_INVALID_ARG;
+    version[0] = '\0';
+    if (product && product_size)
+        product[0] = '\0';
+    pthread_mutex_lock(&init_lock);
+    int err = init_count == 0 ? yr_initialize() : ERROR_SUCCESS;
+    if (err == ERROR_SUCCESS)
+        init_count++;
+    pthread_mutex_unlock(&init_lock);
+    if (err != ERROR_SUCCESS)
+        return status_of(err);
+    err = yr_compiler_create(&c);
+    if (err == ERROR_SUCCESS &&
+        yr_compiler_add_string(c, pe_version_rule, NULL) != 0)
+        err = ERROR_INTERNAL_FATAL_ERROR;
+    if (err == ERROR_SUCCESS)
+        err = yr_compiler_get_rules(c, &rules);
+    if (err == ERROR_SUCCESS) {
+        static const uint8_t empty[1];
+        err = yr_rules_scan_mem(rules, data ? data : empty, len, 0,
+                                pe_version_cb, &pv, 10);
+    }
+    if (err != ERROR_SUCCESS)
+        st = status_of(err);
+    if (rules)
+        yr_rules_destroy(rules);
+    if (c)
+        yr_compiler_destroy(c);
+    pthread_mutex_lock(&init_lock);
+    if (init_count > 0 && --init_count == 0)
+        yr_finalize();
+    pthread_mutex_unlock(&init_lock);
+    if (st == EXH_OK && version[0] == '\0')
+        st = EXH_ERR_UNSUPPORTED;
+    return st;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * build_fuzz.c - build numbers from evidence: the bytes as a PE file whose
+ * version resource the pe module reads (yara_pe_version), and as a build
+ * string (exh_build_lookup, OWA folder names), and as IIS configuration
+ * (the mitigations of build_sniff_config), and as a registry hive
+ * (libregf through hive_read). A version read from a file
+ * is bounded and NUL-terminated; a lookup that succeeds lists every covered
+ * CVE at most once, open or fixed.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char version[32], product[32];
+    if (yara_pe_version(data, size, version, sizeof version, product,
+                        sizeof product) == EXH_OK &&
+        (memchr(version, '\0', sizeof version) == NULL ||
+         memchr(product, '\0', sizeof product) == NULL))
+        abort();
+
+    hive_facts facts;
+    if (hive_read(data, size, &facts) && facts.have_build &&
+        facts.build[0] == 0 && facts.build[1] == 0 && facts.build[2] == 0 &&
+        facts.build[3] == 0 && !facts.have_build)
+        abort(); // unreachable: exercises the hive reader under sanitizers
+
+    char text[96];
+    size_t len = size < sizeof text - 1 ? size : sizeof text - 1;
+    memcpy(text, data, len);
+    text[len] = '\0';
+    exh_build *b = NULL;
+    if (exh_build_lookup(text, &b) == EXH_OK) {
+        const exh_build_info *i = exh_build_get(b);
+        if (!i->product || i->open_count + i->fixed_count > 32)
+            abort();
+        for (size_t k = 0; k < i->open_count; k++)
+            for (size_t f = 0; f < i->fixed_count; f++)
+                if (strcmp(i->open_cve[k], i->fixed_cve[f]) == 0)
+                    abort();
+    }
+    exh_build_free(b);
+    uint16_t v[4];
+    (void)build_sniff_owa_path(text, v);
+    (void)build_sniff_config("web.config", data, size);
+    (void)build_sniff_config("applicationHost.config", data, size);
+    return 0;
+}

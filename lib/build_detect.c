@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * build_detect.c - finds the installed Exchange build in evidence, best
+ * source first:
+ *   1. the FileVersion of ExSetup.exe's version resource (read through
+ *      libyara's pe module; SU-accurate; the copy under a Bin folder wins);
+ *   2. the SOFTWARE hive's Exchange Setup key (CU level: security updates
+ *      do not change it; read with libregf, readers/hive.c);
+ *   3. OWA's version folders (FrontEnd/HttpProxy/owa/auth/15.1.2176/...,
+ *      ClientAccess/Owa/15.1.2176/...): CU level only, and the highest one
+ *      is the current CU (older ones stay after an upgrade).
+ * build_sniff_* judge one entry; exh_build_detect() walks a target with
+ * the evidence sources and keeps the best candidate.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EXSETUP_MAX_BYTES (64u * 1024 * 1024) /* ExSetup.exe is ~40 KiB */
+
+typedef struct detect_ctx {
+    build_cand best;
+    uint8_t *data; /* the last ExSetup.exe read */
+    exh_status failure;
+} detect_ctx;
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* True when the folder holding path is named "Bin" (any case). */
+static bool in_bin(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return false;
+    const char *start = slash;
+    while (start > path && start[-1] != '/')
+        start--;
+    return util_ieq(start, (size_t)(slash - start), "bin", 3);
+}
+
+bool build_sniff_owa_path(const char *path, uint16_t v[4])
+{
+    // ".../owa/auth/15.1.2176/..." or ".../owa/15.1.2176/..."
+    for (const char *p = path; (p = strchr(p, '/')) != NULL; p++) {
+        const char *seg = p + 1;
+        const char *end = strchr(seg, '/');
+        size_t len = end ? (size_t)(end - seg) : strlen(seg);
+        if (len < 6 || len > 20 || !end)
+            continue;
+        const char *before = p;
+        while (before > path && before[-1] != '/')
+            before--;
+        size_t blen = (size_t)(p - before);
+        bool owa = util_ieq(before, blen, "owa", 3);
+        if (!owa && util_ieq(before, blen, "auth", 4) && before - path >= 5)
+            owa = util_ieq(before - 4, 3, "owa", 3);
+        if (!owa)
+            continue;
+        char seg_text[24];
+        int parts;
+        memcpy(seg_text, seg, len);
+        seg_text[len] = '\0';
+        if (build_parse_version(seg_text, v, &parts) && parts == 3 &&
+            v[0] >= 14 && v[0] <= 15)
+            return true;
+    }
+    return false;
+}
+
+exh_status build_cand_offer(build_cand *c, int rank, const uint16_t v[4],
+                            int parts, const char *source, const char *path,
+                            const char *windows_path)
+{
+    int cmp = 0;
+    for (int i = 0; i < 4 && cmp == 0; i++)
+        if (v[i] != c->v[i])
+            cmp = v[i] < c->v[i] ? -1 : 1;
+    if (rank < c->rank || (rank == c->rank && cmp <= 0))
+        return EXH_OK;
+    char *s = exh_strdup(source), *p = exh_strdup(path);
+    char *w = windows_path ? exh_strdup(windows_path) : NULL;
+    if (!s || !p || (windows_path && !w)) {
+        exh_free(s);
+        exh_free(p);
+        exh_free(w);
+        return EXH_ERR_NOMEM;
+    }
+    unsigned kept = c->mitigations;
+    build_cand_free(c);
+    c->mitigations = kept;
+    c->rank = rank;
+    memcpy(c->v, v, sizeof c->v);
+    c->parts = parts;
+    c->source = s;
+    c->path = p;
+    c->windows_path = w;
+    return EXH_OK;
+}
+
+/* ---- mitigations in IIS configuration ------------------------------------ */
+
+static const char *const cves_pl_rewrite[] = {"CVE-2021-26855"};
+static const char *const cves_pns_rewrite[] = {"CVE-2022-41040",
+                                               "CVE-2022-41082"};
+static const char *const cves_um[] = {"CVE-2021-26857"};
+static const char *const cves_ecp[] = {"CVE-2021-27065"};
+static const char *const cves_oab[] = {"CVE-2021-26858"};
+
+static const struct {
+    const char *text;
+    const char *const *cves;
+    size_t count;
+} mitigations[MITIGATION__COUNT] = {
+    {"URL Rewrite rule aborting X-BEResource/X-AnonResource-Backend "
+     "cookies (EOMT, March 2021)",
+     cves_pl_rewrite, 1},
+    {"URL Rewrite rule aborting autodiscover requests naming powershell "
+     "(EOMTv2/EEMS, 2022)",
+     cves_pns_rewrite, 2},
+    {"Unified Messaging services MSExchangeUM and MSExchangeUMCR disabled",
+     cves_um, 1},
+    {"ECP application pool MSExchangeECPAppPool set not to start", cves_ecp, 1},
+    {"OAB application pool MSExchangeOABAppPool set not to start", cves_oab, 1},
+};
+
+const char *build_mitigation_text(unsigned i)
+{
+    return i < MITIGATION__COUNT ? mitigations[i].text : NULL;
+}
+
+const char *const *build_mitigation_cves(unsigned i, size_t *count)
+{
+    *count = i < MITIGATION__COUNT ? mitigations[i].count : 0;
+    return i < MITIGATION__COUNT ? mitigations[i].cves : NULL;
+}
+
+static bool has(const char *p, size_t len, const char *needle)
+{
+    return util_memcasemem(p, len, needle, strlen(needle)) != NULL;
+}
+
+/* The bytes from p to the end of its element or block: to "</rule>" for a
+ * rule, to '>' for an application pool's <add>; at most max bytes. */
+static size_t block_len(const char *p, const char *end, const char *closer,
+                        size_t max)
+{
+    size_t avail = (size_t)(end - p);
+    if (avail > max)
+        avail = max;
+    const char *c = util_memcasemem(p, avail, closer, strlen(closer));
+    return c ? (size_t)(c - p) : avail;
+}
+
+/* Rewrite rules: each <rule ...>...</rule> that aborts requests. */
+static unsigned rewrite_rules(const char *text, size_t len)
+{
+    unsigned found = 0;
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *r = util_memcasemem(p, (size_t)(end - p), "<rule ", 6);
+        if (!r)
+            break;
+        size_t n = block_len(r, end, "</rule>", 16384);
+        if (has(r, n, "AbortRequest")) {
+            if (has(r, n, "X-BEResource") ||
+                has(r, n, "X-AnonResource-Backend"))
+                found |= MITIGATION_REWRITE_PROXYLOGON;
+            if (has(r, n, "autodiscover") && has(r, n, "powershell"))
+                found |= MITIGATION_REWRITE_PROXYNOTSHELL;
+        }
+        p = r + 6;
+    }
+    return found;
+}
+
+/* Application pools: <add name="POOL" ... autoStart="false" ...>. */
+static bool pool_off(const char *text, size_t len, const char *pool)
+{
+    const char *p = text, *end = text + len;
+    char needle[64];
+    snprintf(needle, sizeof needle, "name=\"%s\"", pool);
+    while (p < end) {
+        const char *at =
+            util_memcasemem(p, (size_t)(end - p), needle, strlen(needle));
+        if (!at)
+            return false;
+        // The element starts at the last '<' before the name.
+        const char *start = at;
+        while (start > text && start[-1] != '<' && at - start < 4096)
+            start--;
+        size_t n = block_len(at, end, ">", 4096);
+        if (start > text && util_ieq(start, 4, "add ", 4) &&
+            has(at, n, "autoStart=\"false\""))
+            return true;
+        p = at + strlen(needle);
+    }
+    return false;
+}
+
+unsigned build_sniff_config(const char *base, const uint8_t *data, size_t len)
+{
+    const char *text = (const char *)data;
+    bool app_host = util_strcasecmp(base, "applicationHost.config") == 0;
+    if (!app_host && util_strcasecmp(base, "web.config") != 0)
+        return 0;
+    unsigned found = rewrite_rules(text, len);
+    if (app_host) {
+        if (pool_off(text, len, "MSExchangeECPAppPool"))
+            found |= MITIGATION_ECP_POOL_OFF;
+        if (pool_off(text, len, "MSExchangeOABAppPool"))
+            found |= MITIGATION_OAB_POOL_OFF;
+    }
+    return found;
+}
+
+void build_cand_free(build_cand *c)
+{
+    exh_free(c->source);
+    exh_free(c->path);
+    exh_free(c->windows_path);
+    memset(c, 0, sizeof *c);
+}
+
+exh_status build_offer_exsetup(build_cand *c, const uint8_t *data, size_t len,
+                               const char *path, const char *display,
+                               const char *windows_path)
+{
+    uint16_t v[4];
+    if (!build_exsetup_version(data, len, v))
+        return EXH_OK;
+    char source[1200];
+    snprintf(source, sizeof source, "ExSetup.exe version resource: %s",
+             display);
+    return build_cand_offer(
+        c, in_bin(path) ? BUILD_RANK_EXSETUP_BIN : BUILD_RANK_EXSETUP, v, 4,
+        source, display, windows_path);
+}
+
+exh_status build_offer_owa(build_cand *c, const char *path, const char *display,
+                           const char *windows_path)
+{
+    uint16_t v[4];
+    if (c->rank > BUILD_RANK_OWA || !build_sniff_owa_path(path, v))
+        return EXH_OK;
+    char source[1200];
+    snprintf(source, sizeof source,
+             "OWA version folder %u.%u.%u (CU level only): %s", v[0], v[1],
+             v[2], display);
+    v[3] = 0;
+    return build_cand_offer(c, BUILD_RANK_OWA, v, 3, source, display,
+                            windows_path);
+}
+
+bool build_is_hive_name(const char *base)
+{
+    return util_strcasecmp(base, "SOFTWARE") == 0 ||
+           util_strcasecmp(base, "SYSTEM") == 0;
+}
+
+exh_status build_offer_hive(build_cand *c, stream *in, uint64_t size,
+                            const char *display, const char *windows_path)
+{
+    if (!in || size < 4096 || size > BUILD_HIVE_MAX_BYTES)
+        return EXH_OK;
+    uint8_t *data = exh_malloc((size_t)size);
+    if (!data)
+        return EXH_ERR_NOMEM;
+    size_t len = 0;
+    while (len < size) {
+        ssize_t n = in->read(in, data + len, (size_t)size - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    exh_status st = build_offer_hive_mem(c, data, len, display, windows_path);
+    exh_free(data);
+    return st;
+}
+
+exh_status build_offer_hive_mem(build_cand *c, const uint8_t *data, size_t len,
+                                const char *display, const char *windows_path)
+{
+    hive_facts f;
+    if (!hive_read(data, len, &f))
+        return EXH_OK;
+    if (f.um_disabled)
+        c->mitigations |= MITIGATION_UM_DISABLED;
+    if (!f.have_build)
+        return EXH_OK;
+    char source[1200];
+    snprintf(source, sizeof source,
+             "SOFTWARE hive, Exchange Setup key (CU level only): %s", display);
+    return build_cand_offer(c, BUILD_RANK_REGISTRY, f.build, 3, source, display,
+                            windows_path);
+}
+
+void build_cand_version(const build_cand *c, char *out, size_t size)
+{
+    if (c->parts == 4)
+        snprintf(out, size, "%u.%u.%u.%u", c->v[0], c->v[1], c->v[2], c->v[3]);
+    else
+        snprintf(out, size, "%u.%u.%u", c->v[0], c->v[1], c->v[2]);
+}
+
+bool build_is_exsetup(const char *base)
+{
+    return util_strcasecmp(base, "ExSetup.exe") == 0;
+}
+
+bool build_exsetup_version(const uint8_t *data, size_t len, uint16_t v[4])
+{
+    char version[64], product[128];
+    int parts;
+    return yara_pe_version(data, len, version, sizeof version, product,
+                           sizeof product) == EXH_OK &&
+           build_parse_version(version, v, &parts) && parts == 4 &&
+           (!product[0] || strstr(product, "Exchange"));
+}
+
+/* Reads an ExSetup.exe entry and considers its FileVersion. */
+static void exsetup(detect_ctx *c, entry *e)
+{
+    if (!e->in || e->size > EXSETUP_MAX_BYTES)
+        return;
+    // Sized by the entry (ExSetup.exe is about 40 KiB), never past the cap.
+    size_t cap = (size_t)e->size + 1;
+    uint8_t *data = exh_malloc(cap);
+    if (!data) {
+        c->failure = EXH_ERR_NOMEM;
+        return;
+    }
+    exh_free(c->data);
+    c->data = data;
+    size_t len = 0;
+    while (len < cap) {
+        ssize_t n = e->in->read(e->in, c->data + len, cap - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    // A single-file target may be a hive under any name.
+    exh_status st = len >= 4 && memcmp(c->data, "regf", 4) == 0
+                        ? build_offer_hive_mem(&c->best, c->data, len,
+                                               e->display_path, NULL)
+                        : build_offer_exsetup(&c->best, c->data, len, e->path,
+                                              e->display_path, NULL);
+    if (st != EXH_OK)
+        c->failure = st;
+}
+
+static bool on_entry(void *user, entry *e)
+{
+    detect_ctx *c = user;
+
+    // A target that is itself one file is read as a PE file whatever its
+    // name (a copy of ExSetup.exe may be called anything).
+    const char *base = base_name(e->path[0] ? e->path : e->display_path);
+    if (build_is_hive_name(base)) {
+        exh_status st =
+            build_offer_hive(&c->best, e->in, e->size, e->display_path, NULL);
+        if (st != EXH_OK)
+            c->failure = st;
+        return c->failure == EXH_OK;
+    }
+    if (e->path[0] == '\0' || build_is_exsetup(base_name(e->path))) {
+        exsetup(c, e);
+    } else {
+        exh_status st =
+            build_offer_owa(&c->best, e->path, e->display_path, NULL);
+        if (st != EXH_OK)
+            c->failure = st;
+    }
+    return c->failure == EXH_OK;
+}
+
+static void on_error(void *user, const char *display_path, const char *message)
+{
+    (void)user;
+    (void)display_path;
+    (void)message;
+}
+
+exh_status exh_build_detect(const char *target, char *version,
+                            size_t version_size, char *source,
+                            size_t source_size)
+{
+    detect_ctx c = {.failure = EXH_OK};
+    source_opts opts = {.open_archives = true};
+    source_cbs cbs = {on_entry, on_error, &c};
+    const char *err = NULL;
+
+    if (!target || !version || version_size == 0)
+        return EXH_ERR_INVALID_ARG;
+    version[0] = '\0';
+    if (source && source_size)
+        source[0] = '\0';
+    exh_status st = source_walk(target, &opts, &cbs, &err);
+    exh_free(c.data);
+    if (st == EXH_OK)
+        st = c.failure;
+    if (st == EXH_OK && c.best.rank == BUILD_RANK_NONE)
+        st = EXH_ERR_UNSUPPORTED;
+    if (st == EXH_OK) {
+        build_cand_version(&c.best, version, version_size);
+        if (source && source_size)
+            snprintf(source, source_size, "%s", c.best.source);
+    }
+    build_cand_free(&c.best);
+    return st;
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * hive.c - the registry facts exhunt needs, read with libregf from a hive
+ * held in memory (a libbfio memory range: hives inside archives have no
+ * file, and nothing is extracted to disk):
+ *   SOFTWARE  Microsoft\ExchangeServer\v15\Setup (v14 for Exchange 2010):
+ *             MsiProductMajor.MsiProductMinor.MsiBuildMajor.MsiBuildMinor,
+ *             the installed CU (security updates do not change it);
+ *   SYSTEM    under the control set Select\Current names:
+ *             Services\MSExchangeUM and MSExchangeUMCR Start (4 = disabled).
+ * A corrupt hive is no facts, never an error of the scan.
+ */
+#include "internal.h"
+
+#include <libbfio.h>
+#include <libregf.h>
+
+#include <string.h>
+
+typedef struct hive {
+    libbfio_handle_t *io;
+    libregf_file_t *file;
+} hive;
+
+static void hive_close(hive *h)
+{
+    if (h->file) {
+        libregf_file_close(h->file, NULL);
+        libregf_file_free(&h->file, NULL);
+    }
+    if (h->io)
+        libbfio_handle_free(&h->io, NULL);
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+/* True when the base block's hive bins size fits in len and every hive bin
+ * header is consistent. libbfio's memory range does not clamp reads at its
+ * end (found with ASan on a truncated hive), so libregf must never be given
+ * a hive bin that reaches past the data. */
+static bool hive_bins_fit(const uint8_t *data, size_t len)
+{
+    uint32_t bins = le32(data + 40);
+    if (bins == 0 || bins % 4096 != 0 || bins > len - 4096)
+        return false;
+    size_t pos = 4096, end = 4096 + (size_t)bins;
+    while (pos < end) {
+        uint32_t size = le32(data + pos + 8);
+        if (memcmp(data + pos, "hbin", 4) != 0 ||
+            le32(data + pos + 4) != pos - 4096 || size < 4096 ||
+            size % 4096 != 0 || size > end - pos)
+            return false;
+        pos += size;
+    }
+    return true;
+}
+
+static bool hive_open(hive *h, const uint8_t *data, size_t len)
+{
+    memset(h, 0, sizeof *h);
+    if (len < 4096 || memcmp(data, "regf", 4) != 0 || !hive_bins_fit(data, len))
+        return false;
+    if (libbfio_memory_range_initialize(&h->io, NULL) != 1 ||
+        libbfio_memory_range_set(h->io, (uint8_t *)data, len, NULL) != 1 ||
+        libregf_file_initialize(&h->file, NULL) != 1 ||
+        libregf_file_open_file_io_handle(h->file, h->io, LIBREGF_OPEN_READ,
+                                         NULL) != 1) {
+        if (h->file) {
+            libregf_file_free(&h->file, NULL);
+            h->file = NULL;
+        }
+        hive_close(h);
+        return false;
+    }
+    return true;
+}
+
+static libregf_key_t *key_at(hive *h, const char *path)
+{
+    libregf_key_t *key = NULL;
+    if (libregf_file_get_key_by_utf8_path(h->file, (const uint8_t *)path,
+                                          strlen(path), &key, NULL) != 1)
+        return NULL;
+    return key;
+}
+
+/* The DWORD value name of key path; false when absent or not a DWORD. */
+static bool dword_at(hive *h, const char *path, const char *name, uint32_t *out)
+{
+    libregf_key_t *key = key_at(h, path);
+    libregf_value_t *value = NULL;
+    bool ok = false;
+    if (key &&
+        libregf_key_get_value_by_utf8_name(key, (const uint8_t *)name,
+                                           strlen(name), &value, NULL) == 1 &&
+        value && libregf_value_get_value_32bit(value, out, NULL) == 1)
+        ok = true;
+    if (value)
+        libregf_value_free(&value, NULL);
+    if (key)
+        libregf_key_free(&key, NULL);
+    return ok;
+}
+
+static void software(hive *h, hive_facts *f)
+{
+    static const char *const setup[] = {
+        "Microsoft\\ExchangeServer\\v15\\Setup",
+        "Microsoft\\ExchangeServer\\v14\\Setup",
+    };
+    for (size_t i = 0; i < 2 && !f->have_build; i++) {
+        uint32_t major, minor, build, revision;
+        if (dword_at(h, setup[i], "MsiProductMajor", &major) &&
+            dword_at(h, setup[i], "MsiProductMinor", &minor) &&
+            dword_at(h, setup[i], "MsiBuildMajor", &build) &&
+            dword_at(h, setup[i], "MsiBuildMinor", &revision) &&
+            major <= 65535 && minor <= 65535 && build <= 65535 &&
+            revision <= 65535) {
+            f->have_build = true;
+            f->build[0] = (uint16_t)major;
+            f->build[1] = (uint16_t)minor;
+            f->build[2] = (uint16_t)build;
+            f->build[3] = (uint16_t)revision;
+        }
+    }
+}
+
+static void system_hive(hive *h, hive_facts *f)
+{
+    uint32_t current;
+    if (!dword_at(h, "Select", "Current", &current) || current > 999)
+        return;
+    f->is_system = true;
+    char um[96], umcr[96];
+    snprintf(um, sizeof um, "ControlSet%03u\\Services\\MSExchangeUM",
+             (unsigned)current);
+    snprintf(umcr, sizeof umcr, "ControlSet%03u\\Services\\MSExchangeUMCR",
+             (unsigned)current);
+    uint32_t start_um, start_umcr;
+    bool has_um = dword_at(h, um, "Start", &start_um);
+    bool has_umcr = dword_at(h, umcr, "Start", &start_umcr);
+    // Both services disabled (ExchangeMitigations.ps1 stops and disables
+    // both); a server without them has no UM to mitigate.
+    f->um_disabled = has_um && has_umcr && start_um == 4 && start_umcr == 4;
+}
+
+bool hive_read(const uint8_t *data, size_t len, hive_facts *out)
+{
+    hive h;
+    memset(out, 0, sizeof *out);
+    if (!data || !hive_open(&h, data, len))
+        return false;
+    software(&h, out);
+    system_hive(&h, out);
+    hive_close(&h);
+    return true;
+}
