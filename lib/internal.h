@@ -365,6 +365,22 @@ exh_status yara_scan_mem(yara_scan *sc, const uint8_t *data, size_t len,
                          const yara_externals *ext, int timeout_s,
                          yara_hit_cb cb, void *user);
 
+/* ---- match/baseline.c: known-good lists (rules/baselines/) --------------- */
+typedef struct baseline baseline;
+/* Adds the list of a built-in file (path "baselines/NAME.txt"; the list is
+ * named NAME) to *b, created on first use. EXH_ERR_NOMEM only. */
+exh_status baseline_add(baseline **b, const char *path, const char *text,
+                        size_t len);
+void baseline_free(baseline *b);
+/* True when list `list` holds entry (len bytes), case-insensitively. */
+bool baseline_has(const baseline *b, const char *list, const char *entry,
+                  size_t len);
+bool baseline_has_list(const baseline *b, const char *list);
+/* For a file at Windows path wp: NULL when it lies outside the Exchange
+ * front end's owa\auth and ecp\auth folders or is expected there (list
+ * exchange_auth_files); else why it is not (a static sentence). */
+const char *baseline_auth_check(const baseline *b, const char *wp);
+
 /* ---- sha256.c ------------------------------------------------------------ */
 typedef struct sha256_ctx {
     uint32_t h[8];

@@ -508,7 +508,7 @@ const hash_ioc *ruleset_hash_lookup(const exh_ruleset *rs, const char *hex)
 
 bool ruleset_has_file_rules(const exh_ruleset *rs)
 {
-    return rs->hash_count > 0 || rs->name_count > 0 ||
+    return rs->hash_count > 0 || rs->name_count > 0 || rs->baseline ||
            (rs->yara && yara_set_count(rs->yara) > 0);
 }
 
@@ -874,6 +874,11 @@ exh_status exh_ruleset_load_with_iocs(const char *const *paths,
             st = load_builtin_hashes(rs, bf, &local);
             continue;
         }
+        if (!(flags & EXH_LOAD_NO_BUILTIN) &&
+            strncmp(bf->path, "baselines/", 10) == 0) {
+            st = baseline_add(&rs->baseline, bf->path, bf->text, bf->len);
+            continue;
+        }
         if (!(flags & EXH_LOAD_NO_BUILTIN) && is_yara_file(bf->path)) {
             st = load_builtin_yara(rs, bf, &local);
             continue;
@@ -951,6 +956,7 @@ void exh_ruleset_free(exh_ruleset *rs)
         exh_free(rs->ylist[i].cvebuf);
     exh_free(rs->ylist);
     yara_set_free(rs->yara);
+    baseline_free(rs->baseline);
     exh_free(rs->waves);
     exh_free(rs);
 }

@@ -101,6 +101,7 @@ struct exh_ruleset {
     size_t ylist_count;
     name_ioc *names; /* file-name IOC entries, in list order */
     size_t name_count;
+    baseline *baseline; /* built-in known-good lists, or NULL */
 };
 
 #endif

@@ -101,6 +101,7 @@ typedef struct worker {
     const ifile *yara_facts;
     unit *yara_unit;
     exh_status yara_status;
+    bool yara_webshell; /* a webshell-category rule matched the file */
     /* an event widened by derived fields */
     const char *names[256];
     const char *values[256];
@@ -953,6 +954,8 @@ static bool on_yara_hit(void *user, const yara_hit *h)
                 h->cve ? exh_strdup(h->cve) : NULL};
     const char *keys[] = {"yara_rule", "yara_strings"};
     const char *values[] = {h->rule, strings};
+    if (fr.category == EXH_CAT_WEBSHELL)
+        w->yara_webshell = true;
     exh_status st = file_finding(w, w->yara_unit, w->yara_item, w->yara_facts,
                                  &fr, keys, values, used ? 2 : 1);
     exh_free(fr.name);
@@ -1012,6 +1015,7 @@ static exh_status yara_file(worker *w, unit *u, const item *it,
     w->yara_facts = facts;
     w->yara_unit = u;
     w->yara_status = EXH_OK;
+    w->yara_webshell = false;
     exh_status st =
         yara_scan_mem(w->yara, w->fbuf, len, &ext_vars, 10, on_yara_hit, w);
     exh_free(folder);
@@ -1028,6 +1032,54 @@ static exh_status yara_file(worker *w, unit *u, const item *it,
     return st != EXH_OK ? st : w->yara_status;
 }
 
+/* The Windows path of a file; outside a volume the path as shown, with
+ * Windows separators. NULL when out of memory. */
+static char *file_windows_path(const unit *u, const item *it)
+{
+    char *wp = windows_path_of(u, it->path);
+    if (!wp && (wp = exh_strdup(it->display)) != NULL)
+        for (char *c = wp; *c; c++)
+            if (*c == '/')
+                *c = '\\';
+    return wp;
+}
+
+/* Judges a file by the built-in known-good lists (lib/match/baseline.c):
+ * a file in the Exchange front end's sign-in folders that is not stock. A
+ * file a webshell YARA rule already reported gets no second finding. */
+static exh_status baseline_file(worker *w, unit *u, const item *it,
+                                const ifile *facts)
+{
+    const exh_ruleset *rs = w->ctx->rs;
+    if (!rs->baseline || w->yara_webshell)
+        return EXH_OK;
+    char *wp = file_windows_path(u, it);
+    if (!wp)
+        return EXH_ERR_NOMEM;
+    const char *why = baseline_auth_check(rs->baseline, wp);
+    exh_status st = EXH_OK;
+    if (why) {
+        frule fr = {exh_strdup("exchange_auth_folder_unexpected_file"),
+                    exh_strdup("File in an Exchange front-end sign-in folder "
+                               "(owa/auth, ecp/auth) that is not a stock "
+                               "Exchange file"),
+                    exh_strdup("builtin:baselines/exchange_auth_files.txt"),
+                    exh_strdup("exhunt"),
+                    EXH_SEV_HIGH,
+                    EXH_CAT_SUSPICIOUS,
+                    NULL};
+        const char *keys[] = {"reason"};
+        const char *values[] = {why};
+        st = file_finding(w, u, it, facts, &fr, keys, values, 1);
+        exh_free(fr.name);
+        exh_free(fr.title);
+        exh_free(fr.source);
+        exh_free(fr.author);
+    }
+    exh_free(wp);
+    return st;
+}
+
 /* Matches a file's Windows path against the file-name IOC lists. */
 static exh_status name_iocs(worker *w, unit *u, const item *it,
                             const ifile *facts)
@@ -1035,12 +1087,7 @@ static exh_status name_iocs(worker *w, unit *u, const item *it,
     const exh_ruleset *rs = w->ctx->rs;
     if (!rs->name_count)
         return EXH_OK;
-    // Outside a volume the path as shown, with Windows separators.
-    char *wp = windows_path_of(u, it->path);
-    if (!wp && (wp = exh_strdup(it->display)) != NULL)
-        for (char *c = wp; *c; c++)
-            if (*c == '/')
-                *c = '\\';
+    char *wp = file_windows_path(u, it);
     char *lower = wp ? exh_strdup(wp) : NULL;
     bool ascii = true;
     for (char *c = lower; c && *c; c++) {
@@ -1146,8 +1193,11 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
     }
     if (st == EXH_OK)
         st = name_iocs(w, u, it, &facts);
+    w->yara_webshell = false;
     if (st == EXH_OK)
         st = yara_file(w, u, it, &facts, len);
+    if (st == EXH_OK)
+        st = baseline_file(w, u, it, &facts);
     atomic_fetch_add(&ctx->bytes_done, len);
     pthread_mutex_lock(&ctx->lock);
     u->scanned++;
