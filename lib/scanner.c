@@ -1080,6 +1080,70 @@ static exh_status baseline_file(worker *w, unit *u, const item *it,
     return st;
 }
 
+typedef struct persist_ctx {
+    worker *w;
+    unit *u;
+    const item *it;
+    const ifile *facts;
+    const char *source;
+    exh_status st;
+} persist_ctx;
+
+static bool on_persist_hit(void *user, const persist_hit *h)
+{
+    persist_ctx *pc = user;
+    frule fr = {exh_strdup(h->rule),
+                exh_strdup(h->title),
+                exh_strdup(pc->source),
+                exh_strdup("exhunt"),
+                h->severity,
+                h->category,
+                NULL};
+    pc->st = file_finding(pc->w, pc->u, pc->it, pc->facts, &fr, h->keys,
+                          h->values, h->count);
+    exh_free(fr.name);
+    exh_free(fr.title);
+    exh_free(fr.source);
+    exh_free(fr.author);
+    return pc->st == EXH_OK;
+}
+
+/* Judges the registrations of a configuration file (IIS modules, transport
+ * agents, scheduled tasks: lib/match/persist.c). */
+static exh_status persist_file(worker *w, unit *u, const item *it,
+                               const ifile *facts, size_t len)
+{
+    const exh_ruleset *rs = w->ctx->rs;
+    if (!rs->baseline)
+        return EXH_OK;
+    char *wp = file_windows_path(u, it);
+    if (!wp)
+        return EXH_ERR_NOMEM;
+    int kind = persist_kind(wp);
+    exh_free(wp);
+    if (kind == PERSIST_NONE)
+        return EXH_OK;
+    persist_ctx pc = {w, u, it, facts, NULL, EXH_OK};
+    if (kind == PERSIST_AGENTS)
+        pc.source = "builtin:lib/match/persist.c (transport agents)";
+    else if (kind == PERSIST_TASK)
+        pc.source = "builtin:lib/match/persist.c (scheduled tasks)";
+    else
+        pc.source = "builtin:baselines/iis_native_modules.txt";
+    if (xml_is_utf16(w->fbuf, len)) {
+        char *narrow = exh_malloc(len / 2 + 1);
+        if (!narrow)
+            return EXH_ERR_NOMEM;
+        size_t n = xml_narrow(w->fbuf, len, narrow, len / 2 + 1);
+        persist_check(rs->baseline, kind, narrow, n, on_persist_hit, &pc);
+        exh_free(narrow);
+    } else {
+        persist_check(rs->baseline, kind, (const char *)w->fbuf, len,
+                      on_persist_hit, &pc);
+    }
+    return pc.st;
+}
+
 /* Matches a file's Windows path against the file-name IOC lists. */
 static exh_status name_iocs(worker *w, unit *u, const item *it,
                             const ifile *facts)
@@ -1198,6 +1262,8 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
         st = yara_file(w, u, it, &facts, len);
     if (st == EXH_OK)
         st = baseline_file(w, u, it, &facts);
+    if (st == EXH_OK && !cut)
+        st = persist_file(w, u, it, &facts, len);
     atomic_fetch_add(&ctx->bytes_done, len);
     pthread_mutex_lock(&ctx->lock);
     u->scanned++;
@@ -1220,6 +1286,7 @@ static const char *const drop_zones[] = {
     "PerfLogs\\",
     "root\\",
     "Windows\\System32\\inetsrv\\config\\", // IIS: virtual directories
+    "Windows\\System32\\Tasks\\",           // scheduled tasks
 };
 
 /* True when an entry is to be scanned as a file: every file outside a
