@@ -417,6 +417,13 @@ bool xml_is_utf16(const unsigned char *data, size_t len);
  * out (cap bytes, not NUL-terminated); returns the length written. */
 size_t xml_narrow(const unsigned char *in, size_t len, char *out, size_t cap);
 
+/* ---- match/deobf.c: canonical text of server pages ---------------------- */
+/* Writes the canonical text of a page (in[0..len), UTF-8 or UTF-16LE with
+ * a BOM) to out, which holds at least len bytes: escapes of ASCII decoded,
+ * block comments removed, char arrays and reversals turned into literals,
+ * adjacent literals merged. Returns its length (never more than len). */
+size_t deobf_page(const unsigned char *in, size_t len, char *out);
+
 /* ---- match/persist.c: persistence in configuration files ---------------- */
 enum { PERSIST_NONE, PERSIST_IIS, PERSIST_AGENTS, PERSIST_TASK };
 /* One registration judged not stock; strings borrowed. */

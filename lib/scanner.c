@@ -101,7 +101,12 @@ typedef struct worker {
     const ifile *yara_facts;
     unit *yara_unit;
     exh_status yara_status;
-    bool yara_webshell; /* a webshell-category rule matched the file */
+    bool yara_webshell;        /* a webshell-category rule matched the file */
+    const char *yara_seen[32]; /* rules that matched the raw text */
+    size_t yara_seen_count;
+    bool yara_deobf; /* scanning the canonical text (deobf.c) */
+    char *dbuf;      /* that text; grown to the largest page */
+    size_t dcap;
     /* an event widened by derived fields */
     const char *names[256];
     const char *values[256];
@@ -939,6 +944,12 @@ exh_category yara_category(const yara_hit *h)
 static bool on_yara_hit(void *user, const yara_hit *h)
 {
     worker *w = user;
+    // The canonical text's pass reports only what the raw text hid.
+    for (size_t i = 0; w->yara_deobf && i < w->yara_seen_count; i++)
+        if (w->yara_seen[i] == h->rule)
+            return true;
+    if (!w->yara_deobf && w->yara_seen_count < 32)
+        w->yara_seen[w->yara_seen_count++] = h->rule;
     char strings[512] = "";
     size_t used = 0;
     for (size_t i = 0; i < h->string_count && used < sizeof strings - 64; i++)
@@ -952,12 +963,20 @@ static bool on_yara_hit(void *user, const yara_hit *h)
                 yara_severity(h),
                 yara_category(h),
                 h->cve ? exh_strdup(h->cve) : NULL};
-    const char *keys[] = {"yara_rule", "yara_strings"};
-    const char *values[] = {h->rule, strings};
+    const char *keys[] = {"yara_rule", "deobfuscated", "yara_strings"};
+    const char *values[] = {h->rule,
+                            "matched the page's canonical text: escapes "
+                            "decoded, comments removed, literals joined",
+                            strings};
+    if (!w->yara_deobf) {
+        keys[1] = keys[2];
+        values[1] = values[2];
+    }
     if (fr.category == EXH_CAT_WEBSHELL)
         w->yara_webshell = true;
+    size_t count = 1 + (w->yara_deobf ? 1 : 0) + (used ? 1 : 0);
     exh_status st = file_finding(w, w->yara_unit, w->yara_item, w->yara_facts,
-                                 &fr, keys, values, used ? 2 : 1);
+                                 &fr, keys, values, count);
     exh_free(fr.name);
     exh_free(fr.title);
     exh_free(fr.source);
@@ -980,6 +999,40 @@ static const char *file_type(const unsigned char *p, size_t len)
     if (len >= 4 && memcmp(p, "!BDN", 4) == 0)
         return "PST";
     return "";
+}
+
+/* True for the server pages whose canonical text is scanned as well. */
+static bool is_page(const char *ext, size_t len)
+{
+    static const char *const exts[] = {".aspx", ".ashx",  ".asmx", ".asp",
+                                       ".ascx", ".asa",   ".asax", ".cs",
+                                       ".svc",  ".cshtml"};
+    for (size_t i = 0; len <= (1u << 20) && i < sizeof exts / sizeof *exts; i++)
+        if (strcmp(ext, exts[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Scans the canonical text of a page (lib/match/deobf.c) when it differs
+ * from the raw text; reports the rules the raw text hid. */
+static exh_status yara_canonical(worker *w, size_t len,
+                                 const yara_externals *ext_vars)
+{
+    if (w->dcap < len + 1) {
+        char *p = exh_realloc(w->dbuf, len + 1);
+        if (!p)
+            return EXH_ERR_NOMEM;
+        w->dbuf = p;
+        w->dcap = len + 1;
+    }
+    size_t n = deobf_page(w->fbuf, len, w->dbuf);
+    if (n == len && memcmp(w->dbuf, w->fbuf, len) == 0)
+        return EXH_OK;
+    w->yara_deobf = true;
+    exh_status st = yara_scan_mem(w->yara, (const uint8_t *)w->dbuf, n,
+                                  ext_vars, 10, on_yara_hit, w);
+    w->yara_deobf = false;
+    return st;
 }
 
 /* Runs the YARA rules on a file read whole. */
@@ -1016,8 +1069,12 @@ static exh_status yara_file(worker *w, unit *u, const item *it,
     w->yara_unit = u;
     w->yara_status = EXH_OK;
     w->yara_webshell = false;
+    w->yara_seen_count = 0;
+    w->yara_deobf = false;
     exh_status st =
         yara_scan_mem(w->yara, w->fbuf, len, &ext_vars, 10, on_yara_hit, w);
+    if (st == EXH_OK && w->yara_status == EXH_OK && is_page(ext, len))
+        st = yara_canonical(w, len, &ext_vars);
     exh_free(folder);
     if (st == EXH_ERR_TIMEOUT) {
         entry_problem(w->ctx, u, &u->bad_records, it->display,
@@ -1418,6 +1475,7 @@ static void run_job(worker *w, job *j)
 static void worker_free(worker *w)
 {
     exh_free(w->fbuf);
+    exh_free(w->dbuf);
     yara_scan_free(w->yara);
     for (int f = 0; f < FAM__COUNT; f++)
         csvlog_free(w->readers[f]);

@@ -21,8 +21,9 @@ it there):
   unicode   \\uXXXX escapes in string literals (C#, JScript) and in C#
             identifiers (Proc\\u0065ss)
   chararray C# string literals as new string(new char[]{'c','m','d'})
-  reverse   string literals reversed at run time (C#: Array.Reverse over a
-            char array; JScript: split/reverse/join)
+  reverse   string literals reversed at run time (C#: new string("..."
+            .Reverse().ToArray()); JScript: split/reverse/join; VBScript:
+            StrReverse)
   base64    JScript eval of request data: the request expression wrapped
             in a base64 decode (Chopper's common variant)
   utf16     the whole file as UTF-16LE with a BOM (ASP.NET reads it)
@@ -177,14 +178,19 @@ def t_concat(text, lang, rng):
         body = literal_body(parts[i][1])
         if len(body) < 2:
             continue
-        cut = rng.randrange(1, len(body))
-        # do not cut an escape sequence
-        while cut > 0 and body[cut - 1] == '\\':
-            cut -= 1
-        if cut == 0:
+        # cut between characters, never inside an escape sequence
+        cuts, k = [], 0
+        while k < len(body):
+            k += 6 if body.startswith('\\u', k) else \
+                2 if body[k] == '\\' else 1
+            if k < len(body):
+                cuts.append(k)
+        if not cuts:
             continue
+        cut = rng.choice(cuts)
         op = ' & ' if lang == 'vb' else rng.choice(['+', ' + '])
-        parts[i] = (True, '"%s"%s"%s"' % (body[:cut], op, body[cut:]))
+        # in parentheses: the literal may be followed by a member access
+        parts[i] = (True, '("%s"%s"%s")' % (body[:cut], op, body[cut:]))
     return join(parts)
 
 
@@ -227,20 +233,20 @@ def t_chararray(text, lang, rng):
 
 
 def t_reverse(text, lang, rng):
-    if lang == 'vb':
-        return t_concat(text, lang, rng)
     parts, chosen = pick_literals(text, lang, rng, 2)
     for i in chosen:
         body = literal_body(parts[i][1])
         if '\\' in body:
             continue
         rev = body[::-1]
-        if lang == 'js':
+        if lang == 'vb':
+            parts[i] = (True, 'StrReverse("%s")' % rev.replace('""', '"')
+                        .replace('"', '""'))
+        elif lang == 'js':
             parts[i] = (True, '"%s".split("").reverse().join("")' % rev)
         else:
-            parts[i] = (True, '((System.Func<char[],string>)(a=>{System.Array'
-                              '.Reverse(a);return new string(a);}))("%s"'
-                              '.ToCharArray())' % rev)
+            # System.Linq, imported by ASP.NET pages by default
+            parts[i] = (True, 'new string("%s".Reverse().ToArray())' % rev)
     return join(parts)
 
 
