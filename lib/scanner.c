@@ -107,6 +107,9 @@ typedef struct worker {
     bool yara_deobf; /* scanning the canonical text (deobf.c) */
     char *dbuf;      /* that text; grown to the largest page */
     size_t dcap;
+    yara_scan *yara_log; /* rules tagged LOG, per log line; first use */
+    const logrec *log_rec;
+    exh_status log_status;
     /* an event widened by derived fields */
     const char *names[256];
     const char *values[256];
@@ -582,6 +585,89 @@ static void note_time(worker *w, int64_t t)
     w->span_count++;
 }
 
+/* True when a YARA rule carries the LOG tag (signature-base's mark for
+ * rules meant for log lines). */
+static bool log_tagged(const yara_hit *h)
+{
+    for (size_t i = 0; i < h->tag_count; i++)
+        if (strcmp(h->tags[i], "LOG") == 0)
+            return true;
+    return false;
+}
+
+/* A rule tagged LOG matched one log line: a finding on that line. */
+static bool on_log_yara_hit(void *user, const yara_hit *h)
+{
+    worker *w = user;
+    if (!log_tagged(h))
+        return true;
+    const logrec *r = w->log_rec;
+    scan_ctx *ctx = w->ctx;
+    ifinding f = {0};
+    f.rule = SIZE_MAX;
+    f.fr = (frule){exh_strdup(h->rule),
+                   exh_strdup(h->description ? h->description : h->rule),
+                   exh_strdup(h->source),
+                   h->author ? exh_strdup(h->author) : NULL,
+                   yara_severity(h),
+                   yara_category(h),
+                   h->cve ? exh_strdup(h->cve) : NULL};
+    f.time_ms = r->time_ms;
+    f.last_ms = INT64_MIN;
+    f.count = 1;
+    f.family = w->fam;
+    f.line = r->line;
+    f.source_path = exh_strdup(w->display);
+    f.windows_path = w->windows_path ? exh_strdup(w->windows_path) : NULL;
+    f.evidence = exh_calloc(2, sizeof *f.evidence);
+    size_t shown = r->len < 1024 ? r->len : 1024;
+    const char *keys[] = {"yara_rule", "line"};
+    exh_status st = f.fr.name && f.fr.title && f.fr.source && f.source_path &&
+                            f.evidence && (!w->windows_path || f.windows_path)
+                        ? EXH_OK
+                        : EXH_ERR_NOMEM;
+    for (size_t i = 0; i < 2 && st == EXH_OK; i++) {
+        exh_kv *kv = &f.evidence[i];
+        kv->key = exh_strdup(keys[i]);
+        kv->value = i ? exh_strndup(r->text, shown) : exh_strdup(h->rule);
+        kv->value_len = kv->value ? strlen(kv->value) : 0;
+        if (kv->key && kv->value)
+            f.evidence_count++;
+        else {
+            exh_free((char *)kv->key);
+            exh_free((char *)kv->value);
+            st = EXH_ERR_NOMEM;
+        }
+    }
+    if (st == EXH_OK) {
+        pthread_mutex_lock(&ctx->lock);
+        st = finding_add(w->u, ctx->rs, &f, NULL);
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    ifinding_free(&f);
+    w->log_status = st;
+    return st == EXH_OK;
+}
+
+/* Runs the user's rules tagged LOG on one log line, as THOR does. */
+static exh_status yara_line(worker *w, const logrec *r)
+{
+    const exh_ruleset *rs = w->ctx->rs;
+    if (!w->yara_log)
+        EXH_TRY(yara_scan_new(rs->yara_log, &w->yara_log));
+    const char *base = strrchr(w->display, '/');
+    base = base ? base + 1 : w->display;
+    yara_externals ext = {base, w->windows_path ? w->windows_path : "", ".log",
+                          "LOG", ""};
+    w->log_rec = r;
+    w->log_status = EXH_OK;
+    exh_status st = yara_scan_mem(w->yara_log, (const uint8_t *)r->text, r->len,
+                                  &ext, 10, on_log_yara_hit, w);
+    if (st == EXH_ERR_TIMEOUT || st == EXH_ERR_ENGINE)
+        st = EXH_OK; // one line: counted as a bad record by no one; skip
+    return st != EXH_OK ? st : w->log_status;
+}
+
 static bool on_record(void *user, csvlog *rd, const logrec *r)
 {
     worker *w = user;
@@ -593,6 +679,15 @@ static bool on_record(void *user, csvlog *rd, const logrec *r)
     if (r->time_ms != INT64_MIN &&
         (r->time_ms < sc->since_ms || r->time_ms > sc->until_ms))
         return true;
+    if (w->ctx->rs->yara_log) {
+        exh_status lst = yara_line(w, r);
+        if (lst != EXH_OK) {
+            pthread_mutex_lock(&w->ctx->lock);
+            w->ctx->failure = lst;
+            pthread_mutex_unlock(&w->ctx->lock);
+            return false;
+        }
+    }
     const family_rules *fr = &w->ctx->rs->fam[w->fam];
     if (fr->count == 0 || !r->maybe) // the reader ran the pre-filter
         return true;
@@ -944,6 +1039,8 @@ exh_category yara_category(const yara_hit *h)
 static bool on_yara_hit(void *user, const yara_hit *h)
 {
     worker *w = user;
+    if (log_tagged(h)) // meant for log lines (yara_line), not files
+        return true;
     // The canonical text's pass reports only what the raw text hid.
     for (size_t i = 0; w->yara_deobf && i < w->yara_seen_count; i++)
         if (w->yara_seen[i] == h->rule)
@@ -1476,6 +1573,7 @@ static void worker_free(worker *w)
 {
     exh_free(w->fbuf);
     exh_free(w->dbuf);
+    yara_scan_free(w->yara_log);
     yara_scan_free(w->yara);
     for (int f = 0; f < FAM__COUNT; f++)
         csvlog_free(w->readers[f]);
