@@ -12,7 +12,8 @@ PACKAGES = gcc meson ninja-build pkg-config python3 python3-jsonschema \
 	libyaml-dev libarchive-dev libpcre2-dev libyara-dev clang libclang-rt-14-dev \
 	clang-format libarchive-tools zip gcc-mingw-w64-x86-64 \
 	libregf-dev libbfio-dev libhivex-bin libregf-utils \
-	libcurl4-openssl-dev nginx-light
+	libcurl4-openssl-dev nginx-light \
+	asp.net-examples yara
 ifeq ($(shell dpkg --print-architecture 2>/dev/null),amd64)
 PACKAGES += libhyperscan-dev
 endif

@@ -393,6 +393,85 @@ exh_status yara_scan_mem(yara_scan *sc, const uint8_t *data, size_t len,
                          const yara_externals *ext, int timeout_s,
                          yara_hit_cb cb, void *user);
 
+/* ---- match/baseline.c: known-good lists (rules/baselines/) --------------- */
+typedef struct baseline baseline;
+/* Adds the list of a built-in file (path "baselines/NAME.txt"; the list is
+ * named NAME) to *b, created on first use. EXH_ERR_NOMEM only. */
+exh_status baseline_add(baseline **b, const char *path, const char *text,
+                        size_t len);
+void baseline_free(baseline *b);
+/* True when list `list` holds entry (len bytes), case-insensitively. */
+bool baseline_has(const baseline *b, const char *list, const char *entry,
+                  size_t len);
+bool baseline_has_list(const baseline *b, const char *list);
+/* For a file at Windows path wp: NULL when it lies outside the Exchange
+ * front end's owa\auth and ecp\auth folders or is expected there (list
+ * exchange_auth_files); else why it is not (a static sentence). */
+const char *baseline_auth_check(const baseline *b, const char *wp);
+
+/* ---- readers/xmltags.c: tags of XML configuration files ----------------- */
+#define XML_MAX_ATTRS 16
+typedef struct xml_attr {
+    const char *name, *value; /* into the text; not NUL-terminated */
+    size_t name_len, value_len;
+} xml_attr;
+typedef struct xml_tag {
+    const char *name; /* "add", "task:Command" (prefix kept) */
+    size_t name_len;
+    bool closing;                  /* </name> */
+    bool self_closing;             /* <name ... /> */
+    size_t depth;                  /* open elements around it */
+    xml_attr attrs[XML_MAX_ATTRS]; /* the first XML_MAX_ATTRS */
+    size_t attr_count;
+    const char *text; /* character data after the tag, up to the next '<' */
+    size_t text_len;
+} xml_tag;
+/* Called per tag (borrowed); return false to stop. */
+typedef bool (*xml_tag_cb)(void *user, const xml_tag *tag);
+/* Walks the tags of text[0..len) (ASCII or UTF-8), skipping comments,
+ * CDATA, <?...?> and <!...>; a malformed tag ends the walk. Returns the
+ * number of tags handed to cb. */
+size_t xml_walk(const char *text, size_t len, xml_tag_cb cb, void *user);
+/* An attribute's raw value (length in *len), or NULL. */
+const char *xml_attr_get(const xml_tag *tag, const char *name, size_t *len);
+/* True when a tag name, without its namespace prefix, is name (any case). */
+bool xml_name_is(const char *s, size_t len, const char *name);
+/* Decodes the five predefined entities of s into out (NUL-terminated, cut
+ * to cap - 1 bytes); returns the length written. */
+size_t xml_unescape(const char *s, size_t len, char *out, size_t cap);
+/* True when data looks like UTF-16LE XML (BOM, or '<' then NUL). */
+bool xml_is_utf16(const unsigned char *data, size_t len);
+/* Narrows UTF-16LE (BOM skipped) to ASCII, other characters as '?', into
+ * out (cap bytes, not NUL-terminated); returns the length written. */
+size_t xml_narrow(const unsigned char *in, size_t len, char *out, size_t cap);
+
+/* ---- match/deobf.c: canonical text of server pages ---------------------- */
+/* Writes the canonical text of a page (in[0..len), UTF-8 or UTF-16LE with
+ * a BOM) to out, which holds at least len bytes: escapes of ASCII decoded,
+ * block comments removed, char arrays and reversals turned into literals,
+ * adjacent literals merged. Returns its length (never more than len). */
+size_t deobf_page(const unsigned char *in, size_t len, char *out);
+
+/* ---- match/persist.c: persistence in configuration files ---------------- */
+enum { PERSIST_NONE, PERSIST_IIS, PERSIST_AGENTS, PERSIST_TASK };
+/* One registration judged not stock; strings borrowed. */
+typedef struct persist_hit {
+    const char *rule, *title;
+    exh_severity severity;
+    exh_category category;
+    const char *keys[3], *values[3];
+    size_t count;
+} persist_hit;
+typedef bool (*persist_cb)(void *user, const persist_hit *hit);
+/* Which configuration a file is, from its Windows path: applicationHost.
+ * config or web.config (PERSIST_IIS), agents.config, a scheduled task
+ * (below Windows\System32\Tasks), else PERSIST_NONE. */
+int persist_kind(const char *windows_path);
+/* Judges the registrations of a configuration file of kind (ASCII/UTF-8
+ * text: narrow UTF-16 first) against the lists of b; calls cb per hit. */
+void persist_check(const baseline *b, int kind, const char *text, size_t len,
+                   persist_cb cb, void *user);
+
 /* ---- sha256.c ------------------------------------------------------------ */
 typedef struct sha256_ctx {
     uint32_t h[8];

@@ -525,7 +525,7 @@ const hash_ioc *ruleset_hash_lookup(const exh_ruleset *rs, const char *hex)
 
 bool ruleset_has_file_rules(const exh_ruleset *rs)
 {
-    return rs->hash_count > 0 || rs->name_count > 0 ||
+    return rs->hash_count > 0 || rs->name_count > 0 || rs->baseline ||
            (rs->yara && yara_set_count(rs->yara) > 0);
 }
 
@@ -548,8 +548,52 @@ static exh_status yara_of(exh_ruleset *rs, yara_set **out)
     return EXH_OK;
 }
 
+/* True when a YARA file declares a rule tagged LOG ("rule NAME : LOG {",
+ * signature-base's mark for rules meant for log lines). Reads at most the
+ * first 8 MiB. */
+static bool has_log_rule(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    size_t cap = 8u << 20, len = 0;
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (size >= 0 && (unsigned long)size < cap)
+        cap = (size_t)size + 1;
+    rewind(f);
+    char *text = exh_malloc(cap);
+    if (text)
+        len = fread(text, 1, cap, f);
+    fclose(f);
+    bool found = false;
+    for (size_t i = 0; text && !found && i + 4 < len; i++) {
+        bool start = i == 0 || text[i - 1] == '\n' || text[i - 1] == ' ' ||
+                     text[i - 1] == '\t';
+        if (!start || memcmp(text + i, "rule", 4) != 0)
+            continue;
+        // the header up to '{': tags follow a ':' after the name
+        const char *brace = memchr(text + i, '{', len - i);
+        size_t end = brace ? (size_t)(brace - text) : len;
+        const char *colon = memchr(text + i, ':', end - i);
+        if (!colon || end - i > 512)
+            continue;
+        for (size_t k = (size_t)(colon - text) + 1; k + 3 <= end; k++) {
+            bool before =
+                text[k - 1] == ' ' || text[k - 1] == ':' || text[k - 1] == '\t';
+            bool after = k + 3 == end || text[k + 3] == ' ' ||
+                         text[k + 3] == '\t' || text[k + 3] == '\r' ||
+                         text[k + 3] == '\n';
+            if (before && after && memcmp(text + k, "LOG", 3) == 0)
+                found = true;
+        }
+    }
+    exh_free(text);
+    return found;
+}
+
 /* Adds a YARA rule file of the user's: one that does not compile is
- * named in the diagnostics and the rest still load. */
+ * named in the diagnostics and the rest still load. A file with rules
+ * tagged LOG also goes to the set run per log line. */
 static exh_status load_yara_file(exh_ruleset *rs, const char *path,
                                  exh_diag **diag)
 {
@@ -567,6 +611,15 @@ static exh_status load_yara_file(exh_ruleset *rs, const char *path,
         return st;
     }
     exh_free(msg);
+    msg = NULL;
+    if (has_log_rule(path)) {
+        if (!rs->yara_log)
+            EXH_TRY(yara_set_new(&rs->yara_log));
+        st = yara_set_add_file(rs->yara_log, path, &msg);
+        exh_free(msg);
+        if (st == EXH_ERR_NOMEM)
+            return st;
+    }
     return EXH_OK;
 }
 
@@ -894,6 +947,11 @@ exh_status exh_ruleset_load_with_iocs(const char *const *paths,
             st = load_builtin_hashes(rs, bf, &local);
             continue;
         }
+        if (!(flags & EXH_LOAD_NO_BUILTIN) &&
+            strncmp(bf->path, "baselines/", 10) == 0) {
+            st = baseline_add(&rs->baseline, bf->path, bf->text, bf->len);
+            continue;
+        }
         if (!(flags & EXH_LOAD_NO_BUILTIN) && is_yara_file(bf->path)) {
             st = load_builtin_yara(rs, bf, &local);
             continue;
@@ -971,6 +1029,8 @@ void exh_ruleset_free(exh_ruleset *rs)
     exh_free(rs->ylist);
     pthread_mutex_destroy(&rs->ylock);
     yara_set_free(rs->yara);
+    yara_set_free(rs->yara_log);
+    baseline_free(rs->baseline);
     exh_free(rs->waves);
     exh_free(rs);
 }

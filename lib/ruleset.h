@@ -109,6 +109,9 @@ struct exh_ruleset {
     exh_status ystatus;
     name_ioc *names; /* file-name IOC entries, in list order */
     size_t name_count;
+    baseline *baseline; /* built-in known-good lists, or NULL */
+    yara_set *yara_log; /* the user's YARA files that hold rules tagged LOG
+                           (run per log line), or NULL */
 };
 
 #endif

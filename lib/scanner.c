@@ -102,6 +102,15 @@ typedef struct worker {
     const ifile *yara_facts;
     unit *yara_unit;
     exh_status yara_status;
+    bool yara_webshell;        /* a webshell-category rule matched the file */
+    const char *yara_seen[32]; /* rules that matched the raw text */
+    size_t yara_seen_count;
+    bool yara_deobf; /* scanning the canonical text (deobf.c) */
+    char *dbuf;      /* that text; grown to the largest page */
+    size_t dcap;
+    yara_scan *yara_log; /* rules tagged LOG, per log line; first use */
+    const logrec *log_rec;
+    exh_status log_status;
     /* an event widened by derived fields */
     const char *names[256];
     const char *values[256];
@@ -577,6 +586,89 @@ static void note_time(worker *w, int64_t t)
     w->span_count++;
 }
 
+/* True when a YARA rule carries the LOG tag (signature-base's mark for
+ * rules meant for log lines). */
+static bool log_tagged(const yara_hit *h)
+{
+    for (size_t i = 0; i < h->tag_count; i++)
+        if (strcmp(h->tags[i], "LOG") == 0)
+            return true;
+    return false;
+}
+
+/* A rule tagged LOG matched one log line: a finding on that line. */
+static bool on_log_yara_hit(void *user, const yara_hit *h)
+{
+    worker *w = user;
+    if (!log_tagged(h))
+        return true;
+    const logrec *r = w->log_rec;
+    scan_ctx *ctx = w->ctx;
+    ifinding f = {0};
+    f.rule = SIZE_MAX;
+    f.fr = (frule){exh_strdup(h->rule),
+                   exh_strdup(h->description ? h->description : h->rule),
+                   exh_strdup(h->source),
+                   h->author ? exh_strdup(h->author) : NULL,
+                   yara_severity(h),
+                   yara_category(h),
+                   h->cve ? exh_strdup(h->cve) : NULL};
+    f.time_ms = r->time_ms;
+    f.last_ms = INT64_MIN;
+    f.count = 1;
+    f.family = w->fam;
+    f.line = r->line;
+    f.source_path = exh_strdup(w->display);
+    f.windows_path = w->windows_path ? exh_strdup(w->windows_path) : NULL;
+    f.evidence = exh_calloc(2, sizeof *f.evidence);
+    size_t shown = r->len < 1024 ? r->len : 1024;
+    const char *keys[] = {"yara_rule", "line"};
+    exh_status st = f.fr.name && f.fr.title && f.fr.source && f.source_path &&
+                            f.evidence && (!w->windows_path || f.windows_path)
+                        ? EXH_OK
+                        : EXH_ERR_NOMEM;
+    for (size_t i = 0; i < 2 && st == EXH_OK; i++) {
+        exh_kv *kv = &f.evidence[i];
+        kv->key = exh_strdup(keys[i]);
+        kv->value = i ? exh_strndup(r->text, shown) : exh_strdup(h->rule);
+        kv->value_len = kv->value ? strlen(kv->value) : 0;
+        if (kv->key && kv->value)
+            f.evidence_count++;
+        else {
+            exh_free((char *)kv->key);
+            exh_free((char *)kv->value);
+            st = EXH_ERR_NOMEM;
+        }
+    }
+    if (st == EXH_OK) {
+        pthread_mutex_lock(&ctx->lock);
+        st = finding_add(w->u, ctx->rs, &f, NULL);
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    ifinding_free(&f);
+    w->log_status = st;
+    return st == EXH_OK;
+}
+
+/* Runs the user's rules tagged LOG on one log line, as THOR does. */
+static exh_status yara_line(worker *w, const logrec *r)
+{
+    const exh_ruleset *rs = w->ctx->rs;
+    if (!w->yara_log)
+        EXH_TRY(yara_scan_new(rs->yara_log, &w->yara_log));
+    const char *base = strrchr(w->display, '/');
+    base = base ? base + 1 : w->display;
+    yara_externals ext = {base, w->windows_path ? w->windows_path : "", ".log",
+                          "LOG", ""};
+    w->log_rec = r;
+    w->log_status = EXH_OK;
+    exh_status st = yara_scan_mem(w->yara_log, (const uint8_t *)r->text, r->len,
+                                  &ext, 10, on_log_yara_hit, w);
+    if (st == EXH_ERR_TIMEOUT || st == EXH_ERR_ENGINE)
+        st = EXH_OK; // one line: counted as a bad record by no one; skip
+    return st != EXH_OK ? st : w->log_status;
+}
+
 static bool on_record(void *user, csvlog *rd, const logrec *r)
 {
     worker *w = user;
@@ -588,6 +680,15 @@ static bool on_record(void *user, csvlog *rd, const logrec *r)
     if (r->time_ms != INT64_MIN &&
         (r->time_ms < sc->since_ms || r->time_ms > sc->until_ms))
         return true;
+    if (w->ctx->rs->yara_log) {
+        exh_status lst = yara_line(w, r);
+        if (lst != EXH_OK) {
+            pthread_mutex_lock(&w->ctx->lock);
+            w->ctx->failure = lst;
+            pthread_mutex_unlock(&w->ctx->lock);
+            return false;
+        }
+    }
     const family_rules *fr = &w->ctx->rs->fam[w->fam];
     if (fr->count == 0 || !r->maybe) // the reader ran the pre-filter
         return true;
@@ -943,6 +1044,14 @@ exh_category yara_category(const yara_hit *h)
 static bool on_yara_hit(void *user, const yara_hit *h)
 {
     worker *w = user;
+    if (log_tagged(h)) // meant for log lines (yara_line), not files
+        return true;
+    // The canonical text's pass reports only what the raw text hid.
+    for (size_t i = 0; w->yara_deobf && i < w->yara_seen_count; i++)
+        if (w->yara_seen[i] == h->rule)
+            return true;
+    if (!w->yara_deobf && w->yara_seen_count < 32)
+        w->yara_seen[w->yara_seen_count++] = h->rule;
     char strings[512] = "";
     size_t used = 0;
     for (size_t i = 0; i < h->string_count && used < sizeof strings - 64; i++)
@@ -956,10 +1065,20 @@ static bool on_yara_hit(void *user, const yara_hit *h)
                 yara_severity(h),
                 yara_category(h),
                 h->cve ? exh_strdup(h->cve) : NULL};
-    const char *keys[] = {"yara_rule", "yara_strings"};
-    const char *values[] = {h->rule, strings};
+    const char *keys[] = {"yara_rule", "deobfuscated", "yara_strings"};
+    const char *values[] = {h->rule,
+                            "matched the page's canonical text: escapes "
+                            "decoded, comments removed, literals joined",
+                            strings};
+    if (!w->yara_deobf) {
+        keys[1] = keys[2];
+        values[1] = values[2];
+    }
+    if (fr.category == EXH_CAT_WEBSHELL)
+        w->yara_webshell = true;
+    size_t count = 1 + (w->yara_deobf ? 1 : 0) + (used ? 1 : 0);
     exh_status st = file_finding(w, w->yara_unit, w->yara_item, w->yara_facts,
-                                 &fr, keys, values, used ? 2 : 1);
+                                 &fr, keys, values, count);
     exh_free(fr.name);
     exh_free(fr.title);
     exh_free(fr.source);
@@ -982,6 +1101,40 @@ static const char *file_type(const unsigned char *p, size_t len)
     if (len >= 4 && memcmp(p, "!BDN", 4) == 0)
         return "PST";
     return "";
+}
+
+/* True for the server pages whose canonical text is scanned as well. */
+static bool is_page(const char *ext, size_t len)
+{
+    static const char *const exts[] = {".aspx", ".ashx",  ".asmx", ".asp",
+                                       ".ascx", ".asa",   ".asax", ".cs",
+                                       ".svc",  ".cshtml"};
+    for (size_t i = 0; len <= (1u << 20) && i < sizeof exts / sizeof *exts; i++)
+        if (strcmp(ext, exts[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Scans the canonical text of a page (lib/match/deobf.c) when it differs
+ * from the raw text; reports the rules the raw text hid. */
+static exh_status yara_canonical(worker *w, size_t len,
+                                 const yara_externals *ext_vars)
+{
+    if (w->dcap < len + 1) {
+        char *p = exh_realloc(w->dbuf, len + 1);
+        if (!p)
+            return EXH_ERR_NOMEM;
+        w->dbuf = p;
+        w->dcap = len + 1;
+    }
+    size_t n = deobf_page(w->fbuf, len, w->dbuf);
+    if (n == len && memcmp(w->dbuf, w->fbuf, len) == 0)
+        return EXH_OK;
+    w->yara_deobf = true;
+    exh_status st = yara_scan_mem(w->yara, (const uint8_t *)w->dbuf, n,
+                                  ext_vars, 10, on_yara_hit, w);
+    w->yara_deobf = false;
+    return st;
 }
 
 /* Runs the YARA rules on a file read whole. */
@@ -1017,8 +1170,13 @@ static exh_status yara_file(worker *w, unit *u, const item *it,
     w->yara_facts = facts;
     w->yara_unit = u;
     w->yara_status = EXH_OK;
+    w->yara_webshell = false;
+    w->yara_seen_count = 0;
+    w->yara_deobf = false;
     exh_status st =
         yara_scan_mem(w->yara, w->fbuf, len, &ext_vars, 10, on_yara_hit, w);
+    if (st == EXH_OK && w->yara_status == EXH_OK && is_page(ext, len))
+        st = yara_canonical(w, len, &ext_vars);
     exh_free(folder);
     if (st == EXH_ERR_TIMEOUT) {
         entry_problem(w->ctx, u, &u->bad_records, it->display,
@@ -1033,6 +1191,118 @@ static exh_status yara_file(worker *w, unit *u, const item *it,
     return st != EXH_OK ? st : w->yara_status;
 }
 
+/* The Windows path of a file; outside a volume the path as shown, with
+ * Windows separators. NULL when out of memory. */
+static char *file_windows_path(const unit *u, const item *it)
+{
+    char *wp = windows_path_of(u, it->path);
+    if (!wp && (wp = exh_strdup(it->display)) != NULL)
+        for (char *c = wp; *c; c++)
+            if (*c == '/')
+                *c = '\\';
+    return wp;
+}
+
+/* Judges a file by the built-in known-good lists (lib/match/baseline.c):
+ * a file in the Exchange front end's sign-in folders that is not stock. A
+ * file a webshell YARA rule already reported gets no second finding. */
+static exh_status baseline_file(worker *w, unit *u, const item *it,
+                                const ifile *facts)
+{
+    const exh_ruleset *rs = w->ctx->rs;
+    if (!rs->baseline || w->yara_webshell)
+        return EXH_OK;
+    char *wp = file_windows_path(u, it);
+    if (!wp)
+        return EXH_ERR_NOMEM;
+    const char *why = baseline_auth_check(rs->baseline, wp);
+    exh_status st = EXH_OK;
+    if (why) {
+        frule fr = {exh_strdup("exchange_auth_folder_unexpected_file"),
+                    exh_strdup("File in an Exchange front-end sign-in folder "
+                               "(owa/auth, ecp/auth) that is not a stock "
+                               "Exchange file"),
+                    exh_strdup("builtin:baselines/exchange_auth_files.txt"),
+                    exh_strdup("exhunt"),
+                    EXH_SEV_HIGH,
+                    EXH_CAT_SUSPICIOUS,
+                    NULL};
+        const char *keys[] = {"reason"};
+        const char *values[] = {why};
+        st = file_finding(w, u, it, facts, &fr, keys, values, 1);
+        exh_free(fr.name);
+        exh_free(fr.title);
+        exh_free(fr.source);
+        exh_free(fr.author);
+    }
+    exh_free(wp);
+    return st;
+}
+
+typedef struct persist_ctx {
+    worker *w;
+    unit *u;
+    const item *it;
+    const ifile *facts;
+    const char *source;
+    exh_status st;
+} persist_ctx;
+
+static bool on_persist_hit(void *user, const persist_hit *h)
+{
+    persist_ctx *pc = user;
+    frule fr = {exh_strdup(h->rule),
+                exh_strdup(h->title),
+                exh_strdup(pc->source),
+                exh_strdup("exhunt"),
+                h->severity,
+                h->category,
+                NULL};
+    pc->st = file_finding(pc->w, pc->u, pc->it, pc->facts, &fr, h->keys,
+                          h->values, h->count);
+    exh_free(fr.name);
+    exh_free(fr.title);
+    exh_free(fr.source);
+    exh_free(fr.author);
+    return pc->st == EXH_OK;
+}
+
+/* Judges the registrations of a configuration file (IIS modules, transport
+ * agents, scheduled tasks: lib/match/persist.c). */
+static exh_status persist_file(worker *w, unit *u, const item *it,
+                               const ifile *facts, size_t len)
+{
+    const exh_ruleset *rs = w->ctx->rs;
+    if (!rs->baseline)
+        return EXH_OK;
+    char *wp = file_windows_path(u, it);
+    if (!wp)
+        return EXH_ERR_NOMEM;
+    int kind = persist_kind(wp);
+    exh_free(wp);
+    if (kind == PERSIST_NONE)
+        return EXH_OK;
+    persist_ctx pc = {w, u, it, facts, NULL, EXH_OK};
+    if (kind == PERSIST_AGENTS)
+        pc.source = "builtin:lib/match/persist.c (transport agents)";
+    else if (kind == PERSIST_TASK)
+        pc.source = "builtin:lib/match/persist.c (scheduled tasks)";
+    else
+        pc.source = "builtin:baselines/iis_native_modules.txt";
+    if (xml_is_utf16(w->fbuf, len)) {
+        char *narrow = exh_malloc(len / 2 + 1);
+        if (!narrow)
+            return EXH_ERR_NOMEM;
+        size_t n = xml_narrow(w->fbuf, len, narrow, len / 2 + 1);
+        persist_check(rs->baseline, kind, narrow, n, on_persist_hit, &pc);
+        exh_free(narrow);
+    } else {
+        persist_check(rs->baseline, kind, (const char *)w->fbuf, len,
+                      on_persist_hit, &pc);
+    }
+    return pc.st;
+}
+
 /* Matches a file's Windows path against the file-name IOC lists. */
 static exh_status name_iocs(worker *w, unit *u, const item *it,
                             const ifile *facts)
@@ -1040,12 +1310,7 @@ static exh_status name_iocs(worker *w, unit *u, const item *it,
     const exh_ruleset *rs = w->ctx->rs;
     if (!rs->name_count)
         return EXH_OK;
-    // Outside a volume the path as shown, with Windows separators.
-    char *wp = windows_path_of(u, it->path);
-    if (!wp && (wp = exh_strdup(it->display)) != NULL)
-        for (char *c = wp; *c; c++)
-            if (*c == '/')
-                *c = '\\';
+    char *wp = file_windows_path(u, it);
     char *lower = wp ? exh_strdup(wp) : NULL;
     bool ascii = true;
     for (char *c = lower; c && *c; c++) {
@@ -1168,8 +1433,13 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
     }
     if (st == EXH_OK)
         st = name_iocs(w, u, it, &facts);
+    w->yara_webshell = false;
     if (st == EXH_OK)
         st = yara_file(w, u, it, &facts, len);
+    if (st == EXH_OK)
+        st = baseline_file(w, u, it, &facts);
+    if (st == EXH_OK && !cut)
+        st = persist_file(w, u, it, &facts, len);
     atomic_fetch_add(&ctx->bytes_done, len);
     pthread_mutex_lock(&ctx->lock);
     u->scanned++;
@@ -1192,6 +1462,7 @@ static const char *const drop_zones[] = {
     "PerfLogs\\",
     "root\\",
     "Windows\\System32\\inetsrv\\config\\", // IIS: virtual directories
+    "Windows\\System32\\Tasks\\",           // scheduled tasks
 };
 
 /* True when an entry is to be scanned as a file: every file outside a
@@ -1374,6 +1645,8 @@ static void run_job(worker *w, job *j)
 static void worker_free(worker *w)
 {
     exh_free(w->fbuf);
+    exh_free(w->dbuf);
+    yara_scan_free(w->yara_log);
     yara_scan_free(w->yara);
     for (int f = 0; f < FAM__COUNT; f++)
         csvlog_free(w->readers[f]);

@@ -1,0 +1,1 @@
+<%@ Page language="c#" %><html><body>timeout (stock)</body></html>

@@ -1,0 +1,1 @@
+<%@ Page language="c#" %> inert test page in a build folder

@@ -1,0 +1,1 @@
+<%@ WebHandler Language="C#" Class="H" %> // inert test handler

@@ -1,0 +1,1 @@
+<%@ Page language="c#" %><html><body>not stock: an unexpected page, inert</body></html>

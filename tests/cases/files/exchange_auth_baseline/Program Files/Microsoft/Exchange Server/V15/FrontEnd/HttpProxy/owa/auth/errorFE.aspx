@@ -1,0 +1,1 @@
+<%@ Page language="c#" %><html><body>Error page (stock name, test stand-in)</body></html>

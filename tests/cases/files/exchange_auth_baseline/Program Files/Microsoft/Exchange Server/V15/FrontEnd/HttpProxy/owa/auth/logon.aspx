@@ -1,0 +1,1 @@
+<%@ Page language="c#" %><html><body>Sign in (stock page, test stand-in)</body></html>
