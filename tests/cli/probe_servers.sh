@@ -13,7 +13,7 @@ grep -c '^  critical' out.txt
 echo "status $?"
 grep '"kind":"probe"' out.jsonl | names | sed 's/"open_cve":\[[^]]*\]/"open_cve":[...]/'
 grep -o '"rule":"probe_[a-z_]*"' out.jsonl | sort | uniq -c
-grep -o '"source":{"type":"probe","path":"[^"]*","url":"[^"]*"' out.jsonl | sort -u | names
+grep -o '"source":{"type":"probe","path":"[^"]*","url":"[^"]*"' out.jsonl | names | sort -u
 # The patched server alone: no finding, exit 0.
 "$EXHUNT" probe --targets - > one.txt <<TARGETS
 # a comment, then the patched server
