@@ -10,7 +10,7 @@ MESON_OPTS ?=
 # Debian packages: build, libraries, and the tools the tests use.
 PACKAGES = gcc meson ninja-build pkg-config python3 python3-jsonschema \
 	libyaml-dev libarchive-dev libpcre2-dev libyara-dev clang libclang-rt-14-dev \
-	clang-format libarchive-tools zip
+	clang-format libarchive-tools zip libevtx-utils
 ifeq ($(shell dpkg --print-architecture 2>/dev/null),amd64)
 PACKAGES += libhyperscan-dev
 endif

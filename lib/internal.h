@@ -169,6 +169,9 @@ typedef struct event {
     /* Set when values are split out of raw only as event_get() asks for
      * them (HttpProxy records: most rules read two or three of eighty). */
     struct csvlog *lazy;
+    /* Names may repeat (EVTX's unnamed <Data> list): a field matches when
+     * any of its values does, and keywords also try each value alone. */
+    bool multi;
 } event;
 
 /* The value of field name, or NULL (and *len untouched) when absent. */
