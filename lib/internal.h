@@ -188,8 +188,9 @@ typedef enum log_family {
     FAM_ECP_SERVER,
     FAM_ECP_ACTIVITY,
     FAM_OABGENERATOR,
-    FAM_RPS, /* remote-PowerShell logs: CmdletInfra Http and Cmdlet */
-    FAM_IIS, /* IIS W3C logs: space-separated, "#Fields:" names */
+    FAM_RPS,  /* remote-PowerShell logs: CmdletInfra Http and Cmdlet */
+    FAM_IIS,  /* IIS W3C logs: space-separated, "#Fields:" names */
+    FAM_EVTX, /* Windows event logs (readers/evtx.c): "evtx:<Channel>" */
     FAM__COUNT
 } log_family;
 
@@ -286,6 +287,16 @@ bool sigma_match(const sigma_rule *rule, const event *ev, const char **matched,
 #define PREFILTER_SEQ '\x1f'
 bool sigma_literals(const sigma_rule *rule, const char *const **lits,
                     size_t *count);
+
+/* ---- match/winlog.c: Sigma logsources of product windows --------------- */
+typedef struct winlog_source winlog_source;
+/* The channels (and event ids) a logsource reads; NULL when the product is
+ * not windows or its service or category is unknown. */
+const winlog_source *winlog_source_of(const char *product, const char *service,
+                                      const char *category);
+/* True when a record of channel with EventID event_id is for s. */
+bool winlog_applies(const winlog_source *s, const char *channel,
+                    const char *event_id);
 
 /* ---- match/ioc.c: IOC lists ---------------------------------------------- */
 /* Appends to out the Sigma text (one or more documents, "---" separated)

@@ -14,6 +14,7 @@ typedef struct rule_entry {
     char *source; /* "builtin:exchange/x.yml" or the user's path */
     char *logsource;
     unsigned families; /* bit (1u << log_family) per reader it applies to */
+    const winlog_source *winlog; /* product windows: its channels, else NULL */
 } rule_entry;
 
 /* The rules of one log family and their pre-filter. */

@@ -2639,16 +2639,9 @@ static bool value_match(const sigma_rule *r, const svalue *v, const char *str,
     }
 }
 
-static bool field_match(const sigma_rule *r, const sfield *f, const event *ev)
+static bool values_match(const sigma_rule *r, const sfield *f, const char *s,
+                         size_t n, const event *ev)
 {
-    const char *s;
-    size_t n = 0;
-    if (f->name) {
-        s = event_get(ev, f->name, &n);
-    } else {
-        s = ev->raw;
-        n = ev->raw_len;
-    }
     for (size_t i = 0; i < f->count; i++) {
         bool m = value_match(r, &f->values[i], s, n, ev);
         if (f->all && !m)
@@ -2657,6 +2650,39 @@ static bool field_match(const sigma_rule *r, const sfield *f, const event *ev)
             return true;
     }
     return f->all;
+}
+
+/* A field of an event whose names repeat (ev->multi: EVTX's Data list)
+ * matches when any of its values does; keywords try the whole record's
+ * values joined by spaces (raw), then each value alone. */
+static bool multi_match(const sigma_rule *r, const sfield *f, const event *ev)
+{
+    if (!f->name && values_match(r, f, ev->raw, ev->raw_len, ev))
+        return true;
+    bool seen = false;
+    for (size_t i = 0; i < ev->count; i++) {
+        if (f->name && util_strcasecmp(ev->names[i], f->name) != 0)
+            continue;
+        seen = true;
+        if (values_match(r, f, ev->values[i], ev->lens[i], ev))
+            return true;
+    }
+    return f->name && !seen && values_match(r, f, NULL, 0, ev);
+}
+
+static bool field_match(const sigma_rule *r, const sfield *f, const event *ev)
+{
+    if (ev->multi)
+        return multi_match(r, f, ev);
+    const char *s;
+    size_t n = 0;
+    if (f->name) {
+        s = event_get(ev, f->name, &n);
+    } else {
+        s = ev->raw;
+        n = ev->raw_len;
+    }
+    return values_match(r, f, s, n, ev);
 }
 
 static bool conj_match(const sigma_rule *r, const sconj *cj, const event *ev)
