@@ -66,13 +66,15 @@ typedef struct subst {
 } subst;
 
 typedef struct name_slot {
-    uint32_t off;   /* chunk offset of the name; 0 = empty slot */
+    uint32_t gen;   /* the chunk it belongs to: older slots are empty */
+    uint32_t off;   /* chunk offset of the name */
     uint32_t arena; /* offset of the UTF-8 text in names */
     uint32_t len;
 } name_slot;
 
 typedef struct tpl_slot {
-    uint32_t off; /* chunk offset of the definition; 0 = empty */
+    uint32_t gen; /* the chunk it belongs to: older slots are empty */
+    uint32_t off; /* chunk offset of the definition */
     uint32_t data_off, data_len;
 } tpl_slot;
 
@@ -83,8 +85,9 @@ struct evtx {
     char *arena; /* NAME_ARENA_BYTES */
     size_t arena_len;
     tpl_slot tpls[TPL_SLOTS];
-    buf tx;  /* text of open elements and attributes */
-    buf out; /* field names and values of the record */
+    uint32_t gen; /* bumped per chunk: empties both caches at once */
+    buf tx;       /* text of open elements and attributes */
+    buf out;      /* field names and values of the record */
     field *fields;
     size_t field_count;
     level *levels; /* MAX_DEPTH */
@@ -217,16 +220,27 @@ static void put_utf16(buf *b, const unsigned char *p, size_t count)
 /* Decodes UTF-16LE into out (room for NAME_MAX_CHARS * 3 + 1 bytes). */
 static size_t utf16_small(const unsigned char *p, size_t count, char *out)
 {
-    buf b;
-    buf_init(&b, NAME_MAX_CHARS * 3);
     if (count > NAME_MAX_CHARS)
         count = NAME_MAX_CHARS;
-    put_utf16(&b, p, count);
-    size_t n = b.data ? b.len : 0;
-    if (n)
-        memcpy(out, b.data, n);
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        uint32_t c = le16(p + 2 * i);
+        if (c == 0)
+            break;
+        if (c < 0x80) {
+            out[n++] = (char)c;
+        } else if (c < 0x800) {
+            out[n++] = (char)(0xC0 | c >> 6);
+            out[n++] = (char)(0x80 | (c & 0x3F));
+        } else { // names hold no surrogate pairs worth keeping
+            if (c >= 0xD800 && c <= 0xDFFF)
+                c = 0xFFFD;
+            out[n++] = (char)(0xE0 | c >> 12);
+            out[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
+            out[n++] = (char)(0x80 | (c & 0x3F));
+        }
+    }
     out[n] = '\0';
-    buf_free(&b);
     return n;
 }
 
@@ -234,8 +248,11 @@ static size_t utf16_small(const unsigned char *p, size_t count, char *out)
 
 static void caches_reset(evtx *r)
 {
-    memset(r->names, 0, sizeof r->names);
-    memset(r->tpls, 0, sizeof r->tpls);
+    if (++r->gen == 0) { // wrapped: clear for real once in 2^32 chunks
+        memset(r->names, 0, sizeof r->names);
+        memset(r->tpls, 0, sizeof r->tpls);
+        r->gen = 1;
+    }
     r->arena_len = 0;
 }
 
@@ -253,14 +270,15 @@ static const char *name_at(evtx *r, uint32_t off, char *tmp, size_t *len,
     size_t slot = (off * 2654435761u) & (NAME_SLOTS - 1);
     for (size_t probe = 0; probe < 8; probe++) {
         name_slot *s = &r->names[(slot + probe) & (NAME_SLOTS - 1)];
-        if (s->off == off) {
+        if (s->gen == r->gen && s->off == off) {
             *len = s->len;
             return r->arena + s->arena;
         }
-        if (s->off == 0) {
+        if (s->gen != r->gen) {
             size_t n = utf16_small(r->chunk + off + 8, count, tmp);
             if (r->arena_len + n + 1 <= NAME_ARENA_BYTES) {
                 memcpy(r->arena + r->arena_len, tmp, n + 1);
+                s->gen = r->gen;
                 s->off = off;
                 s->arena = (uint32_t)r->arena_len;
                 s->len = (uint32_t)n;
@@ -283,7 +301,7 @@ static bool template_at(evtx *r, uint32_t off, uint32_t *data_off,
 {
     size_t slot = (off * 2654435761u) & (TPL_SLOTS - 1);
     tpl_slot *s = &r->tpls[slot];
-    if (s->off == off && off) {
+    if (s->gen == r->gen && s->off == off) {
         *data_off = s->data_off;
         *data_len = s->data_len;
         return true;
@@ -295,6 +313,7 @@ static bool template_at(evtx *r, uint32_t off, uint32_t *data_off,
         return false;
     *data_off = off + 24;
     *data_len = n;
+    s->gen = r->gen;
     s->off = off;
     s->data_off = *data_off;
     s->data_len = n;
@@ -319,6 +338,39 @@ static void put_hex(buf *b, const unsigned char *p, size_t len)
     buf_append(b, tmp, n);
 }
 
+/* Appends v in decimal, with a '-' when neg. */
+static void put_dec(buf *b, uint64_t v, bool neg)
+{
+    char tmp[24];
+    size_t i = sizeof tmp;
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (neg)
+        tmp[--i] = '-';
+    buf_append(b, tmp + i, sizeof tmp - i);
+}
+
+static void put_signed(buf *b, int64_t v)
+{
+    put_dec(b, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0);
+}
+
+/* Appends v as "0x" and lower-case hex digits, as Windows renders them. */
+static void put_hexint(buf *b, uint64_t v)
+{
+    char tmp[24];
+    size_t i = sizeof tmp;
+    do {
+        tmp[--i] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    tmp[--i] = 'x';
+    tmp[--i] = '0';
+    buf_append(b, tmp + i, sizeof tmp - i);
+}
+
 static void put_filetime(buf *b, uint64_t ticks)
 {
     int64_t secs = (int64_t)(ticks / 10000000ULL) - 11644473600LL;
@@ -337,17 +389,50 @@ static void put_filetime(buf *b, uint64_t ticks)
     int64_t m = mp < 10 ? mp + 3 : mp - 9;
     if (m <= 2)
         y++;
-    buf_printf(b, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%07uZ",
-               (long long)y, (long long)m, (long long)d,
-               (long long)(rem / 3600), (long long)(rem / 60 % 60),
-               (long long)(rem % 60), frac);
+    if (y < 0 || y > 9999) {
+        buf_puts(b, "invalid");
+        return;
+    }
+    // "YYYY-MM-DDTHH:MM:SS.fffffffZ", written digit by digit
+    char t[28];
+    uint64_t parts[] = {(uint64_t)y,
+                        (uint64_t)m,
+                        (uint64_t)d,
+                        (uint64_t)(rem / 3600),
+                        (uint64_t)(rem / 60 % 60),
+                        (uint64_t)(rem % 60),
+                        frac};
+    static const unsigned char width[] = {4, 2, 2, 2, 2, 2, 7};
+    static const char after[] = "--T::.Z";
+    size_t n = 0;
+    for (size_t i = 0; i < 7; i++) {
+        for (size_t k = width[i]; k-- > 0;) {
+            t[n + k] = (char)('0' + parts[i] % 10);
+            parts[i] /= 10;
+        }
+        n += width[i];
+        t[n++] = after[i];
+    }
+    buf_append(b, t, n);
 }
 
 static void put_guid(buf *b, const unsigned char *p)
 {
-    buf_printf(b, "{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}", le32(p),
-               le16(p + 4), le16(p + 6), p[8], p[9], p[10], p[11], p[12], p[13],
-               p[14], p[15]);
+    // {Data1-Data2-Data3-Data4[0..1]-Data4[2..7]}, the first three
+    // little-endian, in upper case as Windows writes them
+    static const unsigned char order[16] = {3, 2, 1,  0,  5,  4,  7,  6,
+                                            8, 9, 10, 11, 12, 13, 14, 15};
+    char t[38];
+    size_t n = 0;
+    t[n++] = '{';
+    for (size_t i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            t[n++] = '-';
+        t[n++] = "0123456789ABCDEF"[p[order[i]] >> 4];
+        t[n++] = "0123456789ABCDEF"[p[order[i]] & 15];
+    }
+    t[n++] = '}';
+    buf_append(b, t, n);
 }
 
 static void put_sid(buf *b, const unsigned char *p, size_t len)
@@ -359,9 +444,14 @@ static void put_sid(buf *b, const unsigned char *p, size_t len)
     uint64_t auth = 0;
     for (int i = 2; i < 8; i++)
         auth = auth << 8 | p[i];
-    buf_printf(b, "S-%u-%llu", p[0], (unsigned long long)auth);
-    for (size_t i = 0; i < p[1]; i++)
-        buf_printf(b, "-%u", le32(p + 8 + 4 * i));
+    buf_puts(b, "S-");
+    put_dec(b, p[0], false);
+    buf_putc(b, '-');
+    put_dec(b, auth, false);
+    for (size_t i = 0; i < p[1]; i++) {
+        buf_putc(b, '-');
+        put_dec(b, le32(p + 8 + 4 * i), false);
+    }
 }
 
 /* Size of one element of a fixed-size type, 0 for variable ones. */
@@ -402,28 +492,28 @@ static void put_scalar(buf *b, unsigned type, const unsigned char *p,
 {
     switch (type) {
     case 0x03:
-        buf_printf(b, "%d", (int)(int8_t)p[0]);
+        put_signed(b, (int8_t)p[0]);
         break;
     case 0x04:
-        buf_printf(b, "%u", (unsigned)p[0]);
+        put_dec(b, p[0], false);
         break;
     case 0x05:
-        buf_printf(b, "%d", (int)(int16_t)le16(p));
+        put_signed(b, (int16_t)le16(p));
         break;
     case 0x06:
-        buf_printf(b, "%u", (unsigned)le16(p));
+        put_dec(b, le16(p), false);
         break;
     case 0x07:
-        buf_printf(b, "%ld", (long)(int32_t)le32(p));
+        put_signed(b, (int32_t)le32(p));
         break;
     case 0x08:
-        buf_printf(b, "%lu", (unsigned long)le32(p));
+        put_dec(b, le32(p), false);
         break;
     case 0x09:
-        buf_printf(b, "%lld", (long long)(int64_t)le64(p));
+        put_signed(b, (int64_t)le64(p));
         break;
     case 0x0a:
-        buf_printf(b, "%llu", (unsigned long long)le64(p));
+        put_dec(b, le64(p), false);
         break;
     case 0x0b: {
         float f;
@@ -448,8 +538,7 @@ static void put_scalar(buf *b, unsigned type, const unsigned char *p,
     case 0x10:
     case 0x14:
     case 0x15:
-        buf_printf(b, "0x%llx",
-                   (unsigned long long)(len == 8 ? le64(p) : le32(p)));
+        put_hexint(b, len == 8 ? le64(p) : le32(p));
         break;
     case 0x11:
         put_filetime(b, le64(p));
