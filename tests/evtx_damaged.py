@@ -116,6 +116,11 @@ def cases():
     ev = events(2, 10)
     ev[0]["_binxml"] = patch_binxml(b"\x2a\x00\x01\x00", b"\xff\xff\x01\x00")
     out["huge_value_size"] = (make_evtx.build(ev), dict(min_records=1, bad_records=1))
+    # a record of size zero in the middle of a chunk: the ones after it read
+    d = bytearray(make_evtx.build(events(3, 10)))
+    second = 4096 + 512 + struct.unpack_from("<I", d, 4096 + 512 + 4)[0]
+    struct.pack_into("<I", d, second + 4, 0)
+    out["zero_size_record"] = (bytes(d), dict(records=2, bad_records=1))
     return out
 
 

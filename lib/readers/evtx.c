@@ -1217,6 +1217,36 @@ static bool all_zero(const unsigned char *p, size_t len)
     return true;
 }
 
+/* The size of the record at off when it frames (signature, a size that
+ * fits before end, the size repeated at its end), else 0. */
+static uint32_t framed(const unsigned char *chunk, uint32_t off, uint32_t end)
+{
+    const unsigned char *p = chunk + off;
+    if (off + 28 > end || memcmp(p, "\x2a\x2a\x00\x00", 4) != 0)
+        return 0;
+    uint32_t len = le32(p + 4);
+    if (len < 28 || len > end - off || le32(p + len - 4) != len)
+        return 0;
+    return len;
+}
+
+/* The offset of the next record that frames at or after off, else end. */
+static uint32_t next_record(const unsigned char *chunk, uint32_t off,
+                            uint32_t end)
+{
+    while (off + 28 <= end) {
+        const unsigned char *p =
+            memchr(chunk + off, 0x2a, (size_t)(end - 28 - off) + 1);
+        if (!p)
+            break;
+        off = (uint32_t)(p - chunk);
+        if (framed(chunk, off, end))
+            return off;
+        off++;
+    }
+    return end;
+}
+
 bool evtx_read_chunk(evtx *r, const unsigned char *chunk, evtx_record_cb cb,
                      void *user, evtx_stats *st)
 {
@@ -1252,12 +1282,14 @@ bool evtx_read_chunk(evtx *r, const unsigned char *chunk, evtx_record_cb cb,
     st->chunks++;
     uint32_t off = 512;
     while (off + 28 <= free_off) {
-        const unsigned char *p = r->chunk + off;
-        uint32_t len = le32(p + 4);
-        if (memcmp(p, "\x2a\x2a\x00\x00", 4) != 0 || len < 28 ||
-            len > free_off - off || le32(p + len - 4) != len) {
+        uint32_t len = framed(r->chunk, off, free_off);
+        if (!len) {
+            // A record cut or overwritten (a dirty file's, a zero-size
+            // one): counted, and reading goes on at the next record that
+            // frames, so the intact ones after it are not lost.
             st->bad_records++;
-            break; // the rest of the chunk cannot be framed
+            off = next_record(r->chunk, off + 1, free_off);
+            continue;
         }
         if (!read_record(r, off, len, cb, user, st))
             return true;
