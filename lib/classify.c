@@ -45,13 +45,14 @@ bool classify_candidate(const char *path)
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     if (name_ends(base, ".log") || name_ends(base, ".txt") ||
-        name_ends(base, ".csv"))
+        name_ends(base, ".csv") || name_ends(base, ".evtx"))
         return true;
     return has_folder(path, "logging/httpproxy/") ||
            has_folder(path, "logging/ecp/") ||
            has_folder(path, "logging/oabgeneratorlog/") ||
            has_folder(path, "logging/cmdletinfra/") ||
-           has_folder(path, "logfiles/w3svc");
+           has_folder(path, "logfiles/w3svc") ||
+           has_folder(path, "winevt/logs/");
 }
 
 /* True when base is an IIS log name, "u_ex210302.log" or "u_ex21030204.log"
@@ -111,6 +112,9 @@ static const char *first_data_line(const char *head, size_t len,
 
 log_family classify_entry(const char *path, const char *head, size_t len)
 {
+    // An event log is known by its signature alone, whatever its name.
+    if (len >= 8 && memcmp(head, "ElfFile", 8) == 0)
+        return FAM_EVTX;
     size_t vlen = 0;
     const char *lt = log_type(head, len, &vlen);
     if (lt) {

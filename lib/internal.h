@@ -179,6 +179,9 @@ typedef struct event {
     /* Set when values are split out of raw only as event_get() asks for
      * them (HttpProxy records: most rules read two or three of eighty). */
     struct csvlog *lazy;
+    /* Names may repeat (EVTX's unnamed <Data> list): a field matches when
+     * any of its values does, and keywords also try each value alone. */
+    bool multi;
 } event;
 
 /* The value of field name, or NULL (and *len untouched) when absent. */
@@ -195,8 +198,9 @@ typedef enum log_family {
     FAM_ECP_SERVER,
     FAM_ECP_ACTIVITY,
     FAM_OABGENERATOR,
-    FAM_RPS, /* remote-PowerShell logs: CmdletInfra Http and Cmdlet */
-    FAM_IIS, /* IIS W3C logs: space-separated, "#Fields:" names */
+    FAM_RPS,  /* remote-PowerShell logs: CmdletInfra Http and Cmdlet */
+    FAM_IIS,  /* IIS W3C logs: space-separated, "#Fields:" names */
+    FAM_EVTX, /* Windows event logs (readers/evtx.c): "evtx:<Channel>" */
     FAM__COUNT
 } log_family;
 
@@ -301,6 +305,16 @@ bool sigma_literals(const sigma_rule *rule, const char *const **lits,
  * ...) percent-decoded too: its literals may then stand in a record only
  * once the record is decoded (see csvlog_set_prefilter). */
 bool sigma_decodes_uri(const sigma_rule *rule);
+
+/* ---- match/winlog.c: Sigma logsources of product windows --------------- */
+typedef struct winlog_source winlog_source;
+/* The channels (and event ids) a logsource reads; NULL when the product is
+ * not windows or its service or category is unknown. */
+const winlog_source *winlog_source_of(const char *product, const char *service,
+                                      const char *category);
+/* True when a record of channel with EventID event_id is for s. */
+bool winlog_applies(const winlog_source *s, const char *channel,
+                    const char *event_id);
 
 /* ---- match/ioc.c: IOC lists ---------------------------------------------- */
 /* Appends to out the Sigma text (one or more documents, "---" separated)

@@ -126,6 +126,9 @@ static exh_status add_rule(exh_ruleset *rs, sigma_rule *sigma,
     buf_puts(&ls, m->service ? m->service : (m->category ? m->category : "*"));
     e->logsource = ls.data ? ls.data : exh_strdup("*/*");
     e->families = families_of(m);
+    e->winlog = winlog_source_of(m->product, m->service, m->category);
+    if (e->winlog)
+        e->families |= 1u << FAM_EVTX;
     if (!e->name || !e->source || !e->logsource)
         return EXH_ERR_NOMEM;
     // The literals for listing: a field sequence's runs joined by '*'.
@@ -361,7 +364,7 @@ static exh_status load_waves(exh_ruleset *rs, const char *text, size_t len)
  * user agent's are written '+') and is no CSV either. */
 static bool needs_plain(int fam, const char *lit)
 {
-    if (fam == FAM_OABGENERATOR)
+    if (fam == FAM_OABGENERATOR || fam == FAM_EVTX)
         return strchr(lit, PREFILTER_SEQ) != NULL;
     if (fam == FAM_IIS)
         return strpbrk(lit, " +\x1f") != NULL;

@@ -18,6 +18,7 @@ typedef struct rule_entry {
     unsigned families; /* bit (1u << log_family) per reader it applies to */
     char **literals;   /* the pre-filter's literals, sequences as globs */
     size_t literal_count;
+    const winlog_source *winlog; /* product windows: its channels, else NULL */
 } rule_entry;
 
 /* The rules of one log family and their pre-filter. */

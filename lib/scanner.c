@@ -13,6 +13,7 @@
  * is the same whatever the number of threads.
  */
 #include "classify.h"
+#include "readers/evtx.h"
 #include "scan.h"
 
 #include <dirent.h>
@@ -83,6 +84,8 @@ typedef struct scan_ctx {
 typedef struct worker {
     scan_ctx *ctx;
     csvlog *readers[FAM__COUNT];
+    evtx *evtx;             /* made on the first event log */
+    char evtx_channel[256]; /* Channel of the event log being read */
     char head[HEAD_BYTES];
     /* the file being read */
     unit *u;
@@ -406,6 +409,8 @@ static const char *const key_fields[FAM__COUNT][12] = {
     [FAM_IIS] = {"date", "time", "c-ip", "cs-method", "cs-uri-stem",
                  "cs-uri-query", "sc-status", "cs-username", "cs-user-agent",
                  "s-ip", NULL},
+    [FAM_EVTX] = {"Provider_Name", "EventID", "Channel", "Computer",
+                  "TimeCreated", "EventRecordID", NULL},
 };
 
 static const char *const client_field[FAM__COUNT] = {
@@ -417,7 +422,7 @@ static const char *const client_field[FAM__COUNT] = {
 static const char *const host_field[FAM__COUNT] = {
     [FAM_HTTPPROXY] = "ServerHostName", [FAM_ECP_SERVER] = "ServerName",
     [FAM_ECP_ACTIVITY] = "ServerName",  [FAM_RPS] = "ServerHostName",
-    [FAM_IIS] = "s-computername",
+    [FAM_IIS] = "s-computername",       [FAM_EVTX] = "Computer",
 };
 
 static exh_status add_evidence(ifinding *f, const event *ev, const char *name)
@@ -818,6 +823,25 @@ static char *install_root(const char *windows_path)
     return p ? exh_strndup(windows_path, (size_t)(p - windows_path)) : NULL;
 }
 
+/* The coverage of a named family ("iis:W3SVC1", "evtx:Security"). The
+ * caller holds the lock. NULL when out of memory. */
+static coverage_acc *named_coverage(unit *u, const char *name)
+{
+    for (size_t i = 0; i < u->site_count; i++) {
+        if (strcmp(u->sites[i].name, name) == 0)
+            return &u->sites[i].acc;
+    }
+    site_cov *sites =
+        exh_realloc(u->sites, (u->site_count + 1) * sizeof *sites);
+    if (!sites)
+        return NULL;
+    u->sites = sites;
+    memset(&sites[u->site_count], 0, sizeof *sites);
+    if (!(sites[u->site_count].name = exh_strdup(name)))
+        return NULL;
+    return &sites[u->site_count++].acc;
+}
+
 /* The coverage of the IIS site whose folder (W3SVC<n>) holds the log:
  * family "iis:W3SVC<n>", or "iis" outside such a folder. The caller holds
  * the lock. NULL when out of memory. */
@@ -836,19 +860,7 @@ static coverage_acc *site_coverage(unit *u, const char *path)
             break;
         }
     }
-    for (size_t i = 0; i < u->site_count; i++) {
-        if (strcmp(u->sites[i].name, name) == 0)
-            return &u->sites[i].acc;
-    }
-    site_cov *sites =
-        exh_realloc(u->sites, (u->site_count + 1) * sizeof *sites);
-    if (!sites)
-        return NULL;
-    u->sites = sites;
-    memset(&sites[u->site_count], 0, sizeof *sites);
-    if (!(sites[u->site_count].name = exh_strdup(name)))
-        return NULL;
-    return &sites[u->site_count++].acc;
+    return named_coverage(u, name);
 }
 
 static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
@@ -1535,6 +1547,167 @@ static bool outside_window(const exh_scanner *sc, const char *display,
            (sc->until_ms != INT64_MAX && from - margin > sc->until_ms);
 }
 
+/* ---- event logs ---------------------------------------------------------- */
+
+/* The record's EventRecordID (source.record), else its header's id. */
+static uint64_t record_number(const evtx_record *r)
+{
+    size_t len = 0;
+    const char *v = event_get(r->ev, "EventRecordID", &len);
+    uint64_t n = 0;
+    for (size_t i = 0; v && i < len && i < 19; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return r->record_id;
+        n = n * 10 + (uint64_t)(v[i] - '0');
+    }
+    return n ? n : r->record_id;
+}
+
+static bool on_evtx_record(void *user, const evtx_record *r)
+{
+    worker *w = user;
+    const exh_scanner *sc = w->ctx->sc;
+    const exh_ruleset *rs = w->ctx->rs;
+    if (!w->evtx_channel[0] && r->channel[0])
+        snprintf(w->evtx_channel, sizeof w->evtx_channel, "%s", r->channel);
+    uint64_t number = record_number(r);
+    note_time(w, r->time_ms);
+    if (!w->host_done)
+        offer_host(w, r->ev, number);
+    if (r->time_ms < sc->since_ms || r->time_ms > sc->until_ms)
+        return true;
+    const family_rules *fr = &rs->fam[FAM_EVTX];
+    if (fr->count == 0)
+        return true;
+    uint64_t found = UINT64_MAX;
+    if (fr->pf && fr->masks) {
+        found = prefilter_mask(fr->pf, r->ev->raw, r->ev->raw_len);
+        if (!found)
+            return true;
+    } else if (fr->pf && !prefilter_any(fr->pf, r->ev->raw, r->ev->raw_len)) {
+        return true;
+    }
+    const char *eid = event_get(r->ev, "EventID", NULL);
+    logrec lr = {.time_ms = r->time_ms, .line = number, .maybe = true};
+    for (size_t i = 0; i < fr->count; i++) {
+        const char *matched[16];
+        size_t mc = 0;
+        size_t rule = fr->idx[i];
+        const rule_entry *re = &rs->rules[rule];
+        if (fr->masks && !(found & fr->masks[i]))
+            continue;
+        if (re->winlog &&
+            !winlog_applies(re->winlog, r->channel, eid ? eid : ""))
+            continue;
+        if (!sigma_match(re->sigma, r->ev, matched, 16, &mc))
+            continue;
+        exh_status st = report_match(w, rule, &lr, r->ev, matched, mc);
+        if (st != EXH_OK) {
+            pthread_mutex_lock(&w->ctx->lock);
+            w->ctx->failure = st;
+            pthread_mutex_unlock(&w->ctx->lock);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The coverage family of an event log: "evtx:<Channel>" of its records,
+ * else from the file name Windows gives it ("Microsoft-Windows-Sysmon%4
+ * Operational.evtx"). */
+static void evtx_family(const worker *w, char *out, size_t len)
+{
+    if (w->evtx_channel[0]) {
+        snprintf(out, len, "evtx:%s", w->evtx_channel);
+        return;
+    }
+    const char *base = strrchr(w->display, '/');
+    base = base ? base + 1 : w->display;
+    size_t n = strlen(base), k = snprintf(out, len, "evtx:");
+    if (n > 5 && util_strcasecmp(base + n - 5, ".evtx") == 0)
+        n -= 5;
+    for (size_t i = 0; i < n && k + 1 < len; i++) {
+        if (base[i] == '%' && i + 1 < n && base[i + 1] == '4') {
+            out[k++] = '/';
+            i++;
+        } else {
+            out[k++] = base[i];
+        }
+    }
+    out[k] = '\0';
+}
+
+static void finish_evtx(worker *w, const evtx_stats *st, exh_status rst,
+                        const char *read_error)
+{
+    scan_ctx *ctx = w->ctx;
+    unit *u = w->u;
+    char fam[300], msg[512];
+    evtx_family(w, fam, sizeof fam);
+    pthread_mutex_lock(&ctx->lock);
+    u->scanned++;
+    coverage_acc *c = named_coverage(u, fam);
+    if (!c) {
+        ctx->failure = EXH_ERR_NOMEM;
+        pthread_mutex_unlock(&ctx->lock);
+        return;
+    }
+    c->files++;
+    c->records += st->records;
+    if (coverage_add_spans(c, w->spans, w->span_count) != EXH_OK)
+        ctx->failure = EXH_ERR_NOMEM;
+    u->bad_records += st->bad_records + st->bad_chunks;
+    if (st->bad_records || st->bad_chunks) {
+        snprintf(msg, sizeof msg,
+                 "event log damaged: %llu chunk%s skipped, %llu record%s "
+                 "unreadable or cut",
+                 (unsigned long long)st->bad_chunks,
+                 st->bad_chunks == 1 ? "" : "s",
+                 (unsigned long long)st->bad_records,
+                 st->bad_records == 1 ? "" : "s");
+        add_error(u, w->display, msg);
+    }
+    if (rst == EXH_ERR_IO) {
+        u->unreadable++;
+        snprintf(msg, sizeof msg, "read error after %llu records: %s",
+                 (unsigned long long)st->records,
+                 read_error ? read_error : "input/output error");
+        add_error(u, w->display, msg);
+    } else if (rst != EXH_OK) {
+        ctx->failure = rst;
+    }
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+/* Reads one event log (its first head_len bytes are in w->head). */
+static void process_evtx(worker *w, unit *u, const item *it, stream *in,
+                         size_t head_len)
+{
+    scan_ctx *ctx = w->ctx;
+    if (!w->evtx && evtx_new(&w->evtx) != EXH_OK) {
+        pthread_mutex_lock(&ctx->lock);
+        ctx->failure = EXH_ERR_NOMEM;
+        pthread_mutex_unlock(&ctx->lock);
+        return;
+    }
+    uint64_t bytes = head_len;
+    replay rp = {{replay_read, NULL, NULL}, in, w->head, head_len, 0, &bytes};
+    w->u = u;
+    w->fam = FAM_EVTX;
+    w->display = it->display;
+    w->windows_path = windows_path_of(u, it->path);
+    w->install_win = NULL;
+    w->span_count = 0;
+    w->host_done = false;
+    w->evtx_channel[0] = '\0';
+    evtx_stats st = {0};
+    exh_status rst = evtx_read(w->evtx, &rp.base, on_evtx_record, w, &st);
+    finish_evtx(w, &st, rst, rp.base.error ? rp.base.error : in->error);
+    atomic_fetch_add(&ctx->bytes_done, bytes);
+    exh_free(w->windows_path);
+    w->windows_path = NULL;
+}
+
 static void process(worker *w, unit *u, const item *it, stream *in)
 {
     const char *path = it->path, *display = it->display;
@@ -1573,6 +1746,10 @@ static void process(worker *w, unit *u, const item *it, stream *in)
         u->skipped++;
         u->outside_window++;
         pthread_mutex_unlock(&ctx->lock);
+        return;
+    }
+    if (fam == FAM_EVTX) {
+        process_evtx(w, u, it, in, (size_t)n);
         return;
     }
     if (!w->readers[fam] &&
@@ -1650,6 +1827,7 @@ static void worker_free(worker *w)
     yara_scan_free(w->yara);
     for (int f = 0; f < FAM__COUNT; f++)
         csvlog_free(w->readers[f]);
+    evtx_free(w->evtx);
     exh_free(w->spans);
 }
 
@@ -1924,7 +2102,8 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
                                           : csvlog_family_name(f->family),
             .source_path = f->source_path,
             .windows_path = f->windows_path,
-            .line = f->line,
+            .line = f->family == FAM_EVTX ? 0 : f->line,
+            .record = f->family == FAM_EVTX ? f->line : 0,
             .evidence = f->evidence,
             .evidence_count = f->evidence_count,
             .seen_in = live,

@@ -4,7 +4,8 @@
 
 For each Sigma rule file rules/**/*.yml (one with a top-level `detection:`;
 each document's top-level `name:`, else the file stem) the samples live in tests/data/rules/<name>/: every entry
-whose name starts with "positive" (a folder or a single log file) must give
+whose name starts with "positive" (a folder, a single log file, or events
+as JSON, `*.events.json`, written to an event log first) must give
 at least one finding of that rule, every entry starting with "negative" none,
 and every scan must read some log records (per its summary's coverage).
 A rule without both kinds of sample fails. Each sample is scanned with
@@ -17,8 +18,10 @@ the parent of this script's folder).
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 NAME_RE = re.compile(r'^name:\s*[\'"]?([^\'"#\s]+)', re.MULTILINE)
 DETECTION_RE = re.compile(r'^detection:', re.MULTILINE)
@@ -79,7 +82,28 @@ def scan(exhunt, target):
     return found, None
 
 
+def events_to_evtx(path, tmp):
+    """An event log written from a sample of events (*.events.json: the
+    fields of event records, tests/make_evtx.py), so that rules for event
+    logs are tested on events without files written on Windows."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import make_evtx
+    out = os.path.join(tmp, os.path.basename(path)[:-len('.events.json')]
+                       + '.evtx')
+    with open(out, 'wb') as f:
+        f.write(make_evtx.build(make_evtx.load(path)))
+    return out
+
+
 def main():
+    tmp = tempfile.mkdtemp()
+    try:
+        return check_all(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_all(tmp):
     exhunt = os.environ.get('EXHUNT')
     srcdir = os.environ.get('SRCDIR') or os.path.dirname(
         os.path.dirname(os.path.abspath(__file__)))
@@ -106,6 +130,8 @@ def main():
                 for s in samples:
                     target = os.path.join(sample_dir, s)
                     shown = os.path.relpath(target, srcdir)
+                    if s.endswith('.events.json'):
+                        target = events_to_evtx(target, tmp)
                     found, err = scan(exhunt, target)
                     want = kind == 'positive'
                     if err:

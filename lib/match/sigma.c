@@ -2701,8 +2701,50 @@ static const char *whole_uri(const event *ev, char *stack, size_t cap,
     return out;
 }
 
+/* Whether the values of f match s (n bytes) or, when d is not NULL, its
+ * decoded form d (dn bytes): each value may match either. */
+static bool values_match2(const sigma_rule *r, const sfield *f, const char *s,
+                          size_t n, const char *d, size_t dn, const event *ev)
+{
+    for (size_t i = 0; i < f->count; i++) {
+        bool m = value_match(r, &f->values[i], s, n, ev) ||
+                 (d && value_match(r, &f->values[i], d, dn, ev));
+        if (f->all && !m)
+            return false;
+        if (!f->all && m)
+            return true;
+    }
+    return f->all;
+}
+
+static bool values_match(const sigma_rule *r, const sfield *f, const char *s,
+                         size_t n, const event *ev)
+{
+    return values_match2(r, f, s, n, NULL, 0, ev);
+}
+
+/* A field of an event whose names repeat (ev->multi: EVTX's Data list)
+ * matches when any of its values does; keywords try the whole record's
+ * values joined by spaces (raw), then each value alone. */
+static bool multi_match(const sigma_rule *r, const sfield *f, const event *ev)
+{
+    if (!f->name && values_match(r, f, ev->raw, ev->raw_len, ev))
+        return true;
+    bool seen = false;
+    for (size_t i = 0; i < ev->count; i++) {
+        if (f->name && util_strcasecmp(ev->names[i], f->name) != 0)
+            continue;
+        seen = true;
+        if (values_match(r, f, ev->values[i], ev->lens[i], ev))
+            return true;
+    }
+    return f->name && !seen && values_match(r, f, NULL, 0, ev);
+}
+
 static bool field_match(const sigma_rule *r, const sfield *f, const event *ev)
 {
+    if (ev->multi)
+        return multi_match(r, f, ev);
     const char *s;
     size_t n = 0;
     char stack[2048], *heap = NULL;
@@ -2731,19 +2773,7 @@ static bool field_match(const sigma_rule *r, const sfield *f, const event *ev)
             d = dn != n || memcmp(out, s, n) != 0 ? out : NULL;
         }
     }
-    bool result = f->all;
-    for (size_t i = 0; i < f->count; i++) {
-        bool m = value_match(r, &f->values[i], s, n, ev) ||
-                 (d && value_match(r, &f->values[i], d, dn, ev));
-        if (f->all && !m) {
-            result = false;
-            break;
-        }
-        if (!f->all && m) {
-            result = true;
-            break;
-        }
-    }
+    bool result = values_match2(r, f, s, n, d, dn, ev);
     exh_free(heap);
     exh_free(dheap);
     return result;

@@ -147,7 +147,7 @@ typedef struct reading {
 
 static const char *const family_names[FAM__COUNT] = {
     "none",         "httpproxy", "ecp-server", "ecp-activity",
-    "oabgenerator", "rps",       "iis",
+    "oabgenerator", "rps",       "iis",        "evtx",
 };
 
 /* Names of a time column, in any case. */

@@ -20,10 +20,10 @@ detection:
 YML
 cat > mine/sub/later.yml <<'YML'
 title: Later
-logsource: {product: windows, service: security}
+logsource: {product: linux, service: auditd}
 detection:
   sel:
-    EventID: 4624
+    type: EXECVE
   condition: sel
 YML
 printf 'rule good_yara { strings: $a = "exhunt" condition: $a }\n' > mine/good.yar

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""exhunt scan on event logs, end to end. Event logs are written from the
+JSON events in tests/data/evtx (tests/make_evtx.py), then scanned:
+
+- all seven SigmaHQ msexchange rules (../shared/data/thirdparty/sigma,
+  unmodified) fire on MSExchange Management records shaped like real
+  event 1 (and 6) records, and none on benign ones or on another channel
+  holding the same words (skipped when ../shared is absent);
+- an event log is read by its signature under any name, from stdin and
+  inside a zip; coverage is "evtx:<Channel>" with files, records, first and
+  last; source.type is evtx, source.record the EventRecordID, host the
+  Computer.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import make_evtx  # noqa: E402
+
+EXHUNT = os.environ["EXHUNT"]
+SIGMA = os.path.join(HERE, "..", "..", "shared", "data", "thirdparty", "sigma",
+                     "rules", "windows", "builtin", "msexchange")
+SEVEN = {
+    "win_exchange_proxylogon_oabvirtualdir",
+    "win_exchange_proxyshell_certificate_generation",
+    "win_exchange_proxyshell_mailbox_export",
+    "win_exchange_proxyshell_remove_mailbox_export",
+    "win_exchange_set_oabvirtualdirectory_externalurl",
+    "win_exchange_transportagent",
+    "win_exchange_transportagent_failed",
+}
+failures = []
+
+
+def check(cond, what):
+    print("%s %s" % ("ok  " if cond else "FAIL", what))
+    if not cond:
+        failures.append(what)
+
+
+def scan(args, stdin=None):
+    p = subprocess.run([EXHUNT, "scan", "-f", "jsonl", "--no-progress"] + args,
+                       input=stdin, capture_output=True, timeout=120)
+    if p.returncode not in (0, 1):
+        raise SystemExit("exhunt exit %d: %s" % (p.returncode, p.stderr.decode()))
+    objs = [json.loads(l) for l in p.stdout.decode().splitlines()]
+    return ([o for o in objs if o["kind"] == "finding"],
+            [o for o in objs if o["kind"] == "summary"])
+
+
+def write(tmp, name, src):
+    path = os.path.join(tmp, name)
+    with open(path, "wb") as f:
+        f.write(make_evtx.build(make_evtx.load(os.path.join(HERE, "data", "evtx", src))))
+    return path
+
+
+def main():
+    tmp = tempfile.mkdtemp()
+    try:
+        bad = write(tmp, "MSExchange Management.evtx", "msexchange_management_attacks.json")
+        good = write(tmp, "benign.evtx", "msexchange_management_benign.json")
+        if os.path.isdir(SIGMA):
+            fs, _ = scan(["--no-builtin-rules", "--rules", SIGMA, bad])
+            fired = {f["rule"] for f in fs}
+            check(fired == SEVEN, "the seven SigmaHQ msexchange rules fire (missing: %s)"
+                  % sorted(SEVEN - fired))
+            f = [x for x in fs if x["rule"] == "win_exchange_transportagent_failed"]
+            check(f and f[0]["source"]["record"] == 7 and f[0]["source"]["type"] == "evtx"
+                  and f[0]["host"] == "EXCH01.corp.local",
+                  "source.record is the EventRecordID, type evtx, host the Computer")
+            fs, _ = scan(["--no-builtin-rules", "--rules", SIGMA, good])
+            check(not fs, "no SigmaHQ msexchange rule fires on benign records "
+                  "or on another channel (%s)" % sorted({x["rule"] for x in fs}))
+        else:
+            print("skip: no ../shared/data/thirdparty/sigma")
+        # by signature under another name, from stdin, inside a zip
+        renamed = os.path.join(tmp, "evidence.bin")
+        shutil.copy(bad, renamed)
+        for label, args, stdin in (
+                ("a file named .evtx", [bad], None),
+                ("a file of another name", [renamed], None),
+                ("stdin", ["-"], open(bad, "rb").read()),
+                ("a zip", [os.path.join(tmp, "c.zip")], None)):
+            if label == "a zip":
+                with zipfile.ZipFile(args[0], "w") as z:
+                    z.write(bad, "C/Windows/System32/winevt/Logs/MSExchange Management.evtx")
+            _, sums = scan(["--no-builtin-rules"] + args, stdin)
+            cov = [c for s in sums for c in s["coverage"]]
+            check(len(cov) == 1 and cov[0]["family"] == "evtx:MSExchange Management"
+                  and cov[0]["files"] == 1 and cov[0]["records"] == 7
+                  and cov[0]["first"] == "2021-03-03T05:01:02.123Z"
+                  and cov[0]["last"] == "2021-08-14T01:01:00.000Z",
+                  "read from %s, coverage evtx:MSExchange Management%s" % (
+                      label, "" if len(cov) == 1 else ": %s" % cov))
+    finally:
+        shutil.rmtree(tmp)
+    print("%d failed" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
