@@ -1587,6 +1587,7 @@ static bool on_evtx_record(void *user, const evtx_record *r)
     } else if (fr->pf && !prefilter_any(fr->pf, r->ev->raw, r->ev->raw_len)) {
         return true;
     }
+    w->passed++;
     const char *eid = event_get(r->ev, "EventID", NULL);
     logrec lr = {.time_ms = r->time_ms, .line = number, .maybe = true};
     for (size_t i = 0; i < fr->count; i++) {
@@ -1654,6 +1655,8 @@ static void finish_evtx(worker *w, const evtx_stats *st, exh_status rst,
     }
     c->files++;
     c->records += st->records;
+    u->records += st->records;
+    u->prefilter_passed += w->passed;
     if (coverage_add_spans(c, w->spans, w->span_count) != EXH_OK)
         ctx->failure = EXH_ERR_NOMEM;
     u->bad_records += st->bad_records + st->bad_chunks;
@@ -1701,6 +1704,7 @@ static void process_evtx(worker *w, unit *u, const item *it, stream *in,
     w->host_done = false;
     w->evtx_channel[0] = '\0';
     evtx_stats st = {0};
+    w->passed = 0;
     exh_status rst = evtx_read(w->evtx, &rp.base, on_evtx_record, w, &st);
     finish_evtx(w, &st, rst, rp.base.error ? rp.base.error : in->error);
     atomic_fetch_add(&ctx->bytes_done, bytes);
