@@ -28,7 +28,8 @@
 #define MAX_TEXT_BYTES   (4u << 20) /* larger rule files are rejected */
 #define MAX_SELECTIONS   256        /* per rule: the match cache is on stack */
 #define MAX_VALUES       100000     /* values per rule, aliases expanded */
-#define MAX_COND_DEPTH   64         /* nesting of parentheses and "not" */
+#define MAX_WINDASH      625 /* windash variants of one value: 4 dashes */
+#define MAX_COND_DEPTH   64  /* nesting of parentheses and "not" */
 #define MAX_FLOW_DEPTH   256 /* YAML [ { nesting (parse time is quadratic) */
 #define MIN_LIT_LEN      3   /* shorter runs make no useful literal */
 #define RE_MATCH_LIMIT   1000000     /* PCRE2 backtracking budget per match */
@@ -1002,11 +1003,21 @@ static bool xf_apply(compiler *c, const mods *m, xvar **vars, size_t *nvars,
     for (size_t s = 0; s < m->nxf; s++) {
         unsigned char xf = m->xf[s];
         size_t limit = MAX_VALUES - (c->values < MAX_VALUES ? c->values : 0);
+        // windash multiplies a value by 5 per dash: a value of many dashes
+        // would compile for minutes (found by fuzzing); real rules have one
+        // to three.
+        size_t wlimit = limit < MAX_WINDASH ? limit : MAX_WINDASH;
         size_t total = 0;
         for (size_t i = 0; i < *nvars; i++) {
             size_t k = xf == XF_B64OFF    ? 3
-                       : xf == XF_WINDASH ? windash_count(&(*vars)[i], limit)
+                       : xf == XF_WINDASH ? windash_count(&(*vars)[i], wlimit)
                                           : 1;
+            if (k == 0 && xf == XF_WINDASH) {
+                fail(c, line,
+                     "windash: too many dashes (more than %d variants)",
+                     MAX_WINDASH);
+                return false;
+            }
             if (k == 0 || __builtin_add_overflow(total, k, &total) ||
                 total > limit) {
                 fail(c, line, "too many values (more than %d)", MAX_VALUES);
@@ -1028,7 +1039,7 @@ static bool xf_apply(compiler *c, const mods *m, xvar **vars, size_t *nvars,
                 for (size_t sh = 0; sh < 3 && ok; sh++)
                     ok = xf_base64(c, x, &out[o++], sh, true, line);
             } else if (xf == XF_WINDASH) {
-                size_t k = windash_count(x, limit);
+                size_t k = windash_count(x, wlimit);
                 ok = xf_windash(c, x, &out[o], k, line);
                 o += k;
             } else {

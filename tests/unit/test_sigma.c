@@ -1328,7 +1328,7 @@ static void test_modifier_rejections(void)
         {"|cidr", "null", "t.yml:7: null cannot take modifiers"},
 
         {"|windash", "'-a -b -c -d -e -f -g -h'",
-         "t.yml:7: too many values (more than 100000)"},
+         "t.yml:7: windash: too many dashes (more than 625 variants)"},
         {"|wide|wide|wide|wide|wide|wide|wide|wide|wide", "x",
          "t.yml:7: more than 8 encoding modifiers"},
     };
