@@ -503,6 +503,17 @@ void sha256_hex(sha256_ctx *c, char out[65]);
 void md5_hex(const void *data, size_t len, char out[33]);
 void sha1_hex(const void *data, size_t len, char out[41]);
 
+/* ---- match/relit.c: literals a regular expression requires -------------- */
+/* Receives one literal (folded to lower case, not NUL-terminated); false
+ * stops and makes relit_required() return 0. */
+typedef bool (*relit_cb)(void *user, const char *lit, size_t len);
+/* Calls cb with each string of a set that every match of the PCRE2
+ * pattern re[0..len) holds one of (case-insensitively), each at least
+ * min_len bytes long; returns how many, 0 when no such set is known (the
+ * pattern may then match anything). */
+size_t relit_required(const char *re, size_t len, size_t min_len, relit_cb cb,
+                      void *user);
+
 /* ---- match/prefilter.c: multi-literal search ----------------------------- */
 /* Builds a case-insensitive searcher for count literals; count 0 gives a
  * filter that never matches. Field sequences (see sigma_literals) are

@@ -70,6 +70,8 @@ typedef struct svalue {
                                   the other field's name */
     const unsigned char *wild; /* VK_GLOB: per byte 0, '*' or '?' */
     const pcre2_code *re;      /* VK_RE */
+    const char **re_lits;      /* VK_RE: literals it requires (relit.c) */
+    size_t re_lit_count;
     double num;                /* VK_CMP */
     const struct svalue *alts; /* VK_ALT */
 } svalue;
@@ -726,6 +728,46 @@ static void re_release(void *p, void *user)
     exh_free(p);
 }
 
+/* Collects the literals of a pattern into the rule's arena. */
+typedef struct re_lit_ctx {
+    compiler *c;
+    const char *lits[64];
+    size_t n;
+} re_lit_ctx;
+
+static bool re_lit_add(void *user, const char *lit, size_t len)
+{
+    re_lit_ctx *x = user;
+    if (x->n == sizeof x->lits / sizeof x->lits[0])
+        return false;
+    char *copy = arena_alloc(x->c->rule, len + 1);
+    if (!copy) {
+        fail_nomem(x->c);
+        return false;
+    }
+    memcpy(copy, lit, len);
+    copy[len] = '\0';
+    x->lits[x->n++] = copy;
+    return true;
+}
+
+/* The literals a regular expression requires (none when unknown). */
+static void re_literals(compiler *c, svalue *v, const char *s, size_t len)
+{
+    re_lit_ctx x = {.c = c};
+    size_t n = relit_required(s, len, MIN_LIT_LEN, re_lit_add, &x);
+    if (n == 0 || c->st != EXH_OK)
+        return;
+    const char **lits = arena_array(c->rule, n, sizeof *lits);
+    if (!lits) {
+        fail_nomem(c);
+        return;
+    }
+    memcpy(lits, x.lits, n * sizeof *lits);
+    v->re_lits = lits;
+    v->re_lit_count = n;
+}
+
 static bool re_compile(compiler *c, svalue *v, const char *s, size_t len,
                        const mods *m, size_t line)
 {
@@ -765,7 +807,8 @@ static bool re_compile(compiler *c, svalue *v, const char *s, size_t len,
     r->res[r->re_count++] = code;
     v->kind = VK_RE;
     v->re = code;
-    return true;
+    re_literals(c, v, s, len);
+    return c->st == EXH_OK;
 }
 
 /* A value on its way through the encoding modifiers: bytes and, per byte,
@@ -1896,10 +1939,68 @@ static const char *value_literal(compiler *c, const svalue *v, bool field,
     return lit;
 }
 
+/* Values that most rows of some Exchange log hold (HttpProxy, IIS, EAS;
+ * read off the CC0 samples in shared/data/exchange-logs and the logs
+ * bench/gen_httpproxy.py models on them), lower case. A literal inside one
+ * of them is no filter there, whatever its bytes suggest. */
+static const char *const common_values[] = {
+    "proxystate-run=none;",
+    "proxystate-complete=proxyresponsedata;",
+    "beginrequest=",
+    "endrequest=",
+    "correlationid=<empty>;",
+    "sharedcacheguard=0;",
+    "feauth=beversion-",
+    "routingentry=databaseguid:",
+    "newconnection=",
+    "begingetrequeststream=",
+    "onrequeststreamready=",
+    "begingetresponse=",
+    "onresponseready=",
+    "endgetresponse=",
+    "intraforest",
+    "windowsidentity-nodatabase",
+    "mailboxguidwithdomain",
+    "mailboxguid~",
+    "sid~s-1-5-21-",
+    "smtp~",
+    "server~",
+    "serverversion~",
+    "cafev1",
+    "healthmailbox",
+    "mozilla/5.0 (windows nt 10.0; win64; x64)",
+    "applewebkit/537.36 (khtml, like gecko) chrome/",
+    "safari/",
+    "/microsoft-server-activesync/default.eas",
+    "outlook-ios-android",
+    "mapihttpclient",
+    "/mapi/emsmdb/",
+    "/ews/exchange.asmx",
+    "/autodiscover/autodiscover.xml",
+    "/rpc/rpcproxy.dll",
+    "/owa/",
+    "/ecp/",
+    "negotiate",
+    "kerberos",
+    "post",
+    "get",
+    "options",
+    "?cmd=",
+    "&user=",
+    "&deviceid=",
+    "&devicetype=",
+    "?mailboxid=",
+    "microsoft office",
+};
+
 /* Estimated share of records (of about 600 bytes) that hold lit, from the
  * rough odds of each byte in log text, plus a small cost per literal. */
 static double lit_cost(const char *lit)
 {
+    for (size_t i = 0; i < sizeof common_values / sizeof *common_values; i++) {
+        if (strstr(common_values[i], lit))
+            return 0.5;
+    }
     double odds = 600.0;
     for (const unsigned char *p = (const unsigned char *)lit; *p; p++) {
         unsigned char ch = *p;
@@ -1954,6 +2055,49 @@ static litset litset_best(const litset *sets, size_t n)
     return b;
 }
 
+/* The literal set of a regular expression: each of its required strings
+ * cut to its longest piece without '"' (CSV doubles it), the field
+ * sequence separator or, for a whole URI, '?'; none when a piece is too
+ * short. */
+static litset re_lits(compiler *c, const svalue *v, bool uri)
+{
+    if (v->re_lit_count == 0)
+        return LIT_NONE;
+    litset s = {.none = false, .count = v->re_lit_count};
+    s.lits = arena_array(c->rule, s.count, sizeof *s.lits);
+    if (!s.lits) {
+        fail_nomem(c);
+        return LIT_NONE;
+    }
+    for (size_t i = 0; i < s.count; i++) {
+        const char *lit = v->re_lits[i], *best = lit;
+        size_t best_len = 0;
+        for (const char *p = lit; *p;) {
+            size_t n = 0;
+            while (p[n] && p[n] != '"' && p[n] != PREFILTER_SEQ &&
+                   !(uri && p[n] == '?'))
+                n++;
+            if (n > best_len) {
+                best = p;
+                best_len = n;
+            }
+            p += n + (p[n] != '\0');
+        }
+        if (best_len < MIN_LIT_LEN)
+            return LIT_NONE;
+        char *piece = arena_alloc(c->rule, best_len + 1);
+        if (!piece) {
+            fail_nomem(c);
+            return LIT_NONE;
+        }
+        memcpy(piece, best, best_len);
+        piece[best_len] = '\0';
+        s.lits[i] = piece;
+        s.cost += lit_cost(piece);
+    }
+    return s;
+}
+
 /* The literal set of one value: one literal, or for the variants of an
  * encoded value (VK_ALT) the union of theirs (none if any has none). */
 static litset value_lits(compiler *c, const svalue *v, bool field, bool uri)
@@ -1970,6 +2114,8 @@ static litset value_lits(compiler *c, const svalue *v, bool field, bool uri)
         exh_free(sets);
         return r;
     }
+    if (v->kind == VK_RE)
+        return re_lits(c, v, uri);
     const char *lit = value_literal(c, v, field, uri);
     if (!lit)
         return LIT_NONE;

@@ -770,6 +770,9 @@ static void test_literals(void)
     lits_are(r, NULL);
     sigma_rule_free(r);
     r = det("    sel:\n        F|re: 'alpha.*'\n    condition: sel\n");
+    lits_are(r, (const char *[]){"alpha", NULL});
+    sigma_rule_free(r);
+    r = det("    sel:\n        F|re: 'al.*'\n    condition: sel\n");
     lits_are(r, NULL);
     sigma_rule_free(r);
     r = det("    sel:\n        F: null\n    condition: sel\n");
