@@ -216,7 +216,7 @@ static void skip_class(rl_reader *r)
         if (r->p[r->i] == '\\') {
             r->i += 2;
         } else if (r->p[r->i] == '[' && r->i + 1 < r->len &&
-                   strchr(":.=", r->p[r->i + 1])) {
+                   r->p[r->i + 1] != '\0' && strchr(":.=", r->p[r->i + 1])) {
             // A POSIX class: to its closing ":]".
             unsigned char kind = r->p[r->i + 1];
             size_t j = r->i + 2;
@@ -455,6 +455,7 @@ static void read_concat(rl_reader *r, rl_node *out)
     out->exact = run;
     out->exact.valid = exact;
     out->req = best;
+    out->tail.valid = false;
 }
 
 /* Alternatives separated by '|', up to ')' or the end. */
