@@ -306,6 +306,20 @@ bool sigma_literals(const sigma_rule *rule, const char *const **lits,
  * once the record is decoded (see csvlog_set_prefilter). */
 bool sigma_decodes_uri(const sigma_rule *rule);
 
+/* ---- match/winproc.c: Security 4688 seen as process_creation ------------ */
+typedef struct winproc winproc;
+EXH_NODISCARD exh_status winproc_new(winproc **out);
+void winproc_free(winproc *p);
+/* Forgets the processes of the previous file (links stay within a file). */
+void winproc_reset(winproc *p);
+/* For a Security 4688 record, the event with Sysmon 1's field names added
+ * (Image, ParentImage, ParentProcessId, User, IntegrityLevel; the parent
+ * linked by process id when ParentProcessName is absent), valid until the
+ * next call; any other record: ev itself. Remembers the process 4688
+ * creates. */
+const event *winproc_event(winproc *p, const event *ev, const char *channel,
+                           const char *event_id);
+
 /* ---- match/winlog.c: Sigma logsources of product windows --------------- */
 typedef struct winlog_source winlog_source;
 /* The channels (and event ids) a logsource reads; NULL when the product is

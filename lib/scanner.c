@@ -85,6 +85,7 @@ typedef struct worker {
     scan_ctx *ctx;
     csvlog *readers[FAM__COUNT];
     evtx *evtx;              /* made on the first event log */
+    winproc *proc;           /* Security 4688 as process_creation */
     struct evtx_chan *chans; /* channels of the event log being read */
     size_t chan_count, chan_cap, chan_last;
     char head[HEAD_BYTES];
@@ -1678,6 +1679,9 @@ static bool on_evtx_record(void *user, const evtx_record *r)
     note_evtx_record(w, r, number);
     if (!w->host_done)
         offer_host(w, r->ev, number);
+    const char *eid = event_get(r->ev, "EventID", NULL);
+    // 4688 gets Sysmon 1's names; processes are remembered for linking
+    const event *ev = winproc_event(w->proc, r->ev, r->channel, eid);
     if (r->time_ms < sc->since_ms || r->time_ms > sc->until_ms)
         return true;
     const family_rules *fr = &rs->fam[FAM_EVTX];
@@ -1685,14 +1689,13 @@ static bool on_evtx_record(void *user, const evtx_record *r)
         return true;
     uint64_t found = UINT64_MAX;
     if (fr->pf && fr->masks) {
-        found = prefilter_mask(fr->pf, r->ev->raw, r->ev->raw_len);
+        found = prefilter_mask(fr->pf, ev->raw, ev->raw_len);
         if (!found)
             return true;
-    } else if (fr->pf && !prefilter_any(fr->pf, r->ev->raw, r->ev->raw_len)) {
+    } else if (fr->pf && !prefilter_any(fr->pf, ev->raw, ev->raw_len)) {
         return true;
     }
     w->passed++;
-    const char *eid = event_get(r->ev, "EventID", NULL);
     logrec lr = {.time_ms = r->time_ms, .line = number, .maybe = true};
     for (size_t i = 0; i < fr->count; i++) {
         const char *matched[16];
@@ -1704,9 +1707,9 @@ static bool on_evtx_record(void *user, const evtx_record *r)
         if (re->winlog &&
             !winlog_applies(re->winlog, r->channel, eid ? eid : ""))
             continue;
-        if (!sigma_match(re->sigma, r->ev, matched, 16, &mc))
+        if (!sigma_match(re->sigma, ev, matched, 16, &mc))
             continue;
-        exh_status st = report_match(w, rule, &lr, r->ev, matched, mc);
+        exh_status st = report_match(w, rule, &lr, ev, matched, mc);
         if (st != EXH_OK) {
             pthread_mutex_lock(&w->ctx->lock);
             w->ctx->failure = st;
@@ -1767,7 +1770,8 @@ static void process_evtx(worker *w, unit *u, const item *it, stream *in,
                          size_t head_len)
 {
     scan_ctx *ctx = w->ctx;
-    if (!w->evtx && evtx_new(&w->evtx) != EXH_OK) {
+    if ((!w->evtx && evtx_new(&w->evtx) != EXH_OK) ||
+        (!w->proc && winproc_new(&w->proc) != EXH_OK)) {
         pthread_mutex_lock(&ctx->lock);
         ctx->failure = EXH_ERR_NOMEM;
         pthread_mutex_unlock(&ctx->lock);
@@ -1783,6 +1787,7 @@ static void process_evtx(worker *w, unit *u, const item *it, stream *in,
     w->span_count = 0;
     w->host_done = false;
     w->chan_count = 0;
+    winproc_reset(w->proc);
     evtx_stats st = {0};
     w->passed = 0;
     exh_status rst = evtx_read(w->evtx, &rp.base, on_evtx_record, w, &st);
@@ -1912,6 +1917,7 @@ static void worker_free(worker *w)
     for (int f = 0; f < FAM__COUNT; f++)
         csvlog_free(w->readers[f]);
     evtx_free(w->evtx);
+    winproc_free(w->proc);
     for (size_t i = 0; i < w->chan_count; i++)
         coverage_acc_free(&w->chans[i].acc);
     exh_free(w->chans);
