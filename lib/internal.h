@@ -201,6 +201,7 @@ typedef enum log_family {
     FAM_RPS,  /* remote-PowerShell logs: CmdletInfra Http and Cmdlet */
     FAM_IIS,  /* IIS W3C logs: space-separated, "#Fields:" names */
     FAM_EVTX, /* Windows event logs (readers/evtx.c): "evtx:<Channel>" */
+    FAM_EWS,  /* EWS protocol logs (Logging/Ews): one row per SOAP call */
     FAM__COUNT
 } log_family;
 

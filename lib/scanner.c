@@ -413,18 +413,23 @@ static const char *const key_fields[FAM__COUNT][12] = {
                  "s-ip", NULL},
     [FAM_EVTX] = {"Provider_Name", "EventID", "Channel", "Computer",
                   "TimeCreated", "EventRecordID", NULL},
+    [FAM_EWS] = {"DateTime", "ClientIpAddress", "AuthenticatedUser",
+                 "ImpersonatedUser", "ActAsUser", "SoapAction", "HttpStatus",
+                 "UserAgent", "ServerHostName", NULL},
 };
 
 static const char *const client_field[FAM__COUNT] = {
     [FAM_HTTPPROXY] = "ClientIpAddress",
     [FAM_RPS] = "ClientIpAddress",
     [FAM_IIS] = "c-ip",
+    [FAM_EWS] = "ClientIpAddress",
 };
 
 static const char *const host_field[FAM__COUNT] = {
     [FAM_HTTPPROXY] = "ServerHostName", [FAM_ECP_SERVER] = "ServerName",
     [FAM_ECP_ACTIVITY] = "ServerName",  [FAM_RPS] = "ServerHostName",
     [FAM_IIS] = "s-computername",       [FAM_EVTX] = "Computer",
+    [FAM_EWS] = "ServerHostName",
 };
 
 static exh_status add_evidence(ifinding *f, const event *ev, const char *name)
