@@ -77,6 +77,9 @@ bool util_time_parse(const char *s, size_t len, int64_t *out_ms);
 bool util_log_name_span(const char *name, int64_t *from_ms, int64_t *to_ms);
 /* Formats ms since epoch as "2021-03-02T04:12:33.120Z" (24 chars + NUL). */
 void util_time_format(int64_t ms, char out[32]);
+/* The proleptic Gregorian date of a count of days since 1970-01-01 (any
+ * sign): year, month 1-12, day 1-31. */
+void util_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
 
 /* ---- json.c: JSON output ------------------------------------------------ */
 /* Appends s as a JSON string (with quotes) to b. Bytes that are not valid

@@ -870,6 +870,31 @@ static coverage_acc *site_coverage(unit *u, const char *path)
     return named_coverage(u, name);
 }
 
+/* The bookkeeping every log file (text or event log) ends with, under the
+ * lock: its records and pre-filter passes, its bad records (bad_msg, when
+ * there are any, as an error line) and how its reading ended. */
+static void log_file_done(worker *w, uint64_t records, uint64_t bad,
+                          const char *bad_msg, exh_status rst,
+                          const char *read_error)
+{
+    unit *u = w->u;
+    char msg[512];
+    u->records += records;
+    u->prefilter_passed += w->passed;
+    u->bad_records += bad;
+    if (bad)
+        add_error(u, w->display, bad_msg);
+    if (rst == EXH_ERR_IO) {
+        u->unreadable++;
+        snprintf(msg, sizeof msg, "read error after %llu records: %s",
+                 (unsigned long long)records,
+                 read_error ? read_error : "input/output error");
+        add_error(u, w->display, msg);
+    } else if (rst != EXH_OK) {
+        w->ctx->failure = rst;
+    }
+}
+
 static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
                         const char *read_error)
 {
@@ -877,7 +902,7 @@ static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
     unit *u = w->u;
     char msg[512];
     pthread_mutex_lock(&ctx->lock);
-    if (stats->binary) {
+    if (stats->binary) { // nothing read: no records, no passes
         u->skipped++;
         add_error(u, w->display, "binary data, not a text log: not read");
     } else {
@@ -891,29 +916,15 @@ static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
         }
         c->files++;
         c->records += stats->records;
-        u->records += stats->records;
-        u->prefilter_passed += w->passed;
         if (coverage_add_spans(c, w->spans, w->span_count) != EXH_OK)
             ctx->failure = EXH_ERR_NOMEM;
-        u->bad_records += stats->bad_records;
-        if (stats->bad_records) {
-            snprintf(msg, sizeof msg,
-                     "%llu malformed, binary or overlong record%s skipped or "
-                     "cut at %u bytes",
-                     (unsigned long long)stats->bad_records,
-                     stats->bad_records == 1 ? "" : "s", MAX_RECORD_BYTES);
-            add_error(u, w->display, msg);
-        }
     }
-    if (rst == EXH_ERR_IO) {
-        u->unreadable++;
-        snprintf(msg, sizeof msg, "read error after %llu records: %s",
-                 (unsigned long long)stats->records,
-                 read_error ? read_error : "input/output error");
-        add_error(u, w->display, msg);
-    } else if (rst != EXH_OK) {
-        ctx->failure = rst;
-    }
+    snprintf(msg, sizeof msg,
+             "%llu malformed, binary or overlong record%s skipped or cut at "
+             "%u bytes",
+             (unsigned long long)stats->bad_records,
+             stats->bad_records == 1 ? "" : "s", MAX_RECORD_BYTES);
+    log_file_done(w, stats->records, stats->bad_records, msg, rst, read_error);
     pthread_mutex_unlock(&ctx->lock);
 }
 
@@ -1745,28 +1756,14 @@ static void finish_evtx(worker *w, const evtx_stats *st, exh_status rst,
         coverage_acc_free(&ch->acc);
     }
     w->chan_count = 0;
-    u->records += st->records;
-    u->prefilter_passed += w->passed;
-    u->bad_records += st->bad_records + st->bad_chunks;
-    if (st->bad_records || st->bad_chunks) {
-        snprintf(msg, sizeof msg,
-                 "event log damaged: %llu chunk%s skipped, %llu record%s "
-                 "unreadable or cut",
-                 (unsigned long long)st->bad_chunks,
-                 st->bad_chunks == 1 ? "" : "s",
-                 (unsigned long long)st->bad_records,
-                 st->bad_records == 1 ? "" : "s");
-        add_error(u, w->display, msg);
-    }
-    if (rst == EXH_ERR_IO) {
-        u->unreadable++;
-        snprintf(msg, sizeof msg, "read error after %llu records: %s",
-                 (unsigned long long)st->records,
-                 read_error ? read_error : "input/output error");
-        add_error(u, w->display, msg);
-    } else if (rst != EXH_OK) {
-        ctx->failure = rst;
-    }
+    snprintf(msg, sizeof msg,
+             "event log damaged: %llu chunk%s skipped, %llu record%s "
+             "unreadable or cut",
+             (unsigned long long)st->bad_chunks, st->bad_chunks == 1 ? "" : "s",
+             (unsigned long long)st->bad_records,
+             st->bad_records == 1 ? "" : "s");
+    log_file_done(w, st->records, st->bad_records + st->bad_chunks, msg, rst,
+                  read_error);
     pthread_mutex_unlock(&ctx->lock);
 }
 

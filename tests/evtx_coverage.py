@@ -158,7 +158,14 @@ def main():
               "the text report shows the records gap and the clear")
 
         if os.path.isdir(SHARED):
-            _, cov = scan([os.path.join(SHARED, "sample_with_a_bad_chunk_magic.evtx")])
+            bad = os.path.join(SHARED, "sample_with_a_bad_chunk_magic.evtx")
+            _, cov = scan([bad])
+            p = subprocess.run([EXHUNT, "scan", "-f", "jsonl", "--no-progress", bad],
+                               capture_output=True, timeout=120)
+            s = [json.loads(l) for l in p.stdout.decode().splitlines()][-1]
+            check(s["counts"]["bad_records"] == 5 and [e["message"] for e in s["errors"]] ==
+                  ["event log damaged: 2 chunks skipped, 3 records unreadable or cut"],
+                  "the damaged file's chunks and records are counted and named (%s)" % s["errors"])
             gaps = [g for c in cov.values() for g in c["gaps"] if g.get("reason") == "records"]
             check(len(gaps) >= 1 and all(g["to_record"] > g["from_record"] + 1 for g in gaps),
                   "the real file with a skipped chunk: the missing records are a gap (%s)"
