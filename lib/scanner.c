@@ -1636,9 +1636,8 @@ static evtx_chan *channel_of(worker *w, const char *channel)
  * provider), the channel it says was cleared: 1102 its own, 104 the
  * Channel of its UserData (the second Channel field), else System. NULL
  * for other events. */
-static const char *cleared_channel(const evtx_record *r)
+static const char *cleared_channel(const evtx_record *r, const char *eid)
 {
-    const char *eid = event_get(r->ev, "EventID", NULL);
     if (!eid)
         return NULL;
     if (strcmp(eid, "1102") == 0 && strcmp(r->channel, "Security") == 0)
@@ -1659,7 +1658,8 @@ static const char *cleared_channel(const evtx_record *r)
 }
 
 /* Notes a record in its channel's coverage: count, time, id, clears. */
-static void note_evtx_record(worker *w, const evtx_record *r, uint64_t number)
+static void note_evtx_record(worker *w, const evtx_record *r, uint64_t number,
+                             const char *eid)
 {
     evtx_chan *c = channel_of(w, r->channel);
     if (!c)
@@ -1667,7 +1667,7 @@ static void note_evtx_record(worker *w, const evtx_record *r, uint64_t number)
     c->acc.records++;
     coverage_note_time(&c->acc, r->time_ms);
     coverage_note_id(&c->acc, number, r->time_ms);
-    const char *cleared = cleared_channel(r);
+    const char *cleared = cleared_channel(r, eid);
     if (cleared && (c = channel_of(w, cleared)))
         coverage_note_clear(&c->acc, number, r->time_ms);
 }
@@ -1692,10 +1692,10 @@ static bool on_evtx_record(void *user, const evtx_record *r)
     const exh_scanner *sc = w->ctx->sc;
     const exh_ruleset *rs = w->ctx->rs;
     uint64_t number = record_number(r);
-    note_evtx_record(w, r, number);
+    const char *eid = event_get(r->ev, "EventID", NULL);
+    note_evtx_record(w, r, number, eid);
     if (!w->host_done)
         offer_host(w, r->ev, number);
-    const char *eid = event_get(r->ev, "EventID", NULL);
     // 4688 gets Sysmon 1's names; processes are remembered for linking
     const event *ev = winproc_event(w->proc, r->ev, r->channel, eid);
     if (r->time_ms < sc->since_ms || r->time_ms > sc->until_ms)

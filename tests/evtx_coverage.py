@@ -7,13 +7,17 @@
 - a cleared log is a gap with reason "cleared" (Security 1102 in Security;
   System 104 in the channel its UserData names), and a finding;
 - a file holding several channels gives one coverage entry per channel;
-- files of one channel whose ids continue each other leave no gap, and
-  the order they are read in does not matter;
+- files of one channel whose ids continue each other leave no gap; a
+  record missing between them is one gap;
+- a sequence broken at every record gives a bounded list and a warning;
+- every output line is valid against docs/output-schema.json;
 - on the real files of ../shared/data/evtx, the skipped chunk of
   sample_with_a_bad_chunk_magic.evtx shows as a records gap.
 """
 import json
 import os
+
+import jsonschema
 import shutil
 import subprocess
 import sys
@@ -34,12 +38,18 @@ def check(cond, what):
         failures.append(what)
 
 
+with open(os.path.join(HERE, "..", "docs", "output-schema.json"), encoding="utf-8") as f:
+    VALIDATOR = jsonschema.Draft202012Validator(json.load(f))
+
+
 def scan(args):
     p = subprocess.run([EXHUNT, "scan", "-f", "jsonl", "--no-progress"] + args,
                        capture_output=True, timeout=120)
     if p.returncode not in (0, 1):
         raise SystemExit("exhunt exit %d: %s" % (p.returncode, p.stderr.decode()))
     objs = [json.loads(l) for l in p.stdout.decode().splitlines()]
+    bad = [e.message for o in objs for e in VALIDATOR.iter_errors(o)]
+    check(not bad, "output valid against docs/output-schema.json (%s)" % bad[:2])
     sums = [o for o in objs if o["kind"] == "summary"]
     cov = {c["family"]: c for s in sums for c in s["coverage"]}
     return [o for o in objs if o["kind"] == "finding"], cov
