@@ -5,6 +5,8 @@
  * is laid into one chunk, padded with zeros, its header checksum made right
  * so that the binary XML behind it is what gets fuzzed. Aborts when a
  * record breaks the reader's promises (NUL-terminated, lengths exact).
+ * Each record also goes through winproc (Security 4688 as
+ * process_creation), whose added fields keep the same promises.
  */
 #include "internal.h"
 #include "readers/evtx.h"
@@ -28,14 +30,24 @@ static ssize_t mem_read(stream *s, void *dst, size_t len)
     return (ssize_t)n;
 }
 
+static void check_event(const event *ev)
+{
+    for (size_t i = 0; i < ev->count; i++)
+        if (strlen(ev->values[i]) > ev->lens[i] || !ev->names[i])
+            abort();
+    if (strlen(ev->raw) > ev->raw_len)
+        abort();
+}
+
 static bool touch(void *user, const evtx_record *r)
 {
-    for (size_t i = 0; i < r->ev->count; i++)
-        if (strlen(r->ev->values[i]) > r->ev->lens[i] || !r->ev->names[i])
-            abort();
-    if (strlen(r->ev->raw) > r->ev->raw_len || !r->channel)
+    check_event(r->ev);
+    if (!r->channel)
         abort();
-    (void)user;
+    const event *ev = winproc_event(user, r->ev, r->channel,
+                                    event_get(r->ev, "EventID", NULL));
+    if (ev != r->ev)
+        check_event(ev);
     return true;
 }
 
@@ -43,15 +55,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static evtx *r;
+    static winproc *proc;
     static unsigned char *chunk;
     if (!r && evtx_new(&r) != EXH_OK)
         abort();
+    if (!proc && winproc_new(&proc) != EXH_OK)
+        abort();
+    winproc_reset(proc);
     if (!chunk && !(chunk = malloc(EVTX_CHUNK_BYTES)))
         abort();
     evtx_stats st = {0};
     if (evtx_magic(data, size)) {
         mem m = {.s = {.read = mem_read, .ctx = &m}, .data = data, .len = size};
-        if (evtx_read(r, &m.s, touch, NULL, &st) != EXH_OK)
+        if (evtx_read(r, &m.s, touch, proc, &st) != EXH_OK)
             abort();
         return 0;
     }
@@ -63,6 +79,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         crc = evtx_crc32(crc, chunk + 128, 512 - 128);
         memcpy(chunk + 124, &crc, 4); // little-endian hosts
     }
-    evtx_read_chunk(r, chunk, touch, NULL, &st);
+    evtx_read_chunk(r, chunk, touch, proc, &st);
     return 0;
 }

@@ -260,10 +260,16 @@ typedef struct exh_finding {
     const char *source_url; /* the URL a probe finding came from, or NULL */
 } exh_finding;
 
-/* One silence longer than six hours inside a coverage window. */
+/* A hole in a coverage window: a silence longer than six hours, a break in
+ * an event log's EventRecordID sequence, or a cleared event log. */
 typedef struct exh_gap {
     const char *from; /* ISO 8601 UTC */
     const char *to;
+    /* NULL for a silence; "records": the ids between from_record and
+     * to_record (both read) are missing; "cleared": the channel was cleared
+     * by its record to_record at `to` (from equals to, from_record 0). */
+    const char *reason;
+    uint64_t from_record, to_record;
 } exh_gap;
 
 /* How far one log family reaches (DESIGN.md, coverage families). */

@@ -120,6 +120,8 @@ log_family classify_entry(const char *path, const char *head, size_t len)
     if (lt) {
         if (util_memcasemem(lt, vlen, "HttpProxy", 9))
             return FAM_HTTPPROXY;
+        if (util_memcasemem(lt, vlen, "EWS Logs", 8))
+            return FAM_EWS;
         if (util_memcasemem(lt, vlen, "ECP Server", 10))
             return FAM_ECP_SERVER;
         if (util_memcasemem(lt, vlen, "ECP Activity", 12))
@@ -153,6 +155,8 @@ log_family classify_entry(const char *path, const char *head, size_t len)
         return FAM_OABGENERATOR;
     if (has_folder(path, "logging/cmdletinfra/") || name_starts(base, "Rps_"))
         return FAM_RPS;
+    if (has_folder(path, "logging/ews/") || name_starts(base, "Ews_"))
+        return FAM_EWS;
     if (has_folder(path, "logfiles/w3svc") || iis_name(base))
         return FAM_IIS;
     size_t llen = 0;

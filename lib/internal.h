@@ -77,6 +77,9 @@ bool util_time_parse(const char *s, size_t len, int64_t *out_ms);
 bool util_log_name_span(const char *name, int64_t *from_ms, int64_t *to_ms);
 /* Formats ms since epoch as "2021-03-02T04:12:33.120Z" (24 chars + NUL). */
 void util_time_format(int64_t ms, char out[32]);
+/* The proleptic Gregorian date of a count of days since 1970-01-01 (any
+ * sign): year, month 1-12, day 1-31. */
+void util_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
 
 /* ---- json.c: JSON output ------------------------------------------------ */
 /* Appends s as a JSON string (with quotes) to b. Bytes that are not valid
@@ -201,6 +204,7 @@ typedef enum log_family {
     FAM_RPS,  /* remote-PowerShell logs: CmdletInfra Http and Cmdlet */
     FAM_IIS,  /* IIS W3C logs: space-separated, "#Fields:" names */
     FAM_EVTX, /* Windows event logs (readers/evtx.c): "evtx:<Channel>" */
+    FAM_EWS,  /* EWS protocol logs (Logging/Ews): one row per SOAP call */
     FAM__COUNT
 } log_family;
 
@@ -305,6 +309,20 @@ bool sigma_literals(const sigma_rule *rule, const char *const **lits,
  * ...) percent-decoded too: its literals may then stand in a record only
  * once the record is decoded (see csvlog_set_prefilter). */
 bool sigma_decodes_uri(const sigma_rule *rule);
+
+/* ---- match/winproc.c: Security 4688 seen as process_creation ------------ */
+typedef struct winproc winproc;
+EXH_NODISCARD exh_status winproc_new(winproc **out);
+void winproc_free(winproc *p);
+/* Forgets the processes of the previous file (links stay within a file). */
+void winproc_reset(winproc *p);
+/* For a Security 4688 record, the event with Sysmon 1's field names added
+ * (Image, ParentImage, ParentProcessId, User, IntegrityLevel; the parent
+ * linked by process id when ParentProcessName is absent), valid until the
+ * next call; any other record: ev itself. Remembers the process 4688
+ * creates. */
+const event *winproc_event(winproc *p, const event *ev, const char *channel,
+                           const char *event_id);
 
 /* ---- match/winlog.c: Sigma logsources of product windows --------------- */
 typedef struct winlog_source winlog_source;

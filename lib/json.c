@@ -304,6 +304,15 @@ static exh_status json_coverage_one(buf *b, const exh_coverage *c)
         EXH_TRY(json_str(b, c->gaps[i].from));
         EXH_TRY(json_key(b, "to"));
         EXH_TRY(json_str(b, c->gaps[i].to));
+        if (c->gaps[i].reason) {
+            EXH_TRY(json_key(b, "reason"));
+            EXH_TRY(json_str(b, c->gaps[i].reason));
+            if (c->gaps[i].from_record)
+                EXH_TRY(buf_printf(b, ",\"from_record\":%" PRIu64,
+                                   c->gaps[i].from_record));
+            EXH_TRY(
+                buf_printf(b, ",\"to_record\":%" PRIu64, c->gaps[i].to_record));
+        }
         EXH_TRY(buf_putc(b, '}'));
     }
     EXH_TRY(buf_putc(b, ']'));

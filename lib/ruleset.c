@@ -81,6 +81,7 @@ static unsigned families_of(const sigma_meta *m)
         {"ecp-activity", FAM_ECP_ACTIVITY},
         {"oabgenerator", FAM_OABGENERATOR},
         {"rps", FAM_RPS},
+        {"ews", FAM_EWS},
         {"iis", FAM_IIS},
     };
     if (!m->product || util_strcasecmp(m->product, "exchange") != 0 ||

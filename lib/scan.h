@@ -63,10 +63,32 @@ typedef struct span {
     int64_t first_ms, last_ms;
 } span;
 
+/* A run of consecutive EventRecordIDs of one event log channel, with the
+ * times of its first and last record. */
+typedef struct idrun {
+    uint64_t first_id, last_id;
+    int64_t first_ms, last_ms;
+} idrun;
+
+/* A cleared-log event (Security 1102, System 104) of a channel. */
+typedef struct clear_mark {
+    uint64_t record;
+    int64_t time_ms;
+} clear_mark;
+
+/* At most this many id runs and clear marks per coverage entry (a hostile
+ * log could break its sequence at every record). */
+#define COVERAGE_MAX_MARKS 4096
+
 typedef struct coverage_acc {
     uint64_t files, records;
     span *spans;
     size_t span_count, span_cap;
+    idrun *runs; /* event logs: EventRecordID runs, in reading order */
+    size_t run_count, run_cap;
+    clear_mark *clears; /* event logs: when the channel was cleared */
+    size_t clear_count, clear_cap;
+    bool marks_cut; /* runs or clears beyond COVERAGE_MAX_MARKS dropped */
 } coverage_acc;
 
 /* The coverage of one IIS site: family "iis:W3SVC<n>". */
@@ -131,6 +153,18 @@ int build_unit_mitigation(const unit *u, const char *cve);
 
 /* summary.c */
 exh_status coverage_add_spans(coverage_acc *c, const span *spans, size_t count);
+/* Notes one record time in c's spans (one span per minute with records);
+ * on failure the coverage only gets coarser. */
+void coverage_note_time(coverage_acc *c, int64_t t);
+/* Notes one event record's EventRecordID and time: extends the last run
+ * when id follows it, else starts a new run. */
+void coverage_note_id(coverage_acc *c, uint64_t id, int64_t t);
+/* Notes a cleared-log event of the channel c covers. */
+void coverage_note_clear(coverage_acc *c, uint64_t record, int64_t t);
+/* Adds everything from (spans, runs, clears, counts) into c. */
+exh_status coverage_merge(coverage_acc *c, const coverage_acc *from);
+/* Frees c's arrays (not c). */
+void coverage_acc_free(coverage_acc *c);
 /* Fills s (strings owned by the returned holder, freed by summary_free). */
 typedef struct summary_holder summary_holder;
 exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,

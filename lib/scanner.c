@@ -84,8 +84,10 @@ typedef struct scan_ctx {
 typedef struct worker {
     scan_ctx *ctx;
     csvlog *readers[FAM__COUNT];
-    evtx *evtx;             /* made on the first event log */
-    char evtx_channel[256]; /* Channel of the event log being read */
+    evtx *evtx;              /* made on the first event log */
+    winproc *proc;           /* Security 4688 as process_creation */
+    struct evtx_chan *chans; /* channels of the event log being read */
+    size_t chan_count, chan_cap, chan_last;
     char head[HEAD_BYTES];
     /* the file being read */
     unit *u;
@@ -411,18 +413,23 @@ static const char *const key_fields[FAM__COUNT][12] = {
                  "s-ip", NULL},
     [FAM_EVTX] = {"Provider_Name", "EventID", "Channel", "Computer",
                   "TimeCreated", "EventRecordID", NULL},
+    [FAM_EWS] = {"DateTime", "ClientIpAddress", "AuthenticatedUser",
+                 "ImpersonatedUser", "ActAsUser", "SoapAction", "HttpStatus",
+                 "UserAgent", "ServerHostName", NULL},
 };
 
 static const char *const client_field[FAM__COUNT] = {
     [FAM_HTTPPROXY] = "ClientIpAddress",
     [FAM_RPS] = "ClientIpAddress",
     [FAM_IIS] = "c-ip",
+    [FAM_EWS] = "ClientIpAddress",
 };
 
 static const char *const host_field[FAM__COUNT] = {
     [FAM_HTTPPROXY] = "ServerHostName", [FAM_ECP_SERVER] = "ServerName",
     [FAM_ECP_ACTIVITY] = "ServerName",  [FAM_RPS] = "ServerHostName",
     [FAM_IIS] = "s-computername",       [FAM_EVTX] = "Computer",
+    [FAM_EWS] = "ServerHostName",
 };
 
 static exh_status add_evidence(ifinding *f, const event *ev, const char *name)
@@ -863,6 +870,31 @@ static coverage_acc *site_coverage(unit *u, const char *path)
     return named_coverage(u, name);
 }
 
+/* The bookkeeping every log file (text or event log) ends with, under the
+ * lock: its records and pre-filter passes, its bad records (bad_msg, when
+ * there are any, as an error line) and how its reading ended. */
+static void log_file_done(worker *w, uint64_t records, uint64_t bad,
+                          const char *bad_msg, exh_status rst,
+                          const char *read_error)
+{
+    unit *u = w->u;
+    char msg[512];
+    u->records += records;
+    u->prefilter_passed += w->passed;
+    u->bad_records += bad;
+    if (bad)
+        add_error(u, w->display, bad_msg);
+    if (rst == EXH_ERR_IO) {
+        u->unreadable++;
+        snprintf(msg, sizeof msg, "read error after %llu records: %s",
+                 (unsigned long long)records,
+                 read_error ? read_error : "input/output error");
+        add_error(u, w->display, msg);
+    } else if (rst != EXH_OK) {
+        w->ctx->failure = rst;
+    }
+}
+
 static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
                         const char *read_error)
 {
@@ -870,7 +902,7 @@ static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
     unit *u = w->u;
     char msg[512];
     pthread_mutex_lock(&ctx->lock);
-    if (stats->binary) {
+    if (stats->binary) { // nothing read: no records, no passes
         u->skipped++;
         add_error(u, w->display, "binary data, not a text log: not read");
     } else {
@@ -884,29 +916,15 @@ static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
         }
         c->files++;
         c->records += stats->records;
-        u->records += stats->records;
-        u->prefilter_passed += w->passed;
         if (coverage_add_spans(c, w->spans, w->span_count) != EXH_OK)
             ctx->failure = EXH_ERR_NOMEM;
-        u->bad_records += stats->bad_records;
-        if (stats->bad_records) {
-            snprintf(msg, sizeof msg,
-                     "%llu malformed, binary or overlong record%s skipped or "
-                     "cut at %u bytes",
-                     (unsigned long long)stats->bad_records,
-                     stats->bad_records == 1 ? "" : "s", MAX_RECORD_BYTES);
-            add_error(u, w->display, msg);
-        }
     }
-    if (rst == EXH_ERR_IO) {
-        u->unreadable++;
-        snprintf(msg, sizeof msg, "read error after %llu records: %s",
-                 (unsigned long long)stats->records,
-                 read_error ? read_error : "input/output error");
-        add_error(u, w->display, msg);
-    } else if (rst != EXH_OK) {
-        ctx->failure = rst;
-    }
+    snprintf(msg, sizeof msg,
+             "%llu malformed, binary or overlong record%s skipped or cut at "
+             "%u bytes",
+             (unsigned long long)stats->bad_records,
+             stats->bad_records == 1 ? "" : "s", MAX_RECORD_BYTES);
+    log_file_done(w, stats->records, stats->bad_records, msg, rst, read_error);
     pthread_mutex_unlock(&ctx->lock);
 }
 
@@ -1549,6 +1567,111 @@ static bool outside_window(const exh_scanner *sc, const char *display,
 
 /* ---- event logs ---------------------------------------------------------- */
 
+/* The coverage of one channel of the event log being read (a file may hold
+ * several): family "evtx:<Channel>". */
+typedef struct evtx_chan {
+    char channel[256]; /* as the records name it ("" for none) */
+    char family[300];
+    coverage_acc acc;
+} evtx_chan;
+
+/* The coverage family of a channel: "evtx:<Channel>", else (no Channel)
+ * from the file name Windows gives it ("Microsoft-Windows-Sysmon%4
+ * Operational.evtx"). */
+static void evtx_family(const worker *w, const char *channel, char *out,
+                        size_t len)
+{
+    if (channel[0]) {
+        snprintf(out, len, "evtx:%s", channel);
+        return;
+    }
+    const char *base = strrchr(w->display, '/');
+    base = base ? base + 1 : w->display;
+    size_t n = strlen(base), k = snprintf(out, len, "evtx:");
+    if (n > 5 && util_strcasecmp(base + n - 5, ".evtx") == 0)
+        n -= 5;
+    for (size_t i = 0; i < n && k + 1 < len; i++) {
+        if (base[i] == '%' && i + 1 < n && base[i + 1] == '4') {
+            out[k++] = '/';
+            i++;
+        } else {
+            out[k++] = base[i];
+        }
+    }
+    out[k] = '\0';
+}
+
+/* The coverage of channel in the file being read, made on first sight;
+ * NULL when out of memory. */
+static evtx_chan *channel_of(worker *w, const char *channel)
+{
+    if (w->chan_last < w->chan_count &&
+        strncmp(w->chans[w->chan_last].channel, channel, 256) == 0)
+        return &w->chans[w->chan_last];
+    char fam[300];
+    evtx_family(w, channel, fam, sizeof fam);
+    for (size_t i = 0; i < w->chan_count; i++) {
+        if (strcmp(w->chans[i].family, fam) == 0) {
+            w->chan_last = i;
+            return &w->chans[i];
+        }
+    }
+    if (w->chan_count == w->chan_cap) {
+        size_t cap = w->chan_cap ? w->chan_cap * 2 : 4;
+        evtx_chan *p = exh_realloc(w->chans, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        w->chans = p;
+        w->chan_cap = cap;
+    }
+    evtx_chan *c = &w->chans[w->chan_count];
+    memset(c, 0, sizeof *c);
+    snprintf(c->channel, sizeof c->channel, "%s", channel);
+    snprintf(c->family, sizeof c->family, "%s", fam);
+    w->chan_last = w->chan_count++;
+    return c;
+}
+
+/* For a cleared-log event (Security 1102; System 104 from the Eventlog
+ * provider), the channel it says was cleared: 1102 its own, 104 the
+ * Channel of its UserData (the second Channel field), else System. NULL
+ * for other events. */
+static const char *cleared_channel(const evtx_record *r, const char *eid)
+{
+    if (!eid)
+        return NULL;
+    if (strcmp(eid, "1102") == 0 && strcmp(r->channel, "Security") == 0)
+        return r->channel;
+    if (strcmp(eid, "104") != 0 || strcmp(r->channel, "System") != 0)
+        return NULL;
+    const char *prov = event_get(r->ev, "Provider_Name", NULL);
+    if (!prov || util_strcasecmp(prov, "Microsoft-Windows-Eventlog") != 0)
+        return NULL;
+    const char *named = NULL;
+    size_t seen = 0;
+    for (size_t i = 0; i < r->ev->count; i++) {
+        if (util_strcasecmp(r->ev->names[i], "Channel") == 0 && seen++ &&
+            r->ev->values[i][0])
+            named = r->ev->values[i];
+    }
+    return named ? named : r->channel;
+}
+
+/* Notes a record in its channel's coverage: count, time, id, clears. */
+static void note_evtx_record(worker *w, const evtx_record *r, uint64_t number,
+                             const char *eid)
+{
+    evtx_chan *c = channel_of(w, r->channel);
+    if (!c)
+        return; // coverage gets coarser; matching goes on
+    c->acc.records++;
+    coverage_note_time(&c->acc, r->time_ms);
+    coverage_note_id(&c->acc, number, r->time_ms);
+    const char *cleared = cleared_channel(r, eid);
+    if (cleared && (c = channel_of(w, cleared)))
+        coverage_note_clear(&c->acc, number, r->time_ms);
+}
+
 /* The record's EventRecordID (source.record), else its header's id. */
 static uint64_t record_number(const evtx_record *r)
 {
@@ -1568,12 +1691,13 @@ static bool on_evtx_record(void *user, const evtx_record *r)
     worker *w = user;
     const exh_scanner *sc = w->ctx->sc;
     const exh_ruleset *rs = w->ctx->rs;
-    if (!w->evtx_channel[0] && r->channel[0])
-        snprintf(w->evtx_channel, sizeof w->evtx_channel, "%s", r->channel);
     uint64_t number = record_number(r);
-    note_time(w, r->time_ms);
+    const char *eid = event_get(r->ev, "EventID", NULL);
+    note_evtx_record(w, r, number, eid);
     if (!w->host_done)
         offer_host(w, r->ev, number);
+    // 4688 gets Sysmon 1's names; processes are remembered for linking
+    const event *ev = winproc_event(w->proc, r->ev, r->channel, eid);
     if (r->time_ms < sc->since_ms || r->time_ms > sc->until_ms)
         return true;
     const family_rules *fr = &rs->fam[FAM_EVTX];
@@ -1581,14 +1705,13 @@ static bool on_evtx_record(void *user, const evtx_record *r)
         return true;
     uint64_t found = UINT64_MAX;
     if (fr->pf && fr->masks) {
-        found = prefilter_mask(fr->pf, r->ev->raw, r->ev->raw_len);
+        found = prefilter_mask(fr->pf, ev->raw, ev->raw_len);
         if (!found)
             return true;
-    } else if (fr->pf && !prefilter_any(fr->pf, r->ev->raw, r->ev->raw_len)) {
+    } else if (fr->pf && !prefilter_any(fr->pf, ev->raw, ev->raw_len)) {
         return true;
     }
     w->passed++;
-    const char *eid = event_get(r->ev, "EventID", NULL);
     logrec lr = {.time_ms = r->time_ms, .line = number, .maybe = true};
     for (size_t i = 0; i < fr->count; i++) {
         const char *matched[16];
@@ -1600,9 +1723,9 @@ static bool on_evtx_record(void *user, const evtx_record *r)
         if (re->winlog &&
             !winlog_applies(re->winlog, r->channel, eid ? eid : ""))
             continue;
-        if (!sigma_match(re->sigma, r->ev, matched, 16, &mc))
+        if (!sigma_match(re->sigma, ev, matched, 16, &mc))
             continue;
-        exh_status st = report_match(w, rule, &lr, r->ev, matched, mc);
+        exh_status st = report_match(w, rule, &lr, ev, matched, mc);
         if (st != EXH_OK) {
             pthread_mutex_lock(&w->ctx->lock);
             w->ctx->failure = st;
@@ -1613,72 +1736,34 @@ static bool on_evtx_record(void *user, const evtx_record *r)
     return true;
 }
 
-/* The coverage family of an event log: "evtx:<Channel>" of its records,
- * else from the file name Windows gives it ("Microsoft-Windows-Sysmon%4
- * Operational.evtx"). */
-static void evtx_family(const worker *w, char *out, size_t len)
-{
-    if (w->evtx_channel[0]) {
-        snprintf(out, len, "evtx:%s", w->evtx_channel);
-        return;
-    }
-    const char *base = strrchr(w->display, '/');
-    base = base ? base + 1 : w->display;
-    size_t n = strlen(base), k = snprintf(out, len, "evtx:");
-    if (n > 5 && util_strcasecmp(base + n - 5, ".evtx") == 0)
-        n -= 5;
-    for (size_t i = 0; i < n && k + 1 < len; i++) {
-        if (base[i] == '%' && i + 1 < n && base[i + 1] == '4') {
-            out[k++] = '/';
-            i++;
-        } else {
-            out[k++] = base[i];
-        }
-    }
-    out[k] = '\0';
-}
-
 static void finish_evtx(worker *w, const evtx_stats *st, exh_status rst,
                         const char *read_error)
 {
     scan_ctx *ctx = w->ctx;
     unit *u = w->u;
-    char fam[300], msg[512];
-    evtx_family(w, fam, sizeof fam);
+    char msg[512];
+    if (w->chan_count == 0)
+        (void)channel_of(w, ""); // no record: named by the file
     pthread_mutex_lock(&ctx->lock);
     u->scanned++;
-    coverage_acc *c = named_coverage(u, fam);
-    if (!c) {
-        ctx->failure = EXH_ERR_NOMEM;
-        pthread_mutex_unlock(&ctx->lock);
-        return;
+    for (size_t i = 0; i < w->chan_count; i++) {
+        evtx_chan *ch = &w->chans[i];
+        // a channel only named by another's clear event was not read here
+        ch->acc.files = ch->acc.records || !ch->acc.clear_count;
+        coverage_acc *c = named_coverage(u, ch->family);
+        if (!c || coverage_merge(c, &ch->acc) != EXH_OK)
+            ctx->failure = EXH_ERR_NOMEM;
+        coverage_acc_free(&ch->acc);
     }
-    c->files++;
-    c->records += st->records;
-    u->records += st->records;
-    u->prefilter_passed += w->passed;
-    if (coverage_add_spans(c, w->spans, w->span_count) != EXH_OK)
-        ctx->failure = EXH_ERR_NOMEM;
-    u->bad_records += st->bad_records + st->bad_chunks;
-    if (st->bad_records || st->bad_chunks) {
-        snprintf(msg, sizeof msg,
-                 "event log damaged: %llu chunk%s skipped, %llu record%s "
-                 "unreadable or cut",
-                 (unsigned long long)st->bad_chunks,
-                 st->bad_chunks == 1 ? "" : "s",
-                 (unsigned long long)st->bad_records,
-                 st->bad_records == 1 ? "" : "s");
-        add_error(u, w->display, msg);
-    }
-    if (rst == EXH_ERR_IO) {
-        u->unreadable++;
-        snprintf(msg, sizeof msg, "read error after %llu records: %s",
-                 (unsigned long long)st->records,
-                 read_error ? read_error : "input/output error");
-        add_error(u, w->display, msg);
-    } else if (rst != EXH_OK) {
-        ctx->failure = rst;
-    }
+    w->chan_count = 0;
+    snprintf(msg, sizeof msg,
+             "event log damaged: %llu chunk%s skipped, %llu record%s "
+             "unreadable or cut",
+             (unsigned long long)st->bad_chunks, st->bad_chunks == 1 ? "" : "s",
+             (unsigned long long)st->bad_records,
+             st->bad_records == 1 ? "" : "s");
+    log_file_done(w, st->records, st->bad_records + st->bad_chunks, msg, rst,
+                  read_error);
     pthread_mutex_unlock(&ctx->lock);
 }
 
@@ -1687,7 +1772,8 @@ static void process_evtx(worker *w, unit *u, const item *it, stream *in,
                          size_t head_len)
 {
     scan_ctx *ctx = w->ctx;
-    if (!w->evtx && evtx_new(&w->evtx) != EXH_OK) {
+    if ((!w->evtx && evtx_new(&w->evtx) != EXH_OK) ||
+        (!w->proc && winproc_new(&w->proc) != EXH_OK)) {
         pthread_mutex_lock(&ctx->lock);
         ctx->failure = EXH_ERR_NOMEM;
         pthread_mutex_unlock(&ctx->lock);
@@ -1702,7 +1788,8 @@ static void process_evtx(worker *w, unit *u, const item *it, stream *in,
     w->install_win = NULL;
     w->span_count = 0;
     w->host_done = false;
-    w->evtx_channel[0] = '\0';
+    w->chan_count = 0;
+    winproc_reset(w->proc);
     evtx_stats st = {0};
     w->passed = 0;
     exh_status rst = evtx_read(w->evtx, &rp.base, on_evtx_record, w, &st);
@@ -1832,6 +1919,10 @@ static void worker_free(worker *w)
     for (int f = 0; f < FAM__COUNT; f++)
         csvlog_free(w->readers[f]);
     evtx_free(w->evtx);
+    winproc_free(w->proc);
+    for (size_t i = 0; i < w->chan_count; i++)
+        coverage_acc_free(&w->chans[i].acc);
+    exh_free(w->chans);
     exh_free(w->spans);
 }
 
@@ -2184,10 +2275,10 @@ static void unit_free(unit *u)
     flist_free(&u->agg);
     aggmap_free(&u->aggs);
     for (int f = 0; f < FAM__COUNT; f++)
-        exh_free(u->cov[f].spans);
+        coverage_acc_free(&u->cov[f]);
     for (size_t i = 0; i < u->site_count; i++) {
         exh_free(u->sites[i].name);
-        exh_free(u->sites[i].acc.spans);
+        coverage_acc_free(&u->sites[i].acc);
     }
     exh_free(u->sites);
     for (size_t i = 0; i < u->error_count; i++) {

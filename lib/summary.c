@@ -9,6 +9,10 @@
  * family whose first record is later than an exploitation wave's first
  * known exploitation (rules/waves.csv) cannot rule that wave out, and says
  * so in a warning.
+ *
+ * Event log channels also carry runs of consecutive EventRecordIDs and
+ * their cleared-log events: a break between runs (records missing from the
+ * sequence) and each clear are gaps too, with their record ids.
  */
 #include "scan.h"
 
@@ -32,6 +36,91 @@ exh_status coverage_add_spans(coverage_acc *c, const span *spans, size_t count)
     memcpy(c->spans + c->span_count, spans, count * sizeof *spans);
     c->span_count += count;
     return EXH_OK;
+}
+
+void coverage_note_time(coverage_acc *c, int64_t t)
+{
+    if (c->span_count) {
+        span *s = &c->spans[c->span_count - 1];
+        if (t / 60000 == s->first_ms / 60000 && t >= s->first_ms) {
+            if (t > s->last_ms)
+                s->last_ms = t;
+            return;
+        }
+    }
+    span one = {t, t};
+    (void)coverage_add_spans(c, &one, 1); // on failure: coarser coverage
+}
+
+/* Makes room for one more element of size `size` in *items; false when
+ * full (COVERAGE_MAX_MARKS) or out of memory. */
+static bool grow(void **items, size_t count, size_t *cap, size_t size)
+{
+    if (count < *cap)
+        return true;
+    if (count >= COVERAGE_MAX_MARKS)
+        return false;
+    size_t more = *cap ? *cap * 2 : 16;
+    void *p = exh_realloc(*items, more * size);
+    if (!p)
+        return false;
+    *items = p;
+    *cap = more;
+    return true;
+}
+
+void coverage_note_id(coverage_acc *c, uint64_t id, int64_t t)
+{
+    if (c->run_count) {
+        idrun *r = &c->runs[c->run_count - 1];
+        if (id == r->last_id + 1) {
+            r->last_id = id;
+            r->last_ms = t;
+            return;
+        }
+        if (id == r->last_id)
+            return;
+    }
+    if (!grow((void **)&c->runs, c->run_count, &c->run_cap, sizeof *c->runs)) {
+        c->marks_cut = true;
+        return;
+    }
+    c->runs[c->run_count++] = (idrun){id, id, t, t};
+}
+
+void coverage_note_clear(coverage_acc *c, uint64_t record, int64_t t)
+{
+    if (!grow((void **)&c->clears, c->clear_count, &c->clear_cap,
+              sizeof *c->clears)) {
+        c->marks_cut = true;
+        return;
+    }
+    c->clears[c->clear_count++] = (clear_mark){record, t};
+}
+
+exh_status coverage_merge(coverage_acc *c, const coverage_acc *from)
+{
+    c->files += from->files;
+    c->records += from->records;
+    c->marks_cut |= from->marks_cut;
+    for (size_t i = 0; i < from->run_count; i++) {
+        if (!grow((void **)&c->runs, c->run_count, &c->run_cap,
+                  sizeof *c->runs)) {
+            c->marks_cut = true;
+            break;
+        }
+        c->runs[c->run_count++] = from->runs[i];
+    }
+    for (size_t i = 0; i < from->clear_count; i++)
+        coverage_note_clear(c, from->clears[i].record, from->clears[i].time_ms);
+    return coverage_add_spans(c, from->spans, from->span_count);
+}
+
+void coverage_acc_free(coverage_acc *c)
+{
+    exh_free(c->spans);
+    exh_free(c->runs);
+    exh_free(c->clears);
 }
 
 /* Everything a summary points to, freed together. */
@@ -77,6 +166,58 @@ static int cmp_site(const void *a, const void *b)
     return strcmp(((const site_cov *)a)->name, ((const site_cov *)b)->name);
 }
 
+static int cmp_run(const void *a, const void *b)
+{
+    const idrun *x = a, *y = b;
+    if (x->first_id != y->first_id)
+        return x->first_id < y->first_id ? -1 : 1;
+    return (x->last_id > y->last_id) - (x->last_id < y->last_id);
+}
+
+/* A gap before its times become strings. */
+typedef struct raw_gap {
+    int64_t from_ms, to_ms;
+    const char *reason; /* NULL for a silence */
+    uint64_t from_record, to_record;
+} raw_gap;
+
+static int cmp_gap(const void *a, const void *b)
+{
+    const raw_gap *x = a, *y = b;
+    if (x->from_ms != y->from_ms)
+        return x->from_ms < y->from_ms ? -1 : 1;
+    if (x->to_ms != y->to_ms)
+        return x->to_ms < y->to_ms ? -1 : 1;
+    return (x->to_record > y->to_record) - (x->to_record < y->to_record);
+}
+
+/* Appends to raw the breaks between c's EventRecordID runs (sorted and
+ * merged first: files of one channel may overlap) and its clears. */
+static size_t id_gaps(coverage_acc *c, raw_gap *raw, size_t n)
+{
+    if (c->run_count > 1)
+        qsort(c->runs, c->run_count, sizeof *c->runs, cmp_run);
+    for (size_t i = 0; i < c->run_count; i++) {
+        idrun cur = c->runs[i];
+        while (i + 1 < c->run_count &&
+               c->runs[i + 1].first_id <= cur.last_id + 1) {
+            if (c->runs[i + 1].last_id > cur.last_id) {
+                cur.last_id = c->runs[i + 1].last_id;
+                cur.last_ms = c->runs[i + 1].last_ms;
+            }
+            i++;
+        }
+        if (i + 1 < c->run_count)
+            raw[n++] =
+                (raw_gap){cur.last_ms, c->runs[i + 1].first_ms, "records",
+                          cur.last_id, c->runs[i + 1].first_id};
+    }
+    for (size_t i = 0; i < c->clear_count; i++)
+        raw[n++] = (raw_gap){c->clears[i].time_ms, c->clears[i].time_ms,
+                             "cleared", 0, c->clears[i].record};
+    return n;
+}
+
 static int cmp_span(const void *a, const void *b)
 {
     const span *x = a, *y = b;
@@ -97,31 +238,44 @@ static exh_status build_coverage(const exh_ruleset *rs, summary_holder *h,
     cv->records = c->records;
     if (c->span_count)
         qsort(c->spans, c->span_count, sizeof *c->spans, cmp_span);
-    size_t gap_count = 0;
-    exh_gap *gaps = exh_calloc(c->span_count + 1, sizeof *gaps);
-    const char **warns = exh_calloc(rs->wave_count + 2, sizeof *warns);
+    size_t gap_count = 0, most = c->span_count + c->run_count + c->clear_count;
+    exh_gap *gaps = exh_calloc(most + 1, sizeof *gaps);
+    raw_gap *raw = exh_calloc(most + 1, sizeof *raw);
+    const char **warns = exh_calloc(rs->wave_count + 3, sizeof *warns);
     h->gaps[n] = gaps;
     h->warnings[n] = warns;
-    if (!gaps || !warns)
+    if (!gaps || !warns || !raw) {
+        exh_free(raw);
         return EXH_ERR_NOMEM;
+    }
     int64_t first = INT64_MIN, reach = INT64_MIN;
     for (size_t i = 0; i < c->span_count; i++) {
         const span *sp = &c->spans[i];
         if (first == INT64_MIN)
             first = sp->first_ms;
-        else if (sp->first_ms - reach > GAP_MS) {
-            gaps[gap_count].from = keep_time(h, reach);
-            gaps[gap_count].to = keep_time(h, sp->first_ms);
-            gap_count++;
-        }
+        else if (sp->first_ms - reach > GAP_MS)
+            raw[gap_count++] = (raw_gap){reach, sp->first_ms, NULL, 0, 0};
         if (reach == INT64_MIN || sp->last_ms > reach)
             reach = sp->last_ms;
     }
+    gap_count = id_gaps(c, raw, gap_count);
+    qsort(raw, gap_count, sizeof *raw, cmp_gap);
+    for (size_t i = 0; i < gap_count; i++) {
+        gaps[i].from = keep_time(h, raw[i].from_ms);
+        gaps[i].to = keep_time(h, raw[i].to_ms);
+        gaps[i].reason = raw[i].reason;
+        gaps[i].from_record = raw[i].from_record;
+        gaps[i].to_record = raw[i].to_record;
+    }
+    exh_free(raw);
     cv->gaps = gaps;
     cv->gap_count = gap_count;
     cv->first = first == INT64_MIN ? NULL : keep_time(h, first);
     cv->last = reach == INT64_MIN ? NULL : keep_time(h, reach);
     size_t wc = 0;
+    if (c->marks_cut)
+        warns[wc++] = keep(h, "The EventRecordID sequence breaks too often "
+                              "to list every break: some are left out.");
     if (c->records && first == INT64_MIN)
         warns[wc++] = keep(h, "No record has a readable time, so the logs "
                               "cannot be placed in time.");
@@ -355,7 +509,7 @@ exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
     if (u->site_count > 1)
         qsort(u->sites, u->site_count, sizeof *u->sites, cmp_site);
     for (size_t i = 0; i < u->site_count && st == EXH_OK; i++) {
-        if (u->sites[i].acc.files)
+        if (u->sites[i].acc.files || u->sites[i].acc.clear_count)
             st = build_coverage(rs, h, u->sites[i].name, &u->sites[i].acc, n++);
     }
     if (st != EXH_OK) {

@@ -328,14 +328,9 @@ bool util_time_parse(const char *s, size_t len, int64_t *out_ms)
     return true;
 }
 
-void util_time_format(int64_t ms, char out[32])
+void util_civil_from_days(int64_t days, int64_t *year, int *month, int *day)
 {
-    int64_t days = ms / 86400000, rem = ms % 86400000;
-    if (rem < 0) {
-        rem += 86400000;
-        days--;
-    }
-    // civil_from_days (Howard Hinnant)
+    // civil_from_days (Howard Hinnant), the inverse of days_from_civil
     int64_t z = days + 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     int64_t doe = z - era * 146097;
@@ -345,8 +340,22 @@ void util_time_format(int64_t ms, char out[32])
     int64_t mp = (5 * doy + 2) / 153;
     int64_t d = doy - (153 * mp + 2) / 5 + 1;
     int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, (int)m,
-             (int)d, (int)(rem / 3600000), (int)(rem / 60000 % 60),
+    *year = y + (m <= 2);
+    *month = (int)m;
+    *day = (int)d;
+}
+
+void util_time_format(int64_t ms, char out[32])
+{
+    int64_t days = ms / 86400000, rem = ms % 86400000;
+    if (rem < 0) {
+        rem += 86400000;
+        days--;
+    }
+    int64_t y;
+    int m, d;
+    util_civil_from_days(days, &y, &m, &d);
+    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, m, d,
+             (int)(rem / 3600000), (int)(rem / 60000 % 60),
              (int)(rem / 1000 % 60), (int)(rem % 1000));
 }

@@ -295,10 +295,21 @@ static void put_coverage(report_text *r, const exh_summary *s)
                 "%s\n",
                 len < 14 ? 14 - (int)len : 0, "", c->files, c->records,
                 c->first ? c->first : "-", c->last ? c->last : "-");
-        for (size_t g = 0; g < c->gap_count; g++)
-            fprintf(r->out, "      gap      %s \xe2\x86\x92 %s\n",
-                    c->gaps[g].from ? c->gaps[g].from : "-",
-                    c->gaps[g].to ? c->gaps[g].to : "-");
+        for (size_t g = 0; g < c->gap_count; g++) {
+            const exh_gap *gp = &c->gaps[g];
+            if (gp->reason && strcmp(gp->reason, "cleared") == 0)
+                fprintf(r->out, "      cleared  %s (record %" PRIu64 ")\n",
+                        gp->to ? gp->to : "-", gp->to_record);
+            else if (gp->reason)
+                fprintf(r->out,
+                        "      gap      %s \xe2\x86\x92 %s (records %" PRIu64
+                        " \xe2\x86\x92 %" PRIu64 ")\n",
+                        gp->from ? gp->from : "-", gp->to ? gp->to : "-",
+                        gp->from_record, gp->to_record);
+            else
+                fprintf(r->out, "      gap      %s \xe2\x86\x92 %s\n",
+                        gp->from ? gp->from : "-", gp->to ? gp->to : "-");
+        }
         for (size_t w = 0; w < c->warning_count; w++) {
             fprintf(r->out, "      %swarning%s  ", paint(r, C_YELLOW),
                     paint(r, C_RESET));

@@ -81,6 +81,37 @@ def main():
                   "or on another channel (%s)" % sorted({x["rule"] for x in fs}))
         else:
             print("skip: no ../shared/data/thirdparty/sigma")
+        # SigmaHQ's process_creation rules (Sysmon 1 names) on Security 4688:
+        # Server 2016 (ParentProcessName) and 2012 R2 (parent linked by id)
+        cve = os.path.join(HERE, "..", "..", "shared", "data", "thirdparty", "sigma",
+                           "rules-emerging-threats", "2021", "Exploits", "CVE-2021-26857")
+        if os.path.isdir(cve):
+            um = "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Bin\\UMWorkerProcess.exe"
+
+            def p4688(t, new, pid, ppid, parent=None):
+                d = {"SubjectUserName": "EXCH01$", "SubjectDomainName": "CORP",
+                     "NewProcessId": pid, "NewProcessName": new, "ProcessId": ppid}
+                if parent:
+                    d["ParentProcessName"] = parent
+                return {"Provider_Name": "Microsoft-Windows-Security-Auditing",
+                        "EventID": 4688, "Channel": "Security", "Computer": "EXCH01",
+                        "TimeCreated": t, "EventData": d}
+            evs = [p4688("2021-03-03T05:00:00Z", um, "0x1a2c", "0x2d0"),
+                   p4688("2021-03-03T05:01:00Z", "C:\\Windows\\System32\\cmd.exe",
+                         "0x2210", "0x1a2c"),
+                   p4688("2021-03-03T05:02:00Z", "C:\\Windows\\System32\\WerFault.exe",
+                         "0x2214", "0x1a2c"),
+                   p4688("2021-03-03T05:03:00Z", "C:\\Windows\\System32\\whoami.exe",
+                         "0x2218", "0x2d4", parent=um)]
+            path = os.path.join(tmp, "Security.evtx")
+            with open(path, "wb") as f:
+                f.write(make_evtx.build(evs))
+            fs, _ = scan(["--no-builtin-rules", "--rules", cve, path])
+            recs = sorted(f["source"]["record"] for f in fs
+                          if f["rule"] == "proc_creation_win_exploit_cve_2021_26857_msexchange")
+            check(recs == [2, 4], "SigmaHQ's CVE-2021-26857 process_creation rule fires on "
+                  "4688: the linked child (record 2) and the Server 2016 one (4), not "
+                  "WerFault (%s)" % recs)
         # by signature under another name, from stdin, inside a zip
         renamed = os.path.join(tmp, "evidence.bin")
         shutil.copy(bad, renamed)

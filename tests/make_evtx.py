@@ -9,7 +9,8 @@ fields our reader hands to Sigma: Provider_Name, EventID, Qualifiers,
 Level, Channel, Computer, TimeCreated (ISO 8601, UTC), EventRecordID, then
 either "Data" (a list: unnamed <Data> elements, as MSExchange Management
 writes them) or "EventData" (an object: <Data Name="..."> elements), or
-both. The file is real binary XML as Windows writes it: each record a
+both, or "UserData" (an object: {element: {name: value}}, as System 104's
+<UserData><LogFileCleared>...). The file is real binary XML as Windows writes it: each record a
 template instance (definition inline) with its values substituted, names
 inline, chunk and file checksums computed, so that it exercises the same
 code paths as files from Windows.
@@ -122,10 +123,14 @@ def record_binxml(c, ev, rid):
     ]
     named = list(ev.get("EventData", {}).items())
     data = list(ev.get("Data", []))
+    user = list(ev.get("UserData", {}).items())  # [(element, {name: value})]
     for _, v in named:
         values.append((0x01, v))
     for v in data:
         values.append((0x01, v))
+    for _, fields in user:
+        for v in fields.values():
+            values.append((0x01, v))
     c.b += b"\x0f\x01\x01\x00"
     c.b += b"\x0c\x01" + struct.pack("<I", 1)
     c.b += struct.pack("<I", c.pos() + 4)
@@ -145,16 +150,28 @@ def record_binxml(c, ev, rid):
     c.element("Channel", (), ("sub", 6, 0x01))
     c.element("Computer", (), ("sub", 7, 0x01))
     c.close(sys_at)
-    data_at = c.open("EventData")
-    c.b += b"\x02"
     i = 8
-    for n, _ in named:
-        c.element("Data", [("Name", n)], ("sub", i, 0x01))
-        i += 1
-    for _ in data:
-        c.element("Data", (), ("sub", i, 0x01))
-        i += 1
-    c.close(data_at)
+    if not user or named or data:
+        data_at = c.open("EventData")
+        c.b += b"\x02"
+        for n, _ in named:
+            c.element("Data", [("Name", n)], ("sub", i, 0x01))
+            i += 1
+        for _ in data:
+            c.element("Data", (), ("sub", i, 0x01))
+            i += 1
+        c.close(data_at)
+    if user:
+        user_at = c.open("UserData")
+        c.b += b"\x02"
+        for elem, fields in user:
+            elem_at = c.open(elem)
+            c.b += b"\x02"
+            for n in fields:
+                c.element(n, (), ("sub", i, 0x01))
+                i += 1
+            c.close(elem_at)
+        c.close(user_at)
     c.close(ev_at)
     c.b += b"\x00"
     struct.pack_into("<I", c.b, size_at, c.pos() - body)

@@ -24,6 +24,7 @@ EXPECTED = {
     'qazeer_Owa__HttpProxy_2023010602-1.LOG': ('httpproxy', 1, '2023-01-06T02:20:32.841Z', 'SERVER_HOSTNAME'),
     'qazeer_PowerShell__HttpProxy_2023011116-1.LOG': ('httpproxy', 2, '2023-01-11T16:01:44.205Z', 'server_hostname'),
     'qazeer_RpcHttp__HttpProxy_2023010708-1.LOG': ('httpproxy', 1, '2023-01-07T08:39:45.725Z', 'SERVER-HOSTNAME'),
+    'qazeer_Ews_2023010616-1.LOG': ('ews', 1, '2023-01-06T16:00:06.410Z', 'SERVER_HOSTNAME'),
     'qazeer_Rps_Cmdlet_2023011116-1.LOG': ('rps', 1, '2023-01-11T01:01:19.898Z', 'domain-MAIL'),
     'qazeer_iis_webshell_request_example.log': ('iis', 1, '2023-12-25T11:54:21.000Z', None),
 }

@@ -103,7 +103,9 @@ static const winlog_source sources[] = {
      {"Microsoft-IIS-Configuration/Operational"},
      {0}},
     // categories: Sysmon's events (SigmaHQ's windows logsources)
-    {"process_creation", true, {SYSMON}, {1}},
+    // process_creation also reads Security 4688 (winproc.c adds Sysmon's
+    // field names to it); Sysmon has no event 4688, Security no event 1
+    {"process_creation", true, {SYSMON, "Security"}, {1, 4688}},
     {"file_change", true, {SYSMON}, {2}},
     {"network_connection", true, {SYSMON}, {3}},
     {"sysmon_status", true, {SYSMON}, {4, 16}},

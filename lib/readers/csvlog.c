@@ -150,8 +150,8 @@ typedef struct reading {
 } reading;
 
 static const char *const family_names[FAM__COUNT] = {
-    "none",         "httpproxy", "ecp-server", "ecp-activity",
-    "oabgenerator", "rps",       "iis",        "evtx",
+    "none", "httpproxy", "ecp-server", "ecp-activity", "oabgenerator",
+    "rps",  "iis",       "evtx",       "ews",
 };
 
 /* Names of a time column, in any case. */

@@ -377,18 +377,9 @@ static void put_filetime(buf *b, uint64_t ticks)
     unsigned frac = (unsigned)(ticks % 10000000ULL);
     int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
     int64_t rem = secs - days * 86400;
-    // civil from days (Howard Hinnant's algorithm)
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2)
-        y++;
+    int64_t y;
+    int m, d;
+    util_civil_from_days(days, &y, &m, &d);
     if (y < 0 || y > 9999) {
         buf_puts(b, "invalid");
         return;

@@ -1014,6 +1014,21 @@ static void test_real_iis_rps(void)
         free((char *)st.software_version);
         got_free(&g);
     }
+    if (read_sample("qazeer_Ews_2023010616-1.LOG", text, sizeof text, &len)) {
+        static const char *const want[] = {"SoapAction", "ImpersonatedUser",
+                                           "AuthenticatedUser", "HttpStatus",
+                                           NULL};
+        got g = {0};
+        csvlog_stats st;
+        CHECK(run(FAM_EWS, 1 << 16, text, len, want, &g, &st) == EXH_OK);
+        CHECK(g.count == 1 && st.bad_records == 0 && !st.binary);
+        CHECK(g.line[0] == 6 && g.time[0] == 1673020806000LL + 410);
+        CHECK_STR(g.fields[0], "GetFolder|HealthMailboxXXX@domain.test|"
+                               "HealthMailboxXXX@domain.test|200");
+        CHECK_STR(csvlog_family_name(FAM_EWS), "ews");
+        free((char *)st.software_version);
+        got_free(&g);
+    }
 }
 
 /* The reader's buffer-wide pre-filter marks exactly the records that hold

@@ -258,10 +258,15 @@ static void test_finding(void)
 static void test_summary(void)
 {
     static const char *const warn[] = {"logs start after ProxyLogon"};
-    exh_gap gaps[] = {{"2021-03-01T00:00:00.000Z", "2021-03-01T08:00:00.000Z"}};
+    exh_gap gaps[] = {
+        {"2021-03-01T00:00:00.000Z", "2021-03-01T08:00:00.000Z", NULL, 0, 0},
+        {"2021-03-01T09:00:00.000Z", "2021-03-01T10:00:00.000Z", "records", 41,
+         57},
+        {"2021-03-01T11:00:00.000Z", "2021-03-01T11:00:00.000Z", "cleared", 0,
+         3}};
     exh_coverage cov[] = {
         {"httpproxy", 3, 120, "2021-02-28T00:00:00.000Z",
-         "2021-03-02T00:00:00.000Z", gaps, 1, warn, 1},
+         "2021-03-02T00:00:00.000Z", gaps, 3, warn, 1},
         {"ecp-server", 0, 0, NULL, NULL, NULL, 0, NULL, 0},
     };
     exh_error errs[] = {{"/c/bad\xff.log", "unreadable: Permission denied"}};
@@ -309,7 +314,13 @@ static void test_summary(void)
               "\"first\":\"2021-02-28T00:00:00.000Z\","
               "\"last\":\"2021-03-02T00:00:00.000Z\","
               "\"gaps\":[{\"from\":\"2021-03-01T00:00:00.000Z\","
-              "\"to\":\"2021-03-01T08:00:00.000Z\"}],"
+              "\"to\":\"2021-03-01T08:00:00.000Z\"},"
+              "{\"from\":\"2021-03-01T09:00:00.000Z\","
+              "\"to\":\"2021-03-01T10:00:00.000Z\",\"reason\":\"records\","
+              "\"from_record\":41,\"to_record\":57},"
+              "{\"from\":\"2021-03-01T11:00:00.000Z\","
+              "\"to\":\"2021-03-01T11:00:00.000Z\",\"reason\":\"cleared\","
+              "\"to_record\":3}],"
               "\"warnings\":[\"logs start after ProxyLogon\"]},"
               "{\"family\":\"ecp-server\",\"files\":0,\"records\":0,"
               "\"first\":null,\"last\":null,\"gaps\":[],\"warnings\":[]}],"

@@ -249,8 +249,44 @@ static void test_url_decode(void)
     CHECK(n == 4 && memcmp(text, "%41A", 4) == 0);
 }
 
+/* util_civil_from_days against known dates, and against a day-by-day walk
+ * over 1600-2400 (leap years, centuries, negative days). */
+static void test_civil_from_days(void)
+{
+    int64_t y;
+    int m, d;
+    util_civil_from_days(0, &y, &m, &d);
+    CHECK(y == 1970 && m == 1 && d == 1);
+    util_civil_from_days(-1, &y, &m, &d);
+    CHECK(y == 1969 && m == 12 && d == 31);
+    util_civil_from_days(11016, &y, &m, &d); // 2000-02-29
+    CHECK(y == 2000 && m == 2 && d == 29);
+    util_civil_from_days(-134774, &y, &m, &d); // 1601-01-01, FILETIME 0
+    CHECK(y == 1601 && m == 1 && d == 1);
+    util_civil_from_days(2932896, &y, &m, &d); // 9999-12-31
+    CHECK(y == 9999 && m == 12 && d == 31);
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int64_t wy = 1600, day = -135140; // 1600-01-01
+    int wm = 1, wd = 1, bad = 0;
+    for (; wy < 2400; day++) {
+        util_civil_from_days(day, &y, &m, &d);
+        bad += y != wy || m != wm || d != wd;
+        bool leap = (wy % 4 == 0 && wy % 100 != 0) || wy % 400 == 0;
+        int last = mdays[wm - 1] + (wm == 2 && leap);
+        if (++wd > last) {
+            wd = 1;
+            if (++wm > 12) {
+                wm = 1;
+                wy++;
+            }
+        }
+    }
+    CHECK(bad == 0);
+}
+
 int main(void)
 {
+    test_civil_from_days();
     test_url_decode();
     test_log_name_span();
     test_sha256();
