@@ -196,6 +196,14 @@ EXH_API EXH_NODISCARD exh_status exh_ruleset_yara_rule(const exh_ruleset *rules,
                                                        size_t i,
                                                        exh_rule_info *out);
 
+/* The built-in checks written in code rather than as rules (the auth-folder
+ * baseline, IIS modules, transport agents, scheduled tasks, services), and
+ * check i of them: name, title, source, author "exhunt", logsource "file",
+ * the severity and category of its findings; no id, CVE or ATT&CK ids.
+ * Static: valid for the life of the program. */
+EXH_API size_t exh_check_count(void);
+EXH_API EXH_NODISCARD exh_status exh_check_info(size_t i, exh_rule_info *out);
+
 /* Fills *out with rule i (0 <= i < count). Returns EXH_ERR_INVALID_ARG when
  * i is out of range. Pointers stay valid while the ruleset lives. */
 EXH_API EXH_NODISCARD exh_status exh_ruleset_rule(const exh_ruleset *rules,
