@@ -562,6 +562,13 @@ typedef struct hive_facts {
     uint16_t build[4]; /* the installed CU's build (SUs do not change it) */
     bool is_system;    /* SYSTEM: a Select\Current control set */
     bool um_disabled;  /* MSExchangeUM and MSExchangeUMCR have Start=4 */
+    /* SOFTWARE: Exchange updates installed (Uninstall DisplayName
+     * "Security Update for Exchange Server ... (KBnnnnnnn)", Updates\
+     * Exchange 20xx\* PackageName): how many, the highest KB number and
+     * the name that carried it. */
+    unsigned updates;
+    uint32_t max_kb;
+    char max_kb_name[160];
 } hive_facts;
 /* Reads the facts of a hive held whole in data. False when it is not a
  * hive libregf can open (out is then zeroed). Thread-safe. */

@@ -6,6 +6,10 @@
  *   SOFTWARE  Microsoft\ExchangeServer\v15\Setup (v14 for Exchange 2010):
  *             MsiProductMajor.MsiProductMinor.MsiBuildMajor.MsiBuildMinor,
  *             the installed CU (security updates do not change it);
+ *             the Exchange updates installed: Windows\CurrentVersion\
+ *             Uninstall\* DisplayName "Security Update for Exchange
+ *             Server ... (KBnnnnnnn)" and Updates\Exchange 20xx\*
+ *             PackageName (EOMT and Health Checker read the same keys);
  *   SYSTEM    under the control set Select\Current names:
  *             Services\MSExchangeUM and MSExchangeUMCR Start (4 = disabled);
  *             every service's ImagePath and Parameters\ServiceDll
@@ -108,6 +112,9 @@ static bool dword_at(hive *h, const char *path, const char *name, uint32_t *out)
     return ok;
 }
 
+static void string_of(libregf_key_t *key, const char *name, char *out,
+                      size_t cap);
+
 static void software(hive *h, hive_facts *f)
 {
     static const char *const setup[] = {
@@ -129,6 +136,81 @@ static void software(hive *h, hive_facts *f)
             f->build[3] = (uint16_t)revision;
         }
     }
+}
+
+/* Calls fn on each subkey of the key at path (at most HIVE_MAX_SERVICES). */
+static void each_subkey(hive *h, const char *path,
+                        void (*fn)(libregf_key_t *sub, hive_facts *f),
+                        hive_facts *f)
+{
+    libregf_key_t *key = key_at(h, path);
+    int count = 0;
+    if (key && libregf_key_get_number_of_sub_keys(key, &count, NULL) == 1) {
+        if (count > HIVE_MAX_SERVICES)
+            count = HIVE_MAX_SERVICES;
+        for (int i = 0; i < count; i++) {
+            libregf_key_t *sub = NULL;
+            if (libregf_key_get_sub_key(key, i, &sub, NULL) != 1 || !sub)
+                continue;
+            fn(sub, f);
+            libregf_key_free(&sub, NULL);
+        }
+    }
+    if (key)
+        libregf_key_free(&key, NULL);
+}
+
+/* An Exchange update's name: counts it and keeps the highest KB number. */
+static void update_name(const char *name, hive_facts *f)
+{
+    size_t len = strlen(name);
+    if (!util_memcasemem(name, len, "Exchange", 8))
+        return;
+    // "KB" then exactly seven digits (EOMT: [0-9]{7}).
+    for (const char *p = name;
+         (p = util_memcasemem(p, len - (size_t)(p - name), "KB", 2)) != NULL;
+         p += 2) {
+        uint32_t kb = 0;
+        size_t n = 0;
+        while (n < 8 && p[2 + n] >= '0' && p[2 + n] <= '9')
+            kb = kb * 10 + (uint32_t)(p[2 + n++] - '0');
+        if (n != 7)
+            continue;
+        f->updates++;
+        if (kb > f->max_kb) {
+            f->max_kb = kb;
+            snprintf(f->max_kb_name, sizeof f->max_kb_name, "%s", name);
+        }
+        return;
+    }
+}
+
+static void uninstall_entry(libregf_key_t *sub, hive_facts *f)
+{
+    char name[512];
+    string_of(sub, "DisplayName", name, sizeof name);
+    if (util_memcasemem(name, strlen(name), "Update", 6))
+        update_name(name, f);
+}
+
+static void package_entry(libregf_key_t *sub, hive_facts *f)
+{
+    char name[512];
+    string_of(sub, "PackageName", name, sizeof name);
+    update_name(name, f);
+}
+
+static void updates(hive *h, hive_facts *f)
+{
+    static const char *const products[] = {
+        "Microsoft\\Updates\\Exchange 2013",
+        "Microsoft\\Updates\\Exchange 2016",
+        "Microsoft\\Updates\\Exchange 2019",
+    };
+    each_subkey(h, "Microsoft\\Windows\\CurrentVersion\\Uninstall",
+                uninstall_entry, f);
+    for (size_t i = 0; i < sizeof products / sizeof products[0]; i++)
+        each_subkey(h, products[i], package_entry, f);
 }
 
 static void system_hive(hive *h, hive_facts *f)
@@ -242,6 +324,8 @@ bool hive_read(const uint8_t *data, size_t len, hive_facts *out)
     if (!data || !hive_open(&h, data, len))
         return false;
     software(&h, out);
+    if (out->have_build)
+        updates(&h, out);
     system_hive(&h, out);
     hive_close(&h);
     return true;
