@@ -4,7 +4,8 @@
  * version resource the pe module reads (yara_pe_version), and as a build
  * string (exh_build_lookup, OWA folder names), and as IIS configuration
  * (the mitigations of build_sniff_config), and as a registry hive
- * (libregf through hive_read). A version read from a file
+ * (libregf through hive_read and hive_services, each service judged by
+ * persist_service). A version read from a file
  * is bounded and NUL-terminated; a lookup that succeeds lists every covered
  * CVE at most once, open or fixed.
  */
@@ -12,6 +13,24 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Every service read is NUL-terminated within its fields. */
+static bool on_hit(void *user, const persist_hit *h)
+{
+    (void)user;
+    return h->rule != NULL && h->count == 3;
+}
+
+static bool on_service(void *user, const hive_service *s)
+{
+    (void)user;
+    if (!memchr(s->name, '\0', sizeof s->name) ||
+        !memchr(s->image_path, '\0', sizeof s->image_path) ||
+        !memchr(s->service_dll, '\0', sizeof s->service_dll))
+        abort();
+    persist_service(s->name, s->image_path, s->service_dll, on_hit, NULL);
+    return true;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -28,6 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         facts.build[0] == 0 && facts.build[1] == 0 && facts.build[2] == 0 &&
         facts.build[3] == 0 && !facts.have_build)
         abort(); // unreachable: exercises the hive reader under sanitizers
+    (void)hive_services(data, size, on_service, NULL);
 
     char text[96];
     size_t len = size < sizeof text - 1 ? size : sizeof text - 1;

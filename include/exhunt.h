@@ -196,6 +196,14 @@ EXH_API EXH_NODISCARD exh_status exh_ruleset_yara_rule(const exh_ruleset *rules,
                                                        size_t i,
                                                        exh_rule_info *out);
 
+/* The built-in checks written in code rather than as rules (the auth-folder
+ * baseline, IIS modules, transport agents, scheduled tasks, services), and
+ * check i of them: name, title, source, author "exhunt", logsource "file",
+ * the severity and category of its findings; no id, CVE or ATT&CK ids.
+ * Static: valid for the life of the program. */
+EXH_API size_t exh_check_count(void);
+EXH_API EXH_NODISCARD exh_status exh_check_info(size_t i, exh_rule_info *out);
+
 /* Fills *out with rule i (0 <= i < count). Returns EXH_ERR_INVALID_ARG when
  * i is out of range. Pointers stay valid while the ruleset lives. */
 EXH_API EXH_NODISCARD exh_status exh_ruleset_rule(const exh_ruleset *rules,
@@ -495,8 +503,9 @@ typedef struct exh_probe_result {
 
 typedef exh_cb_result (*exh_probe_cb)(const exh_probe_result *r, void *user);
 
-/* Creates a prober: passive, TLS verified, 50 connections, 10 s per
- * request, no rate limit. OUT: *out, freed with exh_prober_free(). */
+/* Creates a prober: passive, TLS verified, 50 connections (4 per
+ * host:port), 10 s per request, no rate limit. OUT: *out, freed with
+ * exh_prober_free(). */
 EXH_API EXH_NODISCARD exh_status exh_prober_new(exh_prober **out);
 EXH_API void exh_prober_free(exh_prober *prober);
 /* Also run the checks that touch the vulnerable code paths (they leave
@@ -505,6 +514,9 @@ EXH_API void exh_prober_set_active(exh_prober *prober, int active);
 /* Skip TLS certificate and host name verification. */
 EXH_API void exh_prober_set_insecure(exh_prober *prober, int insecure);
 EXH_API void exh_prober_set_concurrency(exh_prober *prober, unsigned n);
+/* At most n connections to one host:port at a time (default 4); targets of
+ * a full host wait while others start. */
+EXH_API void exh_prober_set_per_host(exh_prober *prober, unsigned n);
 EXH_API void exh_prober_set_timeout_ms(exh_prober *prober, long timeout_ms);
 /* At most per_second requests started per second (0: no limit). */
 EXH_API void exh_prober_set_rate(exh_prober *prober, double per_second);

@@ -282,6 +282,36 @@ exh_status build_offer_hive(build_cand *c, stream *in, uint64_t size,
     return st;
 }
 
+/* The security update for Exchange 2013/2016/2019 of March 2021
+ * (ProxyLogon); EOMT counts a server with an Exchange security update of
+ * this KB number or higher as patched for it. */
+#define KB_MAR21SU 5000871u
+
+/* The CU v (three parts) raised to its first Mar21SU build in the table,
+ * *parts then 4; unchanged when the table has none for that CU (a CU
+ * released later holds the fix itself; an older one has no such update). */
+static exh_status mar21su_of(uint16_t v[4], int *parts)
+{
+    build_table *t;
+    EXH_TRY(build_table_load(&t));
+    for (size_t i = 0; i < build_table_count(t); i++) {
+        char text[32];
+        uint16_t r[4];
+        int n;
+        const char *update = build_table_update(t, i);
+        build_table_version(t, i, text);
+        if (!update || !strstr(update, "Mar21SU") ||
+            !build_parse_version(text, r, &n) || r[0] != v[0] || r[1] != v[1] ||
+            r[2] != v[2])
+            continue;
+        v[3] = r[3];
+        *parts = 4;
+        break;
+    }
+    build_table_free(t);
+    return EXH_OK;
+}
+
 exh_status build_offer_hive_mem(build_cand *c, const uint8_t *data, size_t len,
                                 const char *display, const char *windows_path)
 {
@@ -293,9 +323,31 @@ exh_status build_offer_hive_mem(build_cand *c, const uint8_t *data, size_t len,
     if (!f.have_build)
         return EXH_OK;
     char source[1200];
-    snprintf(source, sizeof source,
-             "SOFTWARE hive, Exchange Setup key (CU level only): %s", display);
-    return build_cand_offer(c, BUILD_RANK_REGISTRY, f.build, 3, source, display,
+    uint16_t v[4];
+    memcpy(v, f.build, sizeof v);
+    int parts = 3;
+    exh_status st = EXH_OK;
+    if (v[0] == 15 && f.max_kb >= KB_MAR21SU)
+        st = mar21su_of(v, &parts);
+    if (st != EXH_OK)
+        return st;
+    if (parts == 4)
+        snprintf(source, sizeof source,
+                 "SOFTWARE hive, Exchange Setup key and installed update "
+                 "KB%u (%.160s): at least the CU's March 2021 security "
+                 "update (KB5000871 or later), later updates not told "
+                 "apart: %s",
+                 (unsigned)f.max_kb, f.max_kb_name, display);
+    else if (f.updates)
+        snprintf(source, sizeof source,
+                 "SOFTWARE hive, Exchange Setup key (CU level only; "
+                 "installed update KB%u, %.160s, not mapped to a build): %s",
+                 (unsigned)f.max_kb, f.max_kb_name, display);
+    else
+        snprintf(source, sizeof source,
+                 "SOFTWARE hive, Exchange Setup key (CU level only): %s",
+                 display);
+    return build_cand_offer(c, BUILD_RANK_REGISTRY, v, parts, source, display,
                             windows_path);
 }
 

@@ -503,6 +503,12 @@ int persist_kind(const char *windows_path);
  * text: narrow UTF-16 first) against the lists of b; calls cb per hit. */
 void persist_check(const baseline *b, int kind, const char *text, size_t len,
                    persist_cb cb, void *user);
+/* Judges one service of a SYSTEM hive (ImagePath and ServiceDll, "" when
+ * absent): a command shell or PowerShell as its program, or a program in a
+ * drop zone; calls cb per hit (evidence: name, image_path or service_dll,
+ * reason). */
+void persist_service(const char *name, const char *image, const char *dll,
+                     persist_cb cb, void *user);
 
 /* ---- sha256.c ------------------------------------------------------------ */
 typedef struct sha256_ctx {
@@ -585,10 +591,32 @@ typedef struct hive_facts {
     uint16_t build[4]; /* the installed CU's build (SUs do not change it) */
     bool is_system;    /* SYSTEM: a Select\Current control set */
     bool um_disabled;  /* MSExchangeUM and MSExchangeUMCR have Start=4 */
+    /* SOFTWARE: Exchange updates installed (Uninstall DisplayName
+     * "Security Update for Exchange Server ... (KBnnnnnnn)", Updates\
+     * Exchange 20xx\* PackageName): how many, the highest KB number and
+     * the name that carried it. */
+    unsigned updates;
+    uint32_t max_kb;
+    char max_kb_name[160];
 } hive_facts;
 /* Reads the facts of a hive held whole in data. False when it is not a
  * hive libregf can open (out is then zeroed). Thread-safe. */
 bool hive_read(const uint8_t *data, size_t len, hive_facts *out);
+/* One service of a SYSTEM hive's current control set (UTF-8, "" when
+ * absent; values longer than their field are "" too). */
+typedef struct hive_service {
+    char name[256];
+    char key[320]; /* "ControlSet001\Services\NAME" */
+    char image_path[2048];
+    char service_dll[2048]; /* Parameters\ServiceDll */
+} hive_service;
+typedef bool (*hive_service_cb)(void *user, const hive_service *s);
+#define HIVE_MAX_SERVICES 8192
+/* Calls cb for each service (at most HIVE_MAX_SERVICES) with an ImagePath
+ * or ServiceDll under the control set Select\Current names, until cb
+ * returns false. False when data is not a hive libregf can open. */
+bool hive_services(const uint8_t *data, size_t len, hive_service_cb cb,
+                   void *user);
 
 /* ---- build.c: the Exchange build table ---------------------------------- */
 typedef struct build_table build_table;

@@ -2,8 +2,10 @@
 /*
  * probe.c - checks of live Exchange servers over the network with libcurl's
  * multi interface: many targets at once, a bounded number of connections,
- * a start rate, a timeout per request, TLS verified unless the caller opts
- * out, redirects never followed, GET only.
+ * a start rate, at most per_host connections to one host:port at a time
+ * (targets are started out of input order to keep that limit and reported
+ * in input order), a timeout per request, TLS verified unless the caller
+ * opts out, redirects never followed, GET only.
  *
  * Each target runs its steps one after the other:
  *   passive  GET /owa/auth/logon.aspx      X-OWA-Version header (4 parts),
@@ -52,6 +54,7 @@ static const char *const step_path[STEP__COUNT] = {
 struct exh_prober {
     int active, insecure;
     unsigned concurrency;
+    unsigned per_host; /* connections to one host:port at a time */
     long timeout_ms;
     double rate; /* requests started per second; 0 = unlimited */
 };
@@ -60,7 +63,10 @@ typedef struct target {
     char *base; /* scheme://host[:port], no trailing slash */
     const char *url;
     int step; /* the running or next step; STEP__COUNT when done */
+    bool started;
+    size_t host; /* index of the host:port in the run's host counts */
     CURL *easy;
+    char curl_error[CURL_ERROR_SIZE];
     buf headers, body;
     unsigned header_count;
     bool header_overflow;
@@ -77,6 +83,7 @@ exh_status exh_prober_new(exh_prober **out)
     if (!p)
         return EXH_ERR_NOMEM;
     p->concurrency = 50;
+    p->per_host = 4;
     p->timeout_ms = 10000;
     *out = p;
     return EXH_OK;
@@ -100,6 +107,11 @@ void exh_prober_set_insecure(exh_prober *p, int insecure)
 void exh_prober_set_concurrency(exh_prober *p, unsigned n)
 {
     p->concurrency = n ? n : 1;
+}
+
+void exh_prober_set_per_host(exh_prober *p, unsigned n)
+{
+    p->per_host = n ? n : 1;
 }
 
 void exh_prober_set_timeout_ms(exh_prober *p, long ms)
@@ -262,6 +274,8 @@ static exh_status start_step(const exh_prober *p, target *t, CURLM *multi)
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
     curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+    t->curl_error[0] = '\0';
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->curl_error);
     if (p->insecure) {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -285,7 +299,15 @@ static void finish_step(target *t, CURLcode rc)
     bool cut = rc == CURLE_WRITE_ERROR && !t->header_overflow &&
                t->body.len > 0; // body over the cap: parse what came
     if ((rc != CURLE_OK && !cut) || status == 0) {
-        if (!t->error[0])
+        if (!t->error[0] && rc == CURLE_PEER_FAILED_VERIFICATION)
+            snprintf(t->error, sizeof t->error,
+                     "TLS certificate not trusted (%.120s); "
+                     "--insecure skips the verification",
+                     t->curl_error[0] ? t->curl_error : curl_easy_strerror(rc));
+        else if (!t->error[0] && rc == CURLE_SSL_CONNECT_ERROR)
+            snprintf(t->error, sizeof t->error, "TLS handshake failed: %.160s",
+                     t->curl_error[0] ? t->curl_error : curl_easy_strerror(rc));
+        else if (!t->error[0])
             snprintf(t->error, sizeof t->error, "GET %.60s: %s",
                      step_path[t->step],
                      t->header_overflow ? "too many or too long headers"
@@ -375,6 +397,66 @@ static char *base_of(const char *url, char *why, size_t why_size)
     return b;
 }
 
+/* The host:port of a base URL, lower case, the port made explicit. */
+static void host_key(const char *base, char *out, size_t size)
+{
+    bool tls = strncmp(base, "https://", 8) == 0;
+    const char *h = base + (tls ? 8 : 7);
+    size_t n = strlen(h), i;
+    for (i = 0; i < n && i + 1 < size; i++)
+        out[i] = (char)(h[i] >= 'A' && h[i] <= 'Z' ? h[i] + 32 : h[i]);
+    out[i] = '\0';
+    // "host:port" or "[v6]:port" has a port; "host" and "[v6]" do not.
+    const char *close = strrchr(out, ']');
+    const char *colon = strrchr(close ? close : out, ':');
+    if (!colon)
+        snprintf(out + i, size - i, ":%s", tls ? "443" : "80");
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    const char *const *x = a, *const *y = b;
+    return strcmp(*x, *y);
+}
+
+/* Gives each target the index of its host:port (targets of one host share
+ * it); *hosts gets the number of hosts. */
+static exh_status assign_hosts(target *ts, size_t count, size_t *hosts)
+{
+    enum { KEY = 272 };
+    char *keys = exh_malloc(count * KEY + 1);
+    char **order = exh_calloc(count ? count : 1, sizeof *order);
+    if (!keys || !order) {
+        exh_free(keys);
+        exh_free(order);
+        return EXH_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < count; i++) {
+        char *k = keys + i * KEY;
+        // The target's number follows the key's NUL, so that it can be
+        // found back after sorting.
+        if (ts[i].base)
+            host_key(ts[i].base, k, KEY - sizeof(size_t));
+        else
+            k[0] = '\0';
+        memcpy(k + KEY - sizeof(size_t), &i, sizeof i);
+        order[i] = k;
+    }
+    qsort(order, count, sizeof *order, cmp_key);
+    size_t h = 0;
+    for (size_t j = 0; j < count; j++) {
+        if (j > 0 && strcmp(order[j], order[j - 1]) != 0)
+            h++;
+        size_t i;
+        memcpy(&i, order[j] + KEY - sizeof(size_t), sizeof i);
+        ts[i].host = h;
+    }
+    *hosts = count ? h + 1 : 0;
+    exh_free(order);
+    exh_free(keys);
+    return EXH_OK;
+}
+
 static void fill_result(target *t, exh_probe_result *r, exh_build **bp)
 {
     memset(r, 0, sizeof *r);
@@ -410,7 +492,8 @@ exh_status exh_prober_run(exh_prober *p, const char *const *urls, size_t count,
     target *ts = exh_calloc(count ? count : 1, sizeof *ts);
     CURLM *multi = curl_multi_init();
     exh_status st = ts && multi ? EXH_OK : EXH_ERR_NOMEM;
-    size_t next = 0, running = 0, reported = 0;
+    size_t next = 0, running = 0, reported = 0, hosts = 0;
+    unsigned *on_host = NULL; /* connections open per host */
     bool stop = false;
     double t0 = now_s();
     uint64_t started = 0;
@@ -423,20 +506,40 @@ exh_status exh_prober_run(exh_prober *p, const char *const *urls, size_t count,
         if (!ts[i].base)
             ts[i].step = STEP__COUNT;
     }
+    if (st == EXH_OK)
+        st = assign_hosts(ts, count, &hosts);
+    if (st == EXH_OK &&
+        !(on_host = exh_calloc(hosts ? hosts : 1, sizeof *on_host)))
+        st = EXH_ERR_NOMEM;
+    // How far past the first target not started the start loop looks for
+    // one whose host has a free connection.
+    size_t window = (size_t)p->concurrency * 4 + 64;
     while (st == EXH_OK && !stop && reported < count) {
-        // Start new targets while connections and the rate allow.
-        while (
-            next < count && running < p->concurrency &&
-            (p->rate <= 0 || (double)started < (now_s() - t0) * p->rate + 1)) {
-            target *t = &ts[next++];
-            if (t->step == STEP__COUNT)
-                continue; // a bad URL: reported below
+        // Start new targets while connections, the rate and the per-host
+        // limit allow: the first ones not started whose host is not full.
+        for (size_t i = next;
+             i < count && i < next + window && running < p->concurrency &&
+             (p->rate <= 0 || (double)started < (now_s() - t0) * p->rate + 1);
+             i++) {
+            target *t = &ts[i];
+            if (t->started)
+                continue;
+            if (t->step == STEP__COUNT) {
+                t->started = true; // a bad URL: reported below
+                continue;
+            }
+            if (on_host[t->host] >= p->per_host)
+                continue;
             st = start_step(p, t, multi);
             if (st != EXH_OK)
                 break;
+            t->started = true;
+            on_host[t->host]++;
             running++;
             started++;
         }
+        while (next < count && ts[next].started)
+            next++;
         int still = 0;
         if (st == EXH_OK && curl_multi_perform(multi, &still) != CURLM_OK)
             st = EXH_ERR_ENGINE;
@@ -458,6 +561,7 @@ exh_status exh_prober_run(exh_prober *p, const char *const *urls, size_t count,
                 started++;
             } else {
                 running--;
+                on_host[t->host]--;
             }
         }
         // Report finished targets in input order.
@@ -489,6 +593,7 @@ exh_status exh_prober_run(exh_prober *p, const char *const *urls, size_t count,
     }
     if (multi)
         curl_multi_cleanup(multi);
+    exh_free(on_host);
     exh_free(ts);
     curl_global_cleanup();
     return st;

@@ -2001,6 +2001,101 @@ static void report_progress(scan_ctx *ctx)
                      atomic_load(&ctx->bytes_done), sc->progress_user);
 }
 
+typedef struct service_ctx {
+    scan_ctx *ctx;
+    unit *u;
+    const char *display, *windows_path, *key;
+    exh_status st;
+} service_ctx;
+
+/* A service judged by persist_service(): a finding of source.type
+ * "registry" on the hive, the service's key among its evidence. */
+static bool on_service_hit(void *user, const persist_hit *h)
+{
+    service_ctx *sc = user;
+    ifinding f = {0};
+    f.rule = SIZE_MAX;
+    f.fr.name = exh_strdup(h->rule);
+    f.fr.title = exh_strdup(h->title);
+    f.fr.source = exh_strdup("builtin:lib/match/persist.c (services)");
+    f.fr.author = exh_strdup("exhunt");
+    f.fr.severity = h->severity;
+    f.fr.category = h->category;
+    f.time_ms = INT64_MIN;
+    f.last_ms = INT64_MIN;
+    f.count = 1;
+    f.source_type = "registry";
+    f.source_path = exh_strdup(sc->display);
+    f.windows_path = sc->windows_path ? exh_strdup(sc->windows_path) : NULL;
+    f.evidence = exh_calloc(h->count + 1, sizeof *f.evidence);
+    exh_status st = f.fr.name && f.fr.title && f.fr.source && f.fr.author &&
+                            f.source_path && f.evidence &&
+                            (f.windows_path || !sc->windows_path)
+                        ? EXH_OK
+                        : EXH_ERR_NOMEM;
+    for (size_t i = 0; i <= h->count && st == EXH_OK; i++) {
+        exh_kv *kv = &f.evidence[f.evidence_count];
+        kv->key = exh_strdup(i < h->count ? h->keys[i] : "key");
+        kv->value = exh_strdup(i < h->count ? h->values[i] : sc->key);
+        kv->value_len = kv->value ? strlen(kv->value) : 0;
+        if (!kv->key || !kv->value) {
+            exh_free((char *)kv->key);
+            exh_free((char *)kv->value);
+            st = EXH_ERR_NOMEM;
+        } else {
+            f.evidence_count++;
+        }
+    }
+    if (st == EXH_OK) {
+        pthread_mutex_lock(&sc->ctx->lock);
+        st = finding_add(sc->u, sc->ctx->rs, &f, NULL);
+        pthread_mutex_unlock(&sc->ctx->lock);
+    }
+    ifinding_free(&f);
+    sc->st = st;
+    return st == EXH_OK;
+}
+
+static bool on_service(void *user, const hive_service *s)
+{
+    service_ctx *sc = user;
+    sc->key = s->key;
+    persist_service(s->name, s->image_path, s->service_dll, on_service_hit, sc);
+    return sc->st == EXH_OK;
+}
+
+/* Reads a SOFTWARE or SYSTEM hive whole (at most BUILD_HIVE_MAX_BYTES):
+ * its build and mitigations go to found, its services' findings to u. */
+static exh_status hive_entry(scan_ctx *ctx, unit *u, entry *e, const char *wp,
+                             build_cand *found)
+{
+    if (e->size < 4096 || e->size > BUILD_HIVE_MAX_BYTES)
+        return EXH_OK;
+    uint8_t *data = exh_malloc((size_t)e->size);
+    if (!data)
+        return EXH_ERR_NOMEM;
+    size_t len = 0;
+    while (len < e->size) {
+        ssize_t n = e->in->read(e->in, data + len, (size_t)e->size - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    exh_status st = build_offer_hive_mem(found, data, len, e->display_path, wp);
+    service_ctx sc = {ctx, u, e->display_path, wp, NULL, EXH_OK};
+    const char *base = strrchr(e->path, '/');
+    base = base ? base + 1 : e->path;
+    // The services are judged with the other built-in checks (not under
+    // --no-builtin-rules).
+    if (st == EXH_OK && ctx->rs->baseline &&
+        util_strcasecmp(base, "SYSTEM") == 0) {
+        hive_services(data, len, on_service, &sc);
+        st = sc.st;
+    }
+    exh_free(data);
+    return st;
+}
+
 static bool on_entry(void *user, entry *e)
 {
     walk_state *ws = user;
@@ -2020,12 +2115,11 @@ static bool on_entry(void *user, entry *e)
     }
     pthread_mutex_unlock(&ctx->lock);
     if (build_is_hive_name(base) && e->in) {
-        // SOFTWARE (the build) and SYSTEM (the UM services): read here,
-        // whole, never scanned as files.
+        // SOFTWARE (the build) and SYSTEM (the UM services, the services):
+        // read here, whole, never scanned as files.
         char *wp = windows_path_of(u, e->path);
         build_cand found = {0};
-        exh_status st =
-            build_offer_hive(&found, e->in, e->size, e->display_path, wp);
+        exh_status st = hive_entry(ctx, u, e, wp, &found);
         exh_free(wp);
         pthread_mutex_lock(&ctx->lock);
         u->scanned++;

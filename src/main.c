@@ -490,9 +490,9 @@ static int cmd_rules(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (o.format == FORMAT_JSONL)
-        ok = report_jsonl_rules(stdout, rules);
+        ok = report_jsonl_rules(stdout, rules, !o.no_builtin_rules);
     else
-        ok = report_text_rules(stdout, rules);
+        ok = report_text_rules(stdout, rules, !o.no_builtin_rules);
     if (fflush(stdout) != 0)
         ok = false;
     if (!ok)

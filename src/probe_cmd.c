@@ -199,12 +199,14 @@ int cmd_probe(int argc, char **argv)
         OPT_CONC,
         OPT_TIMEOUT,
         OPT_RATE,
-        OPT_INSECURE
+        OPT_INSECURE,
+        OPT_PER_HOST
     };
     static const struct option longs[] = {
         {"active", no_argument, 0, OPT_ACTIVE},
         {"targets", required_argument, 0, OPT_TARGETS},
         {"concurrency", required_argument, 0, OPT_CONC},
+        {"per-host", required_argument, 0, OPT_PER_HOST},
         {"timeout", required_argument, 0, OPT_TIMEOUT},
         {"rate", required_argument, 0, OPT_RATE},
         {"insecure", no_argument, 0, OPT_INSECURE},
@@ -244,6 +246,13 @@ int cmd_probe(int argc, char **argv)
                 goto out;
             }
             exh_prober_set_concurrency(p, (unsigned)v);
+            break;
+        case OPT_PER_HOST:
+            if (!number(optarg, 1, 10000, &v)) {
+                options_usage_error("--per-host takes 1 to 10000");
+                goto out;
+            }
+            exh_prober_set_per_host(p, (unsigned)v);
             break;
         case OPT_TIMEOUT:
             if (!number(optarg, 0.001, 3600, &v)) {

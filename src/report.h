@@ -31,8 +31,9 @@ bool report_text_summary(report_text *r, const exh_summary *s);
  * scan that stopped inside a unit), so none is lost. */
 bool report_text_end_target(report_text *r);
 void report_text_free(report_text *r);
-/* The `rules list` table. */
-bool report_text_rules(FILE *out, const exh_ruleset *rules);
+/* The `rules list` table; checks: also the built-in checks written in code
+ * (exh_check_info), listed after the rules. */
+bool report_text_rules(FILE *out, const exh_ruleset *rules, bool checks);
 
 /* ---- report_jsonl.c ------------------------------------------------------ */
 /* Writes f when it is at or above min_severity. */
@@ -40,7 +41,7 @@ bool report_jsonl_finding(FILE *out, exh_severity min_severity,
                           const exh_finding *f);
 bool report_jsonl_summary(FILE *out, const exh_summary *s);
 /* `rules list -f jsonl`: one {"schema":1,"kind":"rule",...} per rule. */
-bool report_jsonl_rules(FILE *out, const exh_ruleset *rules);
+bool report_jsonl_rules(FILE *out, const exh_ruleset *rules, bool checks);
 
 /* ---- text helpers shared by both (report_text.c) ------------------------ */
 /* Writes len bytes of untrusted text escaped for a terminal

@@ -69,13 +69,15 @@ static void put_array(FILE *out, const char *key, const char *const *items,
     fputc(']', out);
 }
 
-bool report_jsonl_rules(FILE *out, const exh_ruleset *rules)
+bool report_jsonl_rules(FILE *out, const exh_ruleset *rules, bool checks)
 {
-    size_t n = exh_ruleset_count(rules);
-    for (size_t i = 0; i < n + exh_ruleset_yara_count(rules); i++) {
+    size_t n = exh_ruleset_count(rules), y = exh_ruleset_yara_count(rules);
+    size_t c = checks ? exh_check_count() : 0;
+    for (size_t i = 0; i < n + y + c; i++) {
         exh_rule_info info;
-        if ((i < n ? exh_ruleset_rule(rules, i, &info)
-                   : exh_ruleset_yara_rule(rules, i - n, &info)) != EXH_OK)
+        if ((i < n       ? exh_ruleset_rule(rules, i, &info)
+             : i < n + y ? exh_ruleset_yara_rule(rules, i - n, &info)
+                         : exh_check_info(i - n - y, &info)) != EXH_OK)
             continue;
         fprintf(out, "{\"schema\":%d,\"kind\":\"rule\"", EXH_SCHEMA_VERSION);
         put_key(out, "name", info.name ? info.name : "");

@@ -461,17 +461,21 @@ static void widen(int *width, size_t len, int max)
 /* Column widths of the rules table, capped so a long name cannot push the
  * table off the screen. */
 /* Rule i of the listing: the log rules, then the YARA rules. */
+static bool list_checks; /* rules list: the built-in checks too */
+
 static exh_status listed_rule(const exh_ruleset *rules, size_t i,
                               exh_rule_info *info)
 {
-    size_t n = exh_ruleset_count(rules);
-    return i < n ? exh_ruleset_rule(rules, i, info)
-                 : exh_ruleset_yara_rule(rules, i - n, info);
+    size_t n = exh_ruleset_count(rules), y = exh_ruleset_yara_count(rules);
+    return i < n       ? exh_ruleset_rule(rules, i, info)
+           : i < n + y ? exh_ruleset_yara_rule(rules, i - n, info)
+                       : exh_check_info(i - n - y, info);
 }
 
 static size_t listed_count(const exh_ruleset *rules)
 {
-    return exh_ruleset_count(rules) + exh_ruleset_yara_count(rules);
+    return exh_ruleset_count(rules) + exh_ruleset_yara_count(rules) +
+           (list_checks ? exh_check_count() : 0);
 }
 
 static void rules_widths(const exh_ruleset *rules, int *name_w, int *log_w,
@@ -493,9 +497,10 @@ static void rules_widths(const exh_ruleset *rules, int *name_w, int *log_w,
     }
 }
 
-bool report_text_rules(FILE *out, const exh_ruleset *rules)
+bool report_text_rules(FILE *out, const exh_ruleset *rules, bool checks)
 {
     int name_w, log_w, cves_w;
+    list_checks = checks;
     size_t count = listed_count(rules);
 
     rules_widths(rules, &name_w, &log_w, &cves_w);

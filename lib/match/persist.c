@@ -2,7 +2,9 @@
 /*
  * persist.c - persistence in configuration files: IIS native and managed
  * modules (applicationHost.config, web.config), Exchange transport agents
- * (agents.config) and scheduled tasks (Windows\System32\Tasks XML).
+ * (agents.config) and scheduled tasks (Windows\System32\Tasks XML); and
+ * services of a SYSTEM hive (readers/hive.c reads them, persist_service
+ * judges them).
  *
  * Each file is walked tag by tag (readers/xmltags.c) and each registration
  * judged by where its code lives and what it names: the known-good lists
@@ -323,4 +325,165 @@ void persist_check(const baseline *b, int kind, const char *text, size_t len,
         xml_walk(text, len, on_agent_tag, &st);
     else if (kind == PERSIST_TASK)
         xml_walk(text, len, on_task_tag, &st);
+}
+
+/* The program of a command line: the quoted first token, or up to the
+ * first space; its length. */
+static size_t program_len(const char *line, const char **start)
+{
+    const char *p = line;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '"') {
+        p++;
+        const char *q = strchr(p, '"');
+        *start = p;
+        return q ? (size_t)(q - p) : strlen(p);
+    }
+    size_t n = 0;
+    while (p[n] && p[n] != ' ' && p[n] != '\t')
+        n++;
+    *start = p;
+    return n;
+}
+
+/* True when the program base name is one of names (with or without .exe). */
+static bool program_is(const char *base, size_t blen, const char *const *names)
+{
+    for (; *names; names++) {
+        size_t n = strlen(*names);
+        if ((blen == n && util_ieq(base, blen, *names, n)) ||
+            (blen == n + 4 && util_ieq(base, n, *names, n) &&
+             util_ieq(base + n, 4, ".exe", 4)))
+            return true;
+    }
+    return false;
+}
+
+void persist_service(const char *name, const char *image, const char *dll,
+                     persist_cb cb, void *user)
+{
+    static const char *const shells[] = {"cmd",  "%comspec%", "powershell",
+                                         "pwsh", "mshta",     NULL};
+    pstate st;
+    memset(&st, 0, sizeof st);
+    st.cb = cb;
+    st.user = user;
+    const char *prog;
+    size_t plen = program_len(image, &prog), blen;
+    const char *base = base_of(prog, plen, &blen);
+    size_t ilen = strlen(image), dlen = strlen(dll);
+    if (image[0] && program_is(base, blen, shells)) {
+        st.key = "image_path";
+        bool ps = util_memcasemem(image, ilen, "powershell", 10) ||
+                  util_memcasemem(image, ilen, "pwsh", 4);
+        hit(&st, "service_runs_shell",
+            "Service that runs a command shell or PowerShell (a service "
+            "created to run attacker commands)",
+            EXH_SEV_HIGH, EXH_CAT_POST_EXPLOITATION, name, image,
+            ps && encoded_switch(image)
+                ? "its ImagePath runs PowerShell with -EncodedCommand"
+                : "its ImagePath runs cmd, PowerShell or mshta; Windows and "
+                  "Exchange services run their own programs");
+        return;
+    }
+    if (image[0] && has_part(image, ilen, drop_parts) &&
+        !has_part(image, ilen, stock_task_parts)) {
+        st.key = "image_path";
+        hit(&st, "service_in_drop_zone",
+            "Service whose program lies in a folder attackers write to "
+            "(ProgramData, Users, Temp, web folders)",
+            EXH_SEV_HIGH, EXH_CAT_POST_EXPLOITATION, name, image,
+            "its ImagePath names a drop zone");
+        return;
+    }
+    if (dll[0] && has_part(dll, dlen, drop_parts) &&
+        !has_part(dll, dlen, stock_task_parts)) {
+        st.key = "service_dll";
+        hit(&st, "service_in_drop_zone",
+            "Service whose program lies in a folder attackers write to "
+            "(ProgramData, Users, Temp, web folders)",
+            EXH_SEV_HIGH, EXH_CAT_POST_EXPLOITATION, name, dll,
+            "its Parameters\\ServiceDll names a drop zone");
+    }
+}
+
+/* The checks written in code, for `exhunt rules list`: the names, severity
+ * and category their findings carry (a rule with two titles in findings,
+ * iis_module_not_stock, is listed once with a title covering both). */
+static const exh_rule_info checks[] = {
+    {.name = "exchange_auth_folder_unexpected_file",
+     .title = "File in an Exchange front-end sign-in folder (owa/auth, "
+              "ecp/auth) that is not a stock Exchange file",
+     .source = "builtin:baselines/exchange_auth_files.txt",
+     .severity = EXH_SEV_HIGH,
+     .category = EXH_CAT_SUSPICIOUS},
+    {.name = "iis_module_in_drop_zone",
+     .title = "IIS native module or ISAPI filter loaded from a folder "
+              "attackers write to (ProgramData, Users, Temp, web folders)",
+     .source = "builtin:baselines/iis_native_modules.txt",
+     .severity = EXH_SEV_HIGH,
+     .category = EXH_CAT_POST_EXPLOITATION},
+    {.name = "iis_module_not_stock",
+     .title = "IIS native or managed module that IIS, .NET and Exchange do "
+              "not install",
+     .source = "builtin:baselines/iis_native_modules.txt",
+     .severity = EXH_SEV_MEDIUM,
+     .category = EXH_CAT_SUSPICIOUS},
+    {.name = "transport_agent_in_drop_zone",
+     .title = "Exchange transport agent loaded from a folder attackers write "
+              "to (ProgramData, Users, Temp, web folders)",
+     .source = "builtin:lib/match/persist.c (transport agents)",
+     .severity = EXH_SEV_HIGH,
+     .category = EXH_CAT_POST_EXPLOITATION},
+    {.name = "transport_agent_not_stock",
+     .title = "Exchange transport agent that Exchange does not install",
+     .source = "builtin:lib/match/persist.c (transport agents)",
+     .severity = EXH_SEV_MEDIUM,
+     .category = EXH_CAT_SUSPICIOUS},
+    {.name = "scheduled_task_encoded_powershell",
+     .title = "Scheduled task that runs PowerShell with an encoded command",
+     .source = "builtin:lib/match/persist.c (scheduled tasks)",
+     .severity = EXH_SEV_HIGH,
+     .category = EXH_CAT_POST_EXPLOITATION},
+    {.name = "scheduled_task_runs_from_web_folder",
+     .title = "Scheduled task that runs code from an IIS or Exchange web "
+              "folder",
+     .source = "builtin:lib/match/persist.c (scheduled tasks)",
+     .severity = EXH_SEV_HIGH,
+     .category = EXH_CAT_POST_EXPLOITATION},
+    {.name = "scheduled_task_runs_from_drop_zone",
+     .title = "Scheduled task that runs code from a folder attackers write "
+              "to (ProgramData, Users, Temp)",
+     .source = "builtin:lib/match/persist.c (scheduled tasks)",
+     .severity = EXH_SEV_MEDIUM,
+     .category = EXH_CAT_SUSPICIOUS},
+    {.name = "service_runs_shell",
+     .title = "Service that runs a command shell or PowerShell (a service "
+              "created to run attacker commands)",
+     .source = "builtin:lib/match/persist.c (services)",
+     .severity = EXH_SEV_HIGH,
+     .category = EXH_CAT_POST_EXPLOITATION},
+    {.name = "service_in_drop_zone",
+     .title = "Service whose program lies in a folder attackers write to "
+              "(ProgramData, Users, Temp, web folders)",
+     .source = "builtin:lib/match/persist.c (services)",
+     .severity = EXH_SEV_HIGH,
+     .category = EXH_CAT_POST_EXPLOITATION},
+};
+
+size_t exh_check_count(void)
+{
+    return sizeof checks / sizeof checks[0];
+}
+
+exh_status exh_check_info(size_t i, exh_rule_info *out)
+{
+    if (!out || i >= exh_check_count())
+        return EXH_ERR_INVALID_ARG;
+    *out = checks[i];
+    out->author = "exhunt";
+    out->logsource = "file";
+    out->has_reader = 1;
+    return EXH_OK;
 }

@@ -27,3 +27,23 @@ printf 'rule my_marker\n{\n    meta:\n        score = 65\n    strings:\n        
 import json, sys
 r = [json.loads(l) for l in sys.stdin if "my_marker" in l][0]
 print(r["name"], r["severity"], r["category"], r["logsource"], r["source"])'
+# The built-in checks written in code (baselines, IIS modules, transport
+# agents, scheduled tasks, services) are listed last, logsource "file", with
+# the severity and category their findings carry; not under
+# --no-builtin-rules.
+for r in exchange_auth_folder_unexpected_file iis_module_in_drop_zone \
+         iis_module_not_stock transport_agent_in_drop_zone \
+         transport_agent_not_stock scheduled_task_encoded_powershell \
+         scheduled_task_runs_from_web_folder scheduled_task_runs_from_drop_zone \
+         service_runs_shell service_in_drop_zone; do
+    grep "^$r " table | tr -s ' ' | cut -d' ' -f1-4,6-
+done
+python3 - <<'PY'
+import json
+rows = [json.loads(l) for l in open('rules.jsonl', encoding='utf-8')]
+r = [r for r in rows if r['name'] == 'service_runs_shell'][0]
+print(r['severity'], r['category'], r['logsource'], r['author'], r['source'],
+      r['has_reader'])
+PY
+n=$("$EXHUNT" rules list --no-builtin-rules --rules mine.yar | grep -c '_stock\|service_\|scheduled_task_')
+echo "$n built-in checks listed with --no-builtin-rules"

@@ -5,6 +5,7 @@
 # hives (Debian has no tool that creates one from nothing). The output is
 # checked with hivexsh (libhivex-bin) and libregf in the tests.
 #   make_hive.py OUT.hive 'Key\\Path' NAME dword:4 'Key\\Other' NAME sz:text ...
+#   (kinds: dword:N, sz:TEXT, expand:TEXT for REG_EXPAND_SZ, key: for none)
 # Layout: a 4096-byte base block, then hbins of 4096-byte multiples holding
 # an sk cell shared by every key, nk cells with lf subkey lists, value lists
 # and vk cells (DWORDs inline, strings as UTF-16LE data cells).
@@ -91,6 +92,8 @@ def main(argv):
             k.values.append((name, 4, struct.pack('<I', int(text, 0))))
         elif kind == 'sz':
             k.values.append((name, 1, (text + '\0').encode('utf-16-le')))
+        elif kind == 'expand':  # REG_EXPAND_SZ, as ImagePath is
+            k.values.append((name, 2, (text + '\0').encode('utf-16-le')))
         elif kind == 'key':
             pass
         else:
