@@ -136,6 +136,9 @@ exh_status source_walk(const char *target, const source_opts *opts,
 int source_reopen(const char *open_path);
 /* True when name ends in .zip, .tar, .tar.gz or .tgz (case-insensitive). */
 bool source_is_archive_name(const char *name);
+/* True when the file target is a disk image by its first bytes (raw disk
+ * or volume, E01/Ex01, VHD/VHDX, VMDK, QCOW). */
+bool source_is_image(const char *target);
 
 /* Collection metadata (sources/collection.c). */
 typedef struct copylog copylog;
@@ -159,6 +162,9 @@ char *collection_url_decode(const char *path);
 bool paths_volume(const char *path, char *drive, size_t *rest_offset);
 /* "C:\\Program Files\\..." for a path in a volume, else NULL. New string. */
 char *paths_windows(const char *path);
+/* Length of a leading "volN/" (N: 1 to 3 digits), the folder of a disk
+ * image's volume (sources/image.c), else 0. */
+size_t paths_image_volume(const char *path);
 
 /* ---- events: what readers hand to matchers ------------------------------- */
 

@@ -99,6 +99,7 @@ typedef struct unit {
     uint64_t errors_omitted;
     bool failed;             /* the unit itself could not be read */
     bool volume_root;        /* its root is a mounted volume's root */
+    bool image;              /* a disk image: "volN/" folders are volumes */
     build_cand build;        /* the best build number found (build_detect.c) */
     exh_build *build_result; /* its lookup, made by build_unit_findings */
 } unit;

@@ -784,6 +784,11 @@ static char *windows_path_of(const unit *u, const char *path)
     char drive = 0;
     if (u->volume_root && *p)
         drive = '?'; // a mounted volume: its letter is not known here
+    size_t vlen = u->image ? paths_image_volume(p) : 0;
+    if (vlen && p[vlen]) {
+        drive = '?'; // a volume of a disk image
+        p += vlen;
+    }
     if (strncmp(p, "uploads/auto/", 13) == 0 ||
         strncmp(p, "uploads/ntfs/", 13) == 0) {
         p += 13;
@@ -2244,7 +2249,11 @@ exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
     }
     worker inline_worker = {0};
     inline_worker.ctx = &ctx;
-    walk_state ws = {&ctx, &inline_worker, !is_dir};
+    // A disk image is scoped like a volume, not scanned whole like a file.
+    bool is_image = !is_dir && source_is_image(target);
+    if (is_image && ctx.units)
+        ctx.units[0].image = true;
+    walk_state ws = {&ctx, &inline_worker, !is_dir && !is_image};
     if (st == EXH_OK) {
         source_opts opts = {sc->password, true};
         source_cbs cbs = {on_entry, on_walk_error, &ws};
