@@ -26,6 +26,12 @@ typedef struct ifile {
     uint64_t size;
     int64_t modified_ms, created_ms; /* INT64_MIN when unknown */
     const char *time_source;         /* static string, or NULL */
+    /* NTFS volumes of disk images only (has_ntfs): */
+    bool has_ntfs, deleted;
+    int64_t ntfs_times[8]; /* si_created, si_modified, si_changed,
+                              si_accessed, fn_... likewise; INT64_MIN */
+    char owner[192];       /* SID, "" when unknown */
+    char stream[768];      /* alternate data stream name, "" for none */
 } ifile;
 
 /* A finding as collected, before ordering and numbering. */

@@ -40,6 +40,7 @@ struct exh_scanner {
     int64_t since_ms, until_ms;
     char *password;
     bool all_files;
+    bool deleted; /* disk images: deleted files too */
     exh_progress_cb progress;
     void *progress_user;
     uint64_t next_id; /* findings numbered so far, across scans */
@@ -55,6 +56,7 @@ typedef struct item {
     const char *time_source;         /* static string, or NULL */
     bool explicit_file;              /* the target itself, or stdin */
     bool file_scope;                 /* scanned as a file unless a log */
+    const entry_ntfs *ntfs; /* disk images (inline items only), or NULL */
 } item;
 
 typedef struct job {
@@ -172,6 +174,11 @@ exh_status exh_scanner_set_password(exh_scanner *sc, const char *password)
 void exh_scanner_set_all_files(exh_scanner *sc, int all_files)
 {
     sc->all_files = all_files != 0;
+}
+
+void exh_scanner_set_deleted(exh_scanner *sc, int deleted)
+{
+    sc->deleted = deleted != 0;
 }
 
 void exh_scanner_set_progress(exh_scanner *sc, exh_progress_cb progress,
@@ -1367,6 +1374,101 @@ static exh_status name_iocs(worker *w, unit *u, const item *it,
     return st;
 }
 
+static bool in_drop_zone(const char *wp);
+
+/* Copies what NTFS knows of an entry into a finding's facts. */
+static void ntfs_facts(ifile *facts, const entry_ntfs *n)
+{
+    if (!n)
+        return;
+    const int64_t t[8] = {n->si_created,  n->si_modified, n->si_changed,
+                          n->si_accessed, n->fn_created,  n->fn_modified,
+                          n->fn_changed,  n->fn_accessed};
+    facts->has_ntfs = true;
+    facts->deleted = n->deleted;
+    memcpy(facts->ntfs_times, t, sizeof t);
+    snprintf(facts->owner, sizeof facts->owner, "%s", n->owner ? n->owner : "");
+    snprintf(facts->stream, sizeof facts->stream, "%s",
+             n->stream ? n->stream : "");
+}
+
+/* True when a Windows path lies in a web folder: inetpub, or the
+ * Exchange front end's and back end's web applications. */
+static bool in_web_folder(const char *wp)
+{
+    size_t len = strlen(wp);
+    return util_memcasemem(wp, len, "\\inetpub\\", 9) ||
+           util_memcasemem(wp, len, "\\FrontEnd\\HttpProxy\\", 19) ||
+           util_memcasemem(wp, len, "\\ClientAccess\\", 14);
+}
+
+/* What the NTFS metadata of an image says of a file in the drop zones:
+ * timestomping ($STANDARD_INFORMATION creation set before $FILE_NAME
+ * creation, which only the kernel writes) and a server page owned by
+ * SYSTEM in a web folder (written by the exploited service, which runs as
+ * SYSTEM; installers write as Administrators or TrustedInstaller). */
+static exh_status ntfs_checks(worker *w, unit *u, const item *it,
+                              const ifile *facts)
+{
+    const entry_ntfs *n = it->ntfs;
+    exh_status st = EXH_OK;
+    // Drop zones only: --all-files widens what is read, not this.
+    char *wp = windows_path_of(u, it->path);
+    if (!wp || !in_drop_zone(wp)) {
+        exh_free(wp);
+        return EXH_OK;
+    }
+    if (n->si_created != INT64_MIN && n->fn_created != INT64_MIN &&
+        n->si_created < n->fn_created) {
+        char si[32], fn[32];
+        util_time_format(n->si_created, si);
+        util_time_format(n->fn_created, fn);
+        frule fr = {
+            exh_strdup("ntfs_timestomp_si_before_fn"),
+            exh_strdup("File in a drop zone whose $STANDARD_INFORMATION "
+                       "creation time is earlier than its $FILE_NAME "
+                       "creation time (timestomped)"),
+            exh_strdup("builtin:exhunt/ntfs"),
+            exh_strdup("exhunt"),
+            EXH_SEV_MEDIUM,
+            EXH_CAT_SUSPICIOUS,
+            NULL};
+        const char *keys[] = {"si_created", "fn_created"};
+        const char *values[] = {si, fn};
+        st = file_finding(w, u, it, facts, &fr, keys, values, 2);
+        exh_free(fr.name);
+        exh_free(fr.title);
+        exh_free(fr.source);
+        exh_free(fr.author);
+    }
+    const char *dot = strrchr(it->path, '.');
+    bool page = dot && !strchr(dot, '/') &&
+                (util_strcasecmp(dot, ".aspx") == 0 ||
+                 util_strcasecmp(dot, ".ashx") == 0 ||
+                 util_strcasecmp(dot, ".asmx") == 0);
+    if (st == EXH_OK && page && n->owner && strcmp(n->owner, "S-1-5-18") == 0 &&
+        in_web_folder(wp)) {
+        frule fr = {exh_strdup("ntfs_page_owned_by_system"),
+                    exh_strdup("Server page in a web folder owned by SYSTEM: "
+                               "written by a service running as SYSTEM, such "
+                               "as an exploited Exchange worker process"),
+                    exh_strdup("builtin:exhunt/ntfs"),
+                    exh_strdup("exhunt"),
+                    EXH_SEV_MEDIUM,
+                    EXH_CAT_SUSPICIOUS,
+                    NULL};
+        const char *keys[] = {"owner"};
+        const char *values[] = {"S-1-5-18 (SYSTEM)"};
+        st = file_finding(w, u, it, facts, &fr, keys, values, 1);
+        exh_free(fr.name);
+        exh_free(fr.title);
+        exh_free(fr.source);
+        exh_free(fr.author);
+    }
+    exh_free(wp);
+    return st;
+}
+
 /* Hashes a file read whole and matches it: hash IOC lists, YARA. */
 static void process_file(worker *w, unit *u, const item *it, stream *in,
                          size_t head_len)
@@ -1405,6 +1507,7 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
                    .modified_ms = it->modified_ms,
                    .created_ms = it->created_ms,
                    .time_source = it->time_source};
+    ntfs_facts(&facts, it->ntfs);
     if (cut)
         entry_problem(ctx, u, &u->bad_records, it->display,
                       "a memory dump larger than 64 MiB: its first 64 MiB "
@@ -1457,6 +1560,8 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
         st = baseline_file(w, u, it, &facts);
     if (st == EXH_OK && !cut)
         st = persist_file(w, u, it, &facts, len);
+    if (st == EXH_OK && it->ntfs)
+        st = ntfs_checks(w, u, it, &facts);
     atomic_fetch_add(&ctx->bytes_done, len);
     pthread_mutex_lock(&ctx->lock);
     u->scanned++;
@@ -1493,6 +1598,15 @@ static bool in_file_scope(scan_ctx *ctx, const unit *u, const char *path)
     char *wp = windows_path_of(u, path);
     if (!wp)
         return true;
+    bool yes = in_drop_zone(wp);
+    exh_free(wp);
+    return yes;
+}
+
+/* True when the Windows path wp lies in the drop zones of its volume (see
+ * in_file_scope). */
+static bool in_drop_zone(const char *wp)
+{
     const char *rest = strlen(wp) > 3 ? wp + 3 : ""; // after "C:\"
     size_t len = strlen(rest);
     bool yes = strchr(rest, '\\') == NULL; // at the volume's top
@@ -1506,7 +1620,6 @@ static bool in_file_scope(scan_ctx *ctx, const unit *u, const char *path)
               util_memcasemem(rest, len, "\\ClientAccess\\", 14) ||
               (util_memcasemem(rest, len, "Microsoft.NET\\Framework", 23) &&
                util_memcasemem(rest, len, "\\Temporary ASP.NET Files\\", 26));
-    exh_free(wp);
     return yes;
 }
 
@@ -1963,7 +2076,8 @@ static bool on_entry(void *user, entry *e)
     item it = {e->path,       e->display_path,
                e->size,       e->modified_ms,
                e->created_ms, e->time_source,
-               ws->single,    in_file_scope(ctx, u, e->path)};
+               ws->single,    in_file_scope(ctx, u, e->path),
+               e->ntfs};
     // ExSetup.exe is read wherever Exchange is installed: its version
     // resource is the build (build_detect.c).
     if (build_is_exsetup(base))
@@ -2091,6 +2205,7 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
     for (size_t i = 0; i < count && !*stop; i++) {
         ifinding *f = &fs[i];
         char id[32], t[32], last[32], fmod[32], fcre[32], cvebuf[256];
+        char ntimes[8][32];
         const char *cves[8];
         snprintf(id, sizeof id, "f-%06llu", (unsigned long long)++sc->next_id);
         if (f->time_ms != INT64_MIN)
@@ -2158,6 +2273,22 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
             if (f->file->created_ms != INT64_MIN) {
                 util_time_format(f->file->created_ms, fcre);
                 finfo.created = fcre;
+            }
+            if (f->file->has_ntfs) {
+                finfo.ntfs = 1;
+                finfo.deleted = f->file->deleted;
+                for (size_t k = 0; k < 8; k++) {
+                    if (f->file->ntfs_times[k] == INT64_MIN)
+                        continue;
+                    util_time_format(f->file->ntfs_times[k], ntimes[k]);
+                    finfo.times[k] = ntimes[k];
+                }
+                if (f->file->owner[0]) {
+                    finfo.owner = f->file->owner;
+                    finfo.owner_name = ntfs_sid_name(f->file->owner);
+                }
+                if (f->file->stream[0])
+                    finfo.stream = f->file->stream;
             }
             pub.file = &finfo;
         }
@@ -2255,7 +2386,7 @@ exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
         ctx.units[0].image = true;
     walk_state ws = {&ctx, &inline_worker, !is_dir && !is_image};
     if (st == EXH_OK) {
-        source_opts opts = {sc->password, true};
+        source_opts opts = {sc->password, true, sc->deleted};
         source_cbs cbs = {on_entry, on_walk_error, &ws};
         const char *err = NULL;
         exh_status wst = source_walk(target, &opts, &cbs, &err);

@@ -10,8 +10,17 @@
 # IMAGE!/volN/...; a disk with two partitions (C: with the web folders, an
 # Exchange D:) is one unit; bad images (truncated, a partition past the end,
 # Ex01, no NTFS at all) give clear messages and never hang or crash.
+# NTFS knowledge (ntfs_knowledge()): $SI/$FN times and the timestomp
+# finding (ntfs_patch.py sets one $SI creation time), the owner (set to
+# SYSTEM through ntfs-3g's system.ntfs_acl, so kept in $Secure:$SDS; other
+# files keep ntfs-3g's own per-file descriptor), alternate data streams
+# (ntfs-3g's user.* attributes), and --deleted (a shell and a log deleted
+# through the mount).
 # Needs root, /dev/fuse and the tools: otherwise skipped (exit 77).
-import hashlib, json, os, shutil, subprocess, sys, tempfile
+import hashlib, json, os, shutil, struct, subprocess, sys, tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ntfs_patch  # noqa: E402  (sets one $SI time; see its header)
 
 EXHUNT = os.environ['EXHUNT']
 SRC = os.environ['SRCDIR']
@@ -22,6 +31,12 @@ LOG_SRC = os.path.join(SRC, 'tests', 'cases', 'httpproxy', 'proxylogon_chain_pro
 LAYOUT = os.path.join(SRC, 'tests', 'cases', 'files', 'volume_dropzones')
 
 failures = []
+try:  # every line of every scan is validated when jsonschema is present
+    import jsonschema
+    VALIDATOR = jsonschema.Draft202012Validator(
+        json.load(open(os.path.join(SRC, 'docs', 'output-schema.json'))))
+except ImportError:
+    VALIDATOR = None
 
 
 def check(cond, what):
@@ -84,6 +99,10 @@ def scan(target, *opts):
                           capture_output=True, timeout=300)
     text = proc.stdout.decode('utf-8')
     objs = [json.loads(line) for line in text.splitlines()]
+    for o in objs if VALIDATOR else []:
+        errors = list(VALIDATOR.iter_errors(o))
+        check(not errors, 'output of %s valid under the schema%s' %
+              (os.path.basename(target), ': ' + errors[0].message if errors else ''))
     return proc, objs
 
 
@@ -181,6 +200,7 @@ def body(tmp):
 
     partitioned(tmp, want)
     bad_images(tmp, vol)
+    ntfs_knowledge(tmp)
 
 
 def partitioned(tmp, want):
@@ -270,6 +290,107 @@ def bad_images(tmp, vol):
         proc, objs = scan(p)
         check(proc.returncode == 3 and objs and objs[-1]['kind'] == 'summary',
               '%s: not readable, exit 3 with a summary (exit %d)' % (name, proc.returncode))
+
+
+SYSTEM_SID = bytes.fromhex('010100000000000512000000')  # S-1-5-18
+
+
+def set_owner_system(path):
+    """Rewrites path's security descriptor with SYSTEM as its owner (group
+    and DACL kept) through ntfs-3g's system.ntfs_acl attribute."""
+    sd = os.getxattr(path, 'system.ntfs_acl')
+    _, group_off, _, dacl_off = struct.unpack_from('<IIII', sd, 4)
+    group = sd[group_off:group_off + 8 + 4 * sd[group_off + 1]]
+    dacl = sd[dacl_off:] if dacl_off else b''
+    head = bytearray(sd[:20])
+    own = 20
+    grp = own + len(SYSTEM_SID)
+    struct.pack_into('<IIII', head, 4, own, grp, 0, grp + len(group) if dacl else 0)
+    os.setxattr(path, 'system.ntfs_acl', bytes(head) + SYSTEM_SID + group + dacl)
+
+
+def ntfs_knowledge(tmp):
+    shell = open(os.path.join(LAYOUT, 'inetpub/wwwroot/aspnet_client/discover.aspx'), 'rb').read()
+    page = b'<%@ Page Language="C#" %>\r\n<html><body>Sign in</body></html>\r\n'
+    web = 'inetpub/wwwroot/aspnet_client'
+    logs = LOG_DIR
+
+    def fill(mnt):
+        os.makedirs(os.path.join(mnt, web))
+        os.makedirs(os.path.join(mnt, 'Windows', 'System32'))
+        os.makedirs(os.path.join(mnt, 'Windows', 'inetsrv_out'))
+        for name in ('system.aspx', 'admin.aspx', 'stomped.aspx', 'clean.aspx'):
+            with open(os.path.join(mnt, web, name), 'wb') as f:
+                f.write(page)
+        # Outside the drop zones: timestomped, but not a finding.
+        with open(os.path.join(mnt, 'Windows', 'inetsrv_out', 'far.aspx'), 'wb') as f:
+            f.write(page)
+        set_owner_system(os.path.join(mnt, web, 'system.aspx'))
+        with open(os.path.join(mnt, web, 'notes.txt'), 'wb') as f:
+            f.write(b'plain notes\r\n')
+        os.setxattr(os.path.join(mnt, web, 'notes.txt'), 'user.hidden.aspx', shell)
+        # Deleted through the mount: a shell (resident: 200 bytes) and a log.
+        with open(os.path.join(mnt, web, 'gone.aspx'), 'wb') as f:
+            f.write(shell)
+        os.makedirs(os.path.join(mnt, logs))
+        shutil.copy(LOG_SRC, os.path.join(mnt, logs, LOG_NAME))
+        os.sync()
+        os.unlink(os.path.join(mnt, web, 'gone.aspx'))
+        os.unlink(os.path.join(mnt, logs, LOG_NAME))
+
+    vol = os.path.join(tmp, 'ntfs.raw')
+    make_volume(vol, 16, fill)
+    ntfs_patch.patch_si_created(vol, 'stomped.aspx', 1262304000)  # 2010-01-01
+    ntfs_patch.patch_si_created(vol, 'far.aspx', 1262304000)
+    _, objs = scan(vol)
+    finds = [o for o in objs if o['kind'] == 'finding']
+
+    def rules_of(name):
+        return sorted(o['rule'] for o in finds if o['source']['path'].endswith('/' + name))
+
+    stomp = [o for o in finds if o['rule'] == 'ntfs_timestomp_si_before_fn']
+    check([o['source']['path'].rsplit('/', 1)[1] for o in stomp] == ['stomped.aspx'],
+          'timestomp: found in the drop zone only (%s)' % [o['source']['path'] for o in stomp])
+    if stomp:
+        f = stomp[0]['file']
+        check(f['times']['si_created'] == '2010-01-01T00:00:00.000Z' and
+              f['times']['fn_created'] > '2020' and f['time_source'] == 'ntfs-fn' and
+              f['created'] == f['times']['fn_created'] and
+              stomp[0]['category'] == 'suspicious',
+              'timestomp: $SI and $FN times, the file dated by $FN, suspicious')
+    check('ntfs_timestomp_si_before_fn' not in rules_of('clean.aspx'),
+          'timestomp: an untouched file is no finding')
+    owned = [o for o in finds if o['rule'] == 'ntfs_page_owned_by_system']
+    check([o['source']['path'].rsplit('/', 1)[1] for o in owned] == ['system.aspx'],
+          'SYSTEM-owned page: found, and only it (%s)' % [o['source']['path'] for o in owned])
+    if owned:
+        check(owned[0]['file']['owner'] == 'S-1-5-18' and
+              owned[0]['file']['owner_name'] == 'SYSTEM',
+              'SYSTEM-owned page: owner from $Secure:$SDS')
+    admin = [o for o in finds if o['source']['path'].endswith('/admin.aspx')]
+    check(admin and admin[0]['file']['owner'] == 'S-1-5-32-544',
+          "owner from ntfs-3g's per-file descriptor (Administrators)")
+    ads = [o for o in finds if o['source']['path'].endswith('/notes.txt:hidden.aspx')]
+    check(any(o['rule'] == 'webshell_chopper_jscript_eval' for o in ads) and
+          all(o['file']['stream'] == 'hidden.aspx' for o in ads),
+          'a shell in an alternate data stream is found, its stream named')
+    check(not rules_of('notes.txt'), 'the stream\'s host file itself is clean')
+    check(not rules_of('gone.aspx'), 'without --deleted, deleted files are not read')
+    cov = [c for o in objs if o['kind'] == 'summary' for c in o['coverage']]
+    check(not cov, 'without --deleted, the deleted log gives no coverage')
+    _, objs = scan(vol, '--deleted')
+    finds = [o for o in objs if o['kind'] == 'finding']
+    gone = [o for o in finds if o['source']['path'].endswith('/gone.aspx')]
+    check(any(o['rule'] == 'webshell_chopper_jscript_eval' for o in gone) and
+          all(o['file']['deleted'] is True for o in gone),
+          '--deleted: the deleted shell is found, marked deleted')
+    live = [o for o in finds if o['source']['path'].endswith('/clean.aspx')]
+    check(all(o['file']['deleted'] is False for o in live), '--deleted: live files are not marked')
+    cov = [c for o in objs if o['kind'] == 'summary' for c in o['coverage']]
+    check(len(cov) == 1 and cov[0]['family'] == 'httpproxy' and cov[0]['records'] == 10,
+          '--deleted: the deleted log feeds coverage (%s)' % cov)
+    log_finds = [o for o in finds if o['source']['path'].endswith(LOG_NAME)]
+    check(len(log_finds) >= 5, '--deleted: the deleted log\'s requests are found')
 
 
 if __name__ == '__main__':

@@ -23,6 +23,7 @@
 #include <libewf.h>
 #include <libqcow.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <tsk/libtsk.h>
 #include <unistd.h>
@@ -311,6 +312,7 @@ typedef struct image_walker {
     buf rel;  /* "volN/..." */
     buf disp; /* "IMAGE!/volN/..." */
     inum_set seen;
+    ntfs_sds *sds; /* the volume's $Secure:$SDS, or NULL */
     size_t dirs;
     bool stopped;
     exh_status st;
@@ -319,6 +321,10 @@ typedef struct image_walker {
     TSK_FS_FILE *file;
     TSK_OFF_T off;
     TSK_OFF_T size;
+    bool ads; /* reading the alternate data stream ads_id */
+    uint16_t ads_id;
+    entry_ntfs ntfs; /* what NTFS knows of the entry */
+    char owner[192];
     char msg[256];
 } image_walker;
 
@@ -341,7 +347,13 @@ static ssize_t image_stream_read(stream *s, void *dst, size_t len)
         return 0;
     if ((TSK_OFF_T)len > w->size - w->off)
         len = (size_t)(w->size - w->off);
-    n = tsk_fs_file_read(w->file, w->off, dst, len, TSK_FS_FILE_READ_FLAG_NONE);
+    if (w->ads)
+        n = tsk_fs_file_read_type(w->file, TSK_FS_ATTR_TYPE_NTFS_DATA,
+                                  w->ads_id, w->off, dst, len,
+                                  TSK_FS_FILE_READ_FLAG_NONE);
+    else
+        n = tsk_fs_file_read(w->file, w->off, dst, len,
+                             TSK_FS_FILE_READ_FLAG_NONE);
     if (n <= 0) {
         image_note(w, "read failed: ");
         s->error = w->msg;
@@ -373,27 +385,175 @@ static int64_t image_ms(time_t sec, uint32_t nsec)
     return source_ms((int64_t)sec, (int64_t)nsec);
 }
 
-/* Delivers the regular file f (its name already on w->rel/w->disp). */
-static void image_file(image_walker *w, TSK_FS_FILE *f)
+/* The owner SID of f into w->owner ("" when unknown): from $Secure:$SDS
+ * through TSK (Windows), else from the file's own $SECURITY_DESCRIPTOR
+ * attribute (ntfs-3g, NTFS 1.x). */
+static void image_owner(image_walker *w, TSK_FS_FILE *f)
 {
+    const TSK_FS_ATTR *a;
+    unsigned char *sd;
+    char *sid = NULL;
+    ssize_t n;
+
+    w->owner[0] = '\0';
+    if (tsk_fs_file_get_owner_sid(f, &sid) == 0 && sid) {
+        snprintf(w->owner, sizeof(w->owner), "%s", sid);
+        free(sid); // TSK allocates with malloc()
+        return;
+    }
+    tsk_error_reset();
+    // The security id in $STANDARD_INFORMATION (NTFS 3.x), looked up in
+    // $Secure:$SDS by our own reader (TSK's lookup misses ntfs-3g's).
+    unsigned char si[72];
+    n = tsk_fs_file_read_type(f, TSK_FS_ATTR_TYPE_NTFS_SI, 0, 0, (char *)si,
+                              sizeof(si), TSK_FS_FILE_READ_FLAG_NOID);
+    tsk_error_reset();
+    if (n >= 0x38 && w->sds) {
+        uint32_t id = (uint32_t)si[0x34] | (uint32_t)si[0x35] << 8 |
+                      (uint32_t)si[0x36] << 16 | (uint32_t)si[0x37] << 24;
+        if (id && ntfs_sds_owner(w->sds, id, w->owner, sizeof(w->owner)))
+            return;
+        w->owner[0] = '\0';
+    }
+    // ntfs-3g without a security id: a descriptor in the file's record.
+    a = tsk_fs_file_attr_get_type(f, TSK_FS_ATTR_TYPE_NTFS_SEC, 0, 0);
+    tsk_error_reset();
+    if (!a || a->size < 20 || a->size > 65536)
+        return;
+    sd = exh_malloc((size_t)a->size);
+    if (!sd)
+        return;
+    n = tsk_fs_file_read_type(f, TSK_FS_ATTR_TYPE_NTFS_SEC, 0, 0, (char *)sd,
+                              (size_t)a->size, TSK_FS_FILE_READ_FLAG_NOID);
+    tsk_error_reset();
+    if (n <= 0 || !ntfs_sd_owner(sd, (size_t)n, w->owner, sizeof(w->owner)))
+        w->owner[0] = '\0';
+    exh_free(sd);
+}
+
+/* Fills w->ntfs for f. */
+static void image_ntfs_facts(image_walker *w, TSK_FS_FILE *f, bool deleted)
+{
+    const TSK_FS_META *m = f->meta;
+
+    memset(&w->ntfs, 0, sizeof(w->ntfs));
+    w->ntfs.si_created = image_ms(m->crtime, m->crtime_nano);
+    w->ntfs.si_modified = image_ms(m->mtime, m->mtime_nano);
+    w->ntfs.si_changed = image_ms(m->ctime, m->ctime_nano);
+    w->ntfs.si_accessed = image_ms(m->atime, m->atime_nano);
+    w->ntfs.fn_created = image_ms(m->time2.ntfs.fn_crtime,
+                                  (uint32_t)m->time2.ntfs.fn_crtime_nano);
+    w->ntfs.fn_modified =
+        image_ms(m->time2.ntfs.fn_mtime, (uint32_t)m->time2.ntfs.fn_mtime_nano);
+    w->ntfs.fn_changed =
+        image_ms(m->time2.ntfs.fn_ctime, (uint32_t)m->time2.ntfs.fn_ctime_nano);
+    w->ntfs.fn_accessed =
+        image_ms(m->time2.ntfs.fn_atime, (uint32_t)m->time2.ntfs.fn_atime_nano);
+    image_owner(w, f);
+    w->ntfs.owner = w->owner[0] ? w->owner : NULL;
+    w->ntfs.deleted = deleted;
+}
+
+/* Delivers one stream of f: the default one (ads NULL) or the alternate
+ * data stream ads, whose name is already on w->rel/w->disp. data false:
+ * listed only (a deleted file whose clusters were reused). */
+static void image_deliver(image_walker *w, TSK_FS_FILE *f,
+                          const TSK_FS_ATTR *ads, bool data)
+{
+    TSK_OFF_T size = ads ? ads->size : f->meta->size;
     entry e;
 
     memset(&e, 0, sizeof(e));
     e.path = w->rel.data;
     e.display_path = w->disp.data;
-    e.size = f->meta->size > 0 ? (uint64_t)f->meta->size : 0;
-    e.modified_ms = image_ms(f->meta->mtime, f->meta->mtime_nano);
-    e.created_ms = image_ms(f->meta->crtime, f->meta->crtime_nano);
-    e.time_source = "ntfs-si";
+    e.size = size > 0 ? (uint64_t)size : 0;
+    // $SI times, unless $SI creation was set before $FN creation (the
+    // mark of timestomping): then $FN's, which user-mode tools cannot set.
+    if (w->ntfs.fn_created != INT64_MIN && w->ntfs.si_created != INT64_MIN &&
+        w->ntfs.si_created < w->ntfs.fn_created) {
+        e.modified_ms = w->ntfs.fn_modified;
+        e.created_ms = w->ntfs.fn_created;
+        e.time_source = "ntfs-fn";
+    } else {
+        e.modified_ms = w->ntfs.si_modified;
+        e.created_ms = w->ntfs.si_created;
+        e.time_source = "ntfs-si";
+    }
     e.open_path = NULL;
+    w->ntfs.stream = ads ? ads->name : NULL;
+    e.ntfs = &w->ntfs;
     w->file = f;
     w->off = 0;
-    w->size = f->meta->size > 0 ? f->meta->size : 0;
+    w->size = size > 0 ? size : 0;
+    w->ads = ads != NULL;
+    w->ads_id = ads ? ads->id : 0;
     w->s.error = NULL;
-    e.in = &w->s;
+    e.in = data ? &w->s : NULL;
     if (!w->cbs->on_entry(w->cbs->user, &e))
         w->stopped = true;
     w->file = NULL;
+    w->ads = false;
+}
+
+/* True when every cluster of the non-resident attribute a is free, so a
+ * deleted file's data is still what it was (resident data always is). */
+static bool image_clusters_free(TSK_FS_INFO *fs, const TSK_FS_ATTR *a)
+{
+    uint64_t checked = 0;
+
+    if (!a || !(a->flags & TSK_FS_ATTR_NONRES))
+        return true;
+    for (const TSK_FS_ATTR_RUN *r = a->nrd.run; r; r = r->next) {
+        if (r->flags &
+            (TSK_FS_ATTR_RUN_FLAG_FILLER | TSK_FS_ATTR_RUN_FLAG_SPARSE))
+            continue;
+        for (TSK_DADDR_T b = 0; b < r->len; b++) {
+            if (r->addr + b > fs->last_block ||
+                (fs->block_getflags(fs, r->addr + b) & TSK_FS_BLOCK_FLAG_ALLOC))
+                return false;
+            // Bounded: a corrupt run list must not take forever.
+            if (++checked > (1u << 20))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Delivers the regular file f (its name already on w->rel/w->disp) and
+ * its alternate data streams ("name:stream"). */
+static void image_file(image_walker *w, TSK_FS_FILE *f, bool deleted)
+{
+    size_t rel_mark = w->rel.len, disp_mark = w->disp.len;
+    bool data = true;
+    int count;
+
+    image_ntfs_facts(w, f, deleted);
+    if (deleted) {
+        const TSK_FS_ATTR *a =
+            tsk_fs_file_attr_get_type(f, TSK_FS_ATTR_TYPE_NTFS_DATA, 0, 0);
+        tsk_error_reset();
+        data = image_clusters_free(w->fs, a);
+    }
+    image_deliver(w, f, NULL, data);
+    count = tsk_fs_file_attr_getsize(f);
+    for (int i = 0; i < count && !w->stopped && !deleted; i++) {
+        const TSK_FS_ATTR *a = tsk_fs_file_attr_get_idx(f, i);
+        if (!a || a->type != TSK_FS_ATTR_TYPE_NTFS_DATA || !a->name ||
+            !a->name[0])
+            continue;
+        if (buf_putc(&w->rel, ':') == EXH_ERR_NOMEM ||
+            buf_puts(&w->rel, a->name) == EXH_ERR_NOMEM ||
+            buf_putc(&w->disp, ':') == EXH_ERR_NOMEM ||
+            buf_puts(&w->disp, a->name) == EXH_ERR_NOMEM) {
+            w->st = EXH_ERR_NOMEM;
+            break;
+        }
+        if (!w->rel.toobig && !w->disp.toobig)
+            image_deliver(w, f, a, true);
+        image_cut(&w->rel, rel_mark);
+        image_cut(&w->disp, disp_mark);
+    }
+    tsk_error_reset();
 }
 
 static void image_dir(image_walker *w, TSK_INUM_T inum, unsigned depth);
@@ -406,7 +566,12 @@ static void image_child(image_walker *w, TSK_FS_DIR *d, size_t i,
     size_t rel_mark = w->rel.len, disp_mark = w->disp.len;
     TSK_FS_FILE *f;
 
-    if (!nm || !nm->name || !(nm->flags & TSK_FS_NAME_FLAG_ALLOC))
+    bool deleted;
+
+    if (!nm || !nm->name)
+        return;
+    deleted = !(nm->flags & TSK_FS_NAME_FLAG_ALLOC);
+    if (deleted && !w->opts->deleted)
         return;
     if (strcmp(nm->name, ".") == 0 || strcmp(nm->name, "..") == 0)
         return;
@@ -428,7 +593,16 @@ static void image_child(image_walker *w, TSK_FS_DIR *d, size_t i,
         image_error(w, "path longer than 64 KiB; not read");
         goto out;
     }
-    f = tsk_fs_dir_get(d, i);
+    // TSK's tsk_fs_dir_get() refuses a deleted name whose entry's sequence
+    // number moved on, as deletion itself does: open the entry directly.
+    f = deleted ? tsk_fs_file_open_meta(w->fs, NULL, nm->meta_addr)
+                : tsk_fs_dir_get(d, i);
+    if (deleted && (!f || !f->meta)) {
+        if (f)
+            tsk_fs_file_close(f);
+        tsk_error_reset();
+        goto out;
+    }
     if (!f || !f->meta) {
         image_note(w, "entry cannot be read: ");
         image_error(w, w->msg);
@@ -436,15 +610,29 @@ static void image_child(image_walker *w, TSK_FS_DIR *d, size_t i,
             tsk_fs_file_close(f);
         goto out;
     }
+    // A deleted name whose MFT entry was reused names another file now:
+    // deletion adds one to the sequence number, reuse more, and the entry
+    // keeps its last name.
+    if (deleted &&
+        (!(f->meta->flags & TSK_FS_META_FLAG_UNALLOC) ||
+         (f->meta->seq != nm->meta_seq &&
+          f->meta->seq != (uint16_t)(nm->meta_seq + 1)) ||
+         !f->meta->name2 || strcmp(f->meta->name2->name, nm->name) != 0)) {
+        tsk_fs_file_close(f);
+        goto out;
+    }
     if (f->meta->type == TSK_FS_META_TYPE_DIR) {
         tsk_fs_file_close(f);
+        // Deleted folders are not entered: their index is gone or stale.
+        if (deleted)
+            goto out;
         if (depth + 1 >= SOURCES_MAX_DEPTH) {
             image_error(w, "folder nested deeper than 64 levels; not read");
             goto out;
         }
         image_dir(w, nm->meta_addr, depth + 1);
     } else if (f->meta->type == TSK_FS_META_TYPE_REG) {
-        image_file(w, f);
+        image_file(w, f, deleted);
         tsk_fs_file_close(f);
     } else {
         tsk_fs_file_close(f);
@@ -485,6 +673,44 @@ static void image_dir(image_walker *w, TSK_INUM_T inum, unsigned depth)
     tsk_fs_dir_close(d);
 }
 
+/* Reads the volume's $Secure:$SDS (at most 64 MiB) for owners. */
+static ntfs_sds *image_load_sds(TSK_FS_INFO *fs)
+{
+    TSK_FS_FILE *sec = tsk_fs_file_open_meta(fs, NULL, 9); // $Secure
+    const TSK_FS_ATTR *a = NULL;
+    unsigned char *data = NULL;
+    ntfs_sds *sds = NULL;
+    ssize_t n;
+
+    if (!sec || !sec->meta)
+        goto out;
+    int count = tsk_fs_file_attr_getsize(sec);
+    for (int i = 0; i < count && !a; i++) {
+        const TSK_FS_ATTR *c = tsk_fs_file_attr_get_idx(sec, i);
+        if (c && c->type == TSK_FS_ATTR_TYPE_NTFS_DATA && c->name &&
+            strcmp(c->name, "$SDS") == 0)
+            a = c;
+    }
+    if (!a || a->size <= 0 || a->size > ((TSK_OFF_T)64 << 20))
+        goto out;
+    data = exh_malloc((size_t)a->size);
+    if (!data)
+        goto out;
+    n = tsk_fs_file_read_type(sec, TSK_FS_ATTR_TYPE_NTFS_DATA, a->id, 0,
+                              (char *)data, (size_t)a->size,
+                              TSK_FS_FILE_READ_FLAG_NONE);
+    if (n <= 0) {
+        exh_free(data);
+        goto out;
+    }
+    sds = ntfs_sds_parse(data, (size_t)n);
+out:
+    if (sec)
+        tsk_fs_file_close(sec);
+    tsk_error_reset();
+    return sds;
+}
+
 /* Walks one file system at byte offset off of img as volume number vol. */
 static void image_volume(image_walker *w, TSK_IMG_INFO *img, TSK_OFF_T off,
                          unsigned vol)
@@ -523,7 +749,10 @@ static void image_volume(image_walker *w, TSK_IMG_INFO *img, TSK_OFF_T off,
     }
     memset(&w->seen, 0, sizeof(w->seen));
     w->dirs = 0;
+    w->sds = image_load_sds(w->fs);
     image_dir(w, w->fs->root_inum, 0);
+    ntfs_sds_free(w->sds);
+    w->sds = NULL;
     exh_free(w->seen.slots);
     memset(&w->seen, 0, sizeof(w->seen));
     tsk_fs_close(w->fs);
