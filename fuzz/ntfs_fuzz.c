@@ -3,12 +3,16 @@
  * ntfs_fuzz.c - feeds bytes to exhunt's own NTFS glue (sources/ntfs.c): as
  * a security descriptor, as a SID and as a $Secure:$SDS stream, and aborts
  * when a result breaks its promises (NUL-terminated within the buffer,
- * "S-1-" form, names only for what was parsed).
+ * "S-1-" form, names only for what was parsed); then as the start of a
+ * file whose image kind is sniffed (image.c's magic and MBR checks).
  */
 #include "internal.h"
+#include "sources/sources.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static void check_sid(const char *text, size_t cap)
 {
@@ -42,6 +46,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)ntfs_sds_owner(sds, (uint32_t)data[4] | (uint32_t)data[5] << 8,
                              out, sizeof(out));
     ntfs_sds_free(sds);
+    // The bytes as a file (in memory): its kind by its first bytes.
+    int fd = memfd_create("ntfs_fuzz", MFD_CLOEXEC);
+    if (fd >= 0) {
+        if (write(fd, data, size) == (ssize_t)size &&
+            (unsigned)image_kind(fd, size) > (unsigned)IMAGE_QCOW)
+            abort();
+        close(fd);
+    }
     // A buffer too small must fail cleanly, never overflow.
     char tiny[32];
     if (ntfs_sid_text(data, size, tiny, sizeof(tiny)))

@@ -219,6 +219,19 @@ static bool dir_has(int dirfd, const char *name, const char *child)
 /* True when the folder at fd is the root of one server's evidence: a
  * volume, a KAPE collection (drive folders, a copy log) or a Velociraptor
  * collection. */
+/* True when target/name is a disk image (by its first bytes). */
+static bool child_is_image(const char *target, const char *name)
+{
+    buf b;
+    buf_init(&b, 65536);
+    buf_puts(&b, target);
+    buf_putc(&b, '/');
+    buf_puts(&b, name);
+    bool yes = b.data && !b.toobig && source_is_image(b.data);
+    buf_free(&b);
+    return yes;
+}
+
 /* True when the folder at dirfd/name (name NULL: dirfd itself) is the
  * root of a Windows volume: Windows/System32 or Program Files at its top. */
 static bool is_volume_dir(int dirfd, const char *name)
@@ -290,6 +303,7 @@ static exh_status detect_units(scan_ctx *ctx)
 {
     char **roots = NULL;
     size_t count = 0;
+    bool any_image = false;
     int fd = open(ctx->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0 && !is_collection_dir(fd)) {
         int dfd = dup(fd);
@@ -308,6 +322,11 @@ static exh_status detect_units(scan_ctx *ctx)
             bool unit_root = false;
             if (S_ISREG(st.st_mode)) {
                 unit_root = source_is_archive_name(de->d_name);
+                if (!unit_root) {
+                    // A disk image beside others: one server each.
+                    unit_root = child_is_image(ctx->target, de->d_name);
+                    any_image |= unit_root;
+                }
             } else if (S_ISDIR(st.st_mode)) {
                 int cfd =
                     openat(fd, de->d_name,
@@ -347,11 +366,13 @@ static exh_status detect_units(scan_ctx *ctx)
         ctx->units[0].root = exh_strdup(".");
         int tfd = open(ctx->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         ctx->units[0].volume_root = tfd >= 0 && is_volume_dir(tfd, NULL);
+        ctx->units[0].image = any_image; // "IMAGE/volN/..." below it
         for (size_t i = 0; i < count; i++) {
             ctx->units[i + 1].root = roots[i];
             ctx->units[i + 1].root_len = strlen(roots[i]);
             ctx->units[i + 1].volume_root =
                 tfd >= 0 && is_volume_dir(tfd, roots[i]);
+            ctx->units[i + 1].image = child_is_image(ctx->target, roots[i]);
             roots[i] = NULL;
         }
         if (tfd >= 0)
@@ -370,8 +391,10 @@ static size_t unit_of(const scan_ctx *ctx, const char *path)
 {
     for (size_t i = 1; i < ctx->unit_count; i++) {
         const unit *u = &ctx->units[i];
+        // "ROOT!/..." names an entry of an archive or image unit.
         if (strncmp(path, u->root, u->root_len) == 0 &&
-            (path[u->root_len] == '/' || path[u->root_len] == '\0'))
+            (path[u->root_len] == '/' || path[u->root_len] == '\0' ||
+             (path[u->root_len] == '!' && path[u->root_len + 1] == '/')))
             return i;
     }
     return 0;
@@ -792,6 +815,12 @@ static char *windows_path_of(const unit *u, const char *path)
     if (u->volume_root && *p)
         drive = '?'; // a mounted volume: its letter is not known here
     size_t vlen = u->image ? paths_image_volume(p) : 0;
+    if (u->image && !vlen && !u->root_len) {
+        // A folder holding one image: "IMAGE/volN/...".
+        const char *slash = strchr(p, '/');
+        if (slash && (vlen = paths_image_volume(slash + 1)) != 0)
+            p = slash + 1;
+    }
     if (vlen && p[vlen]) {
         drive = '?'; // a volume of a disk image
         p += vlen;

@@ -198,6 +198,25 @@ def body(tmp):
               '%s: file times come from $STANDARD_INFORMATION' % name)
     check(sha256(vol) == before, 'the raw image is unchanged by the scans')
 
+    # A folder of two servers' images side by side: one unit each, each
+    # with the folder's findings; a folder of one image is one unit.
+    both = os.path.join(tmp, 'servers')
+    os.mkdir(both)
+    os.link(images['vhdx'], os.path.join(both, 'exch01.vhdx'))
+    os.link(images['qcow2'], os.path.join(both, 'exch02.img'))
+    _, objs = scan(both)
+    units = [o['unit'] for o in objs if o['kind'] == 'summary']
+    check(units == ['exch01.vhdx', 'exch02.img'], 'folder of two images: two units (%s)' % units)
+    for u in units:
+        got = digest([o for o in objs if o['unit'] == u])
+        check(got == want, 'folder of two images: %s has the findings of the folder' % u)
+    one = os.path.join(tmp, 'one-server')
+    os.mkdir(one)
+    os.link(images['raw'], os.path.join(one, 'exch01.raw'))
+    _, objs = scan(one)
+    check(digest(objs) == want and [o['unit'] for o in objs if o['kind'] == 'summary'] == ['.'],
+          'folder of one image: one unit with the folder\'s findings')
+
     partitioned(tmp, want)
     bad_images(tmp, vol)
     ntfs_knowledge(tmp)

@@ -305,7 +305,8 @@ static bool inum_set_add(inum_set *s, uint64_t v, bool *nomem)
 }
 
 typedef struct image_walker {
-    const char *target;
+    const char *target; /* the image's display path */
+    const char *prefix; /* put before "volN": "" or "CHILD/" */
     const source_opts *opts;
     const source_cbs *cbs;
     TSK_FS_INFO *fs;
@@ -720,6 +721,7 @@ static void image_volume(image_walker *w, TSK_IMG_INFO *img, TSK_OFF_T off,
 
     snprintf(label, sizeof(label), "vol%u", vol);
     buf_reset(&w->rel);
+    buf_puts(&w->rel, w->prefix);
     buf_puts(&w->rel, label);
     buf_reset(&w->disp);
     buf_puts(&w->disp, w->target);
@@ -830,6 +832,13 @@ static void image_volumes(image_walker *w, TSK_IMG_INFO *img)
 exh_status image_walk(const char *target, const source_opts *opts,
                       const source_cbs *cbs, const char **err)
 {
+    return image_walk_at(target, target, "", opts, cbs, err);
+}
+
+exh_status image_walk_at(const char *target, const char *display,
+                         const char *prefix, const source_opts *opts,
+                         const source_cbs *cbs, const char **err)
+{
     image_walker w;
     TSK_IMG_INFO *img = NULL;
     struct stat st;
@@ -882,7 +891,8 @@ exh_status image_walk(const char *target, const source_opts *opts,
         return EXH_ERR_IO;
     }
     memset(&w, 0, sizeof(w));
-    w.target = target;
+    w.target = display;
+    w.prefix = prefix;
     w.opts = opts;
     w.cbs = cbs;
     w.s.read = image_stream_read;

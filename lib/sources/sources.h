@@ -109,6 +109,11 @@ typedef enum image_kind_t {
 
 /* The kind of the file open on fd (size bytes long), by its magic. */
 image_kind_t image_kind(int fd, uint64_t size);
+/* Walks the image at path as a child of a folder target: display is its
+ * display path, prefix ("CHILD/") goes before every entry path. */
+exh_status image_walk_at(const char *path, const char *display,
+                         const char *prefix, const source_opts *opts,
+                         const source_cbs *cbs, const char **err);
 /* Walks every NTFS volume of the disk image target. EXH_ERR_IO (message in
  * *err, static or thread-local) when the image cannot be opened at all. */
 exh_status image_walk(const char *target, const source_opts *opts,
