@@ -227,6 +227,15 @@ typedef struct exh_file_info {
     const char *modified;    /* ISO 8601 UTC, or NULL */
     const char *created;     /* ISO 8601 UTC, or NULL */
     const char *time_source; /* "posix", "kape-copylog", ... or NULL */
+    /* Disk images (NTFS) only; ntfs is 0 and the rest NULL elsewhere. */
+    int ntfs;
+    const char *times[8]; /* si_created, si_modified, si_changed,
+                             si_accessed, fn_created, fn_modified,
+                             fn_changed, fn_accessed: ISO 8601 or NULL */
+    const char *owner;      /* SID ("S-1-5-18"), or NULL */
+    const char *owner_name; /* "SYSTEM" for a well-known SID, or NULL */
+    int deleted;            /* the MFT entry was deleted (--deleted) */
+    const char *stream;     /* alternate data stream name, or NULL */
 } exh_file_info;
 
 /*
@@ -383,6 +392,8 @@ EXH_API EXH_NODISCARD exh_status exh_scanner_set_password(exh_scanner *scanner,
                                                           const char *password);
 /* Read every file of a volume, not only the drop zones. */
 EXH_API void exh_scanner_set_all_files(exh_scanner *scanner, int all_files);
+/* Disk images: also read deleted files whose data is intact (--deleted). */
+EXH_API void exh_scanner_set_deleted(exh_scanner *scanner, int deleted);
 /* Progress callback; NULL turns it off. */
 EXH_API void exh_scanner_set_progress(exh_scanner *scanner,
                                       exh_progress_cb progress, void *user);

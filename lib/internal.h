@@ -98,6 +98,17 @@ struct stream {
     const char *error; /* message after a failed read, else NULL */
 };
 
+/* What an NTFS volume of a disk image knows of an entry (sources/image.c).
+ * Times are ms since the epoch, INT64_MIN when unknown. Strings are
+ * borrowed, valid while the entry callback runs. */
+typedef struct entry_ntfs {
+    int64_t si_created, si_modified, si_changed, si_accessed; /* $SI */
+    int64_t fn_created, fn_modified, fn_changed, fn_accessed; /* $FN */
+    const char *owner; /* "S-1-5-18", or NULL when unknown */
+    const char *stream; /* an alternate data stream's name, else NULL */
+    bool deleted;       /* the MFT entry is no longer in use */
+} entry_ntfs;
+
 /* One file of a target, as every backend delivers it. */
 typedef struct entry {
     const char *path;         /* inside the target, '/'-separated, decoded
@@ -112,6 +123,7 @@ typedef struct entry {
     const char *open_path;   /* a path open() reaches again later (plain
                                 files of folder targets), else NULL */
     stream *in;              /* the content; NULL for entries only listed */
+    const entry_ntfs *ntfs;  /* disk images only, else NULL */
 } entry;
 
 typedef struct source_cbs {
@@ -127,6 +139,7 @@ typedef struct source_opts {
     const char *password; /* for encrypted zips, or NULL */
     bool open_archives;   /* open .zip/.tar/.tar.gz files that are direct
                              children of a folder target as collections */
+    bool deleted;         /* disk images: deleted files too (--deleted) */
 } source_opts;
 
 /* Walks target ("-" is stdin; a folder; an archive; a file). Returns EXH_OK
@@ -139,6 +152,9 @@ exh_status source_walk(const char *target, const source_opts *opts,
 int source_reopen(const char *open_path);
 /* True when name ends in .zip, .tar, .tar.gz or .tgz (case-insensitive). */
 bool source_is_archive_name(const char *name);
+/* True when the file target is a disk image by its first bytes (raw disk
+ * or volume, E01/Ex01, VHD/VHDX, VMDK, QCOW). */
+bool source_is_image(const char *target);
 
 /* Collection metadata (sources/collection.c). */
 typedef struct copylog copylog;
@@ -162,6 +178,28 @@ char *collection_url_decode(const char *path);
 bool paths_volume(const char *path, char *drive, size_t *rest_offset);
 /* "C:\\Program Files\\..." for a path in a volume, else NULL. New string. */
 char *paths_windows(const char *path);
+/* ---- sources/ntfs.c: NTFS structures read by exhunt itself ------------ */
+/* The text form ("S-1-5-18") of the binary SID in sid[0..len); false when
+ * malformed or out_len (at least 32) is too small. */
+bool ntfs_sid_text(const unsigned char *sid, size_t len, char *out,
+                   size_t out_len);
+/* The owner SID of a self-relative security descriptor, as text. */
+bool ntfs_sd_owner(const unsigned char *sd, size_t len, char *out,
+                   size_t out_len);
+/* "SYSTEM", "Administrators", ... for a well-known SID, else NULL. */
+const char *ntfs_sid_name(const char *sid);
+/* The descriptors of a $Secure:$SDS stream, by security id. Takes
+ * ownership of data (exh_malloc'd; may be NULL); NULL when out of memory. */
+typedef struct ntfs_sds ntfs_sds;
+ntfs_sds *ntfs_sds_parse(unsigned char *data, size_t len);
+/* The owner SID of the descriptor with security id id, as text. */
+bool ntfs_sds_owner(const ntfs_sds *s, uint32_t id, char *out, size_t out_len);
+size_t ntfs_sds_count(const ntfs_sds *s);
+void ntfs_sds_free(ntfs_sds *s);
+
+/* Length of a leading "volN/" (N: 1 to 3 digits), the folder of a disk
+ * image's volume (sources/image.c), else 0. */
+size_t paths_image_volume(const char *path);
 
 /* ---- events: what readers hand to matchers ------------------------------- */
 

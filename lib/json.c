@@ -201,6 +201,28 @@ static exh_status json_file(buf *b, const exh_file_info *file)
     EXH_TRY(json_str_or_null(b, file->created));
     EXH_TRY(json_key(b, "time_source"));
     EXH_TRY(json_str_or_null(b, file->time_source));
+    if (file->ntfs) {
+        static const char *const names[8] = {
+            "si_created", "si_modified", "si_changed", "si_accessed",
+            "fn_created", "fn_modified", "fn_changed", "fn_accessed"};
+        EXH_TRY(buf_puts(b, ",\"times\":{"));
+        for (size_t i = 0; i < 8; i++) {
+            if (i)
+                EXH_TRY(buf_putc(b, ','));
+            EXH_TRY(json_str(b, names[i]));
+            EXH_TRY(buf_putc(b, ':'));
+            EXH_TRY(json_str_or_null(b, file->times[i]));
+        }
+        EXH_TRY(buf_putc(b, '}'));
+        EXH_TRY(json_key(b, "owner"));
+        EXH_TRY(json_str_or_null(b, file->owner));
+        EXH_TRY(json_key(b, "owner_name"));
+        EXH_TRY(json_str_or_null(b, file->owner_name));
+        EXH_TRY(
+            buf_printf(b, ",\"deleted\":%s", file->deleted ? "true" : "false"));
+        EXH_TRY(json_key(b, "stream"));
+        EXH_TRY(json_str_or_null(b, file->stream));
+    }
     return buf_putc(b, '}');
 }
 

@@ -7,6 +7,8 @@
  * after a drive folder of a collection: KAPE "C/", Velociraptor's decoded
  * "C:/" (uploads/auto) and "\\.\C:/" (uploads/ntfs). After a drive folder
  * "Program Files (x86)/", "ProgramData/" and "inetpub/" also mark a root.
+ * paths_image_volume() knows the "volN/" folder a disk image's volume gets
+ * (sources/image.c).
  * Components compare ASCII case-insensitively, as Windows paths do.
  */
 #include "internal.h"
@@ -59,6 +61,17 @@ static char paths_drive(const char *c, size_t len)
     if ((len == 1 || (len == 2 && c[1] == ':')) && paths_letter(c[0]))
         return (char)(c[0] & ~32);
     return 0;
+}
+
+size_t paths_image_volume(const char *p)
+{
+    size_t i = 3;
+
+    if (strncmp(p, "vol", 3) != 0)
+        return 0;
+    while (i < 6 && p[i] >= '0' && p[i] <= '9')
+        i++;
+    return i > 3 && p[i] == '/' ? i + 1 : 0;
 }
 
 bool paths_volume(const char *path, char *drive, size_t *rest_offset)

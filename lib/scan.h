@@ -26,6 +26,12 @@ typedef struct ifile {
     uint64_t size;
     int64_t modified_ms, created_ms; /* INT64_MIN when unknown */
     const char *time_source;         /* static string, or NULL */
+    /* NTFS volumes of disk images only (has_ntfs): */
+    bool has_ntfs, deleted;
+    int64_t ntfs_times[8]; /* si_created, si_modified, si_changed,
+                              si_accessed, fn_... likewise; INT64_MIN */
+    char owner[192];       /* SID, "" when unknown */
+    char stream[768];      /* alternate data stream name, "" for none */
 } ifile;
 
 /* A finding as collected, before ordering and numbering. */
@@ -121,6 +127,7 @@ typedef struct unit {
     uint64_t errors_omitted;
     bool failed;             /* the unit itself could not be read */
     bool volume_root;        /* its root is a mounted volume's root */
+    bool image;              /* a disk image: "volN/" folders are volumes */
     build_cand build;        /* the best build number found (build_detect.c) */
     exh_build *build_result; /* its lookup, made by build_unit_findings */
 } unit;

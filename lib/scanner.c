@@ -40,6 +40,7 @@ struct exh_scanner {
     int64_t since_ms, until_ms;
     char *password;
     bool all_files;
+    bool deleted; /* disk images: deleted files too */
     exh_progress_cb progress;
     void *progress_user;
     uint64_t next_id; /* findings numbered so far, across scans */
@@ -55,6 +56,7 @@ typedef struct item {
     const char *time_source;         /* static string, or NULL */
     bool explicit_file;              /* the target itself, or stdin */
     bool file_scope;                 /* scanned as a file unless a log */
+    const entry_ntfs *ntfs; /* disk images (inline items only), or NULL */
 } item;
 
 typedef struct job {
@@ -176,6 +178,11 @@ void exh_scanner_set_all_files(exh_scanner *sc, int all_files)
     sc->all_files = all_files != 0;
 }
 
+void exh_scanner_set_deleted(exh_scanner *sc, int deleted)
+{
+    sc->deleted = deleted != 0;
+}
+
 void exh_scanner_set_progress(exh_scanner *sc, exh_progress_cb progress,
                               void *user)
 {
@@ -214,6 +221,19 @@ static bool dir_has(int dirfd, const char *name, const char *child)
 /* True when the folder at fd is the root of one server's evidence: a
  * volume, a KAPE collection (drive folders, a copy log) or a Velociraptor
  * collection. */
+/* True when target/name is a disk image (by its first bytes). */
+static bool child_is_image(const char *target, const char *name)
+{
+    buf b;
+    buf_init(&b, 65536);
+    buf_puts(&b, target);
+    buf_putc(&b, '/');
+    buf_puts(&b, name);
+    bool yes = b.data && !b.toobig && source_is_image(b.data);
+    buf_free(&b);
+    return yes;
+}
+
 /* True when the folder at dirfd/name (name NULL: dirfd itself) is the
  * root of a Windows volume: Windows/System32 or Program Files at its top. */
 static bool is_volume_dir(int dirfd, const char *name)
@@ -285,6 +305,7 @@ static exh_status detect_units(scan_ctx *ctx)
 {
     char **roots = NULL;
     size_t count = 0;
+    bool any_image = false;
     int fd = open(ctx->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0 && !is_collection_dir(fd)) {
         int dfd = dup(fd);
@@ -303,6 +324,11 @@ static exh_status detect_units(scan_ctx *ctx)
             bool unit_root = false;
             if (S_ISREG(st.st_mode)) {
                 unit_root = source_is_archive_name(de->d_name);
+                if (!unit_root) {
+                    // A disk image beside others: one server each.
+                    unit_root = child_is_image(ctx->target, de->d_name);
+                    any_image |= unit_root;
+                }
             } else if (S_ISDIR(st.st_mode)) {
                 int cfd =
                     openat(fd, de->d_name,
@@ -342,11 +368,13 @@ static exh_status detect_units(scan_ctx *ctx)
         ctx->units[0].root = exh_strdup(".");
         int tfd = open(ctx->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         ctx->units[0].volume_root = tfd >= 0 && is_volume_dir(tfd, NULL);
+        ctx->units[0].image = any_image; // "IMAGE/volN/..." below it
         for (size_t i = 0; i < count; i++) {
             ctx->units[i + 1].root = roots[i];
             ctx->units[i + 1].root_len = strlen(roots[i]);
             ctx->units[i + 1].volume_root =
                 tfd >= 0 && is_volume_dir(tfd, roots[i]);
+            ctx->units[i + 1].image = child_is_image(ctx->target, roots[i]);
             roots[i] = NULL;
         }
         if (tfd >= 0)
@@ -365,8 +393,10 @@ static size_t unit_of(const scan_ctx *ctx, const char *path)
 {
     for (size_t i = 1; i < ctx->unit_count; i++) {
         const unit *u = &ctx->units[i];
+        // "ROOT!/..." names an entry of an archive or image unit.
         if (strncmp(path, u->root, u->root_len) == 0 &&
-            (path[u->root_len] == '/' || path[u->root_len] == '\0'))
+            (path[u->root_len] == '/' || path[u->root_len] == '\0' ||
+             (path[u->root_len] == '!' && path[u->root_len + 1] == '/')))
             return i;
     }
     return 0;
@@ -791,6 +821,17 @@ static char *windows_path_of(const unit *u, const char *path)
     char drive = 0;
     if (u->volume_root && *p)
         drive = '?'; // a mounted volume: its letter is not known here
+    size_t vlen = u->image ? paths_image_volume(p) : 0;
+    if (u->image && !vlen && !u->root_len) {
+        // A folder holding one image: "IMAGE/volN/...".
+        const char *slash = strchr(p, '/');
+        if (slash && (vlen = paths_image_volume(slash + 1)) != 0)
+            p = slash + 1;
+    }
+    if (vlen && p[vlen]) {
+        drive = '?'; // a volume of a disk image
+        p += vlen;
+    }
     if (strncmp(p, "uploads/auto/", 13) == 0 ||
         strncmp(p, "uploads/ntfs/", 13) == 0) {
         p += 13;
@@ -1380,6 +1421,101 @@ static exh_status name_iocs(worker *w, unit *u, const item *it,
     return st;
 }
 
+static bool in_drop_zone(const char *wp);
+
+/* Copies what NTFS knows of an entry into a finding's facts. */
+static void ntfs_facts(ifile *facts, const entry_ntfs *n)
+{
+    if (!n)
+        return;
+    const int64_t t[8] = {n->si_created,  n->si_modified, n->si_changed,
+                          n->si_accessed, n->fn_created,  n->fn_modified,
+                          n->fn_changed,  n->fn_accessed};
+    facts->has_ntfs = true;
+    facts->deleted = n->deleted;
+    memcpy(facts->ntfs_times, t, sizeof t);
+    snprintf(facts->owner, sizeof facts->owner, "%s", n->owner ? n->owner : "");
+    snprintf(facts->stream, sizeof facts->stream, "%s",
+             n->stream ? n->stream : "");
+}
+
+/* True when a Windows path lies in a web folder: inetpub, or the
+ * Exchange front end's and back end's web applications. */
+static bool in_web_folder(const char *wp)
+{
+    size_t len = strlen(wp);
+    return util_memcasemem(wp, len, "\\inetpub\\", 9) ||
+           util_memcasemem(wp, len, "\\FrontEnd\\HttpProxy\\", 19) ||
+           util_memcasemem(wp, len, "\\ClientAccess\\", 14);
+}
+
+/* What the NTFS metadata of an image says of a file in the drop zones:
+ * timestomping ($STANDARD_INFORMATION creation set before $FILE_NAME
+ * creation, which only the kernel writes) and a server page owned by
+ * SYSTEM in a web folder (written by the exploited service, which runs as
+ * SYSTEM; installers write as Administrators or TrustedInstaller). */
+static exh_status ntfs_checks(worker *w, unit *u, const item *it,
+                              const ifile *facts)
+{
+    const entry_ntfs *n = it->ntfs;
+    exh_status st = EXH_OK;
+    // Drop zones only: --all-files widens what is read, not this.
+    char *wp = windows_path_of(u, it->path);
+    if (!wp || !in_drop_zone(wp)) {
+        exh_free(wp);
+        return EXH_OK;
+    }
+    if (n->si_created != INT64_MIN && n->fn_created != INT64_MIN &&
+        n->si_created < n->fn_created) {
+        char si[32], fn[32];
+        util_time_format(n->si_created, si);
+        util_time_format(n->fn_created, fn);
+        frule fr = {
+            exh_strdup("ntfs_timestomp_si_before_fn"),
+            exh_strdup("File in a drop zone whose $STANDARD_INFORMATION "
+                       "creation time is earlier than its $FILE_NAME "
+                       "creation time (timestomped)"),
+            exh_strdup("builtin:exhunt/ntfs"),
+            exh_strdup("exhunt"),
+            EXH_SEV_MEDIUM,
+            EXH_CAT_SUSPICIOUS,
+            NULL};
+        const char *keys[] = {"si_created", "fn_created"};
+        const char *values[] = {si, fn};
+        st = file_finding(w, u, it, facts, &fr, keys, values, 2);
+        exh_free(fr.name);
+        exh_free(fr.title);
+        exh_free(fr.source);
+        exh_free(fr.author);
+    }
+    const char *dot = strrchr(it->path, '.');
+    bool page = dot && !strchr(dot, '/') &&
+                (util_strcasecmp(dot, ".aspx") == 0 ||
+                 util_strcasecmp(dot, ".ashx") == 0 ||
+                 util_strcasecmp(dot, ".asmx") == 0);
+    if (st == EXH_OK && page && n->owner && strcmp(n->owner, "S-1-5-18") == 0 &&
+        in_web_folder(wp)) {
+        frule fr = {exh_strdup("ntfs_page_owned_by_system"),
+                    exh_strdup("Server page in a web folder owned by SYSTEM: "
+                               "written by a service running as SYSTEM, such "
+                               "as an exploited Exchange worker process"),
+                    exh_strdup("builtin:exhunt/ntfs"),
+                    exh_strdup("exhunt"),
+                    EXH_SEV_MEDIUM,
+                    EXH_CAT_SUSPICIOUS,
+                    NULL};
+        const char *keys[] = {"owner"};
+        const char *values[] = {"S-1-5-18 (SYSTEM)"};
+        st = file_finding(w, u, it, facts, &fr, keys, values, 1);
+        exh_free(fr.name);
+        exh_free(fr.title);
+        exh_free(fr.source);
+        exh_free(fr.author);
+    }
+    exh_free(wp);
+    return st;
+}
+
 /* Hashes a file read whole and matches it: hash IOC lists, YARA. */
 static void process_file(worker *w, unit *u, const item *it, stream *in,
                          size_t head_len)
@@ -1418,6 +1554,7 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
                    .modified_ms = it->modified_ms,
                    .created_ms = it->created_ms,
                    .time_source = it->time_source};
+    ntfs_facts(&facts, it->ntfs);
     if (cut)
         entry_problem(ctx, u, &u->bad_records, it->display,
                       "a memory dump larger than 64 MiB: its first 64 MiB "
@@ -1470,6 +1607,8 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
         st = baseline_file(w, u, it, &facts);
     if (st == EXH_OK && !cut)
         st = persist_file(w, u, it, &facts, len);
+    if (st == EXH_OK && it->ntfs)
+        st = ntfs_checks(w, u, it, &facts);
     atomic_fetch_add(&ctx->bytes_done, len);
     pthread_mutex_lock(&ctx->lock);
     u->scanned++;
@@ -1506,6 +1645,15 @@ static bool in_file_scope(scan_ctx *ctx, const unit *u, const char *path)
     char *wp = windows_path_of(u, path);
     if (!wp)
         return true;
+    bool yes = in_drop_zone(wp);
+    exh_free(wp);
+    return yes;
+}
+
+/* True when the Windows path wp lies in the drop zones of its volume (see
+ * in_file_scope). */
+static bool in_drop_zone(const char *wp)
+{
     const char *rest = strlen(wp) > 3 ? wp + 3 : ""; // after "C:\"
     size_t len = strlen(rest);
     bool yes = strchr(rest, '\\') == NULL; // at the volume's top
@@ -1519,7 +1667,6 @@ static bool in_file_scope(scan_ctx *ctx, const unit *u, const char *path)
               util_memcasemem(rest, len, "\\ClientAccess\\", 14) ||
               (util_memcasemem(rest, len, "Microsoft.NET\\Framework", 23) &&
                util_memcasemem(rest, len, "\\Temporary ASP.NET Files\\", 26));
-    exh_free(wp);
     return yes;
 }
 
@@ -2143,7 +2290,8 @@ static bool on_entry(void *user, entry *e)
     item it = {e->path,       e->display_path,
                e->size,       e->modified_ms,
                e->created_ms, e->time_source,
-               ws->single,    in_file_scope(ctx, u, e->path)};
+               ws->single,    in_file_scope(ctx, u, e->path),
+               e->ntfs};
     // ExSetup.exe is read wherever Exchange is installed: its version
     // resource is the build (build_detect.c).
     if (build_is_exsetup(base))
@@ -2271,6 +2419,7 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
     for (size_t i = 0; i < count && !*stop; i++) {
         ifinding *f = &fs[i];
         char id[32], t[32], last[32], fmod[32], fcre[32], cvebuf[256];
+        char ntimes[8][32];
         const char *cves[8];
         snprintf(id, sizeof id, "f-%06llu", (unsigned long long)++sc->next_id);
         if (f->time_ms != INT64_MIN)
@@ -2338,6 +2487,22 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
             if (f->file->created_ms != INT64_MIN) {
                 util_time_format(f->file->created_ms, fcre);
                 finfo.created = fcre;
+            }
+            if (f->file->has_ntfs) {
+                finfo.ntfs = 1;
+                finfo.deleted = f->file->deleted;
+                for (size_t k = 0; k < 8; k++) {
+                    if (f->file->ntfs_times[k] == INT64_MIN)
+                        continue;
+                    util_time_format(f->file->ntfs_times[k], ntimes[k]);
+                    finfo.times[k] = ntimes[k];
+                }
+                if (f->file->owner[0]) {
+                    finfo.owner = f->file->owner;
+                    finfo.owner_name = ntfs_sid_name(f->file->owner);
+                }
+                if (f->file->stream[0])
+                    finfo.stream = f->file->stream;
             }
             pub.file = &finfo;
         }
@@ -2429,9 +2594,13 @@ exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
     }
     worker inline_worker = {0};
     inline_worker.ctx = &ctx;
-    walk_state ws = {&ctx, &inline_worker, !is_dir};
+    // A disk image is scoped like a volume, not scanned whole like a file.
+    bool is_image = !is_dir && source_is_image(target);
+    if (is_image && ctx.units)
+        ctx.units[0].image = true;
+    walk_state ws = {&ctx, &inline_worker, !is_dir && !is_image};
     if (st == EXH_OK) {
-        source_opts opts = {sc->password, true};
+        source_opts opts = {sc->password, true, sc->deleted};
         source_cbs cbs = {on_entry, on_walk_error, &ws};
         const char *err = NULL;
         exh_status wst = source_walk(target, &opts, &cbs, &err);

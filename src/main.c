@@ -270,6 +270,7 @@ static void configure(exh_scanner *scanner, const scan_opts *o, scan_ctx *c)
     if (o->have_until)
         exh_scanner_set_until_ms(scanner, o->until_ms);
     exh_scanner_set_all_files(scanner, o->all_files);
+    exh_scanner_set_deleted(scanner, o->deleted);
     bool progress = o->progress >= 0 ? o->progress == 1
                                      : !o->quiet && isatty(STDERR_FILENO);
     if (progress)

@@ -4,8 +4,8 @@
  * list` with getopt_long, and holds the --help text.
  *
  * Every bad value is a usage error (exit status 2) with a message that names
- * the option and what it expects. Options of later versions (--ioc,
- * --deleted, --shadows) are recognised and refused as not available yet,
+ * the option and what it expects. Options of later versions (--shadows)
+ * are recognised and refused as not available yet,
  * so nobody mistakes them for typos or silently gets less than asked.
  */
 #include "options.h"
@@ -100,6 +100,9 @@ void options_usage(FILE *out)
           "                         c2 files; a file or a folder; repeatable)\n"
           "      --password PASS    password of encrypted zip collections\n"
           "      --all-files        read every file of a volume\n"
+          "      --deleted          disk images: also deleted files whose "
+          "data\n"
+          "                         is intact\n"
           "  -q, --quiet            print one verdict line per unit; no "
           "progress\n"
           "      --progress, --no-progress\n"
@@ -127,7 +130,7 @@ void options_usage(FILE *out)
           "whose certificate does not verify is an error otherwise), -f, -o.\n"
           "\n"
           "Not available in this version yet: exhunt report;\n"
-          "scan --deleted, --shadows; formats csv, html.\n"
+          "scan --shadows; formats csv, html.\n"
           "\n"
           "Exit status: 0 no finding at or above --fail-on; 1 a finding at\n"
           "or above --fail-on; 2 usage error; 3 a target or unit could not\n"
@@ -307,9 +310,10 @@ static int scan_option(int opt, scan_opts *o)
         o->progress = opt == OPT_PROGRESS;
         return 1;
     case OPT_DELETED:
+        o->deleted = true;
+        return 1;
     case OPT_SHADOWS:
-        options_usage_error("%s is not available in this version yet",
-                            opt == OPT_DELETED ? "--deleted" : "--shadows");
+        options_usage_error("--shadows is not available in this version yet");
         return -1;
     default:
         return 0;

@@ -42,6 +42,7 @@ typedef struct scan_opts {
     exh_severity fail_on;       /* what sets exit status 1; default medium */
     const char *password;
     bool all_files;
+    bool deleted;
     bool quiet;
     int progress; /* -1 automatic, 0 off, 1 on */
     const char **targets;

@@ -300,6 +300,41 @@ static void dir_archive(dir_walker *w, int fd, const char *name)
         w->stop = true;
 }
 
+/* Reads the disk image name (a child of the target, open folder fd) with
+ * its volumes as "NAME/volN/...". */
+static void dir_image(dir_walker *w, const char *name)
+{
+    const char *err = NULL;
+    char *prefix = dir_with_slash(name);
+    exh_status st;
+
+    if (!prefix) {
+        dir_nomem(w);
+        return;
+    }
+    st = image_walk_at(w->disp.data, w->disp.data, prefix, w->opts, w->cbs,
+                       &err);
+    exh_free(prefix);
+    if (st == EXH_ERR_NOMEM)
+        dir_nomem(w);
+    else if (st != EXH_OK)
+        w->cbs->on_error(w->cbs->user, w->disp.data,
+                         err ? err : "not a readable disk image");
+}
+
+/* True when fd/name is a disk image by its first bytes. */
+static bool dir_is_image(int fd, const char *name, uint64_t size)
+{
+    int ifd = source_openat(fd, name, O_NOFOLLOW | O_NONBLOCK);
+    bool yes;
+
+    if (ifd < 0)
+        return false;
+    yes = image_kind(ifd, size) != IMAGE_NONE;
+    close(ifd);
+    return yes;
+}
+
 /* True when path lies at or under folder (both absolute, no '/' at end
  * unless the folder is "/"). */
 static bool dir_under(const char *path, const char *folder, size_t flen)
@@ -398,6 +433,9 @@ static void dir_child(dir_walker *w, int fd, const char *name, unsigned depth)
         if (w->opts->open_archives && depth == 0 &&
             source_is_archive_name(name))
             dir_archive(w, fd, name);
+        else if (w->opts->open_archives && depth == 0 &&
+                 dir_is_image(fd, name, stx.stx_size))
+            dir_image(w, name);
         else
             dir_file(w, fd, name, &stx);
     } else if (S_ISLNK(stx.stx_mode)) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * source.c - the entry point of the evidence sources. source_walk() picks
- * the backend for a target: "-" is stdin, a folder is walked, a file named
+ * the backend for a target: "-" is stdin, a folder is walked, a disk image
+ * (known by its first bytes) is read through its file systems, a file named
  * like an archive is read as a collection, any other file is one entry.
  * The helpers all backends share live here too: read-only opens with
  * O_NOATIME, the lazily opened file stream and path joining.
@@ -224,6 +225,8 @@ exh_status source_walk(const char *target, const source_opts *opts,
     }
     if (S_ISDIR(st.st_mode))
         return dir_walk(target, opts, cbs, err);
+    if (S_ISREG(st.st_mode) && source_is_image(target))
+        return image_walk(target, opts, cbs, err);
     if (S_ISREG(st.st_mode) && source_is_archive_name(target)) {
         bool stopped = false;
         const char *dot = strrchr(target, '.');

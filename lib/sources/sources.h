@@ -94,6 +94,31 @@ exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
                            const source_cbs *cbs, bool *stopped,
                            const char **err);
 
+/* What the first bytes of a file say it is (image.c). */
+typedef enum image_kind_t {
+    IMAGE_NONE = 0,
+    IMAGE_RAW,  /* a partition table or a bare NTFS/ReFS/BitLocker volume */
+    IMAGE_EWF,  /* E01 */
+    IMAGE_EWF2, /* Ex01: recognised, not readable here */
+    IMAGE_LEF,  /* L01: recognised, not readable */
+    IMAGE_VHD,
+    IMAGE_VHDX,
+    IMAGE_VMDK,
+    IMAGE_QCOW,
+} image_kind_t;
+
+/* The kind of the file open on fd (size bytes long), by its magic. */
+image_kind_t image_kind(int fd, uint64_t size);
+/* Walks the image at path as a child of a folder target: display is its
+ * display path, prefix ("CHILD/") goes before every entry path. */
+exh_status image_walk_at(const char *path, const char *display,
+                         const char *prefix, const source_opts *opts,
+                         const source_cbs *cbs, const char **err);
+/* Walks every NTFS volume of the disk image target. EXH_ERR_IO (message in
+ * *err, static or thread-local) when the image cannot be opened at all. */
+exh_status image_walk(const char *target, const source_opts *opts,
+                      const source_cbs *cbs, const char **err);
+
 /* Delivers the single file target (st from stat()). */
 exh_status single_walk_file(const char *target, const struct stat *st,
                             const source_cbs *cbs);

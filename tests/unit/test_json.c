@@ -204,8 +204,11 @@ static void test_finding(void)
     free(text);
 
     // Aggregated, with host, record, file and no evidence but last_time.
-    exh_file_info file = {"ab12", 1234, "2021-03-03T00:00:00.000Z", NULL,
-                          "posix"};
+    exh_file_info file = {.sha256 = "ab12",
+                          .size = 1234,
+                          .modified = "2021-03-03T00:00:00.000Z",
+                          .created = NULL,
+                          .time_source = "posix"};
     f.host = "EXCH01";
     f.rule_id = "6b2f0000-0000-4000-8000-000000000000";
     f.rule_author = "exhunt";

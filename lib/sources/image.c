@@ -1,0 +1,909 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * image.c - the disk image backend: raw/dd (also split .001, .002...),
+ * E01 (libewf, through The Sleuth Kit), VHD/VHDX (libvhdi, through TSK),
+ * VMDK (libvmdk, through TSK) and QCOW2 (libqcow, through our own glue
+ * handed to TSK as an external image). Partition tables (MBR, GPT) and NTFS
+ * are read by TSK; every NTFS volume of the image is walked.
+ *
+ * Nothing is extracted or copied: the walk reads file-system metadata
+ * only, and the data of an entry is read from the image when the consumer
+ * reads its stream. entry.path is "volN/..." (N counts the readable
+ * volumes, 1-based); paths.c knows "volN" as a drive folder of unknown
+ * letter, so scope and windows_path work as on a mounted volume.
+ * display_path is "IMAGE!/volN/...". Images are recognised by their first
+ * bytes (image_kind()), never only by their name.
+ * Invariant: the image is opened read-only (TSK, libewf, libvhdi, libvmdk
+ * and libqcow open their files O_RDONLY) and never written.
+ */
+#include "sources.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libewf.h>
+#include <libqcow.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tsk/libtsk.h>
+#include <unistd.h>
+
+#define IMAGE_MAX_DIRS  (1u << 22) /* folders per volume, then stop */
+#define IMAGE_MAX_VOLS  64         /* volumes walked per image */
+#define IMAGE_SNIFF_LEN 4096
+
+static const char ewf_magic[8] = {'E',  'V',  'F',        0x09,
+                                  0x0d, 0x0a, (char)0xff, 0x00};
+static const char ewf2_magic[8] = {'E',  'V',  'F',        '2',
+                                   0x0d, 0x0a, (char)0x81, 0x00};
+static const char lvf_magic[8] = {'L',  'V',  'F',        0x09,
+                                  0x0d, 0x0a, (char)0xff, 0x00};
+
+/* Reads up to len bytes at off; the count read (0 on error). */
+static size_t image_pread(int fd, void *dst, size_t len, off_t off)
+{
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t n =
+            pread(fd, (char *)dst + done, len - done, off + (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    return done;
+}
+
+/* True when the 16-byte MBR partition entry p looks like a used one. */
+static bool image_mbr_entry_used(const unsigned char *p)
+{
+    uint32_t start = (uint32_t)p[8] | (uint32_t)p[9] << 8 |
+                     (uint32_t)p[10] << 16 | (uint32_t)p[11] << 24;
+    uint32_t count = (uint32_t)p[12] | (uint32_t)p[13] << 8 |
+                     (uint32_t)p[14] << 16 | (uint32_t)p[15] << 24;
+
+    return p[4] != 0 && start != 0 && count != 0;
+}
+
+/* True when sector 0 (512 bytes) is an MBR: the 0x55AA signature, status
+ * bytes 0x00 or 0x80 only, and at least one used entry. */
+static bool image_is_mbr(const unsigned char *s)
+{
+    bool used = false;
+
+    if (s[510] != 0x55 || s[511] != 0xAA)
+        return false;
+    for (int i = 0; i < 4; i++) {
+        const unsigned char *p = s + 446 + 16 * i;
+        if (p[0] != 0x00 && p[0] != 0x80)
+            return false;
+        used = used || image_mbr_entry_used(p);
+    }
+    return used;
+}
+
+image_kind_t image_kind(int fd, uint64_t size)
+{
+    unsigned char head[IMAGE_SNIFF_LEN];
+    size_t n;
+
+    memset(head, 0, sizeof(head));
+    n = image_pread(fd, head, sizeof(head), 0);
+    if (n < 8)
+        return IMAGE_NONE;
+    if (memcmp(head, ewf_magic, 8) == 0)
+        return IMAGE_EWF;
+    if (memcmp(head, ewf2_magic, 8) == 0)
+        return IMAGE_EWF2;
+    if (memcmp(head, lvf_magic, 8) == 0)
+        return IMAGE_LEF;
+    if (memcmp(head, "vhdxfile", 8) == 0)
+        return IMAGE_VHDX;
+    if (memcmp(head, "conectix", 8) == 0)
+        return IMAGE_VHD;
+    if (memcmp(head, "KDMV", 4) == 0 ||
+        (n >= 21 && memcmp(head, "# Disk DescriptorFile", 21) == 0))
+        return IMAGE_VMDK;
+    if (memcmp(head, "QFI\xfb", 4) == 0)
+        return IMAGE_QCOW;
+    if (n >= 512) {
+        if (memcmp(head + 3, "NTFS    ", 8) == 0 && head[510] == 0x55 &&
+            head[511] == 0xAA)
+            return IMAGE_RAW;
+        if (memcmp(head + 3, "ReFS", 4) == 0 ||
+            memcmp(head + 3, "-FVE-FS-", 8) == 0)
+            return IMAGE_RAW;
+        if (n >= 520 && memcmp(head + 512, "EFI PART", 8) == 0)
+            return IMAGE_RAW;
+        if (image_is_mbr(head))
+            return IMAGE_RAW;
+    }
+    // A fixed VHD has its footer only at the end.
+    if (size >= 1024) {
+        char foot[8];
+        if (image_pread(fd, foot, 8, (off_t)(size - 512)) == 8 &&
+            memcmp(foot, "conectix", 8) == 0)
+            return IMAGE_VHD;
+    }
+    return IMAGE_NONE;
+}
+
+bool source_is_image(const char *target)
+{
+    struct stat st;
+    int fd;
+    image_kind_t k;
+
+    if (!target || strcmp(target, "-") == 0 || stat(target, &st) != 0 ||
+        !S_ISREG(st.st_mode))
+        return false;
+    fd = source_openat(AT_FDCWD, target, O_NONBLOCK);
+    if (fd < 0)
+        return false;
+    k = image_kind(fd, (uint64_t)st.st_size);
+    close(fd);
+    return k != IMAGE_NONE;
+}
+
+/* The TSK image type of a kind TSK reads itself. */
+static TSK_IMG_TYPE_ENUM image_tsk_type(image_kind_t kind)
+{
+    switch (kind) {
+    case IMAGE_EWF:
+        return TSK_IMG_TYPE_EWF_EWF;
+    case IMAGE_VHD:
+    case IMAGE_VHDX:
+        return TSK_IMG_TYPE_VHD_VHD;
+    case IMAGE_VMDK:
+        return TSK_IMG_TYPE_VMDK_VMDK;
+    default:
+        return TSK_IMG_TYPE_RAW;
+    }
+}
+
+/* ---- QCOW2 through libqcow, handed to TSK as an external image ---------- */
+
+typedef struct qcow_img {
+    TSK_IMG_INFO info; /* first: TSK casts the struct to this */
+    libqcow_file_t *file;
+} qcow_img;
+
+static ssize_t qcow_img_read(TSK_IMG_INFO *img, TSK_OFF_T off, char *dst,
+                             size_t len)
+{
+    qcow_img *q = (qcow_img *)img;
+    libqcow_error_t *error = NULL;
+    ssize_t n;
+
+    if (off < 0 || off >= img->size)
+        return -1;
+    if ((TSK_OFF_T)len > img->size - off)
+        len = (size_t)(img->size - off);
+    n = libqcow_file_read_buffer_at_offset(q->file, dst, len, off, &error);
+    if (n < 0) {
+        libqcow_error_free(&error);
+        tsk_error_reset();
+        tsk_error_set_errno(TSK_ERR_IMG_READ);
+        tsk_error_set_errstr("qcow: read error at offset %lld", (long long)off);
+        return -1;
+    }
+    return n;
+}
+
+static void qcow_img_close(TSK_IMG_INFO *img)
+{
+    qcow_img *q = (qcow_img *)img;
+
+    if (q->file) {
+        libqcow_file_close(q->file, NULL);
+        libqcow_file_free(&q->file, NULL);
+    }
+    exh_free(q);
+}
+
+static void qcow_img_stat(TSK_IMG_INFO *img, FILE *out)
+{
+    (void)img;
+    (void)out;
+}
+
+/* Opens a QCOW image; NULL with *msg set when it cannot be read. */
+static TSK_IMG_INFO *qcow_open(const char *path, const char **msg)
+{
+    libqcow_error_t *error = NULL;
+    libqcow_file_t *file = NULL;
+    size64_t size = 0;
+    qcow_img *q;
+    int encrypted = 0;
+
+    if (libqcow_file_initialize(&file, &error) != 1)
+        goto fail;
+    if (libqcow_file_open(file, path, LIBQCOW_OPEN_READ, &error) != 1) {
+        *msg = "not a readable QCOW image (corrupt, truncated, or it needs "
+               "a backing file)";
+        goto fail;
+    }
+    if (libqcow_file_get_encryption_method(file, (uint32_t *)&encrypted,
+                                           &error) == 1 &&
+        encrypted != 0) {
+        *msg = "the QCOW image is encrypted; not read";
+        goto fail_close;
+    }
+    if (libqcow_file_get_media_size(file, &size, &error) != 1 || size == 0 ||
+        size > (size64_t)INT64_MAX) {
+        *msg = "the QCOW image has no readable media size";
+        goto fail_close;
+    }
+    // TSK's own allocator is internal; the caller sets the tag.
+    q = exh_calloc(1, sizeof(*q));
+    if (!q) {
+        *msg = "out of memory";
+        goto fail_close;
+    }
+    q->file = file;
+    q->info.tag = TSK_IMG_INFO_TAG;
+    if (!tsk_img_open_external(q, (TSK_OFF_T)size, 512, qcow_img_read,
+                               qcow_img_close, qcow_img_stat)) {
+        exh_free(q);
+        *msg = "the QCOW image cannot be opened";
+        goto fail_close;
+    }
+    return &q->info;
+fail_close:
+    libqcow_file_close(file, NULL);
+fail:
+    if (!*msg)
+        *msg = "not a readable QCOW image";
+    libqcow_error_free(&error);
+    if (file)
+        libqcow_file_free(&file, NULL);
+    return NULL;
+}
+
+/* ---- the walk ------------------------------------------------------------ */
+
+/* A set of folder addresses already walked in one volume (MFT loops). */
+typedef struct inum_set {
+    uint64_t *slots; /* value + 1, 0 = empty */
+    size_t n;        /* power of two */
+    size_t count;
+} inum_set;
+
+/* Adds v; false when it was there already or memory ran out (*nomem). */
+static bool inum_set_add(inum_set *s, uint64_t v, bool *nomem)
+{
+    if (s->count * 2 >= s->n) {
+        size_t n = s->n ? s->n * 2 : 1024;
+        uint64_t *slots = exh_calloc(n, sizeof(*slots));
+        if (!slots) {
+            *nomem = true;
+            return false;
+        }
+        for (size_t i = 0; i < s->n; i++) {
+            if (!s->slots[i])
+                continue;
+            size_t j = (size_t)(s->slots[i] * 0x9E3779B97F4A7C15ull) & (n - 1);
+            while (slots[j])
+                j = (j + 1) & (n - 1);
+            slots[j] = s->slots[i];
+        }
+        exh_free(s->slots);
+        s->slots = slots;
+        s->n = n;
+    }
+    size_t j = (size_t)((v + 1) * 0x9E3779B97F4A7C15ull) & (s->n - 1);
+    while (s->slots[j]) {
+        if (s->slots[j] == v + 1)
+            return false;
+        j = (j + 1) & (s->n - 1);
+    }
+    s->slots[j] = v + 1;
+    s->count++;
+    return true;
+}
+
+typedef struct image_walker {
+    const char *target; /* the image's display path */
+    const char *prefix; /* put before "volN": "" or "CHILD/" */
+    const source_opts *opts;
+    const source_cbs *cbs;
+    TSK_FS_INFO *fs;
+    buf rel;  /* "volN/..." */
+    buf disp; /* "IMAGE!/volN/..." */
+    inum_set seen;
+    ntfs_sds *sds; /* the volume's $Secure:$SDS, or NULL */
+    size_t dirs;
+    bool stopped;
+    exh_status st;
+    /* the stream of the entry being delivered */
+    stream s;
+    TSK_FS_FILE *file;
+    TSK_OFF_T off;
+    TSK_OFF_T size;
+    bool ads; /* reading the alternate data stream ads_id */
+    uint16_t ads_id;
+    entry_ntfs ntfs; /* what NTFS knows of the entry */
+    char owner[192];
+    char msg[256];
+} image_walker;
+
+/* Copies TSK's last error, prefixed by what, into w->msg. */
+static void image_note(image_walker *w, const char *what)
+{
+    const char *text = tsk_error_get();
+
+    snprintf(w->msg, sizeof(w->msg), "%s%s", what,
+             text && *text ? text : "unknown error");
+    tsk_error_reset();
+}
+
+static ssize_t image_stream_read(stream *s, void *dst, size_t len)
+{
+    image_walker *w = s->ctx;
+    ssize_t n;
+
+    if (w->off >= w->size)
+        return 0;
+    if ((TSK_OFF_T)len > w->size - w->off)
+        len = (size_t)(w->size - w->off);
+    if (w->ads)
+        n = tsk_fs_file_read_type(w->file, TSK_FS_ATTR_TYPE_NTFS_DATA,
+                                  w->ads_id, w->off, dst, len,
+                                  TSK_FS_FILE_READ_FLAG_NONE);
+    else
+        n = tsk_fs_file_read(w->file, w->off, dst, len,
+                             TSK_FS_FILE_READ_FLAG_NONE);
+    if (n <= 0) {
+        image_note(w, "read failed: ");
+        s->error = w->msg;
+        errno = EIO;
+        return -1;
+    }
+    w->off += n;
+    return n;
+}
+
+/* Cuts a path buffer back to len bytes. */
+static void image_cut(buf *b, size_t len)
+{
+    b->len = len;
+    if (b->data)
+        b->data[len] = '\0';
+}
+
+static void image_error(image_walker *w, const char *msg)
+{
+    w->cbs->on_error(w->cbs->user, w->disp.data ? w->disp.data : w->target,
+                     msg);
+}
+
+static int64_t image_ms(time_t sec, uint32_t nsec)
+{
+    if (sec == 0)
+        return INT64_MIN;
+    return source_ms((int64_t)sec, (int64_t)nsec);
+}
+
+/* The owner SID of f into w->owner ("" when unknown): from $Secure:$SDS
+ * through TSK (Windows), else from the file's own $SECURITY_DESCRIPTOR
+ * attribute (ntfs-3g, NTFS 1.x). */
+static void image_owner(image_walker *w, TSK_FS_FILE *f)
+{
+    const TSK_FS_ATTR *a;
+    unsigned char *sd;
+    char *sid = NULL;
+    ssize_t n;
+
+    w->owner[0] = '\0';
+    if (tsk_fs_file_get_owner_sid(f, &sid) == 0 && sid) {
+        snprintf(w->owner, sizeof(w->owner), "%s", sid);
+        free(sid); // TSK allocates with malloc()
+        return;
+    }
+    tsk_error_reset();
+    // The security id in $STANDARD_INFORMATION (NTFS 3.x), looked up in
+    // $Secure:$SDS by our own reader (TSK's lookup misses ntfs-3g's).
+    unsigned char si[72];
+    n = tsk_fs_file_read_type(f, TSK_FS_ATTR_TYPE_NTFS_SI, 0, 0, (char *)si,
+                              sizeof(si), TSK_FS_FILE_READ_FLAG_NOID);
+    tsk_error_reset();
+    if (n >= 0x38 && w->sds) {
+        uint32_t id = (uint32_t)si[0x34] | (uint32_t)si[0x35] << 8 |
+                      (uint32_t)si[0x36] << 16 | (uint32_t)si[0x37] << 24;
+        if (id && ntfs_sds_owner(w->sds, id, w->owner, sizeof(w->owner)))
+            return;
+        w->owner[0] = '\0';
+    }
+    // ntfs-3g without a security id: a descriptor in the file's record.
+    a = tsk_fs_file_attr_get_type(f, TSK_FS_ATTR_TYPE_NTFS_SEC, 0, 0);
+    tsk_error_reset();
+    if (!a || a->size < 20 || a->size > 65536)
+        return;
+    sd = exh_malloc((size_t)a->size);
+    if (!sd)
+        return;
+    n = tsk_fs_file_read_type(f, TSK_FS_ATTR_TYPE_NTFS_SEC, 0, 0, (char *)sd,
+                              (size_t)a->size, TSK_FS_FILE_READ_FLAG_NOID);
+    tsk_error_reset();
+    if (n <= 0 || !ntfs_sd_owner(sd, (size_t)n, w->owner, sizeof(w->owner)))
+        w->owner[0] = '\0';
+    exh_free(sd);
+}
+
+/* Fills w->ntfs for f. */
+static void image_ntfs_facts(image_walker *w, TSK_FS_FILE *f, bool deleted)
+{
+    const TSK_FS_META *m = f->meta;
+
+    memset(&w->ntfs, 0, sizeof(w->ntfs));
+    w->ntfs.si_created = image_ms(m->crtime, m->crtime_nano);
+    w->ntfs.si_modified = image_ms(m->mtime, m->mtime_nano);
+    w->ntfs.si_changed = image_ms(m->ctime, m->ctime_nano);
+    w->ntfs.si_accessed = image_ms(m->atime, m->atime_nano);
+    w->ntfs.fn_created = image_ms(m->time2.ntfs.fn_crtime,
+                                  (uint32_t)m->time2.ntfs.fn_crtime_nano);
+    w->ntfs.fn_modified =
+        image_ms(m->time2.ntfs.fn_mtime, (uint32_t)m->time2.ntfs.fn_mtime_nano);
+    w->ntfs.fn_changed =
+        image_ms(m->time2.ntfs.fn_ctime, (uint32_t)m->time2.ntfs.fn_ctime_nano);
+    w->ntfs.fn_accessed =
+        image_ms(m->time2.ntfs.fn_atime, (uint32_t)m->time2.ntfs.fn_atime_nano);
+    image_owner(w, f);
+    w->ntfs.owner = w->owner[0] ? w->owner : NULL;
+    w->ntfs.deleted = deleted;
+}
+
+/* Delivers one stream of f: the default one (ads NULL) or the alternate
+ * data stream ads, whose name is already on w->rel/w->disp. data false:
+ * listed only (a deleted file whose clusters were reused). */
+static void image_deliver(image_walker *w, TSK_FS_FILE *f,
+                          const TSK_FS_ATTR *ads, bool data)
+{
+    TSK_OFF_T size = ads ? ads->size : f->meta->size;
+    entry e;
+
+    memset(&e, 0, sizeof(e));
+    e.path = w->rel.data;
+    e.display_path = w->disp.data;
+    e.size = size > 0 ? (uint64_t)size : 0;
+    // $SI times, unless $SI creation was set before $FN creation (the
+    // mark of timestomping): then $FN's, which user-mode tools cannot set.
+    if (w->ntfs.fn_created != INT64_MIN && w->ntfs.si_created != INT64_MIN &&
+        w->ntfs.si_created < w->ntfs.fn_created) {
+        e.modified_ms = w->ntfs.fn_modified;
+        e.created_ms = w->ntfs.fn_created;
+        e.time_source = "ntfs-fn";
+    } else {
+        e.modified_ms = w->ntfs.si_modified;
+        e.created_ms = w->ntfs.si_created;
+        e.time_source = "ntfs-si";
+    }
+    e.open_path = NULL;
+    w->ntfs.stream = ads ? ads->name : NULL;
+    e.ntfs = &w->ntfs;
+    w->file = f;
+    w->off = 0;
+    w->size = size > 0 ? size : 0;
+    w->ads = ads != NULL;
+    w->ads_id = ads ? ads->id : 0;
+    w->s.error = NULL;
+    e.in = data ? &w->s : NULL;
+    if (!w->cbs->on_entry(w->cbs->user, &e))
+        w->stopped = true;
+    w->file = NULL;
+    w->ads = false;
+}
+
+/* True when every cluster of the non-resident attribute a is free, so a
+ * deleted file's data is still what it was (resident data always is). */
+static bool image_clusters_free(TSK_FS_INFO *fs, const TSK_FS_ATTR *a)
+{
+    uint64_t checked = 0;
+
+    if (!a || !(a->flags & TSK_FS_ATTR_NONRES))
+        return true;
+    for (const TSK_FS_ATTR_RUN *r = a->nrd.run; r; r = r->next) {
+        if (r->flags &
+            (TSK_FS_ATTR_RUN_FLAG_FILLER | TSK_FS_ATTR_RUN_FLAG_SPARSE))
+            continue;
+        for (TSK_DADDR_T b = 0; b < r->len; b++) {
+            if (r->addr + b > fs->last_block ||
+                (fs->block_getflags(fs, r->addr + b) & TSK_FS_BLOCK_FLAG_ALLOC))
+                return false;
+            // Bounded: a corrupt run list must not take forever.
+            if (++checked > (1u << 20))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Delivers the regular file f (its name already on w->rel/w->disp) and
+ * its alternate data streams ("name:stream"). */
+static void image_file(image_walker *w, TSK_FS_FILE *f, bool deleted)
+{
+    size_t rel_mark = w->rel.len, disp_mark = w->disp.len;
+    bool data = true;
+    int count;
+
+    image_ntfs_facts(w, f, deleted);
+    if (deleted) {
+        const TSK_FS_ATTR *a =
+            tsk_fs_file_attr_get_type(f, TSK_FS_ATTR_TYPE_NTFS_DATA, 0, 0);
+        tsk_error_reset();
+        data = image_clusters_free(w->fs, a);
+    }
+    image_deliver(w, f, NULL, data);
+    count = tsk_fs_file_attr_getsize(f);
+    for (int i = 0; i < count && !w->stopped && !deleted; i++) {
+        const TSK_FS_ATTR *a = tsk_fs_file_attr_get_idx(f, i);
+        if (!a || a->type != TSK_FS_ATTR_TYPE_NTFS_DATA || !a->name ||
+            !a->name[0])
+            continue;
+        if (buf_putc(&w->rel, ':') == EXH_ERR_NOMEM ||
+            buf_puts(&w->rel, a->name) == EXH_ERR_NOMEM ||
+            buf_putc(&w->disp, ':') == EXH_ERR_NOMEM ||
+            buf_puts(&w->disp, a->name) == EXH_ERR_NOMEM) {
+            w->st = EXH_ERR_NOMEM;
+            break;
+        }
+        if (!w->rel.toobig && !w->disp.toobig)
+            image_deliver(w, f, a, true);
+        image_cut(&w->rel, rel_mark);
+        image_cut(&w->disp, disp_mark);
+    }
+    tsk_error_reset();
+}
+
+static void image_dir(image_walker *w, TSK_INUM_T inum, unsigned depth);
+
+/* Handles entry i of folder d. */
+static void image_child(image_walker *w, TSK_FS_DIR *d, size_t i,
+                        unsigned depth)
+{
+    const TSK_FS_NAME *nm = tsk_fs_dir_get_name(d, i);
+    size_t rel_mark = w->rel.len, disp_mark = w->disp.len;
+    TSK_FS_FILE *f;
+
+    bool deleted;
+
+    if (!nm || !nm->name)
+        return;
+    deleted = !(nm->flags & TSK_FS_NAME_FLAG_ALLOC);
+    if (deleted && !w->opts->deleted)
+        return;
+    if (strcmp(nm->name, ".") == 0 || strcmp(nm->name, "..") == 0)
+        return;
+    // NTFS metadata files ($MFT, $Extend...) sit at the root only.
+    if (depth == 0 && nm->name[0] == '$')
+        return;
+    if (nm->type != TSK_FS_NAME_TYPE_DIR && nm->type != TSK_FS_NAME_TYPE_REG &&
+        nm->type != TSK_FS_NAME_TYPE_UNDEF)
+        return;
+    if (buf_putc(&w->rel, '/') == EXH_ERR_NOMEM ||
+        buf_puts(&w->rel, nm->name) == EXH_ERR_NOMEM ||
+        buf_putc(&w->disp, '/') == EXH_ERR_NOMEM ||
+        buf_puts(&w->disp, nm->name) == EXH_ERR_NOMEM) {
+        w->st = EXH_ERR_NOMEM;
+        goto out;
+    }
+    if (w->rel.toobig || w->disp.toobig) {
+        image_cut(&w->disp, disp_mark);
+        image_error(w, "path longer than 64 KiB; not read");
+        goto out;
+    }
+    // TSK's tsk_fs_dir_get() refuses a deleted name whose entry's sequence
+    // number moved on, as deletion itself does: open the entry directly.
+    f = deleted ? tsk_fs_file_open_meta(w->fs, NULL, nm->meta_addr)
+                : tsk_fs_dir_get(d, i);
+    if (deleted && (!f || !f->meta)) {
+        if (f)
+            tsk_fs_file_close(f);
+        tsk_error_reset();
+        goto out;
+    }
+    if (!f || !f->meta) {
+        image_note(w, "entry cannot be read: ");
+        image_error(w, w->msg);
+        if (f)
+            tsk_fs_file_close(f);
+        goto out;
+    }
+    // A deleted name whose MFT entry was reused names another file now:
+    // deletion adds one to the sequence number, reuse more, and the entry
+    // keeps its last name.
+    if (deleted &&
+        (!(f->meta->flags & TSK_FS_META_FLAG_UNALLOC) ||
+         (f->meta->seq != nm->meta_seq &&
+          f->meta->seq != (uint16_t)(nm->meta_seq + 1)) ||
+         !f->meta->name2 || strcmp(f->meta->name2->name, nm->name) != 0)) {
+        tsk_fs_file_close(f);
+        goto out;
+    }
+    if (f->meta->type == TSK_FS_META_TYPE_DIR) {
+        tsk_fs_file_close(f);
+        // Deleted folders are not entered: their index is gone or stale.
+        if (deleted)
+            goto out;
+        if (depth + 1 >= SOURCES_MAX_DEPTH) {
+            image_error(w, "folder nested deeper than 64 levels; not read");
+            goto out;
+        }
+        image_dir(w, nm->meta_addr, depth + 1);
+    } else if (f->meta->type == TSK_FS_META_TYPE_REG) {
+        image_file(w, f, deleted);
+        tsk_fs_file_close(f);
+    } else {
+        tsk_fs_file_close(f);
+    }
+out:
+    image_cut(&w->rel, rel_mark);
+    image_cut(&w->disp, disp_mark);
+}
+
+/* Walks the folder at inum (its path is on w->rel/w->disp). */
+static void image_dir(image_walker *w, TSK_INUM_T inum, unsigned depth)
+{
+    TSK_FS_DIR *d;
+    bool nomem = false;
+
+    if (!inum_set_add(&w->seen, (uint64_t)inum, &nomem)) {
+        if (nomem)
+            w->st = EXH_ERR_NOMEM;
+        else
+            image_error(w, "folder loop in the file system; not read again");
+        return;
+    }
+    if (++w->dirs > IMAGE_MAX_DIRS) {
+        if (w->dirs == IMAGE_MAX_DIRS + 1)
+            image_error(w, "more than 4194304 folders in the volume; the "
+                           "rest is not read");
+        return;
+    }
+    d = tsk_fs_dir_open_meta(w->fs, inum);
+    if (!d) {
+        image_note(w, "folder cannot be read: ");
+        image_error(w, w->msg);
+        return;
+    }
+    size_t n = tsk_fs_dir_getsize(d);
+    for (size_t i = 0; i < n && !w->stopped && w->st == EXH_OK; i++)
+        image_child(w, d, i, depth);
+    tsk_fs_dir_close(d);
+}
+
+/* Reads the volume's $Secure:$SDS (at most 64 MiB) for owners. */
+static ntfs_sds *image_load_sds(TSK_FS_INFO *fs)
+{
+    TSK_FS_FILE *sec = tsk_fs_file_open_meta(fs, NULL, 9); // $Secure
+    const TSK_FS_ATTR *a = NULL;
+    unsigned char *data = NULL;
+    ntfs_sds *sds = NULL;
+    ssize_t n;
+
+    if (!sec || !sec->meta)
+        goto out;
+    int count = tsk_fs_file_attr_getsize(sec);
+    for (int i = 0; i < count && !a; i++) {
+        const TSK_FS_ATTR *c = tsk_fs_file_attr_get_idx(sec, i);
+        if (c && c->type == TSK_FS_ATTR_TYPE_NTFS_DATA && c->name &&
+            strcmp(c->name, "$SDS") == 0)
+            a = c;
+    }
+    if (!a || a->size <= 0 || a->size > ((TSK_OFF_T)64 << 20))
+        goto out;
+    data = exh_malloc((size_t)a->size);
+    if (!data)
+        goto out;
+    n = tsk_fs_file_read_type(sec, TSK_FS_ATTR_TYPE_NTFS_DATA, a->id, 0,
+                              (char *)data, (size_t)a->size,
+                              TSK_FS_FILE_READ_FLAG_NONE);
+    if (n <= 0) {
+        exh_free(data);
+        goto out;
+    }
+    sds = ntfs_sds_parse(data, (size_t)n);
+out:
+    if (sec)
+        tsk_fs_file_close(sec);
+    tsk_error_reset();
+    return sds;
+}
+
+/* Walks one file system at byte offset off of img as volume number vol. */
+static void image_volume(image_walker *w, TSK_IMG_INFO *img, TSK_OFF_T off,
+                         unsigned vol)
+{
+    char label[32];
+    unsigned char boot[16];
+
+    snprintf(label, sizeof(label), "vol%u", vol);
+    buf_reset(&w->rel);
+    buf_puts(&w->rel, w->prefix);
+    buf_puts(&w->rel, label);
+    buf_reset(&w->disp);
+    buf_puts(&w->disp, w->target);
+    buf_puts(&w->disp, "!/");
+    buf_puts(&w->disp, label);
+    if (w->rel.toobig || w->disp.toobig) {
+        w->st = EXH_ERR_NOMEM;
+        return;
+    }
+    memset(boot, 0, sizeof(boot));
+    (void)tsk_img_read(img, off, (char *)boot, sizeof(boot));
+    tsk_error_reset();
+    if (memcmp(boot + 3, "ReFS", 4) == 0) {
+        image_error(w, "ReFS volume: not readable (exhunt reads NTFS)");
+        return;
+    }
+    if (memcmp(boot + 3, "-FVE-FS-", 8) == 0) {
+        image_error(w, "BitLocker-encrypted volume: not readable (decrypt "
+                       "it first, e.g. with dislocker)");
+        return;
+    }
+    w->fs = tsk_fs_open_img(img, off, TSK_FS_TYPE_NTFS);
+    if (!w->fs) {
+        image_note(w, "not a readable NTFS volume: ");
+        image_error(w, w->msg);
+        return;
+    }
+    memset(&w->seen, 0, sizeof(w->seen));
+    w->dirs = 0;
+    w->sds = image_load_sds(w->fs);
+    image_dir(w, w->fs->root_inum, 0);
+    ntfs_sds_free(w->sds);
+    w->sds = NULL;
+    exh_free(w->seen.slots);
+    memset(&w->seen, 0, sizeof(w->seen));
+    tsk_fs_close(w->fs);
+    w->fs = NULL;
+}
+
+/* True when the partition p may hold a file system worth trying. */
+static bool image_part_wanted(const TSK_VS_PART_INFO *p)
+{
+    return (p->flags & TSK_VS_PART_FLAG_ALLOC) != 0 && p->len > 0;
+}
+
+/* Walks every partition of img, or img as one volume when it has no
+ * partition table. */
+static void image_volumes(image_walker *w, TSK_IMG_INFO *img)
+{
+    TSK_VS_INFO *vs = tsk_vs_open(img, 0, TSK_VS_TYPE_DETECT);
+    unsigned vol = 0;
+
+    if (!vs) {
+        unsigned char boot[16];
+        image_note(w, "the partition table cannot be read: ");
+        memset(boot, 0, sizeof(boot));
+        (void)tsk_img_read(img, 0, (char *)boot, sizeof(boot));
+        tsk_error_reset();
+        // No table TSK accepts: a bare volume, or a damaged table.
+        if (memcmp(boot + 3, "NTFS    ", 8) == 0 ||
+            memcmp(boot + 3, "ReFS", 4) == 0 ||
+            memcmp(boot + 3, "-FVE-FS-", 8) == 0)
+            image_volume(w, img, 0, 1);
+        else
+            w->cbs->on_error(w->cbs->user, w->target, w->msg);
+        return;
+    }
+    for (TSK_PNUM_T i = 0; i < vs->part_count && !w->stopped && w->st == EXH_OK;
+         i++) {
+        const TSK_VS_PART_INFO *p = tsk_vs_part_get(vs, i);
+        unsigned char boot[16];
+        TSK_OFF_T off;
+        if (!p || !image_part_wanted(p))
+            continue;
+        off = (TSK_OFF_T)p->start * vs->block_size;
+        if (off < 0 || off >= img->size) {
+            char note[160];
+            snprintf(note, sizeof(note),
+                     "partition %u starts past the end of the image; "
+                     "not read",
+                     (unsigned)i);
+            w->cbs->on_error(w->cbs->user, w->target, note);
+            continue;
+        }
+        memset(boot, 0, sizeof(boot));
+        (void)tsk_img_read(img, off, (char *)boot, sizeof(boot));
+        tsk_error_reset();
+        // Only NTFS, ReFS and BitLocker volumes are of interest: an EFI
+        // system partition or Microsoft's reserved partition is skipped.
+        if (memcmp(boot + 3, "NTFS    ", 8) != 0 &&
+            memcmp(boot + 3, "ReFS", 4) != 0 &&
+            memcmp(boot + 3, "-FVE-FS-", 8) != 0)
+            continue;
+        if (++vol > IMAGE_MAX_VOLS) {
+            w->cbs->on_error(w->cbs->user, w->target,
+                             "more than 64 volumes; the rest is not read");
+            break;
+        }
+        image_volume(w, img, off, vol);
+    }
+    if (vol == 0 && w->st == EXH_OK)
+        w->cbs->on_error(w->cbs->user, w->target,
+                         "no NTFS volume in the partition table; nothing "
+                         "read");
+    tsk_vs_close(vs);
+}
+
+exh_status image_walk(const char *target, const source_opts *opts,
+                      const source_cbs *cbs, const char **err)
+{
+    return image_walk_at(target, target, "", opts, cbs, err);
+}
+
+exh_status image_walk_at(const char *target, const char *display,
+                         const char *prefix, const source_opts *opts,
+                         const source_cbs *cbs, const char **err)
+{
+    image_walker w;
+    TSK_IMG_INFO *img = NULL;
+    struct stat st;
+    image_kind_t kind;
+    const char *msg = NULL;
+    int fd;
+
+    fd = source_openat(AT_FDCWD, target, O_NONBLOCK);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        *err = "cannot be opened for reading";
+        return EXH_ERR_IO;
+    }
+    kind = image_kind(fd, (uint64_t)st.st_size);
+    close(fd);
+    switch (kind) {
+    case IMAGE_EWF2:
+        // Naming libewf here also keeps it first among exhunt's libraries
+        // (meson.build explains why).
+        *err = libewf_get_version()[0] ? "an Ex01 (EWF2) image: not supported "
+                                         "by this system's libewf (convert it "
+                                         "to E01 or raw first)"
+                                       : "an Ex01 (EWF2) image: not supported";
+        return EXH_ERR_IO;
+    case IMAGE_LEF:
+        *err = "an L01 logical evidence file: not supported";
+        return EXH_ERR_IO;
+    case IMAGE_QCOW:
+        img = qcow_open(target, &msg);
+        break;
+    case IMAGE_NONE:
+        *err = "not a disk image";
+        return EXH_ERR_IO;
+    default:
+        // The type is given, never detected: TSK's detection tries
+        // afflib first, whose VMDK code reads freed memory.
+        img = tsk_img_open_utf8_sing(target, image_tsk_type(kind), 0);
+        if (!img) {
+            static _Thread_local char note[256];
+            snprintf(note, sizeof(note), "not a readable disk image: %s",
+                     tsk_error_get() ? tsk_error_get() : "unknown error");
+            tsk_error_reset();
+            msg = note;
+        }
+        break;
+    }
+    if (!img) {
+        *err = msg ? msg : "not a readable disk image";
+        return EXH_ERR_IO;
+    }
+    memset(&w, 0, sizeof(w));
+    w.target = display;
+    w.prefix = prefix;
+    w.opts = opts;
+    w.cbs = cbs;
+    w.s.read = image_stream_read;
+    w.s.ctx = &w;
+    buf_init(&w.rel, 65536);
+    buf_init(&w.disp, 65536);
+    image_volumes(&w, img);
+    buf_free(&w.rel);
+    buf_free(&w.disp);
+    tsk_img_close(img);
+    if (w.st == EXH_ERR_NOMEM && err)
+        *err = "out of memory";
+    return w.st;
+}
