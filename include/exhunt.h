@@ -560,6 +560,31 @@ EXH_API EXH_NODISCARD exh_status exh_prober_run(exh_prober *prober,
                                                 void *user);
 
 /* ------------------------------------------------------------------------ */
+/* Replay: findings and summaries read back from saved JSON lines.          */
+
+typedef struct exh_replay_result {
+    uint64_t lines;      /* lines read */
+    uint64_t findings;   /* findings handed to the callback */
+    uint64_t summaries;  /* summaries handed to the callback */
+    uint64_t skipped;    /* lines of other kinds (rule, build, probe) */
+    uint64_t error_line; /* the line that stopped the replay, or 0 */
+} exh_replay_result;
+
+/*
+ * Reads the JSON lines of `exhunt scan -f jsonl` (schema 1 or older) from
+ * in and calls on_finding and on_summary as a scan would, in file order.
+ * Pointers are borrowed until the callback returns. A line that is not a
+ * whole JSON object of exhunt's (a truncated file) stops the replay with
+ * EXH_ERR_INVALID_ARG, one of a newer schema with EXH_ERR_UNSUPPORTED, a
+ * line over 64 MiB with EXH_ERR_LIMIT; errmsg (optional) then names the
+ * line and the problem. Returns EXH_OK, those, EXH_ERR_IO, EXH_ERR_NOMEM.
+ * result: OUT, optional.
+ */
+EXH_API EXH_NODISCARD exh_status exh_jsonl_replay(
+    FILE *in, exh_finding_cb on_finding, exh_summary_cb on_summary,
+    void *user, exh_replay_result *result, char *errmsg, size_t errmsg_size);
+
+/* ------------------------------------------------------------------------ */
 /* Utilities shared with the CLI.                                            */
 
 /* Parses an ISO 8601 time ("2021-03-02", "2021-03-02T04:12", with seconds,

@@ -566,11 +566,8 @@ int main(int argc, char **argv)
         return cmd_build(argc - 1, argv + 1);
     if (strcmp(cmd, "probe") == 0)
         return cmd_probe(argc - 1, argv + 1);
-    if (strcmp(cmd, "report") == 0) {
-        fprintf(stderr, "exhunt: '%s' is not available in this version yet\n",
-                cmd);
-        return EXIT_USAGE;
-    }
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     if (cmd[0] == '-')
         options_usage_error("unknown option '%s'", cmd);
     else

@@ -262,7 +262,7 @@ bool report_csv_summary(report_csv *r, const exh_summary *s)
             r->count = unit_end;
             csv_row *row = find_row(r, strtoull(fid + 2, NULL, 10));
             r->count = saved;
-            if (row && !row->incident)
+            if (row && !row->incident && in->id)
                 row->incident = strdup(in->id);
         }
         if (!in->start)
@@ -294,7 +294,7 @@ bool report_csv_summary(report_csv *r, const exh_summary *s)
             free(time);
             return false;
         }
-        r->rows[r->count - 1].incident = strdup(in->id);
+        r->rows[r->count - 1].incident = in->id ? strdup(in->id) : NULL;
     }
     r->unit_start = r->count;
     return ok;
