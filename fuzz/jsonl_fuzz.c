@@ -38,13 +38,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     char why[256];
     exh_replay_result res;
-    exh_status st = exh_jsonl_replay(in, on_finding, on_summary, out, &res,
-                                     why, sizeof why);
+    exh_status st = exh_jsonl_replay(in, on_finding, on_summary, out, &res, why,
+                                     sizeof why);
     fclose(in);
     fclose(out);
     if (st != EXH_OK && st != EXH_ERR_INVALID_ARG &&
-        st != EXH_ERR_UNSUPPORTED && st != EXH_ERR_LIMIT &&
-        st != EXH_ERR_NOMEM)
+        st != EXH_ERR_UNSUPPORTED && st != EXH_ERR_LIMIT && st != EXH_ERR_NOMEM)
         abort();
     if (st != EXH_OK && !why[0])
         abort(); // every failure says why
