@@ -308,6 +308,40 @@ typedef struct exh_error {
     const char *message;
 } exh_error;
 
+/* One attack story: findings linked by correlation (same client within
+ * minutes, the file a request planted or used, the process a web shell
+ * started), with the stages they show and a paragraph that tells it. */
+typedef struct exh_incident {
+    const char *id;    /* "i-" and the number of its first finding */
+    const char *start; /* ISO 8601 UTC of its first finding, or NULL */
+    const char *end;   /* of its last record, or NULL */
+    const char *const *stages; /* "initial-access", "webshell", ... */
+    size_t stage_count;
+    const char *const *findings; /* ids, in output order */
+    size_t finding_count;
+    const char *story; /* plain sentences; holds attacker-controlled text */
+} exh_incident;
+
+/* One value of the attacker pivot (an address, account, user agent or
+ * file) and the findings it appears in. */
+typedef struct exh_pivot_item {
+    const char *value; /* attacker-controlled: escape before display */
+    const char *first; /* ISO 8601 UTC, or NULL */
+    const char *last;
+    uint64_t count;              /* records it appears in */
+    const char *const *findings; /* ids (at most 100) */
+    size_t finding_count;
+} exh_pivot_item;
+
+/* The four lists of the pivot, in this order in exh_summary.pivot. */
+enum {
+    EXH_PIVOT_ADDRESSES = 0,
+    EXH_PIVOT_ACCOUNTS,
+    EXH_PIVOT_USER_AGENTS,
+    EXH_PIVOT_FILES,
+    EXH_PIVOT__COUNT
+};
+
 /* Verdict values are the strings of DESIGN.md ("yes", "no-sign", ...). */
 typedef struct exh_summary {
     const char *target;
@@ -344,6 +378,11 @@ typedef struct exh_summary {
     const char *build_source;       /* where it was found, or NULL */
     const char *const *mitigations; /* mitigations in place (sentences) */
     size_t mitigation_count;
+    const exh_incident *incidents; /* the unit's attack stories */
+    size_t incident_count;
+    /* The attacker pivot: lists indexed by EXH_PIVOT_*. */
+    const exh_pivot_item *pivot[EXH_PIVOT__COUNT];
+    size_t pivot_count[EXH_PIVOT__COUNT];
 } exh_summary;
 
 typedef enum exh_cb_result { EXH_CONTINUE = 0, EXH_STOP = 1 } exh_cb_result;
@@ -548,6 +587,31 @@ EXH_API EXH_NODISCARD exh_status exh_prober_run(exh_prober *prober,
                                                 const char *const *urls,
                                                 size_t count, exh_probe_cb cb,
                                                 void *user);
+
+/* ------------------------------------------------------------------------ */
+/* Replay: findings and summaries read back from saved JSON lines.          */
+
+typedef struct exh_replay_result {
+    uint64_t lines;      /* lines read */
+    uint64_t findings;   /* findings handed to the callback */
+    uint64_t summaries;  /* summaries handed to the callback */
+    uint64_t skipped;    /* lines of other kinds (rule, build, probe) */
+    uint64_t error_line; /* the line that stopped the replay, or 0 */
+} exh_replay_result;
+
+/*
+ * Reads the JSON lines of `exhunt scan -f jsonl` (schema 1 or older) from
+ * in and calls on_finding and on_summary as a scan would, in file order.
+ * Pointers are borrowed until the callback returns. A line that is not a
+ * whole JSON object of exhunt's (a truncated file) stops the replay with
+ * EXH_ERR_INVALID_ARG, one of a newer schema with EXH_ERR_UNSUPPORTED, a
+ * line over 64 MiB with EXH_ERR_LIMIT; errmsg (optional) then names the
+ * line and the problem. Returns EXH_OK, those, EXH_ERR_IO, EXH_ERR_NOMEM.
+ * result: OUT, optional.
+ */
+EXH_API EXH_NODISCARD exh_status exh_jsonl_replay(
+    FILE *in, exh_finding_cb on_finding, exh_summary_cb on_summary,
+    void *user, exh_replay_result *result, char *errmsg, size_t errmsg_size);
 
 /* ------------------------------------------------------------------------ */
 /* Utilities shared with the CLI.                                            */

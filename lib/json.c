@@ -392,6 +392,56 @@ static exh_status json_build(buf *b, const exh_summary *s)
     return buf_putc(b, '}');
 }
 
+/* "incidents": the unit's attack stories (correlate.c). */
+static exh_status json_incidents(buf *b, const exh_summary *s)
+{
+    EXH_TRY(buf_puts(b, ",\"incidents\":["));
+    for (size_t i = 0; i < s->incident_count; i++) {
+        const exh_incident *in = &s->incidents[i];
+        EXH_TRY(buf_puts(b, i ? ",{\"id\":" : "{\"id\":"));
+        EXH_TRY(json_str(b, in->id));
+        EXH_TRY(json_key(b, "start"));
+        EXH_TRY(json_str_or_null(b, in->start));
+        EXH_TRY(json_key(b, "end"));
+        EXH_TRY(json_str_or_null(b, in->end));
+        EXH_TRY(json_key(b, "stages"));
+        EXH_TRY(json_str_array(b, in->stages, in->stage_count));
+        EXH_TRY(json_key(b, "findings"));
+        EXH_TRY(json_str_array(b, in->findings, in->finding_count));
+        EXH_TRY(json_key(b, "story"));
+        EXH_TRY(json_str(b, in->story));
+        EXH_TRY(buf_putc(b, '}'));
+    }
+    return buf_putc(b, ']');
+}
+
+/* "pivot": addresses, accounts, user agents and files, each with where
+ * they were seen. */
+static exh_status json_pivot(buf *b, const exh_summary *s)
+{
+    static const char *const names[EXH_PIVOT__COUNT] = {"addresses", "accounts",
+                                                        "user_agents", "files"};
+    EXH_TRY(buf_puts(b, ",\"pivot\":{"));
+    for (int l = 0; l < EXH_PIVOT__COUNT; l++) {
+        EXH_TRY(buf_printf(b, "%s\"%s\":[", l ? "," : "", names[l]));
+        for (size_t i = 0; i < s->pivot_count[l]; i++) {
+            const exh_pivot_item *it = &s->pivot[l][i];
+            EXH_TRY(buf_puts(b, i ? ",{\"value\":" : "{\"value\":"));
+            EXH_TRY(json_str(b, it->value));
+            EXH_TRY(json_key(b, "first"));
+            EXH_TRY(json_str_or_null(b, it->first));
+            EXH_TRY(json_key(b, "last"));
+            EXH_TRY(json_str_or_null(b, it->last));
+            EXH_TRY(buf_printf(b, ",\"count\":%" PRIu64, it->count));
+            EXH_TRY(json_key(b, "findings"));
+            EXH_TRY(json_str_array(b, it->findings, it->finding_count));
+            EXH_TRY(buf_putc(b, '}'));
+        }
+        EXH_TRY(buf_putc(b, ']'));
+    }
+    return buf_putc(b, '}');
+}
+
 static exh_status json_summary(buf *b, const exh_summary *s)
 {
     EXH_TRY(buf_printf(b, "{\"schema\":%d,\"kind\":\"summary\",\"target\":",
@@ -411,9 +461,9 @@ static exh_status json_summary(buf *b, const exh_summary *s)
     }
     EXH_TRY(buf_putc(b, ']'));
     EXH_TRY(json_counts(b, s));
-    EXH_TRY(buf_puts(
-        b, ",\"incidents\":[],\"pivot\":{\"addresses\":[],\"accounts\":[],"
-           "\"user_agents\":[],\"files\":[]},\"errors\":["));
+    EXH_TRY(json_incidents(b, s));
+    EXH_TRY(json_pivot(b, s));
+    EXH_TRY(buf_puts(b, ",\"errors\":["));
     for (size_t i = 0; i < s->error_count; i++) {
         EXH_TRY(buf_puts(b, i ? ",{\"path\":" : "{\"path\":"));
         EXH_TRY(json_str(b, s->errors[i].path));

@@ -179,4 +179,17 @@ exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
                          const exh_summary **s);
 void summary_free(summary_holder *h);
 
+/* correlate.c */
+/* The links between a unit's findings (fs in output order; finding i gets
+ * the id "f-" first_id + i + 1): related ids, incidents and the pivot. */
+typedef struct correlation correlation;
+exh_status correlate_unit(const exh_ruleset *rs, const ifinding *fs,
+                          size_t count, uint64_t first_id, correlation **out);
+/* The related ids of finding i (owned by c); *n is 0 when none. */
+const char *const *correlation_related(const correlation *c, size_t i,
+                                       size_t *n);
+/* Points s's incidents and pivot at c's (valid while c lives). */
+void correlation_fill(const correlation *c, exh_summary *s);
+void correlation_free(correlation *c);
+
 #endif

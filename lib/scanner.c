@@ -2415,7 +2415,14 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
     EXH_TRY(build_unit_findings(u, rs));
     EXH_TRY(finding_finish(u, rs, &fs, &count));
     static const char *const live[] = {"live"};
-    exh_status st = EXH_OK;
+    correlation *corr = NULL;
+    exh_status st = correlate_unit(rs, fs, count, sc->next_id, &corr);
+    if (st != EXH_OK) {
+        for (size_t i = 0; i < count; i++)
+            ifinding_free(&fs[i]);
+        exh_free(fs);
+        return st;
+    }
     for (size_t i = 0; i < count && !*stop; i++) {
         ifinding *f = &fs[i];
         char id[32], t[32], last[32], fmod[32], fcre[32], cvebuf[256];
@@ -2447,6 +2454,7 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
             .seen_in = live,
             .seen_in_count = 1,
         };
+        pub.related = correlation_related(corr, i, &pub.related_count);
         if (f->rule != SIZE_MAX) {
             const rule_entry *re = &rs->rules[f->rule];
             const sigma_meta *m = sigma_rule_meta(re->sigma);
@@ -2514,9 +2522,14 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
     const exh_summary *s = NULL;
     if (!*stop)
         st = summary_build(rs, ctx->target, u, fs, count, &h, &s);
-    if (st == EXH_OK && s && on_summary && on_summary(s, user) == EXH_STOP)
-        *stop = true;
+    if (st == EXH_OK && s && on_summary) {
+        exh_summary full = *s;
+        correlation_fill(corr, &full);
+        if (on_summary(&full, user) == EXH_STOP)
+            *stop = true;
+    }
     summary_free(h);
+    correlation_free(corr);
     for (size_t i = 0; i < count; i++)
         ifinding_free(&fs[i]);
     exh_free(fs);

@@ -13,4 +13,7 @@ int cmd_build(int argc, char **argv);
 /* `exhunt probe [OPTIONS] URL...` (probe_cmd.c). */
 int cmd_probe(int argc, char **argv);
 
+/* `exhunt report [-f FMT] [-o FILE] FILE.jsonl` (report_cmd.c). */
+int cmd_report(int argc, char **argv);
+
 #endif /* EXH_COMMANDS_H */

@@ -37,7 +37,9 @@ enum exit_status {
 typedef struct scan_ctx {
     const scan_opts *opts;
     FILE *out;
-    report_text *text; /* NULL for jsonl */
+    report_text *text; /* -f text, else NULL */
+    report_csv *csv;   /* -f csv, else NULL */
+    report_html *html; /* -f html, else NULL */
     bool fail;         /* a finding at or above --fail-on was seen */
     bool write_failed;
     const char *target; /* the target being scanned */
@@ -99,6 +101,10 @@ static exh_cb_result on_finding(const exh_finding *f, void *user)
         c->fail = true;
     if (c->text) {
         ok = report_text_finding(c->text, f);
+    } else if (c->csv) {
+        ok = report_csv_finding(c->csv, f);
+    } else if (c->html) {
+        ok = report_html_finding(c->html, f);
     } else {
         if (f->severity <= c->opts->min_severity)
             progress_clear(c);
@@ -122,6 +128,10 @@ static exh_cb_result on_summary(const exh_summary *s, void *user)
     progress_clear(c);
     if (c->text)
         ok = report_text_summary(c->text, s);
+    else if (c->csv)
+        ok = report_csv_summary(c->csv, s);
+    else if (c->html)
+        ok = report_html_summary(c->html, s);
     else
         ok = report_jsonl_summary(c->out, s);
     if (!ok) {
@@ -341,6 +351,18 @@ static int open_report(const scan_opts *o, scan_ctx *c)
             fputs("exhunt: out of memory\n", stderr);
             return EXIT_UNREADABLE;
         }
+    } else if (o->format == FORMAT_CSV) {
+        c->csv = report_csv_new(c->out, o->min_severity);
+        if (!c->csv) {
+            fputs("exhunt: out of memory\n", stderr);
+            return EXIT_UNREADABLE;
+        }
+    } else if (o->format == FORMAT_HTML) {
+        c->html = report_html_new(c->out, o->min_severity);
+        if (!c->html) {
+            fputs("exhunt: out of memory\n", stderr);
+            return EXIT_UNREADABLE;
+        }
     }
     return EXIT_CLEAN;
 }
@@ -350,6 +372,12 @@ static bool close_report(const scan_opts *o, scan_ctx *c)
 {
     bool ok = !c->write_failed;
     report_text_free(c->text);
+    if (c->csv && !report_csv_finish(c->csv))
+        ok = false;
+    report_csv_free(c->csv);
+    if (c->html && !report_html_finish(c->html))
+        ok = false;
+    report_html_free(c->html);
     if (fflush(c->out) != 0 || ferror(c->out))
         ok = false;
     if (c->out != stdout && fclose(c->out) != 0)
@@ -539,11 +567,8 @@ int main(int argc, char **argv)
         return cmd_build(argc - 1, argv + 1);
     if (strcmp(cmd, "probe") == 0)
         return cmd_probe(argc - 1, argv + 1);
-    if (strcmp(cmd, "report") == 0) {
-        fprintf(stderr, "exhunt: '%s' is not available in this version yet\n",
-                cmd);
-        return EXIT_USAGE;
-    }
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     if (cmd[0] == '-')
         options_usage_error("unknown option '%s'", cmd);
     else

@@ -73,6 +73,7 @@ void options_usage(FILE *out)
           "       exhunt rules check DIR...\n"
           "       exhunt build [-f FORMAT] VERSION|TARGET\n"
           "       exhunt probe [OPTIONS] URL...\n"
+          "       exhunt report [-f FORMAT] [-o FILE] FILE.jsonl\n"
           "       exhunt --version | --help\n"
           "\n"
           "Tells whether a Microsoft Exchange server was exploited, from its\n"
@@ -81,7 +82,8 @@ void options_usage(FILE *out)
           "or - for standard input. Evidence is only ever read.\n"
           "\n"
           "Options of scan:\n"
-          "  -f, --format FORMAT    text (default) or jsonl\n"
+          "  -f, --format FORMAT    text (default), jsonl, csv (a timeline)\n"
+          "                         or html (a self-contained page)\n"
           "  -o, --output FILE      write the report to FILE, not stdout\n"
           "      --rules DIR        also load the Sigma rules under DIR "
           "(repeatable)\n"
@@ -129,8 +131,13 @@ void options_usage(FILE *out)
           "--rate PER_SECOND, --insecure (skip TLS verification: a server\n"
           "whose certificate does not verify is an error otherwise), -f, -o.\n"
           "\n"
-          "Not available in this version yet: exhunt report;\n"
-          "scan --shadows; formats csv, html.\n"
+          "report: renders the JSON lines of an earlier scan -f jsonl (or -\n"
+          "for stdin) as text, jsonl, csv or html without rescanning;\n"
+          "--min-severity and --fail-on as for scan. Exit 3 when the file is\n"
+          "truncated, not exhunt's or of a newer schema (the message names\n"
+          "the line).\n"
+          "\n"
+          "Not available in this version yet: scan --shadows.\n"
           "\n"
           "Exit status: 0 no finding at or above --fail-on; 1 a finding at\n"
           "or above --fail-on; 2 usage error; 3 a target or unit could not\n"
@@ -154,14 +161,13 @@ static bool parse_format(const char *value, out_format *out)
         *out = FORMAT_TEXT;
     } else if (strcmp(value, "jsonl") == 0) {
         *out = FORMAT_JSONL;
-    } else if (strcmp(value, "csv") == 0 || strcmp(value, "html") == 0) {
-        options_usage_error("format '%s' is not available in this version "
-                            "yet (use text or jsonl)",
-                            value);
-        return false;
+    } else if (strcmp(value, "csv") == 0) {
+        *out = FORMAT_CSV;
+    } else if (strcmp(value, "html") == 0) {
+        *out = FORMAT_HTML;
     } else {
-        options_usage_error("unknown format '%s' (expected text or jsonl)",
-                            value);
+        options_usage_error(
+            "unknown format '%s' (expected text, jsonl, csv or html)", value);
         return false;
     }
     return true;
@@ -379,6 +385,11 @@ parse_result options_parse_rules_list(int argc, char **argv, scan_opts *o)
     if (optind < argc) {
         options_usage_error("rules list takes no argument ('%s')",
                             argv[optind]);
+        options_free(o);
+        return PARSE_USAGE;
+    }
+    if (o->format == FORMAT_CSV || o->format == FORMAT_HTML) {
+        options_usage_error("rules list writes text or jsonl only");
         options_free(o);
         return PARSE_USAGE;
     }

@@ -17,7 +17,12 @@
 #include <stdio.h>
 
 /* Output formats that exist in this version. */
-typedef enum out_format { FORMAT_TEXT = 0, FORMAT_JSONL } out_format;
+typedef enum out_format {
+    FORMAT_TEXT = 0,
+    FORMAT_JSONL,
+    FORMAT_CSV,
+    FORMAT_HTML
+} out_format;
 
 /* Outcome of parsing. */
 typedef enum parse_result {

@@ -3,7 +3,8 @@
  * report_text.c - the report a tired responder reads on a terminal.
  *
  * Per unit: one header line (target, unit, host), the three verdicts with
- * their reasons, the findings grouped by severity (most severe first), the
+ * their reasons, the incidents told in sentences, the attacker pivot, the
+ * findings grouped by severity (most severe first), the
  * log coverage per family, then counts and errors. The verdicts arrive with
  * the unit's summary, after its findings, so findings are rendered into one
  * memory stream per severity and printed when the summary comes.
@@ -165,6 +166,8 @@ static void render_finding(const report_text *r, FILE *m, const exh_finding *f)
         fputs(" \xc2\xb7 ", m);
         put_list(m, f->cve, f->cve_count, ", ");
     }
+    fputs(" \xc2\xb7 ", m);
+    put_esc(m, f->id);
     fputs("\n      ", m);
     put_esc(m, f->source_path);
     if (f->line)
@@ -364,6 +367,98 @@ static void put_counts(report_text *r, const exh_summary *s)
                 s->errors_omitted);
 }
 
+/* Writes untrusted text escaped and wrapped at width columns (counted in
+ * bytes of the escaped text), each line after the first indented. */
+static void put_wrapped(FILE *out, const char *s, int indent, size_t width)
+{
+    size_t len = s ? strlen(s) : 0;
+    size_t need = exh_escape_text(s ? s : "", len, NULL, 0);
+    char *text = malloc(need + 1);
+    if (!text)
+        return;
+    exh_escape_text(s ? s : "", len, text, need + 1);
+    size_t col = 0;
+    for (char *p = text; *p;) {
+        char *sp = strchr(p, ' ');
+        size_t w = sp ? (size_t)(sp - p) : strlen(p);
+        if (col && col + 1 + w > width) {
+            fprintf(out, "\n%*s", indent, "");
+            col = 0;
+        } else if (col) {
+            fputc(' ', out);
+            col++;
+        }
+        fwrite(p, 1, w, out);
+        col += w;
+        p += w;
+        while (*p == ' ')
+            p++;
+    }
+    free(text);
+}
+
+/* The incidents in plain sentences, right after the verdicts. */
+static void put_incidents(report_text *r, const exh_summary *s)
+{
+    if (!s->incident_count)
+        return;
+    fprintf(r->out, "\n%sWhat happened%s (%zu incident%s)\n", paint(r, C_BOLD),
+            paint(r, C_RESET), s->incident_count,
+            s->incident_count == 1 ? "" : "s");
+    for (size_t i = 0; i < s->incident_count; i++) {
+        const exh_incident *in = &s->incidents[i];
+        fputs("  ", r->out);
+        put_esc(r->out, in->id);
+        fputs("  ", r->out);
+        put_list(r->out, in->stages, in->stage_count, " \xe2\x86\x92 ");
+        fputs("\n      ", r->out);
+        put_wrapped(r->out, in->story, 6, 90);
+        fputc('\n', r->out);
+        fputs("      findings: ", r->out);
+        size_t n = in->finding_count > 12 ? 12 : in->finding_count;
+        put_list(r->out, in->findings, n, ", ");
+        if (n < in->finding_count)
+            fprintf(r->out, " and %zu more", in->finding_count - n);
+        fputc('\n', r->out);
+    }
+}
+
+#define PIVOT_SHOWN 15 /* values per list; the JSON lines hold all */
+
+/* The attacker pivot: what to block, reset and remove. */
+static void put_pivot(report_text *r, const exh_summary *s)
+{
+    static const char *const names[EXH_PIVOT__COUNT] = {"Addresses", "Accounts",
+                                                        "User agents", "Files"};
+    size_t total = 0;
+    for (int l = 0; l < EXH_PIVOT__COUNT; l++)
+        total += s->pivot_count[l];
+    if (!total)
+        return;
+    fprintf(r->out, "\n%sAttacker pivot%s\n", paint(r, C_BOLD),
+            paint(r, C_RESET));
+    for (int l = 0; l < EXH_PIVOT__COUNT; l++) {
+        if (!s->pivot_count[l])
+            continue;
+        fprintf(r->out, "  %s\n", names[l]);
+        size_t n =
+            s->pivot_count[l] > PIVOT_SHOWN ? PIVOT_SHOWN : s->pivot_count[l];
+        for (size_t i = 0; i < n; i++) {
+            const exh_pivot_item *it = &s->pivot[l][i];
+            fputs("      ", r->out);
+            report_text_put_escaped(r->out, it->value,
+                                    it->value ? strlen(it->value) : 0,
+                                    EVIDENCE_MAX_BYTES);
+            fprintf(r->out, "  (%" PRIu64 " record%s, %s \xe2\x86\x92 %s)\n",
+                    it->count, it->count == 1 ? "" : "s",
+                    it->first ? it->first : "-", it->last ? it->last : "-");
+        }
+        if (n < s->pivot_count[l])
+            fprintf(r->out, "      and %zu more (see -f jsonl)\n",
+                    s->pivot_count[l] - n);
+    }
+}
+
 static void put_header(report_text *r, const exh_summary *s)
 {
     if (r->units++)
@@ -389,6 +484,8 @@ bool report_text_summary(report_text *r, const exh_summary *s)
         put_verdict(r, "Vulnerable:", s->vulnerable, s->reason_vulnerable);
         put_verdict(r, "Exploited:", s->exploited, s->reason_exploited);
         put_verdict(r, "Backdoored:", s->backdoored, s->reason_backdoored);
+        put_incidents(r, s);
+        put_pivot(r, s);
         for (int sev = 0; sev < SEVERITY_COUNT; sev++)
             shown += r->shown[sev];
         if (shown == 0 && r->hidden == 0)

@@ -48,6 +48,10 @@ def scan(args):
     if p.returncode not in (0, 1):
         raise SystemExit("exhunt exit %d: %s" % (p.returncode, p.stderr.decode()))
     objs = [json.loads(l) for l in p.stdout.decode().splitlines()]
+    # exhunt report gives back the same lines (gap reasons and record ids)
+    r = subprocess.run([EXHUNT, "report", "-f", "jsonl", "-"], input=p.stdout,
+                       capture_output=True, timeout=120)
+    check(r.stdout == p.stdout, "exhunt report -f jsonl gives the scan's lines back")
     bad = [e.message for o in objs for e in VALIDATOR.iter_errors(o)]
     check(not bad, "output valid against docs/output-schema.json (%s)" % bad[:2])
     sums = [o for o in objs if o["kind"] == "summary"]

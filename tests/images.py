@@ -99,6 +99,11 @@ def scan(target, *opts, env=None):
                           capture_output=True, timeout=300, env=env)
     text = proc.stdout.decode('utf-8')
     objs = [json.loads(line) for line in text.splitlines()]
+    # exhunt report gives back the same lines (NTFS times, owners, streams)
+    rep = subprocess.run([EXHUNT, 'report', '-f', 'jsonl', '-'], input=proc.stdout,
+                         capture_output=True, timeout=300)
+    check(rep.stdout == proc.stdout,
+          'exhunt report -f jsonl gives the scan of %s back' % os.path.basename(target))
     for o in objs if VALIDATOR else []:
         errors = list(VALIDATOR.iter_errors(o))
         check(not errors, 'output of %s valid under the schema%s' %

@@ -34,21 +34,41 @@ got = [json.loads(line) for line in proc.stdout.decode('utf-8').splitlines() if 
 # The POSIX times of files in a git checkout are those of the checkout, not
 # of the case: masked. Log records' times, which prove the parsers, never are.
 masked = False
+checkout_times = set()
 for o in got:
     f = o.get('file')
     if f and f.get('time_source') == 'posix':
         for k in ('created', 'modified'):
             if f.get(k):
+                checkout_times.add(f[k])
                 f[k] = '<checkout time>'
         if o.get('time'):
             o['time'] = '<checkout time>'
         masked = True
 # Findings are ordered by time, so with checkout times their order and ids
 # are the checkout's too: compare them by path and rule, ids masked.
+# The ids and checkout times that correlation (related, incidents, pivot)
+# repeats are masked the same way.
+import re
+def mask_ids(v):
+    if isinstance(v, str):
+        v = re.sub(r'\b[fi]-[0-9]{6,}\b', '<id>', v)
+        for t in checkout_times:
+            v = v.replace(t, '<checkout time>')
+        return v
+    if isinstance(v, list):
+        return [mask_ids(x) for x in v]
+    if isinstance(v, dict):
+        return {k: mask_ids(x) for k, x in v.items()}
+    return v
 if masked:
     for o in got:
         if o.get('kind') == 'finding':
             o['id'] = '<id>'
+            o['related'] = mask_ids(o['related'])
+        elif o.get('kind') == 'summary':
+            o['incidents'] = mask_ids(o['incidents'])
+            o['pivot'] = mask_ids(o['pivot'])
     findings = sorted((o for o in got if o.get('kind') == 'finding'),
                       key=lambda o: (o['source']['path'], o['rule']))
     got = findings + [o for o in got if o.get('kind') != 'finding']

@@ -1,5 +1,6 @@
 # Terminal escape sequences in attacker-controlled log values never reach
-# the terminal raw: the text report shows them as \xNN.
+# the terminal raw: the text report shows them as \xNN, in the finding's
+# evidence, the incident's story and the pivot's user agents (3 lines).
 "$EXHUNT" scan --no-progress "$SRCDIR/tests/data/cli/hostile.LOG" > report.txt
 echo "status $?"
 LC_ALL=C grep -c $'\x1b\\|\x07' report.txt

@@ -1,4 +1,5 @@
-# The text report: header, the three verdicts, findings by severity (most
+# The text report: header, the three verdicts, the incidents in sentences
+# (a story wrapped at 90 columns), the attacker pivot, findings by severity (most
 # severe first, aggregated ones with ×COUNT), coverage and counts. No color
 # when stdout is not a terminal.
 cd "$SRCDIR/tests/data/schema"

@@ -54,6 +54,16 @@ open(D+'cli/hostile.LOG','wb').write(header(b'2021-03-02T04:00:00.000Z') +
     ssrf('2021-03-02T04:20:00.000Z', '7d8a1e3c-9f4b-4a0c-8e5d-3c4d5e6f7a01',
          b'evil\x1b[2J\x1b]0;owned\x07agent\xff\xfe\xc3(' ,
          anchor=b'ServerInfo~a]@exch01.contoso.test:444/ecp/\x1b[31mred\xc0\xaf.js?#'))
+# hostile_markup.LOG: ProxyLogon rows whose UserAgent holds HTML, script and
+# spreadsheet-formula payloads (quoted CSV fields, so commas and quotes too).
+open(D+'cli/hostile_markup.LOG','wb').write(header(b'2021-03-02T04:00:00.000Z') +
+    ssrf('2021-03-02T04:20:00.000Z', '7d8a1e3c-9f4b-4a0c-8e5d-3c4d5e6f7a11',
+         b'<script>alert(1)</script>"><img src=x onerror=alert(2)>') +
+    ssrf('2021-03-02T04:20:05.000Z', '7d8a1e3c-9f4b-4a0c-8e5d-3c4d5e6f7a12',
+         b'=cmd|\' /C calc\'!A0', anchor=b'ServerInfo~a]@exch01.contoso.test:444/mapi/emsmdb/?#') +
+    ssrf('2021-03-02T04:20:09.000Z', '7d8a1e3c-9f4b-4a0c-8e5d-3c4d5e6f7a13',
+         b'@SUM(1+1)*cmd|\' /C calc\'!A0, </script><script>alert(3)</script>',
+         anchor=b'ServerInfo~a]@exch01.contoso.test:444/mapi/emsmdb/?#'))
 # schema/: a tiny HttpProxy log with a ProxyLogon row and an aggregated scanner run.
 open(D+'schema/HttpProxy_2021030204-1.LOG','wb').write(header(b'2021-03-02T04:00:00.000Z') + normal +
     ssrf('2021-03-02T04:12:33.120Z', '8e9b2f4d-0a5c-4b1d-9f6e-4d5e6f7a8b01', 'python-requests/2.25.1\xff'.encode('latin-1')) +

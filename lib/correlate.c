@@ -1,0 +1,1048 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * correlate.c - links a unit's findings into attack stories: the related
+ * ids of each finding, the summary's incidents and its attacker pivot.
+ *
+ * It runs once per unit on the findings in output order (finding_finish),
+ * so the result depends on nothing but them: the same on every run and at
+ * every -j. Memory is proportional to the findings, never to the input.
+ *
+ * Links (union-find over finding indices):
+ * 1. session: findings of requests from one client address, each within
+ *    30 minutes of the previous one (the ProxyLogon sequence autodiscover →
+ *    mapi → proxyLogon.ecp → DDIService comes seconds apart);
+ * 2. no-client exploitation (an ECP Server log's ExternalUrl change, an
+ *    OAB generator's download path): the nearest exploitation request
+ *    within 10 minutes (the Reset*VirtualDirectory call that caused it);
+ * 3. files: a script name (".aspx", ".ashx", ...) in a request's URL ↔
+ *    the same name as a file finding, an OAB DownloadPath, or a Windows
+ *    path written by a command (a mailbox export's FilePath): the shell,
+ *    the request that planted it and every request that used it;
+ * 4. processes: an event-log finding that names the IIS worker (w3wp),
+ *    an Exchange service or LSASS ↔ the nearest web-shell or exploitation
+ *    finding within 30 minutes.
+ * A group with an exploitation, web-shell or post-exploitation finding of
+ * medium severity or above is an incident; findings of a group of two or
+ * more list (up to RELATED_MAX of) the others, nearest first in order.
+ */
+#include "scan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SESSION_GAP_MS   (30 * 60 * 1000LL)
+#define NEAR_MS          (10 * 60 * 1000LL)
+#define PROCESS_NEAR_MS  (30 * 60 * 1000LL)
+#define RELATED_MAX      32
+#define PIVOT_IDS_MAX    100
+#define KEYS_PER_FINDING 8
+#define VALUE_MAX        1024
+#define STORY_MAX        8192
+
+enum {
+    ST_INITIAL = 1u << 0,
+    ST_WEBSHELL = 1u << 1,
+    ST_EXECUTION = 1u << 2,
+    ST_CREDENTIAL = 1u << 3,
+    ST_COLLECTION = 1u << 4,
+    ST_PERSISTENCE = 1u << 5,
+};
+static const char *const stage_names[] = {
+    "initial-access",    "webshell",   "execution",
+    "credential-access", "collection", "persistence",
+};
+#define STAGE_COUNT (sizeof stage_names / sizeof *stage_names)
+
+/* Evidence keys (lower case) that name a client, an account, an agent. */
+static const char *const address_keys[] = {
+    "clientipaddress", "c-ip",     "clientip",  "ipaddress",
+    "sourceaddress",   "sourceip", "client-ip", NULL};
+static const char *const account_keys[] = {
+    "authenticateduser", "cs-username", "targetusername", "username", "user",
+    "anchormailbox",     NULL};
+static const char *const agent_keys[] = {"useragent", "cs-user-agent",
+                                         "cs(user-agent)", "user-agent", NULL};
+static const char *const method_keys[] = {"method", "cs-method", NULL};
+static const char *const status_keys[] = {"httpstatus", "sc-status", NULL};
+static const char *const script_exts[] = {".aspx", ".ashx", ".asmx",   ".asp",
+                                          ".php",  ".jsp",  ".cshtml", NULL};
+
+struct correlation {
+    size_t count;
+    char (*ids)[24];
+    const char **related; /* flat: related_n[i] at related_off[i] */
+    size_t *related_off, *related_n;
+    exh_incident *inc;
+    size_t inc_count;
+    exh_pivot_item *pivot[EXH_PIVOT__COUNT];
+    size_t pivot_count[EXH_PIVOT__COUNT];
+    char **owned; /* strings and arrays freed with the correlation */
+    size_t owned_count, owned_cap;
+};
+
+/* Keeps p to free later; frees it and returns NULL when that fails. */
+static void *own(correlation *c, void *p)
+{
+    if (!p)
+        return NULL;
+    if (c->owned_count == c->owned_cap) {
+        size_t cap = c->owned_cap ? c->owned_cap * 2 : 64;
+        char **n = exh_realloc(c->owned, cap * sizeof *n);
+        if (!n) {
+            exh_free(p);
+            return NULL;
+        }
+        c->owned = n;
+        c->owned_cap = cap;
+    }
+    c->owned[c->owned_count++] = p;
+    return p;
+}
+
+static const char *own_time(correlation *c, int64_t ms)
+{
+    if (ms == INT64_MIN)
+        return NULL;
+    char t[32];
+    util_time_format(ms, t);
+    return own(c, exh_strdup(t));
+}
+
+/* ---- evidence helpers -----------------------------------------------------
+ */
+
+static bool key_in(const char *key, const char *const *keys)
+{
+    for (size_t i = 0; keys[i]; i++) {
+        if (util_strcasecmp(key, keys[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool blank(const char *v)
+{
+    return !v || !*v || strcmp(v, "-") == 0;
+}
+
+/* The first useful value of f under one of keys, or NULL. */
+static const char *ev_get(const ifinding *f, const char *const *keys)
+{
+    for (size_t i = 0; i < f->evidence_count; i++) {
+        const exh_kv *kv = &f->evidence[i];
+        if (kv->key && key_in(kv->key, keys) && !blank(kv->value))
+            return kv->value;
+    }
+    return NULL;
+}
+
+static const char *client_of(const ifinding *f)
+{
+    const char *v = ev_get(f, address_keys);
+    if (!v || strcmp(v, "127.0.0.1") == 0 || strcmp(v, "::1") == 0)
+        return NULL;
+    return v;
+}
+
+/* An account worth listing: not a machine or built-in account, not the
+ * ServerInfo~/Server~ target of an SSRF cookie. */
+static bool account_ok(const char *key, const char *v)
+{
+    static const char *const builtin[] = {
+        "SYSTEM",          "LOCAL SERVICE",        "NETWORK SERVICE",
+        "ANONYMOUS LOGON", "NT AUTHORITY\\SYSTEM", NULL};
+    if (blank(v) || key_in(v, builtin))
+        return false;
+    size_t n = strlen(v);
+    if (v[n - 1] == '$')
+        return false;
+    if (util_strcasecmp(key, "anchormailbox") == 0)
+        return strchr(v, '@') && !strchr(v, '/') && !strchr(v, '~');
+    return true;
+}
+
+static exh_category cat_of(const exh_ruleset *rs, const ifinding *f)
+{
+    return finding_category(rs, f);
+}
+
+static bool is_story_cat(exh_category c)
+{
+    return c == EXH_CAT_EXPLOITATION || c == EXH_CAT_WEBSHELL ||
+           c == EXH_CAT_POST_EXPLOITATION;
+}
+
+static void attack_of(const exh_ruleset *rs, const ifinding *f,
+                      char *const **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    if (f->rule == SIZE_MAX)
+        return;
+    const sigma_meta *m = sigma_rule_meta(rs->rules[f->rule].sigma);
+    *ids = m->attack;
+    *n = m->attack_count;
+}
+
+static unsigned stage_of(const exh_ruleset *rs, const ifinding *f)
+{
+    exh_category cat = cat_of(rs, f);
+    if (cat == EXH_CAT_EXPLOITATION || cat == EXH_CAT_ATTEMPT)
+        return ST_INITIAL;
+    if (cat == EXH_CAT_WEBSHELL)
+        return ST_WEBSHELL;
+    if (cat != EXH_CAT_POST_EXPLOITATION)
+        return 0;
+    char *const *ids;
+    size_t n;
+    unsigned st = 0;
+    attack_of(rs, f, &ids, &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *t = ids[i];
+        if (strncmp(t, "T1003", 5) == 0)
+            st |= ST_CREDENTIAL;
+        else if (strncmp(t, "T1114", 5) == 0 || strncmp(t, "T1005", 5) == 0 ||
+                 strncmp(t, "T1560", 5) == 0 || strncmp(t, "T1119", 5) == 0)
+            st |= ST_COLLECTION;
+        else if (strncmp(t, "T1059", 5) == 0 || strncmp(t, "T1047", 5) == 0 ||
+                 strncmp(t, "T1569", 5) == 0 || strncmp(t, "T1106", 5) == 0)
+            st |= ST_EXECUTION;
+        else if (strncmp(t, "T1505.003", 9) == 0)
+            st |= ST_WEBSHELL;
+        else if (strncmp(t, "T1053", 5) == 0 || strncmp(t, "T1543", 5) == 0 ||
+                 strncmp(t, "T1547", 5) == 0 || strncmp(t, "T1136", 5) == 0 ||
+                 strncmp(t, "T1098", 5) == 0 || strncmp(t, "T1546", 5) == 0 ||
+                 strncmp(t, "T1505", 5) == 0 || strncmp(t, "T1574", 5) == 0)
+            st |= ST_PERSISTENCE;
+    }
+    if (!st)
+        st = f->family == FAM_EVTX ? ST_EXECUTION : ST_PERSISTENCE;
+    return st;
+}
+
+/* ---- file names in evidence -----------------------------------------------
+ */
+
+typedef struct fkey {
+    char *name; /* lower-case base name (the link key) */
+    char *path; /* the Windows path a command or log wrote, or NULL */
+    size_t idx;
+    bool anchor; /* a file, not a request for one */
+} fkey;
+
+typedef struct fkeys {
+    fkey *items;
+    size_t count, cap;
+} fkeys;
+
+static exh_status fkeys_push(fkeys *k, const char *tok, size_t len, size_t idx,
+                             bool anchor, bool keep_path)
+{
+    size_t base = len;
+    while (base > 0 && tok[base - 1] != '\\' && tok[base - 1] != '/')
+        base--;
+    if (base == len || len - base > 255)
+        return EXH_OK;
+    if (k->count == k->cap) {
+        size_t cap = k->cap ? k->cap * 2 : 64;
+        fkey *p = exh_realloc(k->items, cap * sizeof *p);
+        if (!p)
+            return EXH_ERR_NOMEM;
+        k->items = p;
+        k->cap = cap;
+    }
+    fkey *e = &k->items[k->count];
+    e->name = exh_strndup(tok + base, len - base);
+    e->path = NULL;
+    if (!e->name)
+        return EXH_ERR_NOMEM;
+    for (char *p = e->name; *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    if (keep_path) {
+        // Logs write "C:\\inetpub\\...": one backslash is the path.
+        e->path = exh_malloc(len + 1);
+        if (!e->path) {
+            exh_free(e->name);
+            return EXH_ERR_NOMEM;
+        }
+        size_t o = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (tok[i] == '\\' && i + 1 < len && tok[i + 1] == '\\')
+                i++;
+            e->path[o++] = tok[i];
+        }
+        e->path[o] = '\0';
+    }
+    e->idx = idx;
+    e->anchor = anchor;
+    k->count++;
+    return EXH_OK;
+}
+
+static bool token_stop(char c)
+{
+    return c == '"' || c == '\'' || c == '=' || c == '(' || c == ')' ||
+           c == ',' || c == ';' || c == '<' || c == '>' || c == '\t' ||
+           c == '\r' || c == '\n' || c == '|' || c == '`';
+}
+
+/* Adds the script names (".aspx", ...) that stand in value. A name in a
+ * Windows path ("\\") is a file written (an anchor); one in a URL is a
+ * request for it. */
+static exh_status scan_value(fkeys *k, const char *v, size_t idx, bool is_path,
+                             size_t *budget)
+{
+    size_t len = strlen(v);
+    for (size_t e = 0; script_exts[e] && *budget; e++) {
+        size_t el = strlen(script_exts[e]);
+        const char *p = v;
+        while (*budget && (p = util_memcasemem(p, len - (size_t)(p - v),
+                                               script_exts[e], el))) {
+            const char *end = p + el;
+            char next = *end;
+            bool word_end =
+                !((next >= 'a' && next <= 'z') ||
+                  (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9'));
+            if (word_end) {
+                const char *s = p;
+                while (s > v && !token_stop(s[-1]) && (is_path || s[-1] != ' '))
+                    s--;
+                bool win = memchr(s, '\\', (size_t)(end - s)) != NULL;
+                EXH_TRY(fkeys_push(k, s, (size_t)(end - s), idx, win || is_path,
+                                   win || is_path));
+                (*budget)--;
+            }
+            p = end;
+        }
+    }
+    return EXH_OK;
+}
+
+static exh_status collect_keys(const exh_ruleset *rs, const ifinding *fs,
+                               size_t count, fkeys *k)
+{
+    for (size_t i = 0; i < count; i++) {
+        const ifinding *f = &fs[i];
+        exh_category cat = cat_of(rs, f);
+        if (f->file) {
+            const char *p = f->windows_path ? f->windows_path : f->source_path;
+            if (p)
+                EXH_TRY(fkeys_push(k, p, strlen(p), i, true, true));
+            continue;
+        }
+        if (!is_story_cat(cat))
+            continue;
+        size_t budget = KEYS_PER_FINDING;
+        for (size_t e = 0; e < f->evidence_count && budget; e++) {
+            const exh_kv *kv = &f->evidence[e];
+            if (!kv->key || blank(kv->value))
+                continue;
+            bool path = util_strcasecmp(kv->key, "DownloadPath") == 0;
+            EXH_TRY(scan_value(k, kv->value, i, path, &budget));
+        }
+    }
+    return EXH_OK;
+}
+
+static int cmp_fkey(const void *a, const void *b)
+{
+    const fkey *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c)
+        return c;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static void fkeys_free(fkeys *k)
+{
+    for (size_t i = 0; i < k->count; i++) {
+        exh_free(k->items[i].name);
+        exh_free(k->items[i].path);
+    }
+    exh_free(k->items);
+}
+
+/* ---- union-find ------------------------------------------------------------
+ */
+
+static size_t uf_find(size_t *parent, size_t i)
+{
+    while (parent[i] != i) {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    return i;
+}
+
+static void uf_union(size_t *parent, size_t a, size_t b)
+{
+    a = uf_find(parent, a);
+    b = uf_find(parent, b);
+    // The smaller index is the root, so roots are each group's first.
+    if (a < b)
+        parent[b] = a;
+    else if (b < a)
+        parent[a] = b;
+}
+
+typedef struct cpair {
+    const char *client;
+    size_t idx;
+} cpair;
+
+static int cmp_cpair(const void *a, const void *b)
+{
+    const cpair *x = a, *y = b;
+    int c = strcmp(x->client, y->client);
+    if (c)
+        return c;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* The index in cand (time-ordered finding indices) nearest in time to t
+ * within limit, or SIZE_MAX. */
+static size_t nearest(const ifinding *fs, const size_t *cand, size_t n,
+                      int64_t t, int64_t limit)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (fs[cand[mid]].time_ms < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t best = SIZE_MAX;
+    int64_t best_d = limit + 1;
+    for (size_t k = lo > 0 ? lo - 1 : 0; k < n && k <= lo; k++) {
+        int64_t d = fs[cand[k]].time_ms - t;
+        if (d < 0)
+            d = -d;
+        if (d < best_d) {
+            best_d = d;
+            best = cand[k];
+        }
+    }
+    return best;
+}
+
+static bool names_process(const ifinding *f)
+{
+    static const char *const words[] = {"w3wp", "umworkerprocess", "msexchange",
+                                        "lsass", NULL};
+    for (size_t e = 0; e < f->evidence_count; e++) {
+        const char *v = f->evidence[e].value;
+        if (!v)
+            continue;
+        size_t len = strlen(v);
+        for (size_t w = 0; words[w]; w++) {
+            if (util_memcasemem(v, len, words[w], strlen(words[w])))
+                return true;
+        }
+    }
+    return false;
+}
+
+static exh_status link_all(const exh_ruleset *rs, const ifinding *fs,
+                           size_t count, size_t *parent, fkeys *keys)
+{
+    exh_status st = EXH_OK;
+    cpair *pairs = exh_calloc(count ? count : 1, sizeof *pairs);
+    size_t *cand = exh_calloc(count ? count : 1, sizeof *cand);
+    if (!pairs || !cand) {
+        st = EXH_ERR_NOMEM;
+        goto out;
+    }
+    // 1. Sessions of one client.
+    size_t np = 0;
+    for (size_t i = 0; i < count; i++) {
+        exh_category cat = cat_of(rs, &fs[i]);
+        const char *cl = client_of(&fs[i]);
+        if (cl && cat != EXH_CAT_VULNERABLE && fs[i].time_ms != INT64_MIN)
+            pairs[np++] = (cpair){cl, i};
+    }
+    if (np)
+        qsort(pairs, np, sizeof *pairs, cmp_cpair);
+    for (size_t k = 1; k < np; k++) {
+        const ifinding *a = &fs[pairs[k - 1].idx], *b = &fs[pairs[k].idx];
+        int64_t a_end = a->last_ms != INT64_MIN && a->last_ms > a->time_ms
+                            ? a->last_ms
+                            : a->time_ms;
+        if (strcmp(pairs[k - 1].client, pairs[k].client) == 0 &&
+            b->time_ms - a_end <= SESSION_GAP_MS)
+            uf_union(parent, pairs[k - 1].idx, pairs[k].idx);
+    }
+    // 2. Exploitation without a client: the nearest exploitation request.
+    size_t nc = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (fs[i].time_ms != INT64_MIN && client_of(&fs[i]) &&
+            cat_of(rs, &fs[i]) == EXH_CAT_EXPLOITATION)
+            cand[nc++] = i;
+    }
+    for (size_t i = 0; i < count && nc; i++) {
+        if (fs[i].time_ms == INT64_MIN || fs[i].file || client_of(&fs[i]) ||
+            cat_of(rs, &fs[i]) != EXH_CAT_EXPLOITATION)
+            continue;
+        size_t j = nearest(fs, cand, nc, fs[i].time_ms, NEAR_MS);
+        if (j != SIZE_MAX)
+            uf_union(parent, i, j);
+    }
+    // 3. Files: every finding that names one planted file.
+    st = collect_keys(rs, fs, count, keys);
+    if (st != EXH_OK)
+        goto out;
+    if (keys->count)
+        qsort(keys->items, keys->count, sizeof *keys->items, cmp_fkey);
+    for (size_t a = 0; a < keys->count;) {
+        size_t b = a;
+        bool anchor = false;
+        while (b < keys->count &&
+               strcmp(keys->items[b].name, keys->items[a].name) == 0) {
+            anchor |= keys->items[b].anchor;
+            b++;
+        }
+        for (size_t k = a + 1; anchor && k < b; k++)
+            uf_union(parent, keys->items[a].idx, keys->items[k].idx);
+        a = b;
+    }
+    // 4. Processes: event-log findings near a web shell or exploitation.
+    nc = 0;
+    for (size_t i = 0; i < count; i++) {
+        exh_category cat = cat_of(rs, &fs[i]);
+        if (fs[i].time_ms != INT64_MIN && fs[i].family != FAM_EVTX &&
+            (cat == EXH_CAT_WEBSHELL || cat == EXH_CAT_EXPLOITATION))
+            cand[nc++] = i;
+    }
+    for (size_t i = 0; i < count && nc; i++) {
+        exh_category cat = cat_of(rs, &fs[i]);
+        if (fs[i].family != FAM_EVTX || fs[i].time_ms == INT64_MIN ||
+            cat == EXH_CAT_VULNERABLE || cat == EXH_CAT_ATTEMPT ||
+            !(names_process(&fs[i]) || (stage_of(rs, &fs[i]) & ST_CREDENTIAL)))
+            continue;
+        size_t j = nearest(fs, cand, nc, fs[i].time_ms, PROCESS_NEAR_MS);
+        if (j != SIZE_MAX)
+            uf_union(parent, i, j);
+    }
+out:
+    exh_free(pairs);
+    exh_free(cand);
+    return st;
+}
+
+/* ---- pivot ------------------------------------------------------------------
+ */
+
+typedef struct pentry {
+    int list;
+    const char *value; /* borrowed from the findings or the keys */
+    size_t idx;
+} pentry;
+
+static int cmp_pentry(const void *a, const void *b)
+{
+    const pentry *x = a, *y = b;
+    if (x->list != y->list)
+        return x->list - y->list;
+    int c = util_strcasecmp(x->value, y->value);
+    if (c)
+        return c;
+    c = strcmp(x->value, y->value);
+    if (c)
+        return c;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+    const exh_pivot_item *x = a, *y = b;
+    // First seen first; timeless last; then by value.
+    if (x->first && y->first) {
+        int c = strcmp(x->first, y->first);
+        if (c)
+            return c;
+    } else if (x->first || y->first) {
+        return x->first ? -1 : 1;
+    }
+    return strcmp(x->value, y->value);
+}
+
+static int64_t end_of(const ifinding *f)
+{
+    return f->last_ms != INT64_MIN && f->last_ms > f->time_ms ? f->last_ms
+                                                              : f->time_ms;
+}
+
+static exh_status build_pivot(correlation *c, const exh_ruleset *rs,
+                              const ifinding *fs, size_t count,
+                              const fkeys *keys)
+{
+    size_t cap = count * 4 + keys->count + 1, n = 0;
+    pentry *pe = exh_calloc(cap, sizeof *pe);
+    if (!pe)
+        return EXH_ERR_NOMEM;
+    for (size_t i = 0; i < count; i++) {
+        const ifinding *f = &fs[i];
+        if (cat_of(rs, f) == EXH_CAT_VULNERABLE)
+            continue;
+        const char *v = client_of(f);
+        if (v)
+            pe[n++] = (pentry){EXH_PIVOT_ADDRESSES, v, i};
+        for (size_t e = 0; e < f->evidence_count; e++) {
+            const exh_kv *kv = &f->evidence[e];
+            if (kv->key && key_in(kv->key, account_keys) &&
+                account_ok(kv->key, kv->value)) {
+                pe[n++] = (pentry){EXH_PIVOT_ACCOUNTS, kv->value, i};
+                break;
+            }
+        }
+        if ((v = ev_get(f, agent_keys)))
+            pe[n++] = (pentry){EXH_PIVOT_USER_AGENTS, v, i};
+    }
+    for (size_t k = 0; k < keys->count; k++) {
+        if (keys->items[k].path)
+            pe[n++] = (pentry){EXH_PIVOT_FILES, keys->items[k].path,
+                               keys->items[k].idx};
+    }
+    if (n)
+        qsort(pe, n, sizeof *pe, cmp_pentry);
+    for (int list = 0; list < EXH_PIVOT__COUNT; list++) {
+        size_t groups = 0;
+        for (size_t a = 0; a < n; a++) {
+            if (pe[a].list == list &&
+                (a == 0 || pe[a - 1].list != list ||
+                 util_strcasecmp(pe[a - 1].value, pe[a].value) != 0))
+                groups++;
+        }
+        if (!groups)
+            continue;
+        exh_pivot_item *items = own(c, exh_calloc(groups, sizeof *items));
+        if (!items) {
+            exh_free(pe);
+            return EXH_ERR_NOMEM;
+        }
+        size_t g = 0;
+        for (size_t a = 0; a < n;) {
+            if (pe[a].list != list) {
+                a++;
+                continue;
+            }
+            size_t b = a;
+            while (b < n && pe[b].list == list &&
+                   util_strcasecmp(pe[a].value, pe[b].value) == 0)
+                b++;
+            exh_pivot_item *it = &items[g++];
+            size_t vlen = strlen(pe[a].value);
+            it->value =
+                own(c, exh_strndup(pe[a].value,
+                                   vlen > VALUE_MAX ? VALUE_MAX : vlen));
+            const char **ids = own(c, exh_calloc(b - a, sizeof *ids));
+            if (!it->value || !ids) {
+                exh_free(pe);
+                return EXH_ERR_NOMEM;
+            }
+            int64_t first = INT64_MIN, last = INT64_MIN;
+            size_t prev = SIZE_MAX;
+            for (size_t k = a; k < b; k++) {
+                const ifinding *f = &fs[pe[k].idx];
+                if (pe[k].idx == prev)
+                    continue; // one finding naming one file twice
+                prev = pe[k].idx;
+                it->count += f->count ? f->count : 1;
+                if (f->time_ms != INT64_MIN &&
+                    (first == INT64_MIN || f->time_ms < first))
+                    first = f->time_ms;
+                if (f->time_ms != INT64_MIN && end_of(f) > last)
+                    last = end_of(f);
+                if (it->finding_count < PIVOT_IDS_MAX)
+                    ids[it->finding_count++] = c->ids[pe[k].idx];
+            }
+            it->findings = ids;
+            it->first = own_time(c, first);
+            it->last = own_time(c, last);
+            a = b;
+        }
+        qsort(items, groups, sizeof *items, cmp_item);
+        c->pivot[list] = items;
+        c->pivot_count[list] = groups;
+    }
+    exh_free(pe);
+    return EXH_OK;
+}
+
+/* ---- incidents
+ * ---------------------------------------------------------------- */
+
+/* Appends v to list (of up to max distinct values) unless it is there;
+ * counts the values that did not fit in *more. */
+static void distinct_add(const char **list, size_t *n, size_t max, size_t *more,
+                         const char *v)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < *n; i++) {
+        if (util_strcasecmp(list[i], v) == 0)
+            return;
+    }
+    if (*n < max)
+        list[(*n)++] = v;
+    else
+        (*more)++;
+}
+
+static void put_list(buf *b, const char *const *list, size_t n, size_t more,
+                     const char *sep)
+{
+    for (size_t i = 0; i < n; i++)
+        buf_printf(b, "%s%.200s", i ? sep : "", list[i]);
+    if (more)
+        buf_printf(b, " and %zu more", more);
+}
+
+static const char *story_of(correlation *c, const exh_ruleset *rs,
+                            const ifinding *fs, const size_t *mem, size_t m,
+                            const fkeys *keys, const size_t *key_first,
+                            const size_t *korder, unsigned stages)
+{
+    const char *clients[3], *agents[3], *cves[8], *files[3], *posts[3],
+        *shells[3], *methods[4], *codes[4];
+    size_t ncl = 0, nag = 0, ncv = 0, nfi = 0, npo = 0, nsh = 0, nme = 0,
+           nco = 0, mcl = 0, mag = 0, mcv = 0, mfi = 0, mpo = 0, msh = 0,
+           mme = 0, mco = 0;
+    const ifinding *exploit = NULL, *prev_req = NULL;
+    size_t exploit_idx = 0;
+    uint64_t uses = 0, events = 0, posts_n = 0;
+    int64_t start = INT64_MIN, end = INT64_MIN, use_first = INT64_MIN,
+            use_last = INT64_MIN;
+    for (size_t k = 0; k < m; k++) {
+        const ifinding *f = &fs[mem[k]];
+        exh_category cat = cat_of(rs, f);
+        if (f->time_ms != INT64_MIN) {
+            if (start == INT64_MIN || f->time_ms < start)
+                start = f->time_ms;
+            if (end_of(f) > end)
+                end = end_of(f);
+        }
+        distinct_add(clients, &ncl, 3, &mcl, client_of(f));
+        distinct_add(agents, &nag, 3, &mag, ev_get(f, agent_keys));
+        if (f->rule != SIZE_MAX) {
+            const sigma_meta *sm = sigma_rule_meta(rs->rules[f->rule].sigma);
+            for (size_t i = 0; i < sm->cve_count; i++)
+                distinct_add(cves, &ncv, 8, &mcv, sm->cve[i]);
+        }
+        if (cat == EXH_CAT_EXPLOITATION && !exploit &&
+            finding_severity(rs, f) <= EXH_SEV_HIGH) {
+            exploit = f;
+            exploit_idx = mem[k];
+        }
+        if (f->file &&
+            (cat == EXH_CAT_WEBSHELL || cat == EXH_CAT_POST_EXPLOITATION))
+            distinct_add(shells, &nsh, 3, &msh,
+                         f->windows_path ? f->windows_path : f->source_path);
+        // Two rules on one log line are one request.
+        bool same_line = prev_req && prev_req->line == f->line &&
+                         prev_req->source_path && f->source_path &&
+                         strcmp(prev_req->source_path, f->source_path) == 0;
+        if (!f->file && cat == EXH_CAT_WEBSHELL && !same_line) {
+            prev_req = f;
+            uses += f->count ? f->count : 1;
+            if (f->time_ms != INT64_MIN &&
+                (use_first == INT64_MIN || f->time_ms < use_first))
+                use_first = f->time_ms;
+            if (f->time_ms != INT64_MIN && end_of(f) > use_last)
+                use_last = end_of(f);
+            distinct_add(methods, &nme, 4, &mme, ev_get(f, method_keys));
+            distinct_add(codes, &nco, 4, &mco, ev_get(f, status_keys));
+        }
+        if (cat == EXH_CAT_POST_EXPLOITATION && !f->file) {
+            posts_n++;
+            distinct_add(posts, &npo, 3, &mpo, finding_title(rs, f));
+        }
+        if (f->family == FAM_EVTX)
+            events++;
+        // Files a command or log says were written, and the files found.
+        for (size_t j = key_first[mem[k]]; j < key_first[mem[k] + 1]; j++) {
+            const fkey *fk = &keys->items[korder[j]];
+            if (fk->path && !f->file)
+                distinct_add(files, &nfi, 3, &mfi, fk->path);
+        }
+    }
+    buf b;
+    buf_init(&b, STORY_MAX);
+    char t1[32], t2[32];
+    util_time_format(start, t1);
+    util_time_format(end, t2);
+    bool file_only = !ncl && !exploit && !uses && nsh;
+    if (start != INT64_MIN && !file_only) {
+        if (start == end)
+            buf_printf(&b, "At %s, ", t1);
+        else
+            buf_printf(&b, "From %s to %s, ", t1, t2);
+    }
+    if (file_only) {
+        buf_puts(&b, nsh + msh > 1 ? "Planted files found on disk: "
+                                   : "Planted file found on disk: ");
+        put_list(&b, shells, nsh, msh, ", ");
+        if (start != INT64_MIN)
+            buf_printf(&b, " (dated %s)", t1);
+        buf_putc(&b, '.');
+        nsh = msh = 0;
+    } else if (ncl) {
+        buf_puts(&b, ncl + mcl > 1 ? "the clients " : "the client ");
+        put_list(&b, clients, ncl, mcl, ", ");
+    } else {
+        buf_puts(&b, "an attacker");
+    }
+    if (nag) {
+        buf_puts(&b, nag + mag > 1 ? " (user agents " : " (user agent ");
+        put_list(&b, agents, nag, mag, ", ");
+        buf_putc(&b, ')');
+    }
+    if (file_only) {
+    } else if (exploit) {
+        buf_puts(&b, " exploited ");
+        if (ncv)
+            put_list(&b, cves, ncv, mcv, ", ");
+        else
+            buf_puts(&b, "the server");
+        buf_printf(&b, "; the first success: %s (%s).",
+                   finding_title(rs, exploit), c->ids[exploit_idx]);
+    } else if (stages & ST_WEBSHELL) {
+        buf_puts(&b, " reached a web shell.");
+    } else {
+        buf_printf(&b, " left %zu finding%s.", m, m == 1 ? "" : "s");
+    }
+    if (nfi) {
+        buf_puts(&b, " It wrote ");
+        put_list(&b, files, nfi, mfi, ", ");
+        buf_putc(&b, '.');
+    }
+    if (nsh) {
+        buf_puts(&b, nsh + msh > 1 ? " Planted files found on disk: "
+                                   : " Planted file found on disk: ");
+        put_list(&b, shells, nsh, msh, ", ");
+        buf_putc(&b, '.');
+    }
+    if (uses) {
+        util_time_format(use_first, t1);
+        util_time_format(use_last, t2);
+        if (uses == 1)
+            buf_puts(&b, " The web shell was requested once");
+        else
+            buf_printf(&b, " The web shell was requested %llu times",
+                       (unsigned long long)uses);
+        if (use_first != INT64_MIN && use_first == use_last)
+            buf_printf(&b, " at %s", t1);
+        else if (use_first != INT64_MIN)
+            buf_printf(&b, " from %s to %s", t1, t2);
+        if (nme) {
+            buf_puts(&b, " (");
+            put_list(&b, methods, nme, mme, ", ");
+            if (nco) {
+                buf_puts(&b, "; status ");
+                put_list(&b, codes, nco, mco, ", ");
+            }
+            buf_putc(&b, ')');
+        }
+        buf_putc(&b, '.');
+    }
+    if (posts_n) {
+        buf_puts(&b, " Afterwards: ");
+        put_list(&b, posts, npo, mpo, "; ");
+        buf_putc(&b, '.');
+    }
+    if (events)
+        buf_printf(&b,
+                   " %llu event-log finding%s tied to it by time and "
+                   "process.",
+                   (unsigned long long)events, events == 1 ? " is" : "s are");
+    buf_printf(&b, " %zu finding%s in all.", m, m == 1 ? "" : "s");
+    const char *s = b.data ? own(c, b.data) : NULL;
+    if (!s)
+        buf_free(&b);
+    return s;
+}
+
+static exh_status build_groups(correlation *c, const exh_ruleset *rs,
+                               const ifinding *fs, size_t count, size_t *parent,
+                               const fkeys *keys)
+{
+    exh_status st = EXH_ERR_NOMEM;
+    size_t *size = exh_calloc(count, sizeof *size);
+    size_t *off = exh_calloc(count + 1, sizeof *off);
+    size_t *mem = exh_calloc(count, sizeof *mem);
+    size_t *fill = exh_calloc(count, sizeof *fill);
+    // Each finding's keys: korder[key_first[i] .. key_first[i + 1]).
+    size_t *key_first = exh_calloc(count + 1, sizeof *key_first);
+    size_t *korder = exh_calloc(keys->count + 1, sizeof *korder);
+    c->related_off = own(c, exh_calloc(count, sizeof *c->related_off));
+    c->related_n = own(c, exh_calloc(count, sizeof *c->related_n));
+    if (!size || !off || !mem || !fill || !key_first || !korder ||
+        !c->related_off || !c->related_n)
+        goto out;
+    for (size_t j = 0; j < keys->count; j++)
+        key_first[keys->items[j].idx + 1]++;
+    for (size_t i = 0; i < count; i++)
+        key_first[i + 1] += key_first[i];
+    for (size_t j = 0; j < keys->count; j++)
+        korder[key_first[keys->items[j].idx] + fill[keys->items[j].idx]++] = j;
+    memset(fill, 0, count * sizeof *fill);
+    for (size_t i = 0; i < count; i++)
+        size[uf_find(parent, i)]++;
+    for (size_t i = 0; i < count; i++)
+        off[i + 1] = off[i] + size[i];
+    for (size_t i = 0; i < count; i++) {
+        size_t r = uf_find(parent, i);
+        mem[off[r] + fill[r]++] = i;
+    }
+    // Related: a window of the group around each member.
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t m = size[uf_find(parent, i)];
+        total += m > 1 ? (m - 1 < RELATED_MAX ? m - 1 : RELATED_MAX) : 0;
+    }
+    c->related = own(c, exh_calloc(total ? total : 1, sizeof *c->related));
+    if (!c->related)
+        goto out;
+    size_t at = 0, incidents = 0;
+    for (size_t r = 0; r < count; r++) {
+        size_t m = size[r];
+        const size_t *g = mem + off[r];
+        for (size_t p = 0; p < m && m > 1; p++) {
+            size_t want = m - 1 < RELATED_MAX ? m - 1 : RELATED_MAX;
+            size_t lo = p > RELATED_MAX / 2 ? p - RELATED_MAX / 2 : 0;
+            if (lo + want + 1 > m)
+                lo = m - want - 1;
+            c->related_off[g[p]] = at;
+            for (size_t q = lo; q < lo + want + 1; q++) {
+                if (q != p)
+                    c->related[at++] = c->ids[g[q]];
+            }
+            c->related_n[g[p]] = want;
+        }
+        bool story = false;
+        for (size_t k = 0; k < m && !story; k++)
+            story = is_story_cat(cat_of(rs, &fs[g[k]])) &&
+                    finding_severity(rs, &fs[g[k]]) <= EXH_SEV_MEDIUM;
+        if (story)
+            incidents++;
+        else
+            size[r] = 0; // not an incident: skipped below
+    }
+    c->inc = own(c, exh_calloc(incidents ? incidents : 1, sizeof *c->inc));
+    if (!c->inc)
+        goto out;
+    for (size_t r = 0; r < count; r++) {
+        size_t m = size[r];
+        if (!m)
+            continue;
+        const size_t *g = mem + off[r];
+        exh_incident *in = &c->inc[c->inc_count++];
+        unsigned stages = 0;
+        int64_t start = INT64_MIN, end = INT64_MIN;
+        const char **ids = own(c, exh_calloc(m, sizeof *ids));
+        const char **sn = own(c, exh_calloc(STAGE_COUNT, sizeof *sn));
+        char *id = own(c, exh_malloc(24));
+        if (!ids || !sn || !id)
+            goto out;
+        for (size_t k = 0; k < m; k++) {
+            const ifinding *f = &fs[g[k]];
+            ids[k] = c->ids[g[k]];
+            stages |= stage_of(rs, f);
+            if (f->time_ms != INT64_MIN) {
+                if (start == INT64_MIN || f->time_ms < start)
+                    start = f->time_ms;
+                if (end_of(f) > end)
+                    end = end_of(f);
+            }
+        }
+        for (size_t s = 0; s < STAGE_COUNT; s++) {
+            if (stages & (1u << s))
+                sn[in->stage_count++] = stage_names[s];
+        }
+        snprintf(id, 24, "i-%s", c->ids[g[0]] + 2);
+        in->id = id;
+        in->start = own_time(c, start);
+        in->end = own_time(c, end);
+        in->stages = sn;
+        in->findings = ids;
+        in->finding_count = m;
+        in->story = story_of(c, rs, fs, g, m, keys, key_first, korder, stages);
+        if ((start != INT64_MIN && (!in->start || !in->end)) || !in->story)
+            goto out;
+    }
+    st = EXH_OK;
+out:
+    exh_free(size);
+    exh_free(off);
+    exh_free(mem);
+    exh_free(fill);
+    exh_free(key_first);
+    exh_free(korder);
+    return st;
+}
+
+exh_status correlate_unit(const exh_ruleset *rs, const ifinding *fs,
+                          size_t count, uint64_t first_id, correlation **out)
+{
+    *out = NULL;
+    correlation *c = exh_calloc(1, sizeof *c);
+    if (!c)
+        return EXH_ERR_NOMEM;
+    c->count = count;
+    fkeys keys = {0};
+    size_t *parent = exh_calloc(count ? count : 1, sizeof *parent);
+    c->ids = exh_calloc(count ? count : 1, sizeof *c->ids);
+    exh_status st = parent && c->ids ? EXH_OK : EXH_ERR_NOMEM;
+    for (size_t i = 0; i < count && st == EXH_OK; i++) {
+        parent[i] = i;
+        snprintf(c->ids[i], sizeof c->ids[i], "f-%06llu",
+                 (unsigned long long)(first_id + i + 1));
+    }
+    if (st == EXH_OK)
+        st = link_all(rs, fs, count, parent, &keys);
+    if (st == EXH_OK)
+        st = build_groups(c, rs, fs, count, parent, &keys);
+    if (st == EXH_OK)
+        st = build_pivot(c, rs, fs, count, &keys);
+    fkeys_free(&keys);
+    exh_free(parent);
+    if (st != EXH_OK) {
+        correlation_free(c);
+        return st;
+    }
+    *out = c;
+    return EXH_OK;
+}
+
+const char *const *correlation_related(const correlation *c, size_t i,
+                                       size_t *n)
+{
+    *n = 0;
+    if (!c || i >= c->count || !c->related_n[i])
+        return NULL;
+    *n = c->related_n[i];
+    return c->related + c->related_off[i];
+}
+
+void correlation_fill(const correlation *c, exh_summary *s)
+{
+    if (!c)
+        return;
+    s->incidents = c->inc;
+    s->incident_count = c->inc_count;
+    for (int l = 0; l < EXH_PIVOT__COUNT; l++) {
+        s->pivot[l] = c->pivot[l];
+        s->pivot_count[l] = c->pivot_count[l];
+    }
+}
+
+void correlation_free(correlation *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->owned_count; i++)
+        exh_free(c->owned[i]);
+    exh_free(c->owned);
+    exh_free(c->ids);
+    exh_free(c);
+}
