@@ -229,9 +229,9 @@ typedef struct exh_file_info {
     const char *time_source; /* "posix", "kape-copylog", ... or NULL */
     /* Disk images (NTFS) only; ntfs is 0 and the rest NULL elsewhere. */
     int ntfs;
-    const char *times[8]; /* si_created, si_modified, si_changed,
-                             si_accessed, fn_created, fn_modified,
-                             fn_changed, fn_accessed: ISO 8601 or NULL */
+    const char *times[8];   /* si_created, si_modified, si_changed,
+                               si_accessed, fn_created, fn_modified,
+                               fn_changed, fn_accessed: ISO 8601 or NULL */
     const char *owner;      /* SID ("S-1-5-18"), or NULL */
     const char *owner_name; /* "SYSTEM" for a well-known SID, or NULL */
     int deleted;            /* the MFT entry was deleted (--deleted) */
@@ -312,9 +312,9 @@ typedef struct exh_error {
  * minutes, the file a request planted or used, the process a web shell
  * started), with the stages they show and a paragraph that tells it. */
 typedef struct exh_incident {
-    const char *id;    /* "i-" and the number of its first finding */
-    const char *start; /* ISO 8601 UTC of its first finding, or NULL */
-    const char *end;   /* of its last record, or NULL */
+    const char *id;            /* "i-" and the number of its first finding */
+    const char *start;         /* ISO 8601 UTC of its first finding, or NULL */
+    const char *end;           /* of its last record, or NULL */
     const char *const *stages; /* "initial-access", "webshell", ... */
     size_t stage_count;
     const char *const *findings; /* ids, in output order */
@@ -610,8 +610,8 @@ typedef struct exh_replay_result {
  * result: OUT, optional.
  */
 EXH_API EXH_NODISCARD exh_status exh_jsonl_replay(
-    FILE *in, exh_finding_cb on_finding, exh_summary_cb on_summary,
-    void *user, exh_replay_result *result, char *errmsg, size_t errmsg_size);
+    FILE *in, exh_finding_cb on_finding, exh_summary_cb on_summary, void *user,
+    exh_replay_result *result, char *errmsg, size_t errmsg_size);
 
 /* ------------------------------------------------------------------------ */
 /* Utilities shared with the CLI.                                            */

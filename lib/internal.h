@@ -104,7 +104,7 @@ struct stream {
 typedef struct entry_ntfs {
     int64_t si_created, si_modified, si_changed, si_accessed; /* $SI */
     int64_t fn_created, fn_modified, fn_changed, fn_accessed; /* $FN */
-    const char *owner; /* "S-1-5-18", or NULL when unknown */
+    const char *owner;  /* "S-1-5-18", or NULL when unknown */
     const char *stream; /* an alternate data stream's name, else NULL */
     bool deleted;       /* the MFT entry is no longer in use */
 } entry_ntfs;
