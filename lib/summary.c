@@ -23,6 +23,8 @@
 
 exh_status coverage_add_spans(coverage_acc *c, const span *spans, size_t count)
 {
+    if (count == 0)
+        return EXH_OK; // nothing to copy, and c->spans may still be NULL
     if (c->span_count + count > c->span_cap) {
         size_t cap = c->span_cap ? c->span_cap : 256;
         while (cap < c->span_count + count)

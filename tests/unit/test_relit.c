@@ -110,7 +110,7 @@ static void gen(char *o, size_t cap, size_t *n, int depth)
             static const char *const opens[] = {
                 "(", "(?:", "(?=", "(?!", "(?i:", "(?<x>"};
             const char *op = opens[rnd(6)];
-            if (op[2] == 'x' && depth > 0)
+            if (strcmp(op, "(?<x>") == 0 && depth > 0)
                 op = "(";
             *n += (size_t)snprintf(o + *n, cap - *n, "%s", op);
             gen(o, cap, n, depth + 1);
