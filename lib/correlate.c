@@ -566,6 +566,64 @@ static int cmp_item(const void *a, const void *b)
     return strcmp(x->value, y->value);
 }
 
+/* A Windows path "X:\\rest": its rest, or NULL. */
+static const char *drive_rest(const char *v)
+{
+    return v && v[0] && v[1] == ':' && v[2] == '\\' ? v + 2 : NULL;
+}
+
+static int cmp_rest(const void *a, const void *b)
+{
+    const pentry *x = *(pentry *const *)a, *y = *(pentry *const *)b;
+    int c = util_strcasecmp(drive_rest(x->value), drive_rest(y->value));
+    return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* A file whose drive is not known ("?:\\...", a mounted volume or a disk
+ * image) is the same file as the one a log names with its letter, when
+ * exactly one letter names that path: the pivot lists it once, by the
+ * lettered name. With two letters the unknown one stays apart. */
+static exh_status merge_unknown_drives(pentry *pe, size_t n)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += pe[i].list == EXH_PIVOT_FILES && drive_rest(pe[i].value);
+    if (m < 2)
+        return EXH_OK;
+    pentry **by = exh_calloc(m, sizeof *by);
+    if (!by)
+        return EXH_ERR_NOMEM;
+    m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (pe[i].list == EXH_PIVOT_FILES && drive_rest(pe[i].value))
+            by[m++] = &pe[i];
+    }
+    qsort(by, m, sizeof *by, cmp_rest);
+    for (size_t a = 0; a < m;) {
+        size_t b = a;
+        const char *named = NULL;
+        bool two = false;
+        while (b < m && util_strcasecmp(drive_rest(by[a]->value),
+                                        drive_rest(by[b]->value)) == 0) {
+            char d = by[b]->value[0];
+            if (d != '?') {
+                if (named && (named[0] | 32) != (d | 32))
+                    two = true;
+                if (!named)
+                    named = by[b]->value;
+            }
+            b++;
+        }
+        for (size_t k = a; named && !two && k < b; k++) {
+            if (by[k]->value[0] == '?')
+                by[k]->value = named;
+        }
+        a = b;
+    }
+    exh_free(by);
+    return EXH_OK;
+}
+
 static int64_t end_of(const ifinding *f)
 {
     return f->last_ms != INT64_MIN && f->last_ms > f->time_ms ? f->last_ms
@@ -602,6 +660,10 @@ static exh_status build_pivot(correlation *c, const exh_ruleset *rs,
         if (keys->items[k].path)
             pe[n++] = (pentry){EXH_PIVOT_FILES, keys->items[k].path,
                                keys->items[k].idx};
+    }
+    if (merge_unknown_drives(pe, n) != EXH_OK) {
+        exh_free(pe);
+        return EXH_ERR_NOMEM;
     }
     if (n)
         qsort(pe, n, sizeof *pe, cmp_pentry);

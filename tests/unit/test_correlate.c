@@ -148,8 +148,50 @@ static void test_export_file(void)
     correlation_free(c);
 }
 
+/* A file of a mounted volume ("?:\\...") and the same path a log names
+ * with its drive letter are one pivot entry; with two letters, not. */
+static void test_unknown_drive(void)
+{
+    ifinding fs[4];
+    ifile file[4];
+    const char *paths[4] = {"?:\\inetpub\\wwwroot\\aspnet_client\\x.aspx",
+                            "C:\\inetpub\\wwwroot\\aspnet_client\\X.aspx",
+                            "?:\\inetpub\\y.aspx", "?:\\inetpub\\z.aspx"};
+    for (size_t i = 0; i < 4; i++) {
+        fs[i] = mk(EXH_CAT_WEBSHELL, EXH_SEV_CRITICAL, FAM_NONE,
+                   T0 + (int64_t)i * MIN, NULL, 0);
+        memset(&file[i], 0, sizeof file[i]);
+        fs[i].file = &file[i];
+        fs[i].windows_path = (char *)paths[i];
+    }
+    correlation *c = NULL;
+    CHECK(correlate_unit(&rs, fs, 4, 0, &c) == EXH_OK);
+    exh_summary s;
+    memset(&s, 0, sizeof s);
+    correlation_fill(c, &s);
+    CHECK(s.pivot_count[EXH_PIVOT_FILES] == 3);
+    bool merged = false;
+    for (size_t i = 0; i < s.pivot_count[EXH_PIVOT_FILES]; i++) {
+        const exh_pivot_item *it = &s.pivot[EXH_PIVOT_FILES][i];
+        if (strstr(it->value, "aspnet_client")) {
+            merged = it->value[0] == 'C' && it->finding_count == 2;
+        }
+    }
+    CHECK(merged);
+    correlation_free(c);
+    // Two letters hold the path: the unknown drive stays apart.
+    paths[2] = "D:\\inetpub\\wwwroot\\aspnet_client\\x.aspx";
+    fs[2].windows_path = (char *)paths[2];
+    CHECK(correlate_unit(&rs, fs, 4, 0, &c) == EXH_OK);
+    memset(&s, 0, sizeof s);
+    correlation_fill(c, &s);
+    CHECK(s.pivot_count[EXH_PIVOT_FILES] == 4);
+    correlation_free(c);
+}
+
 int main(void)
 {
+    test_unknown_drive();
     test_process();
     test_session();
     test_export_file();
