@@ -624,9 +624,11 @@ EXH_API EXH_NODISCARD exh_status exh_time_parse(const char *text,
 
 /*
  * Escapes untrusted bytes for a terminal: control characters, DEL, bytes
- * that are not UTF-8 and the C1 controls become \xNN (backslash itself
- * becomes \\). Writes at most out_size bytes including the NUL and returns
- * the length the full escape needs, like snprintf.
+ * that are not UTF-8 and the C1 controls become \xNN; a backslash is
+ * doubled where it could start an escape (before a backslash, an 'x' or
+ * an escaped byte), else kept single ("C:\inetpub"). Writes at most out_size
+ * bytes including the NUL and returns the length the full escape needs, like
+ * snprintf.
  */
 EXH_API size_t exh_escape_text(const char *in, size_t in_len, char *out,
                                size_t out_size);

@@ -534,6 +534,18 @@ static void escape_hex(escape_out *e, const unsigned char *p, size_t n)
     }
 }
 
+/* True when the bytes at p would be escaped themselves, or begin with a
+ * backslash or 'x': a backslash before them must be doubled to read
+ * unambiguously. */
+static bool backslash_ambiguous(const unsigned char *p, size_t left)
+{
+    if (left == 0)
+        return false;
+    size_t n = utf8_seq_len(p, left);
+    return p[0] == '\\' || p[0] == 'x' || n == 0 || p[0] < 0x20 ||
+           p[0] == 0x7F || escape_is_hidden(p, n);
+}
+
 size_t exh_escape_text(const char *in, size_t in_len, char *out,
                        size_t out_size)
 {
@@ -545,7 +557,13 @@ size_t exh_escape_text(const char *in, size_t in_len, char *out,
         unsigned char c = p[i];
         size_t n = utf8_seq_len(p + i, in_len - i);
         if (c == '\\') {
-            escape_put(&e, "\\\\", 2);
+            // A Windows path keeps its single backslashes; one that could
+            // start an escape (before a backslash, an 'x' or an escaped
+            // byte) is doubled.
+            if (backslash_ambiguous(p + i + 1, in_len - i - 1))
+                escape_put(&e, "\\\\", 2);
+            else
+                escape_put(&e, "\\", 1);
             i++;
         } else if (n == 0 || c < 0x20 || c == 0x7F) {
             escape_hex(&e, p + i, 1);

@@ -85,7 +85,12 @@ static void test_escape_text(void)
     CHECK_STR(ET("\x1b[2J\x1b]0;pwn\x07"), "\\x1B[2J\\x1B]0;pwn\\x07");
     CHECK_STR(ET("a\nb\tc\rd"), "a\\x0Ab\\x09c\\x0Dd");
     CHECK_STR(ET("del\x7f"), "del\\x7F");
-    CHECK_STR(ET("C:\\inetpub"), "C:\\\\inetpub");
+    // A backslash is doubled only where it could start an escape.
+    CHECK_STR(ET("C:\\inetpub"), "C:\\inetpub");
+    CHECK_STR(ET("a\\x41"), "a\\\\x41");    // a literal "\x41"
+    CHECK_STR(ET("a\\\\b"), "a\\\\\\b");    // two backslashes
+    CHECK_STR(ET("a\\\x1b"), "a\\\\\\x1B"); // backslash, then ESC
+    CHECK_STR(ET("end\\"), "end\\");
     CHECK_STR(ET("nul\0x"), "nul\\x00x");
     CHECK_STR(ET("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
               "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
