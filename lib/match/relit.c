@@ -217,16 +217,11 @@ static void skip_class(rl_reader *r)
             r->i += 2;
         } else if (r->p[r->i] == '[' && r->i + 1 < r->len &&
                    r->p[r->i + 1] != '\0' && strchr(":.=", r->p[r->i + 1])) {
-            // A POSIX class: to its closing ":]".
-            unsigned char kind = r->p[r->i + 1];
-            size_t j = r->i + 2;
-            while (j + 1 < r->len && !(r->p[j] == kind && r->p[j + 1] == ']'))
-                j++;
-            if (j + 1 >= r->len) {
-                r->fail = true;
-                return;
-            }
-            r->i = j + 2;
+            // A POSIX class or collating element, or a literal '[': PCRE2
+            // decides by rules of its own (even "[=]" is an element), so
+            // no guess.
+            r->fail = true;
+            return;
         } else {
             r->i++;
         }
@@ -272,6 +267,7 @@ static void read_group(rl_reader *r, rl_node *out)
                 return;
             }
             unsigned char close = r->p[r->i] == '<' ? '>' : '\'';
+            r->i++; // past the opening '<' or quote
             while (r->i < r->len && r->p[r->i] != close)
                 r->i++;
             if (r->i >= r->len) {
@@ -484,6 +480,11 @@ size_t relit_required(const char *re, size_t len, size_t min_len, relit_cb cb,
 {
     if (!re || !cb || min_len == 0)
         return 0;
+    // \Q...\E quotes anything, ']' and ')' included: no guess.
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (re[i] == '\\' && re[i + 1] == 'Q')
+            return 0;
+    }
     rl_reader r = {
         .p = (const unsigned char *)re, .len = len, .min_len = min_len};
     rl_node *top = exh_malloc(sizeof *top);

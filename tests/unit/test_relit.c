@@ -60,11 +60,17 @@ static void test_known(void)
     CHECK_STR(lits("\\bword(?=s)\\b"), "word");
     CHECK_STR(lits("(?i)abc(?#note)def"), "abcdef");
     CHECK_STR(lits("(?<name>abc)(?:def)"), "abcdef");
+    CHECK_STR(lits("(?'name'abc)(?P<n2>def)"), "abcdef");
+    CHECK_STR(lits("(?'ppppppppq')"), ""); // an empty group (fuzzer)
     // no guess: extended mode, verbs, back references, \Q, conditionals
     CHECK_STR(lits("(?x)a b c d"), "");
     CHECK_STR(lits("(*UTF)abcdef"), "");
     CHECK_STR(lits("(abc)\\1def"), "");
     CHECK_STR(lits("\\Qabc\\E"), "");
+    // POSIX classes and collating elements: PCRE2's own rules, no guess
+    // ("[=]" inside a class is an element; the fuzzer found one)
+    CHECK_STR(lits("[[:alpha:]]abcd"), "");
+    CHECK_STR(lits("[x[=]abcd|]abcd"), "");
     CHECK_STR(lits("(?(1)abc|def)"), "");
     // repeats that may be absent require nothing
     CHECK_STR(lits("(abcd)*"), "");
