@@ -64,7 +64,11 @@ typedef struct aggmap {
     size_t cap, used;
 } aggmap;
 
-/* Minutes with records: the raw material of first, last and gaps. */
+/* Coverage reports silences longer than this (DESIGN.md: six hours). */
+#define COVERAGE_GAP_MS (6 * 3600 * 1000LL)
+
+/* Stretches of records with no silence over COVERAGE_GAP_MS inside: the
+ * raw material of first, last and gaps. */
 typedef struct span {
     int64_t first_ms, last_ms;
 } span;

@@ -609,7 +609,10 @@ static void note_time(worker *w, int64_t t)
 {
     if (w->span_count) {
         span *s = &w->spans[w->span_count - 1];
-        if (t / 60000 == s->first_ms / 60000 && t >= s->first_ms) {
+        // Coverage reports only silences over six hours: a record within
+        // that of the last span extends it, so memory follows the
+        // silences, not the minutes with records.
+        if (t >= s->first_ms && t - s->last_ms <= COVERAGE_GAP_MS) {
             if (t > s->last_ms)
                 s->last_ms = t;
             return;

@@ -3,8 +3,8 @@
  * summary.c - a unit's summary: log coverage per family and the three
  * verdicts, decided exactly as DESIGN.md's "Verdicts" says.
  *
- * Coverage is built from spans (the first and last record time of each
- * minute a file had records in): sorted, they give the family's first and
+ * Coverage is built from spans (stretches of a file's records with no
+ * silence over six hours inside): sorted, they give the family's first and
  * last record and every family-wide silence longer than six hours. A
  * family whose first record is later than an exploitation wave's first
  * known exploitation (rules/waves.csv) cannot rule that wave out, and says
@@ -18,8 +18,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-#define GAP_MS (6 * 3600 * 1000LL)
 
 exh_status coverage_add_spans(coverage_acc *c, const span *spans, size_t count)
 {
@@ -44,7 +42,7 @@ void coverage_note_time(coverage_acc *c, int64_t t)
 {
     if (c->span_count) {
         span *s = &c->spans[c->span_count - 1];
-        if (t / 60000 == s->first_ms / 60000 && t >= s->first_ms) {
+        if (t >= s->first_ms && t - s->last_ms <= COVERAGE_GAP_MS) {
             if (t > s->last_ms)
                 s->last_ms = t;
             return;
@@ -255,7 +253,7 @@ static exh_status build_coverage(const exh_ruleset *rs, summary_holder *h,
         const span *sp = &c->spans[i];
         if (first == INT64_MIN)
             first = sp->first_ms;
-        else if (sp->first_ms - reach > GAP_MS)
+        else if (sp->first_ms - reach > COVERAGE_GAP_MS)
             raw[gap_count++] = (raw_gap){reach, sp->first_ms, NULL, 0, 0};
         if (reach == INT64_MIN || sp->last_ms > reach)
             reach = sp->last_ms;
