@@ -69,6 +69,17 @@ const char *util_memcasemem(const char *hay, size_t hay_len, const char *needle,
 size_t util_url_decode(const char *s, size_t n, char *out);
 /* Parses ISO 8601 (see exh_time_parse) from exactly len bytes. */
 bool util_time_parse(const char *s, size_t len, int64_t *out_ms);
+/* The minute of the last time parsed by util_time_parse_cached(). */
+typedef struct util_time_cache {
+    char key[17]; /* "YYYY-MM-DDTHH:MM:" (or ' ' for 'T') */
+    int64_t base; /* that minute, in ms since the epoch */
+    bool valid;
+} util_time_cache;
+/* util_time_parse() for a run of times that mostly share their minute:
+ * "YYYY-MM-DDTHH:MM:SS.fffZ" and "YYYY-MM-DD HH:MM:SS" whose first 17
+ * bytes match the last time parsed cost only their seconds. */
+bool util_time_parse_cached(util_time_cache *c, const char *s, size_t len,
+                            int64_t *out_ms);
 /* The UTC span a log file's name dates it to, [*from_ms, *to_ms): an
  * Exchange log's "<name>YYYYMMDDHH-N.LOG" (an hour) or "<name>YYYYMMDD-N.LOG"
  * (a day), an IIS log's "[u_]exYYMMDD[HH].log" (also in/nc: a day or an
@@ -611,9 +622,12 @@ size_t prefilter_find(const prefilter *pf, const char *text, size_t len);
  * max, text after the last one was not searched. masks (NULL or max
  * entries) gets the literals that end at each hit, as prefilter_mask()
  * bits, or UINT64_MAX where the search does not tell (the portable one).
- * Thread-safe. */
+ * When *loose comes back true, hits[] also holds, with mask 0, every place
+ * a field sequence's longest run stands where the strict check failed: a
+ * span of text without any hit then holds no literal's search run at all,
+ * which prefilter_any() of text with a quote would say. Thread-safe. */
 size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
-                      size_t *hits, uint64_t *masks, size_t max);
+                      size_t *hits, uint64_t *masks, size_t max, bool *loose);
 
 /* Reads the FileVersion (and ProductName, when product is not NULL) of the
  * PE version resource in data through libyara's pe module. EXH_OK with

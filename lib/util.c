@@ -328,6 +328,45 @@ bool util_time_parse(const char *s, size_t len, int64_t *out_ms)
     return true;
 }
 
+/* The seconds (and milliseconds) after the minute of a cacheable time of
+ * len 19 or 24 bytes, or -1. Seconds stop at 59 here: a leap second takes
+ * the general path, which decides on its own. */
+static int64_t cached_tail(const char *s, size_t len)
+{
+    int ss = two(s + 17);
+    if (ss < 0 || ss > 59)
+        return -1;
+    if (len == 19)
+        return (int64_t)ss * 1000;
+    int f1 = two(s + 20), f2 = (unsigned char)s[22] - '0';
+    if (s[19] != '.' || s[23] != 'Z' || f1 < 0 || f2 < 0 || f2 > 9)
+        return -1;
+    return (int64_t)ss * 1000 + f1 * 10 + f2;
+}
+
+bool util_time_parse_cached(util_time_cache *c, const char *s, size_t len,
+                            int64_t *out_ms)
+{
+    bool shape = (len == 19 || len == 24) && s[4] == '-' && s[7] == '-' &&
+                 (s[10] == 'T' || s[10] == ' ') && s[13] == ':' && s[16] == ':';
+    if (shape && c->valid && memcmp(s, c->key, sizeof c->key) == 0) {
+        int64_t tail = cached_tail(s, len);
+        if (tail >= 0) {
+            *out_ms = c->base + tail;
+            return true;
+        }
+    }
+    if (!util_time_parse(s, len, out_ms))
+        return false;
+    int64_t tail = shape ? cached_tail(s, len) : -1;
+    c->valid = tail >= 0;
+    if (c->valid) {
+        memcpy(c->key, s, sizeof c->key);
+        c->base = *out_ms - tail;
+    }
+    return true;
+}
+
 void util_civil_from_days(int64_t days, int64_t *year, int *month, int *day)
 {
     // civil_from_days (Howard Hinnant), the inverse of days_from_civil

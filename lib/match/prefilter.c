@@ -205,8 +205,12 @@ static int hs_on_match(unsigned id, unsigned long long from,
     hs_ctx *c = ctx;
     const plit *l = &c->pf->lits[id];
     size_t end = (size_t)to;
-    if (!sequence_ok(l, c->text, c->len, end - l->len, c->strict))
-        return 0;
+    uint64_t bit = 1ull << (id < 63 ? id : 63);
+    if (!sequence_ok(l, c->text, c->len, end - l->len, c->strict)) {
+        if (!c->hits || !c->masks)
+            return 0;
+        bit = 0; // prefilter_hits(): a loose hit, kept without its literal
+    }
     c->hit = end ? end - 1 : 0;
     if (c->mask) {
         *c->mask |= 1ull << (id < 63 ? id : 63);
@@ -214,7 +218,6 @@ static int hs_on_match(unsigned id, unsigned long long from,
     }
     if (!c->hits)
         return 1;
-    uint64_t bit = 1ull << (id < 63 ? id : 63);
     if (c->count > 0 && c->hits[c->count - 1] == c->hit) {
         if (c->masks)
             c->masks[c->count - 1] |= bit;
@@ -597,8 +600,9 @@ size_t prefilter_find(const prefilter *pf, const char *text, size_t len)
 }
 
 size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
-                      size_t *hits, uint64_t *masks, size_t max)
+                      size_t *hits, uint64_t *masks, size_t max, bool *loose)
 {
+    *loose = false;
     if (max == 0 || pf->count == 0 || len == 0)
         return 0;
     if (pf->always) {
@@ -621,8 +625,10 @@ size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
                         .max = max};
             hs_error_t e = hs_scan(pf->db, text, (unsigned)len, 0, scratch,
                                    hs_on_match, &c);
-            if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED)
+            if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED) {
+                *loose = masks != NULL;
                 return c.count;
+            }
         }
     }
 #endif

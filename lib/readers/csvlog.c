@@ -75,8 +75,9 @@ struct csvlog {
     char *alias_text; /* IIS alias names, NUL-separated */
     size_t data_col;  /* EventData (ECP) or Message (OAB), or SIZE_MAX */
     bool have_header;
-    char *version; /* "#Version:" of the file being read */
-    uint64_t seq;  /* bumped per record and header: event cache key */
+    char *version;         /* "#Version:" of the file being read */
+    util_time_cache times; /* the minute of the last record's time */
+    uint64_t seq;          /* bumped per record and header: event cache key */
     /* csvlog_event() scratch, reused for every record */
     char *work;
     size_t work_cap;
@@ -147,6 +148,7 @@ typedef struct reading {
     uint64_t pf_masks[PF_HITS]; /* the literals of each hit */
     size_t pf_count, pf_next;
     bool pf_valid;
+    bool pf_loose; /* pf_hits[] also holds loose hits, with mask 0 */
 } reading;
 
 static const char *const family_names[FAM__COUNT] = {
@@ -547,19 +549,19 @@ static bool locate_field(const char *s, size_t len, size_t col,
 }
 
 /* Parses a time field, without its quotes when it has them. */
-static int64_t parse_time_field(const char *s, size_t len)
+static int64_t parse_time_field(csvlog *r, const char *s, size_t len)
 {
     int64_t ms;
     if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
         s++;
         len -= 2;
     }
-    return util_time_parse(s, len, &ms) ? ms : INT64_MIN;
+    return util_time_parse_cached(&r->times, s, len, &ms) ? ms : INT64_MIN;
 }
 
 /* The time at the start of a plain-text line ("2021-03-03T04:12:33.1Z
  * text" or "2021-03-03 04:12:33 text"), or INT64_MIN. */
-static int64_t plain_time(const char *s, size_t len)
+static int64_t plain_time(csvlog *r, const char *s, size_t len)
 {
     static const char shape[] = "dddd-dd-dd";
     if (len < sizeof shape - 1)
@@ -574,7 +576,7 @@ static int64_t plain_time(const char *s, size_t len)
     while (i < len && (is_digit(s[i]) || s[i] == ':' || s[i] == '.' ||
                        s[i] == '+' || s[i] == '-' || s[i] == 'Z'))
         i++;
-    return parse_time_field(s, i);
+    return parse_time_field(r, s, i);
 }
 
 /* True while the OABGenerator reader has seen no header: lines are then
@@ -594,7 +596,7 @@ static bool unquoted(const csvlog *r)
 /* The UTC time of an IIS record from its "date" and "time" fields: when
  * they come first (every real header), the raw "2021-03-02 04:12:33"
  * prefix; else the two fields joined. */
-static int64_t iis_time(const csvlog *r, const char *s, size_t len)
+static int64_t iis_time(csvlog *r, const char *s, size_t len)
 {
     size_t date = r->have_header ? r->time_col : 0;
     size_t clock = r->have_header ? r->clock_col : 1;
@@ -604,7 +606,7 @@ static int64_t iis_time(const csvlog *r, const char *s, size_t len)
             return INT64_MIN;
         size_t rest = len - (size_t)(sp - s) - 1;
         const char *end = memchr(sp + 1, ' ', rest);
-        return parse_time_field(s, end ? (size_t)(end - s) : len);
+        return parse_time_field(r, s, end ? (size_t)(end - s) : len);
     }
     const char *d, *t;
     size_t d_len, t_len;
@@ -617,14 +619,14 @@ static int64_t iis_time(const csvlog *r, const char *s, size_t len)
     memcpy(joined, d, d_len);
     joined[d_len] = ' ';
     memcpy(joined + d_len + 1, t, t_len);
-    return parse_time_field(joined, d_len + 1 + t_len);
+    return parse_time_field(r, joined, d_len + 1 + t_len);
 }
 
 /* The time of a record: the time column, found without splitting. */
-static int64_t record_time(const csvlog *r, const char *s, size_t len)
+static int64_t record_time(csvlog *r, const char *s, size_t len)
 {
     if (plain_mode(r))
-        return plain_time(s, len);
+        return plain_time(r, s, len);
     if (r->fam == FAM_IIS)
         return iis_time(r, s, len);
     size_t col = r->have_header ? r->time_col : 0;
@@ -632,13 +634,13 @@ static int64_t record_time(const csvlog *r, const char *s, size_t len)
         return INT64_MIN;
     if (col == 0 && (len == 0 || s[0] != '"')) {
         const char *comma = memchr(s, ',', len);
-        return parse_time_field(s, comma ? (size_t)(comma - s) : len);
+        return parse_time_field(r, s, comma ? (size_t)(comma - s) : len);
     }
     const char *field;
     size_t field_len;
     if (!locate_field(s, len, col, &field, &field_len))
         return INT64_MIN;
-    return parse_time_field(field, field_len);
+    return parse_time_field(r, field, field_len);
 }
 
 /* ---- headers and directives ------------------------------------------- */
@@ -842,12 +844,13 @@ static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
     if (text < r->io || text >= r->io + d->fill)
         return prefilter_any(r->pf, text, len);
     size_t start = (size_t)(text - r->io), end = start + len;
-    if (io_has(d, '"', start, end)) // quoted values: see prefilter_find()
-        return prefilter_any(r->pf, text, len);
+    // Quoted values: see prefilter_any(); judged by the search below only
+    // where it also kept the loose hits.
+    bool quoted = io_has(d, '"', start, end);
     if (!d->pf_valid || start < d->pf_from || end > d->pf_to) {
         // One search from here to the end of what io holds, every hit kept.
         size_t n = prefilter_hits(r->pf, text, d->fill - start, d->pf_hits,
-                                  d->pf_masks, PF_HITS);
+                                  d->pf_masks, PF_HITS, &d->pf_loose);
         for (size_t k = 0; k < n; k++)
             d->pf_hits[k] += start;
         d->pf_count = n;
@@ -861,11 +864,20 @@ static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
     while (d->pf_next < d->pf_count && d->pf_hits[d->pf_next] < start)
         d->pf_next++;
     uint64_t mask = 0;
-    for (size_t k = d->pf_next; k < d->pf_count && d->pf_hits[k] < end; k++)
+    bool any = false;
+    for (size_t k = d->pf_next; k < d->pf_count && d->pf_hits[k] < end; k++) {
         mask |= d->pf_masks[k];
+        any = true;
+    }
+    if (quoted) {
+        // No run of any literal: nothing can match. Else the rules' gate
+        // asks prefilter_mask(), which judges quoted text loosely.
+        rec->mask_known = false;
+        return d->pf_loose ? any : prefilter_any(r->pf, text, len);
+    }
     rec->mask = mask;
     rec->mask_known = end <= d->pf_to && mask != UINT64_MAX;
-    return d->pf_next < d->pf_count && d->pf_hits[d->pf_next] < end;
+    return mask != 0;
 }
 
 /* Whether a record holds '%': by the cached search of io where it lies. */

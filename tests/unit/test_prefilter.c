@@ -183,7 +183,8 @@ static void test_hit_masks(void)
         }
         size_t hits[64];
         uint64_t masks[64];
-        size_t h = prefilter_hits(pf, text, len, hits, masks, 64);
+        bool loose;
+        size_t h = prefilter_hits(pf, text, len, hits, masks, 64, &loose);
         size_t end_searched = h == 64 ? hits[63] : len;
         size_t k = 0;
         for (size_t start = 0; start < len;) {
@@ -219,6 +220,88 @@ static void test_hit_masks(void)
     CHECK(with_lits > 500 && lines_seen > with_lits);
     printf("hit masks: %d lines, %d with literals, %d masks known, %d bad\n",
            lines_seen, with_lits, known, bad);
+}
+
+/* The reader's verdict from one prefilter_hits() over lines joined by '\n',
+ * with field sequences, commas and quotes: a line without a quote passes
+ * when a hit with literal bits lies in it, a line with one when any hit
+ * does (loose ones too); both must equal prefilter_any() of the line alone.
+ * Without Hyperscan no loose hits are kept and quoted lines are not
+ * judged here. */
+static void test_loose_hits(void)
+{
+    static const char wide[] = "abcd~/.,\"ABCD";
+    size_t alen = strlen(wide);
+    int lines = 0, quoted = 0, passed = 0, bad = 0;
+    for (int round = 0; round < 500; round++) {
+        char store[12][12];
+        const char *lits[12];
+        size_t count = 1 + rnd() % 12;
+        for (size_t k = 0; k < count; k++) {
+            size_t m = 0, parts = 1 + rnd() % 3;
+            for (size_t p = 0; p < parts; p++) {
+                if (p)
+                    store[k][m++] = PREFILTER_SEQ;
+                size_t n = 1 + rnd() % 3;
+                for (size_t j = 0; j < n; j++)
+                    store[k][m++] = wide[rnd() % 6]; // no ',' or quote
+            }
+            store[k][m] = 0;
+            lits[k] = store[k];
+        }
+        prefilter *pf = NULL;
+        CHECK(prefilter_new(lits, count, &pf) == EXH_OK);
+        if (!pf)
+            break;
+        char text[2000];
+        size_t len = 0;
+        while (len + 40 < sizeof text) {
+            size_t n = rnd() % 30;
+            for (size_t i = 0; i < n; i++)
+                text[len++] = wide[rnd() % alen];
+            text[len++] = '\n';
+        }
+        size_t hits[256];
+        uint64_t masks[256];
+        bool loose;
+        size_t h = prefilter_hits(pf, text, len, hits, masks, 256, &loose);
+        size_t end_searched = h == 256 ? hits[255] : len;
+        size_t k = 0;
+        for (size_t start = 0; start < len;) {
+            const char *nl = memchr(text + start, '\n', len - start);
+            size_t end = (size_t)(nl - text);
+            if (end > end_searched)
+                break;
+            bool q = memchr(text + start, '"', end - start) != NULL;
+            uint64_t mask = 0;
+            bool any = false;
+            for (; k < h && hits[k] < end; k++) {
+                if (hits[k] >= start) {
+                    mask |= masks[k];
+                    any = true;
+                }
+            }
+            bool want = prefilter_any(pf, text + start, end - start);
+            if (!q || loose) {
+                bool got = q ? any : mask != 0;
+                lines++;
+                quoted += q;
+                passed += got;
+                if (got != want && bad++ < 5)
+                    fprintf(stderr, "  loose: round %d line at %zu: %d/%d\n",
+                            round, start, got, want);
+            }
+            start = end + 1;
+        }
+        prefilter_free(pf);
+    }
+    CHECK(bad == 0);
+    CHECK(lines > 1000 && passed > 100 && passed < lines);
+#ifdef EXH_HAVE_HYPERSCAN
+    CHECK(quoted > 100);
+#endif
+    printf("loose hits: %d lines, %d quoted, %d passed, %d bad\n", lines,
+           quoted, passed, bad);
 }
 
 typedef struct worker {
@@ -473,6 +556,7 @@ int main(void)
     test_basic();
     test_random();
     test_hit_masks();
+    test_loose_hits();
     test_threads();
     test_speed();
     TEST_MAIN_END();

@@ -58,6 +58,35 @@ static void test_times(void)
     CHECK(exh_time_parse("yesterday", &ms) == EXH_ERR_INVALID_ARG);
 }
 
+/* The cached parse gives what the general one gives, whatever came
+ * before it: same minute, other minute, other shape, bad input. */
+static void test_times_cached(void)
+{
+    static const char *const seq[] = {
+        "2021-03-02T04:12:33.120Z",  "2021-03-02T04:12:59.999Z",
+        "2021-03-02T04:12:00.000Z",  "2021-03-02T04:12:3x.000Z",
+        "2021-03-02T04:12:60.000Z",  "2021-03-02T04:12:61.000Z",
+        "2021-03-02T04:12:33.12xZ",  "2021-03-02T04:12:33.120+",
+        "2021-03-02 04:12:33",       "2021-03-02 04:12:34",
+        "2021-03-02 04:12:3",        "2021-03-02T04:12:33",
+        "2021-03-02T04:13:01.001Z",  "2021-03-02T04:12:33.1234567Z",
+        "2021-03-02T04:12:33+02:00", "2021-02-29T00:00:01.000Z",
+        "2021-02-29T00:00:02.000Z",  "2020-02-29 23:59:58",
+        "2020-02-29 23:59:59",       "",
+        "2021-03-02T04:12:33.120Z",
+    };
+    util_time_cache c = {0};
+    for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++) {
+        int64_t want = -1, got = -1;
+        size_t n = strlen(seq[i]);
+        bool ok = util_time_parse(seq[i], n, &want);
+        CHECK(util_time_parse_cached(&c, seq[i], n, &got) == ok);
+        if (ok)
+            CHECK(got == want);
+    }
+    CHECK(c.valid);
+}
+
 static void test_names(void)
 {
     exh_severity s;
@@ -294,6 +323,7 @@ int main(void)
     test_md5_sha1();
     test_case();
     test_times();
+    test_times_cached();
     test_names();
     TEST_MAIN_END();
 }
