@@ -75,6 +75,13 @@ struct csvlog {
     char *alias_text; /* IIS alias names, NUL-separated */
     size_t data_col;  /* EventData (ECP) or Message (OAB), or SIZE_MAX */
     bool have_header;
+    /* the last header made in full, for files that repeat it */
+    char *hdr_raw; /* its line as read, hdr_raw_len bytes */
+    size_t hdr_raw_len, hdr_raw_cap;
+    bool hdr_raw_valid;
+    struct {
+        size_t count, time_col, clock_col, agent_col, data_col, alias_count;
+    } hdr_saved;
     char *version;         /* "#Version:" of the file being read */
     util_time_cache times; /* the minute of the last record's time */
     uint64_t seq;          /* bumped per record and header: event cache key */
@@ -318,6 +325,7 @@ void csvlog_free(csvlog *r)
     exh_free(r->io);
     buf_free(&r->rec);
     exh_free(r->hdr_text);
+    exh_free(r->hdr_raw);
     exh_free(r->hdr_names);
     exh_free(r->aliases);
     exh_free(r->alias_text);
@@ -738,10 +746,33 @@ static exh_status header_aliases(csvlog *r)
     return EXH_OK;
 }
 
+/* The header read again, byte for byte the last one made in full: its
+ * names, columns and aliases are still in place, and so are the name
+ * index and caches keyed by hdr_seq, which stays. */
+static exh_status header_again(reading *d)
+{
+    csvlog *r = d->r;
+    if (r->have_header)
+        d->st->header_changes++;
+    r->hdr_count = r->hdr_saved.count;
+    r->time_col = r->hdr_saved.time_col;
+    r->clock_col = r->hdr_saved.clock_col;
+    r->agent_col = r->hdr_saved.agent_col;
+    r->data_col = r->hdr_saved.data_col;
+    r->alias_count = r->hdr_saved.alias_count;
+    r->have_header = true;
+    r->seq++;
+    return EXH_OK;
+}
+
 /* Makes s (a "#Fields:" value or a bare header line) the header. */
 static exh_status set_header(reading *d, const char *s, size_t len)
 {
     csvlog *r = d->r;
+    if (r->hdr_raw_valid && r->hdr_raw_len == len &&
+        memcmp(r->hdr_raw, s, len) == 0)
+        return header_again(d);
+    r->hdr_raw_valid = false;
     size_t text_len;
     if (__builtin_add_overflow(len, 1, &text_len))
         return EXH_ERR_LIMIT;
@@ -790,6 +821,24 @@ static exh_status set_header(reading *d, const char *s, size_t len)
     r->have_header = true;
     r->seq++;
     r->hdr_seq++;
+    // Kept for the next file: most repeat the header byte for byte.
+    if (len > r->hdr_raw_cap) {
+        char *p = exh_realloc(r->hdr_raw, len);
+        if (!p)
+            return EXH_OK;
+        r->hdr_raw = p;
+        r->hdr_raw_cap = len;
+    }
+    if (len)
+        memcpy(r->hdr_raw, s, len);
+    r->hdr_raw_len = len;
+    r->hdr_saved.count = r->hdr_count;
+    r->hdr_saved.time_col = r->time_col;
+    r->hdr_saved.clock_col = r->clock_col;
+    r->hdr_saved.agent_col = r->agent_col;
+    r->hdr_saved.data_col = r->data_col;
+    r->hdr_saved.alias_count = r->alias_count;
+    r->hdr_raw_valid = true;
     return EXH_OK;
 }
 

@@ -401,6 +401,65 @@ static void test_header_change(void)
     got_free(&g);
 }
 
+/* One reader over files in turn, as a worker reads them: a file that
+ * repeats the last header byte for byte reuses what was made of it, and
+ * every file reads as it does with a reader of its own, whatever came
+ * before (another header, none, a header that differs by one byte). */
+static void test_header_reuse(void)
+{
+    static const char *const want[] = {"UrlStem",   "cs-uri-stem", "EventId",
+                                       "TimeStamp", "Field2",      "sc-status",
+                                       NULL};
+    char a[2048], files[8][8192];
+    hp_row(a, sizeof a, "2021-03-02T04:12:33.120Z", "", "/ecp/x.aspx", "200");
+    snprintf(files[0], sizeof files[0], HP_HEAD "%s\n", a);
+    snprintf(files[1], sizeof files[1], "%s\n%s\n", a, a); // no header
+    snprintf(files[2], sizeof files[2],
+             "#Fields: TimeStamp,EventId\n2021-03-03T04:12:33Z,ECP.Req\n");
+    snprintf(files[3], sizeof files[3], HP_HEAD "%s\n" HP_HEAD "%s\n", a, a);
+    snprintf(files[4], sizeof files[4], "%s", files[0]);
+    // The same header with its UrlStem column renamed: nothing reused.
+    snprintf(files[5], sizeof files[5], "%s", files[0]);
+    char *stem = strstr(files[5], "UrlStem");
+    CHECK(stem != NULL);
+    if (stem)
+        stem[0] = 'V';
+    // A short row (its own index), then the full header again.
+    snprintf(files[6], sizeof files[6],
+             HP_HEAD "2021-03-02T04:12:33.120Z,x,y\n");
+    snprintf(files[7], sizeof files[7], "%s", files[0]);
+    csvlog *shared = NULL;
+    CHECK(csvlog_new(FAM_HTTPPROXY, 1 << 16, &shared) == EXH_OK);
+    for (int round = 0; round < 2 && shared; round++) {
+        for (size_t f = 0; f < 8; f++) {
+            got mine = {.want = want, .raw_ok = true};
+            got own = {.want = want, .raw_ok = true};
+            csvlog_stats s1, s2;
+            mem_stream m;
+            mem_init(&m, files[f], strlen(files[f]), 0);
+            CHECK(csvlog_read(shared, &m.s, collect, &mine, &s1) == EXH_OK);
+            csvlog *fresh = NULL;
+            CHECK(csvlog_new(FAM_HTTPPROXY, 1 << 16, &fresh) == EXH_OK);
+            mem_init(&m, files[f], strlen(files[f]), 0);
+            CHECK(csvlog_read(fresh, &m.s, collect, &own, &s2) == EXH_OK);
+            CHECK(mine.count == own.count && mine.count > 0);
+            CHECK(s1.header_changes == s2.header_changes);
+            for (size_t i = 0; i < own.count && i < MAX_RECS; i++) {
+                CHECK_STR(mine.fields[i], own.fields[i]);
+                CHECK(mine.time[i] == own.time[i]);
+            }
+            if (f == 0 || f == 7)
+                CHECK_STR(own.fields[0], "/ecp/x.aspx|/ecp/x.aspx|-|-|-|200");
+            if (f == 5)
+                CHECK_STR(own.fields[0], "-|-|-|-|-|200"); // the alias went too
+            got_free(&mine);
+            got_free(&own);
+            csvlog_free(fresh);
+        }
+    }
+    csvlog_free(shared);
+}
+
 static void test_long_record(void)
 {
     static const char *const want[] = {"ServerName", NULL};
@@ -1138,6 +1197,7 @@ int main(void)
     test_unclosed_quote();
     test_bare_header_and_columns();
     test_header_change();
+    test_header_reuse();
     test_long_record();
     test_huge_line();
     test_crlf_at_buffer_end();
