@@ -1197,6 +1197,29 @@ static bool sniff_binary(const unsigned char *s, size_t len)
     if (memchr(s, '\0', len))
         return true;
     for (size_t i = 0; i < len; i++) {
+#ifdef __SSE2__
+        // Sixteen plain bytes (printable ASCII, tab, CR, LF) at once: what
+        // the loop below would pass over one by one.
+        while (i + 16 <= len) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+            __m128i ctl = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+            __m128i ok = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
+            __m128i bad = _mm_or_si128(_mm_andnot_si128(ok, ctl),
+                                       _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+            // Bytes >= 0x80 are negative: ctl has them too.
+            int m = _mm_movemask_epi8(bad);
+            if (m != 0) {
+                i += (size_t)__builtin_ctz((unsigned)m); // the loop takes it
+                break;
+            }
+            i += 16;
+        }
+        if (i >= len)
+            break;
+#endif
         unsigned char c = s[i];
         if (c >= 0x80) {
             size_t n = utf8_len(s + i, len - i);

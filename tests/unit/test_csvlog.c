@@ -543,6 +543,86 @@ static void test_crlf_at_buffer_end(void)
     got_free(&g);
 }
 
+/* The documented rule for binary input, byte by byte: a NUL, or over 30%
+ * of the sample odd (control bytes other than tab, LF, CR, FF, VT, ESC;
+ * DEL; bytes that start no UTF-8 sequence). */
+static bool binary_by_rule(const unsigned char *s, size_t len)
+{
+    size_t odd = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = s[i];
+        if (c == 0)
+            return true;
+        if (c >= 0x80) {
+            size_t n = c >= 0xf0 && c <= 0xf4   ? 4
+                       : c >= 0xe0 && c < 0xf0  ? 3
+                       : c >= 0xc2 && c <= 0xdf ? 2
+                                                : 0;
+            for (size_t k = 1; k < n && i + k < len; k++)
+                if ((s[i + k] & 0xc0) != 0x80)
+                    n = 0;
+            if (n == 0)
+                odd++;
+            else
+                i += n - 1;
+        } else if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' &&
+                    c != '\f' && c != '\v' && c != 0x1b) ||
+                   c == 0x7f) {
+            odd++;
+        }
+    }
+    return odd * 10 > len * 3;
+}
+
+/* Random samples near the 30% line: the reader's verdict (which skips runs
+ * of plain bytes sixteen at a time) is the rule's. */
+static void test_binary_random(void)
+{
+    static const unsigned char odd[] = {0x01, 0x07, 0x7f, 0x80,
+                                        0xc0, 0xf5, 0xff, 0x1f};
+    static const char *const utf8[] = {"\xc3\xa9", "\xe2\x82\xac",
+                                       "\xf0\x9f\x98\x80", "\xe2\x82"};
+    unsigned seed = 12345;
+    int binary = 0, text = 0, bad = 0;
+    for (int round = 0; round < 400; round++) {
+        static unsigned char sample[4096];
+        size_t len = 0;
+        unsigned share = 30 + (unsigned)round % 40; // percent of odd runs
+        while (len < sizeof sample) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = (seed >> 8) % 100;
+            size_t run = 1 + (seed >> 20) % 24;
+            for (size_t k = 0; k < run && len < sizeof sample; k++) {
+                if (r < share * 2 / 3)
+                    sample[len++] = odd[(seed >> (k % 8)) % sizeof odd];
+                else if (r < share) {
+                    const char *u = utf8[(k + r) % 4];
+                    for (size_t j = 0; u[j] && len < sizeof sample; j++)
+                        sample[len++] = (unsigned char)u[j];
+                } else
+                    sample[len++] = (unsigned char)(" ,azAZ09\t\r\n"[k % 11]);
+            }
+        }
+        csvlog *r = NULL;
+        mem_stream m;
+        got g = {0};
+        csvlog_stats st;
+        CHECK(csvlog_new(FAM_HTTPPROXY, 1 << 16, &r) == EXH_OK);
+        mem_init(&m, (const char *)sample, len, 0);
+        CHECK(csvlog_read(r, &m.s, collect, &g, &st) == EXH_OK);
+        bool want = binary_by_rule(sample, len);
+        if (st.binary != want && bad++ < 5)
+            fprintf(stderr, "  binary: round %d: got %d want %d\n", round,
+                    st.binary, want);
+        binary += want;
+        text += !want;
+        got_free(&g);
+        csvlog_free(r);
+    }
+    CHECK(bad == 0 && binary > 20 && text > 20);
+    printf("binary sniff: %d binary, %d text, %d bad\n", binary, text, bad);
+}
+
 static void test_binary(void)
 {
     got g = {0};
@@ -1202,6 +1282,7 @@ int main(void)
     test_huge_line();
     test_crlf_at_buffer_end();
     test_binary();
+    test_binary_random();
     test_ecp_fields();
     test_ecp_activity();
     test_oab_plain();
