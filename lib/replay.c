@@ -62,24 +62,13 @@ static void skip_ws(jparser *ps)
         ps->p++;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static bool read_hex4(jparser *ps, unsigned *out)
 {
     if (ps->end - ps->p < 4)
         return false;
     unsigned v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval(ps->p[i]);
+        int h = util_hexval((unsigned char)ps->p[i]);
         if (h < 0)
             return false;
         v = v << 4 | (unsigned)h;
