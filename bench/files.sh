@@ -45,20 +45,7 @@ mkdir -p "$OUT"
 cat rules/yara/*.yar > "$OUT/rules.yar"
 EXT="-d filename= -d filepath= -d extension= -d filetype= -d owner="
 
-run_ms() {
-    dest=$1
-    shift
-    t0=$(date +%s%N)
-    "$@" >"$dest" 2>"$dest.err" || [ $? -eq 1 ]
-    t1=$(date +%s%N)
-    echo $(((t1 - t0) / 1000000))
-}
-
-median() {
-    tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {
-        if (NR % 2) print a[(NR + 1) / 2];
-        else printf "%d\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
+. bench/lib.sh
 
 ex() {
     run_ms "$OUT/exhunt.jsonl" "$EXHUNT" scan -f jsonl --no-progress \

@@ -35,23 +35,9 @@ if [ ! -f "$MANIFEST" ]; then
 fi
 mkdir -p "$OUT"
 
-# Wall time of one command in milliseconds; peak RSS (KiB) into $OUT/rss.
-# $1 is the stdout file, the rest the command.
-run_ms() {
-    dest=$1
-    shift
-    t0=$(date +%s%N)
-    # exhunt exits 1 when it finds something at or above --fail-on: expected.
-    "$TIME" -f %M -o "$OUT/rss" "$@" >"$dest" || [ $? -eq 1 ]
-    t1=$(date +%s%N)
-    echo $(((t1 - t0) / 1000000))
-}
-
-median() {
-    tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {
-        if (NR % 2) print a[(NR + 1) / 2];
-        else printf "%d\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
+# run_ms and median; every timed command's peak RSS (KiB) into $OUT/rss.
+. bench/lib.sh
+RSS_FILE=$OUT/rss
 
 echo "tree: $TREE ($(du -sh "$TREE" | cut -f1)," \
      "$(find "$TREE" -type f | wc -l) files); cores: $(nproc)"

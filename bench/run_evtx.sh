@@ -40,14 +40,14 @@ if [ ! -f "$TREE/.done" ]; then
 fi
 mkdir -p "$OUT"
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# run_ms (exhunt's peak RSS in KiB into $OUT/rss), now_ms and median.
+. bench/lib.sh
+RSS_FILE=$OUT/rss
 
 run_exhunt() {
-    t0=$(now_ms)
     # shellcheck disable=SC2086
-    "$TIME" -f %M -o "$OUT/rss" "$EXHUNT" scan -f jsonl --no-progress \
-        $RULES "$TREE" >"$OUT/exhunt.jsonl" 2>/dev/null || [ $? -eq 1 ]
-    echo $(($(now_ms) - t0))
+    run_ms "$OUT/exhunt.jsonl" "$EXHUNT" scan -f jsonl --no-progress $RULES \
+        "$TREE"
 }
 
 run_evtxexport() {
@@ -56,12 +56,6 @@ run_evtxexport() {
         evtxexport -f xml "$f" >/dev/null 2>&1
     done
     echo $(($(now_ms) - t0))
-}
-
-median() {
-    tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {
-        if (NR % 2) print a[(NR + 1) / 2];
-        else printf "%d\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
 bytes=$(cat "$TREE"/*.evtx | wc -c)

@@ -51,21 +51,7 @@ if [ ! -f "$IMAGE" ]; then
 fi
 mkdir -p "$OUT"
 
-run_ms() {
-    dest=$1
-    shift
-    t0=$(date +%s%N)
-    # exhunt exits 1 when it finds something at or above --fail-on: expected.
-    "$@" >"$dest" || [ $? -eq 1 ]
-    t1=$(date +%s%N)
-    echo $(((t1 - t0) / 1000000))
-}
-
-median() {
-    tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {
-        if (NR % 2) print a[(NR + 1) / 2];
-        else printf "%d\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
+. bench/lib.sh
 
 echo "tree: $TREE ($(du -sh "$TREE" | cut -f1)); image: $IMAGE" \
      "(${GIB} GiB volume, $(du -sh "$IMAGE" | cut -f1) allocated);" \

@@ -60,20 +60,9 @@ print("literals: %d; rules that see every record (no literal): %s"
 BYTES=$(python3 -c 'import json,sys; print(sum(json.load(open(p))["bytes"] for p in sys.argv[1:]))' \
     "$HP.manifest.json" "$IIS.manifest.json")
 
-# Wall time of one command in ms; peak RSS (KiB) into $OUT/rss. $1 is the
-# stdout file.
-run_ms() {
-    o=$1
-    shift
-    start=$(date +%s%N)
-    set +e
-    "$TIME" -f %M -o "$OUT/rss" "$@" >"$o" 2>"$OUT/stderr"
-    st=$?
-    set -e
-    end=$(date +%s%N)
-    [ "$st" -le 1 ] || { cat "$OUT/stderr" >&2; exit 2; }
-    echo $(((end - start) / 1000000))
-}
+# run_ms; every timed command's peak RSS (KiB) into $OUT/rss.
+. bench/lib.sh
+RSS_FILE=$OUT/rss
 
 ex() { run_ms "$OUT/exhunt.jsonl" "$EXHUNT" scan -q -f jsonl --no-progress \
     --rules "$SIGMA" "$HP" "$IIS"; }
@@ -125,10 +114,10 @@ if [ "${BENCH_FLAT:-0}" = 1 ]; then
     HP4=$DATA/httpproxy-4096M
     [ -f "$HP4.manifest.json" ] ||
         python3 bench/gen_httpproxy.py --size-mib 4096 "$HP4"
-    run_ms /dev/null "$EXHUNT" scan -q -f jsonl --no-progress --rules "$SIGMA" \
+    run_ms "$OUT/flat.jsonl" "$EXHUNT" scan -q -f jsonl --no-progress --rules "$SIGMA" \
         "$HP" >/dev/null
     r1=$(tail -1 "$OUT/rss")
-    run_ms /dev/null "$EXHUNT" scan -q -f jsonl --no-progress --rules "$SIGMA" \
+    run_ms "$OUT/flat.jsonl" "$EXHUNT" scan -q -f jsonl --no-progress --rules "$SIGMA" \
         "$HP4" >/dev/null
     r4=$(tail -1 "$OUT/rss")
     python3 -c 'import sys; a,b=int(sys.argv[1]),int(sys.argv[2]); print("peak RSS: 1 GiB %.1f MiB, 4 GiB %.1f MiB (%+.1f%%; target within 10%%)" % (a/1024, b/1024, 100.0*(b-a)/a))' "$r1" "$r4"

@@ -12,22 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Appends one evidence pair (copies); false on allocation failure. */
+/* Appends one evidence pair (copies) unless value is NULL; false on
+ * allocation failure. */
 static bool evidence(ifinding *f, const char *key, const char *value)
 {
-    if (!value)
-        return true;
-    exh_kv *kv = &f->evidence[f->evidence_count];
-    kv->key = exh_strdup(key);
-    kv->value = exh_strdup(value);
-    kv->value_len = kv->value ? strlen(kv->value) : 0;
-    if (!kv->key || !kv->value) {
-        exh_free((char *)kv->key);
-        exh_free((char *)kv->value);
-        return false;
-    }
-    f->evidence_count++;
-    return true;
+    return !value ||
+           finding_evidence_add(f, key, value, strlen(value)) == EXH_OK;
 }
 
 /* The first mitigation found in the unit that covers cve, or -1. */

@@ -63,6 +63,23 @@ void ifinding_free(ifinding *f)
     memset(f, 0, sizeof *f);
 }
 
+exh_status finding_evidence_add(ifinding *f, const char *key, const char *value,
+                                size_t len)
+{
+    exh_kv *kv = &f->evidence[f->evidence_count];
+    kv->key = exh_strdup(key);
+    kv->value = exh_strndup(value, len);
+    kv->value_len = len;
+    if (!kv->key || !kv->value) {
+        exh_free((char *)kv->key);
+        exh_free((char *)kv->value);
+        memset(kv, 0, sizeof *kv);
+        return EXH_ERR_NOMEM;
+    }
+    f->evidence_count++;
+    return EXH_OK;
+}
+
 void flist_free(flist *l)
 {
     for (size_t i = 0; i < l->count; i++)

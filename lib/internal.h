@@ -63,6 +63,9 @@ bool util_ieq(const char *a, size_t a_len, const char *b, size_t b_len);
 /* Case-insensitive search of needle in hay; returns a pointer or NULL. */
 const char *util_memcasemem(const char *hay, size_t hay_len, const char *needle,
                             size_t needle_len);
+/* The value 0-15 of one hex digit (0-9, a-f, A-F), or -1 for any other
+ * byte. */
+int util_hexval(unsigned char c);
 /* Percent-decodes n bytes of s into out (room for n bytes; may be s): each
  * "%XX" of two hex digits becomes its byte, everything else is copied
  * ('+' too). Returns the length written (at most n). */

@@ -62,24 +62,13 @@ static void skip_ws(jparser *ps)
         ps->p++;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static bool read_hex4(jparser *ps, unsigned *out)
 {
     if (ps->end - ps->p < 4)
         return false;
     unsigned v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval(ps->p[i]);
+        int h = util_hexval((unsigned char)ps->p[i]);
         if (h < 0)
             return false;
         v = v << 4 | (unsigned)h;
@@ -415,6 +404,102 @@ static const char *const *strs(holder *h, const jval *o, const char *key,
     return out;
 }
 
+/* Fills one element of an array of objects into item; *keep false drops
+ * it (the array then holds fewer items than the JSON). */
+typedef exh_status (*fill_fn)(holder *h, const jval *e, void *item, bool *keep);
+
+/* The array of objects a as a new array of size-byte items (held by h),
+ * each filled by fill from its element (of any type: the getters read a
+ * key of a non-object as absent); *count gets how many were kept. NULL
+ * when a is missing, not an array or empty, or when *st is already an
+ * error or becomes one (no memory): errors stick, so calls chain. */
+static const void *objects(holder *h, const jval *a, size_t size, fill_fn fill,
+                           size_t *count, exh_status *st)
+{
+    *count = 0;
+    if (*st != EXH_OK || !a || a->t != JN_ARR || !a->n)
+        return NULL;
+    unsigned char *items = hold(h, exh_calloc(a->n, size));
+    if (!items) {
+        *st = EXH_ERR_NOMEM;
+        return NULL;
+    }
+    for (size_t i = 0; i < a->n && *st == EXH_OK; i++) {
+        bool keep = true;
+        *st = fill(h, &a->kids[i], items + *count * size, &keep);
+        if (keep)
+            (*count)++;
+    }
+    return *st == EXH_OK ? items : NULL;
+}
+
+static exh_status fill_gap(holder *h, const jval *e, void *item, bool *keep)
+{
+    (void)h;
+    (void)keep;
+    *(exh_gap *)item = (exh_gap){.from = str(e, "from"),
+                                 .to = str(e, "to"),
+                                 .reason = str(e, "reason"),
+                                 .from_record = num(e, "from_record"),
+                                 .to_record = num(e, "to_record")};
+    return EXH_OK;
+}
+
+static exh_status fill_coverage(holder *h, const jval *e, void *item,
+                                bool *keep)
+{
+    exh_coverage *x = item;
+    (void)keep;
+    x->family = str(e, "family");
+    x->files = num(e, "files");
+    x->records = num(e, "records");
+    x->first = str(e, "first");
+    x->last = str(e, "last");
+    x->warnings = strs(h, e, "warnings", &x->warning_count);
+    exh_status st = EXH_OK;
+    x->gaps = objects(h, get(e, "gaps"), sizeof *x->gaps, fill_gap,
+                      &x->gap_count, &st);
+    return st;
+}
+
+static exh_status fill_incident(holder *h, const jval *e, void *item,
+                                bool *keep)
+{
+    exh_incident *x = item;
+    (void)keep;
+    x->id = str(e, "id");
+    x->start = str(e, "start");
+    x->end = str(e, "end");
+    x->stages = strs(h, e, "stages", &x->stage_count);
+    x->findings = strs(h, e, "findings", &x->finding_count);
+    x->story = str(e, "story");
+    return EXH_OK;
+}
+
+/* A pivot element without a value is dropped. */
+static exh_status fill_pivot(holder *h, const jval *e, void *item, bool *keep)
+{
+    exh_pivot_item *x = item;
+    if (!str(e, "value")) {
+        *keep = false;
+        return EXH_OK;
+    }
+    x->value = str(e, "value");
+    x->first = str(e, "first");
+    x->last = str(e, "last");
+    x->count = num(e, "count");
+    x->findings = strs(h, e, "findings", &x->finding_count);
+    return EXH_OK;
+}
+
+static exh_status fill_error(holder *h, const jval *e, void *item, bool *keep)
+{
+    (void)h;
+    (void)keep;
+    *(exh_error *)item = (exh_error){str(e, "path"), str(e, "message")};
+    return EXH_OK;
+}
+
 static int sev_of(const char *s)
 {
     exh_severity v;
@@ -533,37 +618,9 @@ static exh_status to_summary(holder *h, const jval *o, exh_summary *s,
         s->build_source = str(b, "source");
         s->mitigations = strs(h, b, "mitigations", &s->mitigation_count);
     }
-    const jval *cov = get(o, "coverage");
-    if (cov && cov->t == JN_ARR && cov->n) {
-        exh_coverage *c = hold(h, exh_calloc(cov->n, sizeof *c));
-        if (!c)
-            return EXH_ERR_NOMEM;
-        for (size_t i = 0; i < cov->n; i++) {
-            const jval *e = &cov->kids[i];
-            exh_coverage *x = &c[s->coverage_count++];
-            x->family = str(e, "family");
-            x->files = num(e, "files");
-            x->records = num(e, "records");
-            x->first = str(e, "first");
-            x->last = str(e, "last");
-            x->warnings = strs(h, e, "warnings", &x->warning_count);
-            const jval *g = get(e, "gaps");
-            if (g && g->t == JN_ARR && g->n) {
-                exh_gap *gs = hold(h, exh_calloc(g->n, sizeof *gs));
-                if (!gs)
-                    return EXH_ERR_NOMEM;
-                for (size_t k = 0; k < g->n; k++)
-                    gs[x->gap_count++] = (exh_gap){
-                        .from = str(&g->kids[k], "from"),
-                        .to = str(&g->kids[k], "to"),
-                        .reason = str(&g->kids[k], "reason"),
-                        .from_record = num(&g->kids[k], "from_record"),
-                        .to_record = num(&g->kids[k], "to_record")};
-                x->gaps = gs;
-            }
-        }
-        s->coverage = c;
-    }
+    exh_status st = EXH_OK;
+    s->coverage = objects(h, get(o, "coverage"), sizeof *s->coverage,
+                          fill_coverage, &s->coverage_count, &st);
     const jval *n = get(o, "counts");
     s->entries = num(n, "entries");
     s->scanned = num(n, "scanned");
@@ -577,56 +634,18 @@ static exh_status to_summary(holder *h, const jval *o, exh_summary *s,
     const jval *fc = get(n, "findings");
     for (int k = 0; k < 5; k++)
         s->findings[k] = num(fc, exh_severity_name((exh_severity)k));
-    const jval *inc = get(o, "incidents");
-    if (inc && inc->t == JN_ARR && inc->n) {
-        exh_incident *in = hold(h, exh_calloc(inc->n, sizeof *in));
-        if (!in)
-            return EXH_ERR_NOMEM;
-        for (size_t i = 0; i < inc->n; i++) {
-            const jval *e = &inc->kids[i];
-            exh_incident *x = &in[s->incident_count++];
-            x->id = str(e, "id");
-            x->start = str(e, "start");
-            x->end = str(e, "end");
-            x->stages = strs(h, e, "stages", &x->stage_count);
-            x->findings = strs(h, e, "findings", &x->finding_count);
-            x->story = str(e, "story");
-        }
-        s->incidents = in;
-    }
+    s->incidents = objects(h, get(o, "incidents"), sizeof *s->incidents,
+                           fill_incident, &s->incident_count, &st);
     static const char *const lists[EXH_PIVOT__COUNT] = {"addresses", "accounts",
                                                         "user_agents", "files"};
     const jval *pv = get(o, "pivot");
-    for (int l = 0; l < EXH_PIVOT__COUNT; l++) {
-        const jval *a = get(pv, lists[l]);
-        if (!a || a->t != JN_ARR || !a->n)
-            continue;
-        exh_pivot_item *it = hold(h, exh_calloc(a->n, sizeof *it));
-        if (!it)
-            return EXH_ERR_NOMEM;
-        for (size_t i = 0; i < a->n; i++) {
-            const jval *e = &a->kids[i];
-            if (!str(e, "value"))
-                continue;
-            exh_pivot_item *x = &it[s->pivot_count[l]++];
-            x->value = str(e, "value");
-            x->first = str(e, "first");
-            x->last = str(e, "last");
-            x->count = num(e, "count");
-            x->findings = strs(h, e, "findings", &x->finding_count);
-        }
-        s->pivot[l] = it;
-    }
-    const jval *er = get(o, "errors");
-    if (er && er->t == JN_ARR && er->n) {
-        exh_error *es = hold(h, exh_calloc(er->n, sizeof *es));
-        if (!es)
-            return EXH_ERR_NOMEM;
-        for (size_t i = 0; i < er->n; i++)
-            es[s->error_count++] = (exh_error){str(&er->kids[i], "path"),
-                                               str(&er->kids[i], "message")};
-        s->errors = es;
-    }
+    for (int l = 0; l < EXH_PIVOT__COUNT; l++)
+        s->pivot[l] = objects(h, get(pv, lists[l]), sizeof *s->pivot[l],
+                              fill_pivot, &s->pivot_count[l], &st);
+    s->errors = objects(h, get(o, "errors"), sizeof *s->errors, fill_error,
+                        &s->error_count, &st);
+    if (st != EXH_OK)
+        return st;
     s->errors_omitted = num(o, "errors_omitted");
     return EXH_OK;
 }

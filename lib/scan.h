@@ -152,6 +152,11 @@ exh_status finding_add(unit *u, const exh_ruleset *rs, ifinding *f,
 exh_status finding_finish(unit *u, const exh_ruleset *rs, ifinding **out,
                           size_t *count);
 void ifinding_free(ifinding *f);
+/* Appends copies of key and of len bytes of value (a NUL is added) to f's
+ * evidence; the caller made room in f->evidence. On EXH_ERR_NOMEM nothing
+ * is added and nothing leaks. */
+EXH_NODISCARD exh_status finding_evidence_add(ifinding *f, const char *key,
+                                              const char *value, size_t len);
 void aggmap_free(aggmap *m);
 
 /* build_scan.c */

@@ -472,19 +472,8 @@ static exh_status add_evidence(ifinding *f, const event *ev, const char *name)
     const char *v = event_get(ev, name, &len);
     if (!v || len == 0 || f->evidence_count >= MAX_EVIDENCE)
         return EXH_OK;
-    if (len > MAX_VALUE_BYTES)
-        len = MAX_VALUE_BYTES;
-    exh_kv *kv = &f->evidence[f->evidence_count];
-    kv->key = exh_strdup(name);
-    kv->value = exh_strndup(v, len);
-    kv->value_len = len;
-    if (!kv->key || !kv->value) {
-        exh_free((char *)kv->key);
-        exh_free((char *)kv->value);
-        return EXH_ERR_NOMEM;
-    }
-    f->evidence_count++;
-    return EXH_OK;
+    return finding_evidence_add(f, name, v,
+                                len > MAX_VALUE_BYTES ? MAX_VALUE_BYTES : len);
 }
 
 static exh_status report_match(worker *w, size_t rule, const logrec *r,
@@ -667,24 +656,14 @@ static bool on_log_yara_hit(void *user, const yara_hit *h)
     f.windows_path = w->windows_path ? exh_strdup(w->windows_path) : NULL;
     f.evidence = exh_calloc(2, sizeof *f.evidence);
     size_t shown = r->len < 1024 ? r->len : 1024;
-    const char *keys[] = {"yara_rule", "line"};
     exh_status st = f.fr.name && f.fr.title && f.fr.source && f.source_path &&
                             f.evidence && (!w->windows_path || f.windows_path)
                         ? EXH_OK
                         : EXH_ERR_NOMEM;
-    for (size_t i = 0; i < 2 && st == EXH_OK; i++) {
-        exh_kv *kv = &f.evidence[i];
-        kv->key = exh_strdup(keys[i]);
-        kv->value = i ? exh_strndup(r->text, shown) : exh_strdup(h->rule);
-        kv->value_len = kv->value ? strlen(kv->value) : 0;
-        if (kv->key && kv->value)
-            f.evidence_count++;
-        else {
-            exh_free((char *)kv->key);
-            exh_free((char *)kv->value);
-            st = EXH_ERR_NOMEM;
-        }
-    }
+    if (st == EXH_OK)
+        st = finding_evidence_add(&f, "yara_rule", h->rule, strlen(h->rule));
+    if (st == EXH_OK) // up to a NUL, as a C string of the line would end
+        st = finding_evidence_add(&f, "line", r->text, strnlen(r->text, shown));
     if (st == EXH_OK) {
         pthread_mutex_lock(&ctx->lock);
         st = finding_add(w->u, ctx->rs, &f, NULL);
@@ -1063,19 +1042,8 @@ static exh_status file_finding(worker *w, unit *u, const item *it,
                         : EXH_ERR_NOMEM;
     if (f.file)
         *f.file = *facts;
-    for (size_t i = 0; i < count && st == EXH_OK; i++) {
-        exh_kv *kv = &f.evidence[f.evidence_count];
-        kv->key = exh_strdup(keys[i]);
-        kv->value = exh_strdup(values[i]);
-        kv->value_len = kv->value ? strlen(kv->value) : 0;
-        if (!kv->key || !kv->value) {
-            exh_free((char *)kv->key);
-            exh_free((char *)kv->value);
-            st = EXH_ERR_NOMEM;
-        } else {
-            f.evidence_count++;
-        }
-    }
+    for (size_t i = 0; i < count && st == EXH_OK; i++)
+        st = finding_evidence_add(&f, keys[i], values[i], strlen(values[i]));
     if (st == EXH_OK) {
         pthread_mutex_lock(&ctx->lock);
         st = finding_add(u, ctx->rs, &f, NULL);
@@ -2184,17 +2152,9 @@ static bool on_service_hit(void *user, const persist_hit *h)
                         ? EXH_OK
                         : EXH_ERR_NOMEM;
     for (size_t i = 0; i <= h->count && st == EXH_OK; i++) {
-        exh_kv *kv = &f.evidence[f.evidence_count];
-        kv->key = exh_strdup(i < h->count ? h->keys[i] : "key");
-        kv->value = exh_strdup(i < h->count ? h->values[i] : sc->key);
-        kv->value_len = kv->value ? strlen(kv->value) : 0;
-        if (!kv->key || !kv->value) {
-            exh_free((char *)kv->key);
-            exh_free((char *)kv->value);
-            st = EXH_ERR_NOMEM;
-        } else {
-            f.evidence_count++;
-        }
+        const char *value = i < h->count ? h->values[i] : sc->key;
+        st = finding_evidence_add(&f, i < h->count ? h->keys[i] : "key", value,
+                                  strlen(value));
     }
     if (st == EXH_OK) {
         pthread_mutex_lock(&sc->ctx->lock);

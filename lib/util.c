@@ -120,7 +120,7 @@ static int days_in_month(int y, int m)
     return days[m - 1];
 }
 
-static int hex_value(unsigned char c)
+int util_hexval(unsigned char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -134,8 +134,8 @@ size_t util_url_decode(const char *s, size_t n, char *out)
     for (size_t i = 0; i < n; i++) {
         int hi, lo;
         if (s[i] == '%' && i + 2 < n &&
-            (hi = hex_value((unsigned char)s[i + 1])) >= 0 &&
-            (lo = hex_value((unsigned char)s[i + 2])) >= 0) {
+            (hi = util_hexval((unsigned char)s[i + 1])) >= 0 &&
+            (lo = util_hexval((unsigned char)s[i + 2])) >= 0) {
             out[o++] = (char)(hi * 16 + lo);
             i += 2;
         } else {

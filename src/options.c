@@ -155,7 +155,7 @@ void options_usage_error(const char *fmt, ...)
     fputs("\nTry 'exhunt --help' for more information.\n", stderr);
 }
 
-static bool parse_format(const char *value, out_format *out)
+bool options_format(const char *value, out_format *out)
 {
     if (strcmp(value, "text") == 0) {
         *out = FORMAT_TEXT;
@@ -173,8 +173,7 @@ static bool parse_format(const char *value, out_format *out)
     return true;
 }
 
-static bool parse_level(const char *option, const char *value,
-                        exh_severity *out)
+bool options_level(const char *option, const char *value, exh_severity *out)
 {
     if (exh_severity_parse(value, out) == EXH_OK)
         return true;
@@ -247,6 +246,16 @@ static const char *bad_option_name(int opt, char **argv, char *shortname)
     return typed;
 }
 
+void options_getopt_error(int opt, char **argv)
+{
+    char shortname[3];
+    const char *name = bad_option_name(optopt, argv, shortname);
+    if (opt == ':')
+        options_usage_error("option '%s' needs a value", name);
+    else
+        options_usage_error("unknown option '%s'", name);
+}
+
 static void set_defaults(scan_opts *o)
 {
     memset(o, 0, sizeof(*o));
@@ -260,10 +269,9 @@ static void set_defaults(scan_opts *o)
  * 1 when handled, 0 when not, -1 on a usage error. */
 static int common_option(int opt, scan_opts *o, char **argv)
 {
-    char shortname[3];
     switch (opt) {
     case 'f':
-        return parse_format(optarg, &o->format) ? 1 : -1;
+        return options_format(optarg, &o->format) ? 1 : -1;
     case OPT_RULES:
         return add_rules(o, optarg) ? 1 : -1;
     case OPT_NO_BUILTIN:
@@ -272,12 +280,8 @@ static int common_option(int opt, scan_opts *o, char **argv)
     case OPT_IOC:
         return add_path("--ioc", &o->iocs, &o->ioc_count, optarg) ? 1 : -1;
     case ':':
-        options_usage_error("option '%s' needs a value",
-                            bad_option_name(optopt, argv, shortname));
-        return -1;
     case '?':
-        options_usage_error("unknown option '%s'",
-                            bad_option_name(optopt, argv, shortname));
+        options_getopt_error(opt, argv);
         return -1;
     default:
         return 0;
@@ -299,9 +303,10 @@ static int scan_option(int opt, scan_opts *o)
         o->have_until = true;
         return parse_time("--until", optarg, &o->until_ms) ? 1 : -1;
     case OPT_MIN_SEVERITY:
-        return parse_level("--min-severity", optarg, &o->min_severity) ? 1 : -1;
+        return options_level("--min-severity", optarg, &o->min_severity) ? 1
+                                                                         : -1;
     case OPT_FAIL_ON:
-        return parse_level("--fail-on", optarg, &o->fail_on) ? 1 : -1;
+        return options_level("--fail-on", optarg, &o->fail_on) ? 1 : -1;
     case OPT_PASSWORD:
         o->password = optarg;
         return 1;

@@ -67,6 +67,19 @@ void options_free(scan_opts *o);
 /* The whole --help text. */
 void options_usage(FILE *out);
 
+/* Sets *out from a -f value (text, jsonl, csv, html); false after printing
+ * the usage error. */
+bool options_format(const char *value, out_format *out);
+
+/* Sets *out from the severity value of option (e.g. "--fail-on"); false
+ * after printing the usage error. */
+bool options_level(const char *option, const char *value, exh_severity *out);
+
+/* Prints the usage error for what getopt_long returned, ':' (a missing
+ * value; the option string starts with ':') or '?' (an unknown option),
+ * naming the option as typed. */
+void options_getopt_error(int opt, char **argv);
+
 /* Prints "exhunt: MESSAGE" and the --help hint to stderr. */
 void options_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));

@@ -66,16 +66,6 @@ static exh_cb_result on_summary(const exh_summary *s, void *user)
     return ok ? EXH_CONTINUE : EXH_STOP;
 }
 
-static bool parse_level(const char *opt, const char *v, exh_severity *out)
-{
-    if (exh_severity_parse(v, out) == EXH_OK)
-        return true;
-    options_usage_error("%s: unknown level '%s' (critical, high, medium, "
-                        "low or info)",
-                        opt, v);
-    return false;
-}
-
 int cmd_report(int argc, char **argv)
 {
     enum { OPT_MIN = 256, OPT_FAIL };
@@ -94,40 +84,28 @@ int cmd_report(int argc, char **argv)
 
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "f:o:h", longs, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":f:o:h", longs, NULL)) != -1) {
         switch (opt) {
         case 'f':
-            if (strcmp(optarg, "text") == 0)
-                c.fmt = FORMAT_TEXT;
-            else if (strcmp(optarg, "jsonl") == 0)
-                c.fmt = FORMAT_JSONL;
-            else if (strcmp(optarg, "csv") == 0)
-                c.fmt = FORMAT_CSV;
-            else if (strcmp(optarg, "html") == 0)
-                c.fmt = FORMAT_HTML;
-            else {
-                options_usage_error("unknown format '%s' (expected text, "
-                                    "jsonl, csv or html)",
-                                    optarg);
+            if (!options_format(optarg, &c.fmt))
                 return R_USAGE;
-            }
             break;
         case 'o':
             output = optarg;
             break;
         case OPT_MIN:
-            if (!parse_level("--min-severity", optarg, &c.min_severity))
+            if (!options_level("--min-severity", optarg, &c.min_severity))
                 return R_USAGE;
             break;
         case OPT_FAIL:
-            if (!parse_level("--fail-on", optarg, &c.fail_on))
+            if (!options_level("--fail-on", optarg, &c.fail_on))
                 return R_USAGE;
             break;
         case 'h':
             options_usage(stdout);
             return R_CLEAN;
         default:
-            options_usage_error("unknown option '%s'", argv[optind - 1]);
+            options_getopt_error(opt, argv);
             return R_USAGE;
         }
     }

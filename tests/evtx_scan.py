@@ -10,7 +10,9 @@ JSON events in tests/data/evtx (tests/make_evtx.py), then scanned:
 - an event log is read by its signature under any name, from stdin and
   inside a zip; coverage is "evtx:<Channel>" with files, records, first and
   last; source.type is evtx, source.record the EventRecordID, host the
-  Computer.
+  Computer;
+- the event logs of the golden case tests/cases/correlation/process_story
+  are still exactly what make_evtx.py writes from their JSON here.
 """
 import json
 import os
@@ -62,7 +64,21 @@ def write(tmp, name, src):
     return path
 
 
+# Event logs committed in golden cases, and the JSON they are made from.
+GOLDEN = {
+    "cases/correlation/process_story/Windows/System32/winevt/Logs/Security.evtx":
+        "process_story_security.json",
+    "cases/correlation/process_story/Windows/System32/winevt/Logs/"
+    "Microsoft-Windows-Sysmon%4Operational.evtx": "process_story_sysmon.json",
+}
+
+
 def main():
+    for path, src in sorted(GOLDEN.items()):
+        with open(os.path.join(HERE, path), "rb") as f:
+            have = f.read()
+        want = make_evtx.build(make_evtx.load(os.path.join(HERE, "data", "evtx", src)))
+        check(have == want, "%s is make_evtx.py's output of %s" % (path, src))
     tmp = tempfile.mkdtemp()
     try:
         bad = write(tmp, "MSExchange Management.evtx", "msexchange_management_attacks.json")

@@ -18,17 +18,6 @@
 
 #include <string.h>
 
-static int hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes \uXXXX and \xXX of printable ASCII, in place; returns length. */
 static size_t unescape(char *s, size_t len)
 {
@@ -40,7 +29,7 @@ static size_t unescape(char *s, size_t len)
             int v = 0;
             bool ok = i + 2 + n <= len;
             for (size_t k = 0; ok && k < n; k++) {
-                int h = hex(s[i + 2 + k]);
+                int h = util_hexval((unsigned char)s[i + 2 + k]);
                 ok = h >= 0;
                 v = v * 16 + h;
             }

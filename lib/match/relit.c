@@ -141,14 +141,6 @@ static bool at(const rl_reader *r, char c)
     return r->i < r->len && r->p[r->i] == (unsigned char)c;
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static void read_alt(rl_reader *r, rl_node *out);
 
 /* An escape after '\\': a literal byte (*lit), zero width (*zero), or an
@@ -184,8 +176,9 @@ static void read_escape(rl_reader *r, int *lit, bool *zero)
         int v = 0, digits = 0;
         if (at(r, '{')) {
             r->i++;
-            while (r->i < r->len && hexval(r->p[r->i]) >= 0 && digits < 8) {
-                v = v * 16 + hexval(r->p[r->i++]);
+            while (r->i < r->len && util_hexval(r->p[r->i]) >= 0 &&
+                   digits < 8) {
+                v = v * 16 + util_hexval(r->p[r->i++]);
                 digits++;
             }
             if (!at(r, '}') || digits == 0 || v > 0xff) {
@@ -194,8 +187,9 @@ static void read_escape(rl_reader *r, int *lit, bool *zero)
             }
             r->i++;
         } else {
-            while (r->i < r->len && hexval(r->p[r->i]) >= 0 && digits < 2) {
-                v = v * 16 + hexval(r->p[r->i++]);
+            while (r->i < r->len && util_hexval(r->p[r->i]) >= 0 &&
+                   digits < 2) {
+                v = v * 16 + util_hexval(r->p[r->i++]);
                 digits++;
             }
         }

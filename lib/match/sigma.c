@@ -25,10 +25,12 @@
 #include <string.h>
 #include <yaml.h>
 
-#define MAX_TEXT_BYTES   (4u << 20) /* larger rule files are rejected */
-#define MAX_SELECTIONS   256        /* per rule: the match cache is on stack */
-#define MAX_VALUES       100000     /* values per rule, aliases expanded */
-#define MAX_WINDASH      625 /* windash variants of one value: 4 dashes */
+#define MAX_TEXT_BYTES (4u << 20) /* larger rule files are rejected */
+#define MAX_SELECTIONS 256        /* per rule: the match cache is on stack */
+#define MAX_VALUES     100000     /* values per rule, aliases expanded */
+#define MAX_WINDASH                                                            \
+    625                      /* windash variants of one value when another     \
+                                encoding follows it: 4 dashes */
 #define MAX_COND_DEPTH   64  /* nesting of parentheses and "not" */
 #define MAX_FLOW_DEPTH   256 /* YAML [ { nesting (parse time is quadratic) */
 #define MIN_LIT_LEN      3   /* shorter runs make no useful literal */
@@ -68,7 +70,7 @@ typedef struct svalue {
     const unsigned char *text; /* literal bytes, folded unless cased;
                                   VK_CIDR: 16-byte network; VK_FIELDREF:
                                   the other field's name */
-    const unsigned char *wild; /* VK_GLOB: per byte 0, '*' or '?' */
+    const unsigned char *wild; /* VK_GLOB: per byte 0, '*', '?' or WD */
     const pcre2_code *re;      /* VK_RE */
     const char **re_lits;      /* VK_RE: literals it requires (relit.c) */
     size_t re_lit_count;
@@ -812,7 +814,8 @@ static bool re_compile(compiler *c, svalue *v, const char *s, size_t len,
 }
 
 /* A value on its way through the encoding modifiers: bytes and, per byte,
- * 0 or the wildcard '*'/'?' (as pattern_parse gives them, unfolded). */
+ * 0 or the wildcard '*'/'?' (as pattern_parse gives them, unfolded) or WD
+ * (windash). */
 typedef struct xvar {
     unsigned char *p, *w;
     size_t n;
@@ -993,6 +996,20 @@ static const char *const windashes[] = {"-", "/", "\xE2\x80\x93",
                                         "\xE2\x80\x94", "\xE2\x80\x95"};
 #define WINDASHES 5
 
+/* The wildcard byte of a windash position: any one of the five dashes. */
+#define WD 'd'
+
+/* The bytes of a dash at s[0..n): 1 ('-', '/'), 3 (en dash, em dash,
+ * horizontal bar: E2 80 93..95) or 0 when there is none. */
+static size_t dash_at(const unsigned char *s, size_t n)
+{
+    if (n >= 1 && (s[0] == '-' || s[0] == '/'))
+        return 1;
+    if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 && s[2] >= 0x93 && s[2] <= 0x95)
+        return 3;
+    return 0;
+}
+
 /* True at a '-' or '/' that pySigma's windash replaces: no word byte
  * before it, a word byte after it (the regex \B[-/]\b). */
 static bool windash_at(const xvar *x, size_t i)
@@ -1001,8 +1018,24 @@ static bool windash_at(const xvar *x, size_t i)
            !(i > 0 && word_byte(x, i - 1)) && word_byte(x, i + 1);
 }
 
+/* x with its windash positions made the wildcard WD, which matches any of
+ * the five dashes (glob): one value whatever the number of dashes. */
+static bool xf_windash_mark(compiler *c, const xvar *x, xvar *o, size_t line)
+{
+    if (!xvar_alloc(c, o, x->n, line))
+        return false;
+    for (size_t i = 0; i < x->n; i++) {
+        bool dash = windash_at(x, i);
+        o->w[i] = dash ? WD : x->w[i];
+        o->p[i] = dash ? '-' : x->p[i];
+    }
+    o->n = x->n;
+    return true;
+}
+
 /* Every combination of dashes at the windash positions of x, appended to
- * out (room checked by the caller: windash_count). */
+ * out (room checked by the caller: windash_count); for a windash that
+ * another encoding follows, which must see the dashes' bytes. */
 static bool xf_windash(compiler *c, const xvar *x, xvar *out, size_t count,
                        size_t line)
 {
@@ -1046,16 +1079,18 @@ static bool xf_apply(compiler *c, const mods *m, xvar **vars, size_t *nvars,
     for (size_t s = 0; s < m->nxf; s++) {
         unsigned char xf = m->xf[s];
         size_t limit = MAX_VALUES - (c->values < MAX_VALUES ? c->values : 0);
-        // windash multiplies a value by 5 per dash: a value of many dashes
-        // would compile for minutes (found by fuzzing); real rules have one
-        // to three.
+        // A windash that ends the chain marks its dashes (WD), matched at
+        // match time: linear in the dashes. One that another encoding
+        // follows multiplies a value by 5 per dash, capped: a value of many
+        // dashes would compile for minutes (found by fuzzing).
+        bool expand = xf == XF_WINDASH && s + 1 < m->nxf;
         size_t wlimit = limit < MAX_WINDASH ? limit : MAX_WINDASH;
         size_t total = 0;
         for (size_t i = 0; i < *nvars; i++) {
-            size_t k = xf == XF_B64OFF    ? 3
-                       : xf == XF_WINDASH ? windash_count(&(*vars)[i], wlimit)
-                                          : 1;
-            if (k == 0 && xf == XF_WINDASH) {
+            size_t k = xf == XF_B64OFF ? 3
+                       : expand        ? windash_count(&(*vars)[i], wlimit)
+                                       : 1;
+            if (k == 0 && expand) {
                 fail(c, line,
                      "windash: too many dashes (more than %d variants)",
                      MAX_WINDASH);
@@ -1081,10 +1116,12 @@ static bool xf_apply(compiler *c, const mods *m, xvar **vars, size_t *nvars,
             } else if (xf == XF_B64OFF) {
                 for (size_t sh = 0; sh < 3 && ok; sh++)
                     ok = xf_base64(c, x, &out[o++], sh, true, line);
-            } else if (xf == XF_WINDASH) {
+            } else if (expand) {
                 size_t k = windash_count(x, wlimit);
                 ok = xf_windash(c, x, &out[o], k, line);
                 o += k;
+            } else if (xf == XF_WINDASH) {
+                ok = xf_windash_mark(c, x, &out[o++], line);
             } else {
                 ok = xf_utf16(c, x, &out[o++], xf, line);
             }
@@ -2619,15 +2656,24 @@ static bool contains(const unsigned char *s, size_t n, const unsigned char *nd,
     return false;
 }
 
+/* Whether s matches the pattern p/w: '*' any run, '?' one byte, WD one
+ * dash of 1 or 3 bytes (dash_at). Backtracking to the last star only is
+ * exact with WD too: a dash's width is fixed by its first byte and no dash
+ * starts inside another, so a part between stars that matches at two
+ * places ends earlier at the earlier one. */
 static bool glob(const unsigned char *p, const unsigned char *w, size_t pn,
                  const unsigned char *s, size_t sn, bool cased)
 {
-    size_t pi = 0, si = 0, star = SIZE_MAX, mark = 0;
+    size_t pi = 0, si = 0, star = SIZE_MAX, mark = 0, dash;
     while (si < sn) {
         if (pi < pn && w[pi] == '*') {
             star = pi++;
             mark = si;
-        } else if (pi < pn &&
+        } else if (pi < pn && w[pi] == WD &&
+                   (dash = dash_at(s + si, sn - si)) != 0) {
+            pi++;
+            si += dash;
+        } else if (pi < pn && w[pi] != WD &&
                    (w[pi] == '?' ||
                     (cased ? p[pi] == s[si] : p[pi] == fold(s[si])))) {
             pi++;

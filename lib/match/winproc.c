@@ -102,11 +102,7 @@ static bool parse_pid(const char *s, uint64_t *out)
         return false;
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
         for (s += 2; n < 16; n++) {
-            char c = s[n];
-            int d = c >= '0' && c <= '9'   ? c - '0'
-                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                           : -1;
+            int d = util_hexval((unsigned char)s[n]);
             if (d < 0)
                 break;
             v = v * 16 + (uint64_t)d;

@@ -14,7 +14,10 @@
  *             Services\MSExchangeUM and MSExchangeUMCR Start (4 = disabled);
  *             every service's ImagePath and Parameters\ServiceDll
  *             (hive_services, judged by match/persist.c).
- * A corrupt hive is no facts, never an error of the scan.
+ * A corrupt hive is no facts, never an error of the scan. Every handle
+ * libregf hands out is freed whatever the call returned (a failed call
+ * leaves it NULL in libregf 20201007, but nothing here depends on that);
+ * what libregf leaks on its own error paths is in docs/internals/libregf.md.
  */
 #include "internal.h"
 
@@ -89,9 +92,11 @@ static libregf_key_t *key_at(hive *h, const char *path)
 {
     libregf_key_t *key = NULL;
     if (libregf_file_get_key_by_utf8_path(h->file, (const uint8_t *)path,
-                                          strlen(path), &key, NULL) != 1)
-        return NULL;
-    return key;
+                                          strlen(path), &key, NULL) == 1)
+        return key;
+    if (key)
+        libregf_key_free(&key, NULL);
+    return NULL;
 }
 
 /* The DWORD value name of key path; false when absent or not a DWORD. */
@@ -150,10 +155,10 @@ static void each_subkey(hive *h, const char *path,
             count = HIVE_MAX_SERVICES;
         for (int i = 0; i < count; i++) {
             libregf_key_t *sub = NULL;
-            if (libregf_key_get_sub_key(key, i, &sub, NULL) != 1 || !sub)
-                continue;
-            fn(sub, f);
-            libregf_key_free(&sub, NULL);
+            if (libregf_key_get_sub_key(key, i, &sub, NULL) == 1 && sub)
+                fn(sub, f);
+            if (sub)
+                libregf_key_free(&sub, NULL);
         }
     }
     if (key)
@@ -243,8 +248,11 @@ static void string_of(libregf_key_t *key, const char *name, char *out,
     out[0] = '\0';
     if (libregf_key_get_value_by_utf8_name(key, (const uint8_t *)name,
                                            strlen(name), &value, NULL) != 1 ||
-        !value)
+        !value) {
+        if (value)
+            libregf_value_free(&value, NULL);
         return;
+    }
     // REG_SZ (1) and REG_EXPAND_SZ (2) only.
     if (libregf_value_get_value_type(value, &type, NULL) == 1 &&
         (type == 1 || type == 2) &&
@@ -273,10 +281,10 @@ static bool one_service(libregf_key_t *svc, const char *set, hive_service_cb cb,
     libregf_key_t *params = NULL;
     if (libregf_key_get_sub_key_by_utf8_name(svc, (const uint8_t *)"Parameters",
                                              10, &params, NULL) == 1 &&
-        params) {
+        params)
         string_of(params, "ServiceDll", s.service_dll, sizeof s.service_dll);
+    if (params)
         libregf_key_free(&params, NULL);
-    }
     if (!s.image_path[0] && !s.service_dll[0])
         return true;
     return cb(user, &s);
@@ -305,10 +313,10 @@ bool hive_services(const uint8_t *data, size_t len, hive_service_cb cb,
         bool go = true;
         for (int i = 0; i < count && go; i++) {
             libregf_key_t *svc = NULL;
-            if (libregf_key_get_sub_key(services, i, &svc, NULL) != 1 || !svc)
-                continue;
-            go = one_service(svc, set, cb, user);
-            libregf_key_free(&svc, NULL);
+            if (libregf_key_get_sub_key(services, i, &svc, NULL) == 1 && svc)
+                go = one_service(svc, set, cb, user);
+            if (svc)
+                libregf_key_free(&svc, NULL);
         }
     }
     if (services)

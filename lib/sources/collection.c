@@ -40,17 +40,6 @@ static char collection_lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 }
 
-static int collection_hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 char *collection_url_decode(const char *path)
 {
     size_t len = strlen(path), j = 0;
@@ -61,8 +50,9 @@ char *collection_url_decode(const char *path)
     for (size_t i = 0; i < len; i++) {
         int hi, lo;
         if (path[i] == '%' && i + 2 < len &&
-            (hi = collection_hexval(path[i + 1])) >= 0 &&
-            (lo = collection_hexval(path[i + 2])) >= 0 && (hi | lo) != 0) {
+            (hi = util_hexval((unsigned char)path[i + 1])) >= 0 &&
+            (lo = util_hexval((unsigned char)path[i + 2])) >= 0 &&
+            (hi | lo) != 0) {
             // %00 stays literal: a C string cannot hold a NUL.
             out[j++] = (char)(hi << 4 | lo);
             i += 2;
@@ -508,7 +498,7 @@ static bool collection_json_string(const char *s, size_t len, size_t *i,
         if (ch == 'u') {
             unsigned cp = 0;
             for (int k = 0; k < 4; k++) {
-                int v = *i < len ? collection_hexval(s[*i]) : -1;
+                int v = *i < len ? util_hexval((unsigned char)s[*i]) : -1;
                 if (v < 0)
                     return false;
                 cp = cp << 4 | (unsigned)v;

@@ -5,7 +5,7 @@
  * coverage gaps, the host name, and the verdicts.
  */
 #include "harness.h"
-#include "internal.h"
+#include "scan.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -179,6 +179,36 @@ static void test_units(exh_ruleset *rs)
     exh_scanner_free(sc);
 }
 
+/* finding_evidence_add copies key and value (the value's length given, a
+ * NUL inside kept), and on each allocation failure adds nothing and frees
+ * what it had (ASan's leak check). */
+static void test_evidence_add(void)
+{
+    ifinding f = {0};
+    f.evidence = exh_calloc(2, sizeof *f.evidence);
+    CHECK(f.evidence != NULL);
+    if (!f.evidence)
+        return;
+    for (unsigned long n = 1; n <= 2; n++) {
+        alloc_fail_after(n);
+        CHECK(finding_evidence_add(&f, "reason", "x", 1) == EXH_ERR_NOMEM);
+        alloc_fail_after(0);
+        CHECK(f.evidence_count == 0);
+        CHECK(!f.evidence[0].key && !f.evidence[0].value);
+    }
+    char key[] = "line", value[] = "a\0b c";
+    CHECK(finding_evidence_add(&f, key, value, 3) == EXH_OK);
+    key[0] = value[0] = 'X'; // copies, not the caller's buffers
+    CHECK(f.evidence_count == 1);
+    CHECK_STR(f.evidence[0].key, "line");
+    CHECK(f.evidence[0].value_len == 3 &&
+          memcmp(f.evidence[0].value, "a\0b", 4) == 0);
+    CHECK(finding_evidence_add(&f, "key", "ControlSet001", 13) == EXH_OK);
+    CHECK(f.evidence_count == 2);
+    CHECK_STR(f.evidence[1].value, "ControlSet001");
+    ifinding_free(&f);
+}
+
 int main(void)
 {
     snprintf(root, sizeof root, "/tmp/exh-test-scanner-XXXXXX");
@@ -187,6 +217,7 @@ int main(void)
     snprintf(rules_dir, sizeof rules_dir, "%s/rules", root);
     write_file("rules/test.yml", rules_text);
     const char *paths[] = {rules_dir};
+    test_evidence_add();
     exh_ruleset *rs = NULL;
     exh_diag *diag = NULL;
     CHECK(exh_ruleset_load(paths, 1, EXH_LOAD_NO_BUILTIN, &rs, &diag) ==

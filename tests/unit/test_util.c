@@ -249,6 +249,21 @@ static void test_log_name_span(void)
     }
 }
 
+/* util_hexval: every byte, against the digits spelled out. */
+static void test_hexval(void)
+{
+    static const char digits[] = "0123456789abcdef", upper[] = "ABCDEF";
+    for (int c = 0; c < 256; c++) {
+        const char *at = c ? memchr(digits, c, 16) : NULL;
+        const char *up = c ? memchr(upper, c, 6) : NULL;
+        int want = at ? (int)(at - digits) : up ? 10 + (int)(up - upper) : -1;
+        CHECK(util_hexval((unsigned char)c) == want);
+    }
+    CHECK(util_hexval('F') == 15 && util_hexval('0') == 0);
+    CHECK(util_hexval('g') == -1 && util_hexval('G') == -1);
+    CHECK(util_hexval(0xC6) == -1); // 'F' | 0x80
+}
+
 static void test_url_decode(void)
 {
     static const struct {
@@ -316,6 +331,7 @@ static void test_civil_from_days(void)
 int main(void)
 {
     test_civil_from_days();
+    test_hexval();
     test_url_decode();
     test_log_name_span();
     test_sha256();
