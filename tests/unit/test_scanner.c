@@ -229,6 +229,37 @@ static void test_judged_by_header(exh_ruleset *rs)
     exh_scanner_free(sc);
 }
 
+/* A hostile log tree naming a build per file: the timeline keeps at most
+ * LOG_BUILDS_MAX (64) builds and the build source lists 8 of them. */
+static void test_many_builds(exh_ruleset *rs)
+{
+    for (int i = 0; i < 70; i++) {
+        char rel[128], text[512];
+        snprintf(rel, sizeof rel,
+                 "many/Logging/HttpProxy/Owa/HttpProxy_20210303%02d-%d.LOG",
+                 i % 24, i);
+        snprintf(text, sizeof text,
+                 "#Software: Microsoft Exchange Server\r\n"
+                 "#Version: 15.01.2176.%03d\r\n#Log-type: HttpProxy Logs\r\n"
+                 "#Fields: DateTime,RequestId,AnchorMailbox,ClientIpAddress,"
+                 "ServerHostName,HttpStatus\r\n"
+                 "2021-03-03T%02d:%02d:00.000Z,r1,Sid~S-1-5-21-1,10.0.0.1,"
+                 "EXCH01,200\r\n",
+                 100 + i, i % 24, i % 60);
+        write_file(rel, text);
+    }
+    char target[512];
+    snprintf(target, sizeof target, "%s/many", root);
+    exh_scanner *sc = NULL;
+    CHECK(exh_scanner_new(rs, &sc) == EXH_OK);
+    out o;
+    scan(sc, target, &o);
+    CHECK(o.summaries == 1);
+    CHECK(o.text && strstr(o.text, "and 56 more builds"));
+    free(o.text);
+    exh_scanner_free(sc);
+}
+
 int main(void)
 {
     snprintf(root, sizeof root, "/tmp/exh-test-scanner-XXXXXX");
@@ -250,6 +281,7 @@ int main(void)
         test_one_unit(rs);
         test_units(rs);
         test_judged_by_header(rs);
+        test_many_builds(rs);
     }
     exh_ruleset_free(rs);
     char cmd[600];
