@@ -439,7 +439,37 @@ def plan_injections(rng, days):
     exp_critical = sum(exp[r]['findings'] for r in (
         'proxylogon_ssrf_serverinfo', 'proxylogon_ecp_reset_vdir',
         'proxylogon_ssrf_backendcookie'))
+    # The logs' headers name BUILD: scan reports each covered CVE it leaves
+    # open (rules/builds.csv, rules/build_cves.csv) as a vulnerable finding.
+    open_cves = open_cves_of(BUILD)
+    exp['exchange_build_open_cve'] = {'rows': len(open_cves),
+                                      'findings': len(open_cves)}
+    exp_critical += sum(sev == 'critical' for _, sev in open_cves)
     return inj, exp, exp_critical, serverinfo_lines
+
+
+def open_cves_of(build):
+    """(cve, severity) of the covered CVEs the build table leaves open for
+    build (a listed one)."""
+    rules = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..',
+                         'rules')
+    text = '.'.join(map(str, build))
+    fixed = None
+    for line in open(os.path.join(rules, 'builds.csv')):
+        f = line.rstrip('\n').split(',', 5)
+        if not line.startswith('#') and f[0] == text:
+            fixed = set(f[4].split())
+    if fixed is None:
+        sys.exit('gen_httpproxy: build %s is not in rules/builds.csv' % text)
+    prefix = '%d.%d' % build[:2]
+    out = []
+    for line in open(os.path.join(rules, 'build_cves.csv')):
+        if line.startswith('#') or not line.strip():
+            continue
+        cve, sev, products, _ = line.split(',', 3)
+        if prefix in products.split() and cve not in fixed:
+            out.append((cve, sev))
+    return out
 
 
 def header(first_iso):

@@ -6,7 +6,10 @@
  *      libyara's pe module; SU-accurate; the copy under a Bin folder wins);
  *   2. the SOFTWARE hive's Exchange Setup key (CU level: security updates
  *      do not change it; read with libregf, readers/hive.c);
- *   3. OWA's version folders (FrontEnd/HttpProxy/owa/auth/15.1.2176/...,
+ *   3. the headers of Exchange's own logs ("#Version: 15.01.2176.002"
+ *      under "#Software: Microsoft Exchange Server"): the build the server
+ *      ran when it wrote them, so the latest one seen (build_log.c);
+ *   4. OWA's version folders (FrontEnd/HttpProxy/owa/auth/15.1.2176/...,
  *      ClientAccess/Owa/15.1.2176/...): CU level only, and the highest one
  *      is the current CU (older ones stay after an upgrade).
  * build_sniff_* judge one entry; exh_build_detect() walks a target with
@@ -23,6 +26,10 @@ typedef struct detect_ctx {
     build_cand best;
     uint8_t *data; /* the last ExSetup.exe read */
     exh_status failure;
+    /* the newest Exchange log header seen (by its "#Date:") */
+    uint16_t log_v[4];
+    int64_t log_ms; /* INT64_MIN: none yet */
+    char *log_path;
 } detect_ctx;
 
 static const char *base_name(const char *path)
@@ -70,6 +77,75 @@ bool build_sniff_owa_path(const char *path, uint16_t v[4])
             return true;
     }
     return false;
+}
+
+/* A build a log names is one of a covered product: 14.3 (Exchange 2010
+ * SP3) or 15.0 to 15.2, with a build part (format versions such as
+ * "15.0.0.0" have none). */
+static bool log_build_ok(const uint16_t v[4])
+{
+    return ((v[0] == 14 && v[1] == 3) || (v[0] == 15 && v[1] <= 2)) &&
+           v[2] != 0;
+}
+
+bool build_sniff_log_header(const char *head, size_t len, uint16_t v[4],
+                            int64_t *date_ms)
+{
+    static const char software[] = "#Software: Microsoft Exchange";
+    static const char version[] = "#Version: ", date[] = "#Date: ";
+    bool exchange = false, have = false;
+    int64_t when = INT64_MIN;
+    size_t at = len >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    while (at < len && head[at] == '#') {
+        const char *nl = memchr(head + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - head) : len;
+        size_t n = end - at;
+        if (n && head[end - 1] == '\r')
+            n--;
+        const char *line = head + at;
+        if (n >= sizeof software - 1 &&
+            memcmp(line, software, sizeof software - 1) == 0)
+            exchange = true;
+        if (!have && n > sizeof version - 1 && n < sizeof version + 24 &&
+            memcmp(line, version, sizeof version - 1) == 0) {
+            char text[32];
+            int parts;
+            size_t vlen = n - (sizeof version - 1);
+            memcpy(text, line + sizeof version - 1, vlen);
+            text[vlen] = '\0';
+            have = build_parse_version(text, v, &parts) && parts == 4 &&
+                   log_build_ok(v);
+        }
+        if (n > sizeof date - 1 && memcmp(line, date, sizeof date - 1) == 0 &&
+            !util_time_parse(line + sizeof date - 1, n - (sizeof date - 1),
+                             &when))
+            when = INT64_MIN;
+        if (!nl)
+            break;
+        at = end + 1;
+    }
+    if (date_ms)
+        *date_ms = when;
+    return exchange && have;
+}
+
+bool build_parse_row_fields(const char *const part[4], const size_t len[4],
+                            uint16_t v[4])
+{
+    for (int i = 0; i < 4; i++) {
+        uint32_t x = 0;
+        if (!part[i] || len[i] == 0 || len[i] > 5)
+            return false;
+        for (size_t k = 0; k < len[i]; k++) {
+            if (part[i][k] < '0' || part[i][k] > '9')
+                return false;
+            x = x * 10 + (uint32_t)(part[i][k] - '0');
+        }
+        if (x > 65535)
+            return false;
+        v[i] = (uint16_t)x;
+    }
+    return log_build_ok(v);
 }
 
 exh_status build_cand_offer(build_cand *c, int rank, const uint16_t v[4],
@@ -405,6 +481,65 @@ static void exsetup(detect_ctx *c, entry *e)
         c->failure = st;
 }
 
+static bool ends_with_log(const char *base)
+{
+    size_t n = strlen(base);
+    return n > 4 && util_strcasecmp(base + n - 4, ".log") == 0;
+}
+
+/* Reads the head of a log and keeps its header's build when its "#Date:"
+ * is the newest seen (ties: the higher build). */
+static void log_head(detect_ctx *c, entry *e)
+{
+    char head[4096];
+    size_t len = 0;
+    uint16_t v[4];
+    int64_t when;
+    while (e->in && len < sizeof head) {
+        ssize_t n = e->in->read(e->in, head + len, sizeof head - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    if (!build_sniff_log_header(head, len, v, &when) || when == INT64_MIN)
+        return;
+    int cmp = 0;
+    for (int i = 0; i < 4 && cmp == 0; i++)
+        if (v[i] != c->log_v[i])
+            cmp = v[i] < c->log_v[i] ? -1 : 1;
+    if (c->log_ms != INT64_MIN &&
+        (when < c->log_ms || (when == c->log_ms && cmp <= 0)))
+        return;
+    char *p = exh_strdup(e->display_path);
+    if (!p) {
+        c->failure = EXH_ERR_NOMEM;
+        return;
+    }
+    exh_free(c->log_path);
+    c->log_path = p;
+    c->log_ms = when;
+    memcpy(c->log_v, v, sizeof c->log_v);
+}
+
+/* Offers the newest log header's build (BUILD_RANK_LOG). */
+static exh_status offer_log(detect_ctx *c)
+{
+    if (c->log_ms == INT64_MIN || c->best.rank > BUILD_RANK_LOG)
+        return EXH_OK;
+    char source[1400], when[32];
+    util_time_format(c->log_ms, when);
+    snprintf(source, sizeof source,
+             "Exchange log headers (log-header: the build the server ran "
+             "when it wrote its logs, weaker evidence than ExSetup.exe), the "
+             "newest log dated %s: %.1100s",
+             when, c->log_path);
+    exh_status st = build_cand_offer(&c->best, BUILD_RANK_LOG, c->log_v, 4,
+                                     source, c->log_path, NULL);
+    if (st == EXH_OK && c->best.rank == BUILD_RANK_LOG)
+        c->best.seen_ms = c->log_ms;
+    return st;
+}
+
 static bool on_entry(void *user, entry *e)
 {
     detect_ctx *c = user;
@@ -419,7 +554,9 @@ static bool on_entry(void *user, entry *e)
             c->failure = st;
         return c->failure == EXH_OK;
     }
-    if (e->path[0] == '\0' || build_is_exsetup(base_name(e->path))) {
+    if (ends_with_log(base)) {
+        log_head(c, e);
+    } else if (e->path[0] == '\0' || build_is_exsetup(base_name(e->path))) {
         exsetup(c, e);
     } else {
         exh_status st =
@@ -441,7 +578,7 @@ exh_status exh_build_detect(const char *target, char *version,
                             size_t version_size, char *source,
                             size_t source_size)
 {
-    detect_ctx c = {.failure = EXH_OK};
+    detect_ctx c = {.failure = EXH_OK, .log_ms = INT64_MIN};
     source_opts opts = {.open_archives = true};
     source_cbs cbs = {on_entry, on_error, &c};
     const char *err = NULL;
@@ -455,6 +592,9 @@ exh_status exh_build_detect(const char *target, char *version,
     exh_free(c.data);
     if (st == EXH_OK)
         st = c.failure;
+    if (st == EXH_OK)
+        st = offer_log(&c);
+    exh_free(c.log_path);
     if (st == EXH_OK && c.best.rank == BUILD_RANK_NONE)
         st = EXH_ERR_UNSUPPORTED;
     if (st == EXH_OK) {

@@ -5,7 +5,8 @@
  * finding of category vulnerable per covered CVE the build leaves open,
  * with the CVE's severity from rules/build_cves.csv. Its time is null (a
  * build has no time of its own); source.type is "build" and source.path
- * the file the build came from.
+ * the file the build came from. A build from log headers says so
+ * (evidence build_source "log-header", last_seen): the server ran it then.
  */
 #include "scan.h"
 
@@ -41,6 +42,10 @@ static exh_status open_cve_finding(unit *u, const exh_ruleset *rs,
     ifinding f = {0};
     buf title;
     exh_severity sev;
+    char seen[32];
+    bool from_logs = u->build.rank == BUILD_RANK_LOG;
+    if (from_logs)
+        util_time_format(u->build.seen_ms, seen);
 
     if (exh_severity_parse(i->open_severity[k], &sev) != EXH_OK)
         sev = EXH_SEV_HIGH;
@@ -67,7 +72,7 @@ static exh_status open_cve_finding(unit *u, const exh_ruleset *rs,
     f.source_path = exh_strdup(u->build.path);
     f.windows_path =
         u->build.windows_path ? exh_strdup(u->build.windows_path) : NULL;
-    f.evidence = exh_calloc(7, sizeof *f.evidence);
+    f.evidence = exh_calloc(9, sizeof *f.evidence);
     buf_free(&title);
     exh_status st = f.fr.name && f.fr.title && f.fr.source && f.fr.cve &&
                             f.source_path && f.evidence &&
@@ -80,6 +85,8 @@ static exh_status open_cve_finding(unit *u, const exh_ruleset *rs,
           evidence(&f, "update", i->update) &&
           evidence(&f, "found_in", u->build.source) &&
           evidence(&f, "placement", i->placement) &&
+          evidence(&f, "build_source", from_logs ? "log-header" : NULL) &&
+          evidence(&f, "last_seen", from_logs ? seen : NULL) &&
           evidence(&f, "mitigated_by",
                    m >= 0 ? build_mitigation_text((unsigned)m) : NULL)))
         st = EXH_ERR_NOMEM;

@@ -25,6 +25,8 @@ const char *finding_rule_name(const exh_ruleset *rs, const ifinding *f)
 
 exh_severity finding_severity(const exh_ruleset *rs, const ifinding *f)
 {
+    if (f->judged)
+        return f->judged_severity;
     if (f->rule == SIZE_MAX)
         return f->fr.severity;
     return sigma_rule_meta(rs->rules[f->rule].sigma)->severity;
@@ -32,6 +34,8 @@ exh_severity finding_severity(const exh_ruleset *rs, const ifinding *f)
 
 exh_category finding_category(const exh_ruleset *rs, const ifinding *f)
 {
+    if (f->judged)
+        return f->judged_category;
     if (f->rule == SIZE_MAX)
         return f->fr.category;
     return sigma_rule_meta(rs->rules[f->rule].sigma)->category_value;

@@ -689,6 +689,8 @@ exh_status build_info_json(const exh_build_info *info, buf *out);
 enum {
     BUILD_RANK_NONE = 0,
     BUILD_RANK_OWA,         /* an OWA version folder: CU level only */
+    BUILD_RANK_LOG,         /* Exchange log headers: the build that wrote
+                               the logs, last seen when they end */
     BUILD_RANK_REGISTRY,    /* the SOFTWARE hive's Setup key: CU level */
     BUILD_RANK_EXSETUP,     /* ExSetup.exe's version resource */
     BUILD_RANK_EXSETUP_BIN, /* the same, of the copy in a Bin folder */
@@ -701,6 +703,7 @@ typedef struct build_cand {
     char *path;           /* source.path of the file it came from; owned */
     char *windows_path;   /* its Windows path, or NULL; owned */
     unsigned mitigations; /* MITIGATION_* found in the unit */
+    int64_t seen_ms;      /* BUILD_RANK_LOG: when the logs last showed it */
 } build_cand;
 /* Keeps v when it outranks c's candidate (same rank: the higher version).
  * EXH_ERR_NOMEM leaves c as it was. */
@@ -756,6 +759,20 @@ exh_status build_offer_hive(build_cand *c, stream *in, uint64_t size,
 /* The same for a hive already in memory. */
 exh_status build_offer_hive_mem(build_cand *c, const uint8_t *data, size_t len,
                                 const char *display, const char *windows_path);
+
+/* The Exchange build an Exchange log's header names: "#Software:
+ * Microsoft Exchange..." with "#Version: 15.01.2176.002" among the '#'
+ * lines at the start of head (UTF-8 BOM allowed). False for other
+ * software (IIS) and for the format versions some logs write instead of
+ * a build ("15.0.0.0": a build part of 0). *date_ms (may be NULL) gets the
+ * header's "#Date:", or INT64_MIN. Bounded by len. */
+bool build_sniff_log_header(const char *head, size_t len, uint16_t v[4],
+                            int64_t *date_ms);
+/* The build of one record's MajorVersion, MinorVersion, BuildVersion and
+ * RevisionVersion values (HttpProxy, RPS, EWS rows): decimal, a build
+ * part above 0, of Exchange 2010 SP3 (14.3) or 2013 to SE (15.0-15.2). */
+bool build_parse_row_fields(const char *const part[4], const size_t len[4],
+                            uint16_t v[4]);
 
 /* True when base (a file name) is "ExSetup.exe", any case. */
 bool build_is_exsetup(const char *base);

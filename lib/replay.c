@@ -612,6 +612,9 @@ static exh_status to_summary(holder *h, const jval *o, exh_summary *s,
         bi->product = str(b, "product");
         bi->update = str(b, "update");
         bi->placement = str(b, "placement");
+        const jval *listed = get(b, "listed"), *cu = get(b, "cu_only");
+        bi->exact = listed && listed->t == JN_BOOL && listed->b;
+        bi->cu_only = cu && cu->t == JN_BOOL && cu->b;
         bi->open_cve = strs(h, b, "open_cve", &bi->open_count);
         bi->fixed_cve = strs(h, b, "fixed_cve", &bi->fixed_count);
         s->build = bi;

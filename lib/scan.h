@@ -49,6 +49,15 @@ typedef struct ifinding {
     exh_kv *evidence; /* keys and values owned */
     size_t evidence_count;
     const char *source_type; /* static; NULL: "file" or the log family */
+    /* The build that logged the record, when the record or its file's
+     * header names it (build_log.c judges exploitation against it). */
+    uint16_t logged_build[4];
+    const char *logged_by; /* static: "row", "log-header"; NULL: none */
+    /* Set when build_log.c judged the finding: these replace the rule's
+     * severity and category. */
+    bool judged;
+    exh_severity judged_severity;
+    exh_category judged_category;
 } ifinding;
 
 /* A growable list of findings. */
@@ -107,6 +116,19 @@ typedef struct site_cov {
     coverage_acc acc;
 } site_cov;
 
+/* One build the unit's Exchange logs show (their "#Version:" headers),
+ * with the times of the first and last records of the files that show it:
+ * the unit's build timeline (build_log.c). */
+typedef struct log_build {
+    uint16_t v[4];
+    int64_t first_ms, last_ms;
+    char *path;         /* source.path of the file that showed it last */
+    char *windows_path; /* its Windows path, or NULL */
+} log_build;
+
+/* Distinct builds a unit's timeline keeps (hostile logs may name many). */
+#define LOG_BUILDS_MAX 64
+
 typedef struct unit {
     char *root;      /* "." or the child folder/archive name */
     size_t root_len; /* 0 for "." */
@@ -134,6 +156,8 @@ typedef struct unit {
     bool image;              /* a disk image: "volN/" folders are volumes */
     build_cand build;        /* the best build number found (build_detect.c) */
     exh_build *build_result; /* its lookup, made by build_unit_findings */
+    log_build *log_builds;   /* the build timeline, in no order */
+    size_t log_build_count;
 } unit;
 
 /* finding.c */
@@ -166,6 +190,34 @@ exh_status build_unit_findings(unit *u, const exh_ruleset *rs);
 /* The first mitigation (MITIGATION_* bit index) found in u that covers
  * cve, or -1. */
 int build_unit_mitigation(const unit *u, const char *cve);
+
+/* build_log.c */
+/* Build table lookups kept while judging (a few distinct builds). */
+#define BUILD_LOOKUPS_CACHED 16
+typedef struct build_lookups {
+    uint16_t v[BUILD_LOOKUPS_CACHED][4];
+    exh_build *b[BUILD_LOOKUPS_CACHED]; /* NULL: no covered product */
+    size_t count;
+    exh_build *spare; /* the last lookup past the cache */
+} build_lookups;
+void build_lookups_free(build_lookups *c);
+/* Judges a finding not yet added by the build its record or file names
+ * (f->logged_by); see log_build_judge(). c: the caller's cache. */
+exh_status log_build_judge_record(const exh_ruleset *rs, ifinding *f,
+                                  build_lookups *c);
+/* Notes that a log file of the unit with header build v holds records
+ * from first_ms to last_ms (the caller holds the unit's lock). */
+exh_status log_build_note(unit *u, const uint16_t v[4], int64_t first_ms,
+                          int64_t last_ms, const char *path,
+                          const char *windows_path);
+/* Offers the latest build of the timeline to u->build (BUILD_RANK_LOG). */
+exh_status log_build_offer(unit *u);
+/* Judges the unit's exploitation findings from log records that name no
+ * build of their own against the unit's timeline: one whose every CVE the
+ * build of its time had fixed becomes an attempt (severity low) and says
+ * so in its evidence. */
+exh_status log_build_judge(unit *u, const exh_ruleset *rs);
+void log_builds_free(unit *u);
 
 /* summary.c */
 exh_status coverage_add_spans(coverage_acc *c, const span *spans, size_t count);

@@ -100,7 +100,11 @@ typedef struct worker {
     span *spans;
     size_t span_count, span_cap;
     bool host_done;
-    uint64_t passed; /* records of the file the pre-filter let through */
+    uint64_t passed;        /* records of the file the pre-filter let through */
+    build_lookups lookups;  /* judging records by their build */
+    bool file_build_ok;     /* the file's header names an Exchange build */
+    uint16_t file_build[4]; /* ... this one */
+    int64_t file_date_ms;   /* its "#Date:", or INT64_MIN */
     /* a file read whole for hashing and YARA, bounded by FILE_CAP */
     unsigned char *fbuf;
     size_t fcap;
@@ -476,6 +480,25 @@ static exh_status add_evidence(ifinding *f, const event *ev, const char *name)
                                 len > MAX_VALUE_BYTES ? MAX_VALUE_BYTES : len);
 }
 
+/* The build that logged a record: its own version fields (HttpProxy, RPS
+ * and EWS rows carry MajorVersion..RevisionVersion), else its file's
+ * header. */
+static void logged_build(const worker *w, const event *ev, ifinding *f)
+{
+    static const char *const names[4] = {"MajorVersion", "MinorVersion",
+                                         "BuildVersion", "RevisionVersion"};
+    const char *part[4];
+    size_t len[4] = {0};
+    for (int i = 0; i < 4; i++)
+        part[i] = event_get(ev, names[i], &len[i]);
+    if (build_parse_row_fields(part, len, f->logged_build)) {
+        f->logged_by = "row";
+    } else if (w->file_build_ok) {
+        memcpy(f->logged_build, w->file_build, sizeof f->logged_build);
+        f->logged_by = "log-header";
+    }
+}
+
 static exh_status report_match(worker *w, size_t rule, const logrec *r,
                                const event *ev, const char **matched,
                                size_t matched_count)
@@ -495,10 +518,13 @@ static exh_status report_match(worker *w, size_t rule, const logrec *r,
         (!f.source_path || !f.evidence || (w->windows_path && !f.windows_path))
             ? EXH_ERR_NOMEM
             : EXH_OK;
+    logged_build(w, ev, &f);
     for (size_t i = 0; i < matched_count && st == EXH_OK; i++)
         st = add_evidence(&f, ev, matched[i]);
     for (size_t i = 0; key_fields[w->fam][i] && st == EXH_OK; i++)
         st = add_evidence(&f, ev, key_fields[w->fam][i]);
+    if (st == EXH_OK)
+        st = log_build_judge_record(ctx->rs, &f, &w->lookups);
     if (st != EXH_OK) {
         ifinding_free(&f);
         return st;
@@ -918,6 +944,30 @@ static void log_file_done(worker *w, uint64_t records, uint64_t bad,
     }
 }
 
+/* Adds the build the file's header names to the unit's timeline, over
+ * the time of its records (else its "#Date:"). The caller holds the lock. */
+static void note_file_build(worker *w)
+{
+    if (!w->file_build_ok)
+        return;
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    for (size_t i = 0; i < w->span_count; i++) {
+        if (w->spans[i].first_ms < first)
+            first = w->spans[i].first_ms;
+        if (w->spans[i].last_ms > last)
+            last = w->spans[i].last_ms;
+    }
+    if (w->span_count == 0)
+        first = last = w->file_date_ms;
+    else if (w->file_date_ms != INT64_MIN && w->file_date_ms < first)
+        first = w->file_date_ms; // the build wrote the header first
+    if (last == INT64_MIN)
+        return; // no time at all: the timeline cannot place it
+    if (log_build_note(w->u, w->file_build, first, last, w->display,
+                       w->windows_path) != EXH_OK)
+        w->ctx->failure = EXH_ERR_NOMEM;
+}
+
 static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
                         const char *read_error)
 {
@@ -941,6 +991,7 @@ static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
         c->records += stats->records;
         if (coverage_add_spans(c, w->spans, w->span_count) != EXH_OK)
             ctx->failure = EXH_ERR_NOMEM;
+        note_file_build(w);
     }
     snprintf(msg, sizeof msg,
              "%llu malformed, binary or overlong record%s skipped or cut at "
@@ -1957,6 +2008,7 @@ static void process(worker *w, unit *u, const item *it, stream *in)
         pthread_mutex_unlock(&ctx->lock);
         return;
     }
+    w->file_build_ok = false; // event logs name no build
     if (fam == FAM_EVTX) {
         process_evtx(w, u, it, in, (size_t)n);
         return;
@@ -1978,6 +2030,11 @@ static void process(worker *w, unit *u, const item *it, stream *in)
     w->span_count = 0;
     w->passed = 0;
     w->host_done = false;
+    w->file_build_ok =
+        fam != FAM_IIS &&
+        build_sniff_log_header(w->head, (size_t)n, w->file_build, NULL);
+    if (!header_date(w->head, (size_t)n, &w->file_date_ms))
+        w->file_date_ms = INT64_MIN;
     csvlog_stats stats = {0};
     csvlog_set_prefilter(w->readers[fam], ctx->rs->fam[fam].pf,
                          ctx->rs->fam[fam].decode);
@@ -2042,6 +2099,7 @@ static void worker_free(worker *w)
         coverage_acc_free(&w->chans[i].acc);
     exh_free(w->chans);
     exh_free(w->spans);
+    build_lookups_free(&w->lookups);
 }
 
 static void *worker_main(void *arg)
@@ -2375,6 +2433,8 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
     const exh_ruleset *rs = ctx->rs;
     ifinding *fs = NULL;
     size_t count = 0;
+    EXH_TRY(log_build_offer(u));
+    EXH_TRY(log_build_judge(u, rs));
     EXH_TRY(build_unit_findings(u, rs));
     EXH_TRY(finding_finish(u, rs, &fs, &count));
     static const char *const live[] = {"live"};
@@ -2426,8 +2486,8 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
             pub.rule_source = re->source;
             pub.rule_author = m->author;
             pub.title = m->title ? m->title : re->name;
-            pub.severity = m->severity;
-            pub.category = m->category_value;
+            pub.severity = finding_severity(rs, f);
+            pub.category = finding_category(rs, f);
             pub.cve = (const char *const *)m->cve;
             pub.cve_count = m->cve_count;
             pub.attack = (const char *const *)m->attack;
@@ -2437,8 +2497,8 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
             pub.rule_source = f->fr.source;
             pub.rule_author = f->fr.author;
             pub.title = f->fr.title ? f->fr.title : f->fr.name;
-            pub.severity = f->fr.severity;
-            pub.category = f->fr.category;
+            pub.severity = finding_severity(rs, f);
+            pub.category = finding_category(rs, f);
             snprintf(cvebuf, sizeof cvebuf, "%s", f->fr.cve ? f->fr.cve : "");
             size_t nc = util_split_commas(cvebuf, cves, 8);
             pub.cve = cves;
@@ -2503,6 +2563,7 @@ static void unit_free(unit *u)
 {
     build_cand_free(&u->build);
     exh_build_free(u->build_result);
+    log_builds_free(u);
     exh_free(u->root);
     exh_free(u->host);
     exh_free(u->host_path);

@@ -427,7 +427,8 @@ static exh_status decide_vulnerable(summary_holder *h, const unit *u)
         s->reason_vulnerable =
             "No Exchange build was found: the evidence holds neither "
             "ExSetup.exe's version resource, nor the SOFTWARE hive's "
-            "Exchange Setup key, nor OWA's version folders.";
+            "Exchange Setup key, nor Exchange logs with a build in their "
+            "headers, nor OWA's version folders.";
         return EXH_OK;
     }
     const exh_build_info *i = exh_build_get(u->build_result);
@@ -477,6 +478,15 @@ static exh_status decide_vulnerable(summary_holder *h, const unit *u)
         buf_putc(&r, '.');
     if (i->placement && !i->cu_only)
         buf_printf(&r, " The build is %s.", i->placement);
+    if (u->build.rank == BUILD_RANK_LOG) {
+        char seen[32];
+        util_time_format(u->build.seen_ms, seen);
+        buf_printf(&r,
+                   " The build comes from the headers of Exchange's logs: "
+                   "the server ran it when they were last written (%s); it "
+                   "may have been updated since.",
+                   seen);
+    }
     s->reason_vulnerable = r.data ? keep(h, r.data) : NULL;
     buf_free(&r);
     return s->reason_vulnerable ? EXH_OK : EXH_ERR_NOMEM;

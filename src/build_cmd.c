@@ -130,7 +130,7 @@ static int from_target(const char *target, bool jsonl)
         fputs("exhunt: no Exchange build found in '", stderr);
         put(stderr, target);
         fputs("' (looked for ExSetup.exe's version resource, the SOFTWARE "
-              "hive and OWA's version folders)\n",
+              "hive, Exchange log headers and OWA's version folders)\n",
               stderr);
         return BUILD_NONE;
     }

@@ -18,7 +18,8 @@ mkdir -p inetpub/logs/LogFiles/W3SVC1
 "$EXHUNT" scan -q --no-progress --no-builtin-rules --rules "$RULES" -f jsonl \
     inetpub 2>/dev/null > out.jsonl
 echo "exit $?"
-grep -o '"rule":"[^"]*"\|"line":[0-9]*' out.jsonl | paste -d' ' - -
+grep -v '"category":"vulnerable"' out.jsonl |
+    grep -o '"rule":"[^"]*"\|"line":[0-9]*' | paste -d' ' - -
 # The same request as an HttpProxy row: UrlQuery brings its own '?'.
 mkdir -p Logging/HttpProxy/Ecp
 src="$SRCDIR/tests/data/schema/HttpProxy_2021030204-1.LOG"
@@ -37,4 +38,6 @@ PY
 "$EXHUNT" scan -q --no-progress --no-builtin-rules --rules "$RULES" -f jsonl \
     Logging 2>/dev/null > out2.jsonl
 echo "exit $?"
-grep -o '"rule":"[^"]*"\|"line":[0-9]*' out2.jsonl | paste -d' ' - -
+# The build the log header names gives findings without a line: not these.
+grep -v '"category":"vulnerable"' out2.jsonl |
+    grep -o '"rule":"[^"]*"\|"line":[0-9]*' | paste -d' ' - -

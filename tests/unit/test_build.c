@@ -256,6 +256,92 @@ static void test_config_mitigations(void)
           count == 0);
 }
 
+/* Log headers: the build of Exchange's own logs, never a format version or
+ * another product's header. Headers as in ../shared/data/exchange-logs
+ * (qazeer_Mapi__HttpProxy, qazeer_ECPServer, qazeer_iis_webshell...). */
+static bool header(const char *text, uint16_t v[4])
+{
+    return build_sniff_log_header(text, strlen(text), v, NULL);
+}
+
+static void test_log_headers(void)
+{
+    uint16_t v[4];
+    CHECK(header("#Software: Microsoft Exchange Server\n"
+                 "#Version: 15.01.2375.007\n#Log-type: HttpProxy Logs\n"
+                 "#Date: 2023-01-06T01:00:04.124Z\n#Fields: DateTime\n"
+                 "2023-01-06T01:00:04.124Z\n",
+                 v));
+    CHECK(v[0] == 15 && v[1] == 1 && v[2] == 2375 && v[3] == 7);
+    CHECK(header("\xef\xbb\xbf#Software: Microsoft Exchange Server\r\n"
+                 "#Version: 15.02.0986.005\r\n",
+                 v));
+    CHECK(v[1] == 2 && v[2] == 986 && v[3] == 5);
+    // The version may come before the software line.
+    CHECK(
+        header("#Version: 15.01.2176.009\n#Software: Microsoft Exchange\n", v));
+    // ECP, SMTP and agent logs write a format version, not a build.
+    CHECK(!header("#Software: Microsoft Exchange Server\n#Version: 15.0.0.0\n"
+                  "#Log-type: ECP Server Log\n",
+                  v));
+    CHECK(!header("#Software: Microsoft Internet Information Services 10.0\n"
+                  "#Version: 1.0\n",
+                  v));
+    CHECK(!header("#Version: 15.01.2176.002\n#Fields: DateTime\n", v));
+    CHECK(!header("#Software: Microsoft Exchange Server\n"
+                  "#Version: 15.01.2176\n",
+                  v)); // three parts: not a build an Exchange log writes
+    CHECK(!header("#Software: Microsoft Exchange Server\n"
+                  "#Version: 16.00.1000.001\n",
+                  v));
+    CHECK(!header("#Software: Microsoft Exchange Server\n"
+                  "#Version: 15.01.2176.002 extra\n",
+                  v));
+    // Only the '#' lines at the start count; a record ends them.
+    CHECK(!header("#Software: Microsoft Exchange Server\nrecord\n"
+                  "#Version: 15.01.2176.002\n",
+                  v));
+    // Bounded by len: a header cut inside the version is no build.
+    const char *cut = "#Software: Microsoft Exchange Server\n"
+                      "#Version: 15.01.2176.002\n";
+    CHECK(!build_sniff_log_header(cut, strlen(cut) - 6, v, NULL));
+    CHECK(!build_sniff_log_header("", 0, v, NULL));
+    int64_t when = 0;
+    const char *dated = "#Software: Microsoft Exchange Server\r\n"
+                        "#Version: 15.01.2176.009\r\n"
+                        "#Date: 2021-03-12T02:00:01.870Z\r\n";
+    CHECK(build_sniff_log_header(dated, strlen(dated), v, &when));
+    CHECK(when == 1615514401870LL);
+    CHECK(build_sniff_log_header(cut, strlen(cut), v, &when));
+    CHECK(when == INT64_MIN); // no #Date
+}
+
+static bool row(const char *a, const char *b, const char *c, const char *d,
+                uint16_t v[4])
+{
+    const char *part[4] = {a, b, c, d};
+    size_t len[4];
+    for (int i = 0; i < 4; i++)
+        len[i] = part[i] ? strlen(part[i]) : 0;
+    return build_parse_row_fields(part, len, v);
+}
+
+static void test_row_fields(void)
+{
+    uint16_t v[4];
+    CHECK(row("15", "1", "2176", "2", v));
+    CHECK(v[0] == 15 && v[1] == 1 && v[2] == 2176 && v[3] == 2);
+    CHECK(row("14", "3", "513", "0", v));
+    CHECK(!row("15", "1", "0", "0", v));
+    CHECK(!row("15", "1", "2176", NULL, v));
+    CHECK(!row("15", "1", "2176", "", v));
+    CHECK(!row("15", "1", "21x6", "2", v));
+    CHECK(!row("15", "1", "99999", "2", v));
+    CHECK(!row("15", "1", "123456", "2", v));
+    CHECK(!row("8", "0", "685", "24", v));
+    CHECK(!row("15", "3", "100", "1", v));
+}
+
 /* Allocation failures return EXH_ERR_NOMEM without leaks or crashes. */
 static void test_oom(void)
 {
@@ -279,6 +365,8 @@ int main(void)
     test_malformed();
     test_owa_paths();
     test_config_mitigations();
+    test_log_headers();
+    test_row_fields();
     test_oom();
     TEST_MAIN_END();
 }

@@ -59,6 +59,8 @@ typedef struct out {
     size_t len;
     FILE *f;
     int findings, summaries;
+    int vulnerable;   /* findings of category vulnerable (not in findings) */
+    int attempts;     /* findings of category attempt */
     exh_summary last; /* shallow copy: only fixed strings are read */
     char exploited[32], host[64];
     uint64_t gaps, aggregated_count;
@@ -67,7 +69,11 @@ typedef struct out {
 static exh_cb_result on_finding(const exh_finding *f, void *user)
 {
     out *o = user;
-    o->findings++;
+    if (f->category == EXH_CAT_VULNERABLE)
+        o->vulnerable++;
+    else
+        o->findings++;
+    o->attempts += f->category == EXH_CAT_ATTEMPT;
     if (f->count > 1)
         o->aggregated_count += f->count;
     CHECK(exh_finding_write_json(f, o->f) == EXH_OK);
@@ -121,6 +127,9 @@ static void test_one_unit(exh_ruleset *rs)
     scan(sc, target, &a);
     // 2 exploitation rows, localhost probes aggregated per client and hour
     CHECK(a.findings == 4);
+    // The logs' header names E2016 CU19 (15.1.2176.2): its 11 open CVEs.
+    CHECK(a.vulnerable == 11);
+    CHECK(a.text && strstr(a.text, "\"build_source\":\"log-header\""));
     CHECK(a.aggregated_count == 2);
     CHECK(a.summaries == 1);
     CHECK_STR(a.exploited, "yes");
@@ -144,6 +153,7 @@ static void test_one_unit(exh_ruleset *rs)
     exh_scanner_set_since_ms(sc, since);
     scan(sc, target, &b);
     CHECK(b.findings == 2);
+    CHECK(b.vulnerable == 11);
     CHECK(b.gaps == 1);
     free(b.text);
     free(a.text);
@@ -170,6 +180,7 @@ static void test_units(exh_ruleset *rs)
     scan(sc, target, &o);
     CHECK(o.summaries == 2);
     CHECK(o.findings == 1);
+    CHECK(o.vulnerable == 22); // each unit's header build
     CHECK(o.text && strstr(o.text, "\"unit\":\"srv1\"") != NULL);
     CHECK(o.text && strstr(o.text, "\"unit\":\"srv2\"") != NULL);
     CHECK(o.text && strstr(o.text, "\"unit\":\".\"") == NULL);
@@ -209,6 +220,76 @@ static void test_evidence_add(void)
     ifinding_free(&f);
 }
 
+#define PATCHED_HEADER                                                         \
+    "#Software: Microsoft Exchange Server\r\n#Version: 15.01.2176.009\r\n"     \
+    "#Log-type: HttpProxy Logs\r\n#Date: 2021-03-12T02:00:00.000Z\r\n"         \
+    "#Fields: DateTime,RequestId,AnchorMailbox,ClientIpAddress,"               \
+    "ServerHostName,HttpStatus\r\n"
+
+/* The header of the file holding a row judges it when the row names no
+ * build: a ServerInfo row logged by a build that already had the March
+ * 2021 update (15.1.2176.9) is an attempt; one logged by an older build
+ * of the same CU (15.1.2176.2) stays exploitation. */
+static void test_judged_by_header(exh_ruleset *rs)
+{
+    write_file("judged/Logging/HttpProxy/Ecp/HttpProxy_2021031202-1.LOG",
+               PATCHED_HEADER
+               "2021-03-12T02:20:00.000Z,r3,ServerInfo~a]@ex.local:444/ecp/"
+               "proxyLogon.ecp?#,198.51.100.7,EXCH01,241\r\n"
+               "2021-03-12T02:21:00.000Z,r4,ServerInfo~a]@ex.local:444/mapi/"
+               "emsmdb/?#,198.51.100.7,EXCH01,200\r\n");
+    char target[512];
+    snprintf(target, sizeof target, "%s/judged", root);
+    exh_scanner *sc = NULL;
+    CHECK(exh_scanner_new(rs, &sc) == EXH_OK);
+    out o;
+    scan(sc, target, &o);
+    // One client, one hour: the two attempts are one aggregated finding.
+    CHECK(o.findings == 1);
+    CHECK(o.attempts == 1);
+    CHECK(o.aggregated_count == 2);
+    CHECK_STR(o.exploited, "attempted");
+    CHECK(o.text && strstr(o.text, "\"logged_by_build\":\"15.1.2176.9\""));
+    CHECK(o.text &&
+          strstr(o.text, "\"logged_by_build_source\":\"log-header\""));
+    CHECK(o.text && strstr(o.text, "\"severity\":\"low\""));
+    // 15.1.2176.9 leaves 7 covered CVEs open (ProxyShell and later).
+    CHECK(o.vulnerable == 7);
+    free(o.text);
+    exh_scanner_free(sc);
+}
+
+/* A hostile log tree naming a build per file: the timeline keeps at most
+ * LOG_BUILDS_MAX (64) builds and the build source lists 8 of them. */
+static void test_many_builds(exh_ruleset *rs)
+{
+    for (int i = 0; i < 70; i++) {
+        char rel[128], text[512];
+        snprintf(rel, sizeof rel,
+                 "many/Logging/HttpProxy/Owa/HttpProxy_20210303%02d-%d.LOG",
+                 i % 24, i);
+        snprintf(text, sizeof text,
+                 "#Software: Microsoft Exchange Server\r\n"
+                 "#Version: 15.01.2176.%03d\r\n#Log-type: HttpProxy Logs\r\n"
+                 "#Fields: DateTime,RequestId,AnchorMailbox,ClientIpAddress,"
+                 "ServerHostName,HttpStatus\r\n"
+                 "2021-03-03T%02d:%02d:00.000Z,r1,Sid~S-1-5-21-1,10.0.0.1,"
+                 "EXCH01,200\r\n",
+                 100 + i, i % 24, i % 60);
+        write_file(rel, text);
+    }
+    char target[512];
+    snprintf(target, sizeof target, "%s/many", root);
+    exh_scanner *sc = NULL;
+    CHECK(exh_scanner_new(rs, &sc) == EXH_OK);
+    out o;
+    scan(sc, target, &o);
+    CHECK(o.summaries == 1);
+    CHECK(o.text && strstr(o.text, "and 56 more builds"));
+    free(o.text);
+    exh_scanner_free(sc);
+}
+
 int main(void)
 {
     snprintf(root, sizeof root, "/tmp/exh-test-scanner-XXXXXX");
@@ -230,6 +311,8 @@ int main(void)
     if (rs) {
         test_one_unit(rs);
         test_units(rs);
+        test_judged_by_header(rs);
+        test_many_builds(rs);
     }
     exh_ruleset_free(rs);
     char cmd[600];
