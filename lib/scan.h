@@ -219,6 +219,8 @@ bool scanner_in_web_folder(const char *wp);
  * its W3SVC<n> folder names the site). The caller holds no lock (the
  * walk and the workers are done). NULL when out of memory. */
 coverage_acc *scanner_log_coverage(unit *u, const char *path, log_family fam);
+/* Records a problem with an entry in u's errors (no lock: after the walk). */
+void scanner_unit_error(unit *u, const char *path, const char *message);
 
 /* triage.c: the NTFS metadata files of a triage collection */
 typedef struct triage triage;

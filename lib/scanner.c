@@ -1688,6 +1688,11 @@ coverage_acc *scanner_log_coverage(unit *u, const char *path, log_family fam)
     return fam == FAM_IIS ? site_coverage(u, path) : &u->cov[fam];
 }
 
+void scanner_unit_error(unit *u, const char *path, const char *message)
+{
+    add_error(u, path, message);
+}
+
 /* The time of a "#Date:" directive among the first lines of a log (its
  * creation: Exchange writes "2021-03-02T04:00:00.000Z", IIS "2021-03-02
  * 00:00:00"), or false. */

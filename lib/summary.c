@@ -306,8 +306,9 @@ static exh_status build_coverage(const exh_ruleset *rs, summary_holder *h,
         if (last_del != INT64_MIN)
             util_time_format(last_del, at);
         snprintf(text, sizeof text,
-                 "%llu log file%s of this family %s deleted (USN journal)%s%s: "
-                 "what %s held is missing.",
+                 "%llu log file%s of this family %s deleted (the "
+                 "collection's USN journal or $MFT says so)%s%s: what %s held "
+                 "is missing.",
                  (unsigned long long)c->del_total, c->del_total == 1 ? "" : "s",
                  c->del_total == 1 ? "was" : "were",
                  last_del != INT64_MIN ? ", the last at " : "",

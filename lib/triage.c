@@ -565,6 +565,10 @@ static bool page_stock(const exh_ruleset *rs, const char *wp, const char **why,
     return false;
 }
 
+static bool log_folder(const char *wp);
+static void note_deleted_log(judge *j, const char *wp, const char *name,
+                             int64_t time_ms);
+
 /* The facts of an MFT entry as a finding's file. */
 static void node_file(const tvol *v, const tnode *n, ifile *f)
 {
@@ -594,7 +598,14 @@ static void judge_node(judge *j, const tnode *n, buf *b)
         return;
     buf_putc(b, '\\');
     buf_puts(b, v->names + n->name_off);
-    if (b->toobig || !scanner_in_drop_zone(b->data))
+    if (b->toobig)
+        return;
+    // A deleted log explains a gap in its family's coverage; the journal,
+    // when there is one, says so itself (with the deletion time).
+    if (!(n->flags & NODE_IN_USE) && !v->usn_display &&
+        is_log_name(v->names + n->name_off, n->name_len) && log_folder(b->data))
+        note_deleted_log(j, b->data, v->names + n->name_off, INT64_MIN);
+    if (!scanner_in_drop_zone(b->data))
         return;
     const char *wp = b->data;
     const char *name = v->names + n->name_off;
@@ -808,7 +819,12 @@ exh_status triage_finish(triage *t, const exh_ruleset *rs, unit *u)
         for (size_t k = 0;
              v->mft_display && k < v->node_count && j.st == EXH_OK; k++)
             judge_node(&j, &v->nodes[k], &b);
-        if (!v->usn_display || !v->event_count)
+        if (v->usn_display && !v->mft_display)
+            scanner_unit_error(u, v->usn_display,
+                               "no $MFT beside this USN journal: its records "
+                               "cannot be placed in folders and are not "
+                               "judged");
+        if (!v->usn_display || !v->mft_display || !v->event_count)
             continue;
         qsort(v->events, v->event_count, sizeof(*v->events), cmp_event);
         for (size_t k = 0; k < v->event_count && j.st == EXH_OK;) {

@@ -76,10 +76,12 @@ def fill(mnt, inodes):
     write(os.path.join(mnt, EXCH, 'ClientAccess/ecp/stock.aspx'), PAGE)
     write(os.path.join(mnt, 'Users/bob/far.aspx'), PAGE)    # outside drop zones
     write(os.path.join(mnt, WEB, 'gone.aspx'), PAGE)        # deleted
+    write(os.path.join(mnt, LOGS, 'HttpProxy_2021030205-1.LOG'), b'#Log-type: HttpProxy\r\n')
     from images import set_owner_system
     set_owner_system(os.path.join(mnt, WEB, 'system.aspx'))
     os.sync()
     os.unlink(os.path.join(mnt, WEB, 'gone.aspx'))
+    os.unlink(os.path.join(mnt, LOGS, 'HttpProxy_2021030205-1.LOG'))
     for d in (AUTH, WEB, LOGS, 'Users/bob'):
         inodes[d] = os.stat(os.path.join(mnt, d)).st_ino
 
@@ -184,9 +186,9 @@ def expect_findings(objs, label):
         check(neg not in triage_names, '%s: no triage finding for %s' % (label, neg))
     summ = [o for o in objs if o['kind'] == 'summary'][0]
     cov = [c for c in summ['coverage'] if c['family'] == 'httpproxy']
-    check(cov and any(g.get('reason') == 'deleted' and g['from'] == '2021-03-02T04:00:00.000Z'
-                      for g in cov[0]['gaps']) and
-          any('deleted (USN journal)' in w for w in cov[0]['warnings']),
+    check(cov and [g['from'] for g in cov[0]['gaps'] if g.get('reason') == 'deleted'] ==
+          ['2021-03-02T04:00:00.000Z'] and
+          any("deleted (the collection's USN journal" in w for w in cov[0]['warnings']),
           '%s: the deleted log is a coverage gap with a warning (%s)' % (label, cov))
     check(summ['verdict']['backdoored'] in ('suspicious', 'yes'),
           '%s: backdoored is at least suspicious' % label)
@@ -255,6 +257,10 @@ def main():
         os.makedirs(os.path.join(kape, 'C', 'Windows', 'System32'))
         _, objs = scan(kape)
         expect_findings(objs, 'KAPE')
+        text = subprocess.run([EXHUNT, 'scan', '--no-progress', kape],
+                              capture_output=True, timeout=300).stdout.decode()
+        check('deleted  2021-03-02T04:00:00.000Z' in text and 'mft_page_not_collected' in text,
+              'the text report shows the deleted log and the $MFT findings')
         # Velociraptor: the ntfs accessor's folder, %XX-encoded names.
         velo = os.path.join(tmp, 'velo')
         root = os.path.join(velo, 'uploads', 'ntfs', '%5C%5C.%5CC%3A')
@@ -273,6 +279,20 @@ def main():
         check(not [o for o in objs if o['kind'] == 'finding' and
                    o['rule'].startswith(('usn_', 'mft_'))],
               'without the $MFT no journal finding is placed in a folder')
+        errs = [e['message'] for o in objs if o['kind'] == 'summary' for e in o['errors']]
+        check(any('no $MFT beside this USN journal' in e for e in errs),
+              'without the $MFT the journal says why it is not judged (%s)' % errs)
+        # A collection without a journal: the $MFT's deleted log is the gap.
+        nousn = os.path.join(tmp, 'nousn')
+        shutil.copytree(kape, nousn)
+        os.unlink(os.path.join(nousn, 'C', '$Extend', '$UsnJrnl%3A$J'))
+        _, objs = scan(nousn)
+        cov = [c for o in objs if o['kind'] == 'summary' for c in o['coverage']
+               if c['family'] == 'httpproxy']
+        check(cov and [g['from'] for g in cov[0]['gaps'] if g.get('reason') == 'deleted'] ==
+              ['2021-03-02T05:00:00.000Z'] and cov[0]['files'] == 0 and
+              'to_record' not in cov[0]['gaps'][0],
+              'without a journal, the log deleted in the $MFT is a coverage gap (%s)' % cov)
         damaged(tmp, kape, mft)
     finally:
         subprocess.run(['fusermount', '-u', '-q', mnt], capture_output=True)

@@ -19,6 +19,7 @@
 #define MFT_DEFAULT_RECORD 1024
 #define MFT_MAX_ATTRS      256 /* attributes looked at per record */
 #define MFT_NAME_CAP       1024
+#define MFT_BATCH          (1u << 20) /* bytes read at once */
 
 static uint16_t le16(const unsigned char *p)
 {
@@ -213,67 +214,70 @@ static ssize_t mft_fill(stream *in, unsigned char *dst, size_t len)
 
 exh_status mft_read(stream *in, mft_record_cb cb, void *user, mft_stats *stats)
 {
-    unsigned char *rec = exh_malloc(65536);
+    // Records are read a batch at a time (the batch is a multiple of every
+    // record size), then parsed in place.
+    unsigned char *batch = exh_malloc(MFT_BATCH);
     char *name = exh_malloc(MFT_NAME_CAP);
     exh_status st = EXH_OK;
-    size_t size = MFT_DEFAULT_RECORD;
+    size_t size = MFT_DEFAULT_RECORD, have;
+    uint64_t number = 0;
     ssize_t got;
 
     memset(stats, 0, sizeof(*stats));
-    if (!rec || !name) {
+    if (!batch || !name) {
         st = EXH_ERR_NOMEM;
         goto out;
     }
     // The first record's header names the record size.
-    got = mft_fill(in, rec, MFT_DEFAULT_RECORD);
+    got = mft_fill(in, batch, MFT_DEFAULT_RECORD);
     if (got < 0) {
         st = EXH_ERR_IO;
         goto out;
     }
-    if (got >= 48 && memcmp(rec, "FILE", 4) == 0) {
-        uint32_t alloc = le32(rec + 0x1C);
+    have = (size_t)got;
+    if (got >= 48 && memcmp(batch, "FILE", 4) == 0) {
+        uint32_t alloc = le32(batch + 0x1C);
         if (alloc >= 512 && alloc <= 65536 && (alloc & (alloc - 1)) == 0)
             size = alloc;
     }
-    if (size > (size_t)got) {
-        ssize_t more = got == MFT_DEFAULT_RECORD
-                           ? mft_fill(in, rec + got, size - (size_t)got)
-                           : 0;
-        if (more < 0) {
-            st = EXH_ERR_IO;
-            goto out;
-        }
-        got += more;
-    }
     stats->record_size = (uint32_t)size;
-    for (uint64_t number = 0; got > 0; number++) {
-        if ((size_t)got < size) {
-            stats->bad++; // the input ends inside a record
-            break;
-        }
-        mft_record r;
-        bool ext;
-        int k =
-            mft_parse_record(rec, size, number, &r, name, MFT_NAME_CAP, &ext);
-        if (k < 0)
-            stats->bad++;
-        else if (k == 0 && ext)
-            stats->extensions++;
-        else if (k == 0)
-            stats->empty++;
-        else {
-            stats->records++;
-            if (!cb(user, &r))
+    bool more = have == MFT_DEFAULT_RECORD;
+    for (bool stop = false; !stop;) {
+        if (more) {
+            got = mft_fill(in, batch + have, MFT_BATCH - have);
+            if (got < 0) {
+                st = EXH_ERR_IO;
                 break;
+            }
+            more = (size_t)got == MFT_BATCH - have;
+            have += (size_t)got;
         }
-        got = mft_fill(in, rec, size);
-        if (got < 0) {
-            st = EXH_ERR_IO;
+        size_t off = 0;
+        for (; off + size <= have && !stop; off += size, number++) {
+            mft_record r;
+            bool ext;
+            int k = mft_parse_record(batch + off, size, number, &r, name,
+                                     MFT_NAME_CAP, &ext);
+            if (k < 0)
+                stats->bad++;
+            else if (k == 0 && ext)
+                stats->extensions++;
+            else if (k == 0)
+                stats->empty++;
+            else {
+                stats->records++;
+                stop = !cb(user, &r);
+            }
+        }
+        if (!more) {
+            if (!stop && off < have)
+                stats->bad++; // the input ends inside a record
             break;
         }
+        have = 0;
     }
 out:
-    exh_free(rec);
+    exh_free(batch);
     exh_free(name);
     return st;
 }

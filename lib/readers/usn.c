@@ -125,7 +125,11 @@ exh_status usn_read(stream *in, usn_record_cb cb, void *user, usn_stats *stats)
         }
         // Zero runs (sparse start, page padding): a word at a time.
         if (le64(data + pos) == 0) {
+            static const unsigned char zeros[256];
             size_t from = pos;
+            while (pos + sizeof(zeros) <= len &&
+                   memcmp(data + pos, zeros, sizeof(zeros)) == 0)
+                pos += sizeof(zeros);
             while (pos + 8 <= len && le64(data + pos) == 0)
                 pos += 8;
             stats->zero_bytes += pos - from;
