@@ -189,6 +189,44 @@ static void test_mft(void)
     free(m);
 }
 
+/* 4 KiB records (4Kn disks): the size from the header, nine fixups. */
+static void test_mft_4k(void)
+{
+    unsigned char *m = calloc(2, 4096);
+    unsigned char v[128];
+    got g;
+    mft_stats st;
+
+    for (int k = 0; k < 2; k++) {
+        unsigned char *rec = m + 4096 * k;
+        memcpy(rec, "FILE", 4);
+        put16(rec + 4, 0x30);
+        put16(rec + 6, 9);
+        put16(rec + 0x14, 0x48);
+        put16(rec + 0x16, 1);
+        put32(rec + 0x1C, 4096);
+        size_t off = 0x48;
+        off += attr(rec + off, 0x30, v,
+                    fn_value(v, 5 | (uint64_t)5 << 48, FT_2021, "big.aspx", 1));
+        put32(rec + off, 0xFFFFFFFFu);
+        put32(rec + 0x18, (uint32_t)off + 8);
+        rec[4000] = 0x5A; // data under a fixup elsewhere is restored
+        put16(rec + 0x30, 0x0909);
+        for (int i = 1; i <= 8; i++) {
+            memcpy(rec + 0x30 + 2 * i, rec + 512 * i - 2, 2);
+            put16(rec + 512 * i - 2, 0x0909);
+        }
+    }
+    memset(&g, 0, sizeof(g));
+    mem in = {{mem_read, NULL, NULL}, m, 2 * 4096, 0, 1000};
+    in.s.ctx = &in;
+    CHECK(mft_read(&in.s, keep_mft, &g, &st) == EXH_OK);
+    CHECK(st.record_size == 4096 && st.records == 2 && st.bad == 0);
+    CHECK(g.count == 2 && g.r[1].number == 1);
+    CHECK_STR(g.names[1], "big.aspx");
+    free(m);
+}
+
 /* A V2 record into p; returns its length. */
 static size_t usn_v2(unsigned char *p, uint64_t ref, uint64_t parent,
                      uint32_t reason, const char *name)
@@ -306,6 +344,7 @@ static void test_utf16(void)
 int main(void)
 {
     test_mft();
+    test_mft_4k();
     test_usn();
     test_utf16();
     TEST_MAIN_END();
