@@ -492,6 +492,9 @@ bool baseline_has_list(const baseline *b, const char *list);
  * front end's owa\auth and ecp\auth folders or is expected there (list
  * exchange_auth_files); else why it is not (a static sentence). */
 const char *baseline_auth_check(const baseline *b, const char *wp);
+/* True when a file name (or path) ends in a type IIS hands to a script
+ * engine or handler (.aspx, .ashx, .asmx, .asp, .svc, .php, ...). */
+bool baseline_page_name(const char *name);
 
 /* ---- readers/xmltags.c: tags of XML configuration files ----------------- */
 #define XML_MAX_ATTRS 16

@@ -332,8 +332,11 @@ static exh_status json_coverage_one(buf *b, const exh_coverage *c)
             if (c->gaps[i].from_record)
                 EXH_TRY(buf_printf(b, ",\"from_record\":%" PRIu64,
                                    c->gaps[i].from_record));
-            EXH_TRY(
-                buf_printf(b, ",\"to_record\":%" PRIu64, c->gaps[i].to_record));
+            // A deleted log's gap names no record.
+            if (c->gaps[i].from_record || c->gaps[i].to_record ||
+                strcmp(c->gaps[i].reason, "deleted") != 0)
+                EXH_TRY(buf_printf(b, ",\"to_record\":%" PRIu64,
+                                   c->gaps[i].to_record));
         }
         EXH_TRY(buf_putc(b, '}'));
     }

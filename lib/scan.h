@@ -99,8 +99,18 @@ typedef struct clear_mark {
  * log could break its sequence at every record). */
 #define COVERAGE_MAX_MARKS 4096
 
+/* A log file the USN journal saw deleted: the span its name dates
+ * (INT64_MIN when it dates none) and when it was deleted. */
+typedef struct deleted_log {
+    int64_t from_ms, to_ms, at_ms;
+} deleted_log;
+
 typedef struct coverage_acc {
     uint64_t files, records;
+    deleted_log *dels; /* logs deleted (lib/triage.c), at most
+                          COVERAGE_MAX_MARKS */
+    size_t del_count, del_cap;
+    uint64_t del_total; /* all deleted, kept or not */
     span *spans;
     size_t span_count, span_cap;
     idrun *runs; /* event logs: EventRecordID runs, in reading order */
@@ -154,6 +164,7 @@ typedef struct unit {
     bool failed;             /* the unit itself could not be read */
     bool volume_root;        /* its root is a mounted volume's root */
     bool image;              /* a disk image: "volN/" folders are volumes */
+    struct triage *triage;   /* $MFT, $UsnJrnl:$J, $SDS of a collection */
     build_cand build;        /* the best build number found (build_detect.c) */
     exh_build *build_result; /* its lookup, made by build_unit_findings */
     log_build *log_builds;   /* the build timeline, in no order */
@@ -231,6 +242,9 @@ void coverage_note_id(coverage_acc *c, uint64_t id, int64_t t);
 void coverage_note_clear(coverage_acc *c, uint64_t record, int64_t t);
 /* Adds everything from (spans, runs, clears, counts) into c. */
 exh_status coverage_merge(coverage_acc *c, const coverage_acc *from);
+/* Notes a log file the USN journal saw deleted at at_ms; its name (a base
+ * name) dates the span it held. */
+void coverage_note_deleted(coverage_acc *c, const char *name, int64_t at_ms);
 /* Frees c's arrays (not c). */
 void coverage_acc_free(coverage_acc *c);
 /* Fills s (strings owned by the returned holder, freed by summary_free). */
@@ -252,5 +266,35 @@ const char *const *correlation_related(const correlation *c, size_t i,
 /* Points s's incidents and pivot at c's (valid while c lives). */
 void correlation_fill(const correlation *c, exh_summary *s);
 void correlation_free(correlation *c);
+
+/* scanner.c, for triage.c */
+/* True when a Windows path lies in the drop zones of its volume, or in a
+ * web folder (inetpub, the Exchange web applications). */
+bool scanner_in_drop_zone(const char *wp);
+bool scanner_in_web_folder(const char *wp);
+/* The coverage of a log family fam for a log at path ('/'-separated; IIS:
+ * its W3SVC<n> folder names the site). The caller holds no lock (the
+ * walk and the workers are done). NULL when out of memory. */
+coverage_acc *scanner_log_coverage(unit *u, const char *path, log_family fam);
+/* Records a problem with an entry in u's errors (no lock: after the walk). */
+void scanner_unit_error(unit *u, const char *path, const char *message);
+
+/* triage.c: the NTFS metadata files of a triage collection */
+typedef struct triage triage;
+enum { TRIAGE_MFT = 1, TRIAGE_USN, TRIAGE_SDS };
+/* True when a base name is a collected $MFT, $UsnJrnl:$J ("%3A" too) or
+ * $Secure:$SDS; *kind says which. */
+bool triage_metadata_kind(const char *base, int *kind);
+/* Reads one of them (entry path, display path, kind, the drive letter of
+ * its folder or '?') into *t, made on first use. A problem worth an error
+ * line goes to problem ("" when none). EXH_ERR_NOMEM only. */
+exh_status triage_take(triage **t, const char *path, const char *display,
+                       int kind, char drive, stream *in, char *problem,
+                       size_t problem_len);
+/* Notes that the collection holds a copy of the page at windows_path. */
+exh_status triage_note_collected(triage **t, const char *windows_path);
+/* Judges what was read: findings and coverage go to u. */
+exh_status triage_finish(triage *t, const exh_ruleset *rs, unit *u);
+void triage_free(triage *t);
 
 #endif

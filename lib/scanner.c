@@ -1692,6 +1692,26 @@ static bool in_drop_zone(const char *wp)
     return yes;
 }
 
+bool scanner_in_drop_zone(const char *wp)
+{
+    return in_drop_zone(wp);
+}
+
+bool scanner_in_web_folder(const char *wp)
+{
+    return in_web_folder(wp);
+}
+
+coverage_acc *scanner_log_coverage(unit *u, const char *path, log_family fam)
+{
+    return fam == FAM_IIS ? site_coverage(u, path) : &u->cov[fam];
+}
+
+void scanner_unit_error(unit *u, const char *path, const char *message)
+{
+    add_error(u, path, message);
+}
+
 /* The time of a "#Date:" directive among the first lines of a log (its
  * creation: Exchange writes "2021-03-02T04:00:00.000Z", IIS "2021-03-02
  * 00:00:00"), or false. */
@@ -2301,6 +2321,35 @@ static bool on_entry(void *user, entry *e)
         build_cand_free(&found);
         return ctx->failure == EXH_OK;
     }
+    int meta_kind = 0;
+    if (!u->image && !e->ntfs && e->in &&
+        triage_metadata_kind(base, &meta_kind)) {
+        // A collection's $MFT, $UsnJrnl:$J or $Secure:$SDS: read here,
+        // judged when the walk is done (triage.c), never scanned as files.
+        char *wp = windows_path_of(u, e->path);
+        char problem[256];
+        exh_status st = triage_take(&u->triage, e->path, e->display_path,
+                                    meta_kind, wp && wp[1] == ':' ? wp[0] : '?',
+                                    e->in, problem, sizeof problem);
+        exh_free(wp);
+        pthread_mutex_lock(&ctx->lock);
+        u->scanned++;
+        if (problem[0])
+            add_error(u, e->display_path, problem);
+        if (st != EXH_OK)
+            ctx->failure = st;
+        pthread_mutex_unlock(&ctx->lock);
+        return ctx->failure == EXH_OK;
+    }
+    if (!u->image && !e->ntfs && baseline_page_name(base)) {
+        // The copies a collection holds of pages its $MFT may also know.
+        char *wp = windows_path_of(u, e->path);
+        pthread_mutex_lock(&ctx->lock);
+        if (wp && triage_note_collected(&u->triage, wp) != EXH_OK)
+            ctx->failure = EXH_ERR_NOMEM;
+        pthread_mutex_unlock(&ctx->lock);
+        exh_free(wp);
+    }
     if (util_strcasecmp(base, "client_info.json") == 0 && e->in) {
         take_client_info(ctx, u, e->in);
         pthread_mutex_lock(&ctx->lock);
@@ -2561,6 +2610,7 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
 
 static void unit_free(unit *u)
 {
+    triage_free(u->triage);
     build_cand_free(&u->build);
     exh_build_free(u->build_result);
     log_builds_free(u);
@@ -2653,6 +2703,8 @@ exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
             st = run_jobs(&ctx, sc->threads ? sc->threads : default_threads());
         if (st == EXH_OK)
             st = ctx.failure;
+        for (size_t i = 0; i < ctx.unit_count && st == EXH_OK; i++)
+            st = triage_finish(ctx.units[i].triage, ctx.rs, &ctx.units[i]);
     }
     worker_free(&inline_worker);
     bool stop = false;

@@ -98,6 +98,17 @@ void coverage_note_clear(coverage_acc *c, uint64_t record, int64_t t)
     c->clears[c->clear_count++] = (clear_mark){record, t};
 }
 
+void coverage_note_deleted(coverage_acc *c, const char *name, int64_t at_ms)
+{
+    deleted_log d = {INT64_MIN, INT64_MIN, at_ms};
+    c->del_total++;
+    if (!util_log_name_span(name, &d.from_ms, &d.to_ms))
+        d.from_ms = d.to_ms = INT64_MIN;
+    if (!grow((void **)&c->dels, c->del_count, &c->del_cap, sizeof *c->dels))
+        return; // counted in del_total all the same
+    c->dels[c->del_count++] = d;
+}
+
 exh_status coverage_merge(coverage_acc *c, const coverage_acc *from)
 {
     c->files += from->files;
@@ -121,6 +132,7 @@ void coverage_acc_free(coverage_acc *c)
     exh_free(c->spans);
     exh_free(c->runs);
     exh_free(c->clears);
+    exh_free(c->dels);
 }
 
 /* Everything a summary points to, freed together. */
@@ -238,10 +250,11 @@ static exh_status build_coverage(const exh_ruleset *rs, summary_holder *h,
     cv->records = c->records;
     if (c->span_count)
         qsort(c->spans, c->span_count, sizeof *c->spans, cmp_span);
-    size_t gap_count = 0, most = c->span_count + c->run_count + c->clear_count;
+    size_t gap_count = 0,
+           most = c->span_count + c->run_count + c->clear_count + c->del_count;
     exh_gap *gaps = exh_calloc(most + 1, sizeof *gaps);
     raw_gap *raw = exh_calloc(most + 1, sizeof *raw);
-    const char **warns = exh_calloc(rs->wave_count + 3, sizeof *warns);
+    const char **warns = exh_calloc(rs->wave_count + 4, sizeof *warns);
     h->gaps[n] = gaps;
     h->warnings[n] = warns;
     if (!gaps || !warns || !raw) {
@@ -259,6 +272,15 @@ static exh_status build_coverage(const exh_ruleset *rs, summary_holder *h,
             reach = sp->last_ms;
     }
     gap_count = id_gaps(c, raw, gap_count);
+    // Logs the USN journal saw deleted: the span each one's name dates.
+    int64_t last_del = INT64_MIN;
+    for (size_t i = 0; i < c->del_count; i++) {
+        if (c->dels[i].at_ms > last_del)
+            last_del = c->dels[i].at_ms;
+        if (c->dels[i].from_ms != INT64_MIN)
+            raw[gap_count++] = (raw_gap){c->dels[i].from_ms, c->dels[i].to_ms,
+                                         "deleted", 0, 0};
+    }
     qsort(raw, gap_count, sizeof *raw, cmp_gap);
     for (size_t i = 0; i < gap_count; i++) {
         gaps[i].from = keep_time(h, raw[i].from_ms);
@@ -279,6 +301,21 @@ static exh_status build_coverage(const exh_ruleset *rs, summary_holder *h,
     if (c->records && first == INT64_MIN)
         warns[wc++] = keep(h, "No record has a readable time, so the logs "
                               "cannot be placed in time.");
+    if (c->del_total) {
+        char at[32], text[256];
+        if (last_del != INT64_MIN)
+            util_time_format(last_del, at);
+        snprintf(text, sizeof text,
+                 "%llu log file%s of this family %s deleted (the "
+                 "collection's USN journal or $MFT says so)%s%s: what %s held "
+                 "is missing.",
+                 (unsigned long long)c->del_total, c->del_total == 1 ? "" : "s",
+                 c->del_total == 1 ? "was" : "were",
+                 last_del != INT64_MIN ? ", the last at " : "",
+                 last_del != INT64_MIN ? at : "",
+                 c->del_total == 1 ? "it" : "they");
+        warns[wc++] = keep(h, text);
+    }
     for (size_t i = 0; first != INT64_MIN && i < rs->wave_count; i++) {
         if (first <= rs->waves[i].start_ms)
             continue;
@@ -510,7 +547,7 @@ exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
     exh_status st = h->cov && h->gaps && h->warnings ? EXH_OK : EXH_ERR_NOMEM;
     h->cov_count = most;
     for (int f = 1; f < FAM__COUNT && st == EXH_OK; f++) {
-        if (u->cov[f].files == 0)
+        if (u->cov[f].files == 0 && u->cov[f].del_total == 0)
             continue;
         st = build_coverage(rs, h, csvlog_family_name((log_family)f),
                             &u->cov[f], n++);
@@ -519,7 +556,8 @@ exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
     if (u->site_count > 1)
         qsort(u->sites, u->site_count, sizeof *u->sites, cmp_site);
     for (size_t i = 0; i < u->site_count && st == EXH_OK; i++) {
-        if (u->sites[i].acc.files || u->sites[i].acc.clear_count)
+        if (u->sites[i].acc.files || u->sites[i].acc.clear_count ||
+            u->sites[i].acc.del_total)
             st = build_coverage(rs, h, u->sites[i].name, &u->sites[i].acc, n++);
     }
     if (st != EXH_OK) {

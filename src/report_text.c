@@ -303,6 +303,10 @@ static void put_coverage(report_text *r, const exh_summary *s)
             if (gp->reason && strcmp(gp->reason, "cleared") == 0)
                 fprintf(r->out, "      cleared  %s (record %" PRIu64 ")\n",
                         gp->to ? gp->to : "-", gp->to_record);
+            else if (gp->reason && strcmp(gp->reason, "deleted") == 0)
+                fprintf(r->out,
+                        "      deleted  %s \xe2\x86\x92 %s (a deleted log)\n",
+                        gp->from ? gp->from : "-", gp->to ? gp->to : "-");
             else if (gp->reason)
                 fprintf(r->out,
                         "      gap      %s \xe2\x86\x92 %s (records %" PRIu64

@@ -131,6 +131,13 @@ static bool ext_in(const char *ext, const char *const *list)
 static const char *const page_exts[] = {
     ".aspx", ".ashx", ".asmx",   ".asp",    ".asa", ".ascx", ".asax", ".svc",
     ".soap", ".rem",  ".cshtml", ".vbhtml", ".php", ".jsp",  ".hta",  NULL};
+bool baseline_page_name(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && !strchr(dot, '/') && !strchr(dot, '\\') &&
+           ext_in(dot, page_exts);
+}
+
 /* Pages plus what a browser runs. */
 static const char *const web_exts[] = {".js", ".htm", ".html", NULL};
 

@@ -470,6 +470,40 @@ static const exh_rule_info checks[] = {
      .source = "builtin:lib/match/persist.c (services)",
      .severity = EXH_SEV_HIGH,
      .category = EXH_CAT_POST_EXPLOITATION},
+    // lib/triage.c: a triage collection's $MFT and USN journal.
+    {.name = "mft_page_not_collected",
+     .title = "Server page in a drop zone that the $MFT knows and the triage "
+              "collection did not copy (high in owa/auth, ecp/auth)",
+     .source = "builtin:exhunt/triage",
+     .severity = EXH_SEV_MEDIUM,
+     .category = EXH_CAT_SUSPICIOUS},
+    {.name = "mft_deleted_page",
+     .title = "Deleted server page in a drop zone, known from the $MFT of a "
+              "triage collection",
+     .source = "builtin:exhunt/triage",
+     .severity = EXH_SEV_MEDIUM,
+     .category = EXH_CAT_SUSPICIOUS},
+    {.name = "usn_page_created_deleted",
+     .title = "Server page created where web shells are planted (owa/auth, "
+              "ecp/auth, aspnet_client, OAB), then deleted: from the USN "
+              "journal of a triage collection",
+     .source = "builtin:exhunt/triage",
+     .severity = EXH_SEV_HIGH,
+     .category = EXH_CAT_SUSPICIOUS},
+    {.name = "usn_page_created",
+     .title = "Server page created where web shells are planted (owa/auth, "
+              "ecp/auth, aspnet_client, OAB): from the USN journal of a "
+              "triage collection",
+     .source = "builtin:exhunt/triage",
+     .severity = EXH_SEV_MEDIUM,
+     .category = EXH_CAT_SUSPICIOUS},
+    {.name = "usn_log_deleted",
+     .title = "Log file deleted, from the USN journal of a triage "
+              "collection (Exchange's own retention deletes logs older than "
+              "30 days)",
+     .source = "builtin:exhunt/triage",
+     .severity = EXH_SEV_LOW,
+     .category = EXH_CAT_SUSPICIOUS},
 };
 
 size_t exh_check_count(void)
