@@ -41,6 +41,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 !prefilter_any(pf, raw, sizeof raw - 1) && hit)
                 __builtin_trap();
             prefilter_free(pf);
+            // every clause of the conjunctive gate holds too
+            const sigma_clause *cl;
+            size_t cc;
+            for (size_t k = 0;
+                 hit && sigma_clauses(rules[i], &cl, &cc) && k < cc; k++) {
+                pf = NULL;
+                if (prefilter_new(cl[k].lits, cl[k].count, &pf) == EXH_OK &&
+                    !prefilter_any(pf, raw, sizeof raw - 1))
+                    __builtin_trap();
+                prefilter_free(pf);
+            }
             sigma_rule_free(rules[i]);
         }
     }

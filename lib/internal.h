@@ -269,13 +269,16 @@ typedef struct csvlog csvlog;
 typedef struct logrec {
     const char *text; /* the record's bytes without the line end */
     size_t len;
-    uint64_t line;   /* 1-based line number where the record starts */
-    int64_t time_ms; /* INT64_MIN when the record has no readable time */
-    bool truncated;  /* longer than the record limit: cut, still matched */
-    bool maybe;      /* the reader's pre-filter (csvlog_set_prefilter)
-                        found a literal in the record, or there is none */
-    bool mask_known; /* mask holds what prefilter_mask() would return */
-    uint64_t mask;
+    uint64_t line;        /* 1-based line number where the record starts */
+    int64_t time_ms;      /* INT64_MIN when the record has no readable time */
+    bool truncated;       /* longer than the record limit: cut, still matched */
+    bool maybe;           /* the reader's pre-filter (csvlog_set_prefilter)
+                             lets the record through, or there is none */
+    const uint64_t *bits; /* the literals the record holds (prefilter_bits,
+                             prefilter_rule_pass), or NULL: unknown */
+    const char *dec;      /* the record percent-decoded, or text when decoding
+                             adds no literal (prefilter_rule_pass) */
+    size_t dec_len;
 } logrec;
 
 /* Called once per record. Return false to stop reading. */
@@ -304,7 +307,7 @@ exh_status csvlog_read(csvlog *reader, stream *in, csvlog_record_cb cb,
  * record by record; logrec.maybe then tells whether a record may match.
  * NULL (the default) makes every record a maybe. pf must outlive reads.
  * decode: some rule matches URI fields percent-decoded, so a record with
- * '%' is also judged decoded (its mask then covers both forms). */
+ * '%' is also judged decoded (its bits then cover both forms). */
 void csvlog_set_prefilter(csvlog *reader, const prefilter *pf, bool decode);
 /* Splits the current record into fields named by the current header (plus
  * the derived fields of the family) and returns them as an event, valid
@@ -357,6 +360,19 @@ bool sigma_match(const sigma_rule *rule, const event *ev, const char **matched,
 #define PREFILTER_SEQ '\x1f'
 bool sigma_literals(const sigma_rule *rule, const char *const **lits,
                     size_t *count);
+/* A set of literals as sigma_literals() gives one, and the estimated
+ * share of records that hold one of them (0..1 and a little more). */
+typedef struct sigma_clause {
+    const char *const *lits;
+    size_t count;
+    double cost;
+} sigma_clause;
+/* Every set the rule requires: a record it matches holds one literal of
+ * each clause (a conjunction of the literal sets of its selections, "not"
+ * contributing nothing). The first clause is sigma_literals()' set.
+ * False (count 0) when the rule has no literal set. */
+bool sigma_clauses(const sigma_rule *rule, const sigma_clause **clauses,
+                   size_t *count);
 /* Whether the rule matches URI fields (cs-uri-stem, cs-uri-query, UrlStem,
  * ...) percent-decoded too: its literals may then stand in a record only
  * once the record is decoded (see csvlog_set_prefilter). */
@@ -606,17 +622,49 @@ void prefilter_free(prefilter *pf);
 char *prefilter_longest_run(const char *lit);
 /* True when text contains any literal (case-insensitively). Thread-safe. */
 bool prefilter_any(const prefilter *pf, const char *text, size_t len);
-/* Which literals text holds, as prefilter_any() judges them: bit i for
- * literal i (in the order given to prefilter_new), bit 63 for literal 63
- * and all later ones. Thread-safe. */
-uint64_t prefilter_mask(const prefilter *pf, const char *text, size_t len);
-/* Like prefilter_mask() with a field sequence judged by its search run
- * alone, as in a quoted value: for text whose separators are not to be
- * trusted (a record URL-decoded, where "%2C" became ','). */
-uint64_t prefilter_mask_loose(const prefilter *pf, const char *text,
-                              size_t len);
-/* Whether byte c (either case) is in some literal's search run: text in
- * which only other bytes change holds the same runs. */
+/* What separates values in the records searched (for field sequences:
+ * all runs stand between two of them or line ends): ',' (the default) or
+ * ' ' for IIS W3C logs. Set before any search. */
+void prefilter_set_separator(prefilter *pf, char sep);
+/* Sets of literals are bit sets of prefilter_words() uint64_t words: bit
+ * i % 64 of word i / 64 for literal i (in the order given to
+ * prefilter_new). */
+size_t prefilter_words(const prefilter *pf);
+/* Adds to bits the literals text holds, as prefilter_any() judges them;
+ * loose: a field sequence counts by its search run alone, as in a quoted
+ * value (for text whose separators are not to be trusted: a record
+ * URL-decoded, where "%2C" became ','). Thread-safe. */
+void prefilter_bits(const prefilter *pf, const char *text, size_t len,
+                    bool loose, uint64_t *bits);
+/* The gate: rule k (0 .. rules - 1) needs, for each of its clauses
+ * [rule_clauses[k], rule_clauses[k + 1]), one of the entries
+ * [clause_lits[j], clause_lits[j + 1]) of clause j: literal ids[e] of the
+ * filter, or, where texts (NULL or one per entry) has a string, that
+ * literal checked in the record itself (a deferred clause: its literals
+ * are common, so searching every buffer for them would cost more than
+ * checking the few records that hold the rule's other clauses; a field
+ * sequence counts by its longest run). Every rule needs one clause that
+ * is not deferred. decode: records with '%' may hold deferred literals
+ * only once decoded, so they satisfy deferred clauses. Copied. */
+exh_status prefilter_set_gate(prefilter *pf, size_t rules,
+                              const size_t *rule_clauses,
+                              const size_t *clause_lits, const uint32_t *ids,
+                              const char *const *texts, bool decode);
+/* Whether a record (text, or NULL when unknown) holding the literals in
+ * bits satisfies rule k's clauses (true without a gate or for k out of
+ * range). dec: the record percent-decoded as the reader does, or text
+ * itself when decoding cannot add a literal (no escape stands for a byte
+ * prefilter_byte_used() names), or NULL: unknown (then decoded here when
+ * needed). */
+bool prefilter_rule_pass(const prefilter *pf, size_t rule, const uint64_t *bits,
+                         const char *text, size_t len, const char *dec,
+                         size_t dec_len);
+/* Whether bits (and text, as above) satisfy some rule of the gate;
+ * without a gate, whether bits hold any literal. */
+bool prefilter_pass(const prefilter *pf, const uint64_t *bits, const char *text,
+                    size_t len, const char *dec, size_t dec_len);
+/* Whether byte c (either case) is in some literal (any run of a field
+ * sequence): text in which only other bytes change holds the same runs. */
 bool prefilter_byte_used(const prefilter *pf, unsigned char c);
 /* The offset of a byte inside the first literal occurrence in text (the
  * one that ends first), or SIZE_MAX when there is none. Field sequences
@@ -625,15 +673,13 @@ bool prefilter_byte_used(const prefilter *pf, unsigned char c);
 size_t prefilter_find(const prefilter *pf, const char *text, size_t len);
 /* Like prefilter_find() for every hit: fills hits[] with up to max offsets
  * (ascending; one per hit, inside it) and returns how many. When it returns
- * max, text after the last one was not searched. masks (NULL or max
- * entries) gets the literals that end at each hit, as prefilter_mask()
- * bits, or UINT64_MAX where the search does not tell (the portable one).
- * When *loose comes back true, hits[] also holds, with mask 0, every place
- * a field sequence's longest run stands where the strict check failed: a
- * span of text without any hit then holds no literal's search run at all,
- * which prefilter_any() of text with a quote would say. Thread-safe. */
+ * max, text after the last one was not searched. ids (NULL or max
+ * entries) gets the literal of each hit, one entry per literal (several
+ * literals ending at one byte repeat its offset), or PREFILTER_UNKNOWN
+ * where the search does not tell (the portable one). Thread-safe. */
+#define PREFILTER_UNKNOWN UINT32_MAX
 size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
-                      size_t *hits, uint64_t *masks, size_t max, bool *loose);
+                      size_t *hits, uint32_t *ids, size_t max);
 
 /* Reads the FileVersion (and ProductName, when product is not NULL) of the
  * PE version resource in data through libyara's pe module. EXH_OK with

@@ -361,14 +361,17 @@ static exh_status load_waves(exh_ruleset *rs, const char *text, size_t len)
 
 /* True when a literal must be cut down for a family: OAB generator lines
  * are text, so a field sequence's "no comma between runs" holds only for
- * CSV columns; IIS separates values by spaces (a value holds no space: a
- * user agent's are written '+') and is no CSV either. */
+ * CSV columns. IIS separates values by spaces (a value holds no space: a
+ * user agent's are written '+'), so a field sequence there means "no
+ * space between runs" (the filter's separator is ' ', and sigma.c makes
+ * no sequence for the user agent, which may hold raw spaces); a literal
+ * with a space or '+' is cut to a piece without them. */
 static bool needs_plain(int fam, const char *lit)
 {
     if (fam == FAM_OABGENERATOR || fam == FAM_EVTX)
         return strchr(lit, PREFILTER_SEQ) != NULL;
     if (fam == FAM_IIS)
-        return strpbrk(lit, " +\x1f") != NULL;
+        return strpbrk(lit, " +") != NULL;
     return false;
 }
 
@@ -401,47 +404,169 @@ static char *keep_run(exh_ruleset *rs, const char *lit, bool iis)
     return run;
 }
 
-/* Per rule of a family, the bits of its literals in the family's
- * pre-filter (rule k owns lits[starts[k] .. starts[k + 1])), so that a
- * record that passed the pre-filter meets only the rules whose literals it
- * holds. Left off (masks NULL: every rule sees every passing record) when
- * a literal is empty (the filter then passes everything) or there are
- * more than 63 literals. */
-static exh_status gate_rules(family_rules *fr, const char **lits,
-                             size_t lit_count, const size_t *starts,
-                             const size_t *slot)
-{
-    if (lit_count > 63)
-        return EXH_OK;
-    for (size_t i = 0; i < lit_count; i++) {
-        if (lits[i][0] == '\0')
-            return EXH_OK;
-    }
-    fr->masks = exh_calloc(fr->count, sizeof *fr->masks);
-    if (!fr->masks)
-        return EXH_ERR_NOMEM;
-    for (size_t k = 0; k < fr->count; k++) {
-        for (size_t i = starts[k]; i < starts[k + 1]; i++)
-            fr->masks[k] |= 1ull << slot[i];
-    }
-    return EXH_OK;
-}
-
 /* Merges equal literals (rules share them: 'autodiscover.json' is in four)
  * in place, so the search reports each hit once; slot[i] gets the index
- * literal i now has. Returns the number of distinct literals. */
+ * literal i now has. Returns the number of distinct literals. Hashed:
+ * families gather hundreds of literals. */
 static size_t dedupe(const char **lits, size_t count, size_t *slot)
 {
+    size_t cap = 64;
+    while (cap < count * 2)
+        cap *= 2;
+    size_t *table = exh_calloc(cap, sizeof *table); // index + 1, 0 empty
     size_t n = 0;
     for (size_t i = 0; i < count; i++) {
-        size_t j = 0;
-        while (j < n && strcmp(lits[j], lits[i]) != 0)
-            j++;
+        size_t j = n;
+        if (table) {
+            uint64_t h = 1469598103934665603ull;
+            for (const unsigned char *p = (const unsigned char *)lits[i]; *p;
+                 p++)
+                h = (h ^ *p) * 1099511628211ull;
+            size_t at = (size_t)h & (cap - 1);
+            while (table[at] && strcmp(lits[table[at] - 1], lits[i]) != 0)
+                at = (at + 1) & (cap - 1);
+            if (table[at])
+                j = table[at] - 1;
+            else
+                table[at] = n + 1;
+        } else {
+            j = 0;
+            while (j < n && strcmp(lits[j], lits[i]) != 0)
+                j++;
+        }
         if (j == n)
             lits[n++] = lits[i];
         slot[i] = j;
     }
+    exh_free(table);
     return n;
+}
+
+/* A growing family index: literals of every clause of every rule, and
+ * where each rule's clauses and each clause's literals begin. */
+typedef struct gate_build {
+    const char **lits;
+    size_t lit_count, lit_cap;
+    size_t *clause_at; /* per clause: its first literal */
+    bool *deferred;    /* per clause: checked on the record, not searched */
+    size_t clause_count, clause_cap, def_cap;
+    size_t *rule_at; /* per rule: its first clause */
+} gate_build;
+
+/* Clauses after a rule's first that cost this much or more (common
+ * literals: 'post', '/owa/', '200') are not searched for in every buffer,
+ * which would report a hit in most records, but checked in the records
+ * whose searched clauses hold (see prefilter_set_gate). */
+#define DEFER_COST 0.05
+
+/* p grown to hold need items of size bytes (*cap items now); NULL when
+ * out of memory (p is then unchanged). */
+static void *gb_grow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap && p)
+        return p;
+    size_t n = *cap ? *cap : 16;
+    while (n < need)
+        n *= 2;
+    void *q = exh_realloc(p, n * size);
+    if (q)
+        *cap = n;
+    return q;
+}
+
+/* Adds a rule's clauses for family f. A clause holding a literal that is
+ * empty once cut for the family knows nothing and is left out. *gated
+ * says whether any clause remains. */
+static exh_status gate_add_rule(exh_ruleset *rs, gate_build *g, int f,
+                                const sigma_rule *sigma, bool *gated)
+{
+    const sigma_clause *cl;
+    size_t cc;
+    *gated = false;
+    if (!sigma_clauses(sigma, &cl, &cc))
+        return EXH_OK;
+    for (size_t j = 0; j < cc; j++) {
+        if (cl[j].count == 0)
+            continue;
+        bool defer = *gated && cl[j].cost >= DEFER_COST;
+        size_t mark = g->lit_count;
+        bool empty = false;
+        const char **gl =
+            gb_grow(g->lits, &g->lit_cap, mark + cl[j].count, sizeof *gl);
+        if (!gl)
+            return EXH_ERR_NOMEM;
+        g->lits = gl;
+        for (size_t k = 0; k < cl[j].count && !empty; k++) {
+            const char *lit = cl[j].lits[k];
+            char *own = NULL;
+            if (needs_plain(f, lit) &&
+                (own = keep_run(rs, lit, f == FAM_IIS)) == NULL)
+                return EXH_ERR_NOMEM;
+            lit = own ? own : lit;
+            empty = lit[0] == '\0';
+            g->lits[g->lit_count++] = lit;
+        }
+        if (empty) {
+            g->lit_count = mark;
+            continue;
+        }
+        size_t *ca = gb_grow(g->clause_at, &g->clause_cap, g->clause_count + 2,
+                             sizeof *ca);
+        if (ca)
+            g->clause_at = ca;
+        bool *de = ca ? gb_grow(g->deferred, &g->def_cap, g->clause_count + 1,
+                                sizeof *de)
+                      : NULL;
+        if (!ca || !de)
+            return EXH_ERR_NOMEM;
+        g->deferred = de;
+        de[g->clause_count] = defer;
+        g->clause_at[g->clause_count++] = mark;
+        g->clause_at[g->clause_count] = g->lit_count;
+        *gated = true;
+    }
+    return EXH_OK;
+}
+
+/* The family's pre-filter over every literal of its rules' clauses, with
+ * the gate that lets a record meet a rule only when it holds a literal of
+ * each of the rule's clauses. */
+static exh_status gate_finish(family_rules *fr, gate_build *g, int f)
+{
+    size_t n = g->lit_count ? g->lit_count : 1;
+    size_t *slot = exh_calloc(n, sizeof *slot);
+    uint32_t *ids = exh_calloc(n, sizeof *ids);
+    const char **texts = exh_calloc(n, sizeof *texts);
+    const char **searched = exh_calloc(n, sizeof *searched);
+    exh_status st = EXH_ERR_NOMEM;
+    if (slot && ids && texts && searched) {
+        // the literals of searched clauses go to the filter, deduplicated
+        size_t m = 0;
+        for (size_t j = 0; j < g->clause_count; j++) {
+            for (size_t k = g->clause_at[j]; k < g->clause_at[j + 1]; k++) {
+                if (g->deferred[j])
+                    texts[k] = g->lits[k];
+                else
+                    searched[m++] = g->lits[k];
+            }
+        }
+        size_t distinct = dedupe(searched, m, slot);
+        for (size_t j = 0, i = 0; j < g->clause_count; j++) {
+            for (size_t k = g->clause_at[j]; k < g->clause_at[j + 1]; k++)
+                ids[k] = g->deferred[j] ? 0 : (uint32_t)slot[i++];
+        }
+        st = prefilter_new(searched, distinct, &fr->pf);
+        if (st == EXH_OK && f == FAM_IIS)
+            prefilter_set_separator(fr->pf, ' ');
+        if (st == EXH_OK)
+            st = prefilter_set_gate(fr->pf, fr->count, g->rule_at, g->clause_at,
+                                    ids, texts, fr->decode);
+    }
+    exh_free(slot);
+    exh_free(ids);
+    exh_free(texts);
+    exh_free(searched);
+    return st;
 }
 
 /* Builds the per-family rule lists and pre-filters. */
@@ -449,64 +574,38 @@ static exh_status index_families(exh_ruleset *rs)
 {
     for (int f = 1; f < FAM__COUNT; f++) {
         family_rules *fr = &rs->fam[f];
-        const char **lits = NULL;
-        size_t lit_count = 0, *starts = NULL;
+        gate_build g = {0};
         bool all_filtered = true;
-        for (size_t i = 0; i < rs->count; i++) {
+        exh_status st = EXH_OK;
+        for (size_t i = 0; i < rs->count && st == EXH_OK; i++) {
             if (!(rs->rules[i].families & (1u << f)))
                 continue;
             size_t *idx = exh_realloc(fr->idx, (fr->count + 1) * sizeof *idx);
+            size_t *ra =
+                idx ? exh_realloc(g.rule_at, (fr->count + 2) * sizeof *ra)
+                    : NULL;
             if (idx)
                 fr->idx = idx;
-            size_t *st0 =
-                idx ? exh_realloc(starts, (fr->count + 2) * sizeof *st0) : NULL;
-            if (!idx || !st0) {
-                exh_free(lits);
-                exh_free(starts);
-                return EXH_ERR_NOMEM;
+            if (ra)
+                g.rule_at = ra;
+            if (!idx || !ra) {
+                st = EXH_ERR_NOMEM;
+                break;
             }
-            starts = st0;
             fr->decode |= sigma_decodes_uri(rs->rules[i].sigma);
-            starts[fr->count] = lit_count; // this rule's literals begin here
-            starts[fr->count + 1] = lit_count;
+            g.rule_at[fr->count] = g.clause_count;
             idx[fr->count++] = i;
-            const char *const *rl;
-            size_t rc;
-            if (!sigma_literals(rs->rules[i].sigma, &rl, &rc) || rc == 0) {
-                all_filtered = false;
-                continue;
-            }
-            const char **l = exh_realloc(lits, (lit_count + rc) * sizeof *l);
-            if (!l) {
-                exh_free(lits);
-                exh_free(starts);
-                return EXH_ERR_NOMEM;
-            }
-            lits = l;
-            for (size_t k = 0; k < rc; k++) {
-                char *own = NULL;
-                if (needs_plain(f, rl[k]) &&
-                    (own = keep_run(rs, rl[k], f == FAM_IIS)) == NULL) {
-                    exh_free(lits);
-                    exh_free(starts);
-                    return EXH_ERR_NOMEM;
-                }
-                lits[lit_count++] = own ? own : rl[k];
-            }
-            starts[fr->count] = lit_count; // ... and end here
+            bool gated = false;
+            st = gate_add_rule(rs, &g, f, rs->rules[i].sigma, &gated);
+            all_filtered = all_filtered && gated;
+            g.rule_at[fr->count] = g.clause_count;
         }
-        exh_status st = EXH_OK;
-        size_t *slot = exh_calloc(lit_count ? lit_count : 1, sizeof *slot);
-        size_t distinct = slot ? dedupe(lits, lit_count, slot) : 0;
-        if (!slot)
-            st = EXH_ERR_NOMEM;
-        else if (all_filtered)
-            st = prefilter_new(lits, distinct, &fr->pf);
-        if (st == EXH_OK && fr->pf)
-            st = gate_rules(fr, lits, distinct, starts, slot);
-        exh_free(slot);
-        exh_free(lits);
-        exh_free(starts);
+        if (st == EXH_OK && all_filtered && fr->count > 0)
+            st = gate_finish(fr, &g, f);
+        exh_free(g.lits);
+        exh_free(g.clause_at);
+        exh_free(g.deferred);
+        exh_free(g.rule_at);
         if (st != EXH_OK)
             return st;
     }
@@ -1010,7 +1109,6 @@ void exh_ruleset_free(exh_ruleset *rs)
     exh_free(rs->rules);
     for (int f = 0; f < FAM__COUNT; f++) {
         exh_free(rs->fam[f].idx);
-        exh_free(rs->fam[f].masks);
         prefilter_free(rs->fam[f].pf);
     }
     for (size_t i = 0; i < rs->wave_count; i++)

@@ -25,10 +25,9 @@ typedef struct rule_entry {
 typedef struct family_rules {
     size_t *idx; /* indexes into exh_ruleset.rules */
     size_t count;
-    prefilter *pf;   /* NULL when some rule must see every record */
-    uint64_t *masks; /* per rule (as idx): its literals in pf, as bits of
-                        prefilter_mask(); NULL when rules are not gated */
-    bool decode;     /* a rule matches URI fields URL-decoded */
+    prefilter *pf; /* NULL when some rule must see every record; its gate
+                      numbers rules as idx does */
+    bool decode;   /* a rule matches URI fields URL-decoded */
 } family_rules;
 
 /* One hash of a hash IOC list: MD5, SHA-1 or SHA-256, told apart by the

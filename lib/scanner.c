@@ -122,6 +122,8 @@ typedef struct worker {
     yara_scan *yara_log; /* rules tagged LOG, per log line; first use */
     const logrec *log_rec;
     exh_status log_status;
+    uint64_t *pf_bits; /* an event log record's literals (prefilter_bits) */
+    size_t pf_words;
     /* an event widened by derived fields */
     const char *names[256];
     const char *values[256];
@@ -743,17 +745,17 @@ static bool on_record(void *user, csvlog *rd, const logrec *r)
     if (fr->count == 0 || !r->maybe) // the reader ran the pre-filter
         return true;
     w->passed++;
-    // Which rules' literals the record holds: the others cannot match.
-    uint64_t found = !fr->masks      ? UINT64_MAX
-                     : r->mask_known ? r->mask
-                                     : prefilter_mask(fr->pf, r->text, r->len);
+    // The rules whose literal clauses the record satisfies: the others
+    // cannot match.
+    const uint64_t *found = fr->pf ? r->bits : NULL;
     const event *ev = NULL;
     event wide;
     for (size_t i = 0; i < fr->count; i++) {
         const char *matched[16];
         size_t mc = 0;
         size_t rule = fr->idx[i];
-        if (fr->masks && !(found & fr->masks[i]))
+        if (found && !prefilter_rule_pass(fr->pf, i, found, r->text, r->len,
+                                          r->dec, r->dec_len))
             continue;
         if (!ev)
             ev = derive(w, csvlog_event(rd, r), &wide);
@@ -1892,13 +1894,25 @@ static bool on_evtx_record(void *user, const evtx_record *r)
     const family_rules *fr = &rs->fam[FAM_EVTX];
     if (fr->count == 0)
         return true;
-    uint64_t found = UINT64_MAX;
-    if (fr->pf && fr->masks) {
-        found = prefilter_mask(fr->pf, ev->raw, ev->raw_len);
-        if (!found)
+    const uint64_t *found = NULL;
+    if (fr->pf) {
+        size_t words = prefilter_words(fr->pf);
+        if (words > w->pf_words) {
+            uint64_t *b = exh_realloc(w->pf_bits, words * sizeof *b);
+            if (!b) {
+                pthread_mutex_lock(&w->ctx->lock);
+                w->ctx->failure = EXH_ERR_NOMEM;
+                pthread_mutex_unlock(&w->ctx->lock);
+                return false;
+            }
+            w->pf_bits = b;
+            w->pf_words = words;
+        }
+        memset(w->pf_bits, 0, words * sizeof *w->pf_bits);
+        prefilter_bits(fr->pf, ev->raw, ev->raw_len, false, w->pf_bits);
+        if (!prefilter_pass(fr->pf, w->pf_bits, ev->raw, ev->raw_len, NULL, 0))
             return true;
-    } else if (fr->pf && !prefilter_any(fr->pf, ev->raw, ev->raw_len)) {
-        return true;
+        found = w->pf_bits;
     }
     w->passed++;
     logrec lr = {.time_ms = r->time_ms, .line = number, .maybe = true};
@@ -1907,7 +1921,8 @@ static bool on_evtx_record(void *user, const evtx_record *r)
         size_t mc = 0;
         size_t rule = fr->idx[i];
         const rule_entry *re = &rs->rules[rule];
-        if (fr->masks && !(found & fr->masks[i]))
+        if (found && !prefilter_rule_pass(fr->pf, i, found, ev->raw,
+                                          ev->raw_len, NULL, 0))
             continue;
         if (re->winlog &&
             !winlog_applies(re->winlog, r->channel, eid ? eid : ""))
@@ -2109,6 +2124,7 @@ static void worker_free(worker *w)
 {
     exh_free(w->fbuf);
     exh_free(w->dbuf);
+    exh_free(w->pf_bits);
     yara_scan_free(w->yara_log);
     yara_scan_free(w->yara);
     for (int f = 0; f < FAM__COUNT; f++)

@@ -26,9 +26,10 @@
 #include <pthread.h>
 #endif
 
-#define CLASSES_PER_PASS 4 /* anchor classes compared per SIMD pass */
-#define MAX_SIMD_PASSES  3 /* beyond this, one table-driven pass */
-#define HS_MIN_CLASSES   1 /* anchor classes that make Hyperscan pay */
+#define CLASSES_PER_PASS 4    /* anchor classes compared per SIMD pass */
+#define MAX_SIMD_PASSES  3    /* beyond this, one table-driven pass */
+#define HS_MIN_CLASSES   1    /* anchor classes that make Hyperscan pay */
+#define DEFER_DECODE_MAX 4096 /* records decoded for deferred clauses */
 
 typedef struct plit {
     unsigned char *text; /* folded to lower case; a sequence's longest run */
@@ -48,9 +49,24 @@ struct prefilter {
     size_t first[257];      /* order[first[c]..first[c+1]): class c */
     unsigned char cls[256]; /* distinct anchor classes (byte | 0x20) */
     size_t cls_count;
-    bool table[256]; /* byte -> its class holds an anchor */
-    bool used[256];  /* byte -> some search run holds it (either case) */
-    bool seqs;       /* some literal is a field sequence */
+    bool table[256];   /* byte -> its class holds an anchor */
+    bool used[256];    /* byte -> some search run holds it (either case) */
+    bool seqs;         /* some literal is a field sequence */
+    size_t words;      /* uint64_t words of a set of literals (bits) */
+    unsigned char sep; /* what separates values: ',' or ' ' (IIS) */
+    /* the gate (prefilter_set_gate): rule k's clauses are
+     * [g_rule[k], g_rule[k + 1]), clause j's literals
+     * g_ids[g_clause[j] .. g_clause[j + 1]) */
+    size_t g_rules;
+    size_t *g_rule, *g_clause;
+    uint32_t *g_ids;
+    char **g_text;    /* per entry: a deferred literal's folded run, or NULL */
+    size_t *g_len;    /* ... and its length */
+    bool *g_deferred; /* per clause */
+    bool g_decode;    /* '%' in a record satisfies deferred clauses */
+    size_t *g_lit_at; /* per literal id: its rules g_lit_rule[..] whose */
+    size_t *g_lit_rule; /* first searched clause holds it */
+    bool g_unknown;     /* some rule is in no such list */
 #ifdef EXH_HAVE_HYPERSCAN
     hs_database_t *db;
     hs_scratch_t *proto; /* cloned into each thread's cache */
@@ -184,16 +200,17 @@ typedef struct hs_ctx {
     const prefilter *pf;
     const unsigned char *text;
     size_t len;
-    bool strict;
+    int strict;
     size_t hit;
-    size_t *hits;    /* prefilter_hits(): every hit, up to max */
-    uint64_t *masks; /* ... and the literals of each, or NULL */
+    size_t *hits;  /* prefilter_hits(): every hit, up to max */
+    uint32_t *ids; /* ... and the literal of each, or NULL */
     size_t count, max;
-    uint64_t *mask; /* prefilter_mask(): the literals found */
+    uint64_t *bits; /* prefilter_bits(): the literals found */
 } hs_ctx;
 
-static bool sequence_ok(const plit *l, const unsigned char *text, size_t len,
-                        size_t start, bool strict);
+static bool sequence_ok(const prefilter *pf, const plit *l,
+                        const unsigned char *text, size_t len, size_t start,
+                        int strict);
 
 /* Stops at the first match that holds (matches come in order of their
  * end): keeps its last byte. */
@@ -205,30 +222,49 @@ static int hs_on_match(unsigned id, unsigned long long from,
     hs_ctx *c = ctx;
     const plit *l = &c->pf->lits[id];
     size_t end = (size_t)to;
-    uint64_t bit = 1ull << (id < 63 ? id : 63);
-    if (!sequence_ok(l, c->text, c->len, end - l->len, c->strict)) {
-        if (!c->hits || !c->masks)
-            return 0;
-        bit = 0; // prefilter_hits(): a loose hit, kept without its literal
-    }
+    if (!sequence_ok(c->pf, l, c->text, c->len, end - l->len, c->strict))
+        return 0;
     c->hit = end ? end - 1 : 0;
-    if (c->mask) {
-        *c->mask |= 1ull << (id < 63 ? id : 63);
+    if (c->bits) {
+        c->bits[id / 64] |= 1ull << (id % 64);
         return 0;
     }
     if (!c->hits)
         return 1;
-    if (c->count > 0 && c->hits[c->count - 1] == c->hit) {
-        if (c->masks)
-            c->masks[c->count - 1] |= bit;
+    // Literals ending at the same byte get one entry each (ids), or one
+    // in all when their ids are not wanted.
+    if (!c->ids && c->count > 0 && c->hits[c->count - 1] == c->hit)
         return 0;
-    }
-    if (c->masks)
-        c->masks[c->count] = bit;
+    if (c->ids)
+        c->ids[c->count] = id;
     c->hits[c->count++] = c->hit;
     return c->count == c->max;
 }
 #endif
+
+static void gate_free(prefilter *pf)
+{
+    for (size_t k = 0; pf->g_text && pf->g_clause && pf->g_rule &&
+                       k < pf->g_clause[pf->g_rule[pf->g_rules]];
+         k++)
+        exh_free(pf->g_text[k]);
+    exh_free(pf->g_text);
+    exh_free(pf->g_len);
+    exh_free(pf->g_deferred);
+    exh_free(pf->g_rule);
+    exh_free(pf->g_clause);
+    exh_free(pf->g_ids);
+    exh_free(pf->g_lit_at);
+    exh_free(pf->g_lit_rule);
+    pf->g_lit_at = pf->g_lit_rule = NULL;
+    pf->g_unknown = false;
+    pf->g_text = NULL;
+    pf->g_len = NULL;
+    pf->g_deferred = NULL;
+    pf->g_rule = pf->g_clause = NULL;
+    pf->g_ids = NULL;
+    pf->g_rules = 0;
+}
 
 void prefilter_free(prefilter *pf)
 {
@@ -240,6 +276,7 @@ void prefilter_free(prefilter *pf)
     }
     exh_free(pf->lits);
     exh_free(pf->order);
+    gate_free(pf);
 #ifdef EXH_HAVE_HYPERSCAN
     hs_free_scratch(pf->proto);
     hs_free_database(pf->db);
@@ -316,8 +353,14 @@ exh_status prefilter_new(const char *const *lits, size_t count, prefilter **out)
         for (char *q = l->seq; q && *q; q++)
             *q = *q == PREFILTER_SEQ ? '\0' : (char)fold((unsigned char)*q);
         l->len = len;
-        for (size_t k = 0; k < len; k++) {
-            unsigned char b = l->text[k];
+        // Every byte of every run counts as used, not only the search
+        // run's: a decoded record is searched again (csvlog.c) only when
+        // an escape stands for a used byte, and a sequence's other runs
+        // must then be found in it too.
+        for (const char *q = lits[i]; *q; q++) {
+            unsigned char b = fold((unsigned char)*q);
+            if (b == (unsigned char)PREFILTER_SEQ)
+                continue;
             pf->used[b] = true;
             if (b >= 'a' && b <= 'z')
                 pf->used[b - 32] = true;
@@ -335,6 +378,8 @@ exh_status prefilter_new(const char *const *lits, size_t count, prefilter **out)
         return EXH_ERR_NOMEM;
     }
     pf->seqs = seqs;
+    pf->words = pf->count / 64 + 1;
+    pf->sep = ',';
 #ifdef EXH_HAVE_HYPERSCAN
     if (pf->cls_count >= HS_MIN_CLASSES || seqs)
         hs_build(pf);
@@ -362,36 +407,99 @@ static bool same(const unsigned char *s, const unsigned char *lit, size_t n)
 static size_t run_in(const unsigned char *text, size_t from, size_t to,
                      const unsigned char *lit, size_t n)
 {
+    if (from + n > to)
+        return SIZE_MAX;
     unsigned char lo = lit[0];
     unsigned char up = (lo >= 'a' && lo <= 'z') ? (unsigned char)(lo - 32) : lo;
-    while (from + n <= to) {
-        const unsigned char *a = memchr(text + from, lo, to - from - n + 1);
-        const unsigned char *b =
-            up != lo ? memchr(text + from, up, to - from - n + 1) : NULL;
+    size_t last = to - n + 1; // candidates start in [from, last)
+    // The next candidate of each case, each searched once per step it
+    // makes (not again after every miss of the other: linear time).
+    const unsigned char *a = memchr(text + from, lo, last - from);
+    const unsigned char *b =
+        up != lo ? memchr(text + from, up, last - from) : NULL;
+    while (a || b) {
         const unsigned char *hit = !a ? b : (!b ? a : (a < b ? a : b));
-        if (!hit)
-            return SIZE_MAX;
-        size_t at = (size_t)(hit - text);
         if (same(hit, lit, n))
-            return at;
-        from = at + 1;
+            return (size_t)(hit - text);
+        size_t next = (size_t)(hit - text) + 1;
+        const unsigned char *again =
+            next < last ? memchr(text + next, hit == a ? lo : up, last - next)
+                        : NULL;
+        if (hit == a)
+            a = again;
+        else
+            b = again;
     }
     return SIZE_MAX;
 }
 
-static bool sequence_ok(const plit *l, const unsigned char *text, size_t len,
-                        size_t start, bool strict)
+/* The bounds [*fs, *fe) of the CSV value of one record text[0..len) that
+ * holds pos, read as the reader reads quotes (a '"' opens a quoted value
+ * only at its start, '""' inside is a quote, text after the closing quote
+ * belongs to the value); false when a quote is left open (the reader's
+ * values may then differ). */
+static bool quoted_bounds(const unsigned char *t, size_t len, size_t pos,
+                          size_t *fs, size_t *fe)
+{
+    enum { START, PLAIN, QUOTED, CLOSED } st = START;
+    size_t begin = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = t[i];
+        if (st == QUOTED) {
+            if (c == '"')
+                st = CLOSED;
+            continue;
+        }
+        if (st == CLOSED && c == '"') { // a doubled quote
+            st = QUOTED;
+            continue;
+        }
+        if (c == ',' || c == '\n') {
+            if (pos >= begin && pos < i) {
+                *fs = begin;
+                *fe = i;
+                return true;
+            }
+            begin = i + 1;
+            st = START;
+            continue;
+        }
+        if (st == START)
+            st = c == '"' ? QUOTED : PLAIN;
+        else if (st == CLOSED)
+            st = PLAIN; // lenient: text after the closing quote
+    }
+    if (st == QUOTED)
+        return false;
+    *fs = begin;
+    *fe = len;
+    return pos >= begin;
+}
+
+/* strict: 0 judges a field sequence by its search run alone, 1 wants all
+ * runs in the value bounded by pf->sep or line ends around the hit, 2 the
+ * same in one CSV record that has quoted values (quoted_bounds). */
+static bool sequence_ok(const prefilter *pf, const plit *l,
+                        const unsigned char *text, size_t len, size_t start,
+                        int strict)
 {
     if (!l->seq || !strict)
         return true;
-    // The value's end: the next ',' or line end after the run.
-    size_t from = start + l->len, fe = len;
-    const unsigned char *comma = memchr(text + from, ',', len - from);
-    if (comma)
-        fe = (size_t)(comma - text);
-    const unsigned char *nl = memchr(text + from, '\n', fe - from);
-    if (nl)
-        fe = (size_t)(nl - text);
+    size_t from = start + l->len, fe = len, qs = 0;
+    if (strict == 2) {
+        if (!quoted_bounds(text, len, start, &qs, &fe))
+            return true; // an open quote: the search run alone
+    } else {
+        // The value's end: the next separator or line end after the run.
+        const unsigned char *comma = memchr(text + from, pf->sep, len - from);
+        if (comma)
+            fe = (size_t)(comma - text);
+        const unsigned char *nl = memchr(text + from, '\n', fe - from);
+        if (nl)
+            fe = (size_t)(nl - text);
+    }
+    if (fe < from)
+        return false;
     // Runs after the one found: in order between it and the value's end.
     size_t at = from;
     const char *part = l->seq;
@@ -408,7 +516,10 @@ static bool sequence_ok(const plit *l, const unsigned char *text, size_t len,
         return true;
     // Runs before it: in order between the value's start and the run.
     size_t fs = start;
-    while (fs > 0 && text[fs - 1] != ',' && text[fs - 1] != '\n')
+    if (strict == 2)
+        fs = qs;
+    while (strict != 2 && fs > 0 && text[fs - 1] != pf->sep &&
+           text[fs - 1] != '\n')
         fs--;
     at = fs;
     part = l->seq;
@@ -425,7 +536,7 @@ static bool sequence_ok(const plit *l, const unsigned char *text, size_t len,
 
 /* True when a literal of the class of text[pos] occurs around pos. */
 static bool verify(const prefilter *pf, const unsigned char *text, size_t len,
-                   size_t pos, bool strict)
+                   size_t pos, int strict)
 {
     unsigned cls = text[pos] | 0x20;
     unsigned char at = fold(text[pos]);
@@ -437,7 +548,7 @@ static bool verify(const prefilter *pf, const unsigned char *text, size_t len,
         if (len - start < l->len)
             continue;
         if (same(text + start, l->text, l->len) &&
-            sequence_ok(l, text, len, start, strict))
+            sequence_ok(pf, l, text, len, start, strict))
             return true;
     }
     return false;
@@ -447,7 +558,7 @@ static bool verify(const prefilter *pf, const unsigned char *text, size_t len,
  * anchor offset of the first hit, or SIZE_MAX. Literals may run on to len. */
 static size_t pass(const prefilter *pf, const unsigned char *cls, size_t n,
                    const unsigned char *text, size_t end, size_t len,
-                   bool strict)
+                   int strict)
 {
     size_t i = 0;
 #ifdef __SSE2__
@@ -488,7 +599,7 @@ static size_t pass(const prefilter *pf, const unsigned char *cls, size_t n,
 
 /* One table-driven pass for many anchor classes; like pass(). */
 static size_t table_pass(const prefilter *pf, const unsigned char *text,
-                         size_t len, bool strict)
+                         size_t len, int strict)
 {
     for (size_t i = 0; i < len; i++) {
         if (pf->table[text[i]] && verify(pf, text, len, i, strict))
@@ -547,7 +658,7 @@ char *prefilter_longest_run(const char *lit)
 
 /* The first hit of the portable search. */
 static size_t portable_find(const prefilter *pf, const unsigned char *t,
-                            size_t len, bool strict)
+                            size_t len, int strict)
 {
     size_t passes = (pf->cls_count + CLASSES_PER_PASS - 1) / CLASSES_PER_PASS;
     if (passes > MAX_SIMD_PASSES)
@@ -569,7 +680,7 @@ static size_t portable_find(const prefilter *pf, const unsigned char *t,
 
 /* The first hit in text; strict as in sequence_ok(). */
 static size_t find(const prefilter *pf, const char *text, size_t len,
-                   bool strict)
+                   int strict)
 {
     if (pf->always)
         return 0;
@@ -600,15 +711,14 @@ size_t prefilter_find(const prefilter *pf, const char *text, size_t len)
 }
 
 size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
-                      size_t *hits, uint64_t *masks, size_t max, bool *loose)
+                      size_t *hits, uint32_t *ids, size_t max)
 {
-    *loose = false;
     if (max == 0 || pf->count == 0 || len == 0)
         return 0;
     if (pf->always) {
         hits[0] = 0;
-        if (masks)
-            masks[0] = UINT64_MAX;
+        if (ids)
+            ids[0] = PREFILTER_UNKNOWN;
         return 1;
     }
 #ifdef EXH_HAVE_HYPERSCAN
@@ -621,14 +731,12 @@ size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
                         .strict = true,
                         .hit = SIZE_MAX,
                         .hits = hits,
-                        .masks = masks,
+                        .ids = ids,
                         .max = max};
             hs_error_t e = hs_scan(pf->db, text, (unsigned)len, 0, scratch,
                                    hs_on_match, &c);
-            if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED) {
-                *loose = masks != NULL;
+            if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED)
                 return c.count;
-            }
         }
     }
 #endif
@@ -638,20 +746,24 @@ size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
             portable_find(pf, (const unsigned char *)text + at, len - at, true);
         if (hit == SIZE_MAX)
             break;
-        if (masks)
-            masks[count] = UINT64_MAX;
+        if (ids)
+            ids[count] = PREFILTER_UNKNOWN;
         hits[count++] = at + hit;
         at += hit + 1;
     }
     return count;
 }
 
-static uint64_t mask_of(const prefilter *pf, const char *text, size_t len,
-                        bool strict)
+static void bits_of(const prefilter *pf, const char *text, size_t len,
+                    int strict, uint64_t *bits)
 {
-    uint64_t mask = 0;
-    if (pf->always || pf->count == 0 || len == 0)
-        return pf->always ? UINT64_MAX : 0;
+    if (pf->always) {
+        for (size_t w = 0; w < pf->words; w++)
+            bits[w] = UINT64_MAX;
+        return;
+    }
+    if (pf->count == 0 || len == 0)
+        return;
     const unsigned char *t = (const unsigned char *)text;
 #ifdef EXH_HAVE_HYPERSCAN
     if (pf->db && len <= UINT32_MAX) {
@@ -662,37 +774,51 @@ static uint64_t mask_of(const prefilter *pf, const char *text, size_t len,
                         .len = len,
                         .strict = strict,
                         .hit = SIZE_MAX,
-                        .mask = &mask};
+                        .bits = bits};
             hs_error_t e = hs_scan(pf->db, text, (unsigned)len, 0, scratch,
                                    hs_on_match, &c);
             if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED)
-                return mask;
-            mask = 0;
+                return;
         }
     }
 #endif
     for (size_t i = 0; i < pf->count; i++) {
         const plit *l = &pf->lits[i];
-        uint64_t bit = 1ull << (i < 63 ? i : 63);
-        if (mask & bit)
+        uint64_t bit = 1ull << (i % 64);
+        if (bits[i / 64] & bit)
             continue;
         for (size_t at = 0; at < len;) {
             size_t hit = run_in(t, at, len, l->text, l->len);
             if (hit == SIZE_MAX)
                 break;
-            if (sequence_ok(l, t, len, hit, strict)) {
-                mask |= bit;
+            if (sequence_ok(pf, l, t, len, hit, strict)) {
+                bits[i / 64] |= bit;
                 break;
             }
             at = hit + 1;
         }
     }
-    return mask;
 }
 
-uint64_t prefilter_mask(const prefilter *pf, const char *text, size_t len)
+void prefilter_set_separator(prefilter *pf, char sep)
 {
-    return mask_of(pf, text, len, !(pf->seqs && memchr(text, '"', len)));
+    pf->sep = (unsigned char)sep;
+}
+
+size_t prefilter_words(const prefilter *pf)
+{
+    return pf->words;
+}
+
+void prefilter_bits(const prefilter *pf, const char *text, size_t len,
+                    bool loose, uint64_t *bits)
+{
+    // A quoted CSV value may hold ',' between a sequence's runs: such
+    // records are read quote by quote. IIS values have no quoting.
+    int strict = loose                                                    ? 0
+                 : pf->sep != ',' || !pf->seqs || !memchr(text, '"', len) ? 1
+                                                                          : 2;
+    bits_of(pf, text, len, strict, bits);
 }
 
 bool prefilter_byte_used(const prefilter *pf, unsigned char c)
@@ -700,15 +826,187 @@ bool prefilter_byte_used(const prefilter *pf, unsigned char c)
     return pf->always || pf->used[c];
 }
 
-uint64_t prefilter_mask_loose(const prefilter *pf, const char *text, size_t len)
+exh_status prefilter_set_gate(prefilter *pf, size_t rules,
+                              const size_t *rule_clauses,
+                              const size_t *clause_lits, const uint32_t *ids,
+                              const char *const *texts, bool decode)
 {
-    return mask_of(pf, text, len, false);
+    gate_free(pf);
+    size_t clauses = rule_clauses[rules], n = clause_lits[clauses];
+    pf->g_rule = exh_calloc(rules + 1, sizeof *pf->g_rule);
+    pf->g_clause = exh_calloc(clauses + 1, sizeof *pf->g_clause);
+    pf->g_ids = exh_calloc(n ? n : 1, sizeof *pf->g_ids);
+    pf->g_text = exh_calloc(n ? n : 1, sizeof *pf->g_text);
+    pf->g_len = exh_calloc(n ? n : 1, sizeof *pf->g_len);
+    pf->g_deferred = exh_calloc(clauses ? clauses : 1, sizeof *pf->g_deferred);
+    pf->g_rules = rules;
+    bool ok = pf->g_rule && pf->g_clause && pf->g_ids && pf->g_text &&
+              pf->g_len && pf->g_deferred;
+    if (ok) {
+        memcpy(pf->g_rule, rule_clauses, (rules + 1) * sizeof *pf->g_rule);
+        memcpy(pf->g_clause, clause_lits, (clauses + 1) * sizeof *pf->g_clause);
+    }
+    for (size_t j = 0; ok && j < clauses; j++) {
+        for (size_t e = clause_lits[j]; ok && e < clause_lits[j + 1]; e++) {
+            if (texts && texts[e]) {
+                // a deferred literal: its search run, folded
+                pf->g_deferred[j] = true;
+                char *run = prefilter_longest_run(texts[e]);
+                ok = run != NULL;
+                for (char *q = run; q && *q; q++)
+                    *q = (char)fold((unsigned char)*q);
+                pf->g_text[e] = run;
+                pf->g_len[e] = run ? strlen(run) : 0;
+                for (const char *q = run; q && *q; q++) {
+                    unsigned char b = (unsigned char)*q;
+                    pf->used[b] = true;
+                    if (b >= 'a' && b <= 'z')
+                        pf->used[b - 32] = true;
+                }
+            } else {
+                pf->g_ids[e] = ids[e] < pf->count ? ids[e] : PREFILTER_UNKNOWN;
+            }
+        }
+    }
+    pf->g_decode = decode;
+    // Per literal, the rules whose first searched clause holds it: a rule
+    // can pass only when a literal of that clause is in the record.
+    pf->g_lit_at = ok ? exh_calloc(pf->count + 1, sizeof *pf->g_lit_at) : NULL;
+    pf->g_lit_rule = ok ? exh_calloc(n ? n : 1, sizeof *pf->g_lit_rule) : NULL;
+    ok = ok && pf->g_lit_at && pf->g_lit_rule;
+    for (int pass = 0; ok && pass < 2; pass++) {
+        for (size_t k = 0; k < rules; k++) {
+            size_t j = rule_clauses[k];
+            while (j < rule_clauses[k + 1] && pf->g_deferred[j])
+                j++;
+            if (j == rule_clauses[k + 1])
+                pf->g_unknown = true;
+            for (size_t e = j < rule_clauses[k + 1] ? clause_lits[j] : 0;
+                 j < rule_clauses[k + 1] && e < clause_lits[j + 1]; e++) {
+                uint32_t id = pf->g_ids[e];
+                if (id == PREFILTER_UNKNOWN) {
+                    pf->g_unknown = true;
+                    continue;
+                }
+                if (pass == 0)
+                    pf->g_lit_at[id + 1]++;
+                else
+                    pf->g_lit_rule[pf->g_lit_at[id]++] = k;
+            }
+        }
+        if (pass == 0) {
+            for (size_t i = 0; i < pf->count; i++)
+                pf->g_lit_at[i + 1] += pf->g_lit_at[i];
+        } else {
+            // the fill moved each start to the next one's: move back
+            for (size_t i = pf->count; i > 0; i--)
+                pf->g_lit_at[i] = pf->g_lit_at[i - 1];
+            pf->g_lit_at[0] = 0;
+        }
+    }
+    if (!ok) {
+        gate_free(pf);
+        return EXH_ERR_NOMEM;
+    }
+    return EXH_OK;
+}
+
+/* Whether a literal of deferred clause j stands in text (an empty run:
+ * always). */
+static bool deferred_in(const prefilter *pf, size_t j, const char *text,
+                        size_t len)
+{
+    for (size_t e = pf->g_clause[j]; e < pf->g_clause[j + 1]; e++) {
+        size_t n = pf->g_len[e];
+        if (n == 0 || (n <= len && run_in((const unsigned char *)text, 0, len,
+                                          (const unsigned char *)pf->g_text[e],
+                                          n) != SIZE_MAX))
+            return true;
+    }
+    return false;
+}
+
+bool prefilter_rule_pass(const prefilter *pf, size_t rule, const uint64_t *bits,
+                         const char *text, size_t len, const char *dec,
+                         size_t dec_len)
+{
+    if (!pf->g_rule || rule >= pf->g_rules)
+        return true;
+    size_t from = pf->g_rule[rule], to = pf->g_rule[rule + 1];
+    bool deferred = false;
+    for (size_t j = from; j < to; j++) {
+        if (pf->g_deferred[j]) {
+            deferred = true;
+            continue;
+        }
+        bool any = false;
+        for (size_t k = pf->g_clause[j]; k < pf->g_clause[j + 1] && !any; k++) {
+            uint32_t id = pf->g_ids[k];
+            any = id == PREFILTER_UNKNOWN ||
+                  (bits[id / 64] >> (id % 64) & 1) != 0;
+        }
+        if (!any)
+            return false;
+    }
+    if (!deferred || !text)
+        return true;
+    char own[DEFER_DECODE_MAX];
+    for (size_t j = from; j < to; j++) {
+        if (!pf->g_deferred[j] || deferred_in(pf, j, text, len))
+            continue;
+        // URI fields match percent-decoded too (twice, as the reader
+        // decodes): the literal may stand in the decoded record alone.
+        if (!pf->g_decode || dec == text)
+            return false;
+        if (!dec) {
+            if (!memchr(text, '%', len))
+                return false;
+            if (len > sizeof own)
+                continue; // too long to decode here: let the rule judge
+            dec_len = util_url_decode(text, len, own);
+            if (memchr(own, '%', dec_len))
+                dec_len = util_url_decode(own, dec_len, own);
+            dec = own;
+        }
+        if (!deferred_in(pf, j, dec, dec_len))
+            return false;
+    }
+    return true;
+}
+
+bool prefilter_pass(const prefilter *pf, const uint64_t *bits, const char *text,
+                    size_t len, const char *dec, size_t dec_len)
+{
+    bool some = false;
+    for (size_t w = 0; w < pf->words && !some; w++)
+        some = bits[w] != 0;
+    if (!some || !pf->g_rule)
+        return some;
+    // Only the rules of the literals found can pass.
+    for (size_t w = 0; w < pf->words; w++) {
+        for (uint64_t m = bits[w]; m; m &= m - 1) {
+            size_t id = w * 64 + (size_t)__builtin_ctzll(m);
+            if (id >= pf->count)
+                break;
+            for (size_t i = pf->g_lit_at[id]; i < pf->g_lit_at[id + 1]; i++) {
+                if (prefilter_rule_pass(pf, pf->g_lit_rule[i], bits, text, len,
+                                        dec, dec_len))
+                    return true;
+            }
+        }
+    }
+    // A rule whose every clause holds an unknown id: checked on its own.
+    for (size_t k = 0; k < pf->g_rules && pf->g_unknown; k++) {
+        if (prefilter_rule_pass(pf, k, bits, text, len, dec, dec_len))
+            return true;
+    }
+    return false;
 }
 
 bool prefilter_any(const prefilter *pf, const char *text, size_t len)
 {
     // A quoted value may hold ',' between a field sequence's runs: text
     // with a quote is judged by the longest runs, which holds for any value.
-    bool strict = !(pf->seqs && memchr(text, '"', len));
+    int strict = !(pf->seqs && memchr(text, '"', len));
     return find(pf, text, len, strict) != SIZE_MAX;
 }

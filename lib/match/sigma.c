@@ -126,6 +126,8 @@ struct sigma_rule {
     const char **lits; /* pre-filter literals (lower case), or NULL */
     size_t lit_count;
     bool has_lits;
+    sigma_clause *clauses; /* lits first, then other required sets */
+    size_t clause_count;
     bool decodes;     /* some field is matched URL-decoded too */
     pcre2_code **res; /* every compiled regex, to free */
     size_t re_count, re_cap;
@@ -2169,6 +2171,22 @@ static litset value_lits(compiler *c, const svalue *v, bool field, bool uri)
     return s;
 }
 
+/* Whether a field's value may hold raw spaces in an IIS record: the user
+ * agent, which IIS writes with '+' for spaces but which takes the extra
+ * values of a row that has raw ones. A field sequence needs every run in
+ * one space-bounded value there, so these fields give none. */
+static bool spaced_field(const char *name)
+{
+    return util_strcasecmp(name, "cs-user-agent") == 0 ||
+           util_strcasecmp(name, "cs(User-Agent)") == 0;
+}
+
+/* Whether values of field f may give field sequences. */
+static bool seq_field(const sfield *f)
+{
+    return f->name && !f->whole_uri && !spaced_field(f->name);
+}
+
 static litset field_lits(compiler *c, const sfield *f)
 {
     litset *sets = exh_calloc(f->count, sizeof *sets);
@@ -2177,8 +2195,7 @@ static litset field_lits(compiler *c, const sfield *f)
         return LIT_NONE;
     }
     for (size_t i = 0; i < f->count && c->st == EXH_OK; i++)
-        sets[i] = value_lits(c, &f->values[i], f->name && !f->whole_uri,
-                             f->whole_uri);
+        sets[i] = value_lits(c, &f->values[i], seq_field(f), f->whole_uri);
     litset r =
         f->all ? litset_best(sets, f->count) : litset_union(c, sets, f->count);
     exh_free(sets);
@@ -2255,6 +2272,195 @@ static size_t lits_absorb(const char **lits, size_t count)
     return k;
 }
 
+/* ---- conjunctive literal sets ------------------------------------------ */
+
+/* A conjunction of literal sets (clauses): a record a node matches holds
+ * one literal of every clause. n 0: nothing is known. At most MAX_CLAUSES
+ * are kept, the cheapest; dropping a clause only weakens the promise. */
+#define MAX_CLAUSES     4
+#define MAX_CLAUSE_LITS 64 /* larger OR-sets are dropped as clauses */
+#define MAX_OR_CROSS    8  /* wider ORs keep one clause (as litset_union) */
+
+typedef struct cnf {
+    size_t n;
+    litset cl[MAX_CLAUSES];
+} cnf;
+
+static void cnf_add(cnf *a, litset s)
+{
+    if (s.none || s.count == 0 || s.count > MAX_CLAUSE_LITS)
+        return;
+    for (size_t i = 0; i < a->n; i++) {
+        if (a->cl[i].lits == s.lits && a->cl[i].count == s.count)
+            return; // the same set (one selection used twice)
+    }
+    if (a->n < MAX_CLAUSES) {
+        a->cl[a->n++] = s;
+        return;
+    }
+    size_t worst = 0;
+    for (size_t i = 1; i < a->n; i++) {
+        if (a->cl[i].cost > a->cl[worst].cost)
+            worst = i;
+    }
+    if (s.cost < a->cl[worst].cost)
+        a->cl[worst] = s;
+}
+
+static cnf cnf_of(litset s)
+{
+    cnf r = {.n = 0};
+    cnf_add(&r, s);
+    return r;
+}
+
+/* The cheapest clause of a (a->n > 0). */
+static litset cnf_best(const cnf *a)
+{
+    return litset_best(a->cl, a->n);
+}
+
+/* OR of n conjunctions: (a1 & a2) | (b1 & b2) holds (a1|b1) & (a1|b2) &
+ * (a2|b1) & (a2|b2); nothing when any side knows nothing. */
+static cnf cnf_or(compiler *c, const cnf *ops, size_t n)
+{
+    cnf r = {.n = 0};
+    for (size_t i = 0; i < n; i++) {
+        if (ops[i].n == 0)
+            return r;
+    }
+    if (n == 0)
+        return r;
+    if (n > MAX_OR_CROSS) {
+        litset *best = exh_calloc(n, sizeof *best);
+        if (!best) {
+            fail_nomem(c);
+            return r;
+        }
+        for (size_t i = 0; i < n; i++)
+            best[i] = cnf_best(&ops[i]);
+        r = cnf_of(litset_union(c, best, n));
+        exh_free(best);
+        return r;
+    }
+    r = ops[0];
+    for (size_t i = 1; i < n && c->st == EXH_OK; i++) {
+        cnf next = {.n = 0};
+        for (size_t a = 0; a < r.n; a++) {
+            for (size_t b = 0; b < ops[i].n; b++) {
+                litset pair[2] = {r.cl[a], ops[i].cl[b]};
+                if (pair[0].count + pair[1].count <= MAX_CLAUSE_LITS)
+                    cnf_add(&next, litset_union(c, pair, 2));
+            }
+        }
+        r = next;
+        if (r.n == 0)
+            break;
+    }
+    return r;
+}
+
+static cnf field_cnf(compiler *c, const sfield *f)
+{
+    if (!f->all || f->count < 2)
+        return cnf_of(field_lits(c, f));
+    cnf r = {.n = 0};
+    for (size_t i = 0; i < f->count && c->st == EXH_OK; i++)
+        cnf_add(&r, value_lits(c, &f->values[i], seq_field(f), f->whole_uri));
+    return r;
+}
+
+static cnf sel_cnf(compiler *c, const ssel *s)
+{
+    cnf *ors = exh_calloc(s->count ? s->count : 1, sizeof *ors);
+    if (!ors) {
+        fail_nomem(c);
+        return (cnf){.n = 0};
+    }
+    for (size_t i = 0; i < s->count && c->st == EXH_OK; i++) {
+        const sconj *cj = &s->conj[i];
+        for (size_t j = 0; j < cj->count && c->st == EXH_OK; j++) {
+            cnf f = field_cnf(c, &cj->fields[j]);
+            for (size_t k = 0; k < f.n; k++)
+                cnf_add(&ors[i], f.cl[k]);
+        }
+    }
+    cnf r = cnf_or(c, ors, s->count);
+    exh_free(ors);
+    return r;
+}
+
+static cnf cond_cnf(compiler *c, const cnode *n, const cnf *per_sel)
+{
+    if (n->op == C_SEL)
+        return per_sel[n->sel];
+    if (n->op == C_NOT)
+        return (cnf){.n = 0};
+    cnf *sets = exh_calloc(n->count, sizeof *sets);
+    if (!sets) {
+        fail_nomem(c);
+        return (cnf){.n = 0};
+    }
+    for (size_t i = 0; i < n->count; i++)
+        sets[i] = cond_cnf(c, n->kids[i], per_sel);
+    cnf r = {.n = 0};
+    if (n->op == C_AND) {
+        for (size_t i = 0; i < n->count; i++) {
+            for (size_t k = 0; k < sets[i].n; k++)
+                cnf_add(&r, sets[i].cl[k]);
+        }
+    } else {
+        r = cnf_or(c, sets, n->count);
+    }
+    exh_free(sets);
+    return r;
+}
+
+/* The rule's clauses: its literal set (rule_lits) first, then the other
+ * clauses of the condition's conjunction, each without duplicates and
+ * literals that contain another of the same clause. */
+static void rule_clauses(compiler *c, double first_cost)
+{
+    sigma_rule *r = c->rule;
+    cnf *per_sel = exh_calloc(r->sel_count ? r->sel_count : 1, sizeof *per_sel);
+    if (!per_sel) {
+        fail_nomem(c);
+        return;
+    }
+    for (size_t i = 0; i < r->sel_count && c->st == EXH_OK; i++)
+        per_sel[i] = sel_cnf(c, &r->sels[i]);
+    cnf all = c->st == EXH_OK ? cond_cnf(c, r->cond, per_sel) : (cnf){.n = 0};
+    exh_free(per_sel);
+    if (c->st != EXH_OK)
+        return;
+    r->clauses = arena_array(r, all.n + 1, sizeof *r->clauses);
+    if (!r->clauses) {
+        fail_nomem(c);
+        return;
+    }
+    r->clauses[0].lits = r->lits;
+    r->clauses[0].count = r->lit_count;
+    r->clauses[0].cost = first_cost;
+    r->clause_count = 1;
+    for (size_t i = 0; i < all.n; i++) {
+        const char **copy = arena_array(r, all.cl[i].count, sizeof *copy);
+        if (!copy) {
+            fail_nomem(c);
+            return;
+        }
+        memcpy(copy, all.cl[i].lits, all.cl[i].count * sizeof *copy);
+        size_t n = lits_absorb(copy, all.cl[i].count);
+        bool same = n == r->lit_count;
+        for (size_t k = 0; k < n && same; k++)
+            same = strcmp(copy[k], r->lits[k]) == 0;
+        if (!same) {
+            r->clauses[r->clause_count].lits = copy;
+            r->clauses[r->clause_count].cost = all.cl[i].cost;
+            r->clauses[r->clause_count++].count = n;
+        }
+    }
+}
+
 static void rule_lits(compiler *c)
 {
     sigma_rule *r = c->rule;
@@ -2278,6 +2484,7 @@ static void rule_lits(compiler *c)
     r->lits = copy;
     r->lit_count = lits_absorb(copy, s.count);
     r->has_lits = true;
+    rule_clauses(c, s.cost);
 }
 
 /* ---- rules --------------------------------------------------------------- */
@@ -3084,5 +3291,18 @@ bool sigma_literals(const sigma_rule *rule, const char *const **lits,
     }
     *lits = rule->lits;
     *count = rule->lit_count;
+    return true;
+}
+
+bool sigma_clauses(const sigma_rule *rule, const sigma_clause **clauses,
+                   size_t *count)
+{
+    if (!rule->has_lits || !rule->clauses) {
+        *clauses = NULL;
+        *count = 0;
+        return false;
+    }
+    *clauses = rule->clauses;
+    *count = rule->clause_count;
     return true;
 }

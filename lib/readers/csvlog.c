@@ -102,6 +102,8 @@ struct csvlog {
     bool pf_decode;      /* ... also judge records URL-decoded */
     char *dec;           /* a record URL-decoded, dec_cap bytes */
     size_t dec_cap;
+    uint64_t *pf_bits;       /* the current record's literals (logrec.bits) */
+    size_t pf_words;         /* words pf_bits holds */
     struct name_index *nidx; /* the current header's names, hashed */
     uint64_t hdr_seq;        /* bumped per header */
     uint64_t nidx_seq;       /* hdr_seq nidx was built for */
@@ -152,10 +154,9 @@ typedef struct reading {
      * and holds literals exactly at pf_hits[0..pf_count) */
     size_t pf_from, pf_to;
     size_t pf_hits[PF_HITS];
-    uint64_t pf_masks[PF_HITS]; /* the literals of each hit */
+    uint32_t pf_ids[PF_HITS]; /* the literal of each hit */
     size_t pf_count, pf_next;
     bool pf_valid;
-    bool pf_loose; /* pf_hits[] also holds loose hits, with mask 0 */
 } reading;
 
 static const char *const family_names[FAM__COUNT] = {
@@ -316,6 +317,14 @@ void csvlog_set_prefilter(csvlog *r, const prefilter *pf, bool decode)
 {
     r->pf = pf;
     r->pf_decode = decode;
+    size_t words = pf ? prefilter_words(pf) : 0;
+    if (words > r->pf_words) {
+        uint64_t *b = exh_realloc(r->pf_bits, words * sizeof *b);
+        if (b) {
+            r->pf_bits = b;
+            r->pf_words = words;
+        }
+    }
 }
 
 void csvlog_free(csvlog *r)
@@ -333,6 +342,7 @@ void csvlog_free(csvlog *r)
     exh_free(r->version);
     exh_free(r->work);
     exh_free(r->dec);
+    exh_free(r->pf_bits);
     exh_free(r->names);
     exh_free(r->values);
     exh_free(r->lens);
@@ -881,25 +891,34 @@ static exh_status directive(reading *d, const char *s, size_t len)
 /* Hands one record (text NUL-terminated at len) to the callback. */
 static bool io_has(reading *d, char c, size_t from, size_t to);
 
-/* Whether the pre-filter finds a literal in a record. Records that lie in
- * io are judged by one search running ahead through the buffer, so most
- * records cost no search of their own, and the literals found are known
- * (rec->mask); assembled ones are searched alone. */
+/* Whether the pre-filter lets a record through: whether the literals it
+ * holds (rec->bits) satisfy some rule's clauses. Records that lie in io are
+ * judged by one search running ahead through the buffer, so most records
+ * cost no search of their own; assembled ones are searched alone. */
 static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
 {
-    const csvlog *r = d->r;
+    csvlog *r = d->r;
     if (!r->pf)
         return true;
-    if (text < r->io || text >= r->io + d->fill)
-        return prefilter_any(r->pf, text, len);
+    size_t words = prefilter_words(r->pf);
+    if (words > r->pf_words) { // csvlog_set_prefilter() could not allocate
+        r->oom = true;
+        return true;
+    }
+    uint64_t *bits = r->pf_bits;
+    memset(bits, 0, words * sizeof *bits);
+    rec->bits = bits;
+    if (text < r->io || text >= r->io + d->fill ||
+        io_has(d, '"', (size_t)(text - r->io), (size_t)(text - r->io) + len)) {
+        // assembled, or quoted values (see prefilter_find())
+        prefilter_bits(r->pf, text, len, false, bits);
+        return prefilter_pass(r->pf, bits, text, len, text, len);
+    }
     size_t start = (size_t)(text - r->io), end = start + len;
-    // Quoted values: see prefilter_any(); judged by the search below only
-    // where it also kept the loose hits.
-    bool quoted = io_has(d, '"', start, end);
     if (!d->pf_valid || start < d->pf_from || end > d->pf_to) {
         // One search from here to the end of what io holds, every hit kept.
         size_t n = prefilter_hits(r->pf, text, d->fill - start, d->pf_hits,
-                                  d->pf_masks, PF_HITS, &d->pf_loose);
+                                  d->pf_ids, PF_HITS);
         for (size_t k = 0; k < n; k++)
             d->pf_hits[k] += start;
         d->pf_count = n;
@@ -912,21 +931,19 @@ static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
     }
     while (d->pf_next < d->pf_count && d->pf_hits[d->pf_next] < start)
         d->pf_next++;
-    uint64_t mask = 0;
-    bool any = false;
+    if (d->pf_next == d->pf_count || d->pf_hits[d->pf_next] >= end)
+        return false; // no literal at all
+    bool known = end <= d->pf_to;
     for (size_t k = d->pf_next; k < d->pf_count && d->pf_hits[k] < end; k++) {
-        mask |= d->pf_masks[k];
-        any = true;
+        uint32_t id = d->pf_ids[k];
+        if (id == PREFILTER_UNKNOWN)
+            known = false;
+        else
+            bits[id / 64] |= 1ull << (id % 64);
     }
-    if (quoted) {
-        // No run of any literal: nothing can match. Else the rules' gate
-        // asks prefilter_mask(), which judges quoted text loosely.
-        rec->mask_known = false;
-        return d->pf_loose ? any : prefilter_any(r->pf, text, len);
-    }
-    rec->mask = mask;
-    rec->mask_known = end <= d->pf_to && mask != UINT64_MAX;
-    return mask != 0;
+    if (!known) // the portable search or a cut-off search: search the record
+        prefilter_bits(r->pf, text, len, false, bits);
+    return prefilter_pass(r->pf, bits, text, len, text, len);
 }
 
 /* Whether a record holds '%': by the cached search of io where it lies. */
@@ -940,9 +957,36 @@ static bool io_or_memchr(reading *d, const char *text, size_t len)
     return memchr(text, '%', len) != NULL;
 }
 
+/* Percent-decodes s[0..n) into out (which may be s) as util_url_decode()
+ * does; *made is set when an escape gave a value separator, a quote or a
+ * line end. */
+static size_t decode_watch(const char *s, size_t n, char *out, bool *made)
+{
+    size_t o = 0, i = 0;
+    while (i < n) {
+        const char *p = memchr(s + i, '%', n - i);
+        size_t run = p ? (size_t)(p - (s + i)) : n - i;
+        memmove(out + o, s + i, run);
+        o += run;
+        i += run;
+        if (!p)
+            break;
+        char one[3];
+        if (i + 2 < n && util_url_decode(s + i, 3, one) == 1) {
+            *made = *made || strchr(", \"\n\r", one[0]) != NULL;
+            out[o++] = one[0];
+            i += 3;
+        } else {
+            out[o++] = s[i++];
+        }
+    }
+    return o;
+}
+
 /* A record with '%' where some rule matches URI fields decoded: the
- * literals the decoded record holds count too (judged loosely: a decoded
- * "%2C" is no field separator). rec->mask then covers both forms. */
+ * literals the decoded record holds count too (judged loosely when
+ * decoding made a separator: a decoded "%2C" is none). rec->bits then
+ * covers both forms. */
 static void decoded_maybe(reading *d, const char *text, size_t len, logrec *rec)
 {
     csvlog *r = d->r;
@@ -970,25 +1014,27 @@ static void decoded_maybe(reading *d, const char *text, size_t len, logrec *rec)
         char *p = exh_realloc(r->dec, len + 1);
         if (!p) {
             rec->maybe = true; // cannot judge: let the rules see it
-            rec->mask_known = false;
+            rec->bits = NULL;
             return;
         }
         r->dec = p;
         r->dec_cap = len + 1;
     }
-    size_t n = util_url_decode(text, len, r->dec);
+    // Decoding adds bytes, never removes them: when no escape gave a
+    // separator, quote or line end, the decoded values stand where the raw
+    // ones do and field sequences can be judged strictly.
+    bool loose = false;
+    size_t n = decode_watch(text, len, r->dec, &loose);
     if (memchr(r->dec, '%', n))
-        n = util_url_decode(r->dec, n, r->dec);
+        n = decode_watch(r->dec, n, r->dec, &loose);
     if (n == len && memcmp(r->dec, text, len) == 0)
         return;
-    uint64_t more = prefilter_mask_loose(r->pf, r->dec, n);
-    if (!more)
+    if (!rec->bits)
         return;
-    if (!rec->mask_known)
-        rec->mask = prefilter_mask(r->pf, text, len);
-    rec->mask |= more;
-    rec->mask_known = rec->mask != UINT64_MAX;
-    rec->maybe = true;
+    rec->dec = r->dec;
+    rec->dec_len = n;
+    prefilter_bits(r->pf, r->dec, n, loose, r->pf_bits);
+    rec->maybe = prefilter_pass(r->pf, rec->bits, text, len, r->dec, n);
 }
 
 static void deliver(reading *d, const char *text, size_t len, uint64_t line,
@@ -1001,6 +1047,8 @@ static void deliver(reading *d, const char *text, size_t len, uint64_t line,
         .line = line,
         .time_ms = record_time(r, text, len),
         .truncated = truncated,
+        .dec = text,
+        .dec_len = len,
     };
     rec.maybe = record_maybe(d, text, len, &rec);
     if (r->pf && r->pf_decode && len >= 3 && io_or_memchr(d, text, len))

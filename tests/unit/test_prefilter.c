@@ -148,20 +148,21 @@ static void test_random(void)
            mismatches);
 }
 
-/* prefilter_hits() over lines joined by '\n': the masks of the hits in
- * each line cover every literal prefilter_mask() finds in that line alone
- * (the reader gates rules by them), or say they are unknown; and a line
- * with such a literal holds a hit. Literals with ',' left out: field
- * sequences need no special case here. */
-static void test_hit_masks(void)
+/* prefilter_hits() over lines joined by '\n': the literal ids of the hits
+ * in each line cover every literal prefilter_bits() finds in that line
+ * alone (the reader gates rules by them), or say they are unknown; and a
+ * line with such a literal holds a hit. Literals with ',' left out: field
+ * sequences need no special case here. 20 literals, up to 150 here so
+ * that ids span several words. */
+static void test_hit_ids(void)
 {
     static const char wide[] = "abcdefghij0123~/.%@ABCDEFGHIJ";
     size_t alen = strlen(wide);
     int lines_seen = 0, with_lits = 0, bad = 0, known = 0;
     for (int round = 0; round < 500; round++) {
-        char store[20][8];
-        const char *lits[20];
-        size_t count = 1 + rnd() % 20;
+        char store[150][8];
+        const char *lits[150];
+        size_t count = 1 + rnd() % (round % 2 ? 150 : 20);
         for (size_t k = 0; k < count; k++) {
             size_t m = 2 + rnd() % 4;
             for (size_t j = 0; j < m; j++)
@@ -173,6 +174,8 @@ static void test_hit_masks(void)
         CHECK(prefilter_new(lits, count, &pf) == EXH_OK);
         if (!pf)
             break;
+        size_t words = prefilter_words(pf);
+        CHECK(words * 64 > count && words <= 3);
         char text[2000];
         size_t len = 0;
         while (len + 80 < sizeof text) {
@@ -182,9 +185,8 @@ static void test_hit_masks(void)
             text[len++] = '\n';
         }
         size_t hits[64];
-        uint64_t masks[64];
-        bool loose;
-        size_t h = prefilter_hits(pf, text, len, hits, masks, 64, &loose);
+        uint32_t ids[64];
+        size_t h = prefilter_hits(pf, text, len, hits, ids, 64);
         size_t end_searched = h == 64 ? hits[63] : len;
         size_t k = 0;
         for (size_t start = 0; start < len;) {
@@ -193,24 +195,32 @@ static void test_hit_masks(void)
             if (end > end_searched)
                 break;
             lines_seen++;
-            uint64_t want = prefilter_mask(pf, text + start, end - start);
-            uint64_t got = 0;
-            bool any_hit = false;
+            uint64_t want[3] = {0}, got[3] = {0};
+            prefilter_bits(pf, text + start, end - start, false, want);
+            bool any_hit = false, unknown = false, any_want = false;
             for (; k < h && hits[k] < end; k++) {
                 if (hits[k] >= start) {
-                    got |= masks[k];
                     any_hit = true;
+                    if (ids[k] == PREFILTER_UNKNOWN)
+                        unknown = true;
+                    else if (ids[k] < count)
+                        got[ids[k] / 64] |= 1ull << (ids[k] % 64);
+                    else
+                        bad++; // an id out of range
                 }
             }
-            with_lits += want != 0;
-            known += got != UINT64_MAX;
-            if ((want & ~got) != 0 || (want != 0 && !any_hit)) {
+            bool missing = false;
+            for (size_t w = 0; w < words; w++) {
+                any_want = any_want || want[w] != 0;
+                missing = missing || (want[w] & ~got[w]) != 0;
+            }
+            with_lits += any_want;
+            known += !unknown;
+            if ((missing && !unknown) || (any_want && !any_hit) ||
+                prefilter_pass(pf, want, NULL, 0, NULL, 0) != any_want) {
                 if (bad++ < 5)
-                    fprintf(stderr,
-                            "  masks: round %d line at %zu: want "
-                            "%llx got %llx\n",
-                            round, start, (unsigned long long)want,
-                            (unsigned long long)got);
+                    fprintf(stderr, "  ids: round %d line at %zu\n", round,
+                            start);
             }
             start = end + 1;
         }
@@ -218,90 +228,135 @@ static void test_hit_masks(void)
     }
     CHECK(bad == 0);
     CHECK(with_lits > 500 && lines_seen > with_lits);
-    printf("hit masks: %d lines, %d with literals, %d masks known, %d bad\n",
+    printf("hit ids: %d lines, %d with literals, %d ids known, %d bad\n",
            lines_seen, with_lits, known, bad);
 }
 
-/* The reader's verdict from one prefilter_hits() over lines joined by '\n',
- * with field sequences, commas and quotes: a line without a quote passes
- * when a hit with literal bits lies in it, a line with one when any hit
- * does (loose ones too); both must equal prefilter_any() of the line alone.
- * Without Hyperscan no loose hits are kept and quoted lines are not
- * judged here. */
-static void test_loose_hits(void)
+/* The gate: rule 0 needs "alpha" and one of "beta"/"gamma"; rule 1 needs
+ * "delta" and, deferred (checked in the record), "post" or "get". */
+static void test_gate(void)
 {
-    static const char wide[] = "abcd~/.,\"ABCD";
-    size_t alen = strlen(wide);
-    int lines = 0, quoted = 0, passed = 0, bad = 0;
-    for (int round = 0; round < 500; round++) {
-        char store[12][12];
-        const char *lits[12];
-        size_t count = 1 + rnd() % 12;
-        for (size_t k = 0; k < count; k++) {
-            size_t m = 0, parts = 1 + rnd() % 3;
-            for (size_t p = 0; p < parts; p++) {
-                if (p)
-                    store[k][m++] = PREFILTER_SEQ;
-                size_t n = 1 + rnd() % 3;
-                for (size_t j = 0; j < n; j++)
-                    store[k][m++] = wide[rnd() % 6]; // no ',' or quote
-            }
-            store[k][m] = 0;
-            lits[k] = store[k];
+    const char *lits[] = {"alpha", "beta", "gamma", "delta"};
+    prefilter *pf = NULL;
+    CHECK(prefilter_new(lits, 4, &pf) == EXH_OK);
+    if (!pf)
+        return;
+    uint64_t bits[1];
+    // without a gate: any literal passes
+    bits[0] = 0;
+    prefilter_bits(pf, "xx GAMMA yy", 11, false, bits);
+    CHECK(bits[0] == 4 && prefilter_pass(pf, bits, NULL, 0, NULL, 0));
+    CHECK(prefilter_rule_pass(pf, 0, bits, NULL, 0, NULL, 0));
+    size_t rule_at[] = {0, 2, 4};
+    size_t clause_at[] = {0, 1, 3, 4, 6};
+    uint32_t ids[] = {0, 1, 2, 3, 0, 0};
+    const char *texts[] = {NULL, NULL, NULL, NULL, "post", "get"};
+    for (int decode = 0; decode < 2; decode++) {
+        CHECK(prefilter_set_gate(pf, 2, rule_at, clause_at, ids, texts,
+                                 decode) == EXH_OK);
+        static const struct {
+            const char *text;
+            bool r0, r1, r1_decoded;
+        } cases[] = {
+            {"alpha beta", true, false, false},
+            {"x Gamma;ALPHA", true, false, false},
+            {"alpha only", false, false, false},
+            {"beta gamma", false, false, false},
+            {"delta", false, false, false},
+            {"delta POST", false, true, true},
+            {"get delta", false, true, true},
+            {"delta %50ost", false, false, true},
+            {"alphabetagammadelta-get", true, true, true},
+            {"nothing post", false, false, false},
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+            const char *t = cases[i].text;
+            size_t n = strlen(t);
+            bool want1 = decode ? cases[i].r1_decoded : cases[i].r1;
+            bits[0] = 0;
+            prefilter_bits(pf, t, n, false, bits);
+            bool r0 = prefilter_rule_pass(pf, 0, bits, t, n, NULL, 0);
+            bool r1 = prefilter_rule_pass(pf, 1, bits, t, n, NULL, 0);
+            if (r0 != cases[i].r0 || r1 != want1)
+                fprintf(stderr, "  gate: '%s' gives %d %d\n", t, r0, r1);
+            CHECK(r0 == cases[i].r0 && r1 == want1);
+            CHECK(prefilter_pass(pf, bits, t, n, NULL, 0) ==
+                  (cases[i].r0 || want1));
+            // text unknown: deferred clauses hold
+            CHECK(prefilter_rule_pass(pf, 1, bits, NULL, 0, NULL, 0) ==
+                  ((bits[0] & 8) != 0));
         }
-        prefilter *pf = NULL;
-        CHECK(prefilter_new(lits, count, &pf) == EXH_OK);
-        if (!pf)
-            break;
-        char text[2000];
-        size_t len = 0;
-        while (len + 40 < sizeof text) {
-            size_t n = rnd() % 30;
-            for (size_t i = 0; i < n; i++)
-                text[len++] = wide[rnd() % alen];
-            text[len++] = '\n';
-        }
-        size_t hits[256];
-        uint64_t masks[256];
-        bool loose;
-        size_t h = prefilter_hits(pf, text, len, hits, masks, 256, &loose);
-        size_t end_searched = h == 256 ? hits[255] : len;
-        size_t k = 0;
-        for (size_t start = 0; start < len;) {
-            const char *nl = memchr(text + start, '\n', len - start);
-            size_t end = (size_t)(nl - text);
-            if (end > end_searched)
-                break;
-            bool q = memchr(text + start, '"', end - start) != NULL;
-            uint64_t mask = 0;
-            bool any = false;
-            for (; k < h && hits[k] < end; k++) {
-                if (hits[k] >= start) {
-                    mask |= masks[k];
-                    any = true;
-                }
-            }
-            bool want = prefilter_any(pf, text + start, end - start);
-            if (!q || loose) {
-                bool got = q ? any : mask != 0;
-                lines++;
-                quoted += q;
-                passed += got;
-                if (got != want && bad++ < 5)
-                    fprintf(stderr, "  loose: round %d line at %zu: %d/%d\n",
-                            round, start, got, want);
-            }
-            start = end + 1;
-        }
-        prefilter_free(pf);
     }
-    CHECK(bad == 0);
-    CHECK(lines > 1000 && passed > 100 && passed < lines);
-#ifdef EXH_HAVE_HYPERSCAN
-    CHECK(quoted > 100);
-#endif
-    printf("loose hits: %d lines, %d quoted, %d passed, %d bad\n", lines,
-           quoted, passed, bad);
+    prefilter_free(pf);
+}
+
+/* prefilter_bits() on one CSV record with quoted values: a field sequence
+ * holds only inside one value, read quote by quote as the reader does. */
+static void test_quoted_sequence(void)
+{
+    const char *lits[] = {"server~\x1f/\x1f~"};
+    prefilter *pf = NULL;
+    CHECK(prefilter_new(lits, 1, &pf) == EXH_OK);
+    if (!pf)
+        return;
+    static const struct {
+        const char *text;
+        bool want;
+    } cases[] = {
+        {"a,\"x,y\",Server~host~1,z", false},
+        {"a,\"x,y\",Server~a/b~c,z", true},
+        {"a,\"Server~a,/b~c\",z", true},     // commas inside quotes
+        {"a,\"Server~a\"\",/b~c\",z", true}, // a doubled quote
+        {"a,Server~a,\"/b~\"", false},       // runs in two values
+        {"a,\"Server~a\",\"/b~\"", false},   // likewise, both quoted
+        {"a,\"Server~a\"x/b~,z", true},      // text after the closing quote
+        {"a,\"Server~a,/b", true},           // open quote: the run alone
+        {"a,\"q\",/b~c,Server~a,z", false},  // the later runs come first
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        uint64_t bits[1] = {0};
+        prefilter_bits(pf, cases[i].text, strlen(cases[i].text), false, bits);
+        if ((bits[0] != 0) != cases[i].want)
+            fprintf(stderr, "  quoted sequence: '%s'\n", cases[i].text);
+        CHECK((bits[0] != 0) == cases[i].want);
+    }
+    prefilter_free(pf);
+}
+
+/* A field sequence in space-separated records (IIS): every run in one
+ * value between spaces. */
+static void test_space_sequence(void)
+{
+    const char *lits[] = {"/owa/auth/\x1f.aspx"};
+    prefilter *pf = NULL;
+    CHECK(prefilter_new(lits, 1, &pf) == EXH_OK);
+    if (!pf)
+        return;
+    prefilter_set_separator(pf, ' ');
+    static const struct {
+        const char *text;
+        bool want;
+    } cases[] = {
+        {"2021-03-02 04:12:33 10.0.0.5 POST /owa/auth/x.aspx - 443", true},
+        {"GET /OWA/AUTH/logon.ASPX - 443", true},
+        {"GET /owa/auth/x.js a=.aspx 443", false},
+        {"GET /owa/auth/x.js 443 -\nGET /y.aspx - 443", false},
+        {"GET /owa/auth/a,b.aspx - 443", true}, // ',' is no separator
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t n = strlen(cases[i].text);
+        uint64_t bits[1] = {0};
+        prefilter_bits(pf, cases[i].text, n, false, bits);
+        bool any = prefilter_any(pf, cases[i].text, n);
+        if (any != cases[i].want || (bits[0] != 0) != cases[i].want)
+            fprintf(stderr, "  space sequence: '%s'\n", cases[i].text);
+        CHECK(any == cases[i].want && (bits[0] != 0) == cases[i].want);
+        // loose: the search run alone
+        bits[0] = 0;
+        prefilter_bits(pf, cases[i].text, n, true, bits);
+        CHECK(bits[0] == 1);
+    }
+    prefilter_free(pf);
 }
 
 typedef struct worker {
@@ -555,8 +610,10 @@ int main(void)
     test_field_sequences();
     test_basic();
     test_random();
-    test_hit_masks();
-    test_loose_hits();
+    test_hit_ids();
+    test_gate();
+    test_space_sequence();
+    test_quoted_sequence();
     test_threads();
     test_speed();
     TEST_MAIN_END();

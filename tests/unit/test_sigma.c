@@ -1641,6 +1641,197 @@ static void test_literal_soundness(void)
     CHECK(checked > 1000);
 }
 
+/* ---- conjunctive pre-filter clauses -------------------------------------- */
+
+/* Whether every clause of r has a literal in raw (a CSV record). */
+static bool clauses_hold(const sigma_rule *r, const char *raw)
+{
+    const sigma_clause *cl;
+    size_t n;
+    if (!sigma_clauses(r, &cl, &n))
+        return true;
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        prefilter *pf = NULL;
+        CHECK(prefilter_new((const char *const *)cl[i].lits, cl[i].count,
+                            &pf) == EXH_OK);
+        ok = pf && prefilter_any(pf, raw, strlen(raw));
+        prefilter_free(pf);
+    }
+    return ok;
+}
+
+/* Whether r has a clause that is exactly the set want (NULL-terminated). */
+static bool has_clause(const sigma_rule *r, const char *const *want)
+{
+    const sigma_clause *cl;
+    size_t n, wn = 0;
+    if (!sigma_clauses(r, &cl, &n))
+        return false;
+    while (want[wn])
+        wn++;
+    for (size_t i = 0; i < n; i++) {
+        bool same = cl[i].count == wn;
+        for (size_t k = 0; k < wn && same; k++) {
+            bool found = false;
+            for (size_t j = 0; j < cl[i].count; j++)
+                found = found || !strcmp(cl[i].lits[j], want[k]);
+            same = found;
+        }
+        if (same)
+            return true;
+    }
+    return false;
+}
+
+static size_t clause_count(const sigma_rule *r)
+{
+    const sigma_clause *cl;
+    size_t n = 0;
+    sigma_clauses(r, &cl, &n);
+    return n;
+}
+
+static void test_clauses(void)
+{
+    // two selections ANDed: both sets are clauses, the first is the
+    // rule's literal set
+    sigma_rule *r = det("    a:\n        F|contains: '/owa/auth/'\n"
+                        "    b:\n        G|endswith: '.aspx'\n"
+                        "    condition: a and b\n");
+    CHECK(clause_count(r) == 2);
+    CHECK(has_clause(r, (const char *[]){"/owa/auth/", NULL}));
+    CHECK(has_clause(r, (const char *[]){".aspx", NULL}));
+    const sigma_clause *cl;
+    size_t n;
+    const char *const *lits;
+    size_t nl;
+    CHECK(sigma_clauses(r, &cl, &n) && sigma_literals(r, &lits, &nl));
+    CHECK(cl[0].lits == lits && cl[0].count == nl);
+    CHECK(clauses_hold(r, "x,/owa/auth/a.aspx,y"));
+    CHECK(!clauses_hold(r, "x,/owa/auth/a.js,y"));
+    sigma_rule_free(r);
+
+    // one of two alternatives suffices: (a or b) and c gives {a, b}, {c};
+    // a record with only b and c must pass
+    r = det("    a:\n        F|contains: 'alpha1'\n"
+            "    b:\n        F|contains: 'bravo2'\n"
+            "    c:\n        G|contains: 'charlie3'\n"
+            "    condition: (a or b) and c\n");
+    CHECK(clause_count(r) == 2);
+    CHECK(has_clause(r, (const char *[]){"alpha1", "bravo2", NULL}));
+    CHECK(has_clause(r, (const char *[]){"charlie3", NULL}));
+    {
+        tev t;
+        CHECK(sigma_match(
+            r, mk(&t, "bravo2,charlie3", "F", "bravo2", "G", "charlie3", NULL),
+            NULL, 0, NULL));
+        CHECK(clauses_hold(r, "bravo2,charlie3"));
+        CHECK(!clauses_hold(r, "bravo2,delta"));
+    }
+    sigma_rule_free(r);
+
+    // a or (b and c): no conjunction across the OR but {a, b} and {a, c}
+    r = det("    a:\n        F|contains: 'alpha1'\n"
+            "    b:\n        F|contains: 'bravo2'\n"
+            "    c:\n        G|contains: 'charlie3'\n"
+            "    condition: a or (b and c)\n");
+    CHECK(has_clause(r, (const char *[]){"alpha1", "bravo2", NULL}));
+    CHECK(has_clause(r, (const char *[]){"alpha1", "charlie3", NULL}));
+    CHECK(clauses_hold(r, "alpha1,x"));
+    CHECK(!clauses_hold(r, "bravo2,x"));
+    sigma_rule_free(r);
+
+    // "not" contributes nothing
+    r = det("    a:\n        F|contains: 'alpha1'\n"
+            "    b:\n        G|contains: 'bravo2'\n"
+            "    condition: a and not b\n");
+    CHECK(clause_count(r) == 1);
+    CHECK(has_clause(r, (const char *[]){"alpha1", NULL}));
+    sigma_rule_free(r);
+
+    // a map ANDs its fields; keywords are a clause like any selection
+    r = det("    a:\n        F|startswith: 'post'\n"
+            "        G|contains: '/ecp/y.js'\n"
+            "    k:\n        - 'kilo99'\n        - 'lima88'\n"
+            "    condition: a and k\n");
+    CHECK(has_clause(r, (const char *[]){"post", NULL}));
+    CHECK(has_clause(r, (const char *[]){"/ecp/y.js", NULL}));
+    CHECK(has_clause(r, (const char *[]){"kilo99", "lima88", NULL}));
+    CHECK(clauses_hold(r, "POST,/ecp/y.js,LIMA88"));
+    CHECK(!clauses_hold(r, "POST,/ecp/y.js,kilo"));
+    sigma_rule_free(r);
+
+    // |all: every value is a clause
+    r = det("    a:\n        F|contains|all:\n            - 'alpha1'\n"
+            "            - 'bravo2'\n    condition: a\n");
+    CHECK(clause_count(r) == 2);
+    sigma_rule_free(r);
+
+    // a list of maps: the OR of their sets (a field without literals
+    // adds nothing to its map)
+    r = det("    a:\n        - F|contains: 'alpha1'\n"
+            "          G: '*'\n"
+            "        - F|contains: 'bravo2'\n"
+            "    condition: a\n");
+    CHECK(clause_count(r) == 1);
+    CHECK(has_clause(r, (const char *[]){"alpha1", "bravo2", NULL}));
+    sigma_rule_free(r);
+}
+
+/* Random conditions over three selections and random events: whenever a
+ * rule matches, every clause has a literal in the record. */
+static void test_clause_soundness(void)
+{
+    static const char *const conds[] = {
+        "a and b",
+        "a and not b",
+        "(a or b) and c",
+        "a or (b and c)",
+        "1 of them",
+        "all of them",
+        "(a and b) or (a and c)",
+        "not a and b and c",
+        "(a or c) and (b or c)",
+        "a and (b or not c)",
+    };
+    static const char *const vals[] = {"alpha1",       "bravo2", "charlie3",
+                                       "alpha1bravo2", "x",      "Charlie3z"};
+    int matched = 0;
+    for (size_t ci = 0; ci < sizeof conds / sizeof *conds; ci++) {
+        char yml[1024];
+        snprintf(yml, sizeof yml,
+                 "    a:\n        F|contains: 'alpha1'\n"
+                 "    b:\n        - G|endswith: 'bravo2'\n"
+                 "        - H: 'echo5'\n"
+                 "    c:\n        - 'charlie3'\n"
+                 "    condition: %s\n",
+                 conds[ci]);
+        sigma_rule *r = det(yml);
+        if (!r)
+            continue;
+        for (int k = 0; k < 300; k++) {
+            const char *f = vals[rnd(6)], *g = vals[rnd(6)];
+            const char *h = rnd(2) ? "echo5" : vals[rnd(6)];
+            char raw[128];
+            snprintf(raw, sizeof raw, "%s,%s,%s", f, g, h);
+            tev t;
+            if (!sigma_match(r, mk(&t, raw, "F", f, "G", g, "H", h, NULL), NULL,
+                             0, NULL))
+                continue;
+            matched++;
+            bool ok = clauses_hold(r, raw);
+            if (!ok)
+                fprintf(stderr, "  clauses unsound: '%s' on '%s'\n", conds[ci],
+                        raw);
+            CHECK(ok);
+        }
+        sigma_rule_free(r);
+    }
+    CHECK(matched > 300);
+    printf("clause soundness: %d matches\n", matched);
+}
+
 int main(void)
 {
     test_equality();
@@ -1668,6 +1859,8 @@ int main(void)
     test_fieldref();
     test_modifier_rejections();
     test_literal_soundness();
+    test_clauses();
+    test_clause_soundness();
     test_threads();
     test_alloc_failures();
     test_thirdparty();
