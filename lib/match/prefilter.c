@@ -68,9 +68,16 @@ struct prefilter {
     size_t *g_lit_rule; /* first searched clause holds it */
     bool g_unknown;     /* some rule is in no such list */
 #ifdef EXH_HAVE_HYPERSCAN
+    /* Built by the first search that needs it (hs_db()): a scan compiles
+     * only the databases of the log families its evidence holds. The
+     * filter is otherwise immutable; hs_lock and hs_ready make the one
+     * late write safe for threads sharing it. */
     hs_database_t *db;
     hs_scratch_t *proto; /* cloned into each thread's cache */
     uint64_t serial;     /* identifies this filter in thread caches */
+    bool hs_wanted;      /* enough anchor classes for Hyperscan to pay */
+    atomic_bool hs_ready;
+    pthread_mutex_t hs_lock;
 #endif
 };
 
@@ -148,6 +155,24 @@ static bool hs_build(prefilter *pf)
     exh_free(flags);
     exh_free(ids);
     return ok;
+}
+
+/* The Hyperscan database, built on first use (NULL when Hyperscan does not
+ * pay for this filter or could not build it: the portable search then
+ * runs). */
+static hs_database_t *hs_db(const prefilter *cpf)
+{
+    prefilter *pf = (prefilter *)cpf; // the one late write, under hs_lock
+    if (!atomic_load_explicit(&pf->hs_ready, memory_order_acquire)) {
+        pthread_mutex_lock(&pf->hs_lock);
+        if (!atomic_load_explicit(&pf->hs_ready, memory_order_relaxed)) {
+            if (pf->hs_wanted)
+                hs_build(pf);
+            atomic_store_explicit(&pf->hs_ready, true, memory_order_release);
+        }
+        pthread_mutex_unlock(&pf->hs_lock);
+    }
+    return pf->db;
 }
 
 /* Per thread: scratch clones of the last few filters used. */
@@ -280,6 +305,7 @@ void prefilter_free(prefilter *pf)
 #ifdef EXH_HAVE_HYPERSCAN
     hs_free_scratch(pf->proto);
     hs_free_database(pf->db);
+    pthread_mutex_destroy(&pf->hs_lock);
 #endif
     exh_free(pf);
 }
@@ -320,6 +346,10 @@ exh_status prefilter_new(const char *const *lits, size_t count, prefilter **out)
     prefilter *pf = exh_calloc(1, sizeof *pf);
     if (!pf)
         return EXH_ERR_NOMEM;
+#ifdef EXH_HAVE_HYPERSCAN
+    pthread_mutex_init(&pf->hs_lock, NULL);
+    atomic_init(&pf->hs_ready, false);
+#endif
     pf->lits = exh_calloc(count ? count : 1, sizeof *pf->lits);
     if (!pf->lits) {
         prefilter_free(pf);
@@ -381,8 +411,7 @@ exh_status prefilter_new(const char *const *lits, size_t count, prefilter **out)
     pf->words = pf->count / 64 + 1;
     pf->sep = ',';
 #ifdef EXH_HAVE_HYPERSCAN
-    if (pf->cls_count >= HS_MIN_CLASSES || seqs)
-        hs_build(pf);
+    pf->hs_wanted = pf->cls_count >= HS_MIN_CLASSES || seqs;
 #endif
     *out = pf;
     return EXH_OK;
@@ -687,7 +716,7 @@ static size_t find(const prefilter *pf, const char *text, size_t len,
     if (pf->count == 0 || len == 0)
         return SIZE_MAX;
 #ifdef EXH_HAVE_HYPERSCAN
-    if (pf->db && len <= UINT32_MAX) {
+    if (len <= UINT32_MAX && hs_db(pf)) {
         hs_scratch_t *scratch = hs_scratch_get(pf);
         if (scratch) {
             hs_ctx c = {.pf = pf,
@@ -722,7 +751,7 @@ size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
         return 1;
     }
 #ifdef EXH_HAVE_HYPERSCAN
-    if (pf->db && len <= UINT32_MAX) {
+    if (len <= UINT32_MAX && hs_db(pf)) {
         hs_scratch_t *scratch = hs_scratch_get(pf);
         if (scratch) {
             hs_ctx c = {.pf = pf,
@@ -766,7 +795,7 @@ static void bits_of(const prefilter *pf, const char *text, size_t len,
         return;
     const unsigned char *t = (const unsigned char *)text;
 #ifdef EXH_HAVE_HYPERSCAN
-    if (pf->db && len <= UINT32_MAX) {
+    if (len <= UINT32_MAX && hs_db(pf)) {
         hs_scratch_t *scratch = hs_scratch_get(pf);
         if (scratch) {
             hs_ctx c = {.pf = pf,
