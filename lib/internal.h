@@ -676,10 +676,15 @@ size_t prefilter_find(const prefilter *pf, const char *text, size_t len);
  * max, text after the last one was not searched. ids (NULL or max
  * entries) gets the literal of each hit, one entry per literal (several
  * literals ending at one byte repeat its offset), or PREFILTER_UNKNOWN
- * where the search does not tell (the portable one). Thread-safe. */
+ * where the search does not tell (the portable one). With ids, *loose
+ * (when not NULL) comes back true when hits[] also holds, as
+ * PREFILTER_LOOSE, every place a field sequence's search run stands where
+ * the unquoted check failed: a span of text without any hit then holds no
+ * literal's search run at all, quoted or not. Thread-safe. */
 #define PREFILTER_UNKNOWN UINT32_MAX
+#define PREFILTER_LOOSE   (UINT32_MAX - 1)
 size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
-                      size_t *hits, uint32_t *ids, size_t max);
+                      size_t *hits, uint32_t *ids, size_t max, bool *loose);
 
 /* Reads the FileVersion (and ProductName, when product is not NULL) of the
  * PE version resource in data through libyara's pe module. EXH_OK with

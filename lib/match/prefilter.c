@@ -247,8 +247,11 @@ static int hs_on_match(unsigned id, unsigned long long from,
     hs_ctx *c = ctx;
     const plit *l = &c->pf->lits[id];
     size_t end = (size_t)to;
-    if (!sequence_ok(c->pf, l, c->text, c->len, end - l->len, c->strict))
-        return 0;
+    if (!sequence_ok(c->pf, l, c->text, c->len, end - l->len, c->strict)) {
+        if (!c->hits || !c->ids)
+            return 0;
+        id = PREFILTER_LOOSE; // prefilter_hits(): the run alone is there
+    }
     c->hit = end ? end - 1 : 0;
     if (c->bits) {
         c->bits[id / 64] |= 1ull << (id % 64);
@@ -740,8 +743,10 @@ size_t prefilter_find(const prefilter *pf, const char *text, size_t len)
 }
 
 size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
-                      size_t *hits, uint32_t *ids, size_t max)
+                      size_t *hits, uint32_t *ids, size_t max, bool *loose)
 {
+    if (loose)
+        *loose = false;
     if (max == 0 || pf->count == 0 || len == 0)
         return 0;
     if (pf->always) {
@@ -764,8 +769,11 @@ size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
                         .max = max};
             hs_error_t e = hs_scan(pf->db, text, (unsigned)len, 0, scratch,
                                    hs_on_match, &c);
-            if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED)
+            if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED) {
+                if (loose)
+                    *loose = ids != NULL;
                 return c.count;
+            }
         }
     }
 #endif

@@ -155,6 +155,7 @@ typedef struct reading {
     size_t pf_from, pf_to;
     size_t pf_hits[PF_HITS];
     uint32_t pf_ids[PF_HITS]; /* the literal of each hit */
+    bool pf_loose;            /* ... loose hits kept (PREFILTER_LOOSE) */
     size_t pf_count, pf_next;
     bool pf_valid;
 } reading;
@@ -908,17 +909,16 @@ static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
     uint64_t *bits = r->pf_bits;
     memset(bits, 0, words * sizeof *bits);
     rec->bits = bits;
-    if (text < r->io || text >= r->io + d->fill ||
-        io_has(d, '"', (size_t)(text - r->io), (size_t)(text - r->io) + len)) {
-        // assembled, or quoted values (see prefilter_find())
+    if (text < r->io || text >= r->io + d->fill) { // assembled
         prefilter_bits(r->pf, text, len, false, bits);
         return prefilter_pass(r->pf, bits, text, len, text, len);
     }
     size_t start = (size_t)(text - r->io), end = start + len;
+    bool quoted = io_has(d, '"', start, end);
     if (!d->pf_valid || start < d->pf_from || end > d->pf_to) {
         // One search from here to the end of what io holds, every hit kept.
         size_t n = prefilter_hits(r->pf, text, d->fill - start, d->pf_hits,
-                                  d->pf_ids, PF_HITS);
+                                  d->pf_ids, PF_HITS, &d->pf_loose);
         for (size_t k = 0; k < n; k++)
             d->pf_hits[k] += start;
         d->pf_count = n;
@@ -931,16 +931,29 @@ static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
     }
     while (d->pf_next < d->pf_count && d->pf_hits[d->pf_next] < start)
         d->pf_next++;
-    if (d->pf_next == d->pf_count || d->pf_hits[d->pf_next] >= end)
-        return false; // no literal at all
-    bool known = end <= d->pf_to;
+    bool any = false, literal = false, known = end <= d->pf_to;
     for (size_t k = d->pf_next; k < d->pf_count && d->pf_hits[k] < end; k++) {
         uint32_t id = d->pf_ids[k];
+        any = true;
+        if (id == PREFILTER_LOOSE)
+            continue;
+        literal = true;
         if (id == PREFILTER_UNKNOWN)
             known = false;
         else
             bits[id / 64] |= 1ull << (id % 64);
     }
+    if (quoted) {
+        // Quoted values (see prefilter_find()) are searched on their own,
+        // unless the search ahead, loose hits kept, saw no run at all.
+        if (!any && d->pf_loose && known)
+            return false;
+        memset(bits, 0, words * sizeof *bits);
+        prefilter_bits(r->pf, text, len, false, bits);
+        return prefilter_pass(r->pf, bits, text, len, text, len);
+    }
+    if (!literal)
+        return false; // no literal at all
     if (!known) // the portable search or a cut-off search: search the record
         prefilter_bits(r->pf, text, len, false, bits);
     return prefilter_pass(r->pf, bits, text, len, text, len);

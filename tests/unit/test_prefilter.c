@@ -186,7 +186,7 @@ static void test_hit_ids(void)
         }
         size_t hits[64];
         uint32_t ids[64];
-        size_t h = prefilter_hits(pf, text, len, hits, ids, 64);
+        size_t h = prefilter_hits(pf, text, len, hits, ids, 64, NULL);
         size_t end_searched = h == 64 ? hits[63] : len;
         size_t k = 0;
         for (size_t start = 0; start < len;) {
@@ -234,6 +234,86 @@ static void test_hit_ids(void)
 
 /* The gate: rule 0 needs "alpha" and one of "beta"/"gamma"; rule 1 needs
  * "delta" and, deferred (checked in the record), "post" or "get". */
+/* The search ahead with its loose hits, over lines joined by '\n' that hold
+ * field sequences, commas and quotes: a line in which it saw no hit at all
+ * holds no literal that prefilter_bits() (the quoted records' own search)
+ * would find, so the reader may skip that search. */
+static void test_loose_hits(void)
+{
+    static const char wide[] = "abcd~/.,\"ABCD";
+    size_t alen = strlen(wide);
+    int lines = 0, skipped = 0, bad = 0;
+    bool any_loose = false;
+    for (int round = 0; round < 500; round++) {
+        char store[12][12];
+        const char *lits[12];
+        size_t count = 1 + rnd() % 12;
+        for (size_t k = 0; k < count; k++) {
+            size_t m = 0, parts = 1 + rnd() % 3;
+            for (size_t p = 0; p < parts; p++) {
+                if (p)
+                    store[k][m++] = PREFILTER_SEQ;
+                size_t n = 1 + rnd() % 3;
+                for (size_t j = 0; j < n; j++)
+                    store[k][m++] = wide[rnd() % 6]; // no ',' or quote
+            }
+            store[k][m] = 0;
+            lits[k] = store[k];
+        }
+        prefilter *pf = NULL;
+        CHECK(prefilter_new(lits, count, &pf) == EXH_OK);
+        if (!pf)
+            break;
+        char text[2000];
+        size_t len = 0;
+        while (len + 40 < sizeof text) {
+            size_t n = rnd() % 30;
+            for (size_t i = 0; i < n; i++)
+                text[len++] = wide[rnd() % alen];
+            text[len++] = '\n';
+        }
+        size_t hits[256];
+        uint32_t ids[256];
+        bool loose = false;
+        size_t h = prefilter_hits(pf, text, len, hits, ids, 256, &loose);
+        any_loose |= loose;
+        size_t end_searched = h == 256 ? hits[255] : len;
+        size_t words = prefilter_words(pf);
+        uint64_t bits[4];
+        CHECK(words <= 4);
+        size_t k = 0;
+        for (size_t start = 0; start < len && words <= 4;) {
+            const char *nl = memchr(text + start, '\n', len - start);
+            size_t end = (size_t)(nl - text);
+            if (end > end_searched)
+                break;
+            bool any = false;
+            for (; k < h && hits[k] < end; k++)
+                any |= hits[k] >= start;
+            memset(bits, 0, sizeof bits);
+            prefilter_bits(pf, text + start, end - start, false, bits);
+            bool found = false;
+            for (size_t w = 0; w < words; w++)
+                found |= bits[w] != 0;
+            lines++;
+            if (loose && !any) {
+                skipped++;
+                if (found && bad++ < 5)
+                    fprintf(stderr, "  loose: round %d line at %zu\n", round,
+                            start);
+            }
+            start = end + 1;
+        }
+        prefilter_free(pf);
+    }
+    CHECK(bad == 0);
+#ifdef EXH_HAVE_HYPERSCAN
+    CHECK(any_loose && skipped > 1000 && skipped < lines);
+#endif
+    printf("loose hits: %d lines, %d without any hit, %d bad\n", lines, skipped,
+           bad);
+}
+
 static void test_gate(void)
 {
     const char *lits[] = {"alpha", "beta", "gamma", "delta"};
@@ -611,6 +691,7 @@ int main(void)
     test_basic();
     test_random();
     test_hit_ids();
+    test_loose_hits();
     test_gate();
     test_space_sequence();
     test_quoted_sequence();

@@ -1702,10 +1702,10 @@ static void test_clauses(void)
     CHECK(clause_count(r) == 2);
     CHECK(has_clause(r, (const char *[]){"/owa/auth/", NULL}));
     CHECK(has_clause(r, (const char *[]){".aspx", NULL}));
-    const sigma_clause *cl;
-    size_t n;
-    const char *const *lits;
-    size_t nl;
+    const sigma_clause *cl = NULL;
+    size_t n = 0;
+    const char *const *lits = NULL;
+    size_t nl = 0;
     CHECK(sigma_clauses(r, &cl, &n) && sigma_literals(r, &lits, &nl));
     CHECK(cl[0].lits == lits && cl[0].count == nl);
     CHECK(clauses_hold(r, "x,/owa/auth/a.aspx,y"));
