@@ -66,6 +66,9 @@ const char *util_memcasemem(const char *hay, size_t hay_len, const char *needle,
 /* The value 0-15 of one hex digit (0-9, a-f, A-F), or -1 for any other
  * byte. */
 int util_hexval(unsigned char c);
+/* Writes code point c (at most 0x10FFFF) as UTF-8 to out (room for 4
+ * bytes); returns the bytes written. */
+size_t util_utf8_put(uint32_t c, char *out);
 /* Percent-decodes n bytes of s into out (room for n bytes; may be s): each
  * "%XX" of two hex digits becomes its byte, everything else is copied
  * ('+' too). Returns the length written (at most n). */

@@ -193,21 +193,7 @@ static void put_utf16(buf *b, const unsigned char *p, size_t count)
         } else if (c >= 0xD800 && c <= 0xDFFF) {
             c = 0xFFFD;
         }
-        if (c < 0x80) {
-            tmp[n++] = (char)c;
-        } else if (c < 0x800) {
-            tmp[n++] = (char)(0xC0 | c >> 6);
-            tmp[n++] = (char)(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            tmp[n++] = (char)(0xE0 | c >> 12);
-            tmp[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            tmp[n++] = (char)(0x80 | (c & 0x3F));
-        } else {
-            tmp[n++] = (char)(0xF0 | c >> 18);
-            tmp[n++] = (char)(0x80 | ((c >> 12) & 0x3F));
-            tmp[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            tmp[n++] = (char)(0x80 | (c & 0x3F));
-        }
+        n += util_utf8_put(c, tmp + n);
         if (n > sizeof tmp - 4) {
             buf_append(b, tmp, n);
             n = 0;

@@ -148,6 +148,22 @@ static void test_random(void)
            mismatches);
 }
 
+/* Fills text with random lines of up to max_line - 1 bytes drawn from
+ * alphabet, each ended by '\n', leaving max_line + 20 bytes unused at the
+ * end at most; returns the length. */
+static size_t random_lines(char *text, size_t size, const char *alphabet,
+                           size_t max_line)
+{
+    size_t alen = strlen(alphabet), len = 0;
+    while (len + max_line + 20 < size) {
+        size_t n = rnd() % max_line;
+        for (size_t i = 0; i < n; i++)
+            text[len++] = alphabet[rnd() % alen];
+        text[len++] = '\n';
+    }
+    return len;
+}
+
 /* prefilter_hits() over lines joined by '\n': the literal ids of the hits
  * in each line cover every literal prefilter_bits() finds in that line
  * alone (the reader gates rules by them), or say they are unknown; and a
@@ -177,13 +193,7 @@ static void test_hit_ids(void)
         size_t words = prefilter_words(pf);
         CHECK(words * 64 > count && words <= 3);
         char text[2000];
-        size_t len = 0;
-        while (len + 80 < sizeof text) {
-            size_t n = rnd() % 60;
-            for (size_t i = 0; i < n; i++)
-                text[len++] = wide[rnd() % alen];
-            text[len++] = '\n';
-        }
+        size_t len = random_lines(text, sizeof text, wide, 60);
         size_t hits[64];
         uint32_t ids[64];
         size_t h = prefilter_hits(pf, text, len, hits, ids, 64, NULL);
@@ -241,7 +251,6 @@ static void test_hit_ids(void)
 static void test_loose_hits(void)
 {
     static const char wide[] = "abcd~/.,\"ABCD";
-    size_t alen = strlen(wide);
     int lines = 0, skipped = 0, bad = 0;
     bool any_loose = false;
     for (int round = 0; round < 500; round++) {
@@ -265,13 +274,7 @@ static void test_loose_hits(void)
         if (!pf)
             break;
         char text[2000];
-        size_t len = 0;
-        while (len + 40 < sizeof text) {
-            size_t n = rnd() % 30;
-            for (size_t i = 0; i < n; i++)
-                text[len++] = wide[rnd() % alen];
-            text[len++] = '\n';
-        }
+        size_t len = random_lines(text, sizeof text, wide, 30);
         size_t hits[256];
         uint32_t ids[256];
         bool loose = false;

@@ -87,6 +87,32 @@ static void test_times_cached(void)
     CHECK(c.valid);
 }
 
+/* UTF-8 of each length's first and last code point. */
+static void test_utf8_put(void)
+{
+    static const struct {
+        uint32_t c;
+        const char *want;
+    } cases[] = {
+        {0x41, "A"},
+        {0x7F, "\x7f"},
+        {0x80, "\xc2\x80"},
+        {0x7FF, "\xdf\xbf"},
+        {0x800, "\xe0\xa0\x80"},
+        {0xFFFD, "\xef\xbf\xbd"},
+        {0xFFFF, "\xef\xbf\xbf"},
+        {0x10000, "\xf0\x90\x80\x80"},
+        {0x1F600, "\xf0\x9f\x98\x80"},
+        {0x10FFFF, "\xf4\x8f\xbf\xbf"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[5] = {0};
+        size_t n = util_utf8_put(cases[i].c, out);
+        CHECK(n == strlen(cases[i].want));
+        CHECK_STR(out, cases[i].want);
+    }
+}
+
 static void test_names(void)
 {
     exh_severity s;
@@ -340,6 +366,7 @@ int main(void)
     test_case();
     test_times();
     test_times_cached();
+    test_utf8_put();
     test_names();
     TEST_MAIN_END();
 }
