@@ -17,6 +17,7 @@
  */
 #include "evtx.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -110,7 +111,7 @@ struct evtx {
 /* ---- CRC-32 (slicing by 8) ---------------------------------------------- */
 
 static uint32_t crc_table[8][256];
-static bool crc_ready;
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
 
 static void crc_init(void)
 {
@@ -125,12 +126,14 @@ static void crc_init(void)
             crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^
                               crc_table[0][crc_table[t - 1][i] & 0xFF];
     }
-    crc_ready = true;
 }
 
 uint32_t evtx_crc32(uint32_t crc, const void *data, size_t len)
 {
     const unsigned char *p = data;
+    // Once, whichever thread reads an EVTX file first (a plain flag raced
+    // when two workers opened event logs together: ThreadSanitizer).
+    pthread_once(&crc_once, crc_init);
     crc = ~crc;
     while (len >= 8) {
         uint32_t a = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
@@ -1350,8 +1353,6 @@ exh_status evtx_read(evtx *r, stream *in, evtx_record_cb cb, void *user,
 
 exh_status evtx_new(evtx **out)
 {
-    if (!crc_ready)
-        crc_init();
     evtx *r = exh_calloc(1, sizeof *r);
     if (!r)
         return EXH_ERR_NOMEM;
