@@ -680,14 +680,28 @@ size_t prefilter_find(const prefilter *pf, const char *text, size_t len);
  * entries) gets the literal of each hit, one entry per literal (several
  * literals ending at one byte repeat its offset), or PREFILTER_UNKNOWN
  * where the search does not tell (the portable one). With ids, *loose
- * (when not NULL) comes back true when hits[] also holds, as
- * PREFILTER_LOOSE, every place a field sequence's search run stands where
- * the unquoted check failed: a span of text without any hit then holds no
- * literal's search run at all, quoted or not. Thread-safe. */
+ * (when not NULL) comes back true when hits[] also holds, as the literal's
+ * id | PREFILTER_LOOSE, every place a field sequence's search run stands
+ * where the unquoted check failed: a span of text without any hit then
+ * holds no literal's search run at all, quoted or not. Thread-safe. */
 #define PREFILTER_UNKNOWN UINT32_MAX
-#define PREFILTER_LOOSE   (UINT32_MAX - 1)
+#define PREFILTER_LOOSE   0x80000000u
 size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
                       size_t *hits, uint32_t *ids, size_t max, bool *loose);
+/* The bits prefilter_bits(pf, text, len, false, bits) sets, from the hits
+ * a prefilter_hits() search (loose hits kept) found over a span that held
+ * the whole of text[0..len) at offset base: adds the literals of hits that
+ * stand inside text and hold there (field sequences judged as in that
+ * record alone, quotes read), without a search of its own. False when an
+ * id is unknown: the record must then be searched. */
+bool prefilter_bits_of_hits(const prefilter *pf, const char *text, size_t len,
+                            const size_t *hits, const uint32_t *ids, size_t n,
+                            size_t base, uint64_t *bits);
+/* The bounds [*fs, *fe) of the CSV value of text[0..len) that holds pos,
+ * quotes read as the CSV reader reads them; false when pos is on a
+ * separator or in a quoted value left open. */
+bool prefilter_csv_bounds(const char *text, size_t len, size_t pos, size_t *fs,
+                          size_t *fe);
 
 /* Reads the FileVersion (and ProductName, when product is not NULL) of the
  * PE version resource in data through libyara's pe module. EXH_OK with

@@ -250,7 +250,7 @@ static int hs_on_match(unsigned id, unsigned long long from,
     if (!sequence_ok(c->pf, l, c->text, c->len, end - l->len, c->strict)) {
         if (!c->hits || !c->ids)
             return 0;
-        id = PREFILTER_LOOSE; // prefilter_hits(): the run alone is there
+        id |= PREFILTER_LOOSE; // prefilter_hits(): the run alone is there
     }
     c->hit = end ? end - 1 : 0;
     if (c->bits) {
@@ -465,52 +465,63 @@ static size_t run_in(const unsigned char *text, size_t from, size_t to,
     return SIZE_MAX;
 }
 
+/* The first ',' or line end in t[i, len), or len. */
+static size_t csv_value_end(const unsigned char *t, size_t i, size_t len)
+{
+#ifdef __SSE2__
+    const __m128i comma = _mm_set1_epi8(','), nl = _mm_set1_epi8('\n');
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(t + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, nl)));
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < len && t[i] != ',' && t[i] != '\n')
+        i++;
+    return i;
+}
+
 /* The bounds [*fs, *fe) of the CSV value of one record text[0..len) that
  * holds pos, read as the reader reads quotes (a '"' opens a quoted value
  * only at its start, '""' inside is a quote, text after the closing quote
  * belongs to the value); false when a quote is left open (the reader's
- * values may then differ). */
-static bool quoted_bounds(const unsigned char *t, size_t len, size_t pos,
-                          size_t *fs, size_t *fe)
+ * values may then differ) or pos lies on a separator. Jumps from quote to
+ * quote inside quoted values and stops at the value that holds pos. */
+bool prefilter_csv_bounds(const char *text, size_t len, size_t pos, size_t *fs,
+                          size_t *fe)
 {
-    enum { START, PLAIN, QUOTED, CLOSED } st = START;
-    size_t begin = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = t[i];
-        if (st == QUOTED) {
-            if (c == '"')
-                st = CLOSED;
-            continue;
-        }
-        if (st == CLOSED && c == '"') { // a doubled quote
-            st = QUOTED;
-            continue;
-        }
-        if (c == ',' || c == '\n') {
-            if (pos >= begin && pos < i) {
-                *fs = begin;
-                *fe = i;
-                return true;
+    const unsigned char *t = (const unsigned char *)text;
+    size_t i = 0;
+    for (;;) {
+        size_t begin = i;
+        if (begin > pos)
+            return false; // pos was a separator
+        if (i < len && t[i] == '"') {
+            for (i++;;) { // to the closing quote; '""' stays inside
+                const unsigned char *q = memchr(t + i, '"', len - i);
+                if (!q)
+                    return false;
+                i = (size_t)(q - t) + 1;
+                if (i >= len || t[i] != '"')
+                    break;
+                i++;
             }
-            begin = i + 1;
-            st = START;
-            continue;
         }
-        if (st == START)
-            st = c == '"' ? QUOTED : PLAIN;
-        else if (st == CLOSED)
-            st = PLAIN; // lenient: text after the closing quote
+        i = csv_value_end(t, i, len);
+        if (pos < i || i == len) {
+            *fs = begin;
+            *fe = i;
+            return pos < i || pos >= begin;
+        }
+        i++;
     }
-    if (st == QUOTED)
-        return false;
-    *fs = begin;
-    *fe = len;
-    return pos >= begin;
 }
 
 /* strict: 0 judges a field sequence by its search run alone, 1 wants all
  * runs in the value bounded by pf->sep or line ends around the hit, 2 the
- * same in one CSV record that has quoted values (quoted_bounds). */
+ * same in one CSV record that has quoted values (prefilter_csv_bounds). */
 static bool sequence_ok(const prefilter *pf, const plit *l,
                         const unsigned char *text, size_t len, size_t start,
                         int strict)
@@ -519,7 +530,7 @@ static bool sequence_ok(const prefilter *pf, const plit *l,
         return true;
     size_t from = start + l->len, fe = len, qs = 0;
     if (strict == 2) {
-        if (!quoted_bounds(text, len, start, &qs, &fe))
+        if (!prefilter_csv_bounds((const char *)text, len, start, &qs, &fe))
             return true; // an open quote: the search run alone
     } else {
         // The value's end: the next separator or line end after the run.
@@ -789,6 +800,28 @@ size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
         at += hit + 1;
     }
     return count;
+}
+
+bool prefilter_bits_of_hits(const prefilter *pf, const char *text, size_t len,
+                            const size_t *hits, const uint32_t *ids, size_t n,
+                            size_t base, uint64_t *bits)
+{
+    int strict = pf->sep != ',' || !pf->seqs || !memchr(text, '"', len) ? 1 : 2;
+    for (size_t k = 0; k < n; k++) {
+        if (ids[k] == PREFILTER_UNKNOWN)
+            return false;
+        uint32_t id = ids[k] & ~PREFILTER_LOOSE;
+        if (id >= pf->count || hits[k] < base || hits[k] - base >= len)
+            continue;
+        const plit *l = &pf->lits[id];
+        size_t last = hits[k] - base;
+        if (last + 1 < l->len || (bits[id / 64] >> (id % 64) & 1))
+            continue; // begins before the record, or known already
+        if (sequence_ok(pf, l, (const unsigned char *)text, len,
+                        last + 1 - l->len, strict))
+            bits[id / 64] |= 1ull << (id % 64);
+    }
+    return true;
 }
 
 static void bits_of(const prefilter *pf, const char *text, size_t len,

@@ -932,24 +932,31 @@ static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
     while (d->pf_next < d->pf_count && d->pf_hits[d->pf_next] < start)
         d->pf_next++;
     bool any = false, literal = false, known = end <= d->pf_to;
-    for (size_t k = d->pf_next; k < d->pf_count && d->pf_hits[k] < end; k++) {
+    size_t k = d->pf_next;
+    for (; k < d->pf_count && d->pf_hits[k] < end; k++) {
         uint32_t id = d->pf_ids[k];
         any = true;
-        if (id == PREFILTER_LOOSE)
+        if (id == PREFILTER_UNKNOWN) {
+            literal = true;
+            known = false;
+            continue;
+        }
+        if (id & PREFILTER_LOOSE)
             continue;
         literal = true;
-        if (id == PREFILTER_UNKNOWN)
-            known = false;
-        else
-            bits[id / 64] |= 1ull << (id % 64);
+        bits[id / 64] |= 1ull << (id % 64);
     }
     if (quoted) {
-        // Quoted values (see prefilter_find()) are searched on their own,
-        // unless the search ahead, loose hits kept, saw no run at all.
+        // Quoted values (see prefilter_find()) are judged on their own: by
+        // the search ahead's hits, loose ones kept, where it saw them all.
         if (!any && d->pf_loose && known)
             return false;
         memset(bits, 0, words * sizeof *bits);
-        prefilter_bits(r->pf, text, len, false, bits);
+        if (!known || !d->pf_loose ||
+            !prefilter_bits_of_hits(r->pf, text, len, d->pf_hits + d->pf_next,
+                                    d->pf_ids + d->pf_next, k - d->pf_next,
+                                    start, bits))
+            prefilter_bits(r->pf, text, len, false, bits);
         return prefilter_pass(r->pf, bits, text, len, text, len);
     }
     if (!literal)
