@@ -697,6 +697,15 @@ size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
 bool prefilter_bits_of_hits(const prefilter *pf, const char *text, size_t len,
                             const size_t *hits, const uint32_t *ids, size_t n,
                             size_t base, uint64_t *bits);
+/* Adds to bits the literals prefilter_bits(pf, text, len, false, bits)
+ * finds that hold a byte at one of the offsets marks[0..n) (ascending) or,
+ * for field sequences, stand in a value that does: what a percent-decoded
+ * record holds beyond the raw one, when the escapes decoded at marks made
+ * no separator, quote or line end and the raw record's literals are in bits
+ * already. Searches only around the marks. False when it cannot tell
+ * (quoted values, no Hyperscan): search the whole text then. */
+bool prefilter_bits_near(const prefilter *pf, const char *text, size_t len,
+                         const size_t *marks, size_t n, uint64_t *bits);
 /* The bounds [*fs, *fe) of the CSV value of text[0..len) that holds pos,
  * quotes read as the CSV reader reads them; false when pos is on a
  * separator or in a quoted value left open. */

@@ -44,6 +44,7 @@ typedef struct plit {
 struct prefilter {
     size_t count;
     plit *lits;
+    size_t max_len;         /* the longest search run */
     bool always;            /* an empty literal: every text matches */
     size_t *order;          /* literal indexes sorted by anchor class */
     size_t first[257];      /* order[first[c]..first[c+1]): class c */
@@ -225,6 +226,7 @@ typedef struct hs_ctx {
     const prefilter *pf;
     const unsigned char *text;
     size_t len;
+    size_t base; /* where the scanned span starts in text */
     int strict;
     size_t hit;
     size_t *hits;  /* prefilter_hits(): every hit, up to max */
@@ -246,7 +248,7 @@ static int hs_on_match(unsigned id, unsigned long long from,
     (void)flags;
     hs_ctx *c = ctx;
     const plit *l = &c->pf->lits[id];
-    size_t end = (size_t)to;
+    size_t end = c->base + (size_t)to;
     if (!sequence_ok(c->pf, l, c->text, c->len, end - l->len, c->strict)) {
         if (!c->hits || !c->ids)
             return 0;
@@ -386,6 +388,8 @@ exh_status prefilter_new(const char *const *lits, size_t count, prefilter **out)
         for (char *q = l->seq; q && *q; q++)
             *q = *q == PREFILTER_SEQ ? '\0' : (char)fold((unsigned char)*q);
         l->len = len;
+        if (len > pf->max_len)
+            pf->max_len = len;
         // Every byte of every run counts as used, not only the search
         // run's: a decoded record is searched again (csvlog.c) only when
         // an escape stands for a used byte, and a sequence's other runs
@@ -868,6 +872,53 @@ static void bits_of(const prefilter *pf, const char *text, size_t len,
             at = hit + 1;
         }
     }
+}
+
+bool prefilter_bits_near(const prefilter *pf, const char *text, size_t len,
+                         const size_t *marks, size_t n, uint64_t *bits)
+{
+#ifdef EXH_HAVE_HYPERSCAN
+    if (n == 0 || len == 0)
+        return true;
+    if (pf->always || pf->count == 0 || len > UINT32_MAX || !hs_db(pf) ||
+        (pf->seqs && pf->sep == ',' && memchr(text, '"', len)))
+        return false;
+    hs_scratch_t *scratch = hs_scratch_get(pf);
+    if (!scratch)
+        return false;
+    const unsigned char *t = (const unsigned char *)text;
+    hs_ctx c = {.pf = pf, .text = t, .len = len, .strict = 1, .bits = bits};
+    // One span from the first mark's reach to the last one's: a search
+    // costs more to start than to run over the bytes between marks.
+    size_t first = marks[0] < len ? marks[0] : len - 1;
+    size_t last = marks[n - 1] < len ? marks[n - 1] : len - 1;
+    size_t a = first + 1 >= pf->max_len ? first + 1 - pf->max_len : 0;
+    size_t b = len - last > pf->max_len ? last + pf->max_len : len;
+    if (pf->seqs) { // whole values: a sequence's runs are in one
+        const unsigned char *p = memrchr(t, pf->sep, a);
+        size_t vs = p ? (size_t)(p - t) + 1 : 0;
+        p = memrchr(t + vs, '\n', a - vs);
+        a = p ? (size_t)(p - t) + 1 : vs;
+        p = memchr(t + b, pf->sep, len - b);
+        size_t ve = p ? (size_t)(p - t) : len;
+        p = memchr(t + b, '\n', ve - b);
+        b = p ? (size_t)(p - t) : ve;
+    }
+    c.base = a;
+    hs_error_t e = hs_scan(pf->db, text + a, (unsigned)(b - a), 0, scratch,
+                           hs_on_match, &c);
+    if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
+        return false;
+    return true;
+#else
+    (void)pf;
+    (void)text;
+    (void)len;
+    (void)marks;
+    (void)n;
+    (void)bits;
+    return false;
+#endif
 }
 
 void prefilter_set_separator(prefilter *pf, char sep)

@@ -54,6 +54,7 @@ struct alias {
 };
 
 #define PF_HITS          1024 /* pre-filter hits kept per search of io */
+#define DEC_MARKS        64   /* decoded escapes a record is searched around */
 #define NAME_CACHE_SLOTS 1024 /* field names rules ask for, by address */
 
 /* What an assembled line is. */
@@ -980,7 +981,8 @@ static bool io_or_memchr(reading *d, const char *text, size_t len)
 /* Percent-decodes s[0..n) into out (which may be s) as util_url_decode()
  * does; *made is set when an escape gave a value separator, a quote or a
  * line end. */
-static size_t decode_watch(const char *s, size_t n, char *out, bool *made)
+static size_t decode_watch(const char *s, size_t n, char *out, bool *made,
+                           size_t *marks, size_t *nmarks)
 {
     size_t o = 0, i = 0;
     while (i < n) {
@@ -994,6 +996,10 @@ static size_t decode_watch(const char *s, size_t n, char *out, bool *made)
         char one[3];
         if (i + 2 < n && util_url_decode(s + i, 3, one) == 1) {
             *made = *made || strchr(", \"\n\r", one[0]) != NULL;
+            if (marks && *nmarks < DEC_MARKS)
+                marks[*nmarks] = o;
+            if (nmarks)
+                (*nmarks)++;
             out[o++] = one[0];
             i += 3;
         } else {
@@ -1043,17 +1049,23 @@ static void decoded_maybe(reading *d, const char *text, size_t len, logrec *rec)
     // Decoding adds bytes, never removes them: when no escape gave a
     // separator, quote or line end, the decoded values stand where the raw
     // ones do and field sequences can be judged strictly.
+    // Where escapes were decoded (one decoding only): the literals the
+    // decoded record holds beyond the raw one's stand around them.
     bool loose = false;
-    size_t n = decode_watch(text, len, r->dec, &loose);
-    if (memchr(r->dec, '%', n))
-        n = decode_watch(r->dec, n, r->dec, &loose);
+    size_t marks[DEC_MARKS], nmarks = 0;
+    size_t n = decode_watch(text, len, r->dec, &loose, marks, &nmarks);
+    bool twice = memchr(r->dec, '%', n) != NULL;
+    if (twice)
+        n = decode_watch(r->dec, n, r->dec, &loose, NULL, NULL);
     if (n == len && memcmp(r->dec, text, len) == 0)
         return;
     if (!rec->bits)
         return;
     rec->dec = r->dec;
     rec->dec_len = n;
-    prefilter_bits(r->pf, r->dec, n, loose, r->pf_bits);
+    if (twice || loose || nmarks > DEC_MARKS || rec->bits != r->pf_bits ||
+        !prefilter_bits_near(r->pf, r->dec, n, marks, nmarks, r->pf_bits))
+        prefilter_bits(r->pf, r->dec, n, loose, r->pf_bits);
     rec->maybe = prefilter_pass(r->pf, rec->bits, text, len, r->dec, n);
 }
 

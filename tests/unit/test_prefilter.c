@@ -389,6 +389,70 @@ static void test_gate(void)
 
 /* prefilter_bits() on one CSV record with quoted values: a field sequence
  * holds only inside one value, read quote by quote as the reader does. */
+/* A percent-decoded record searched only around its decoded escapes
+ * (prefilter_bits_near()) adds the literals a search of the whole decoded
+ * record adds to the raw record's: random literals, field sequences among
+ * them, and random lines with some bytes written as %XX. */
+static void test_bits_near(void)
+{
+    static const char wide[] = "abcd~/.,ABCD";
+    int lines = 0, searched = 0, added = 0, bad = 0;
+    for (int round = 0; round < 2000; round++) {
+        char store[8][12];
+        const char *lits[8];
+        size_t count = 1 + rnd() % 8;
+        for (size_t k = 0; k < count; k++) {
+            size_t m = 0, parts = 1 + rnd() % 2;
+            for (size_t p = 0; p < parts; p++) {
+                if (p)
+                    store[k][m++] = PREFILTER_SEQ;
+                size_t n = 2 + rnd() % 3;
+                for (size_t j = 0; j < n; j++)
+                    store[k][m++] = wide[rnd() % 6]; // no ','
+            }
+            store[k][m] = 0;
+            lits[k] = store[k];
+        }
+        prefilter *pf = NULL;
+        CHECK(prefilter_new(lits, count, &pf) == EXH_OK);
+        if (!pf)
+            break;
+        for (int line = 0; line < 20; line++) {
+            char dec[80], raw[240];
+            size_t marks[80], nm = 0, dl = 20 + rnd() % 60, rl = 0;
+            for (size_t i = 0; i < dl; i++) {
+                dec[i] = wide[rnd() % (sizeof wide - 1)];
+                if (dec[i] != ',' && rnd() % 6 == 0) {
+                    rl += (size_t)snprintf(raw + rl, 4, "%%%02X",
+                                           (unsigned char)dec[i]);
+                    marks[nm++] = i;
+                } else {
+                    raw[rl++] = dec[i];
+                }
+            }
+            uint64_t want[1] = {0}, got[1] = {0};
+            prefilter_bits(pf, raw, rl, false, want);
+            got[0] = want[0];
+            prefilter_bits(pf, dec, dl, false, want);
+            lines++;
+            if (!prefilter_bits_near(pf, dec, dl, marks, nm, got))
+                continue;
+            searched++;
+            added += want[0] != got[0] || nm == 0 ? 0 : (want[0] != 0);
+            if (want[0] != got[0] && bad++ < 5)
+                fprintf(stderr, "  near: round %d '%.*s'\n", round, (int)dl,
+                        dec);
+        }
+        prefilter_free(pf);
+    }
+    CHECK(bad == 0);
+#ifdef EXH_HAVE_HYPERSCAN
+    CHECK(searched == lines && added > 1000);
+#endif
+    printf("decoded near escapes: %d lines, %d searched near, %d bad\n", lines,
+           searched, bad);
+}
+
 /* The bounds of a CSV value as a byte-by-byte reading of quotes finds
  * them (the reader's rules: a quote opens a value only at its start, '""'
  * inside is a quote, text after the closing quote belongs to the value). */
@@ -781,6 +845,7 @@ int main(void)
     test_space_sequence();
     test_quoted_sequence();
     test_csv_bounds();
+    test_bits_near();
     test_threads();
     test_speed();
     TEST_MAIN_END();
