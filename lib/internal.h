@@ -372,7 +372,9 @@ typedef struct sigma_clause {
 } sigma_clause;
 /* Every set the rule requires: a record it matches holds one literal of
  * each clause (a conjunction of the literal sets of its selections, "not"
- * contributing nothing). The first clause is sigma_literals()' set.
+ * contributing nothing). The first clause is sigma_literals()' set; the
+ * others may hold runs shorter than 3 bytes ('@' of an e-mail address),
+ * which are worth checking in a record but not searching for.
  * False (count 0) when the rule has no literal set. */
 bool sigma_clauses(const sigma_rule *rule, const sigma_clause **clauses,
                    size_t *count);

@@ -474,6 +474,17 @@ static void *gb_grow(void *p, size_t *cap, size_t need, size_t size)
     return q;
 }
 
+/* Whether a clause holds a literal shorter than 3 bytes (see
+ * sigma_clauses): searching for it would stop at most bytes. */
+static bool has_short(const sigma_clause *cl)
+{
+    for (size_t k = 0; k < cl->count; k++) {
+        if (strlen(cl->lits[k]) < 3)
+            return true;
+    }
+    return false;
+}
+
 /* Adds a rule's clauses for family f. A clause holding a literal that is
  * empty once cut for the family knows nothing and is left out. *gated
  * says whether any clause remains. */
@@ -486,9 +497,9 @@ static exh_status gate_add_rule(exh_ruleset *rs, gate_build *g, int f,
     if (!sigma_clauses(sigma, &cl, &cc))
         return EXH_OK;
     for (size_t j = 0; j < cc; j++) {
-        if (cl[j].count == 0)
-            continue;
-        bool defer = *gated && cl[j].cost >= DEFER_COST;
+        if (cl[j].count == 0 || (!*gated && has_short(&cl[j])))
+            continue; // a run like '@' is only ever checked, not searched
+        bool defer = *gated && (cl[j].cost >= DEFER_COST || has_short(&cl[j]));
         size_t mark = g->lit_count;
         bool empty = false;
         const char **gl =

@@ -194,6 +194,7 @@ typedef struct compiler {
     pcre2_general_context *gctx;
     size_t values;       /* values compiled so far (alias bomb guard) */
     size_t expand_bytes; /* bytes of encoded variants so far */
+    bool short_ok;       /* runs shorter than MIN_LIT_LEN give literals */
     exh_status st;
     char *msg;
 } compiler;
@@ -1939,8 +1940,9 @@ static char *field_sequence(compiler *c, const svalue *v)
 }
 
 /* The longest wildcard-free run of a pattern without '"' (CSV doubles
- * quotes in raw text) and NUL, folded to lower case; NULL when shorter
- * than 3. For a plain glob on a field (not one made by an encoding
+ * quotes in raw text) and NUL, folded to lower case; NULL when empty or,
+ * unless c->short_ok (clauses after the rule's first), shorter than 3.
+ * For a plain glob on a field (not one made by an encoding
  * modifier), a field sequence of all its runs instead. Other kinds (null,
  * any, regex, cidr, comparisons, exists, field references) have none. */
 static const char *value_literal(compiler *c, const svalue *v, bool field,
@@ -1962,10 +1964,10 @@ static const char *value_literal(compiler *c, const svalue *v, bool field,
         }
         i = j + 1;
     }
-    if (best_len < MIN_LIT_LEN)
+    if (best_len == 0 || (best_len < MIN_LIT_LEN && !c->short_ok))
         return NULL;
     char *lit = NULL;
-    if (field && v->kind == VK_GLOB && !v->derived &&
+    if (best_len >= MIN_LIT_LEN && field && v->kind == VK_GLOB && !v->derived &&
         (lit = field_sequence(c, v)) != NULL)
         return lit;
     lit = arena_alloc(c->rule, best_len + 1);
@@ -2427,9 +2429,13 @@ static void rule_clauses(compiler *c, double first_cost)
         fail_nomem(c);
         return;
     }
+    // Short runs ('@') make clauses too: never searched for, they are
+    // checked in the records that hold a searched clause's literal.
+    c->short_ok = true;
     for (size_t i = 0; i < r->sel_count && c->st == EXH_OK; i++)
         per_sel[i] = sel_cnf(c, &r->sels[i]);
     cnf all = c->st == EXH_OK ? cond_cnf(c, r->cond, per_sel) : (cnf){.n = 0};
+    c->short_ok = false;
     exh_free(per_sel);
     if (c->st != EXH_OK)
         return;

@@ -1750,6 +1750,24 @@ static void test_clauses(void)
     CHECK(has_clause(r, (const char *[]){"alpha1", NULL}));
     sigma_rule_free(r);
 
+    // a run shorter than 3 bytes makes a clause after the first (checked
+    // in records, never searched for), never the rule's literal set
+    r = det("    a:\n        F|contains: 'autodiscover.json'\n"
+            "    b:\n        G|contains:\n            - '@'\n"
+            "            - '%40'\n"
+            "    condition: a and b\n");
+    CHECK(clause_count(r) == 2);
+    CHECK(has_clause(r, (const char *[]){"autodiscover.json", NULL}));
+    CHECK(has_clause(r, (const char *[]){"@", "%40", NULL}));
+    CHECK(clauses_hold(r, "x,/autodiscover/autodiscover.json,a@b"));
+    CHECK(clauses_hold(r, "x,/autodiscover/autodiscover.json,a%40b"));
+    CHECK(!clauses_hold(r, "x,/autodiscover/autodiscover.json,"));
+    sigma_rule_free(r);
+    r = det("    b:\n        G|contains: '@'\n"
+            "    condition: b\n");
+    CHECK(clause_count(r) == 0);
+    sigma_rule_free(r);
+
     // a map ANDs its fields; keywords are a clause like any selection
     r = det("    a:\n        F|startswith: 'post'\n"
             "        G|contains: '/ecp/y.js'\n"
