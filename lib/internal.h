@@ -282,6 +282,8 @@ typedef struct logrec {
     const char *dec;      /* the record percent-decoded, or text when decoding
                              adds no literal (prefilter_rule_pass) */
     size_t dec_len;
+    const uint64_t *rules; /* the gate's rules the record passes
+                              (prefilter_pass_rules), or NULL: unknown */
 } logrec;
 
 /* Called once per record. Return false to stop reading. */
@@ -664,6 +666,14 @@ exh_status prefilter_set_gate(prefilter *pf, size_t rules,
 bool prefilter_rule_pass(const prefilter *pf, size_t rule, const uint64_t *bits,
                          const char *text, size_t len, const char *dec,
                          size_t dec_len);
+/* Words of a set of the gate's rules (0 without a gate). */
+size_t prefilter_rule_words(const prefilter *pf);
+/* prefilter_pass() that also fills rules (prefilter_rule_words() words)
+ * with every rule whose clauses hold, each judged as prefilter_rule_pass()
+ * judges it, so a caller need not judge them again. */
+bool prefilter_pass_rules(const prefilter *pf, const uint64_t *bits,
+                          const char *text, size_t len, const char *dec,
+                          size_t dec_len, uint64_t *rules);
 /* Whether bits (and text, as above) satisfy some rule of the gate;
  * without a gate, whether bits hold any literal. */
 bool prefilter_pass(const prefilter *pf, const uint64_t *bits, const char *text,

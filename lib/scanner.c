@@ -754,9 +754,13 @@ static bool on_record(void *user, csvlog *rd, const logrec *r)
         const char *matched[16];
         size_t mc = 0;
         size_t rule = fr->idx[i];
-        if (found && !prefilter_rule_pass(fr->pf, i, found, r->text, r->len,
-                                          r->dec, r->dec_len))
+        if (found && r->rules) {
+            if (!(r->rules[i / 64] >> (i % 64) & 1))
+                continue; // judged by the reader
+        } else if (found && !prefilter_rule_pass(fr->pf, i, found, r->text,
+                                                 r->len, r->dec, r->dec_len)) {
             continue;
+        }
         if (!ev)
             ev = derive(w, csvlog_event(rd, r), &wide);
         if (!sigma_match(w->ctx->rs->rules[rule].sigma, ev, matched, 16, &mc))

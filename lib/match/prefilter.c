@@ -1095,33 +1095,69 @@ bool prefilter_rule_pass(const prefilter *pf, size_t rule, const uint64_t *bits,
     return true;
 }
 
-bool prefilter_pass(const prefilter *pf, const uint64_t *bits, const char *text,
-                    size_t len, const char *dec, size_t dec_len)
+size_t prefilter_rule_words(const prefilter *pf)
 {
+    return (pf->g_rules + 63) / 64;
+}
+
+/* Marks rule k in rules (when not NULL) once it passes; true when it does. */
+static bool rule_mark(const prefilter *pf, size_t k, const uint64_t *bits,
+                      const char *text, size_t len, const char *dec,
+                      size_t dec_len, uint64_t *rules)
+{
+    if (rules && (rules[k / 64] >> (k % 64) & 1))
+        return true;
+    if (!prefilter_rule_pass(pf, k, bits, text, len, dec, dec_len))
+        return false;
+    if (rules)
+        rules[k / 64] |= 1ull << (k % 64);
+    return true;
+}
+
+bool prefilter_pass_rules(const prefilter *pf, const uint64_t *bits,
+                          const char *text, size_t len, const char *dec,
+                          size_t dec_len, uint64_t *rules)
+{
+    if (rules)
+        memset(rules, 0, prefilter_rule_words(pf) * sizeof *rules);
     bool some = false;
     for (size_t w = 0; w < pf->words && !some; w++)
         some = bits[w] != 0;
     if (!some || !pf->g_rule)
-        return some;
-    // Only the rules of the literals found can pass.
+        return some; // without a gate, rules says nothing
+    // Only the rules of the literals found can pass; without rules, the
+    // first that does ends the search.
+    bool any = false;
     for (size_t w = 0; w < pf->words; w++) {
         for (uint64_t m = bits[w]; m; m &= m - 1) {
             size_t id = w * 64 + (size_t)__builtin_ctzll(m);
             if (id >= pf->count)
                 break;
             for (size_t i = pf->g_lit_at[id]; i < pf->g_lit_at[id + 1]; i++) {
-                if (prefilter_rule_pass(pf, pf->g_lit_rule[i], bits, text, len,
-                                        dec, dec_len))
-                    return true;
+                if (rule_mark(pf, pf->g_lit_rule[i], bits, text, len, dec,
+                              dec_len, rules)) {
+                    any = true;
+                    if (!rules)
+                        return true;
+                }
             }
         }
     }
     // A rule whose every clause holds an unknown id: checked on its own.
     for (size_t k = 0; k < pf->g_rules && pf->g_unknown; k++) {
-        if (prefilter_rule_pass(pf, k, bits, text, len, dec, dec_len))
-            return true;
+        if (rule_mark(pf, k, bits, text, len, dec, dec_len, rules)) {
+            any = true;
+            if (!rules)
+                return true;
+        }
     }
-    return false;
+    return any;
+}
+
+bool prefilter_pass(const prefilter *pf, const uint64_t *bits, const char *text,
+                    size_t len, const char *dec, size_t dec_len)
+{
+    return prefilter_pass_rules(pf, bits, text, len, dec, dec_len, NULL);
 }
 
 bool prefilter_any(const prefilter *pf, const char *text, size_t len)

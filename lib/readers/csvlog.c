@@ -105,6 +105,8 @@ struct csvlog {
     size_t dec_cap;
     uint64_t *pf_bits;       /* the current record's literals (logrec.bits) */
     size_t pf_words;         /* words pf_bits holds */
+    uint64_t *pf_rules;      /* the rules it passes (logrec.rules) */
+    size_t pf_rule_words;    /* words pf_rules holds */
     struct name_index *nidx; /* the current header's names, hashed */
     uint64_t hdr_seq;        /* bumped per header */
     uint64_t nidx_seq;       /* hdr_seq nidx was built for */
@@ -327,6 +329,14 @@ void csvlog_set_prefilter(csvlog *r, const prefilter *pf, bool decode)
             r->pf_words = words;
         }
     }
+    size_t rw = pf ? prefilter_rule_words(pf) : 0;
+    if (rw > r->pf_rule_words) {
+        uint64_t *b = exh_realloc(r->pf_rules, rw * sizeof *b);
+        if (b) {
+            r->pf_rules = b;
+            r->pf_rule_words = rw;
+        }
+    }
 }
 
 void csvlog_free(csvlog *r)
@@ -345,6 +355,7 @@ void csvlog_free(csvlog *r)
     exh_free(r->work);
     exh_free(r->dec);
     exh_free(r->pf_bits);
+    exh_free(r->pf_rules);
     exh_free(r->names);
     exh_free(r->values);
     exh_free(r->lens);
@@ -893,6 +904,18 @@ static exh_status directive(reading *d, const char *s, size_t len)
 /* Hands one record (text NUL-terminated at len) to the callback. */
 static bool io_has(reading *d, char c, size_t from, size_t to);
 
+/* Whether the literals of rec->bits (and the record) satisfy some rule's
+ * clauses; rec->rules gets the rules they satisfy, when known. */
+static bool judge(csvlog *r, logrec *rec, const char *text, size_t len,
+                  const char *dec, size_t dec_len)
+{
+    size_t rw = prefilter_rule_words(r->pf);
+    uint64_t *rules = rw && rw <= r->pf_rule_words ? r->pf_rules : NULL;
+    rec->rules = rules;
+    return prefilter_pass_rules(r->pf, rec->bits, text, len, dec, dec_len,
+                                rules);
+}
+
 /* Whether the pre-filter lets a record through: whether the literals it
  * holds (rec->bits) satisfy some rule's clauses. Records that lie in io are
  * judged by one search running ahead through the buffer, so most records
@@ -912,7 +935,7 @@ static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
     rec->bits = bits;
     if (text < r->io || text >= r->io + d->fill) { // assembled
         prefilter_bits(r->pf, text, len, false, bits);
-        return prefilter_pass(r->pf, bits, text, len, text, len);
+        return judge(r, rec, text, len, text, len);
     }
     size_t start = (size_t)(text - r->io), end = start + len;
     bool quoted = io_has(d, '"', start, end);
@@ -958,13 +981,13 @@ static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
                                     d->pf_ids + d->pf_next, k - d->pf_next,
                                     start, bits))
             prefilter_bits(r->pf, text, len, false, bits);
-        return prefilter_pass(r->pf, bits, text, len, text, len);
+        return judge(r, rec, text, len, text, len);
     }
     if (!literal)
         return false; // no literal at all
     if (!known) // the portable search or a cut-off search: search the record
         prefilter_bits(r->pf, text, len, false, bits);
-    return prefilter_pass(r->pf, bits, text, len, text, len);
+    return judge(r, rec, text, len, text, len);
 }
 
 /* Whether a record holds '%': by the cached search of io where it lies. */
@@ -1066,7 +1089,7 @@ static void decoded_maybe(reading *d, const char *text, size_t len, logrec *rec)
     if (twice || loose || nmarks > DEC_MARKS || rec->bits != r->pf_bits ||
         !prefilter_bits_near(r->pf, r->dec, n, marks, nmarks, r->pf_bits))
         prefilter_bits(r->pf, r->dec, n, loose, r->pf_bits);
-    rec->maybe = prefilter_pass(r->pf, rec->bits, text, len, r->dec, n);
+    rec->maybe = judge(r, rec, text, len, r->dec, n);
 }
 
 static void deliver(reading *d, const char *text, size_t len, uint64_t line,

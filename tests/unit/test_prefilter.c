@@ -379,6 +379,12 @@ static void test_gate(void)
             CHECK(r0 == cases[i].r0 && r1 == want1);
             CHECK(prefilter_pass(pf, bits, t, n, NULL, 0) ==
                   (cases[i].r0 || want1));
+            // the rules passed, as the reader hands them to the scanner
+            uint64_t rules[1] = {~0ull};
+            CHECK(prefilter_rule_words(pf) == 1);
+            CHECK(prefilter_pass_rules(pf, bits, t, n, NULL, 0, rules) ==
+                  (cases[i].r0 || want1));
+            CHECK(rules[0] == ((cases[i].r0 ? 1u : 0u) | (want1 ? 2u : 0u)));
             // text unknown: deferred clauses hold
             CHECK(prefilter_rule_pass(pf, 1, bits, NULL, 0, NULL, 0) ==
                   ((bits[0] & 8) != 0));
