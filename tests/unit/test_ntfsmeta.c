@@ -6,7 +6,11 @@
  * descriptor and a non-resident $DATA; USN_RECORD_V2, V3 and V4 behind a
  * sparse start) and the damage each reader must step over: torn fixups,
  * an attribute running past the record, a cut-off input, lengths that are
- * no record, odd reads. The real-volume cases are in tests/triage.py.
+ * no record, odd reads; files whose names and $DATA sit in extension
+ * records named by a resident or non-resident $ATTRIBUTE_LIST, extension
+ * records that must not be joined (not listed, an old sequence number,
+ * pointing at themselves or at another extension), hard links. The
+ * real-volume cases are in tests/triage.py.
  */
 #include "harness.h"
 #include "internal.h"
@@ -125,16 +129,16 @@ static void make_record(unsigned char *rec, uint16_t flags, uint64_t si_created)
 }
 
 typedef struct got {
-    mft_record r[4];
-    char names[4][64];
-    char owner[4][64];
+    mft_record r[8];
+    char names[8][64];
+    char owner[8][64];
     size_t count;
 } got;
 
 static bool keep_mft(void *user, const mft_record *r)
 {
     got *g = user;
-    if (g->count < 4) {
+    if (g->count < 8) {
         g->r[g->count] = *r;
         snprintf(g->names[g->count], 64, "%s", r->name);
         g->owner[g->count][0] = '\0';
@@ -186,6 +190,158 @@ static void test_mft(void)
     in2.s.ctx = &in2;
     CHECK(mft_read(&in2.s, keep_mft, &g, &st) == EXH_OK);
     CHECK(g.count == 0 && st.extensions == 1 && st.bad == 2); // + cut-off
+    free(m);
+}
+
+/* Starts a 1024-byte record at rec: sequence seq, flags, base reference
+ * base (0: a base record); returns where its first attribute goes. */
+static size_t rec_begin(unsigned char *rec, uint16_t seq, uint16_t flags,
+                        uint64_t base)
+{
+    memset(rec, 0, 1024);
+    memcpy(rec, "FILE", 4);
+    put16(rec + 4, 0x30);
+    put16(rec + 6, 3);
+    put16(rec + 0x10, seq);
+    put16(rec + 0x14, 0x38);
+    put16(rec + 0x16, flags);
+    put32(rec + 0x1C, 1024);
+    put64(rec + 0x20, base);
+    return 0x38;
+}
+
+/* Ends the record at off and applies its update sequence (0x0303). */
+static void rec_end(unsigned char *rec, size_t off)
+{
+    put32(rec + off, 0xFFFFFFFFu);
+    put32(rec + 0x18, (uint32_t)off + 8);
+    put16(rec + 0x30, 0x0303);
+    memcpy(rec + 0x32, rec + 510, 2);
+    memcpy(rec + 0x34, rec + 1022, 2);
+    put16(rec + 510, 0x0303);
+    put16(rec + 1022, 0x0303);
+}
+
+/* A non-resident attribute header at a (type, first extent, size). */
+static size_t nonresident(unsigned char *a, uint32_t type, uint64_t size)
+{
+    memset(a, 0, 72);
+    put32(a, type);
+    put32(a + 4, 72);
+    a[8] = 1;
+    put64(a + 48, size);
+    return 72;
+}
+
+static size_t with_name(unsigned char *rec, size_t off, const char *name,
+                        unsigned ns)
+{
+    unsigned char v[600];
+    return off + attr(rec + off, 0x30, v,
+                      fn_value(v, 5 | (uint64_t)5 << 48, FT_2021, name, ns));
+}
+
+static size_t with_si(unsigned char *rec, size_t off)
+{
+    unsigned char v[72];
+    memset(v, 0, sizeof(v));
+    for (int i = 0; i < 4; i++)
+        put64(v + 8 * i, FT_2021 - 10000000ULL * 60);
+    return off + attr(rec + off, 0x10, v, 72);
+}
+
+/* Attributes moved to extension records ($ATTRIBUTE_LIST): what may be
+ * joined to a base is, what may not is not, and nothing loops. */
+static void test_mft_lists(void)
+{
+    unsigned char *m = calloc(12, 1024);
+    unsigned char list[64];
+    got g;
+    mft_stats st;
+    size_t off;
+
+    // 0: a base whose resident list names itself and record 2 (32-byte
+    // entries: type, length, name, VCN, the holding record, id).
+    memset(list, 0, sizeof(list));
+    for (int i = 0; i < 2; i++) {
+        put32(list + 32 * i, i ? 0x30 : 0x10);
+        put16(list + 32 * i + 4, 32);
+        list[32 * i + 7] = 26;
+        put64(list + 32 * i + 16, (i ? 2 : 0) | (uint64_t)7 << 48);
+    }
+    off = with_si(m, rec_begin(m, 7, 1, 0));
+    off += attr(m + off, 0x20, list, 64);
+    rec_end(m, off);
+    // 1: an extension naming base 0 that the list does not name.
+    off = rec_begin(m + 1024, 1, 1, 0 | (uint64_t)7 << 48);
+    rec_end(m + 1024, with_name(m + 1024, off, "notlisted.aspx", 1));
+    // 2: listed, with the DOS and the Win32 name and the $DATA.
+    off = rec_begin(m + 2048, 1, 1, 0 | (uint64_t)7 << 48);
+    off = with_name(m + 2048, off, "EXT~1.ASP", 2);
+    off = with_name(m + 2048, off, "ext.aspx", 1);
+    off += nonresident(m + 2048 + off, 0x80, 4242);
+    rec_end(m + 2048, off);
+    // 3: an extension whose base is itself; 4: one whose base is 2.
+    off = rec_begin(m + 3072, 1, 1, 3 | (uint64_t)1 << 48);
+    rec_end(m + 3072, with_name(m + 3072, off, "self.aspx", 1));
+    off = rec_begin(m + 4096, 1, 1, 2 | (uint64_t)1 << 48);
+    rec_end(m + 4096, with_name(m + 4096, off, "chain.aspx", 1));
+    // 5: a base with a non-resident list; 6 names it with an old
+    // sequence number, 7 with its own.
+    off = with_si(m + 5120, rec_begin(m + 5120, 9, 1, 0));
+    off += nonresident(m + 5120 + off, 0x20, 4096);
+    rec_end(m + 5120, off);
+    off = rec_begin(m + 6144, 1, 1, 5 | (uint64_t)8 << 48);
+    rec_end(m + 6144, with_name(m + 6144, off, "old.aspx", 1));
+    off = rec_begin(m + 7168, 1, 1, 5 | (uint64_t)9 << 48);
+    rec_end(m + 7168, with_name(m + 7168, off, "nr.aspx", 1));
+    // 8: an extension before its base 9, which is deleted (its sequence
+    // number stepped when it was freed).
+    off = rec_begin(m + 8192, 1, 0, 9 | (uint64_t)3 << 48);
+    rec_end(m + 8192, with_name(m + 8192, off, "early.aspx", 1));
+    off = with_si(m + 9216, rec_begin(m + 9216, 4, 0, 0));
+    off += nonresident(m + 9216 + off, 0x20, 4096);
+    rec_end(m + 9216, off);
+    // 10: two hard links in a plain base record.
+    off = with_si(m + 10240, rec_begin(m + 10240, 1, 1, 0));
+    off = with_name(m + 10240, off, "one.aspx", 1);
+    rec_end(m + 10240, with_name(m + 10240, off, "two.aspx", 0));
+    memset(&g, 0, sizeof(g));
+    mem in = {{mem_read, NULL, NULL}, m, 11 * 1024, 0, 999};
+    in.s.ctx = &in;
+    CHECK(mft_read(&in.s, keep_mft, &g, &st) == EXH_OK);
+    CHECK(st.records == 4 && st.extensions == 7 && st.lists == 3 &&
+          st.bad == 0 && st.unjoined == 0);
+    CHECK(g.count == 5);
+    // The plain record comes first, once per name.
+    CHECK(g.r[0].number == 10 && g.r[1].number == 10 && g.r[0].names == 2);
+    CHECK_STR(g.names[0], "one.aspx");
+    CHECK_STR(g.names[1], "two.aspx");
+    // Then the held ones, in record order, with what was joined.
+    CHECK(g.r[2].number == 0 && g.r[2].has_fn && g.r[2].names == 1 &&
+          g.r[2].extensions == 1 && g.r[2].size == 4242 && g.r[2].seq == 7);
+    CHECK_STR(g.names[2], "ext.aspx");
+    CHECK(g.r[2].si[0] == ntfsmeta_filetime_ms(FT_2021) - 60 * 1000 &&
+          g.r[2].fn[0] == ntfsmeta_filetime_ms(FT_2021) &&
+          g.r[2].parent_ref == (5 | (uint64_t)5 << 48));
+    CHECK(g.r[3].number == 5 && g.r[3].names == 1 && g.r[3].extensions == 1);
+    CHECK_STR(g.names[3], "nr.aspx");
+    CHECK(g.r[4].number == 9 && !g.r[4].in_use && g.r[4].names == 1);
+    CHECK_STR(g.names[4], "early.aspx");
+    for (size_t i = 0; i < g.count; i++)
+        CHECK(strcmp(g.names[i], "self.aspx") != 0 &&
+              strcmp(g.names[i], "chain.aspx") != 0 &&
+              strcmp(g.names[i], "notlisted.aspx") != 0 &&
+              strcmp(g.names[i], "old.aspx") != 0);
+
+    // A list whose extension records are missing: the file comes without
+    // a name, once.
+    memset(&g, 0, sizeof(g));
+    mem in2 = {{mem_read, NULL, NULL}, m, 1024, 0, 0};
+    in2.s.ctx = &in2;
+    CHECK(mft_read(&in2.s, keep_mft, &g, &st) == EXH_OK);
+    CHECK(g.count == 1 && !g.r[0].has_fn && g.r[0].names == 0 &&
+          g.names[0][0] == '\0' && st.lists == 1);
     free(m);
 }
 
@@ -345,6 +501,7 @@ int main(void)
 {
     test_mft();
     test_mft_4k();
+    test_mft_lists();
     test_usn();
     test_utf16();
     TEST_MAIN_END();
