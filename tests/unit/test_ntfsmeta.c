@@ -84,20 +84,52 @@ static size_t fn_value(unsigned char *v, uint64_t parent, uint64_t t,
     return 66 + 2 * n;
 }
 
-/* A 1024-byte FILE record, fixups applied for writing (sequence 0x0707). */
-static void make_record(unsigned char *rec, uint16_t flags, uint64_t si_created)
+/* Starts a 1024-byte record at rec: sequence seq, flags, base reference
+ * base (0: a base record); returns where its first attribute goes. */
+static size_t rec_begin(unsigned char *rec, uint16_t seq, uint16_t flags,
+                        uint64_t base)
 {
-    unsigned char v[600];
-    size_t off = 0x38;
-
     memset(rec, 0, 1024);
     memcpy(rec, "FILE", 4);
     put16(rec + 4, 0x30);
     put16(rec + 6, 3);
-    put16(rec + 0x10, 7); // sequence number
+    put16(rec + 0x10, seq);
     put16(rec + 0x14, 0x38);
     put16(rec + 0x16, flags);
     put32(rec + 0x1C, 1024);
+    put64(rec + 0x20, base);
+    return 0x38;
+}
+
+/* Ends the record at off and applies its update sequence (0x0303). */
+static void rec_end(unsigned char *rec, size_t off)
+{
+    put32(rec + off, 0xFFFFFFFFu);
+    put32(rec + 0x18, (uint32_t)off + 8);
+    put16(rec + 0x30, 0x0303);
+    memcpy(rec + 0x32, rec + 510, 2);
+    memcpy(rec + 0x34, rec + 1022, 2);
+    put16(rec + 510, 0x0303);
+    put16(rec + 1022, 0x0303);
+}
+
+/* A non-resident attribute header at a (type, first extent, size). */
+static size_t nonresident(unsigned char *a, uint32_t type, uint64_t size)
+{
+    memset(a, 0, 72);
+    put32(a, type);
+    put32(a + 4, 72);
+    a[8] = 1;
+    put64(a + 48, size);
+    return 72;
+}
+
+/* A 1024-byte FILE record, fixups applied for writing. */
+static void make_record(unsigned char *rec, uint16_t flags, uint64_t si_created)
+{
+    unsigned char v[600];
+    size_t off = rec_begin(rec, 7, flags, 0);
+
     memset(v, 0, 72);
     for (int i = 0; i < 4; i++)
         put64(v + 8 * i, si_created + (uint64_t)i);
@@ -112,20 +144,8 @@ static void make_record(unsigned char *rec, uint16_t flags, uint64_t si_created)
                                        0, 0, 0, 0,    0,  5, 18, 0, 0, 0};
     off += attr(rec + off, 0x50, sd, sizeof(sd));
     // A non-resident $DATA: the size at 48 of the attribute.
-    memset(rec + off, 0, 72);
-    put32(rec + off, 0x80);
-    put32(rec + off + 4, 72);
-    rec[off + 8] = 1;
-    put64(rec + off + 48, 123456);
-    off += 72;
-    put32(rec + off, 0xFFFFFFFFu);
-    put32(rec + 0x18, (uint32_t)off + 8);
-    // The update sequence: 0x0707 at the end of both sectors.
-    put16(rec + 0x30, 0x0707);
-    memcpy(rec + 0x32, rec + 510, 2);
-    memcpy(rec + 0x34, rec + 1022, 2);
-    put16(rec + 510, 0x0707);
-    put16(rec + 1022, 0x0707);
+    off += nonresident(rec + off, 0x80, 123456);
+    rec_end(rec, off);
 }
 
 typedef struct got {
@@ -193,46 +213,6 @@ static void test_mft(void)
     free(m);
 }
 
-/* Starts a 1024-byte record at rec: sequence seq, flags, base reference
- * base (0: a base record); returns where its first attribute goes. */
-static size_t rec_begin(unsigned char *rec, uint16_t seq, uint16_t flags,
-                        uint64_t base)
-{
-    memset(rec, 0, 1024);
-    memcpy(rec, "FILE", 4);
-    put16(rec + 4, 0x30);
-    put16(rec + 6, 3);
-    put16(rec + 0x10, seq);
-    put16(rec + 0x14, 0x38);
-    put16(rec + 0x16, flags);
-    put32(rec + 0x1C, 1024);
-    put64(rec + 0x20, base);
-    return 0x38;
-}
-
-/* Ends the record at off and applies its update sequence (0x0303). */
-static void rec_end(unsigned char *rec, size_t off)
-{
-    put32(rec + off, 0xFFFFFFFFu);
-    put32(rec + 0x18, (uint32_t)off + 8);
-    put16(rec + 0x30, 0x0303);
-    memcpy(rec + 0x32, rec + 510, 2);
-    memcpy(rec + 0x34, rec + 1022, 2);
-    put16(rec + 510, 0x0303);
-    put16(rec + 1022, 0x0303);
-}
-
-/* A non-resident attribute header at a (type, first extent, size). */
-static size_t nonresident(unsigned char *a, uint32_t type, uint64_t size)
-{
-    memset(a, 0, 72);
-    put32(a, type);
-    put32(a + 4, 72);
-    a[8] = 1;
-    put64(a + 48, size);
-    return 72;
-}
-
 static size_t with_name(unsigned char *rec, size_t off, const char *name,
                         unsigned ns)
 {
@@ -248,6 +228,20 @@ static size_t with_si(unsigned char *rec, size_t off)
     for (int i = 0; i < 4; i++)
         put64(v + 8 * i, FT_2021 - 10000000ULL * 60);
     return off + attr(rec + off, 0x10, v, 72);
+}
+
+/* An extension record at rec (flags, base reference) holding one name. */
+static void ext_named(unsigned char *rec, uint16_t flags, uint64_t base,
+                      const char *name)
+{
+    rec_end(rec, with_name(rec, rec_begin(rec, 1, flags, base), name, 1));
+}
+
+/* A base record at rec with $SI and a non-resident $ATTRIBUTE_LIST. */
+static void base_listed(unsigned char *rec, uint16_t seq, uint16_t flags)
+{
+    size_t off = with_si(rec, rec_begin(rec, seq, flags, 0));
+    rec_end(rec, off + nonresident(rec + off, 0x20, 4096));
 }
 
 /* Attributes moved to extension records ($ATTRIBUTE_LIST): what may be
@@ -273,8 +267,7 @@ static void test_mft_lists(void)
     off += attr(m + off, 0x20, list, 64);
     rec_end(m, off);
     // 1: an extension naming base 0 that the list does not name.
-    off = rec_begin(m + 1024, 1, 1, 0 | (uint64_t)7 << 48);
-    rec_end(m + 1024, with_name(m + 1024, off, "notlisted.aspx", 1));
+    ext_named(m + 1024, 1, 0 | (uint64_t)7 << 48, "notlisted.aspx");
     // 2: listed, with the DOS and the Win32 name and the $DATA.
     off = rec_begin(m + 2048, 1, 1, 0 | (uint64_t)7 << 48);
     off = with_name(m + 2048, off, "EXT~1.ASP", 2);
@@ -282,26 +275,17 @@ static void test_mft_lists(void)
     off += nonresident(m + 2048 + off, 0x80, 4242);
     rec_end(m + 2048, off);
     // 3: an extension whose base is itself; 4: one whose base is 2.
-    off = rec_begin(m + 3072, 1, 1, 3 | (uint64_t)1 << 48);
-    rec_end(m + 3072, with_name(m + 3072, off, "self.aspx", 1));
-    off = rec_begin(m + 4096, 1, 1, 2 | (uint64_t)1 << 48);
-    rec_end(m + 4096, with_name(m + 4096, off, "chain.aspx", 1));
+    ext_named(m + 3072, 1, 3 | (uint64_t)1 << 48, "self.aspx");
+    ext_named(m + 4096, 1, 2 | (uint64_t)1 << 48, "chain.aspx");
     // 5: a base with a non-resident list; 6 names it with an old
     // sequence number, 7 with its own.
-    off = with_si(m + 5120, rec_begin(m + 5120, 9, 1, 0));
-    off += nonresident(m + 5120 + off, 0x20, 4096);
-    rec_end(m + 5120, off);
-    off = rec_begin(m + 6144, 1, 1, 5 | (uint64_t)8 << 48);
-    rec_end(m + 6144, with_name(m + 6144, off, "old.aspx", 1));
-    off = rec_begin(m + 7168, 1, 1, 5 | (uint64_t)9 << 48);
-    rec_end(m + 7168, with_name(m + 7168, off, "nr.aspx", 1));
+    base_listed(m + 5120, 9, 1);
+    ext_named(m + 6144, 1, 5 | (uint64_t)8 << 48, "old.aspx");
+    ext_named(m + 7168, 1, 5 | (uint64_t)9 << 48, "nr.aspx");
     // 8: an extension before its base 9, which is deleted (its sequence
     // number stepped when it was freed).
-    off = rec_begin(m + 8192, 1, 0, 9 | (uint64_t)3 << 48);
-    rec_end(m + 8192, with_name(m + 8192, off, "early.aspx", 1));
-    off = with_si(m + 9216, rec_begin(m + 9216, 4, 0, 0));
-    off += nonresident(m + 9216 + off, 0x20, 4096);
-    rec_end(m + 9216, off);
+    ext_named(m + 8192, 0, 9 | (uint64_t)3 << 48, "early.aspx");
+    base_listed(m + 9216, 4, 0);
     // 10: two hard links in a plain base record.
     off = with_si(m + 10240, rec_begin(m + 10240, 1, 1, 0));
     off = with_name(m + 10240, off, "one.aspx", 1);
