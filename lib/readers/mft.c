@@ -27,8 +27,8 @@
 #define MFT_MAX_ATTRS      256         /* attributes looked at per record */
 #define MFT_BATCH          (1u << 20)  /* bytes read at once */
 #define MFT_MAX_HELD       (1u << 16)  /* files with a list held to the end */
-#define MFT_MAX_FACTS      (1u << 20)  /* names and sizes gathered */
-#define MFT_MAX_TEXT       (32u << 20) /* bytes of names and descriptors */
+#define MFT_MAX_FACTS      (1u << 18)  /* names and sizes gathered */
+#define MFT_MAX_TEXT       (16u << 20) /* bytes of names and descriptors */
 #define MFT_MAX_LIST_REFS  256         /* records one attribute list names */
 #define MFT_MAX_JOIN       4096        /* gathered facts looked at per file */
 
@@ -129,11 +129,18 @@ static void mft_use_name(mft_record *r, const mft_name *n)
 {
     static const char none[] = "";
     r->has_fn = n != NULL;
-    r->name = n ? n->name : none;
-    r->name_len = n ? n->len : 0;
-    r->parent_ref = n ? n->parent_ref : 0;
+    if (n) {
+        r->name = n->name;
+        r->name_len = n->len;
+        r->parent_ref = n->parent_ref;
+        memcpy(r->fn, n->fn, sizeof(r->fn));
+        return;
+    }
+    r->name = none;
+    r->name_len = 0;
+    r->parent_ref = 0;
     for (int i = 0; i < 4; i++)
-        r->fn[i] = n ? n->fn[i] : INT64_MIN;
+        r->fn[i] = INT64_MIN;
 }
 
 /* The name a record is known by: its first non-DOS one, else the first. */
@@ -159,11 +166,13 @@ int mft_parse_record(unsigned char *rec, size_t len, uint64_t number,
     for (int i = 0; i < 4; i++)
         r->si[i] = INT64_MIN;
     r->number = number;
-    mft_use_name(r, NULL);
-    if (len < 48 || memcmp(rec, "FILE", 4) != 0)
-        return 0;
-    if (!mft_fixups(rec, len))
-        return -1;
+    int k = len >= 48 && memcmp(rec, "FILE", 4) == 0
+                ? (mft_fixups(rec, len) ? 1 : -1)
+                : 0;
+    if (k < 1) {
+        mft_use_name(r, NULL); // never used (0) or torn (-1)
+        return k;
+    }
     out->base_ref = le64(rec + 0x20);
     uint16_t flags = le16(rec + 0x16);
     r->seq = le16(rec + 0x10);

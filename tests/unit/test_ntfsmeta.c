@@ -329,6 +329,42 @@ static void test_mft_lists(void)
     free(m);
 }
 
+static bool count_names(void *user, const mft_record *r)
+{
+    size_t *n = user;
+    if (r->names != MFT_MAX_NAMES || !r->has_fn)
+        return false;
+    (*n)++;
+    return true;
+}
+
+/* A file with more names than a file keeps: MFT_MAX_NAMES, each once. */
+static void test_mft_many_names(void)
+{
+    unsigned char *m = calloc(10, 1024);
+    mft_stats st;
+    size_t calls = 0;
+
+    // Eight 104-byte $FILE_NAMEs fill an extension record; nine of them.
+    base_listed(m, 2, 1);
+    for (int k = 1; k < 10; k++) {
+        unsigned char *rec = m + 1024 * k;
+        size_t off = rec_begin(rec, 1, 1, (uint64_t)2 << 48);
+        for (int i = 0; i < 8; i++) {
+            char name[8];
+            snprintf(name, sizeof(name), "%d%d.asp", k, i);
+            off = with_name(rec, off, name, 1);
+        }
+        rec_end(rec, off);
+    }
+    mem in = {{mem_read, NULL, NULL}, m, 10 * 1024, 0, 0};
+    in.s.ctx = &in;
+    CHECK(mft_read(&in.s, count_names, &calls, &st) == EXH_OK);
+    CHECK(st.extensions == 9 && st.lists == 1 && st.bad == 0 &&
+          calls == MFT_MAX_NAMES);
+    free(m);
+}
+
 /* 4 KiB records (4Kn disks): the size from the header, nine fixups. */
 static void test_mft_4k(void)
 {
@@ -486,6 +522,7 @@ int main(void)
     test_mft();
     test_mft_4k();
     test_mft_lists();
+    test_mft_many_names();
     test_usn();
     test_utf16();
     TEST_MAIN_END();
