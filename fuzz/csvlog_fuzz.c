@@ -7,25 +7,10 @@
  * the reader's promises (bounded, NUL-terminated, lengths exact).
  */
 #include "internal.h"
+#include "mem_stream.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct mem {
-    stream s;
-    const uint8_t *data;
-    size_t len, pos;
-} mem;
-
-static ssize_t mem_read(stream *s, void *dst, size_t len)
-{
-    mem *m = s->ctx;
-    size_t n = m->len - m->pos < len ? m->len - m->pos : len;
-    n = n < 7 ? n : 7;
-    memcpy(dst, m->data + m->pos, n);
-    m->pos += n;
-    return (ssize_t)n;
-}
 
 static bool touch(void *user, csvlog *r, const logrec *rec)
 {
@@ -52,7 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static csvlog *readers[FAM__COUNT];
     for (int f = FAM_NONE + 1; f < FAM__COUNT; f++) {
-        mem m = {.s = {.read = mem_read, .ctx = &m}, .data = data, .len = size};
+        mem_stream m;
+        mem_stream_init(&m, data, size, 7, 0);
         if (!readers[f] && csvlog_new(f, 64, &readers[f]) != EXH_OK)
             abort();
         if (csvlog_read(readers[f], &m.s, touch, NULL, NULL) != EXH_OK)

@@ -9,26 +9,11 @@
  * process_creation), whose added fields keep the same promises.
  */
 #include "internal.h"
+#include "mem_stream.h"
 #include "readers/evtx.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct mem {
-    stream s;
-    const uint8_t *data;
-    size_t len, pos;
-} mem;
-
-static ssize_t mem_read(stream *s, void *dst, size_t len)
-{
-    mem *m = s->ctx;
-    size_t n = m->len - m->pos < len ? m->len - m->pos : len;
-    n = n < 40000 ? n : 40000;
-    memcpy(dst, m->data + m->pos, n);
-    m->pos += n;
-    return (ssize_t)n;
-}
 
 static void check_event(const event *ev)
 {
@@ -66,7 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     evtx_stats st = {0};
     if (evtx_magic(data, size)) {
-        mem m = {.s = {.read = mem_read, .ctx = &m}, .data = data, .len = size};
+        mem_stream m;
+        mem_stream_init(&m, data, size, 40000, 0);
         if (evtx_read(r, &m.s, touch, proc, &st) != EXH_OK)
             abort();
         return 0;

@@ -7,32 +7,11 @@
  * exactly name_len bytes with no NUL inside.
  */
 #include "internal.h"
+#include "mem_stream.h"
 #include "readers/ntfsmeta.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct mem {
-    stream s;
-    const uint8_t *data;
-    size_t len, pos, pad; /* pad: zeros served first */
-} mem;
-
-static ssize_t mem_read(stream *s, void *dst, size_t len)
-{
-    mem *m = s->ctx;
-    if (m->pad) {
-        size_t n = m->pad < len ? m->pad : len;
-        memset(dst, 0, n);
-        m->pad -= n;
-        return (ssize_t)n;
-    }
-    size_t n = m->len - m->pos < len ? m->len - m->pos : len;
-    n = n < 3001 ? n : 3001;
-    memcpy(dst, m->data + m->pos, n);
-    m->pos += n;
-    return (ssize_t)n;
-}
 
 static bool check(void *user, const usn_record *r)
 {
@@ -47,8 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     for (size_t pad = 0; pad <= 4096; pad += 4096) {
-        mem m = {{mem_read, NULL, NULL}, data, size, 0, pad};
-        m.s.ctx = &m;
+        mem_stream m;
+        mem_stream_init(&m, data, size, 3001, pad);
         usn_stats st;
         if (usn_read(&m.s, check, NULL, &st) == EXH_OK && st.zero_bytes < pad)
             abort();

@@ -69,6 +69,21 @@ int util_hexval(unsigned char c);
 /* Writes code point c (at most 0x10FFFF) as UTF-8 to out (room for 4
  * bytes); returns the bytes written. */
 size_t util_utf8_put(uint32_t c, char *out);
+/* The little-endian 16-, 32- and 64-bit integers at p (the binary readers
+ * of untrusted bytes; the caller checks that the bytes are there). */
+static inline uint16_t le16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+static inline uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+static inline uint64_t le64(const unsigned char *p)
+{
+    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
 /* Percent-decodes n bytes of s into out (room for n bytes; may be s): each
  * "%XX" of two hex digits becomes its byte, everything else is copied
  * ('+' too). Returns the length written (at most n). */

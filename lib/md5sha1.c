@@ -63,8 +63,7 @@ static void md5_block(uint32_t *h, const unsigned char *p)
 {
     uint32_t m[16];
     for (int i = 0; i < 16; i++)
-        m[i] = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-               (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+        m[i] = le32(p + 4 * i);
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
     for (int i = 0; i < 64; i++) {
         uint32_t f;

@@ -274,6 +274,16 @@ static bool on_usn(void *user, const usn_record *r)
     return true;
 }
 
+/* Orders kept entries by record number (then arrival): the reader hands
+ * files with an $ATTRIBUTE_LIST over after the others. */
+static int cmp_node(const void *a, const void *b)
+{
+    const tnode *x = a, *y = b;
+    if (x->number != y->number)
+        return x->number < y->number ? -1 : 1;
+    return x->name_off < y->name_off ? -1 : x->name_off > y->name_off;
+}
+
 /* Reads a whole $SDS stream (bounded) for owners. */
 static exh_status take_sds(tvol *v, stream *in, const char **problem)
 {
@@ -341,6 +351,11 @@ exh_status triage_take(triage **tp, const char *path, const char *display,
         if (!(v->mft_display = exh_strdup(display)))
             return EXH_ERR_NOMEM;
         st = mft_read(in, on_mft, &c, &ms);
+        bool sorted = true;
+        for (size_t i = 1; i < v->node_count && sorted; i++)
+            sorted = v->nodes[i - 1].number <= v->nodes[i].number;
+        if (!sorted)
+            qsort(v->nodes, v->node_count, sizeof(*v->nodes), cmp_node);
         if (st == EXH_ERR_IO)
             snprintf(problem, problem_len,
                      "read error after %llu MFT records: the rest not read",
@@ -350,6 +365,12 @@ exh_status triage_take(triage **tp, const char *path, const char *display,
                      "%llu damaged MFT record%s skipped (bad fixups or "
                      "attributes)",
                      (unsigned long long)ms.bad, ms.bad == 1 ? "" : "s");
+        else if (ms.unjoined)
+            snprintf(problem, problem_len,
+                     "%llu MFT record%s past the limits kept for attribute "
+                     "lists: their files judged by their base record alone",
+                     (unsigned long long)ms.unjoined,
+                     ms.unjoined == 1 ? "" : "s");
         else if (v->nodes_cut)
             snprintf(problem, problem_len,
                      "more than %u MFT entries of "

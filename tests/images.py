@@ -17,57 +17,19 @@
 # (ntfs-3g's user.* attributes), and --deleted (a shell and a log deleted
 # through the mount).
 # Needs root, /dev/fuse and the tools: otherwise skipped (exit 77).
-import hashlib, json, os, shutil, struct, subprocess, sys, tempfile
+import hashlib, os, shutil, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ntfs_patch  # noqa: E402  (sets one $SI time; see its header)
+from ntfs_volume import (check, done, make_volume, need, run, scan,  # noqa: E402
+                         set_owner_system)
 
-EXHUNT = os.environ['EXHUNT']
 SRC = os.environ['SRCDIR']
 TOOLS = ['mkntfs', 'ntfs-3g', 'qemu-img', 'ewfacquire', 'sfdisk', 'fusermount']
 LOG_DIR = 'Program Files/Microsoft/Exchange Server/V15/Logging/HttpProxy/Owa'
 LOG_NAME = 'HttpProxy_2021030204-1.LOG'
 LOG_SRC = os.path.join(SRC, 'tests', 'cases', 'httpproxy', 'proxylogon_chain_probes_attempts.LOG')
 LAYOUT = os.path.join(SRC, 'tests', 'cases', 'files', 'volume_dropzones')
-
-failures = []
-try:  # every line of every scan is validated when jsonschema is present
-    import jsonschema
-    VALIDATOR = jsonschema.Draft202012Validator(
-        json.load(open(os.path.join(SRC, 'docs', 'output-schema.json'))))
-except ImportError:
-    VALIDATOR = None
-
-
-def check(cond, what):
-    print(('ok   ' if cond else 'FAIL ') + what)
-    if not cond:
-        failures.append(what)
-
-
-def skip(reason):
-    print('SKIP: ' + reason)
-    sys.exit(77)
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, timeout=300, **kw)
-
-
-def make_volume(path, size_mb, fill):
-    """An NTFS volume file of size_mb MiB, filled through an ntfs-3g mount
-    by fill(mountpoint)."""
-    with open(path, 'wb') as f:
-        f.truncate(size_mb << 20)
-    run(['mkntfs', '-F', '-q', '-Q', path])
-    mnt = path + '.mnt'
-    os.mkdir(mnt)
-    run(['ntfs-3g', path, mnt])
-    try:
-        fill(mnt)
-    finally:
-        run(['fusermount', '-u', mnt])
-        os.rmdir(mnt)
 
 
 def copy_tree(src, dst):
@@ -94,23 +56,6 @@ def fill_both(mnt):
     fill_log(mnt)
 
 
-def scan(target, *opts, env=None):
-    proc = subprocess.run([EXHUNT, 'scan', '-f', 'jsonl', '--no-progress', *opts, target],
-                          capture_output=True, timeout=300, env=env)
-    text = proc.stdout.decode('utf-8')
-    objs = [json.loads(line) for line in text.splitlines()]
-    # exhunt report gives back the same lines (NTFS times, owners, streams)
-    rep = subprocess.run([EXHUNT, 'report', '-f', 'jsonl', '-'], input=proc.stdout,
-                         capture_output=True, timeout=300)
-    check(rep.stdout == proc.stdout,
-          'exhunt report -f jsonl gives the scan of %s back' % os.path.basename(target))
-    for o in objs if VALIDATOR else []:
-        errors = list(VALIDATOR.iter_errors(o))
-        check(not errors, 'output of %s valid under the schema%s' %
-              (os.path.basename(target), ': ' + errors[0].message if errors else ''))
-    return proc, objs
-
-
 def digest(objs):
     """What must match between a folder and an image: findings by rule and
     Windows path, and the coverage of each log family."""
@@ -134,13 +79,7 @@ def main():
     # read a VMDK through freed memory (found so, under meson's random
     # MALLOC_PERTURB_); image.c now names the type.
     os.environ['MALLOC_PERTURB_'] = '37'
-    if os.geteuid() != 0:
-        skip('needs root for the ntfs-3g FUSE mount that builds the test images')
-    if not os.path.exists('/dev/fuse'):
-        skip('/dev/fuse is missing: the test images cannot be built')
-    missing = [t for t in TOOLS if not shutil.which(t)]
-    if missing:
-        skip('missing tools: ' + ' '.join(missing) + ' (ntfs-3g, qemu-utils, ewf-tools, fdisk)')
+    need(TOOLS, 'ntfs-3g, qemu-utils, ewf-tools, fdisk', 'the test images')
     tmp = tempfile.mkdtemp(prefix='exh-img-')
     try:
         body(tmp)
@@ -148,10 +87,7 @@ def main():
         subprocess.run(['fusermount', '-u', '-q', os.path.join(tmp, 'vol.raw.mnt')],
                        capture_output=True)
         shutil.rmtree(tmp, ignore_errors=True)
-    if failures:
-        print('%d failures' % len(failures))
-        return 1
-    return 0
+    return done()
 
 
 def body(tmp):
@@ -318,23 +254,6 @@ def bad_images(tmp, vol):
         proc, objs = scan(p, env=env)
         check(proc.returncode == 3 and objs and objs[-1]['kind'] == 'summary',
               '%s: not readable, exit 3 with a summary (exit %d)' % (name, proc.returncode))
-
-
-SYSTEM_SID = bytes.fromhex('010100000000000512000000')  # S-1-5-18
-
-
-def set_owner_system(path):
-    """Rewrites path's security descriptor with SYSTEM as its owner (group
-    and DACL kept) through ntfs-3g's system.ntfs_acl attribute."""
-    sd = os.getxattr(path, 'system.ntfs_acl')
-    _, group_off, _, dacl_off = struct.unpack_from('<IIII', sd, 4)
-    group = sd[group_off:group_off + 8 + 4 * sd[group_off + 1]]
-    dacl = sd[dacl_off:] if dacl_off else b''
-    head = bytearray(sd[:20])
-    own = 20
-    grp = own + len(SYSTEM_SID)
-    struct.pack_into('<IIII', head, 4, own, grp, 0, grp + len(group) if dacl else 0)
-    os.setxattr(path, 'system.ntfs_acl', bytes(head) + SYSTEM_SID + group + dacl)
 
 
 def ntfs_knowledge(tmp):

@@ -15,46 +15,27 @@
 # coverage gap), and nothing for a stock page or a folder outside the
 # planting places. A Velociraptor-shaped copy (names %XX-encoded, the
 # ntfs accessor's folder) gives the same findings; damaged inputs are
-# counted, never fatal.
+# counted, never fatal. Files whose attributes outgrow their base record
+# (attribute_lists()): many hard links with long names make ntfs-3g write
+# an $ATTRIBUTE_LIST (resident for a few, non-resident for many) and move
+# $FILE_NAMEs to extension records; a page named only there must still be
+# reported by name and path, and a file with two names under both.
 # Needs root, /dev/fuse, mkntfs, ntfs-3g and ntfscat: otherwise skipped (77).
-import json, os, shutil, struct, subprocess, sys, tempfile
+import os, re, shutil, struct, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_usn as U  # noqa: E402
 import ntfs_patch  # noqa: E402
+from ntfs_volume import (check, done, make_volume, need, run, scan,  # noqa: E402
+                         set_owner_system)
 
 EXHUNT = os.environ['EXHUNT']
-SRC = os.environ['SRCDIR']
 EXCH = 'Program Files/Microsoft/Exchange Server/V15'
 AUTH = EXCH + '/FrontEnd/HttpProxy/owa/auth'
 WEB = 'inetpub/wwwroot/aspnet_client'
 LOGS = EXCH + '/Logging/HttpProxy/Owa'
 PAGE = b'<%@ Page Language="C#" %>\r\n<html><body>Sign in</body></html>\r\n'
 T0 = 1614650000  # 2021-03-02T01:53:20Z
-
-failures = []
-try:
-    import jsonschema
-    VALIDATOR = jsonschema.Draft202012Validator(
-        json.load(open(os.path.join(SRC, 'docs', 'output-schema.json'))))
-except ImportError:
-    VALIDATOR = None
-
-
-def check(cond, what):
-    print(('ok   ' if cond else 'FAIL ') + what)
-    if not cond:
-        failures.append(what)
-
-
-def skip(reason):
-    print('SKIP: ' + reason)
-    sys.exit(77)
-
-
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, timeout=300, **kw)
-
 
 def write(path, data):
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -77,7 +58,6 @@ def fill(mnt, inodes):
     write(os.path.join(mnt, 'Users/bob/far.aspx'), PAGE)    # outside drop zones
     write(os.path.join(mnt, WEB, 'gone.aspx'), PAGE)        # deleted
     write(os.path.join(mnt, LOGS, 'HttpProxy_2021030205-1.LOG'), b'#Log-type: HttpProxy\r\n')
-    from images import set_owner_system
     set_owner_system(os.path.join(mnt, WEB, 'system.aspx'))
     os.sync()
     os.unlink(os.path.join(mnt, WEB, 'gone.aspx'))
@@ -88,20 +68,6 @@ def fill(mnt, inodes):
 
 def seq_of(mft, number):
     return struct.unpack_from('<H', mft, number * 1024 + 0x10)[0]
-
-
-def scan(target, *opts):
-    proc = subprocess.run([EXHUNT, 'scan', '-f', 'jsonl', '--no-progress', *opts, target],
-                          capture_output=True, timeout=300)
-    objs = [json.loads(line) for line in proc.stdout.decode('utf-8').splitlines()]
-    for o in objs if VALIDATOR else []:
-        errors = list(VALIDATOR.iter_errors(o))
-        check(not errors, 'output of %s valid under the schema%s' %
-              (os.path.basename(target), ': ' + errors[0].message if errors else ''))
-    rep = subprocess.run([EXHUNT, 'report', '-f', 'jsonl', '-'], input=proc.stdout,
-                         capture_output=True, timeout=300)
-    check(rep.stdout == proc.stdout, 'exhunt report -f jsonl gives the scan back')
-    return proc, objs
 
 
 def journal(inodes, mft):
@@ -210,39 +176,103 @@ def damaged(tmp, kape, mft):
           'damaged $MFT and $J: counted in the errors (%s)' % errs)
 
 
+def copy_mft(vol):
+    """The $MFT of vol as KAPE copies it. ntfscat reads $MFT through
+    libntfs, which has undone the update sequence fixups; KAPE and
+    Velociraptor copy the bytes on disk. So ntfscat gives the length, the
+    volume gives the bytes (a fresh volume's $MFT is one extent)."""
+    mft_len = len(run(['ntfscat', '-f', '-i', '0', vol]).stdout)
+    with open(vol, 'rb') as f:
+        boot = f.read(512)
+        cluster = struct.unpack_from('<H', boot, 0x0B)[0] * boot[0x0D]
+        f.seek(struct.unpack_from('<Q', boot, 0x30)[0] * cluster)
+        return f.read(mft_len)
+
+
+# Pages named by a $FILE_NAME too long for what is left of their base
+# record: ntfs-3g writes it in an extension record.
+LONG_AUTH = 'owa_' + 'x' * 190 + '.aspx'
+LONG_WEB = 'web_' + 'y' * 190 + '.aspx'
+LINKS = (('Users/bob/few', 2, AUTH, LONG_AUTH),    # a resident list
+         ('Users/bob/many', 60, WEB, LONG_WEB))    # a non-resident one
+CHOPPER = b'<%@ Page Language="Jscript"%><%eval(Request.Item["z"],"unsafe");%>\r\n'
+
+
+def fill_lists(mnt):
+    for folder, count, page_dir, page in LINKS:
+        os.makedirs(os.path.join(mnt, page_dir), exist_ok=True)
+        first = os.path.join(mnt, folder, 'a.bin')
+        write(first, CHOPPER)
+        for i in range(count):
+            os.link(first, os.path.join(mnt, folder, 'link_%03d_%s.bin' % (i, '0' * 100)))
+        os.link(first, os.path.join(mnt, page_dir, page))
+    # Two names in the base record, both in drop zones.
+    write(os.path.join(mnt, WEB, 'twice.aspx'), PAGE)
+    os.link(os.path.join(mnt, WEB, 'twice.aspx'), os.path.join(mnt, AUTH, 'also.aspx'))
+
+
+def layout(vol, path):
+    """From ntfsinfo -F (ntfs-3g): the file's record, whether its
+    $ATTRIBUTE_LIST is resident (None: no list) and the record holding
+    the $FILE_NAME of its last path element."""
+    out = run(['ntfsinfo', '-F', path, vol]).stdout.decode('utf-8', 'replace')
+    inode = int(re.search(r'Dumping Inode (\d+)', out).group(1))
+    m = re.search(r'\$ATTRIBUTE_LIST \(0x20\) from mft record \d+.*?Resident:\s*(\w+)',
+                  out, re.S)
+    name = os.path.basename(path)
+    holder = None
+    for rec, fname in re.findall(
+            r"\$FILE_NAME \(0x30\) from mft record (\d+).*?Filename:\s*'([^']*)'", out, re.S):
+        if fname == name:
+            holder = int(rec)
+    return inode, (m.group(1) == 'Yes') if m else None, holder
+
+
+def attribute_lists(tmp):
+    vol = os.path.join(tmp, 'lists.raw')
+    make_volume(vol, 16, fill_lists)
+    for (_, _, page_dir, page), resident in zip(LINKS, (True, False)):
+        inode, listed, holder = layout(vol, page_dir + '/' + page)
+        check(listed is resident and holder not in (None, inode),
+              'ntfsinfo: %s... has a %s $ATTRIBUTE_LIST, its name in extension record %s '
+              '(base %d)' % (page[:8], 'resident' if resident else 'non-resident', holder,
+                             inode))
+    kape = os.path.join(tmp, 'kape-lists')
+    write(os.path.join(kape, 'C', '$MFT'), copy_mft(vol))
+    os.makedirs(os.path.join(kape, 'C', 'Windows', 'System32'))
+    _, objs = scan(kape)
+    nc = {o['source']['windows_path']: o for o in objs
+          if o['kind'] == 'finding' and o['rule'] == 'mft_page_not_collected'}
+    want = ['C:\\' + (d + '/' + p).replace('/', '\\') for d, p in
+            ((AUTH, LONG_AUTH), (WEB, LONG_WEB), (AUTH, 'also.aspx'), (WEB, 'twice.aspx'))]
+    check(sorted(nc) == sorted(want),
+          'pages named in extension records, and both names of a file, reported '
+          'from the $MFT (%s)' % sorted(p[-40:] for p in nc))
+    for path in want[:2]:
+        o = nc.get(path)
+        check(o is not None and o['file']['times']['fn_created'] > '2020' and
+              o['file']['times']['si_created'] > '2020' and o['file']['deleted'] is False,
+              '%s...: its $SI and $FN times' % path[-20:])
+    check(nc.get(want[0], {}).get('severity') == 'high',
+          'the page in owa/auth named in an extension record is high')
+    # The same volume as an image: TSK reads attribute lists itself.
+    _, objs = scan(vol)
+    paths = [o['source'].get('windows_path', '') for o in objs if o['kind'] == 'finding']
+    check(any(p.endswith(LONG_AUTH) for p in paths) and any(p.endswith(LONG_WEB) for p in paths),
+          'as an image (TSK), the shells named in extension records are found')
+
+
 def main():
-    if os.geteuid() != 0:
-        skip('needs root for the ntfs-3g FUSE mount that builds the test volume')
-    if not os.path.exists('/dev/fuse'):
-        skip('/dev/fuse is missing: the test volume cannot be built')
-    missing = [t for t in ('mkntfs', 'ntfs-3g', 'ntfscat', 'fusermount') if not shutil.which(t)]
-    if missing:
-        skip('missing tools: ' + ' '.join(missing) + ' (ntfs-3g)')
+    need(('mkntfs', 'ntfs-3g', 'ntfscat', 'ntfsinfo', 'fusermount'), 'ntfs-3g',
+         'the test volume')
     tmp = tempfile.mkdtemp(prefix='exh-triage-')
     vol = os.path.join(tmp, 'vol.raw')
     mnt = vol + '.mnt'
     try:
-        with open(vol, 'wb') as f:
-            f.truncate(16 << 20)
-        run(['mkntfs', '-F', '-q', '-Q', vol])
-        os.mkdir(mnt)
-        run(['ntfs-3g', vol, mnt])
         inodes = {}
-        try:
-            fill(mnt, inodes)
-        finally:
-            run(['fusermount', '-u', mnt])
+        make_volume(vol, 16, lambda m: fill(m, inodes))
         ntfs_patch.patch_si_created(vol, 'stomped.txt', 1262304000)  # 2010-01-01
-        # ntfscat reads $MFT through libntfs, which has undone the update
-        # sequence fixups; KAPE and Velociraptor copy the bytes on disk.
-        # So ntfscat gives the length, the volume gives the bytes (a fresh
-        # volume's $MFT is one extent).
-        mft_len = len(run(['ntfscat', '-f', '-i', '0', vol]).stdout)
-        with open(vol, 'rb') as f:
-            boot = f.read(512)
-            cluster = struct.unpack_from('<H', boot, 0x0B)[0] * boot[0x0D]
-            f.seek(struct.unpack_from('<Q', boot, 0x30)[0] * cluster)
-            mft = f.read(mft_len)
+        mft = copy_mft(vol)
         check(mft[510:512] == mft[0x30:0x32],
               'the $MFT copied from the volume keeps its fixups')
         sds = run(['ntfscat', '-f', '-i', '9', '-n', '$SDS', vol]).stdout
@@ -294,13 +324,11 @@ def main():
               'to_record' not in cov[0]['gaps'][0],
               'without a journal, the log deleted in the $MFT is a coverage gap (%s)' % cov)
         damaged(tmp, kape, mft)
+        attribute_lists(tmp)
     finally:
         subprocess.run(['fusermount', '-u', '-q', mnt], capture_output=True)
         shutil.rmtree(tmp, ignore_errors=True)
-    if failures:
-        print('%d failures' % len(failures))
-        return 1
-    return 0
+    return done()
 
 
 if __name__ == '__main__':

@@ -136,8 +136,7 @@ uint32_t evtx_crc32(uint32_t crc, const void *data, size_t len)
     pthread_once(&crc_once, crc_init);
     crc = ~crc;
     while (len >= 8) {
-        uint32_t a = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
-                            (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+        uint32_t a = crc ^ le32(p);
         crc = crc_table[7][a & 0xFF] ^ crc_table[6][(a >> 8) & 0xFF] ^
               crc_table[5][(a >> 16) & 0xFF] ^ crc_table[4][a >> 24] ^
               crc_table[3][p[4]] ^ crc_table[2][p[5]] ^ crc_table[1][p[6]] ^
@@ -151,22 +150,6 @@ uint32_t evtx_crc32(uint32_t crc, const void *data, size_t len)
 }
 
 /* ---- little-endian reads --------------------------------------------- */
-
-static uint16_t le16(const unsigned char *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 bool evtx_magic(const void *head, size_t len)
 {

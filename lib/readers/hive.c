@@ -41,12 +41,6 @@ static void hive_close(hive *h)
         libbfio_handle_free(&h->io, NULL);
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
 /* True when the base block's hive bins size fits in len and every hive bin
  * header is consistent. libbfio's memory range does not clamp reads at its
  * end (found with ASan on a truncated hive), so libregf must never be given

@@ -32,6 +32,10 @@ typedef struct mft_record {
     const unsigned char *sd; /* resident $SECURITY_DESCRIPTOR, or NULL */
     size_t sd_len;
     uint64_t size; /* the unnamed $DATA's size */
+    /* A file with several hard links is handed over once per name (the
+     * DOS 8.3 name only when it has no other): names is how many. */
+    uint32_t names;
+    uint32_t extensions; /* extension records whose attributes were taken */
 } mft_record;
 
 typedef struct mft_stats {
@@ -39,23 +43,53 @@ typedef struct mft_stats {
     uint64_t bad;        /* damaged records (bad fixups, attributes) */
     uint64_t empty;      /* never used records (no FILE signature) */
     uint64_t extensions; /* extension records (their base holds $SI) */
+    uint64_t lists;      /* base records with an $ATTRIBUTE_LIST */
+    uint64_t unjoined;   /* lists or extension records past the caps */
     uint32_t record_size;
 } mft_stats;
 
-/* Called once per parsed base record. Return false to stop. */
+/* Called once per name of a parsed base record (once, has_fn false, for a
+ * record without a name). Return false to stop. */
 typedef bool (*mft_record_cb)(void *user, const mft_record *r);
 
+#define MFT_MAX_NAMES 64  /* $FILE_NAMEs kept per record and per file */
+#define MFT_NAME_MAX  766 /* UTF-8 bytes of a 255-unit name, and NUL */
+
+/* One $FILE_NAME of a record. */
+typedef struct mft_name {
+    uint64_t parent_ref;
+    int64_t fn[4];
+    const char *name; /* UTF-8, NUL-terminated, in the mft_parsed */
+    size_t len;
+    uint8_t space; /* 0 POSIX, 1 Win32, 2 DOS, 3 Win32 and DOS */
+} mft_name;
+
+/* One record as mft_parse_record() reads it. */
+typedef struct mft_parsed {
+    mft_record r;      /* r.name: its first non-DOS name, else the DOS one */
+    uint64_t base_ref; /* an extension record: its base's reference; else 0 */
+    bool has_data;     /* the unnamed $DATA's first extent is here (r.size) */
+    bool has_list;     /* it holds an $ATTRIBUTE_LIST */
+    const unsigned char *list; /* its value when resident, else NULL */
+    size_t list_len;
+    size_t name_count; /* names[], at most MFT_MAX_NAMES */
+    mft_name names[MFT_MAX_NAMES];
+    char text[MFT_MAX_NAMES * MFT_NAME_MAX];
+} mft_parsed;
+
 /* Parses the record rec (len bytes; its fixups are applied in place)
- * number number into *out, its name into name_buf (name_cap bytes, at
- * least 1024). Returns 1 for a base record, 0 for an empty or extension
- * record (*extension set for the latter), -1 for a damaged one. */
+ * number number into *out (borrowing rec). Returns 1 for a base or an
+ * extension record (out->base_ref tells), 0 for an empty one, -1 for a
+ * damaged one. */
 int mft_parse_record(unsigned char *rec, size_t len, uint64_t number,
-                     mft_record *out, char *name_buf, size_t name_cap,
-                     bool *extension);
+                     mft_parsed *out);
 
 /* Reads a $MFT from in to its end (record size from the first record's
- * header, else 1024). EXH_ERR_IO on a read error, EXH_ERR_NOMEM, else
- * EXH_OK; damage is counted in stats. */
+ * header, else 1024). A base record's attributes moved to extension
+ * records (named by its $ATTRIBUTE_LIST, resident or not) are joined to
+ * it: such files are held until the end and handed over then, after the
+ * others (record order otherwise). EXH_ERR_IO on a read error,
+ * EXH_ERR_NOMEM, else EXH_OK; damage is counted in stats. */
 exh_status mft_read(stream *in, mft_record_cb cb, void *user, mft_stats *stats);
 
 /* ---- usn.c ----------------------------------------------------------------

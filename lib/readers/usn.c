@@ -17,22 +17,6 @@
 #define USN_MAX_RECORD 65536
 #define USN_CHUNK      (1u << 20)
 
-static uint16_t le16(const unsigned char *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-    return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 /* Parses the record at p (len bytes available, at least 8) into *r.
  * Returns its length, 0 when it is a V4 record (length in *skip), or -1
  * when the bytes are no record. */

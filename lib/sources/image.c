@@ -59,10 +59,8 @@ static size_t image_pread(int fd, void *dst, size_t len, off_t off)
 /* True when the 16-byte MBR partition entry p looks like a used one. */
 static bool image_mbr_entry_used(const unsigned char *p)
 {
-    uint32_t start = (uint32_t)p[8] | (uint32_t)p[9] << 8 |
-                     (uint32_t)p[10] << 16 | (uint32_t)p[11] << 24;
-    uint32_t count = (uint32_t)p[12] | (uint32_t)p[13] << 8 |
-                     (uint32_t)p[14] << 16 | (uint32_t)p[15] << 24;
+    uint32_t start = le32(p + 8);
+    uint32_t count = le32(p + 12);
 
     return p[4] != 0 && start != 0 && count != 0;
 }
@@ -410,8 +408,7 @@ static void image_owner(image_walker *w, TSK_FS_FILE *f)
                               sizeof(si), TSK_FS_FILE_READ_FLAG_NOID);
     tsk_error_reset();
     if (n >= 0x38 && w->sds) {
-        uint32_t id = (uint32_t)si[0x34] | (uint32_t)si[0x35] << 8 |
-                      (uint32_t)si[0x36] << 16 | (uint32_t)si[0x37] << 24;
+        uint32_t id = le32(si + 0x34);
         if (id && ntfs_sds_owner(w->sds, id, w->owner, sizeof(w->owner)))
             return;
         w->owner[0] = '\0';

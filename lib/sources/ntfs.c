@@ -13,12 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t ntfs_le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
 bool ntfs_sid_text(const unsigned char *sid, size_t len, char *out,
                    size_t out_len)
 {
@@ -37,7 +31,7 @@ bool ntfs_sid_text(const unsigned char *sid, size_t len, char *out,
     used = (size_t)n;
     for (unsigned i = 0; i < sid[1]; i++) {
         n = snprintf(out + used, out_len - used, "-%lu",
-                     (unsigned long)ntfs_le32(sid + 8 + 4 * i));
+                     (unsigned long)le32(sid + 8 + 4 * i));
         if (n < 0 || (size_t)n >= out_len - used)
             return false;
         used += (size_t)n;
@@ -53,7 +47,7 @@ bool ntfs_sd_owner(const unsigned char *sd, size_t len, char *out,
     // Revision 1, then Sbz1, Control, and the owner's offset at 4.
     if (len < 20 || sd[0] != 1)
         return false;
-    off = ntfs_le32(sd + 4);
+    off = le32(sd + 4);
     if (off < 20 || off >= len)
         return false;
     return ntfs_sid_text(sd + off, len - off, out, out_len);
@@ -121,10 +115,9 @@ ntfs_sds *ntfs_sds_parse(unsigned char *data, size_t len)
     s->data = data;
     s->len = len;
     while (data && pos + 20 <= len) {
-        uint64_t self = (uint64_t)ntfs_le32(data + pos + 8) |
-                        (uint64_t)ntfs_le32(data + pos + 12) << 32;
-        uint32_t id = ntfs_le32(data + pos + 4);
-        uint32_t elen = ntfs_le32(data + pos + 16);
+        uint64_t self = le64(data + pos + 8);
+        uint32_t id = le32(data + pos + 4);
+        uint32_t elen = le32(data + pos + 16);
         if (self != pos || id == 0 || elen <= 20 || elen > len - pos) {
             pos += 16;
             continue;

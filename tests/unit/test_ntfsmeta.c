@@ -6,7 +6,11 @@
  * descriptor and a non-resident $DATA; USN_RECORD_V2, V3 and V4 behind a
  * sparse start) and the damage each reader must step over: torn fixups,
  * an attribute running past the record, a cut-off input, lengths that are
- * no record, odd reads. The real-volume cases are in tests/triage.py.
+ * no record, odd reads; files whose names and $DATA sit in extension
+ * records named by a resident or non-resident $ATTRIBUTE_LIST, extension
+ * records that must not be joined (not listed, an old sequence number,
+ * pointing at themselves or at another extension), hard links. The
+ * real-volume cases are in tests/triage.py.
  */
 #include "harness.h"
 #include "internal.h"
@@ -80,20 +84,52 @@ static size_t fn_value(unsigned char *v, uint64_t parent, uint64_t t,
     return 66 + 2 * n;
 }
 
-/* A 1024-byte FILE record, fixups applied for writing (sequence 0x0707). */
-static void make_record(unsigned char *rec, uint16_t flags, uint64_t si_created)
+/* Starts a 1024-byte record at rec: sequence seq, flags, base reference
+ * base (0: a base record); returns where its first attribute goes. */
+static size_t rec_begin(unsigned char *rec, uint16_t seq, uint16_t flags,
+                        uint64_t base)
 {
-    unsigned char v[600];
-    size_t off = 0x38;
-
     memset(rec, 0, 1024);
     memcpy(rec, "FILE", 4);
     put16(rec + 4, 0x30);
     put16(rec + 6, 3);
-    put16(rec + 0x10, 7); // sequence number
+    put16(rec + 0x10, seq);
     put16(rec + 0x14, 0x38);
     put16(rec + 0x16, flags);
     put32(rec + 0x1C, 1024);
+    put64(rec + 0x20, base);
+    return 0x38;
+}
+
+/* Ends the record at off and applies its update sequence (0x0303). */
+static void rec_end(unsigned char *rec, size_t off)
+{
+    put32(rec + off, 0xFFFFFFFFu);
+    put32(rec + 0x18, (uint32_t)off + 8);
+    put16(rec + 0x30, 0x0303);
+    memcpy(rec + 0x32, rec + 510, 2);
+    memcpy(rec + 0x34, rec + 1022, 2);
+    put16(rec + 510, 0x0303);
+    put16(rec + 1022, 0x0303);
+}
+
+/* A non-resident attribute header at a (type, first extent, size). */
+static size_t nonresident(unsigned char *a, uint32_t type, uint64_t size)
+{
+    memset(a, 0, 72);
+    put32(a, type);
+    put32(a + 4, 72);
+    a[8] = 1;
+    put64(a + 48, size);
+    return 72;
+}
+
+/* A 1024-byte FILE record, fixups applied for writing. */
+static void make_record(unsigned char *rec, uint16_t flags, uint64_t si_created)
+{
+    unsigned char v[600];
+    size_t off = rec_begin(rec, 7, flags, 0);
+
     memset(v, 0, 72);
     for (int i = 0; i < 4; i++)
         put64(v + 8 * i, si_created + (uint64_t)i);
@@ -108,33 +144,21 @@ static void make_record(unsigned char *rec, uint16_t flags, uint64_t si_created)
                                        0, 0, 0, 0,    0,  5, 18, 0, 0, 0};
     off += attr(rec + off, 0x50, sd, sizeof(sd));
     // A non-resident $DATA: the size at 48 of the attribute.
-    memset(rec + off, 0, 72);
-    put32(rec + off, 0x80);
-    put32(rec + off + 4, 72);
-    rec[off + 8] = 1;
-    put64(rec + off + 48, 123456);
-    off += 72;
-    put32(rec + off, 0xFFFFFFFFu);
-    put32(rec + 0x18, (uint32_t)off + 8);
-    // The update sequence: 0x0707 at the end of both sectors.
-    put16(rec + 0x30, 0x0707);
-    memcpy(rec + 0x32, rec + 510, 2);
-    memcpy(rec + 0x34, rec + 1022, 2);
-    put16(rec + 510, 0x0707);
-    put16(rec + 1022, 0x0707);
+    off += nonresident(rec + off, 0x80, 123456);
+    rec_end(rec, off);
 }
 
 typedef struct got {
-    mft_record r[4];
-    char names[4][64];
-    char owner[4][64];
+    mft_record r[8];
+    char names[8][64];
+    char owner[8][64];
     size_t count;
 } got;
 
 static bool keep_mft(void *user, const mft_record *r)
 {
     got *g = user;
-    if (g->count < 4) {
+    if (g->count < 8) {
         g->r[g->count] = *r;
         snprintf(g->names[g->count], 64, "%s", r->name);
         g->owner[g->count][0] = '\0';
@@ -186,6 +210,158 @@ static void test_mft(void)
     in2.s.ctx = &in2;
     CHECK(mft_read(&in2.s, keep_mft, &g, &st) == EXH_OK);
     CHECK(g.count == 0 && st.extensions == 1 && st.bad == 2); // + cut-off
+    free(m);
+}
+
+static size_t with_name(unsigned char *rec, size_t off, const char *name,
+                        unsigned ns)
+{
+    unsigned char v[600];
+    return off + attr(rec + off, 0x30, v,
+                      fn_value(v, 5 | (uint64_t)5 << 48, FT_2021, name, ns));
+}
+
+static size_t with_si(unsigned char *rec, size_t off)
+{
+    unsigned char v[72];
+    memset(v, 0, sizeof(v));
+    for (int i = 0; i < 4; i++)
+        put64(v + 8 * i, FT_2021 - 10000000ULL * 60);
+    return off + attr(rec + off, 0x10, v, 72);
+}
+
+/* An extension record at rec (flags, base reference) holding one name. */
+static void ext_named(unsigned char *rec, uint16_t flags, uint64_t base,
+                      const char *name)
+{
+    rec_end(rec, with_name(rec, rec_begin(rec, 1, flags, base), name, 1));
+}
+
+/* A base record at rec with $SI and a non-resident $ATTRIBUTE_LIST. */
+static void base_listed(unsigned char *rec, uint16_t seq, uint16_t flags)
+{
+    size_t off = with_si(rec, rec_begin(rec, seq, flags, 0));
+    rec_end(rec, off + nonresident(rec + off, 0x20, 4096));
+}
+
+/* Attributes moved to extension records ($ATTRIBUTE_LIST): what may be
+ * joined to a base is, what may not is not, and nothing loops. */
+static void test_mft_lists(void)
+{
+    unsigned char *m = calloc(12, 1024);
+    unsigned char list[64];
+    got g;
+    mft_stats st;
+    size_t off;
+
+    // 0: a base whose resident list names itself and record 2 (32-byte
+    // entries: type, length, name, VCN, the holding record, id).
+    memset(list, 0, sizeof(list));
+    for (int i = 0; i < 2; i++) {
+        put32(list + 32 * i, i ? 0x30 : 0x10);
+        put16(list + 32 * i + 4, 32);
+        list[32 * i + 7] = 26;
+        put64(list + 32 * i + 16, (i ? 2 : 0) | (uint64_t)7 << 48);
+    }
+    off = with_si(m, rec_begin(m, 7, 1, 0));
+    off += attr(m + off, 0x20, list, 64);
+    rec_end(m, off);
+    // 1: an extension naming base 0 that the list does not name.
+    ext_named(m + 1024, 1, 0 | (uint64_t)7 << 48, "notlisted.aspx");
+    // 2: listed, with the DOS and the Win32 name and the $DATA.
+    off = rec_begin(m + 2048, 1, 1, 0 | (uint64_t)7 << 48);
+    off = with_name(m + 2048, off, "EXT~1.ASP", 2);
+    off = with_name(m + 2048, off, "ext.aspx", 1);
+    off += nonresident(m + 2048 + off, 0x80, 4242);
+    rec_end(m + 2048, off);
+    // 3: an extension whose base is itself; 4: one whose base is 2.
+    ext_named(m + 3072, 1, 3 | (uint64_t)1 << 48, "self.aspx");
+    ext_named(m + 4096, 1, 2 | (uint64_t)1 << 48, "chain.aspx");
+    // 5: a base with a non-resident list; 6 names it with an old
+    // sequence number, 7 with its own.
+    base_listed(m + 5120, 9, 1);
+    ext_named(m + 6144, 1, 5 | (uint64_t)8 << 48, "old.aspx");
+    ext_named(m + 7168, 1, 5 | (uint64_t)9 << 48, "nr.aspx");
+    // 8: an extension before its base 9, which is deleted (its sequence
+    // number stepped when it was freed).
+    ext_named(m + 8192, 0, 9 | (uint64_t)3 << 48, "early.aspx");
+    base_listed(m + 9216, 4, 0);
+    // 10: two hard links in a plain base record.
+    off = with_si(m + 10240, rec_begin(m + 10240, 1, 1, 0));
+    off = with_name(m + 10240, off, "one.aspx", 1);
+    rec_end(m + 10240, with_name(m + 10240, off, "two.aspx", 0));
+    memset(&g, 0, sizeof(g));
+    mem in = {{mem_read, NULL, NULL}, m, 11 * 1024, 0, 999};
+    in.s.ctx = &in;
+    CHECK(mft_read(&in.s, keep_mft, &g, &st) == EXH_OK);
+    CHECK(st.records == 4 && st.extensions == 7 && st.lists == 3 &&
+          st.bad == 0 && st.unjoined == 0);
+    CHECK(g.count == 5);
+    // The plain record comes first, once per name.
+    CHECK(g.r[0].number == 10 && g.r[1].number == 10 && g.r[0].names == 2);
+    CHECK_STR(g.names[0], "one.aspx");
+    CHECK_STR(g.names[1], "two.aspx");
+    // Then the held ones, in record order, with what was joined.
+    CHECK(g.r[2].number == 0 && g.r[2].has_fn && g.r[2].names == 1 &&
+          g.r[2].extensions == 1 && g.r[2].size == 4242 && g.r[2].seq == 7);
+    CHECK_STR(g.names[2], "ext.aspx");
+    CHECK(g.r[2].si[0] == ntfsmeta_filetime_ms(FT_2021) - 60 * 1000 &&
+          g.r[2].fn[0] == ntfsmeta_filetime_ms(FT_2021) &&
+          g.r[2].parent_ref == (5 | (uint64_t)5 << 48));
+    CHECK(g.r[3].number == 5 && g.r[3].names == 1 && g.r[3].extensions == 1);
+    CHECK_STR(g.names[3], "nr.aspx");
+    CHECK(g.r[4].number == 9 && !g.r[4].in_use && g.r[4].names == 1);
+    CHECK_STR(g.names[4], "early.aspx");
+    for (size_t i = 0; i < g.count; i++)
+        CHECK(strcmp(g.names[i], "self.aspx") != 0 &&
+              strcmp(g.names[i], "chain.aspx") != 0 &&
+              strcmp(g.names[i], "notlisted.aspx") != 0 &&
+              strcmp(g.names[i], "old.aspx") != 0);
+
+    // A list whose extension records are missing: the file comes without
+    // a name, once.
+    memset(&g, 0, sizeof(g));
+    mem in2 = {{mem_read, NULL, NULL}, m, 1024, 0, 0};
+    in2.s.ctx = &in2;
+    CHECK(mft_read(&in2.s, keep_mft, &g, &st) == EXH_OK);
+    CHECK(g.count == 1 && !g.r[0].has_fn && g.r[0].names == 0 &&
+          g.names[0][0] == '\0' && st.lists == 1);
+    free(m);
+}
+
+static bool count_names(void *user, const mft_record *r)
+{
+    size_t *n = user;
+    if (r->names != MFT_MAX_NAMES || !r->has_fn)
+        return false;
+    (*n)++;
+    return true;
+}
+
+/* A file with more names than a file keeps: MFT_MAX_NAMES, each once. */
+static void test_mft_many_names(void)
+{
+    unsigned char *m = calloc(10, 1024);
+    mft_stats st;
+    size_t calls = 0;
+
+    // Eight 104-byte $FILE_NAMEs fill an extension record; nine of them.
+    base_listed(m, 2, 1);
+    for (int k = 1; k < 10; k++) {
+        unsigned char *rec = m + 1024 * k;
+        size_t off = rec_begin(rec, 1, 1, (uint64_t)2 << 48);
+        for (int i = 0; i < 8; i++) {
+            char name[8];
+            snprintf(name, sizeof(name), "%d%d.asp", k, i);
+            off = with_name(rec, off, name, 1);
+        }
+        rec_end(rec, off);
+    }
+    mem in = {{mem_read, NULL, NULL}, m, 10 * 1024, 0, 0};
+    in.s.ctx = &in;
+    CHECK(mft_read(&in.s, count_names, &calls, &st) == EXH_OK);
+    CHECK(st.extensions == 9 && st.lists == 1 && st.bad == 0 &&
+          calls == MFT_MAX_NAMES);
     free(m);
 }
 
@@ -345,6 +521,8 @@ int main(void)
 {
     test_mft();
     test_mft_4k();
+    test_mft_lists();
+    test_mft_many_names();
     test_usn();
     test_utf16();
     TEST_MAIN_END();
