@@ -64,6 +64,9 @@ struct prefilter {
     char **g_text;    /* per entry: a deferred literal's folded run, or NULL */
     size_t *g_len;    /* ... and its length */
     bool *g_deferred; /* per clause */
+    uint32_t *g_dlit; /* per entry: its deferred literal's index among the
+                         distinct ones (memo of rule_pass()) */
+    size_t g_dcount;  /* distinct deferred literals */
     bool g_decode;    /* '%' in a record satisfies deferred clauses */
     size_t *g_lit_at; /* per literal id: its rules g_lit_rule[..] whose */
     size_t *g_lit_rule; /* first searched clause holds it */
@@ -281,6 +284,9 @@ static void gate_free(prefilter *pf)
     exh_free(pf->g_text);
     exh_free(pf->g_len);
     exh_free(pf->g_deferred);
+    exh_free(pf->g_dlit);
+    pf->g_dlit = NULL;
+    pf->g_dcount = 0;
     exh_free(pf->g_rule);
     exh_free(pf->g_clause);
     exh_free(pf->g_ids);
@@ -960,9 +966,10 @@ exh_status prefilter_set_gate(prefilter *pf, size_t rules,
     pf->g_text = exh_calloc(n ? n : 1, sizeof *pf->g_text);
     pf->g_len = exh_calloc(n ? n : 1, sizeof *pf->g_len);
     pf->g_deferred = exh_calloc(clauses ? clauses : 1, sizeof *pf->g_deferred);
+    pf->g_dlit = exh_calloc(n ? n : 1, sizeof *pf->g_dlit);
     pf->g_rules = rules;
     bool ok = pf->g_rule && pf->g_clause && pf->g_ids && pf->g_text &&
-              pf->g_len && pf->g_deferred;
+              pf->g_len && pf->g_deferred && pf->g_dlit;
     if (ok) {
         memcpy(pf->g_rule, rule_clauses, (rules + 1) * sizeof *pf->g_rule);
         memcpy(pf->g_clause, clause_lits, (clauses + 1) * sizeof *pf->g_clause);
@@ -990,6 +997,18 @@ exh_status prefilter_set_gate(prefilter *pf, size_t rules,
         }
     }
     pf->g_decode = decode;
+    // The distinct deferred literals: rules that share one (the ProxyShell
+    // attempt and exploitation rules) look for it once per record.
+    for (size_t e = 0; ok && e < n; e++) {
+        if (!pf->g_text[e])
+            continue;
+        size_t d = 0;
+        for (size_t f = 0; f < e && d == 0; f++) {
+            if (pf->g_text[f] && !strcmp(pf->g_text[f], pf->g_text[e]))
+                d = pf->g_dlit[f] + 1;
+        }
+        pf->g_dlit[e] = d ? (uint32_t)(d - 1) : (uint32_t)pf->g_dcount++;
+    }
     // Per literal, the rules whose first searched clause holds it: a rule
     // can pass only when a literal of that clause is in the record.
     pf->g_lit_at = ok ? exh_calloc(pf->count + 1, sizeof *pf->g_lit_at) : NULL;
@@ -1035,21 +1054,32 @@ exh_status prefilter_set_gate(prefilter *pf, size_t rules,
 /* Whether a literal of deferred clause j stands in text (an empty run:
  * always). */
 static bool deferred_in(const prefilter *pf, size_t j, const char *text,
-                        size_t len)
+                        size_t len, uint8_t *memo)
 {
     for (size_t e = pf->g_clause[j]; e < pf->g_clause[j + 1]; e++) {
         size_t n = pf->g_len[e];
-        if (n == 0 || (n <= len && run_in((const unsigned char *)text, 0, len,
+        uint8_t *m = memo ? &memo[pf->g_dlit[e]] : NULL;
+        if (!m || *m == 0) {
+            bool in = n == 0 ||
+                      (n <= len && run_in((const unsigned char *)text, 0, len,
                                           (const unsigned char *)pf->g_text[e],
-                                          n) != SIZE_MAX))
+                                          n) != SIZE_MAX);
+            if (m)
+                *m = in ? 1 : 2;
+            if (in)
+                return true;
+        } else if (*m == 1) {
             return true;
+        }
     }
     return false;
 }
 
-bool prefilter_rule_pass(const prefilter *pf, size_t rule, const uint64_t *bits,
-                         const char *text, size_t len, const char *dec,
-                         size_t dec_len)
+/* prefilter_rule_pass() with memo: NULL, or one byte per distinct deferred
+ * literal, zeroed for the record, that keeps whether text holds it. */
+static bool rule_pass(const prefilter *pf, size_t rule, const uint64_t *bits,
+                      const char *text, size_t len, const char *dec,
+                      size_t dec_len, uint8_t *memo)
 {
     if (!pf->g_rule || rule >= pf->g_rules)
         return true;
@@ -1073,7 +1103,7 @@ bool prefilter_rule_pass(const prefilter *pf, size_t rule, const uint64_t *bits,
         return true;
     char own[DEFER_DECODE_MAX];
     for (size_t j = from; j < to; j++) {
-        if (!pf->g_deferred[j] || deferred_in(pf, j, text, len))
+        if (!pf->g_deferred[j] || deferred_in(pf, j, text, len, memo))
             continue;
         // URI fields match percent-decoded too (twice, as the reader
         // decodes): the literal may stand in the decoded record alone.
@@ -1089,10 +1119,17 @@ bool prefilter_rule_pass(const prefilter *pf, size_t rule, const uint64_t *bits,
                 dec_len = util_url_decode(own, dec_len, own);
             dec = own;
         }
-        if (!deferred_in(pf, j, dec, dec_len))
+        if (!deferred_in(pf, j, dec, dec_len, NULL))
             return false;
     }
     return true;
+}
+
+bool prefilter_rule_pass(const prefilter *pf, size_t rule, const uint64_t *bits,
+                         const char *text, size_t len, const char *dec,
+                         size_t dec_len)
+{
+    return rule_pass(pf, rule, bits, text, len, dec, dec_len, NULL);
 }
 
 size_t prefilter_rule_words(const prefilter *pf)
@@ -1103,11 +1140,11 @@ size_t prefilter_rule_words(const prefilter *pf)
 /* Marks rule k in rules (when not NULL) once it passes; true when it does. */
 static bool rule_mark(const prefilter *pf, size_t k, const uint64_t *bits,
                       const char *text, size_t len, const char *dec,
-                      size_t dec_len, uint64_t *rules)
+                      size_t dec_len, uint64_t *rules, uint8_t *memo)
 {
     if (rules && (rules[k / 64] >> (k % 64) & 1))
         return true;
-    if (!prefilter_rule_pass(pf, k, bits, text, len, dec, dec_len))
+    if (!rule_pass(pf, k, bits, text, len, dec, dec_len, memo))
         return false;
     if (rules)
         rules[k / 64] |= 1ull << (k % 64);
@@ -1128,6 +1165,11 @@ bool prefilter_pass_rules(const prefilter *pf, const uint64_t *bits,
     // Only the rules of the literals found can pass; without rules, the
     // first that does ends the search.
     bool any = false;
+    uint8_t memo_buf[256], *memo = NULL;
+    if (text && pf->g_dcount <= sizeof memo_buf) {
+        memo = memo_buf;
+        memset(memo, 0, pf->g_dcount);
+    }
     for (size_t w = 0; w < pf->words; w++) {
         for (uint64_t m = bits[w]; m; m &= m - 1) {
             size_t id = w * 64 + (size_t)__builtin_ctzll(m);
@@ -1135,7 +1177,7 @@ bool prefilter_pass_rules(const prefilter *pf, const uint64_t *bits,
                 break;
             for (size_t i = pf->g_lit_at[id]; i < pf->g_lit_at[id + 1]; i++) {
                 if (rule_mark(pf, pf->g_lit_rule[i], bits, text, len, dec,
-                              dec_len, rules)) {
+                              dec_len, rules, memo)) {
                     any = true;
                     if (!rules)
                         return true;
@@ -1145,7 +1187,7 @@ bool prefilter_pass_rules(const prefilter *pf, const uint64_t *bits,
     }
     // A rule whose every clause holds an unknown id: checked on its own.
     for (size_t k = 0; k < pf->g_rules && pf->g_unknown; k++) {
-        if (rule_mark(pf, k, bits, text, len, dec, dec_len, rules)) {
+        if (rule_mark(pf, k, bits, text, len, dec, dec_len, rules, memo)) {
             any = true;
             if (!rules)
                 return true;

@@ -393,6 +393,69 @@ static void test_gate(void)
     prefilter_free(pf);
 }
 
+/* Random gates whose rules share deferred literals: the rule set
+ * prefilter_pass_rules() gives (with its per-record memo of deferred
+ * literals) is exactly the rules prefilter_rule_pass() passes one by one. */
+static void test_rule_sets(void)
+{
+    static const char *const words[] = {"ab", "ba", "cab", "abc",
+                                        "bb", "ca", "acb", "bca"};
+    const size_t nw = sizeof words / sizeof *words;
+    int records = 0, passing = 0, bad = 0;
+    for (int round = 0; round < 300; round++) {
+        prefilter *pf = NULL;
+        CHECK(prefilter_new(words, nw, &pf) == EXH_OK);
+        if (!pf)
+            break;
+        // up to 6 rules of 1 searched clause and up to 2 deferred ones,
+        // each clause 1 or 2 literals
+        size_t rules = 1 + rnd() % 6, rule_at[8], clause_at[32], nc = 0, ne = 0;
+        uint32_t ids[64];
+        const char *texts[64];
+        for (size_t k = 0; k < rules; k++) {
+            rule_at[k] = nc;
+            size_t clauses = 1 + rnd() % 3;
+            for (size_t j = 0; j < clauses; j++) {
+                clause_at[nc++] = ne;
+                size_t lits = 1 + rnd() % 2;
+                for (size_t e = 0; e < lits; e++) {
+                    size_t w = rnd() % nw;
+                    ids[ne] = (uint32_t)w;
+                    texts[ne++] = j ? words[w] : NULL; // j > 0: deferred
+                }
+            }
+        }
+        rule_at[rules] = nc;
+        clause_at[nc] = ne;
+        CHECK(prefilter_set_gate(pf, rules, rule_at, clause_at, ids, texts,
+                                 false) == EXH_OK);
+        for (int t = 0; t < 20; t++) {
+            char text[24];
+            size_t n = 4 + rnd() % 16;
+            for (size_t i = 0; i < n; i++)
+                text[i] = "abc,"[rnd() % 4];
+            uint64_t bits[1] = {0}, set[1] = {~0ull};
+            prefilter_bits(pf, text, n, false, bits);
+            bool any = prefilter_pass_rules(pf, bits, text, n, text, n, set);
+            uint64_t want = 0;
+            for (size_t k = 0; k < rules; k++) {
+                if (prefilter_rule_pass(pf, k, bits, text, n, text, n))
+                    want |= 1ull << k;
+            }
+            records++;
+            passing += want != 0;
+            if ((set[0] != want || any != (want != 0)) && bad++ < 5)
+                fprintf(stderr, "  rule set: round %d '%.*s'\n", round, (int)n,
+                        text);
+        }
+        prefilter_free(pf);
+    }
+    CHECK(bad == 0);
+    CHECK(passing > records / 10 && passing < records);
+    printf("rule sets: %d records, %d passing some rule, %d bad\n", records,
+           passing, bad);
+}
+
 /* prefilter_bits() on one CSV record with quoted values: a field sequence
  * holds only inside one value, read quote by quote as the reader does. */
 /* A percent-decoded record searched only around its decoded escapes
@@ -851,6 +914,7 @@ int main(void)
     test_space_sequence();
     test_quoted_sequence();
     test_csv_bounds();
+    test_rule_sets();
     test_bits_near();
     test_threads();
     test_speed();
