@@ -7,9 +7,9 @@
  * ("#Version: 15.01.2176.002"), in the version fields of HttpProxy, RPS
  * and EWS rows and in the EventData of ECP rows ("S:BLD=15.1.2375.7;",
  * whose header names a format version instead). Each log file adds its
- * header's build, and each ECP file the builds of its rows, to the unit's
- * timeline over the times of their records: (build, first seen, last
- * seen).
+ * header's build, and each ECP file the builds of its rows (read from one
+ * row a minute: scanner.c), to the unit's timeline over the times of
+ * their records: (build, first seen, last seen).
  * The latest build seen is the unit's build from logs (BUILD_RANK_LOG,
  * below the ExSetup.exe version resource and the SOFTWARE hive: it is the
  * build the server ran when the logs end, not necessarily now).

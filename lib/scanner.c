@@ -108,15 +108,14 @@ typedef struct worker {
     build_lookups lookups;  /* judging records by their build */
     bool file_build_ok;     /* the file's header names an Exchange build */
     uint16_t file_build[4]; /* ... this one */
-    bool rec_build_ok;      /* the ECP record being read names its build */
-    uint16_t rec_build[4];  /* ... this one ("S:BLD=") */
-    /* the builds the file's ECP rows name, with their first and last
-     * record times: the first ECP_FILE_BUILDS of them */
+    /* the builds the file's ECP rows name ("S:BLD="), with the times of
+     * the first and last rows read for them: the first ECP_FILE_BUILDS */
     struct {
         uint16_t v[4];
         int64_t first_ms, last_ms;
     } ecp_builds[ECP_FILE_BUILDS];
     size_t ecp_build_count;
+    int64_t ecp_minute;   /* the minute whose row last gave a build */
     int64_t file_date_ms; /* its "#Date:", or INT64_MIN */
     /* a file read whole for hashing and YARA, bounded by FILE_CAP */
     unsigned char *fbuf;
@@ -498,7 +497,8 @@ static exh_status add_evidence(ifinding *f, const event *ev, const char *name)
 /* The build that logged a record: its own version fields (HttpProxy, RPS
  * and EWS rows carry MajorVersion..RevisionVersion, ECP rows "S:BLD="),
  * else its file's header. */
-static void logged_build(const worker *w, const event *ev, ifinding *f)
+static void logged_build(const worker *w, const logrec *r, const event *ev,
+                         ifinding *f)
 {
     static const char *const names[4] = {"MajorVersion", "MinorVersion",
                                          "BuildVersion", "RevisionVersion"};
@@ -506,8 +506,8 @@ static void logged_build(const worker *w, const event *ev, ifinding *f)
     size_t len[4] = {0};
     for (int i = 0; i < 4; i++)
         part[i] = event_get(ev, names[i], &len[i]);
-    if (w->rec_build_ok) {
-        memcpy(f->logged_build, w->rec_build, sizeof f->logged_build);
+    if ((w->fam == FAM_ECP_SERVER || w->fam == FAM_ECP_ACTIVITY) &&
+        build_parse_ecp_bld(r->text, r->len, f->logged_build)) {
         f->logged_by = "row";
     } else if (build_parse_row_fields(part, len, f->logged_build)) {
         f->logged_by = "row";
@@ -536,7 +536,7 @@ static exh_status report_match(worker *w, size_t rule, const logrec *r,
         (!f.source_path || !f.evidence || (w->windows_path && !f.windows_path))
             ? EXH_ERR_NOMEM
             : EXH_OK;
-    logged_build(w, ev, &f);
+    logged_build(w, r, ev, &f);
     for (size_t i = 0; i < matched_count && st == EXH_OK; i++)
         st = add_evidence(&f, ev, matched[i]);
     for (size_t i = 0; key_fields[w->fam][i] && st == EXH_OK; i++)
@@ -737,21 +737,25 @@ static exh_status yara_line(worker *w, const logrec *r)
     return st != EXH_OK ? st : w->log_status;
 }
 
-/* Reads the "S:BLD=" build of an ECP record into w->rec_build and adds
- * it, over the record's time, to the builds of the file. */
+/* Adds the "S:BLD=" build of an ECP record (whose time is known), over
+ * its time, to the builds of the file: of one row a minute, the first
+ * that names one, so that the search costs the reader nothing (a change
+ * of build shows within a minute). */
 static void ecp_row_build(worker *w, const logrec *r)
 {
-    w->rec_build_ok = build_parse_ecp_bld(r->text, r->len, w->rec_build);
-    if (!w->rec_build_ok || r->time_ms == INT64_MIN)
+    uint16_t v[4];
+    int64_t minute = r->time_ms / 60000;
+    if (minute == w->ecp_minute || !build_parse_ecp_bld(r->text, r->len, v))
         return;
+    w->ecp_minute = minute;
     size_t i = 0;
     while (i < w->ecp_build_count &&
-           memcmp(w->ecp_builds[i].v, w->rec_build, sizeof w->rec_build) != 0)
+           memcmp(w->ecp_builds[i].v, v, sizeof v) != 0)
         i++;
     if (i == w->ecp_build_count) {
         if (i == ECP_FILE_BUILDS)
             return; // the first builds of the file stay
-        memcpy(w->ecp_builds[i].v, w->rec_build, sizeof w->rec_build);
+        memcpy(w->ecp_builds[i].v, v, sizeof v);
         w->ecp_builds[i].first_ms = w->ecp_builds[i].last_ms = r->time_ms;
         w->ecp_build_count++;
     } else if (r->time_ms < w->ecp_builds[i].first_ms) {
@@ -767,7 +771,8 @@ static bool on_record(void *user, csvlog *rd, const logrec *r)
     const exh_scanner *sc = w->ctx->sc;
     if (r->time_ms != INT64_MIN)
         note_time(w, r->time_ms);
-    if (w->fam == FAM_ECP_SERVER || w->fam == FAM_ECP_ACTIVITY)
+    if ((w->fam == FAM_ECP_SERVER || w->fam == FAM_ECP_ACTIVITY) &&
+        r->time_ms != INT64_MIN)
         ecp_row_build(w, r);
     if (!w->host_done)
         offer_host(w, csvlog_event(rd, r), r->line);
@@ -2092,8 +2097,8 @@ static void process(worker *w, unit *u, const item *it, stream *in)
         return;
     }
     w->file_build_ok = false; // event logs name no build
-    w->rec_build_ok = false;
     w->ecp_build_count = 0;
+    w->ecp_minute = INT64_MIN;
     if (fam == FAM_EVTX) {
         process_evtx(w, u, it, in, (size_t)n);
         return;
