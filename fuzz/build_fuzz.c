@@ -4,7 +4,8 @@
  * version resource the pe module reads (yara_pe_version), and as a build
  * string (exh_build_lookup, OWA folder names), and as IIS configuration
  * (the mitigations of build_sniff_config), as the head of an Exchange
- * log (build_sniff_log_header), and as a registry hive
+ * log (build_sniff_log_header), as an ECP row (build_parse_ecp_bld), and
+ * as a registry hive
  * (libregf through hive_read and hive_services, each service judged by
  * persist_service). A version read from a file
  * is bounded and NUL-terminated; a lookup that succeeds lists every covered
@@ -70,6 +71,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     // A log header's build is one of a covered product, never a format
     // version (a build part of 0).
     if (build_sniff_log_header((const char *)data, size, v, NULL) &&
+        ((v[0] != 14 && v[0] != 15) || v[1] > 3 || v[2] == 0))
+        abort();
+    // An ECP row's build likewise; bounded by size (no NUL needed).
+    if (build_parse_ecp_bld((const char *)data, size, v) &&
         ((v[0] != 14 && v[0] != 15) || v[1] > 3 || v[2] == 0))
         abort();
     (void)build_sniff_config("web.config", data, size);

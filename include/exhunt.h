@@ -342,6 +342,21 @@ enum {
     EXH_PIVOT__COUNT
 };
 
+/* One build of a unit's build timeline: a build its Exchange logs show
+ * (their "#Version:" headers, the "S:BLD=" values of ECP rows) from the
+ * first to the last record that shows it. */
+typedef struct exh_build_step {
+    const char *version; /* "15.1.2176.2" */
+    const char *first;   /* ISO 8601 UTC times */
+    const char *last;
+    const char *source; /* "log-header" | "ecp-row": how path showed it */
+    const char *path;   /* source.path of the log that showed it last */
+    /* every way the logs showed it, in that order: "log-header" and/or
+     * "ecp-row" (both when they agree) */
+    const char *const *sources;
+    size_t source_count;
+} exh_build_step;
+
 /* Verdict values are the strings of DESIGN.md ("yes", "no-sign", ...). */
 typedef struct exh_summary {
     const char *target;
@@ -383,6 +398,10 @@ typedef struct exh_summary {
     /* The attacker pivot: lists indexed by EXH_PIVOT_*. */
     const exh_pivot_item *pivot[EXH_PIVOT__COUNT];
     size_t pivot_count[EXH_PIVOT__COUNT];
+    /* The builds the unit's logs show, oldest first (at most 8), whichever
+     * source the build came from; written only with a build. */
+    const exh_build_step *build_timeline;
+    size_t build_timeline_count;
 } exh_summary;
 
 typedef enum exh_cb_result { EXH_CONTINUE = 0, EXH_STOP = 1 } exh_cb_result;
@@ -529,6 +548,26 @@ EXH_API EXH_NODISCARD exh_status exh_build_detect(const char *target,
                                                   size_t version_size,
                                                   char *source,
                                                   size_t source_size);
+
+/* What exh_build_find() found: the build, where, and the builds the
+ * target's logs show (their "#Version:" headers with their "#Date:", the
+ * "S:BLD=" values of the first rows of ECP logs with those rows' times),
+ * oldest first, at most 8. Strings belong to it. */
+typedef struct exh_build_found {
+    const char *version; /* "15.1.2176.2" or "15.1.2176" */
+    const char *source;  /* the sentence exh_build_detect() gives */
+    const exh_build_step *timeline;
+    size_t timeline_count;
+} exh_build_found;
+/* exh_build_detect() with the timeline. OUT: *out, freed with
+ * exh_build_found_free(), set only on EXH_OK. Same returns. */
+EXH_API EXH_NODISCARD exh_status exh_build_find(const char *target,
+                                                exh_build_found **out);
+EXH_API void exh_build_found_free(exh_build_found *found);
+/* exh_build_write_json() for a build found in a target: adds "source" and
+ * "timeline" (found may be NULL: neither). */
+EXH_API EXH_NODISCARD exh_status exh_build_write_json_found(
+    const exh_build *build, const exh_build_found *found, FILE *out);
 
 /* ------------------------------------------------------------------------ */
 /* Probes: checks of live servers over the network (libcurl).                */

@@ -485,15 +485,21 @@ exh_status build_info_json(const exh_build_info *i, buf *j)
     return st;
 }
 
-exh_status exh_build_write_json(const exh_build *b, const char *source,
-                                FILE *out)
+/* Writes b with source (may be NULL) and, when steps is not NULL, the
+ * timeline. */
+static exh_status write_json(const exh_build *b, const char *source,
+                             const exh_build_step *steps, size_t count,
+                             FILE *out)
 {
     buf j;
     buf_init(&j, 1 << 16);
     exh_status st = build_info_json(&b->info, &j);
-    if (st == EXH_OK && source) {
-        j.len--; // reopen the object for "source"
-        json_field(&j, "source", source);
+    if (st == EXH_OK && (source || steps)) {
+        j.len--; // reopen the object for "source" and "timeline"
+        if (source)
+            json_field(&j, "source", source);
+        if (steps)
+            json_build_steps(&j, steps, count);
         st = buf_putc(&j, '}');
     }
     if (st == EXH_OK && (j.toobig || !j.data))
@@ -503,4 +509,21 @@ exh_status exh_build_write_json(const exh_build *b, const char *source,
         st = EXH_ERR_IO;
     buf_free(&j);
     return st;
+}
+
+exh_status exh_build_write_json(const exh_build *b, const char *source,
+                                FILE *out)
+{
+    return write_json(b, source, NULL, 0, out);
+}
+
+exh_status exh_build_write_json_found(const exh_build *b,
+                                      const exh_build_found *found, FILE *out)
+{
+    static const exh_build_step none[1];
+    if (!found)
+        return write_json(b, NULL, NULL, 0, out);
+    return write_json(b, found->source,
+                      found->timeline ? found->timeline : none,
+                      found->timeline_count, out);
 }

@@ -7,15 +7,16 @@
  *   2. the SOFTWARE hive's Exchange Setup key (CU level: security updates
  *      do not change it; read with libregf, readers/hive.c);
  *   3. the headers of Exchange's own logs ("#Version: 15.01.2176.002"
- *      under "#Software: Microsoft Exchange Server"): the build the server
- *      ran when it wrote them, so the latest one seen (build_log.c);
+ *      under "#Software: Microsoft Exchange Server") and the "S:BLD="
+ *      values of ECP rows: the build the server ran when it wrote them, so
+ *      the latest one seen (build_log.c);
  *   4. OWA's version folders (FrontEnd/HttpProxy/owa/auth/15.1.2176/...,
  *      ClientAccess/Owa/15.1.2176/...): CU level only, and the highest one
  *      is the current CU (older ones stay after an upgrade).
  * build_sniff_* judge one entry; exh_build_detect() walks a target with
  * the evidence sources and keeps the best candidate.
  */
-#include "internal.h"
+#include "scan.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +27,10 @@ typedef struct detect_ctx {
     build_cand best;
     uint8_t *data; /* the last ExSetup.exe read */
     exh_status failure;
-    /* the newest Exchange log header seen (by its "#Date:") */
-    uint16_t log_v[4];
-    int64_t log_ms; /* INT64_MIN: none yet */
-    char *log_path;
+    /* the builds the logs' heads show: headers at their "#Date:", ECP
+     * rows at their times */
+    log_build *tl;
+    size_t tl_count;
 } detect_ctx;
 
 static const char *base_name(const char *path)
@@ -146,6 +147,61 @@ bool build_parse_row_fields(const char *const part[4], const size_t len[4],
         v[i] = (uint16_t)x;
     }
     return log_build_ok(v);
+}
+
+/* One "S:BLD=" value at p (len bytes to the record's end): four dotted
+ * decimal parts ending at ';', '"', ',' or the end; *used gets its length. */
+static bool bld_value(const char *p, size_t len, uint16_t v[4], size_t *used)
+{
+    size_t i = 0;
+    for (int part = 0; part < 4; part++) {
+        uint32_t x = 0;
+        size_t digits = 0;
+        while (i < len && p[i] >= '0' && p[i] <= '9') {
+            if (++digits > 5)
+                return false;
+            x = x * 10 + (uint32_t)(p[i++] - '0');
+        }
+        if (digits == 0 || x > 65535)
+            return false;
+        v[part] = (uint16_t)x;
+        if (part < 3) {
+            if (i == len || p[i] != '.')
+                return false;
+            i++;
+        }
+    }
+    if (i < len && p[i] != ';' && p[i] != '"' && p[i] != ',')
+        return false;
+    *used = i;
+    return log_build_ok(v);
+}
+
+bool build_parse_ecp_bld(const char *text, size_t len, uint16_t v[4])
+{
+    // "S:BLD=" (ECP Server) or "S:Bld=" (ECP Activity): ":BLD=" in any
+    // case, found with one memchr() per ':', after an 'S'.
+    bool have = false;
+    size_t at = 0;
+    while (at < len) {
+        const char *hit = util_memcasemem(text + at, len - at, ":bld=", 5);
+        if (!hit)
+            break;
+        size_t start = (size_t)(hit - text) + 5, used = 0;
+        if (hit == text || (hit[-1] != 'S' && hit[-1] != 's')) {
+            at = start;
+            continue;
+        }
+        uint16_t w[4];
+        if (!bld_value(text + start, len - start, w, &used))
+            return false; // a malformed value: the row names no build
+        if (have && memcmp(w, v, sizeof w) != 0)
+            return false; // values that disagree: a forged one among them
+        memcpy(v, w, sizeof w);
+        have = true;
+        at = start + used;
+    }
+    return have;
 }
 
 exh_status build_cand_offer(build_cand *c, int rank, const uint16_t v[4],
@@ -487,11 +543,44 @@ static bool ends_with_log(const char *base)
     return n > 4 && util_strcasecmp(base + n - 4, ".log") == 0;
 }
 
-/* Reads the head of a log and keeps its header's build when its "#Date:"
- * is the newest seen (ties: the higher build). */
+/* Adds the "S:BLD=" builds of the whole rows in the head of an Exchange
+ * log (ECP's header names a format version) to the timeline, at the rows'
+ * times. A row the head cuts is not read: its value may be cut too. */
+static exh_status ecp_rows(detect_ctx *c, const char *head, size_t len,
+                           const char *path)
+{
+    static const char software[] = "#Software: Microsoft Exchange";
+    if (len < sizeof software - 1 ||
+        !util_memcasemem(head, len < 512 ? len : 512, software,
+                         sizeof software - 1))
+        return EXH_OK;
+    size_t at = 0;
+    for (;;) {
+        const char *nl = memchr(head + at, '\n', len - at);
+        if (!nl)
+            return EXH_OK;
+        size_t n = (size_t)(nl - head) - at;
+        const char *line = head + at;
+        at += n + 1;
+        if (n && line[n - 1] == '\r')
+            n--;
+        const char *comma = memchr(line, ',', n);
+        uint16_t v[4];
+        int64_t t;
+        if (line[0] == '#' || !comma ||
+            !util_time_parse(line, (size_t)(comma - line), &t) ||
+            !build_parse_ecp_bld(line, n, v))
+            continue;
+        EXH_TRY(log_timeline_add(&c->tl, &c->tl_count, v, t, t, path, NULL,
+                                 LOG_SOURCE_ECP));
+    }
+}
+
+/* Reads the head of a log: its header's build at its "#Date:", else the
+ * builds of its first ECP rows, join the timeline. */
 static void log_head(detect_ctx *c, entry *e)
 {
-    char head[4096];
+    char head[4096] = "";
     size_t len = 0;
     uint16_t v[4];
     int64_t when;
@@ -501,43 +590,16 @@ static void log_head(detect_ctx *c, entry *e)
             break;
         len += (size_t)n;
     }
-    if (!build_sniff_log_header(head, len, v, &when) || when == INT64_MIN)
-        return;
-    int cmp = 0;
-    for (int i = 0; i < 4 && cmp == 0; i++)
-        if (v[i] != c->log_v[i])
-            cmp = v[i] < c->log_v[i] ? -1 : 1;
-    if (c->log_ms != INT64_MIN &&
-        (when < c->log_ms || (when == c->log_ms && cmp <= 0)))
-        return;
-    char *p = exh_strdup(e->display_path);
-    if (!p) {
-        c->failure = EXH_ERR_NOMEM;
-        return;
+    exh_status st = EXH_OK;
+    if (build_sniff_log_header(head, len, v, &when)) {
+        if (when != INT64_MIN)
+            st = log_timeline_add(&c->tl, &c->tl_count, v, when, when,
+                                  e->display_path, NULL, LOG_SOURCE_HEADER);
+    } else {
+        st = ecp_rows(c, head, len, e->display_path);
     }
-    exh_free(c->log_path);
-    c->log_path = p;
-    c->log_ms = when;
-    memcpy(c->log_v, v, sizeof c->log_v);
-}
-
-/* Offers the newest log header's build (BUILD_RANK_LOG). */
-static exh_status offer_log(detect_ctx *c)
-{
-    if (c->log_ms == INT64_MIN || c->best.rank > BUILD_RANK_LOG)
-        return EXH_OK;
-    char source[1400], when[32];
-    util_time_format(c->log_ms, when);
-    snprintf(source, sizeof source,
-             "Exchange log headers (log-header: the build the server ran "
-             "when it wrote its logs, weaker evidence than ExSetup.exe), the "
-             "newest log dated %s: %.1100s",
-             when, c->log_path);
-    exh_status st = build_cand_offer(&c->best, BUILD_RANK_LOG, c->log_v, 4,
-                                     source, c->log_path, NULL);
-    if (st == EXH_OK && c->best.rank == BUILD_RANK_LOG)
-        c->best.seen_ms = c->log_ms;
-    return st;
+    if (st != EXH_OK)
+        c->failure = st;
 }
 
 static bool on_entry(void *user, entry *e)
@@ -574,34 +636,113 @@ static void on_error(void *user, const char *display_path, const char *message)
     (void)message;
 }
 
-exh_status exh_build_detect(const char *target, char *version,
-                            size_t version_size, char *source,
-                            size_t source_size)
+/* An exh_build_found and the storage of its strings. */
+typedef struct found {
+    exh_build_found pub; /* first: exh_build_found_free() casts */
+    char version[32];
+    char *source;
+    exh_build_step steps[LOG_BUILDS_LISTED];
+    char texts[LOG_BUILDS_LISTED][3][32]; /* version, first, last */
+    char *paths[LOG_BUILDS_LISTED];
+    const char *kinds[LOG_BUILDS_LISTED][2];
+} found;
+
+void exh_build_found_free(exh_build_found *pub)
 {
-    detect_ctx c = {.failure = EXH_OK, .log_ms = INT64_MIN};
+    found *f = (found *)pub;
+    if (!f)
+        return;
+    exh_free(f->source);
+    for (size_t i = 0; i < LOG_BUILDS_LISTED; i++)
+        exh_free(f->paths[i]);
+    exh_free(f);
+}
+
+/* The found build of c, with the timeline its logs show. */
+static exh_status make_found(const detect_ctx *c, found *f)
+{
+    const log_build *sorted[LOG_BUILDS_MAX];
+    size_t n = log_timeline_sorted(c->tl, c->tl_count, sorted);
+    if (n > LOG_BUILDS_LISTED)
+        n = LOG_BUILDS_LISTED;
+    build_cand_version(&c->best, f->version, sizeof f->version);
+    if (!(f->source = exh_strdup(c->best.source ? c->best.source : "")))
+        return EXH_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const log_build *b = sorted[i];
+        exh_build_step *t = &f->steps[i];
+        snprintf(f->texts[i][0], 32, "%u.%u.%u.%u", b->v[0], b->v[1], b->v[2],
+                 b->v[3]);
+        util_time_format(b->first_ms, f->texts[i][1]);
+        util_time_format(b->last_ms, f->texts[i][2]);
+        if (!(f->paths[i] = exh_strdup(b->path)))
+            return EXH_ERR_NOMEM;
+        *t = (exh_build_step){.version = f->texts[i][0],
+                              .first = f->texts[i][1],
+                              .last = f->texts[i][2],
+                              .source = b->source,
+                              .path = f->paths[i],
+                              .sources = f->kinds[i]};
+        if (b->sources & 1u)
+            f->kinds[i][t->source_count++] = LOG_SOURCE_HEADER;
+        if (b->sources & 2u)
+            f->kinds[i][t->source_count++] = LOG_SOURCE_ECP;
+    }
+    f->pub = (exh_build_found){.version = f->version,
+                               .source = f->source,
+                               .timeline = f->steps,
+                               .timeline_count = n};
+    return EXH_OK;
+}
+
+exh_status exh_build_find(const char *target, exh_build_found **out)
+{
+    detect_ctx c = {.failure = EXH_OK};
     source_opts opts = {.open_archives = true};
     source_cbs cbs = {on_entry, on_error, &c};
     const char *err = NULL;
+    const char *kind = NULL;
 
-    if (!target || !version || version_size == 0)
+    if (!target || !out)
         return EXH_ERR_INVALID_ARG;
-    version[0] = '\0';
-    if (source && source_size)
-        source[0] = '\0';
     exh_status st = source_walk(target, &opts, &cbs, &err);
     exh_free(c.data);
     if (st == EXH_OK)
         st = c.failure;
     if (st == EXH_OK)
-        st = offer_log(&c);
-    exh_free(c.log_path);
+        st = log_timeline_offer(&c.best, c.tl, c.tl_count, &kind);
     if (st == EXH_OK && c.best.rank == BUILD_RANK_NONE)
         st = EXH_ERR_UNSUPPORTED;
-    if (st == EXH_OK) {
-        build_cand_version(&c.best, version, version_size);
-        if (source && source_size)
-            snprintf(source, source_size, "%s", c.best.source);
-    }
+    found *f = NULL;
+    if (st == EXH_OK && !(f = exh_calloc(1, sizeof *f)))
+        st = EXH_ERR_NOMEM;
+    if (st == EXH_OK)
+        st = make_found(&c, f);
+    if (st == EXH_OK)
+        *out = &f->pub;
+    else
+        exh_build_found_free(f ? &f->pub : NULL);
+    log_timeline_free(c.tl, c.tl_count);
     build_cand_free(&c.best);
+    return st;
+}
+
+exh_status exh_build_detect(const char *target, char *version,
+                            size_t version_size, char *source,
+                            size_t source_size)
+{
+    if (!target || !version || version_size == 0)
+        return EXH_ERR_INVALID_ARG;
+    version[0] = '\0';
+    if (source && source_size)
+        source[0] = '\0';
+    exh_build_found *f = NULL;
+    exh_status st = exh_build_find(target, &f);
+    if (st == EXH_OK) {
+        snprintf(version, version_size, "%s", f->version);
+        if (source && source_size)
+            snprintf(source, source_size, "%s", f->source);
+    }
+    exh_build_found_free(f);
     return st;
 }

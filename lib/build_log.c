@@ -4,9 +4,12 @@
  * tell about each exploitation record.
  *
  * Exchange writes its build in the header of every log it creates
- * ("#Version: 15.01.2176.002") and in the version fields of HttpProxy, RPS
- * and EWS rows. Each log file adds its header's build to the unit's
- * timeline over the times of its records: (build, first seen, last seen).
+ * ("#Version: 15.01.2176.002"), in the version fields of HttpProxy, RPS
+ * and EWS rows and in the EventData of ECP rows ("S:BLD=15.1.2375.7;",
+ * whose header names a format version instead). Each log file adds its
+ * header's build, and each ECP file the builds of its rows (read from one
+ * row a minute: scanner.c), to the unit's timeline over the times of
+ * their records: (build, first seen, last seen).
  * The latest build seen is the unit's build from logs (BUILD_RANK_LOG,
  * below the ExSetup.exe version resource and the SOFTWARE hive: it is the
  * build the server ran when the logs end, not necessarily now).
@@ -26,8 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TIMELINE_LISTED 8 /* builds the build source sentence lists */
-
 static int vcmp(const uint16_t a[4], const uint16_t b[4])
 {
     for (int i = 0; i < 4; i++)
@@ -44,35 +45,40 @@ static void vtext(const uint16_t v[4], char out[32])
 /* Whether the file (path, last) should name the entry instead of the one
  * it names: the later last record, then the smaller path, so the choice
  * does not depend on which thread finished first. */
-static bool takes_path(const log_build *b, int64_t last, const char *path)
+static bool takes_path(const log_build *b, int64_t last, const char *path,
+                       const char *source)
 {
-    return !b->path || last > b->last_ms ||
-           (last == b->last_ms && strcmp(path, b->path) < 0);
+    if (!b->path || last > b->last_ms)
+        return true;
+    if (last < b->last_ms)
+        return false;
+    int c = strcmp(path, b->path);
+    return c < 0 || (c == 0 && strcmp(source, b->source) < 0);
 }
 
-exh_status log_build_note(unit *u, const uint16_t v[4], int64_t first_ms,
-                          int64_t last_ms, const char *path,
-                          const char *windows_path)
+exh_status log_timeline_add(log_build **items, size_t *count,
+                            const uint16_t v[4], int64_t first_ms,
+                            int64_t last_ms, const char *path,
+                            const char *windows_path, const char *source)
 {
     log_build *b = NULL;
-    for (size_t i = 0; i < u->log_build_count && !b; i++)
-        if (vcmp(u->log_builds[i].v, v) == 0)
-            b = &u->log_builds[i];
+    for (size_t i = 0; i < *count && !b; i++)
+        if (vcmp((*items)[i].v, v) == 0)
+            b = &(*items)[i];
     if (!b) {
-        if (u->log_build_count == LOG_BUILDS_MAX)
+        if (*count == LOG_BUILDS_MAX)
             return EXH_OK; // a hostile timeline: the first builds stay
-        log_build *p =
-            exh_realloc(u->log_builds, (u->log_build_count + 1) * sizeof *p);
+        log_build *p = exh_realloc(*items, (*count + 1) * sizeof *p);
         if (!p)
             return EXH_ERR_NOMEM;
-        u->log_builds = p;
-        b = &p[u->log_build_count++];
+        *items = p;
+        b = &p[(*count)++];
         memset(b, 0, sizeof *b);
         memcpy(b->v, v, sizeof b->v);
         b->first_ms = first_ms;
         b->last_ms = INT64_MIN;
     }
-    if (takes_path(b, last_ms, path)) {
+    if (takes_path(b, last_ms, path, source)) {
         char *np = exh_strdup(path);
         char *nw = windows_path ? exh_strdup(windows_path) : NULL;
         if (!np || (windows_path && !nw)) {
@@ -84,7 +90,9 @@ exh_status log_build_note(unit *u, const uint16_t v[4], int64_t first_ms,
         exh_free(b->windows_path);
         b->path = np;
         b->windows_path = nw;
+        b->source = source;
     }
+    b->sources |= strcmp(source, LOG_SOURCE_ECP) == 0 ? 2u : 1u;
     if (first_ms < b->first_ms)
         b->first_ms = first_ms;
     if (last_ms > b->last_ms)
@@ -92,13 +100,26 @@ exh_status log_build_note(unit *u, const uint16_t v[4], int64_t first_ms,
     return EXH_OK;
 }
 
+exh_status log_build_note(unit *u, const uint16_t v[4], int64_t first_ms,
+                          int64_t last_ms, const char *path,
+                          const char *windows_path, const char *source)
+{
+    return log_timeline_add(&u->log_builds, &u->log_build_count, v, first_ms,
+                            last_ms, path, windows_path, source);
+}
+
+void log_timeline_free(log_build *items, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        exh_free(items[i].path);
+        exh_free(items[i].windows_path);
+    }
+    exh_free(items);
+}
+
 void log_builds_free(unit *u)
 {
-    for (size_t i = 0; i < u->log_build_count; i++) {
-        exh_free(u->log_builds[i].path);
-        exh_free(u->log_builds[i].windows_path);
-    }
-    exh_free(u->log_builds);
+    log_timeline_free(u->log_builds, u->log_build_count);
     u->log_builds = NULL;
     u->log_build_count = 0;
 }
@@ -112,54 +133,82 @@ static int by_first_seen(const void *a, const void *b)
     return vcmp(x->v, y->v);
 }
 
+size_t log_timeline_sorted(const log_build *items, size_t count,
+                           const log_build **out)
+{
+    for (size_t i = 0; i < count; i++)
+        out[i] = &items[i];
+    qsort(out, count, sizeof *out, by_first_seen);
+    return count;
+}
+
+size_t log_build_sorted(const unit *u, const log_build **out)
+{
+    return log_timeline_sorted(u->log_builds, u->log_build_count, out);
+}
+
 /* The sentence of build.source for the latest build: what it is, when
- * it was last seen, where, and the timeline. */
-static void source_sentence(const unit *u, const log_build *latest, buf *s)
+ * it was last seen, where, and the timeline (count builds). */
+static void source_sentence(const log_build *items, size_t count,
+                            const log_build *latest, buf *s)
 {
     const log_build *sorted[LOG_BUILDS_MAX];
     char t1[32], t2[32], v[32];
     util_time_format(latest->last_ms, t1);
-    buf_printf(s,
-               "Exchange log headers (log-header: the build the server ran "
-               "when it wrote its logs, weaker evidence than ExSetup.exe), "
-               "last seen %s: %s; the logs show",
-               t1, latest->path);
-    for (size_t i = 0; i < u->log_build_count; i++)
-        sorted[i] = &u->log_builds[i];
-    qsort(sorted, u->log_build_count, sizeof *sorted, by_first_seen);
-    for (size_t i = 0; i < u->log_build_count && i < TIMELINE_LISTED; i++) {
+    if (strcmp(latest->source, LOG_SOURCE_ECP) == 0)
+        buf_printf(s,
+                   "Exchange ECP log rows (ecp-row: the S:BLD= build the "
+                   "server ran when it wrote them, weaker evidence than "
+                   "ExSetup.exe), last seen %s: %s; the logs show",
+                   t1, latest->path);
+    else
+        buf_printf(s,
+                   "Exchange log headers (log-header: the build the server "
+                   "ran when it wrote its logs, weaker evidence than "
+                   "ExSetup.exe), last seen %s: %s; the logs show",
+                   t1, latest->path);
+    log_timeline_sorted(items, count, sorted);
+    for (size_t i = 0; i < count && i < LOG_BUILDS_LISTED; i++) {
         vtext(sorted[i]->v, v);
         util_time_format(sorted[i]->first_ms, t1);
         util_time_format(sorted[i]->last_ms, t2);
         buf_printf(s, "%s %s from %s to %s", i ? "," : "", v, t1, t2);
     }
-    if (u->log_build_count > TIMELINE_LISTED)
-        buf_printf(s, " and %zu more builds",
-                   u->log_build_count - TIMELINE_LISTED);
+    if (count > LOG_BUILDS_LISTED)
+        buf_printf(s, " and %zu more builds", count - LOG_BUILDS_LISTED);
 }
 
-exh_status log_build_offer(unit *u)
+exh_status log_timeline_offer(build_cand *c, const log_build *items,
+                              size_t count, const char **source)
 {
     const log_build *latest = NULL;
-    for (size_t i = 0; i < u->log_build_count; i++) {
-        const log_build *b = &u->log_builds[i];
+    for (size_t i = 0; i < count; i++) {
+        const log_build *b = &items[i];
         if (!latest || b->last_ms > latest->last_ms ||
             (b->last_ms == latest->last_ms && vcmp(b->v, latest->v) > 0))
             latest = b;
     }
-    if (!latest || u->build.rank > BUILD_RANK_LOG)
+    if (!latest || c->rank > BUILD_RANK_LOG)
         return EXH_OK;
     buf s;
     buf_init(&s, 16384);
-    source_sentence(u, latest, &s);
+    source_sentence(items, count, latest, &s);
     exh_status st = s.data && !s.toobig ? EXH_OK : EXH_ERR_NOMEM;
     if (st == EXH_OK)
-        st = build_cand_offer(&u->build, BUILD_RANK_LOG, latest->v, 4, s.data,
+        st = build_cand_offer(c, BUILD_RANK_LOG, latest->v, 4, s.data,
                               latest->path, latest->windows_path);
-    if (st == EXH_OK && u->build.rank == BUILD_RANK_LOG)
-        u->build.seen_ms = latest->last_ms;
+    if (st == EXH_OK && c->rank == BUILD_RANK_LOG) {
+        c->seen_ms = latest->last_ms;
+        *source = latest->source;
+    }
     buf_free(&s);
     return st;
+}
+
+exh_status log_build_offer(unit *u)
+{
+    return log_timeline_offer(&u->build, u->log_builds, u->log_build_count,
+                              &u->log_build_source);
 }
 
 /* The build the timeline shows at time t: among the builds seen over a
@@ -246,7 +295,8 @@ static exh_status add_pair(ifinding *f, const char *key, const char *value)
 
 static const char *const source_words[] = {
     "the record's own version fields", "its log file's #Version header",
-    "the build timeline of the unit's log headers at the record's time"};
+    "the build timeline of the unit's logs at the record's time",
+    "the record's own S:BLD= value"};
 
 /* Makes f an attempt: the build v (from source by) had fixed every CVE of
  * its rule (m). */
@@ -298,7 +348,10 @@ static exh_status judge_one(const unit *u, const exh_ruleset *rs, ifinding *f,
     if (f->logged_by) {
         v = f->logged_build;
         by = f->logged_by;
-        words = strcmp(by, "row") == 0 ? source_words[0] : source_words[1];
+        words = strcmp(by, "row") != 0 ? source_words[1]
+                : f->family == FAM_ECP_SERVER || f->family == FAM_ECP_ACTIVITY
+                    ? source_words[3]
+                    : source_words[0];
     } else if (u && f->time_ms != INT64_MIN) {
         const log_build *b = build_at(u, f->time_ms);
         if (!b)

@@ -5,8 +5,9 @@
  * finding of category vulnerable per covered CVE the build leaves open,
  * with the CVE's severity from rules/build_cves.csv. Its time is null (a
  * build has no time of its own); source.type is "build" and source.path
- * the file the build came from. A build from log headers says so
- * (evidence build_source "log-header", last_seen): the server ran it then.
+ * the file the build came from. A build from logs says so (evidence
+ * build_source "log-header" or "ecp-row", last_seen): the server ran it
+ * then.
  */
 #include "scan.h"
 
@@ -85,7 +86,8 @@ static exh_status open_cve_finding(unit *u, const exh_ruleset *rs,
           evidence(&f, "update", i->update) &&
           evidence(&f, "found_in", u->build.source) &&
           evidence(&f, "placement", i->placement) &&
-          evidence(&f, "build_source", from_logs ? "log-header" : NULL) &&
+          evidence(&f, "build_source",
+                   from_logs ? u->log_build_source : NULL) &&
           evidence(&f, "last_seen", from_logs ? seen : NULL) &&
           evidence(&f, "mitigated_by",
                    m >= 0 ? build_mitigation_text((unsigned)m) : NULL)))

@@ -118,6 +118,8 @@ void util_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
  * UTF-8 become the six characters \\xNN (a JSON-escaped backslash, then
  * xNN), control characters \u00NN; the result is always valid UTF-8. */
 exh_status json_string(buf *b, const char *s, size_t len);
+/* ,"timeline":[...]: the steps of a build timeline (summary, kind build). */
+exh_status json_build_steps(buf *b, const exh_build_step *steps, size_t count);
 
 /* ---- sources/: evidence backends ----------------------------------------- */
 
@@ -880,6 +882,15 @@ bool build_sniff_log_header(const char *head, size_t len, uint16_t v[4],
  * part above 0, of Exchange 2010 SP3 (14.3) or 2013 to SE (15.0-15.2). */
 bool build_parse_row_fields(const char *const part[4], const size_t len[4],
                             uint16_t v[4]);
+
+/* The build an ECP Server or Activity row names in its EventData
+ * ("S:BLD=15.1.2375.7;", Activity's "S:Bld=": any case), found in the raw
+ * record text (len bytes): four
+ * decimal parts of a covered product, as build_parse_row_fields() takes.
+ * False when the row has none, when one is malformed, or when two
+ * disagree (a value forged into an attacker's parameter is never taken
+ * for the build). */
+bool build_parse_ecp_bld(const char *text, size_t len, uint16_t v[4]);
 
 /* True when base (a file name) is "ExSetup.exe", any case. */
 bool build_is_exsetup(const char *base);

@@ -392,7 +392,31 @@ static exh_status json_build(buf *b, const exh_summary *s)
     EXH_TRY(json_str_array(b, i->fixed_cve, i->fixed_count));
     EXH_TRY(json_key(b, "mitigations"));
     EXH_TRY(json_str_array(b, s->mitigations, s->mitigation_count));
+    EXH_TRY(json_build_steps(b, s->build_timeline, s->build_timeline_count));
     return buf_putc(b, '}');
+}
+
+exh_status json_build_steps(buf *b, const exh_build_step *steps, size_t count)
+{
+    EXH_TRY(json_key(b, "timeline"));
+    EXH_TRY(buf_putc(b, '['));
+    for (size_t k = 0; k < count; k++) {
+        const exh_build_step *t = &steps[k];
+        EXH_TRY(buf_puts(b, k ? ",{\"version\":" : "{\"version\":"));
+        EXH_TRY(json_str(b, t->version));
+        EXH_TRY(json_key(b, "first"));
+        EXH_TRY(json_str_or_null(b, t->first));
+        EXH_TRY(json_key(b, "last"));
+        EXH_TRY(json_str_or_null(b, t->last));
+        EXH_TRY(json_key(b, "source"));
+        EXH_TRY(json_str_or_null(b, t->source));
+        EXH_TRY(json_key(b, "path"));
+        EXH_TRY(json_str_or_null(b, t->path));
+        EXH_TRY(json_key(b, "sources"));
+        EXH_TRY(json_str_array(b, t->sources, t->source_count));
+        EXH_TRY(buf_putc(b, '}'));
+    }
+    return buf_putc(b, ']');
 }
 
 /* "incidents": the unit's attack stories (correlate.c). */

@@ -462,6 +462,19 @@ static exh_status fill_coverage(holder *h, const jval *e, void *item,
     return st;
 }
 
+static exh_status fill_step(holder *h, const jval *e, void *item, bool *keep)
+{
+    exh_build_step *x = item;
+    *x = (exh_build_step){.version = str(e, "version"),
+                          .first = str(e, "first"),
+                          .last = str(e, "last"),
+                          .source = str(e, "source"),
+                          .path = str(e, "path")};
+    x->sources = strs(h, e, "sources", &x->source_count);
+    *keep = x->version != NULL; // the one key json.c needs
+    return EXH_OK;
+}
+
 static exh_status fill_incident(holder *h, const jval *e, void *item,
                                 bool *keep)
 {
@@ -622,6 +635,10 @@ static exh_status to_summary(holder *h, const jval *o, exh_summary *s,
         s->mitigations = strs(h, b, "mitigations", &s->mitigation_count);
     }
     exh_status st = EXH_OK;
+    if (s->build)
+        s->build_timeline =
+            objects(h, get(b, "timeline"), sizeof *s->build_timeline, fill_step,
+                    &s->build_timeline_count, &st);
     s->coverage = objects(h, get(o, "coverage"), sizeof *s->coverage,
                           fill_coverage, &s->coverage_count, &st);
     const jval *n = get(o, "counts");

@@ -126,15 +126,22 @@ typedef struct site_cov {
     coverage_acc acc;
 } site_cov;
 
-/* One build the unit's Exchange logs show (their "#Version:" headers),
- * with the times of the first and last records of the files that show it:
- * the unit's build timeline (build_log.c). */
+/* One build the unit's Exchange logs show (their "#Version:" headers, the
+ * "S:BLD=" values of ECP rows), with the times of the first and last
+ * records that show it: the unit's build timeline (build_log.c). */
 typedef struct log_build {
     uint16_t v[4];
     int64_t first_ms, last_ms;
     char *path;         /* source.path of the file that showed it last */
     char *windows_path; /* its Windows path, or NULL */
+    const char *source; /* static: how that file showed it (LOG_SOURCE_*) */
+    unsigned sources;   /* every way logs showed it: 1 header, 2 ECP rows */
 } log_build;
+
+/* How a log showed a build: its "#Version:" header, or the "S:BLD="
+ * values of its ECP rows. */
+#define LOG_SOURCE_HEADER "log-header"
+#define LOG_SOURCE_ECP    "ecp-row"
 
 /* Distinct builds a unit's timeline keeps (hostile logs may name many). */
 #define LOG_BUILDS_MAX 64
@@ -169,6 +176,7 @@ typedef struct unit {
     exh_build *build_result; /* its lookup, made by build_unit_findings */
     log_build *log_builds;   /* the build timeline, in no order */
     size_t log_build_count;
+    const char *log_build_source; /* LOG_SOURCE_* of u->build from logs */
 } unit;
 
 /* finding.c */
@@ -216,11 +224,31 @@ void build_lookups_free(build_lookups *c);
  * (f->logged_by); see log_build_judge(). c: the caller's cache. */
 exh_status log_build_judge_record(const exh_ruleset *rs, ifinding *f,
                                   build_lookups *c);
-/* Notes that a log file of the unit with header build v holds records
- * from first_ms to last_ms (the caller holds the unit's lock). */
+/* Notes that a log file of the unit shows build v (source: LOG_SOURCE_*)
+ * over records from first_ms to last_ms (the caller holds the unit's
+ * lock). */
 exh_status log_build_note(unit *u, const uint16_t v[4], int64_t first_ms,
                           int64_t last_ms, const char *path,
-                          const char *windows_path);
+                          const char *windows_path, const char *source);
+/* The unit's timeline oldest first (first seen, then build) into out,
+ * which has room for LOG_BUILDS_MAX; returns the count. */
+size_t log_build_sorted(const unit *u, const log_build **out);
+/* The same over any timeline: items (count of them, at most
+ * LOG_BUILDS_MAX) grown by log_timeline_add(), which log_build_note() and
+ * exh_build_detect() use; log_timeline_free() frees them. */
+exh_status log_timeline_add(log_build **items, size_t *count,
+                            const uint16_t v[4], int64_t first_ms,
+                            int64_t last_ms, const char *path,
+                            const char *windows_path, const char *source);
+size_t log_timeline_sorted(const log_build *items, size_t count,
+                           const log_build **out);
+void log_timeline_free(log_build *items, size_t count);
+/* Offers the latest build of a timeline to c (BUILD_RANK_LOG) with the
+ * sentence of build.source; *source gets its LOG_SOURCE_* when it wins. */
+exh_status log_timeline_offer(build_cand *c, const log_build *items,
+                              size_t count, const char **source);
+/* Builds of the timeline the summary lists (build.source, build.timeline). */
+#define LOG_BUILDS_LISTED 8
 /* Offers the latest build of the timeline to u->build (BUILD_RANK_LOG). */
 exh_status log_build_offer(unit *u);
 /* Judges the unit's exploitation findings from log records that name no

@@ -82,6 +82,10 @@ typedef struct scan_ctx {
     unsigned workers_running;
 } scan_ctx;
 
+/* Distinct builds one ECP log file's rows add to the timeline (a server
+ * updated while the file was open shows two; hostile rows may name many). */
+#define ECP_FILE_BUILDS 4
+
 /* Per-thread state: readers, buffers, the file being read. */
 typedef struct worker {
     scan_ctx *ctx;
@@ -104,7 +108,15 @@ typedef struct worker {
     build_lookups lookups;  /* judging records by their build */
     bool file_build_ok;     /* the file's header names an Exchange build */
     uint16_t file_build[4]; /* ... this one */
-    int64_t file_date_ms;   /* its "#Date:", or INT64_MIN */
+    /* the builds the file's ECP rows name ("S:BLD="), with the times of
+     * the first and last rows read for them: the first ECP_FILE_BUILDS */
+    struct {
+        uint16_t v[4];
+        int64_t first_ms, last_ms;
+    } ecp_builds[ECP_FILE_BUILDS];
+    size_t ecp_build_count;
+    int64_t ecp_minute;   /* the minute whose row last gave a build */
+    int64_t file_date_ms; /* its "#Date:", or INT64_MIN */
     /* a file read whole for hashing and YARA, bounded by FILE_CAP */
     unsigned char *fbuf;
     size_t fcap;
@@ -483,9 +495,10 @@ static exh_status add_evidence(ifinding *f, const event *ev, const char *name)
 }
 
 /* The build that logged a record: its own version fields (HttpProxy, RPS
- * and EWS rows carry MajorVersion..RevisionVersion), else its file's
- * header. */
-static void logged_build(const worker *w, const event *ev, ifinding *f)
+ * and EWS rows carry MajorVersion..RevisionVersion, ECP rows "S:BLD="),
+ * else its file's header. */
+static void logged_build(const worker *w, const logrec *r, const event *ev,
+                         ifinding *f)
 {
     static const char *const names[4] = {"MajorVersion", "MinorVersion",
                                          "BuildVersion", "RevisionVersion"};
@@ -493,7 +506,10 @@ static void logged_build(const worker *w, const event *ev, ifinding *f)
     size_t len[4] = {0};
     for (int i = 0; i < 4; i++)
         part[i] = event_get(ev, names[i], &len[i]);
-    if (build_parse_row_fields(part, len, f->logged_build)) {
+    if ((w->fam == FAM_ECP_SERVER || w->fam == FAM_ECP_ACTIVITY) &&
+        build_parse_ecp_bld(r->text, r->len, f->logged_build)) {
+        f->logged_by = "row";
+    } else if (build_parse_row_fields(part, len, f->logged_build)) {
         f->logged_by = "row";
     } else if (w->file_build_ok) {
         memcpy(f->logged_build, w->file_build, sizeof f->logged_build);
@@ -520,7 +536,7 @@ static exh_status report_match(worker *w, size_t rule, const logrec *r,
         (!f.source_path || !f.evidence || (w->windows_path && !f.windows_path))
             ? EXH_ERR_NOMEM
             : EXH_OK;
-    logged_build(w, ev, &f);
+    logged_build(w, r, ev, &f);
     for (size_t i = 0; i < matched_count && st == EXH_OK; i++)
         st = add_evidence(&f, ev, matched[i]);
     for (size_t i = 0; key_fields[w->fam][i] && st == EXH_OK; i++)
@@ -721,12 +737,43 @@ static exh_status yara_line(worker *w, const logrec *r)
     return st != EXH_OK ? st : w->log_status;
 }
 
+/* Adds the "S:BLD=" build of an ECP record (whose time is known), over
+ * its time, to the builds of the file: of one row a minute, the first
+ * that names one, so that the search costs the reader nothing (a change
+ * of build shows within a minute). */
+static void ecp_row_build(worker *w, const logrec *r)
+{
+    uint16_t v[4];
+    int64_t minute = r->time_ms / 60000;
+    if (minute == w->ecp_minute || !build_parse_ecp_bld(r->text, r->len, v))
+        return;
+    w->ecp_minute = minute;
+    size_t i = 0;
+    while (i < w->ecp_build_count &&
+           memcmp(w->ecp_builds[i].v, v, sizeof v) != 0)
+        i++;
+    if (i == w->ecp_build_count) {
+        if (i == ECP_FILE_BUILDS)
+            return; // the first builds of the file stay
+        memcpy(w->ecp_builds[i].v, v, sizeof v);
+        w->ecp_builds[i].first_ms = w->ecp_builds[i].last_ms = r->time_ms;
+        w->ecp_build_count++;
+    } else if (r->time_ms < w->ecp_builds[i].first_ms) {
+        w->ecp_builds[i].first_ms = r->time_ms;
+    } else if (r->time_ms > w->ecp_builds[i].last_ms) {
+        w->ecp_builds[i].last_ms = r->time_ms;
+    }
+}
+
 static bool on_record(void *user, csvlog *rd, const logrec *r)
 {
     worker *w = user;
     const exh_scanner *sc = w->ctx->sc;
     if (r->time_ms != INT64_MIN)
         note_time(w, r->time_ms);
+    if ((w->fam == FAM_ECP_SERVER || w->fam == FAM_ECP_ACTIVITY) &&
+        r->time_ms != INT64_MIN)
+        ecp_row_build(w, r);
     if (!w->host_done)
         offer_host(w, csvlog_event(rd, r), r->line);
     if (r->time_ms != INT64_MIN &&
@@ -951,9 +998,15 @@ static void log_file_done(worker *w, uint64_t records, uint64_t bad,
 }
 
 /* Adds the build the file's header names to the unit's timeline, over
- * the time of its records (else its "#Date:"). The caller holds the lock. */
+ * the time of its records (else its "#Date:"), and those its ECP rows
+ * name over theirs. The caller holds the lock. */
 static void note_file_build(worker *w)
 {
+    for (size_t i = 0; i < w->ecp_build_count; i++)
+        if (log_build_note(w->u, w->ecp_builds[i].v, w->ecp_builds[i].first_ms,
+                           w->ecp_builds[i].last_ms, w->display,
+                           w->windows_path, LOG_SOURCE_ECP) != EXH_OK)
+            w->ctx->failure = EXH_ERR_NOMEM;
     if (!w->file_build_ok)
         return;
     int64_t first = INT64_MAX, last = INT64_MIN;
@@ -970,7 +1023,7 @@ static void note_file_build(worker *w)
     if (last == INT64_MIN)
         return; // no time at all: the timeline cannot place it
     if (log_build_note(w->u, w->file_build, first, last, w->display,
-                       w->windows_path) != EXH_OK)
+                       w->windows_path, LOG_SOURCE_HEADER) != EXH_OK)
         w->ctx->failure = EXH_ERR_NOMEM;
 }
 
@@ -2048,6 +2101,8 @@ static void process(worker *w, unit *u, const item *it, stream *in)
         return;
     }
     w->file_build_ok = false; // event logs name no build
+    w->ecp_build_count = 0;
+    w->ecp_minute = INT64_MIN;
     if (fam == FAM_EVTX) {
         process_evtx(w, u, it, in, (size_t)n);
         return;

@@ -145,6 +145,8 @@ struct summary_holder {
     exh_gap **gaps;         /* per coverage entry */
     const char ***warnings; /* per coverage entry */
     const char *mitigations[MITIGATION__COUNT];
+    exh_build_step steps[LOG_BUILDS_LISTED]; /* build.timeline */
+    const char *step_sources[LOG_BUILDS_LISTED][2];
 };
 
 /* Keeps a copy of text in the holder; NULL on failure. */
@@ -455,6 +457,37 @@ static void decide_backdoored(const exh_ruleset *rs, summary_holder *h,
     }
 }
 
+/* build.timeline: the builds the unit's logs show, oldest first. */
+static exh_status timeline(summary_holder *h, const unit *u)
+{
+    const log_build *sorted[LOG_BUILDS_MAX];
+    size_t n = log_build_sorted(u, sorted);
+    if (n > LOG_BUILDS_LISTED)
+        n = LOG_BUILDS_LISTED;
+    exh_summary *s = &h->s;
+    for (size_t i = 0; i < n; i++) {
+        exh_build_step *t = &h->steps[i];
+        char v[32];
+        snprintf(v, sizeof v, "%u.%u.%u.%u", sorted[i]->v[0], sorted[i]->v[1],
+                 sorted[i]->v[2], sorted[i]->v[3]);
+        t->version = keep(h, v);
+        t->first = keep_time(h, sorted[i]->first_ms);
+        t->last = keep_time(h, sorted[i]->last_ms);
+        t->source = sorted[i]->source;
+        t->path = keep(h, sorted[i]->path);
+        static const char *const kinds[2] = {LOG_SOURCE_HEADER, LOG_SOURCE_ECP};
+        for (unsigned k = 0; k < 2; k++)
+            if (sorted[i]->sources & (1u << k))
+                h->step_sources[i][t->source_count++] = kinds[k];
+        t->sources = h->step_sources[i];
+        if (!t->version || !t->first || !t->last || !t->path)
+            return EXH_ERR_NOMEM;
+    }
+    s->build_timeline = h->steps;
+    s->build_timeline_count = n;
+    return EXH_OK;
+}
+
 /* The vulnerable verdict from the unit's build (build_scan.c). */
 static exh_status decide_vulnerable(summary_holder *h, const unit *u)
 {
@@ -465,7 +498,7 @@ static exh_status decide_vulnerable(summary_holder *h, const unit *u)
             "No Exchange build was found: the evidence holds neither "
             "ExSetup.exe's version resource, nor the SOFTWARE hive's "
             "Exchange Setup key, nor Exchange logs with a build in their "
-            "headers, nor OWA's version folders.";
+            "headers or ECP rows (S:BLD=), nor OWA's version folders.";
         return EXH_OK;
     }
     const exh_build_info *i = exh_build_get(u->build_result);
@@ -518,15 +551,20 @@ static exh_status decide_vulnerable(summary_holder *h, const unit *u)
     if (u->build.rank == BUILD_RANK_LOG) {
         char seen[32];
         util_time_format(u->build.seen_ms, seen);
+        bool ecp = u->log_build_source &&
+                   strcmp(u->log_build_source, LOG_SOURCE_ECP) == 0;
         buf_printf(&r,
-                   " The build comes from the headers of Exchange's logs: "
-                   "the server ran it when they were last written (%s); it "
-                   "may have been updated since.",
+                   " The build comes from %s: the server ran it when they "
+                   "were last written (%s); it may have been updated since.",
+                   ecp ? "the S:BLD= values of Exchange's ECP log rows"
+                       : "the headers of Exchange's logs",
                    seen);
     }
     s->reason_vulnerable = r.data ? keep(h, r.data) : NULL;
     buf_free(&r);
-    return s->reason_vulnerable ? EXH_OK : EXH_ERR_NOMEM;
+    if (!s->reason_vulnerable)
+        return EXH_ERR_NOMEM;
+    return timeline(h, u);
 }
 
 exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,

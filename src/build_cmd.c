@@ -36,8 +36,10 @@ static void put(FILE *out, const char *s)
     report_text_put_escaped(out, s, strlen(s), 0);
 }
 
-static void print_text(FILE *out, const exh_build_info *i, const char *source)
+static void print_text(FILE *out, const exh_build_info *i,
+                       const exh_build_found *found)
 {
+    const char *source = found ? found->source : NULL;
     put(out, i->version);
     fputs(": ", out);
     put(out, i->name ? i->name : i->product);
@@ -75,10 +77,26 @@ static void print_text(FILE *out, const exh_build_info *i, const char *source)
     for (size_t k = 0; k < i->fixed_count; k++)
         fprintf(out, "%s%s", k ? " " : "", i->fixed_cve[k]);
     fputc('\n', out);
+    for (size_t k = 0; found && k < found->timeline_count; k++) {
+        const exh_build_step *t = &found->timeline[k];
+        fputs(k ? "            " : "  logs:     ", out);
+        put(out, t->version);
+        fputs(" from ", out);
+        put(out, t->first);
+        fputs(" to ", out);
+        put(out, t->last);
+        fputs(" (", out);
+        for (size_t n = 0; n < t->source_count; n++) {
+            if (n)
+                fputc('+', out);
+            put(out, t->sources[n]);
+        }
+        fputs(")\n", out);
+    }
 }
 
 /* Prints the status of one version string; returns the exit status. */
-static int show(const char *version, const char *source, bool jsonl)
+static int show(const char *version, const exh_build_found *found, bool jsonl)
 {
     exh_build *b = NULL;
     exh_status st = exh_build_lookup(version, &b);
@@ -106,10 +124,10 @@ static int show(const char *version, const char *source, bool jsonl)
     const exh_build_info *i = exh_build_get(b);
     int status = i->open_count ? BUILD_OPEN : BUILD_CLEAN;
     if (jsonl) {
-        if (exh_build_write_json(b, source, stdout) != EXH_OK)
+        if (exh_build_write_json_found(b, found, stdout) != EXH_OK)
             status = BUILD_NONE;
     } else {
-        print_text(stdout, i, source);
+        print_text(stdout, i, found);
     }
     exh_build_free(b);
     if (fflush(stdout) != 0) {
@@ -123,14 +141,14 @@ static int show(const char *version, const char *source, bool jsonl)
 /* `exhunt build TARGET`: the build found in the evidence. */
 static int from_target(const char *target, bool jsonl)
 {
-    char version[64], source[1200];
-    exh_status st = exh_build_detect(target, version, sizeof version, source,
-                                     sizeof source);
+    exh_build_found *found = NULL;
+    exh_status st = exh_build_find(target, &found);
     if (st == EXH_ERR_UNSUPPORTED) {
         fputs("exhunt: no Exchange build found in '", stderr);
         put(stderr, target);
         fputs("' (looked for ExSetup.exe's version resource, the SOFTWARE "
-              "hive, Exchange log headers and OWA's version folders)\n",
+              "hive, Exchange log headers, ECP rows' S:BLD= and OWA's version "
+              "folders)\n",
               stderr);
         return BUILD_NONE;
     }
@@ -140,7 +158,9 @@ static int from_target(const char *target, bool jsonl)
         fprintf(stderr, "': %s\n", exh_status_str(st));
         return BUILD_NONE;
     }
-    return show(version, source, jsonl);
+    int status = show(found->version, found, jsonl);
+    exh_build_found_free(found);
+    return status;
 }
 
 int cmd_build(int argc, char **argv)

@@ -282,6 +282,35 @@ static void put_quiet(report_text *r, const exh_summary *s)
     fputc('\n', r->out);
 }
 
+/* The builds the unit's logs show, oldest first (build.timeline). */
+static void put_build_timeline(report_text *r, const exh_summary *s)
+{
+    if (!s->build || s->build_timeline_count == 0)
+        return;
+    fprintf(r->out, "\n%sBuild timeline from the logs%s\n", paint(r, C_BOLD),
+            paint(r, C_RESET));
+    for (size_t i = 0; i < s->build_timeline_count; i++) {
+        const exh_build_step *t = &s->build_timeline[i];
+        const char *v = t->version ? t->version : "-";
+        fputs("  ", r->out);
+        put_esc(r->out, v);
+        size_t len = strlen(v);
+        fprintf(r->out, "%*s ", len < 14 ? 14 - (int)len : 0, "");
+        put_esc(r->out, t->first ? t->first : "-");
+        fputs(" \xe2\x86\x92 ", r->out);
+        put_esc(r->out, t->last ? t->last : "-");
+        fputs("  ", r->out);
+        for (size_t k = 0; k < t->source_count; k++) {
+            if (k)
+                fputc('+', r->out);
+            put_esc(r->out, t->sources[k]);
+        }
+        fputs("\n      ", r->out);
+        put_esc(r->out, t->path ? t->path : "-");
+        fputc('\n', r->out);
+    }
+}
+
 static void put_coverage(report_text *r, const exh_summary *s)
 {
     fprintf(r->out, "\n%sLog coverage%s\n", paint(r, C_BOLD),
@@ -501,6 +530,7 @@ bool report_text_summary(report_text *r, const exh_summary *s)
                     "(--min-severity %s)\n",
                     r->hidden, r->hidden == 1 ? "" : "s",
                     exh_severity_name(r->min_severity));
+        put_build_timeline(r, s);
         put_coverage(r, s);
         put_counts(r, s);
     }

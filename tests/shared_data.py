@@ -7,7 +7,9 @@
 # the folder is absent, as in a user's clone. The HttpProxy, EWS and RPS
 # samples' "#Version: 15.01.2375.007" header gives the build (E2016 CU22,
 # source log-header), whose open CVEs are the only findings of benign
-# samples (exit 1); ECP's "15.0.0.0" is a format version, not a build.
+# samples (exit 1); ECP's "15.0.0.0" is a format version, not a build, but
+# its rows' "S:BLD=15.1.2375.7" (Activity: "S:Bld=") give the same build
+# (source ecp-row).
 import json, os, subprocess, sys
 
 DATA = os.path.join(os.environ['SRCDIR'], '..', 'shared', 'data', 'exchange-logs')
@@ -32,8 +34,8 @@ EXPECTED = {
     'qazeer_iis_webshell_request_example.log': ('iis', 1, '2023-12-25T11:54:21.000Z', None),
 }
 # The build each read sample's header gives (None: no build).
-NO_BUILD = {'qazeer_ECPActivity_11500_20230111-1.LOG', 'qazeer_ECPServer20230111-1.LOG',
-            'qazeer_iis_webshell_request_example.log'}
+NO_BUILD = {'qazeer_iis_webshell_request_example.log'}
+ECP_ROWS = {'qazeer_ECPActivity_11500_20230111-1.LOG', 'qazeer_ECPServer20230111-1.LOG'}
 HEADER_BUILD = '15.1.2375.7'
 # Samples that show an attack: findings are expected there.
 ATTACKS = {'qazeer_iis_webshell_request_example.log'}
@@ -57,7 +59,10 @@ for name in sorted(os.listdir(DATA)):
             # and OWASSRF open: one finding each, from the header.
             ok = ok and sorted(v['cve'][0] for v in vulnerable) == [
                 'CVE-2021-42321', 'CVE-2022-41040', 'CVE-2022-41080', 'CVE-2022-41082'] and \
-                all(v['evidence'].get('build_source') == 'log-header' for v in vulnerable)
+                all(v['evidence'].get('build_source') ==
+                    ('ecp-row' if name in ECP_ROWS else 'log-header') for v in vulnerable) and \
+                [t['sources'] for t in summary['build']['timeline']] == [
+                    ['ecp-row' if name in ECP_ROWS else 'log-header']]
         else:
             ok = ok and not vulnerable
         ok = ok and (name in ATTACKS or (not findings and proc.returncode == (1 if vulnerable else 0)))

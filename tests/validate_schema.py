@@ -148,6 +148,27 @@ def main():
     if not any(r['kind'] == 'finding' and r['category'] == 'vulnerable'
                for r in owa):
         fail('owa build folder: no vulnerable finding')
+    # build.timeline: ECP rows and an HttpProxy header (tests/cases/build).
+    agree = check_lines('build timeline', run('timeline', [
+        'scan', '-f', 'jsonl', '--no-progress',
+        os.path.join(SRC, 'tests', 'cases', 'build', 'ecp_httpproxy_agree')]),
+        scan_kinds, validator)
+    total += len(agree)
+    steps = [r['build']['timeline'] for r in agree
+             if r['kind'] == 'summary' and r['build']]
+    if not steps or [t['version'] for t in steps[0]] != [
+            '15.1.2176.2', '15.1.2176.9'] or \
+            steps[0][1]['sources'] != ['log-header', 'ecp-row']:
+        fail(f'build timeline: {steps}')
+    # exhunt build -f jsonl TARGET: the same timeline, from the logs' heads.
+    target = check_lines('build target timeline', run('build target', [
+        'build', '-f', 'jsonl',
+        os.path.join(SRC, 'tests', 'cases', 'build', 'ecp_httpproxy_agree')]),
+        {'build'}, validator)
+    total += len(target)
+    if len(target) != 1 or [t['sources'] for t in target[0]['timeline']] != [
+            ['ecp-row'], ['log-header', 'ecp-row']]:
+        fail(f'build target timeline: {target}')
     rows = check_lines('rules list', run('rules list', [
         'rules', 'list', '-f', 'jsonl']), {'rule'}, validator)
     if not rows:

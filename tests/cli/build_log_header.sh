@@ -2,7 +2,8 @@
 # or OWA folder, the header of the newest log (by its #Date) names the
 # build (headers as in ../shared/data/exchange-logs: qazeer_Owa__HttpProxy,
 # qazeer_ECPServer, qazeer_iis_webshell_request_example). ECP's format
-# version 15.0.0.0 and IIS headers are no build: exit 3.
+# version 15.0.0.0 and IIS headers are no build: exit 3. The JSON line and
+# the text list the builds the logs show (the timeline).
 l=vol/Program\ Files/Microsoft/Exchange\ Server/V15/Logging
 mkdir -p "$l/HttpProxy/Owa" "$l/ECP/Server" vol/inetpub/logs/LogFiles/W3SVC1
 head() { # build date type
@@ -25,3 +26,20 @@ echo "status ${PIPESTATUS[0]}"
 rm -r "$l/HttpProxy"
 "$EXHUNT" build vol 2>&1
 echo "status $?"
+# ECP rows: the header's 15.0.0.0 is no build, the rows' S:BLD= values are
+# (ECP Server "S:BLD=", Activity "S:Bld="). A value forged into a parameter
+# that disagrees with the row's own, and a malformed one, are no build.
+e="$l/ECP/Server/ECPServer20210320-1.LOG"
+printf '2021-03-20T00:05:00.000Z,EXCH01,ECP.Request,"S:CMD=Get-Mailbox;S:BLD=15.1.2176.9;S:TNAME="\r\n' >> "$e"
+printf '%s\r\n' "2021-03-20T00:06:00.000Z,EXCH01,ECP.Request,\"S:CMD=Set-OabVirtualDirectory.ExternalUrl='S:BLD=15.2.1544.4;';S:BLD=15.1.2176.9;\"" >> "$e"
+printf '2021-03-20T00:07:00.000Z,EXCH01,ECP.Request,"S:BLD=15.1.2176.12x;"\r\n' >> "$e"
+printf '2021-03-20T00:04:00.000Z,EXCH01,Request,S:URL=https://localhost:444/ecp/;S:Bld=15.1.2176.2;S:ActID=1\r\n' >> "$e"
+# A row the 4 KiB head cuts inside its value ("15.1.2176.1" of
+# 15.1.2176.12) is not read: only the head's whole rows count.
+pre='2021-03-20T00:08:00.000Z,EXCH01,ECP.Request,"S:X='
+bld=';S:BLD=15.1.2176.1'
+pad=$((4096 - $(stat -c %s "$e") - ${#pre} - ${#bld}))
+{ printf '%s' "$pre"; printf 'a%.0s' $(seq 1 $pad); printf '%s2;"\r\n' "$bld"; } >> "$e"
+"$EXHUNT" build -f jsonl vol | grep -o '"version":"[^"]*"\|"source":"[^"]*"\|"first":"[^"]*"\|"last":"[^"]*"'
+echo "status ${PIPESTATUS[0]}"
+"$EXHUNT" build vol | grep -E '^  (logs|found in):|^            15'

@@ -342,6 +342,63 @@ static void test_row_fields(void)
     CHECK(!row("15", "3", "100", "1", v));
 }
 
+static bool bld(const char *text, uint16_t v[4])
+{
+    return build_parse_ecp_bld(text, strlen(text), v);
+}
+
+/* ECP rows: "S:BLD=" in EventData (rows as in ../shared/research/
+ * detections.md, the ECP Server logs row). */
+static void test_ecp_bld(void)
+{
+    uint16_t v[4] = {0};
+    CHECK(bld("2021-03-03T04:12:38.000Z,EXCH01,ECP.Request,\"S:TIME=41;"
+              "S:CMD=Get-OabVirtualDirectory;S:RS=0;S:BLD=15.1.2375.7;"
+              "S:TNAME=<null>\"",
+              v));
+    CHECK(v[0] == 15 && v[1] == 1 && v[2] == 2375 && v[3] == 7);
+    CHECK(bld("S:BLD=14.3.513.0", v)); // at the record's end
+    CHECK(v[0] == 14 && v[2] == 513);
+    CHECK(bld("\"S:BLD=15.2.986.5\",x", v) && v[2] == 986);
+    // ECP Activity rows write "S:Bld=" (qazeer_ECPActivity_11500_20230111).
+    CHECK(bld("Request,S:URL=https://localhost:444/ecp/logoff.aspx;"
+              "S:Bld=15.1.2375.7;S:ActID=5555;Dbl:WLM.TS=0",
+              v) &&
+          v[2] == 2375);
+    CHECK(!bld("X:BLD=15.1.2375.7;", v)); // not an S: pair
+    CHECK(!bld(":BLD=15.1.2375.7;", v));
+    // The same build twice (a parameter echoing it) is that build.
+    CHECK(bld("S:CMD=X.Y='S:BLD=15.1.2176.9;';S:BLD=15.1.2176.9;", v));
+    CHECK(v[3] == 9);
+    // None, malformed, format versions, other products: no build.
+    CHECK(!bld("S:TIME=41;S:CMD=Get-Mailbox;", v));
+    CHECK(!bld("", v));
+    CHECK(!bld("S:BLD=;S:TNAME=", v));
+    CHECK(!bld("S:BLD=15.1.2176;", v));
+    CHECK(!bld("S:BLD=15.1.2176.2.1;", v));
+    CHECK(!bld("S:BLD=15.1.2176.2x;", v));
+    CHECK(!bld("S:BLD=15.1.2176.", v));
+    CHECK(!bld("S:BLD=15.1.99999.2;", v));
+    CHECK(!bld("S:BLD=15.1.123456.2;", v));
+    CHECK(!bld("S:BLD=15.0.0.0;", v));
+    CHECK(!bld("S:BLD=16.0.1000.1;", v));
+    CHECK(!bld("S:BLD=-15.1.2176.2;", v));
+    CHECK(!bld("S:BLD= 15.1.2176.2;", v));
+    CHECK(!bld("S:BLD=15.1.2176.2\x1b[2J;", v));
+    // A value forged into a parameter that disagrees with the real one,
+    // before or after it: the row names no build.
+    CHECK(!bld("S:CMD=Set-OabVirtualDirectory.ExternalUrl='S:BLD=15.2.1544.4"
+               ";';S:BLD=15.1.2176.2;",
+               v));
+    CHECK(!bld("S:BLD=15.1.2176.2;S:TNAME=S:BLD=15.2.1544.4", v));
+    // A malformed one beside a good one: no build either.
+    CHECK(!bld("S:URL=/x?S:BLD=1;S:BLD=15.1.2176.2;", v));
+    // Bounded by len: a value cut at the end of the buffer is no build.
+    const char *cut = "S:BLD=15.1.2176.25";
+    CHECK(!build_parse_ecp_bld(cut, strlen(cut) - 3, v));
+    CHECK(build_parse_ecp_bld(cut, strlen(cut) - 1, v) && v[3] == 2);
+}
+
 /* Allocation failures return EXH_ERR_NOMEM without leaks or crashes. */
 static void test_oom(void)
 {
@@ -367,6 +424,7 @@ int main(void)
     test_config_mitigations();
     test_log_headers();
     test_row_fields();
+    test_ecp_bld();
     test_oom();
     TEST_MAIN_END();
 }
