@@ -580,7 +580,7 @@ exh_status exh_build_detect(const char *target, char *version,
 {
     detect_ctx c = {.failure = EXH_OK, .log_ms = INT64_MIN};
     source_opts opts = {.open_archives = true};
-    source_cbs cbs = {on_entry, on_error, &c};
+    source_cbs cbs = {on_entry, on_error, &c, NULL};
     const char *err = NULL;
 
     if (!target || !version || version_size == 0)
