@@ -2317,28 +2317,8 @@ static bool on_entry(void *user, entry *e)
     unit *u = &ctx->units[ui];
     const char *base = strrchr(e->path, '/');
     base = base ? base + 1 : e->path;
-    unsigned snap = 0;
-    if (ctx->sc->shadows && e->ntfs) {
-        // Shadow copies (shadow.c): a snapshot's file that is the live one
-        // is not read again; others are read as part of the unit.
-        char *wp = windows_path_of(u, e->path);
-        pthread_mutex_lock(&ctx->lock);
-        int r = shadow_entry(u, e->ntfs, wp, e->size, e->modified_ms, &snap);
-        if (r == SHADOW_NOMEM)
-            ctx->failure = EXH_ERR_NOMEM;
-        if (r == SHADOW_OVER)
-            add_error(u, e->display_path,
-                      "more than 63 shadow copies in the unit: this one and "
-                      "the rest are not read");
-        if (r != SHADOW_READ) {
-            u->entries++;
-            u->skipped++;
-        }
-        pthread_mutex_unlock(&ctx->lock);
-        exh_free(wp);
-        if (r != SHADOW_READ)
-            return ctx->failure == EXH_OK;
-    }
+    // From a volume shadow copy (--shadows): shadow.c's number below.
+    unsigned snap = e->ntfs && e->ntfs->snapshot ? 1 : 0;
     pthread_mutex_lock(&ctx->lock);
     u->entries++;
     uint16_t owa[4];
@@ -2423,6 +2403,26 @@ static bool on_entry(void *user, entry *e)
     }
     if (ws->single)
         it.file_scope = true; // a file given alone is scanned whole
+    if (ctx->sc->shadows && e->ntfs) {
+        // Shadow copies (shadow.c), for the files that are read: a
+        // snapshot's file that is the live one is not read again; others
+        // are read as part of the unit.
+        char *wp = windows_path_of(u, e->path);
+        pthread_mutex_lock(&ctx->lock);
+        int r = shadow_entry(u, e->ntfs, wp, e->size, e->modified_ms, &snap);
+        if (r == SHADOW_NOMEM)
+            ctx->failure = EXH_ERR_NOMEM;
+        if (r == SHADOW_OVER)
+            add_error(u, e->display_path,
+                      "more than 63 shadow copies in the unit: this one and "
+                      "the rest are not read");
+        if (r != SHADOW_READ)
+            u->skipped++;
+        pthread_mutex_unlock(&ctx->lock);
+        exh_free(wp);
+        if (r != SHADOW_READ)
+            return ctx->failure == EXH_OK;
+    }
     atomic_fetch_add(&ctx->files_known, 1);
     if (e->open_path && e->path[0] != '\0') {
         exh_status st = queue_job(ctx, e, ui, &it);

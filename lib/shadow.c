@@ -4,8 +4,10 @@
  * (--shadows; the copies are read by sources/image.c through libvshadow).
  *
  * Every snapshot is part of its volume's unit (DESIGN.md, Units). Live
- * volumes are walked before their snapshots, so when a snapshot's file
- * arrives the unit already knows the live file at the same Windows path:
+ * volumes are walked before their snapshots, and the unit remembers the
+ * Windows path, size and time of every live file it reads (those in scope:
+ * drop zones, logs), so when a snapshot's file arrives the unit already
+ * knows the live file at the same Windows path:
  * a file of the same size and modification time is the same file, is not
  * read again, and only adds the snapshot to the seen_in of the findings on
  * that path. Any other file of a snapshot is read; its findings carry the

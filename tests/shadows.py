@@ -130,6 +130,14 @@ def body(tmp):
               '%s: the summary notes the shadow copy read' % name)
         check(not s.get('errors'), '%s: no error' % name)
         check(proc.returncode == 1, '%s: exit 1 for the findings' % name)
+    text = subprocess.run([images.EXHUNT, 'scan', '--no-progress', '--shadows', vol],
+                          capture_output=True, text=True, timeout=300).stdout
+    check('seen in: live, ' + when in text and 'Notes:\n' in text,
+          'text report: "seen in" and the notes')
+    text = subprocess.run([images.EXHUNT, 'scan', '--no-progress', vol],
+                          capture_output=True, text=True, timeout=300).stdout
+    check('seen in:' not in text and 'Notes:' not in text,
+          'text report without --shadows: neither')
     check(images.sha256(vol) == digest_before, 'the image is unchanged by the scans')
 
     # A volume without VSS: said so, not an error; output otherwise as before.
