@@ -15,6 +15,7 @@ PACKAGES = gcc meson ninja-build pkg-config python3 python3-jsonschema \
 	libcurl4-openssl-dev nginx-light \
 	asp.net-examples yara libevtx-utils openssl chromium \
 	libtsk-dev libewf-dev libvhdi-dev libvmdk-dev libqcow-dev \
+	libvshadow-dev libvshadow-utils \
 	ntfs-3g qemu-utils ewf-tools fdisk
 ifeq ($(shell dpkg --print-architecture 2>/dev/null),amd64)
 PACKAGES += libhyperscan-dev

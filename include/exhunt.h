@@ -236,6 +236,9 @@ typedef struct exh_file_info {
     const char *owner_name; /* "SYSTEM" for a well-known SID, or NULL */
     int deleted;            /* the MFT entry was deleted (--deleted) */
     const char *stream;     /* alternate data stream name, or NULL */
+    /* --shadows: the creation time of the shadow copy the file was read
+     * from (ISO 8601), or NULL for the live volume */
+    const char *snapshot;
 } exh_file_info;
 
 /*
@@ -402,6 +405,10 @@ typedef struct exh_summary {
      * source the build came from; written only with a build. */
     const exh_build_step *build_timeline;
     size_t build_timeline_count;
+    /* Facts about the evidence that are no error, "PATH: sentence" (a
+     * volume without shadow copies, each shadow copy read). */
+    const char *const *notes;
+    size_t note_count;
 } exh_summary;
 
 typedef enum exh_cb_result { EXH_CONTINUE = 0, EXH_STOP = 1 } exh_cb_result;
@@ -452,6 +459,8 @@ EXH_API EXH_NODISCARD exh_status exh_scanner_set_password(exh_scanner *scanner,
 EXH_API void exh_scanner_set_all_files(exh_scanner *scanner, int all_files);
 /* Disk images: also read deleted files whose data is intact (--deleted). */
 EXH_API void exh_scanner_set_deleted(exh_scanner *scanner, int deleted);
+/* Disk images: also read every volume shadow copy (--shadows). */
+EXH_API void exh_scanner_set_shadows(exh_scanner *scanner, int shadows);
 /* Progress callback; NULL turns it off. */
 EXH_API void exh_scanner_set_progress(exh_scanner *scanner,
                                       exh_progress_cb progress, void *user);

@@ -699,7 +699,7 @@ exh_status exh_build_find(const char *target, exh_build_found **out)
 {
     detect_ctx c = {.failure = EXH_OK};
     source_opts opts = {.open_archives = true};
-    source_cbs cbs = {on_entry, on_error, &c};
+    source_cbs cbs = {on_entry, on_error, &c, NULL};
     const char *err = NULL;
     const char *kind = NULL;
 

@@ -197,6 +197,10 @@ exh_status finding_add(unit *u, const exh_ruleset *rs, ifinding *f,
 {
     if (f->count == 0)
         f->count = 1;
+    if (f->seen == 0) { // shadow.c: where it was seen
+        f->snap = u->cur_snap;
+        f->seen = 1ull << u->cur_snap;
+    }
     if (!aggregable(rs, f))
         return flist_push(&u->plain, f);
     buf key;
@@ -227,6 +231,7 @@ exh_status finding_add(unit *u, const exh_ruleset *rs, ifinding *f,
     buf_free(&key);
     ifinding *a = &u->agg.items[u->aggs.slots[i]];
     uint64_t count = a->count + f->count;
+    uint64_t seen = a->seen | f->seen;
     int64_t last = a->last_ms;
     if (f->time_ms != INT64_MIN && (last == INT64_MIN || f->time_ms > last))
         last = f->time_ms;
@@ -239,6 +244,7 @@ exh_status finding_add(unit *u, const exh_ruleset *rs, ifinding *f,
     }
     a->count = count;
     a->last_ms = last;
+    a->seen = seen;
     return EXH_OK;
 }
 

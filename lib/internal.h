@@ -141,6 +141,10 @@ typedef struct entry_ntfs {
     const char *owner;  /* "S-1-5-18", or NULL when unknown */
     const char *stream; /* an alternate data stream's name, else NULL */
     bool deleted;       /* the MFT entry is no longer in use */
+    /* read from a volume shadow copy (--shadows): its label ("vol2@vss1")
+     * and creation time (ms, INT64_MIN when unknown); NULL for live */
+    const char *snapshot;
+    int64_t snapshot_ms;
 } entry_ntfs;
 
 /* One file of a target, as every backend delivers it. */
@@ -167,6 +171,9 @@ typedef struct source_cbs {
      * leaves the target, a loop, a corrupt archive member. */
     void (*on_error)(void *user, const char *display_path, const char *message);
     void *user;
+    /* Optional (NULL): a fact about the evidence that is no error ("no
+     * volume shadow copies", "shadow copy 1 of vol1 ... read"). */
+    void (*on_note)(void *user, const char *display_path, const char *message);
 } source_cbs;
 
 typedef struct source_opts {
@@ -174,6 +181,7 @@ typedef struct source_opts {
     bool open_archives;   /* open .zip/.tar/.tar.gz files that are direct
                              children of a folder target as collections */
     bool deleted;         /* disk images: deleted files too (--deleted) */
+    bool shadows;         /* disk images: volume shadow copies too */
 } source_opts;
 
 /* Walks target ("-" is stdin; a folder; an archive; a file). Returns EXH_OK

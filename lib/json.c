@@ -223,6 +223,10 @@ static exh_status json_file(buf *b, const exh_file_info *file)
         EXH_TRY(json_key(b, "stream"));
         EXH_TRY(json_str_or_null(b, file->stream));
     }
+    if (file->snapshot) { // read from a volume shadow copy
+        EXH_TRY(json_key(b, "snapshot"));
+        EXH_TRY(json_str(b, file->snapshot));
+    }
     return buf_putc(b, '}');
 }
 
@@ -498,8 +502,12 @@ static exh_status json_summary(buf *b, const exh_summary *s)
         EXH_TRY(json_str(b, s->errors[i].message));
         EXH_TRY(buf_putc(b, '}'));
     }
-    return buf_printf(b, "],\"errors_omitted\":%" PRIu64 "}",
-                      s->errors_omitted);
+    EXH_TRY(buf_printf(b, "],\"errors_omitted\":%" PRIu64, s->errors_omitted));
+    if (s->note_count) { // --shadows: what the volumes hold
+        EXH_TRY(json_key(b, "notes"));
+        EXH_TRY(json_str_array(b, s->notes, s->note_count));
+    }
+    return buf_putc(b, '}');
 }
 
 exh_status exh_summary_write_json(const exh_summary *s, FILE *out)

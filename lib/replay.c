@@ -592,6 +592,7 @@ static exh_status to_finding(holder *h, const jval *o, exh_finding *f,
             fi->deleted = del && del->t == JN_BOOL && del->b;
             fi->stream = str(file, "stream");
         }
+        fi->snapshot = str(file, "snapshot");
         f->file = fi;
     }
     f->seen_in = strs(h, o, "seen_in", &f->seen_in_count);
@@ -667,6 +668,7 @@ static exh_status to_summary(holder *h, const jval *o, exh_summary *s,
     if (st != EXH_OK)
         return st;
     s->errors_omitted = num(o, "errors_omitted");
+    s->notes = strs(h, o, "notes", &s->note_count);
     return EXH_OK;
 }
 

@@ -58,6 +58,11 @@ typedef struct ifinding {
     bool judged;
     exh_severity judged_severity;
     exh_category judged_category;
+    /* Shadow copies (shadow.c): where the finding was seen, bit 0 the live
+     * volume, bit k the unit's snapshot k (0: live only); snap: the
+     * snapshot its evidence was read from, 0 for live. */
+    uint64_t seen;
+    unsigned snap;
 } ifinding;
 
 /* A growable list of findings. */
@@ -117,7 +122,8 @@ typedef struct coverage_acc {
     size_t run_count, run_cap;
     clear_mark *clears; /* event logs: when the channel was cleared */
     size_t clear_count, clear_cap;
-    bool marks_cut; /* runs or clears beyond COVERAGE_MAX_MARKS dropped */
+    bool marks_cut;      /* runs or clears beyond COVERAGE_MAX_MARKS dropped */
+    uint64_t snap_files; /* files read from shadow copies (not as live) */
 } coverage_acc;
 
 /* The coverage of one IIS site: family "iis:W3SVC<n>". */
@@ -177,6 +183,8 @@ typedef struct unit {
     log_build *log_builds;   /* the build timeline, in no order */
     size_t log_build_count;
     const char *log_build_source; /* LOG_SOURCE_* of u->build from logs */
+    struct shadow *shadow; /* what --shadows adds (shadow.c), or NULL */
+    unsigned cur_snap;     /* snapshot of the entry being read, 0: live */
 } unit;
 
 /* finding.c */
@@ -201,6 +209,35 @@ void ifinding_free(ifinding *f);
 EXH_NODISCARD exh_status finding_evidence_add(ifinding *f, const char *key,
                                               const char *value, size_t len);
 void aggmap_free(aggmap *m);
+
+/* shadow.c: volume shadow copies of a disk image's unit (--shadows) */
+#define SHADOW_MAX 63 /* snapshots per unit (bits of ifinding.seen) */
+typedef struct shadow shadow;
+enum {
+    SHADOW_READ = 0, /* read the entry (*snap says from where) */
+    SHADOW_SAME,     /* the same file as live: not read again */
+    SHADOW_OVER,     /* beyond SHADOW_MAX snapshots: not read; say so once */
+    SHADOW_SKIP,     /* beyond SHADOW_MAX, said already */
+    SHADOW_NOMEM,
+};
+/* Files an image entry with NTFS facts n at Windows path wp; *snap is
+ * its snapshot number (0 live). Live entries are remembered. */
+int shadow_entry(unit *u, const entry_ntfs *n, const char *wp, uint64_t size,
+                 int64_t modified_ms, unsigned *snap);
+/* Adds "path: message" to the unit's notes (summary.notes). */
+exh_status shadow_add_note(unit *u, const char *path, const char *message);
+const char *const *shadow_notes(const unit *u, size_t *count);
+/* Merges findings identical across live and snapshots, adds seen_in for
+ * files a snapshot holds unchanged, and the planted-then-removed findings
+ * (before finding_finish). */
+exh_status shadow_finish(unit *u, const exh_ruleset *rs);
+/* seen_in strings of a seen mask into out (at most SHADOW_MAX + 1), times
+ * formatted into times[]. */
+size_t shadow_seen_in(const unit *u, uint64_t seen, const char **out,
+                      char (*times)[32]);
+int64_t shadow_time(const unit *u, unsigned k);
+const char *shadow_label(const unit *u, unsigned k);
+void shadow_free(shadow *sh);
 
 /* build_scan.c */
 /* Looks up the unit's build (u->build_result) and adds one finding of

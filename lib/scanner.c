@@ -41,6 +41,7 @@ struct exh_scanner {
     char *password;
     bool all_files;
     bool deleted; /* disk images: deleted files too */
+    bool shadows; /* disk images: volume shadow copies too */
     exh_progress_cb progress;
     void *progress_user;
     uint64_t next_id; /* findings numbered so far, across scans */
@@ -199,6 +200,11 @@ void exh_scanner_set_all_files(exh_scanner *sc, int all_files)
 void exh_scanner_set_deleted(exh_scanner *sc, int deleted)
 {
     sc->deleted = deleted != 0;
+}
+
+void exh_scanner_set_shadows(exh_scanner *sc, int shadows)
+{
+    sc->shadows = shadows != 0;
 }
 
 void exh_scanner_set_progress(exh_scanner *sc, exh_progress_cb progress,
@@ -1047,6 +1053,7 @@ static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
             return;
         }
         c->files++;
+        c->snap_files += u->cur_snap != 0;
         c->records += stats->records;
         if (coverage_add_spans(c, w->spans, w->span_count) != EXH_OK)
             ctx->failure = EXH_ERR_NOMEM;
@@ -2014,6 +2021,8 @@ static void finish_evtx(worker *w, const evtx_stats *st, exh_status rst,
         coverage_acc *c = named_coverage(u, ch->family);
         if (!c || coverage_merge(c, &ch->acc) != EXH_OK)
             ctx->failure = EXH_ERR_NOMEM;
+        else if (u->cur_snap && ch->acc.files)
+            c->snap_files++;
         coverage_acc_free(&ch->acc);
     }
     w->chan_count = 0;
@@ -2367,17 +2376,21 @@ static bool on_entry(void *user, entry *e)
     unit *u = &ctx->units[ui];
     const char *base = strrchr(e->path, '/');
     base = base ? base + 1 : e->path;
+    // From a volume shadow copy (--shadows): shadow.c's number below.
+    unsigned snap = e->ntfs && e->ntfs->snapshot ? 1 : 0;
     pthread_mutex_lock(&ctx->lock);
     u->entries++;
     uint16_t owa[4];
-    if (u->build.rank <= BUILD_RANK_OWA && build_sniff_owa_path(e->path, owa)) {
+    // The build is the live volume's: an older snapshot's is not offered.
+    if (!snap && u->build.rank <= BUILD_RANK_OWA &&
+        build_sniff_owa_path(e->path, owa)) {
         char *wp = windows_path_of(u, e->path);
         if (build_offer_owa(&u->build, e->path, e->display_path, wp) != EXH_OK)
             ctx->failure = EXH_ERR_NOMEM;
         exh_free(wp);
     }
     pthread_mutex_unlock(&ctx->lock);
-    if (build_is_hive_name(base) && e->in) {
+    if (build_is_hive_name(base) && e->in && !snap) {
         // SOFTWARE (the build) and SYSTEM (the UM services, the services):
         // read here, whole, never scanned as files.
         char *wp = windows_path_of(u, e->path);
@@ -2449,6 +2462,26 @@ static bool on_entry(void *user, entry *e)
     }
     if (ws->single)
         it.file_scope = true; // a file given alone is scanned whole
+    if (ctx->sc->shadows && e->ntfs) {
+        // Shadow copies (shadow.c), for the files that are read: a
+        // snapshot's file that is the live one is not read again; others
+        // are read as part of the unit.
+        char *wp = windows_path_of(u, e->path);
+        pthread_mutex_lock(&ctx->lock);
+        int r = shadow_entry(u, e->ntfs, wp, e->size, e->modified_ms, &snap);
+        if (r == SHADOW_NOMEM)
+            ctx->failure = EXH_ERR_NOMEM;
+        if (r == SHADOW_OVER)
+            add_error(u, e->display_path,
+                      "more than 63 shadow copies in the unit: this one and "
+                      "the rest are not read");
+        if (r != SHADOW_READ)
+            u->skipped++;
+        pthread_mutex_unlock(&ctx->lock);
+        exh_free(wp);
+        if (r != SHADOW_READ)
+            return ctx->failure == EXH_OK;
+    }
     atomic_fetch_add(&ctx->files_known, 1);
     if (e->open_path && e->path[0] != '\0') {
         exh_status st = queue_job(ctx, e, ui, &it);
@@ -2458,11 +2491,32 @@ static bool on_entry(void *user, entry *e)
         }
         return true;
     }
-    if (e->in)
+    if (e->in) {
+        u->cur_snap = snap; // entries of images are read here, in order
         process(ws->inline_worker, u, &it, e->in);
+        u->cur_snap = 0;
+    }
     atomic_fetch_add(&ctx->files_done, 1);
     report_progress(ctx);
     return ctx->failure == EXH_OK;
+}
+
+static void on_walk_note(void *user, const char *display, const char *msg)
+{
+    walk_state *ws = user;
+    scan_ctx *ctx = ws->ctx;
+    size_t tlen = strlen(ctx->target);
+    const char *inner = display;
+    if (strncmp(display, ctx->target, tlen) == 0) {
+        inner = display + tlen;
+        while (*inner == '/' || *inner == '!')
+            inner++;
+    }
+    unit *u = &ctx->units[unit_of(ctx, inner)];
+    pthread_mutex_lock(&ctx->lock);
+    if (shadow_add_note(u, display, msg) != EXH_OK)
+        ctx->failure = EXH_ERR_NOMEM;
+    pthread_mutex_unlock(&ctx->lock);
 }
 
 static void on_walk_error(void *user, const char *display, const char *msg)
@@ -2560,8 +2614,8 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
     EXH_TRY(log_build_offer(u));
     EXH_TRY(log_build_judge(u, rs));
     EXH_TRY(build_unit_findings(u, rs));
+    EXH_TRY(shadow_finish(u, rs));
     EXH_TRY(finding_finish(u, rs, &fs, &count));
-    static const char *const live[] = {"live"};
     correlation *corr = NULL;
     exh_status st = correlate_unit(rs, fs, count, sc->next_id, &corr);
     if (st != EXH_OK) {
@@ -2573,8 +2627,11 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
     for (size_t i = 0; i < count && !*stop; i++) {
         ifinding *f = &fs[i];
         char id[32], t[32], last[32], fmod[32], fcre[32], cvebuf[256];
-        char ntimes[8][32];
+        char ntimes[8][32], snap_at[32];
         const char *cves[8];
+        const char *seen[SHADOW_MAX + 1];
+        char seen_times[SHADOW_MAX + 1][32];
+        size_t seen_count = shadow_seen_in(u, f->seen, seen, seen_times);
         snprintf(id, sizeof id, "f-%06llu", (unsigned long long)++sc->next_id);
         if (f->time_ms != INT64_MIN)
             util_time_format(f->time_ms, t);
@@ -2598,8 +2655,8 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
             .record = f->family == FAM_EVTX ? f->line : 0,
             .evidence = f->evidence,
             .evidence_count = f->evidence_count,
-            .seen_in = live,
-            .seen_in_count = 1,
+            .seen_in = seen,
+            .seen_in_count = seen_count,
         };
         pub.related = correlation_related(corr, i, &pub.related_count);
         if (f->rule != SIZE_MAX) {
@@ -2658,6 +2715,15 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
                 }
                 if (f->file->stream[0])
                     finfo.stream = f->file->stream;
+                int64_t at = shadow_time(u, f->snap);
+                if (f->snap) {
+                    if (at != INT64_MIN)
+                        util_time_format(at, snap_at);
+                    else
+                        snprintf(snap_at, sizeof snap_at, "%s",
+                                 shadow_label(u, f->snap));
+                    finfo.snapshot = snap_at;
+                }
             }
             pub.file = &finfo;
         }
@@ -2686,6 +2752,7 @@ static exh_status emit_unit(scan_ctx *ctx, unit *u, exh_finding_cb on_finding,
 static void unit_free(unit *u)
 {
     triage_free(u->triage);
+    shadow_free(u->shadow);
     build_cand_free(&u->build);
     exh_build_free(u->build_result);
     log_builds_free(u);
@@ -2762,8 +2829,8 @@ exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
         ctx.units[0].image = true;
     walk_state ws = {&ctx, &inline_worker, !is_dir && !is_image};
     if (st == EXH_OK) {
-        source_opts opts = {sc->password, true, sc->deleted};
-        source_cbs cbs = {on_entry, on_walk_error, &ws};
+        source_opts opts = {sc->password, true, sc->deleted, sc->shadows};
+        source_cbs cbs = {on_entry, on_walk_error, &ws, on_walk_note};
         const char *err = NULL;
         exh_status wst = source_walk(target, &opts, &cbs, &err);
         if (wst != EXH_OK) {

@@ -318,6 +318,18 @@ static exh_status build_coverage(const exh_ruleset *rs, summary_holder *h,
                  c->del_total == 1 ? "it" : "they");
         warns[wc++] = keep(h, text);
     }
+    if (c->snap_files) {
+        char text[256];
+        snprintf(text, sizeof text,
+                 "%llu log file%s of this family %s read from volume shadow "
+                 "copies (older or other than on the live volume): the "
+                 "window includes %s records.",
+                 (unsigned long long)c->snap_files,
+                 c->snap_files == 1 ? "" : "s",
+                 c->snap_files == 1 ? "was" : "were",
+                 c->snap_files == 1 ? "its" : "their");
+        warns[wc++] = keep(h, text);
+    }
     for (size_t i = 0; first != INT64_MIN && i < rs->wave_count; i++) {
         if (first <= rs->waves[i].start_ms)
             continue;
@@ -626,6 +638,7 @@ exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
     s->errors = u->errors;
     s->error_count = u->error_count;
     s->errors_omitted = u->errors_omitted;
+    s->notes = shadow_notes(u, &s->note_count);
     *out = h;
     *sp = s;
     return EXH_OK;

@@ -281,6 +281,7 @@ static void configure(exh_scanner *scanner, const scan_opts *o, scan_ctx *c)
         exh_scanner_set_until_ms(scanner, o->until_ms);
     exh_scanner_set_all_files(scanner, o->all_files);
     exh_scanner_set_deleted(scanner, o->deleted);
+    exh_scanner_set_shadows(scanner, o->shadows);
     bool progress = o->progress >= 0 ? o->progress == 1
                                      : !o->quiet && isatty(STDERR_FILENO);
     if (progress)

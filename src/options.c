@@ -4,9 +4,7 @@
  * list` with getopt_long, and holds the --help text.
  *
  * Every bad value is a usage error (exit status 2) with a message that names
- * the option and what it expects. Options of later versions (--shadows)
- * are recognised and refused as not available yet,
- * so nobody mistakes them for typos or silently gets less than asked.
+ * the option and what it expects.
  */
 #include "options.h"
 
@@ -105,6 +103,8 @@ void options_usage(FILE *out)
           "      --deleted          disk images: also deleted files whose "
           "data\n"
           "                         is intact\n"
+          "      --shadows          disk images: also every volume shadow "
+          "copy\n"
           "  -q, --quiet            print one verdict line per unit; no "
           "progress\n"
           "      --progress, --no-progress\n"
@@ -136,8 +136,6 @@ void options_usage(FILE *out)
           "--min-severity and --fail-on as for scan. Exit 3 when the file is\n"
           "truncated, not exhunt's or of a newer schema (the message names\n"
           "the line).\n"
-          "\n"
-          "Not available in this version yet: scan --shadows.\n"
           "\n"
           "Exit status: 0 no finding at or above --fail-on; 1 a finding at\n"
           "or above --fail-on; 2 usage error; 3 a target or unit could not\n"
@@ -324,8 +322,8 @@ static int scan_option(int opt, scan_opts *o)
         o->deleted = true;
         return 1;
     case OPT_SHADOWS:
-        options_usage_error("--shadows is not available in this version yet");
-        return -1;
+        o->shadows = true;
+        return 1;
     default:
         return 0;
     }

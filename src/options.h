@@ -48,6 +48,7 @@ typedef struct scan_opts {
     const char *password;
     bool all_files;
     bool deleted;
+    bool shadows; /* --shadows */
     bool quiet;
     int progress; /* -1 automatic, 0 off, 1 on */
     const char **targets;

@@ -148,7 +148,7 @@ static void render_evidence(FILE *m, const exh_finding *f)
 }
 
 /* The lines of one finding: time and title; aggregation; rule, category
- * and CVEs; source; evidence; file; related findings. */
+ * and CVEs; source; evidence; file; where seen; related findings. */
 static void render_finding(const report_text *r, FILE *m, const exh_finding *f)
 {
     const char *cat = exh_category_name(f->category);
@@ -182,6 +182,13 @@ static void render_finding(const report_text *r, FILE *m, const exh_finding *f)
         fprintf(m, ", %" PRIu64 " bytes, modified %s (%s)\n", f->file->size,
                 f->file->modified ? f->file->modified : "-",
                 f->file->time_source ? f->file->time_source : "unknown");
+    }
+    // Shadow copies: only when the finding is not simply on the live volume.
+    if (f->seen_in_count &&
+        (f->seen_in_count > 1 || strcmp(f->seen_in[0], "live") != 0)) {
+        fputs("      seen in: ", m);
+        put_list(m, f->seen_in, f->seen_in_count, ", ");
+        fputc('\n', m);
     }
     if (f->related_count) {
         fputs("      related: ", m);
@@ -385,6 +392,13 @@ static void put_counts(report_text *r, const exh_summary *s)
                 "1000 per rule)",
                 s->suppressed);
     fputc('\n', r->out);
+    if (s->note_count)
+        fprintf(r->out, "Notes:\n");
+    for (size_t i = 0; i < s->note_count; i++) {
+        fputs("  ", r->out);
+        put_esc(r->out, s->notes[i]);
+        fputc('\n', r->out);
+    }
     if (s->error_count == 0)
         return;
     fprintf(r->out, "Errors:\n");

@@ -4,7 +4,11 @@
  * E01 (libewf, through The Sleuth Kit), VHD/VHDX (libvhdi, through TSK),
  * VMDK (libvmdk, through TSK) and QCOW2 (libqcow, through our own glue
  * handed to TSK as an external image). Partition tables (MBR, GPT) and NTFS
- * are read by TSK; every NTFS volume of the image is walked.
+ * are read by TSK; every NTFS volume of the image is walked, and with
+ * --shadows (opts->shadows) each of its volume shadow copies after it
+ * (libvshadow over a libbfio handle of our own that reads the volume
+ * through TSK; each store handed back to TSK as an external image), as
+ * "volN@vssK" in display paths and "volN" in entry paths.
  *
  * Nothing is extracted or copied: the walk reads file-system metadata
  * only, and the data of an entry is read from the image when the consumer
@@ -14,14 +18,19 @@
  * display_path is "IMAGE!/volN/...". Images are recognised by their first
  * bytes (image_kind()), never only by their name.
  * Invariant: the image is opened read-only (TSK, libewf, libvhdi, libvmdk
- * and libqcow open their files O_RDONLY) and never written.
+ * and libqcow open their files O_RDONLY; our libbfio handle refuses
+ * writes) and never written.
  */
 #include "sources.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libbfio.h>
 #include <libewf.h>
 #include <libqcow.h>
+/* libvshadow declares its libbfio entry points only when asked to. */
+#define LIBVSHADOW_HAVE_BFIO 1
+#include <libvshadow.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +40,9 @@
 #define IMAGE_MAX_DIRS  (1u << 22) /* folders per volume, then stop */
 #define IMAGE_MAX_VOLS  64         /* volumes walked per image */
 #define IMAGE_SNIFF_LEN 4096
+#define IMAGE_MAX_STORES                                                       \
+    64 /* shadow copies read per volume (Windows                               \
+          keeps at most 64) */
 
 static const char ewf_magic[8] = {'E',  'V',  'F',        0x09,
                                   0x0d, 0x0a, (char)0xff, 0x00};
@@ -323,6 +335,9 @@ typedef struct image_walker {
     bool ads; /* reading the alternate data stream ads_id */
     uint16_t ads_id;
     entry_ntfs ntfs; /* what NTFS knows of the entry */
+    /* the shadow copy being walked: "vol2@vss1" and its creation time */
+    char snap_label[48];
+    int64_t snap_ms;
     char owner[192];
     char msg[256];
 } image_walker;
@@ -450,6 +465,8 @@ static void image_ntfs_facts(image_walker *w, TSK_FS_FILE *f, bool deleted)
     image_owner(w, f);
     w->ntfs.owner = w->owner[0] ? w->owner : NULL;
     w->ntfs.deleted = deleted;
+    w->ntfs.snapshot = w->snap_label[0] ? w->snap_label : NULL;
+    w->ntfs.snapshot_ms = w->snap_ms;
 }
 
 /* Delivers one stream of f: the default one (ads NULL) or the alternate
@@ -709,9 +726,363 @@ out:
     return sds;
 }
 
-/* Walks one file system at byte offset off of img as volume number vol. */
+/* Walks the file system open in w->fs from its root, then closes it. */
+static void image_walk_fs(image_walker *w)
+{
+    memset(&w->seen, 0, sizeof(w->seen));
+    w->dirs = 0;
+    w->sds = image_load_sds(w->fs);
+    image_dir(w, w->fs->root_inum, 0);
+    ntfs_sds_free(w->sds);
+    w->sds = NULL;
+    exh_free(w->seen.slots);
+    memset(&w->seen, 0, sizeof(w->seen));
+    tsk_fs_close(w->fs);
+    w->fs = NULL;
+}
+
+/* ---- volume shadow copies: libvshadow over the volume's bytes ------------
+ * libvshadow reads a volume through a libbfio handle; ours reads the
+ * volume's byte range of the TSK image (so every image format works), and
+ * each store is handed back to TSK as an external image whose reads are
+ * libvshadow_store_read_buffer_at_offset(). Nothing here parses VSS bytes:
+ * libvshadow does. */
+
+typedef struct vss_io {
+    TSK_IMG_INFO *img; /* borrowed */
+    TSK_OFF_T base;    /* the volume's offset in img */
+    TSK_OFF_T size;    /* its length */
+    TSK_OFF_T pos;
+    bool open;
+} vss_io;
+
+static int vss_io_free(intptr_t **io, libbfio_error_t **error)
+{
+    (void)error;
+    if (io && *io) {
+        exh_free(*io);
+        *io = NULL;
+    }
+    return 1;
+}
+
+static int vss_io_clone(intptr_t **dst, intptr_t *src, libbfio_error_t **error)
+{
+    vss_io *c;
+
+    (void)error;
+    if (!dst || !src)
+        return -1;
+    c = exh_malloc(sizeof(*c));
+    if (!c)
+        return -1;
+    *c = *(vss_io *)src;
+    c->open = false;
+    c->pos = 0;
+    *dst = (intptr_t *)c;
+    return 1;
+}
+
+static int vss_io_open(intptr_t *io, int flags, libbfio_error_t **error)
+{
+    (void)error;
+    // Evidence is read only.
+    if (flags & LIBBFIO_ACCESS_FLAG_WRITE)
+        return -1;
+    ((vss_io *)io)->open = true;
+    ((vss_io *)io)->pos = 0;
+    return 1;
+}
+
+static int vss_io_close(intptr_t *io, libbfio_error_t **error)
+{
+    (void)error;
+    ((vss_io *)io)->open = false;
+    return 0;
+}
+
+static ssize_t vss_io_read(intptr_t *io, uint8_t *dst, size_t len,
+                           libbfio_error_t **error)
+{
+    vss_io *v = (vss_io *)io;
+    ssize_t n;
+
+    (void)error;
+    if (!v->open || v->pos < 0)
+        return -1;
+    if (v->pos >= v->size)
+        return 0;
+    if ((TSK_OFF_T)len > v->size - v->pos)
+        len = (size_t)(v->size - v->pos);
+    n = tsk_img_read(v->img, v->base + v->pos, (char *)dst, len);
+    if (n < 0) {
+        tsk_error_reset();
+        return -1;
+    }
+    v->pos += n;
+    return n;
+}
+
+static ssize_t vss_io_write(intptr_t *io, const uint8_t *src, size_t len,
+                            libbfio_error_t **error)
+{
+    (void)io;
+    (void)src;
+    (void)len;
+    (void)error;
+    return -1;
+}
+
+static off64_t vss_io_seek(intptr_t *io, off64_t off, int whence,
+                           libbfio_error_t **error)
+{
+    vss_io *v = (vss_io *)io;
+    TSK_OFF_T at;
+
+    (void)error;
+    if (whence == SEEK_SET)
+        at = off;
+    else if (whence == SEEK_CUR)
+        at = v->pos + off;
+    else if (whence == SEEK_END)
+        at = v->size + off;
+    else
+        return -1;
+    if (at < 0)
+        return -1;
+    v->pos = at;
+    return at;
+}
+
+static int vss_io_exists(intptr_t *io, libbfio_error_t **error)
+{
+    (void)io;
+    (void)error;
+    return 1;
+}
+
+static int vss_io_is_open(intptr_t *io, libbfio_error_t **error)
+{
+    (void)error;
+    return ((vss_io *)io)->open ? 1 : 0;
+}
+
+static int vss_io_size(intptr_t *io, size64_t *size, libbfio_error_t **error)
+{
+    (void)error;
+    *size = (size64_t)((vss_io *)io)->size;
+    return 1;
+}
+
+/* One store as a TSK image. */
+typedef struct vss_img {
+    TSK_IMG_INFO info; /* first: TSK casts the struct to this */
+    libvshadow_store_t *store;
+} vss_img;
+
+static ssize_t vss_img_read(TSK_IMG_INFO *img, TSK_OFF_T off, char *dst,
+                            size_t len)
+{
+    vss_img *v = (vss_img *)img;
+    libvshadow_error_t *error = NULL;
+    ssize_t n;
+
+    if (off < 0 || off >= img->size)
+        return -1;
+    if ((TSK_OFF_T)len > img->size - off)
+        len = (size_t)(img->size - off);
+    n = libvshadow_store_read_buffer_at_offset(v->store, dst, len, off, &error);
+    if (n < 0) {
+        libvshadow_error_free(&error);
+        tsk_error_reset();
+        tsk_error_set_errno(TSK_ERR_IMG_READ);
+        tsk_error_set_errstr("shadow copy: read error at offset %lld",
+                             (long long)off);
+        return -1;
+    }
+    return n;
+}
+
+static void vss_img_close(TSK_IMG_INFO *img)
+{
+    vss_img *v = (vss_img *)img;
+
+    if (v->store)
+        libvshadow_store_free(&v->store, NULL);
+    exh_free(v);
+}
+
+/* A FILETIME as ms since the epoch; INT64_MIN for 0. */
+static int64_t vss_filetime_ms(uint64_t ft)
+{
+    if (ft == 0)
+        return INT64_MIN;
+    return (int64_t)(ft / 10000) - 11644473600000LL;
+}
+
+/* w->msg = what + libvshadow's error (its last line), and frees error. */
+static void vss_note(image_walker *w, const char *what,
+                     libvshadow_error_t **error)
+{
+    char text[512] = "";
+
+    if (error && *error)
+        libvshadow_error_sprint(*error, text, sizeof(text));
+    libvshadow_error_free(error);
+    // The message is a backtrace, one call per line: keep the first.
+    char *nl = strchr(text, '\n');
+    if (nl)
+        *nl = '\0';
+    snprintf(w->msg, sizeof(w->msg), "%s%s", what,
+             text[0] ? text : "unknown error");
+}
+
+/* Walks store index i of volume as "label@vssN" (N = i + 1). */
+static void image_store(image_walker *w, libvshadow_volume_t *volume, int i,
+                        const char *label)
+{
+    libvshadow_error_t *error = NULL;
+    libvshadow_store_t *store = NULL;
+    uint64_t ft = 0;
+    size64_t size = 0;
+    vss_img *v;
+
+    snprintf(w->snap_label, sizeof(w->snap_label), "%s@vss%d", label, i + 1);
+    buf_reset(&w->disp);
+    buf_puts(&w->disp, w->target);
+    buf_puts(&w->disp, "!/");
+    buf_puts(&w->disp, w->snap_label);
+    if (libvshadow_volume_get_store(volume, i, &store, &error) != 1) {
+        vss_note(w, "shadow copy cannot be read: ", &error);
+        image_error(w, w->msg);
+        return;
+    }
+    if (libvshadow_store_get_creation_time(store, &ft, &error) != 1)
+        libvshadow_error_free(&error);
+    if (libvshadow_store_get_volume_size(store, &size, &error) != 1 ||
+        size == 0 || size > (size64_t)INT64_MAX) {
+        vss_note(w, "shadow copy has no readable size: ", &error);
+        image_error(w, w->msg);
+        libvshadow_store_free(&store, NULL);
+        return;
+    }
+    w->snap_ms = vss_filetime_ms(ft);
+    v = exh_calloc(1, sizeof(*v));
+    if (!v) {
+        libvshadow_store_free(&store, NULL);
+        w->st = EXH_ERR_NOMEM;
+        return;
+    }
+    v->store = store;
+    v->info.tag = TSK_IMG_INFO_TAG;
+    if (!tsk_img_open_external(v, (TSK_OFF_T)size, 512, vss_img_read,
+                               vss_img_close, qcow_img_stat)) {
+        tsk_error_reset();
+        vss_img_close(&v->info);
+        image_error(w, "shadow copy cannot be opened");
+        return;
+    }
+    w->fs = tsk_fs_open_img(&v->info, 0, TSK_FS_TYPE_NTFS);
+    if (!w->fs) {
+        image_note(w, "shadow copy is not a readable NTFS volume: ");
+        image_error(w, w->msg);
+    } else {
+        if (w->cbs->on_note) {
+            char when[32] = "an unknown time", note[128];
+            if (w->snap_ms != INT64_MIN)
+                util_time_format(w->snap_ms, when);
+            snprintf(note, sizeof(note), "shadow copy %d of %s, made %s: read",
+                     i + 1, label, when);
+            w->cbs->on_note(w->cbs->user, w->disp.data, note);
+        }
+        image_walk_fs(w);
+    }
+    tsk_img_close(&v->info);
+}
+
+/* Walks every shadow copy of the volume at off (len bytes) of img, whose
+ * live file system was just walked as label ("vol2"). */
+static void image_shadows(image_walker *w, TSK_IMG_INFO *img, TSK_OFF_T off,
+                          TSK_OFF_T len, const char *label)
+{
+    libbfio_handle_t *h = NULL;
+    libbfio_error_t *berr = NULL;
+    libvshadow_error_t *error = NULL;
+    libvshadow_volume_t *volume = NULL;
+    vss_io *io;
+    int stores = 0, sig;
+    size_t rel_mark = w->rel.len;
+
+    io = exh_calloc(1, sizeof(*io));
+    if (!io) {
+        w->st = EXH_ERR_NOMEM;
+        return;
+    }
+    io->img = img;
+    io->base = off;
+    io->size = len;
+    if (libbfio_handle_initialize(&h, (intptr_t *)io, vss_io_free, vss_io_clone,
+                                  vss_io_open, vss_io_close, vss_io_read,
+                                  vss_io_write, vss_io_seek, vss_io_exists,
+                                  vss_io_is_open, vss_io_size,
+                                  LIBBFIO_FLAG_IO_HANDLE_MANAGED |
+                                      LIBBFIO_FLAG_IO_HANDLE_CLONE_BY_FUNCTION,
+                                  &berr) != 1) {
+        libbfio_error_free(&berr);
+        exh_free(io);
+        image_error(w, "shadow copies cannot be read: libbfio failed");
+        return;
+    }
+    sig = libvshadow_check_volume_signature_file_io_handle(h, &error);
+    libvshadow_error_free(&error);
+    if (sig != 1) {
+        if (w->cbs->on_note)
+            w->cbs->on_note(w->cbs->user, w->disp.data,
+                            "no volume shadow copies (no VSS volume header)");
+        goto out;
+    }
+    if (libvshadow_volume_initialize(&volume, &error) != 1) {
+        libvshadow_error_free(&error);
+        w->st = EXH_ERR_NOMEM;
+        goto out;
+    }
+    if (libvshadow_volume_open_file_io_handle(volume, h, LIBVSHADOW_OPEN_READ,
+                                              &error) != 1) {
+        vss_note(w,
+                 "shadow copies cannot be read (corrupt VSS data): ", &error);
+        image_error(w, w->msg);
+        goto out;
+    }
+    if (libvshadow_volume_get_number_of_stores(volume, &stores, &error) != 1) {
+        vss_note(w, "shadow copies cannot be read: ", &error);
+        image_error(w, w->msg);
+        stores = 0;
+    } else if (stores == 0 && w->cbs->on_note) {
+        w->cbs->on_note(w->cbs->user, w->disp.data,
+                        "no volume shadow copies (VSS is on, its catalog "
+                        "lists none)");
+    }
+    if (stores > IMAGE_MAX_STORES) {
+        image_error(w, "more than 64 shadow copies; the rest is not read");
+        stores = IMAGE_MAX_STORES;
+    }
+    for (int i = 0; i < stores && !w->stopped && w->st == EXH_OK; i++) {
+        image_cut(&w->rel, rel_mark);
+        image_store(w, volume, i, label);
+    }
+    w->snap_label[0] = '\0';
+    w->snap_ms = 0;
+    libvshadow_volume_close(volume, NULL);
+out:
+    if (volume)
+        libvshadow_volume_free(&volume, NULL);
+    libbfio_handle_free(&h, NULL);
+}
+
+/* Walks one file system at byte offset off of img (len bytes long) as
+ * volume number vol, then its shadow copies when asked to. */
 static void image_volume(image_walker *w, TSK_IMG_INFO *img, TSK_OFF_T off,
-                         unsigned vol)
+                         TSK_OFF_T len, unsigned vol)
 {
     char label[32];
     unsigned char boot[16];
@@ -746,16 +1117,9 @@ static void image_volume(image_walker *w, TSK_IMG_INFO *img, TSK_OFF_T off,
         image_error(w, w->msg);
         return;
     }
-    memset(&w->seen, 0, sizeof(w->seen));
-    w->dirs = 0;
-    w->sds = image_load_sds(w->fs);
-    image_dir(w, w->fs->root_inum, 0);
-    ntfs_sds_free(w->sds);
-    w->sds = NULL;
-    exh_free(w->seen.slots);
-    memset(&w->seen, 0, sizeof(w->seen));
-    tsk_fs_close(w->fs);
-    w->fs = NULL;
+    image_walk_fs(w);
+    if (w->opts->shadows && !w->stopped && w->st == EXH_OK)
+        image_shadows(w, img, off, len, label);
 }
 
 /* True when the partition p may hold a file system worth trying. */
@@ -781,7 +1145,7 @@ static void image_volumes(image_walker *w, TSK_IMG_INFO *img)
         if (memcmp(boot + 3, "NTFS    ", 8) == 0 ||
             memcmp(boot + 3, "ReFS", 4) == 0 ||
             memcmp(boot + 3, "-FVE-FS-", 8) == 0)
-            image_volume(w, img, 0, 1);
+            image_volume(w, img, 0, img->size, 1);
         else
             w->cbs->on_error(w->cbs->user, w->target, w->msg);
         return;
@@ -817,7 +1181,10 @@ static void image_volumes(image_walker *w, TSK_IMG_INFO *img)
                              "more than 64 volumes; the rest is not read");
             break;
         }
-        image_volume(w, img, off, vol);
+        TSK_OFF_T len = (TSK_OFF_T)p->len * vs->block_size;
+        if (len > img->size - off)
+            len = img->size - off;
+        image_volume(w, img, off, len, vol);
     }
     if (vol == 0 && w->st == EXH_OK)
         w->cbs->on_error(w->cbs->user, w->target,

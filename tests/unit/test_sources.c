@@ -148,7 +148,7 @@ static void collector_free(collector *c)
 static exh_status walk(const char *target, const source_opts *opts,
                        collector *c, const char **err)
 {
-    source_cbs cbs = {on_entry, on_error, c};
+    source_cbs cbs = {on_entry, on_error, c, NULL};
 
     return source_walk(target, opts, &cbs, err);
 }
@@ -713,7 +713,7 @@ static void test_dir_many(void)
     char root[512], p[1024];
     source_opts opts = {0};
     counter k = {0, "", true};
-    source_cbs cbs = {count_entry, count_error, &k};
+    source_cbs cbs = {count_entry, count_error, &k, NULL};
     struct timespec t0, t1;
 
     // 5000 files in 50 folders, each listed in an order readdir does not
