@@ -747,8 +747,8 @@ static const char field_rules[] =
     "---\n"
     "title: F cased\nname: f_cased\n"
     "logsource: {category: webserver}\n"
-    "detection:\n  page:\n    cs-uri-stem|endswith: 'x.aspx'\n"
-    "  stock:\n    cs-uri-stem|cased: '/OWA/auth/x.aspx'\n"
+    "detection:\n  page:\n    cs-uri-stem|endswith: 'y.asmx'\n"
+    "  stock:\n    cs-uri-stem|cased: '/OWA/y.asmx'\n"
     "  condition: page and not stock\nlevel: high\n"
     "---\n"
     "title: F decoded\nname: f_decoded\n"
@@ -781,6 +781,8 @@ static const char *const field_tokens[] = {"/ecp/DDI/DDIService.svc/SetObject",
                                            "x.aspx",
                                            ".aspx",
                                            "/OWA/auth/x.aspx",
+                                           "y.asmx",
+                                           "/OWA/y.asmx",
                                            "401",
                                            "403",
                                            "404",
@@ -842,8 +844,10 @@ static size_t field_log(char *text, size_t size)
         text, size,
         "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port "
         "cs-username c-ip cs(User-Agent) cs(Referer) sc-status time-taken\r\n"
-        "2021-03-02 04:12:33 10.0.0.5 GET /owa/auth/x.aspx - 443 - 10.0.0.9 "
+        "2021-03-02 04:12:33 10.0.0.5 GET /owa/y.asmx - 443 - 10.0.0.9 "
         "curl - 200 1\r\n"
+        "2021-03-02 04:12:33 10.0.0.5 GET /owa/auth/z.aspx - 443 - 10.0.0.9 "
+        "curl -\r\n"
         "2021-03-02 04:12:33 10.0.0.5 GET /owa/auth/logon.aspxx.aspx - 443 - "
         "10.0.0.9 curl - 200 1\r\n"
         "2021-03-02 04:12:33 10.0.0.5 GET /x json?@a 443 - 10.0.0.9 curl - "
@@ -969,9 +973,9 @@ static void test_field_clauses(void)
         exh_ruleset_free(rs);
         return;
     }
-    static char text[1 << 20];
+    static char text[1 << 18];
     field_check fc = {rs, fr, 0, 0, 0, 0};
-    for (int round = 0; round < 8; round++) {
+    for (int round = 0; round < 4; round++) {
         size_t len = field_log(text, sizeof text);
         csvlog *r = NULL;
         CHECK(csvlog_new(FAM_IIS, 4096, &r) == EXH_OK);
