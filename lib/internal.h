@@ -405,6 +405,24 @@ typedef struct sigma_clause {
  * False (count 0) when the rule has no literal set. */
 bool sigma_clauses(const sigma_rule *rule, const sigma_clause **clauses,
                    size_t *count);
+/* A literal set bound to one field (named field, case-insensitively).
+ * Positive: a record the rule matches holds one of lits inside that
+ * field's value, as it stands or percent-decoded (twice); a field
+ * sequence's runs in order. negative: a record whose value of that field
+ * is, as it stands, one of lits whole (case-insensitively) cannot match
+ * the rule (a "not" selection such as a list of stock pages). */
+typedef struct sigma_fclause {
+    const char *field;
+    const char *const *lits;
+    size_t count;
+    bool negative;
+} sigma_fclause;
+/* The field clauses a rule requires: positive ones from the selections
+ * its condition ANDs (each of one map, its named fields with a literal
+ * set), negative ones from the selections it ANDs a "not" of. False
+ * (count 0) when there are none. */
+bool sigma_field_clauses(const sigma_rule *rule, const sigma_fclause **out,
+                         size_t *count);
 /* Whether the rule matches URI fields (cs-uri-stem, cs-uri-query, UrlStem,
  * ...) percent-decoded too: its literals may then stand in a record only
  * once the record is decoded (see csvlog_set_prefilter). */
@@ -703,6 +721,34 @@ bool prefilter_pass_rules(const prefilter *pf, const uint64_t *bits,
  * without a gate, whether bits hold any literal. */
 bool prefilter_pass(const prefilter *pf, const uint64_t *bits, const char *text,
                     size_t len, const char *dec, size_t dec_len);
+/* Field clauses, for records whose values stand at known columns (IIS
+ * W3C: split at the separator, no quoting): rule k (numbered as in the
+ * gate) needs, for each of its clauses [rule_fc[k], rule_fc[k + 1]), one
+ * of the literals lits[fc_lit[j] .. fc_lit[j + 1]) of clause j inside the
+ * value of field names[j], or where negative[j], that value to be none of
+ * them whole (see sigma_field_clauses). Copied. */
+exh_status
+prefilter_set_field_clauses(prefilter *pf, size_t rules, const size_t *rule_fc,
+                            const char *const *names, const bool *negative,
+                            const size_t *fc_lit, const char *const *lits);
+/* How many field clauses there are, and the field clause j names. */
+size_t prefilter_field_clauses(const prefilter *pf);
+const char *prefilter_field_name(const prefilter *pf, size_t j);
+/* Where the fields stand in the records of one header: cols[j] is the
+ * column of field clause j's field (SIZE_MAX: not known, the clause tells
+ * nothing); columns the header's count; a row with more values than that
+ * has its extra ones joined into column spread (SIZE_MAX: none), so
+ * columns from spread on are not known in it. */
+typedef struct prefilter_layout {
+    const size_t *cols;
+    size_t columns;
+    size_t spread;
+} prefilter_layout;
+/* Like prefilter_pass(), each rule also held to its field clauses as lay
+ * locates them in text (the raw record); lay NULL: prefilter_pass(). */
+bool prefilter_pass_fields(const prefilter *pf, const uint64_t *bits,
+                           const char *text, size_t len, const char *dec,
+                           size_t dec_len, const prefilter_layout *lay);
 /* Whether byte c (either case) is in some literal (any run of a field
  * sequence): text in which only other bytes change holds the same runs. */
 bool prefilter_byte_used(const prefilter *pf, unsigned char c);

@@ -580,6 +580,55 @@ static exh_status gate_finish(family_rules *fr, gate_build *g, int f)
     return st;
 }
 
+/* IIS: the field clauses of the family's rules (sigma_field_clauses), so
+ * the reader can hold a record to literals inside the right fields. */
+static exh_status field_gate(exh_ruleset *rs, family_rules *fr)
+{
+    size_t clauses = 0, lits = 0;
+    for (size_t i = 0; i < fr->count; i++) {
+        const sigma_fclause *fc;
+        size_t n = 0;
+        sigma_field_clauses(rs->rules[fr->idx[i]].sigma, &fc, &n);
+        clauses += n;
+        for (size_t j = 0; j < n; j++)
+            lits += fc[j].count;
+    }
+    if (clauses == 0)
+        return EXH_OK;
+    size_t *rule_fc = exh_calloc(fr->count + 1, sizeof *rule_fc);
+    size_t *fc_lit = exh_calloc(clauses + 1, sizeof *fc_lit);
+    const char **names = exh_calloc(clauses, sizeof *names);
+    bool *neg = exh_calloc(clauses, sizeof *neg);
+    const char **all = exh_calloc(lits, sizeof *all);
+    exh_status st = EXH_ERR_NOMEM;
+    if (rule_fc && fc_lit && names && neg && all) {
+        size_t c = 0, l = 0;
+        for (size_t i = 0; i < fr->count; i++) {
+            const sigma_fclause *fc;
+            size_t n = 0;
+            sigma_field_clauses(rs->rules[fr->idx[i]].sigma, &fc, &n);
+            rule_fc[i] = c;
+            for (size_t j = 0; j < n; j++, c++) {
+                names[c] = fc[j].field;
+                neg[c] = fc[j].negative;
+                fc_lit[c] = l;
+                for (size_t e = 0; e < fc[j].count; e++)
+                    all[l++] = fc[j].lits[e];
+            }
+        }
+        rule_fc[fr->count] = c;
+        fc_lit[c] = l;
+        st = prefilter_set_field_clauses(fr->pf, fr->count, rule_fc, names, neg,
+                                         fc_lit, all);
+    }
+    exh_free(rule_fc);
+    exh_free(fc_lit);
+    exh_free(names);
+    exh_free(neg);
+    exh_free(all);
+    return st;
+}
+
 /* Builds the per-family rule lists and pre-filters. */
 static exh_status index_families(exh_ruleset *rs)
 {
@@ -613,6 +662,8 @@ static exh_status index_families(exh_ruleset *rs)
         }
         if (st == EXH_OK && all_filtered && fr->count > 0)
             st = gate_finish(fr, &g, f);
+        if (st == EXH_OK && fr->pf && f == FAM_IIS)
+            st = field_gate(rs, fr);
         exh_free(g.lits);
         exh_free(g.clause_at);
         exh_free(g.deferred);

@@ -71,6 +71,13 @@ struct prefilter {
     size_t *g_lit_at; /* per literal id: its rules g_lit_rule[..] whose */
     size_t *g_lit_rule; /* first searched clause holds it */
     bool g_unknown;     /* some rule is in no such list */
+    /* field clauses (prefilter_set_field_clauses): rule k's are
+     * [f_rule[k], f_rule[k + 1]), clause j names field f_name[j] and holds
+     * the folded literals f_lits[f_lit[j] .. f_lit[j + 1]) */
+    size_t f_rules, f_count;
+    size_t *f_rule, *f_lit;
+    char **f_name, **f_lits;
+    bool *f_neg; /* per clause: negative (whole values that rule it out) */
 #ifdef EXH_HAVE_HYPERSCAN
     /* Built by the first search that needs it (hs_db()): a scan compiles
      * only the databases of the log families its evidence holds. The
@@ -302,6 +309,24 @@ static void gate_free(prefilter *pf)
     pf->g_rules = 0;
 }
 
+static void fields_free(prefilter *pf)
+{
+    size_t lits = pf->f_lit ? pf->f_lit[pf->f_count] : 0;
+    for (size_t j = 0; pf->f_name && j < pf->f_count; j++)
+        exh_free(pf->f_name[j]);
+    for (size_t e = 0; pf->f_lits && e < lits; e++)
+        exh_free(pf->f_lits[e]);
+    exh_free(pf->f_name);
+    exh_free(pf->f_lits);
+    exh_free(pf->f_rule);
+    exh_free(pf->f_lit);
+    exh_free(pf->f_neg);
+    pf->f_neg = NULL;
+    pf->f_name = pf->f_lits = NULL;
+    pf->f_rule = pf->f_lit = NULL;
+    pf->f_rules = pf->f_count = 0;
+}
+
 void prefilter_free(prefilter *pf)
 {
     if (!pf)
@@ -313,6 +338,7 @@ void prefilter_free(prefilter *pf)
     exh_free(pf->lits);
     exh_free(pf->order);
     gate_free(pf);
+    fields_free(pf);
 #ifdef EXH_HAVE_HYPERSCAN
     hs_free_scratch(pf->proto);
     hs_free_database(pf->db);
@@ -1208,4 +1234,188 @@ bool prefilter_any(const prefilter *pf, const char *text, size_t len)
     // with a quote is judged by the longest runs, which holds for any value.
     int strict = !(pf->seqs && memchr(text, '"', len));
     return find(pf, text, len, strict) != SIZE_MAX;
+}
+
+/* ---- field clauses ---------------------------------------------------------
+ */
+
+exh_status
+prefilter_set_field_clauses(prefilter *pf, size_t rules, const size_t *rule_fc,
+                            const char *const *names, const bool *negative,
+                            const size_t *fc_lit, const char *const *lits)
+{
+    fields_free(pf);
+    size_t count = rule_fc[rules], n = fc_lit[count];
+    pf->f_rule = exh_calloc(rules + 1, sizeof *pf->f_rule);
+    pf->f_lit = exh_calloc(count + 1, sizeof *pf->f_lit);
+    pf->f_name = exh_calloc(count ? count : 1, sizeof *pf->f_name);
+    pf->f_lits = exh_calloc(n ? n : 1, sizeof *pf->f_lits);
+    pf->f_neg = exh_calloc(count ? count : 1, sizeof *pf->f_neg);
+    bool ok = pf->f_rule && pf->f_lit && pf->f_name && pf->f_lits && pf->f_neg;
+    if (ok) {
+        if (count)
+            memcpy(pf->f_neg, negative, count * sizeof *pf->f_neg);
+        memcpy(pf->f_rule, rule_fc, (rules + 1) * sizeof *pf->f_rule);
+        memcpy(pf->f_lit, fc_lit, (count + 1) * sizeof *pf->f_lit);
+        pf->f_rules = rules;
+        pf->f_count = count;
+    }
+    for (size_t j = 0; ok && j < count; j++)
+        ok = (pf->f_name[j] = exh_strdup(names[j])) != NULL;
+    for (size_t e = 0; ok && e < n; e++) {
+        char *l = exh_strdup(lits[e]);
+        for (char *q = l; q && *q; q++)
+            *q = (char)fold((unsigned char)*q);
+        ok = (pf->f_lits[e] = l) != NULL;
+    }
+    if (!ok) {
+        fields_free(pf);
+        return EXH_ERR_NOMEM;
+    }
+    return EXH_OK;
+}
+
+size_t prefilter_field_clauses(const prefilter *pf)
+{
+    return pf->f_count;
+}
+
+const char *prefilter_field_name(const prefilter *pf, size_t j)
+{
+    return j < pf->f_count ? pf->f_name[j] : NULL;
+}
+
+/* Whether the folded literal lit (a field sequence: its runs in order)
+ * stands in text[0..len). */
+static bool lit_in_value(const char *lit, const char *text, size_t len)
+{
+    size_t at = 0;
+    for (const char *part = lit;;) {
+        const char *end = strchr(part, PREFILTER_SEQ);
+        size_t n = end ? (size_t)(end - part) : strlen(part);
+        if (n) {
+            at = run_in((const unsigned char *)text, at, len,
+                        (const unsigned char *)part, n);
+            if (at == SIZE_MAX)
+                return false;
+            at += n;
+        }
+        if (!end)
+            return true;
+        part = end + 1;
+    }
+}
+
+/* Whether value v[0..n) holds a literal of field clause j, as it stands or
+ * percent-decoded twice (as the reader matches URI fields); a value too
+ * long to decode here counts as holding one. */
+static bool field_clause_in(const prefilter *pf, size_t j, const char *v,
+                            size_t n)
+{
+    for (size_t e = pf->f_lit[j]; e < pf->f_lit[j + 1]; e++) {
+        if (lit_in_value(pf->f_lits[e], v, n))
+            return true;
+    }
+    if (!memchr(v, '%', n))
+        return false;
+    char own[DEFER_DECODE_MAX];
+    if (n > sizeof own)
+        return true;
+    size_t dn = util_url_decode(v, n, own);
+    if (memchr(own, '%', dn))
+        dn = util_url_decode(own, dn, own);
+    for (size_t e = pf->f_lit[j]; e < pf->f_lit[j + 1]; e++) {
+        if (lit_in_value(pf->f_lits[e], own, dn))
+            return true;
+    }
+    return false;
+}
+
+/* Whether value v[0..n) is, whole and case-insensitively, one of the
+ * literals of (negative) field clause j. */
+static bool field_clause_is(const prefilter *pf, size_t j, const char *v,
+                            size_t n)
+{
+    for (size_t e = pf->f_lit[j]; e < pf->f_lit[j + 1]; e++) {
+        const char *l = pf->f_lits[e];
+        if (strlen(l) == n &&
+            same((const unsigned char *)v, (const unsigned char *)l, n))
+            return true;
+    }
+    return false;
+}
+
+/* Whether record text[0..len) (values split at pf->sep, no quoting) holds
+ * rule k's field clauses where lay locates their fields; a field it does
+ * not locate, or a row whose values may have moved, tells nothing. */
+static bool fields_ok(const prefilter *pf, size_t k, const char *text,
+                      size_t len, const prefilter_layout *lay)
+{
+    if (k >= pf->f_rules)
+        return true;
+    size_t columns = 0; // the row's values, counted when needed
+    for (size_t j = pf->f_rule[k]; j < pf->f_rule[k + 1]; j++) {
+        size_t col = lay->cols[j];
+        if (col == SIZE_MAX)
+            continue;
+        if (lay->spread != SIZE_MAX && col >= lay->spread) {
+            if (!columns) {
+                columns = 1;
+                for (const char *p = memchr(text, pf->sep, len); p;
+                     p = memchr(p + 1, pf->sep, len - (size_t)(p + 1 - text)))
+                    columns++;
+            }
+            if (columns > lay->columns)
+                continue; // extra values were joined into the spread one
+        }
+        size_t start = 0, field = 0;
+        const char *sep = NULL;
+        for (;;) {
+            sep = memchr(text + start, pf->sep, len - start);
+            if (field == col || !sep)
+                break;
+            start = (size_t)(sep - text) + 1;
+            field++;
+        }
+        if (field != col)
+            continue; // a short row: the reader's own affair
+        size_t end = sep ? (size_t)(sep - text) : len;
+        if (pf->f_neg[j] ? field_clause_is(pf, j, text + start, end - start)
+                         : !field_clause_in(pf, j, text + start, end - start))
+            return false;
+    }
+    return true;
+}
+
+bool prefilter_pass_fields(const prefilter *pf, const uint64_t *bits,
+                           const char *text, size_t len, const char *dec,
+                           size_t dec_len, const prefilter_layout *lay)
+{
+    if (!lay || !pf->f_count || !pf->g_rule)
+        return prefilter_pass(pf, bits, text, len, dec, dec_len);
+    bool some = false;
+    for (size_t w = 0; w < pf->words && !some; w++)
+        some = bits[w] != 0;
+    if (!some)
+        return false;
+    // As prefilter_pass(), each rule also held to its field clauses.
+    for (size_t w = 0; w < pf->words; w++) {
+        for (uint64_t m = bits[w]; m; m &= m - 1) {
+            size_t id = w * 64 + (size_t)__builtin_ctzll(m);
+            if (id >= pf->count)
+                break;
+            for (size_t i = pf->g_lit_at[id]; i < pf->g_lit_at[id + 1]; i++) {
+                size_t k = pf->g_lit_rule[i];
+                if (prefilter_rule_pass(pf, k, bits, text, len, dec, dec_len) &&
+                    fields_ok(pf, k, text, len, lay))
+                    return true;
+            }
+        }
+    }
+    for (size_t k = 0; k < pf->g_rules && pf->g_unknown; k++) {
+        if (prefilter_rule_pass(pf, k, bits, text, len, dec, dec_len) &&
+            fields_ok(pf, k, text, len, lay))
+            return true;
+    }
+    return false;
 }

@@ -128,6 +128,8 @@ struct sigma_rule {
     bool has_lits;
     sigma_clause *clauses; /* lits first, then other required sets */
     size_t clause_count;
+    sigma_fclause *fclauses; /* sets bound to one field (sigma_field_clauses) */
+    size_t fclause_count;
     bool decodes;     /* some field is matched URL-decoded too */
     pcre2_code **res; /* every compiled regex, to free */
     size_t re_count, re_cap;
@@ -2467,6 +2469,230 @@ static void rule_clauses(compiler *c, double first_cost)
     }
 }
 
+/* ---- clauses bound to one field ------------------------------------------ */
+
+#define MAX_FCLAUSES 12 /* per rule */
+
+/* The literal set of one value for a field clause: as value_lits(), but
+ * a run of any length counts (the clause is checked inside one field of
+ * the few records the gate lets through, never searched for). */
+static litset fvalue_lits(compiler *c, const svalue *v)
+{
+    if (v->kind == VK_ALT) {
+        litset *sets = exh_calloc(v->len ? v->len : 1, sizeof *sets);
+        if (!sets) {
+            fail_nomem(c);
+            return LIT_NONE;
+        }
+        for (size_t i = 0; i < v->len; i++)
+            sets[i] = fvalue_lits(c, &v->alts[i]);
+        litset r = v->len ? litset_union(c, sets, v->len) : LIT_NONE;
+        exh_free(sets);
+        return r;
+    }
+    if (v->kind == VK_RE)
+        return re_lits(c, v, false);
+    if (v->kind != VK_EQ && v->kind != VK_PREFIX && v->kind != VK_SUFFIX &&
+        v->kind != VK_CONTAINS && v->kind != VK_GLOB)
+        return LIT_NONE;
+    const char *lit = NULL;
+    if (v->kind == VK_GLOB && !v->derived)
+        lit = field_sequence(c, v);
+    if (!lit) {
+        const unsigned char *p = v->text;
+        size_t best = 0, best_len = 0;
+        for (size_t i = 0; i < v->len;) {
+            size_t j = i;
+            while (j < v->len && !(v->wild && v->wild[j]) && p[j] != '"' &&
+                   p[j] != 0)
+                j++;
+            if (j - i > best_len) {
+                best = i;
+                best_len = j - i;
+            }
+            i = j + 1;
+        }
+        if (best_len == 0)
+            return LIT_NONE;
+        char *own = arena_alloc(c->rule, best_len + 1);
+        if (!own) {
+            fail_nomem(c);
+            return LIT_NONE;
+        }
+        for (size_t i = 0; i < best_len; i++)
+            own[i] = (char)fold(p[best + i]);
+        own[best_len] = '\0';
+        lit = own;
+    }
+    litset r = {.none = false, .count = 1};
+    r.lits = arena_array(c->rule, 1, sizeof *r.lits);
+    if (!r.lits) {
+        fail_nomem(c);
+        return LIT_NONE;
+    }
+    r.lits[0] = lit;
+    return r;
+}
+
+/* Adds to out (up to MAX_FCLAUSES) the field clauses selection s requires:
+ * with one map, each named field whose values give a literal set (as for
+ * field sequences: not a whole URI, not a field the reader may join from
+ * raw spaces); with "all", one clause per value. Several maps (an OR) give
+ * none. */
+static void sel_fclauses(compiler *c, const ssel *s, sigma_fclause *out,
+                         size_t *n)
+{
+    if (s->count != 1)
+        return;
+    const sconj *cj = &s->conj[0];
+    for (size_t j = 0; j < cj->count && *n < MAX_FCLAUSES && c->st == EXH_OK;
+         j++) {
+        const sfield *f = &cj->fields[j];
+        if (!seq_field(f) || f->count == 0)
+            continue;
+        litset *sets = exh_calloc(f->count, sizeof *sets);
+        if (!sets) {
+            fail_nomem(c);
+            return;
+        }
+        for (size_t i = 0; i < f->count && c->st == EXH_OK; i++)
+            sets[i] = fvalue_lits(c, &f->values[i]);
+        size_t parts = f->all ? f->count : 1;
+        for (size_t i = 0; i < parts && *n < MAX_FCLAUSES; i++) {
+            litset ls = f->all ? sets[i] : litset_union(c, sets, f->count);
+            if (ls.none || ls.count == 0 || ls.count > MAX_CLAUSE_LITS)
+                continue;
+            out[(*n)++] = (sigma_fclause){f->name, ls.lits, ls.count, false};
+        }
+        exh_free(sets);
+    }
+}
+
+/* Adds the negative field clauses of node n, under a "not" of the
+ * condition's AND: each map of one field whose values are all plain
+ * equalities (not cased, without NUL) in a selection n names or ORs. A
+ * record whose field equals one of them matches that selection, so the
+ * rule cannot match it. */
+static void neg_fclauses(compiler *c, const cnode *n, sigma_fclause *out,
+                         size_t *count)
+{
+    if (n->op == C_OR) {
+        for (size_t i = 0; i < n->count; i++)
+            neg_fclauses(c, n->kids[i], out, count);
+        return;
+    }
+    if (n->op != C_SEL)
+        return;
+    const ssel *s = &c->rule->sels[n->sel];
+    for (size_t m = 0; m < s->count && *count < MAX_FCLAUSES; m++) {
+        if (s->conj[m].count != 1)
+            continue;
+        const sfield *f = &s->conj[m].fields[0];
+        bool ok = seq_field(f) && f->count > 0 && !(f->all && f->count > 1);
+        for (size_t i = 0; ok && i < f->count; i++) {
+            const svalue *v = &f->values[i];
+            ok = v->kind == VK_EQ && !v->cased && v->len > 0 &&
+                 !memchr(v->text, 0, v->len);
+        }
+        if (!ok)
+            continue;
+        const char **lits = arena_array(c->rule, f->count, sizeof *lits);
+        if (!lits) {
+            fail_nomem(c);
+            return;
+        }
+        for (size_t i = 0; i < f->count; i++) {
+            lits[i] = arena_strndup(c->rule, (const char *)f->values[i].text,
+                                    f->values[i].len);
+            if (!lits[i]) {
+                fail_nomem(c);
+                return;
+            }
+        }
+        out[(*count)++] = (sigma_fclause){f->name, lits, f->count, true};
+    }
+}
+
+static void cond_fclauses(compiler *c, const cnode *n, sigma_fclause *out,
+                          size_t *count);
+
+/* The field clauses of an OR: a positive clause of its first operand on a
+ * field that every other operand has a positive clause on too, the union
+ * of their literals (whichever operand matches, the field holds one). */
+static void or_fclauses(compiler *c, const cnode *n, sigma_fclause *out,
+                        size_t *count)
+{
+    sigma_fclause acc[MAX_FCLAUSES], kid[MAX_FCLAUSES];
+    size_t na = 0;
+    cond_fclauses(c, n->kids[0], acc, &na);
+    for (size_t i = 1; i < n->count && na > 0 && c->st == EXH_OK; i++) {
+        size_t nk = 0, kept = 0;
+        cond_fclauses(c, n->kids[i], kid, &nk);
+        for (size_t a = 0; a < na; a++) {
+            const sigma_fclause *match = NULL;
+            for (size_t k = 0; k < nk && !match && !acc[a].negative; k++) {
+                if (!kid[k].negative &&
+                    util_strcasecmp(kid[k].field, acc[a].field) == 0)
+                    match = &kid[k];
+            }
+            size_t total = match ? acc[a].count + match->count : 0;
+            if (!match || total > MAX_CLAUSE_LITS)
+                continue;
+            const char **u = arena_array(c->rule, total, sizeof *u);
+            if (!u) {
+                fail_nomem(c);
+                return;
+            }
+            memcpy(u, acc[a].lits, acc[a].count * sizeof *u);
+            memcpy(u + acc[a].count, match->lits, match->count * sizeof *u);
+            acc[kept] = acc[a];
+            acc[kept].lits = u;
+            acc[kept++].count = total;
+        }
+        na = kept;
+    }
+    for (size_t a = 0; a < na && *count < MAX_FCLAUSES; a++) {
+        if (!acc[a].negative)
+            out[(*count)++] = acc[a];
+    }
+}
+
+/* The field clauses of condition node n: those of its selection, of every
+ * operand of an AND (a "not" operand: negative ones) or those all
+ * operands of an OR share. */
+static void cond_fclauses(compiler *c, const cnode *n, sigma_fclause *out,
+                          size_t *count)
+{
+    if (n->op == C_SEL)
+        sel_fclauses(c, &c->rule->sels[n->sel], out, count);
+    else if (n->op == C_NOT)
+        neg_fclauses(c, n->kids[0], out, count);
+    else if (n->op == C_OR && n->count > 0)
+        or_fclauses(c, n, out, count);
+    else if (n->op == C_AND) {
+        for (size_t i = 0; i < n->count; i++)
+            cond_fclauses(c, n->kids[i], out, count);
+    }
+}
+
+static void rule_fclauses(compiler *c)
+{
+    sigma_rule *r = c->rule;
+    sigma_fclause found[MAX_FCLAUSES];
+    size_t n = 0;
+    if (r->cond)
+        cond_fclauses(c, r->cond, found, &n);
+    if (c->st != EXH_OK || n == 0)
+        return;
+    r->fclauses = arena_array(r, n, sizeof *r->fclauses);
+    if (!r->fclauses) {
+        fail_nomem(c);
+        return;
+    }
+    memcpy(r->fclauses, found, n * sizeof *found);
+    r->fclause_count = n;
+}
+
 static void rule_lits(compiler *c)
 {
     sigma_rule *r = c->rule;
@@ -2491,6 +2717,7 @@ static void rule_lits(compiler *c)
     r->lit_count = lits_absorb(copy, s.count);
     r->has_lits = true;
     rule_clauses(c, s.cost);
+    rule_fclauses(c);
 }
 
 /* ---- rules --------------------------------------------------------------- */
@@ -3311,4 +3538,12 @@ bool sigma_clauses(const sigma_rule *rule, const sigma_clause **clauses,
     *clauses = rule->clauses;
     *count = rule->clause_count;
     return true;
+}
+
+bool sigma_field_clauses(const sigma_rule *rule, const sigma_fclause **out,
+                         size_t *count)
+{
+    *out = rule->fclauses;
+    *count = rule->fclause_count;
+    return rule->fclause_count > 0;
 }

@@ -127,6 +127,12 @@ struct csvlog {
         uint64_t seq;
         size_t col;
     } name_cache[NAME_CACHE_SLOTS];
+
+    /* IIS: the column of each field clause's field (field_columns()) */
+    size_t *pf_cols;
+    size_t pf_cols_cap;          /* entries allocated */
+    uint64_t pf_cols_seq;        /* the hdr_seq they were found for */
+    const prefilter *pf_cols_pf; /* ... and the filter */
 };
 
 /* The state of one csvlog_read() call. */
@@ -356,6 +362,7 @@ void csvlog_free(csvlog *r)
     exh_free(r->dec);
     exh_free(r->pf_bits);
     exh_free(r->pf_rules);
+    exh_free(r->pf_cols);
     exh_free(r->names);
     exh_free(r->values);
     exh_free(r->lens);
@@ -1092,6 +1099,50 @@ static void decoded_maybe(reading *d, const char *text, size_t len, logrec *rec)
     rec->maybe = judge(r, rec, text, len, r->dec, n);
 }
 
+/* IIS: the column of each field clause's field in the current header
+ * (SIZE_MAX when absent or named twice); NULL when out of memory. */
+static const size_t *field_columns(csvlog *r)
+{
+    size_t n = prefilter_field_clauses(r->pf);
+    if (r->pf_cols_seq == r->hdr_seq && r->pf_cols_pf == r->pf)
+        return r->pf_cols;
+    if (n > r->pf_cols_cap) {
+        size_t *p = exh_realloc(r->pf_cols, n * sizeof *p);
+        if (!p)
+            return NULL;
+        r->pf_cols = p;
+        r->pf_cols_cap = n;
+    }
+    for (size_t j = 0; j < n; j++) {
+        const char *name = prefilter_field_name(r->pf, j);
+        size_t col = SIZE_MAX;
+        for (size_t i = 0; i < r->hdr_count; i++) {
+            if (util_strcasecmp(r->hdr_names[i], name) != 0)
+                continue;
+            col = col == SIZE_MAX ? i : SIZE_MAX - 1;
+        }
+        r->pf_cols[j] = col == SIZE_MAX - 1 ? SIZE_MAX : col;
+    }
+    r->pf_cols_seq = r->hdr_seq;
+    r->pf_cols_pf = r->pf;
+    return r->pf_cols;
+}
+
+/* IIS: a record the gate let through is held, rule by rule, to the
+ * literals each needs inside one field (prefilter_pass_fields). */
+static bool fields_maybe(csvlog *r, const logrec *rec)
+{
+    const size_t *cols = field_columns(r);
+    if (!cols)
+        return true;
+    prefilter_layout lay = {.cols = cols,
+                            .columns = r->hdr_count,
+                            .spread = r->agent_col < r->hdr_count ? r->agent_col
+                                                                  : SIZE_MAX};
+    return prefilter_pass_fields(r->pf, rec->bits, rec->text, rec->len,
+                                 rec->dec, rec->dec_len, &lay);
+}
+
 static void deliver(reading *d, const char *text, size_t len, uint64_t line,
                     bool truncated)
 {
@@ -1108,6 +1159,9 @@ static void deliver(reading *d, const char *text, size_t len, uint64_t line,
     rec.maybe = record_maybe(d, text, len, &rec);
     if (r->pf && r->pf_decode && len >= 3 && io_or_memchr(d, text, len))
         decoded_maybe(d, text, len, &rec);
+    if (rec.maybe && rec.bits && r->fam == FAM_IIS && r->have_header &&
+        prefilter_field_clauses(r->pf))
+        rec.maybe = fields_maybe(r, &rec);
     d->st->records++;
     r->seq++;
     if (!d->cb(d->user, r, &rec))
