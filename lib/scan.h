@@ -183,8 +183,8 @@ typedef struct unit {
     log_build *log_builds;   /* the build timeline, in no order */
     size_t log_build_count;
     const char *log_build_source; /* LOG_SOURCE_* of u->build from logs */
-    struct shadow *shadow; /* what --shadows adds (shadow.c), or NULL */
-    unsigned cur_snap;     /* snapshot of the entry being read, 0: live */
+    struct shadow *shadow;        /* what --shadows adds (shadow.c), or NULL */
+    unsigned cur_snap; /* snapshot of the entry being read, 0: live */
 } unit;
 
 /* finding.c */
