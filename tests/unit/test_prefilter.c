@@ -167,6 +167,30 @@ static size_t random_lines(char *text, size_t size, const char *alphabet,
     return len;
 }
 
+/* Fills store with 1 to max random literals (lits[k] = store[k]), each a
+ * field sequence of 1 to parts runs of min_run to min_run + 2 bytes drawn
+ * from the first 6 bytes of alphabet (so never ',' or a quote there);
+ * returns how many. */
+static size_t random_seq_lits(char (*store)[12], const char **lits, size_t max,
+                              const char *alphabet, size_t parts,
+                              size_t min_run)
+{
+    size_t count = 1 + rnd() % max;
+    for (size_t k = 0; k < count; k++) {
+        size_t m = 0, np = 1 + rnd() % parts;
+        for (size_t p = 0; p < np; p++) {
+            if (p)
+                store[k][m++] = PREFILTER_SEQ;
+            size_t n = min_run + rnd() % 3;
+            for (size_t j = 0; j < n; j++)
+                store[k][m++] = alphabet[rnd() % 6];
+        }
+        store[k][m] = 0;
+        lits[k] = store[k];
+    }
+    return count;
+}
+
 /* prefilter_hits() over lines joined by '\n': the literal ids of the hits
  * in each line cover every literal prefilter_bits() finds in that line
  * alone (the reader gates rules by them), or say they are unknown; and a
@@ -259,19 +283,7 @@ static void test_loose_hits(void)
     for (int round = 0; round < 500; round++) {
         char store[12][12];
         const char *lits[12];
-        size_t count = 1 + rnd() % 12;
-        for (size_t k = 0; k < count; k++) {
-            size_t m = 0, parts = 1 + rnd() % 3;
-            for (size_t p = 0; p < parts; p++) {
-                if (p)
-                    store[k][m++] = PREFILTER_SEQ;
-                size_t n = 1 + rnd() % 3;
-                for (size_t j = 0; j < n; j++)
-                    store[k][m++] = wide[rnd() % 6]; // no ',' or quote
-            }
-            store[k][m] = 0;
-            lits[k] = store[k];
-        }
+        size_t count = random_seq_lits(store, lits, 12, wide, 3, 1);
         prefilter *pf = NULL;
         CHECK(prefilter_new(lits, count, &pf) == EXH_OK);
         if (!pf)
@@ -473,19 +485,7 @@ static void test_bits_near(void)
     for (int round = 0; round < 2000; round++) {
         char store[8][12];
         const char *lits[8];
-        size_t count = 1 + rnd() % 8;
-        for (size_t k = 0; k < count; k++) {
-            size_t m = 0, parts = 1 + rnd() % 2;
-            for (size_t p = 0; p < parts; p++) {
-                if (p)
-                    store[k][m++] = PREFILTER_SEQ;
-                size_t n = 2 + rnd() % 3;
-                for (size_t j = 0; j < n; j++)
-                    store[k][m++] = wide[rnd() % 6]; // no ','
-            }
-            store[k][m] = 0;
-            lits[k] = store[k];
-        }
+        size_t count = random_seq_lits(store, lits, 8, wide, 2, 2);
         prefilter *pf = NULL;
         CHECK(prefilter_new(lits, count, &pf) == EXH_OK);
         if (!pf)
