@@ -744,11 +744,13 @@ typedef struct prefilter_layout {
     size_t columns;
     size_t spread;
 } prefilter_layout;
-/* Like prefilter_pass(), each rule also held to its field clauses as lay
- * locates them in text (the raw record); lay NULL: prefilter_pass(). */
-bool prefilter_pass_fields(const prefilter *pf, const uint64_t *bits,
-                           const char *text, size_t len, const char *dec,
-                           size_t dec_len, const prefilter_layout *lay);
+/* Holds each rule of rules (a set prefilter_pass_rules() filled) to its
+ * field clauses as lay locates them in text (the raw record), clearing the
+ * rules that fail; whether any is left. rules NULL or lay NULL: true
+ * (nothing known to narrow). */
+bool prefilter_pass_fields(const prefilter *pf, uint64_t *rules,
+                           const char *text, size_t len,
+                           const prefilter_layout *lay);
 /* Whether byte c (either case) is in some literal (any run of a field
  * sequence): text in which only other bytes change holds the same runs. */
 bool prefilter_byte_used(const prefilter *pf, unsigned char c);

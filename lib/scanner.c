@@ -2501,10 +2501,10 @@ static bool on_entry(void *user, entry *e)
     return ctx->failure == EXH_OK;
 }
 
-static void on_walk_note(void *user, const char *display, const char *msg)
+/* The unit a walk's note or error belongs to: they name display paths,
+ * mapped to units by the inner path after the target (and an image's '!'). */
+static unit *unit_of_display(scan_ctx *ctx, const char *display)
 {
-    walk_state *ws = user;
-    scan_ctx *ctx = ws->ctx;
     size_t tlen = strlen(ctx->target);
     const char *inner = display;
     if (strncmp(display, ctx->target, tlen) == 0) {
@@ -2512,7 +2512,13 @@ static void on_walk_note(void *user, const char *display, const char *msg)
         while (*inner == '/' || *inner == '!')
             inner++;
     }
-    unit *u = &ctx->units[unit_of(ctx, inner)];
+    return &ctx->units[unit_of(ctx, inner)];
+}
+
+static void on_walk_note(void *user, const char *display, const char *msg)
+{
+    scan_ctx *ctx = ((walk_state *)user)->ctx;
+    unit *u = unit_of_display(ctx, display);
     pthread_mutex_lock(&ctx->lock);
     if (shadow_add_note(u, display, msg) != EXH_OK)
         ctx->failure = EXH_ERR_NOMEM;
@@ -2521,17 +2527,8 @@ static void on_walk_note(void *user, const char *display, const char *msg)
 
 static void on_walk_error(void *user, const char *display, const char *msg)
 {
-    walk_state *ws = user;
-    scan_ctx *ctx = ws->ctx;
-    // Errors name display paths; map them to units by their inner path.
-    size_t tlen = strlen(ctx->target);
-    const char *inner = display;
-    if (strncmp(display, ctx->target, tlen) == 0) {
-        inner = display + tlen;
-        while (*inner == '/')
-            inner++;
-    }
-    unit *u = &ctx->units[unit_of(ctx, inner)];
+    scan_ctx *ctx = ((walk_state *)user)->ctx;
+    unit *u = unit_of_display(ctx, display);
     pthread_mutex_lock(&ctx->lock);
     u->unreadable++;
     add_error(u, display, msg);

@@ -1387,35 +1387,20 @@ static bool fields_ok(const prefilter *pf, size_t k, const char *text,
     return true;
 }
 
-bool prefilter_pass_fields(const prefilter *pf, const uint64_t *bits,
-                           const char *text, size_t len, const char *dec,
-                           size_t dec_len, const prefilter_layout *lay)
+bool prefilter_pass_fields(const prefilter *pf, uint64_t *rules,
+                           const char *text, size_t len,
+                           const prefilter_layout *lay)
 {
-    if (!lay || !pf->f_count || !pf->g_rule)
-        return prefilter_pass(pf, bits, text, len, dec, dec_len);
-    bool some = false;
-    for (size_t w = 0; w < pf->words && !some; w++)
-        some = bits[w] != 0;
-    if (!some)
-        return false;
-    // As prefilter_pass(), each rule also held to its field clauses.
-    for (size_t w = 0; w < pf->words; w++) {
-        for (uint64_t m = bits[w]; m; m &= m - 1) {
-            size_t id = w * 64 + (size_t)__builtin_ctzll(m);
-            if (id >= pf->count)
-                break;
-            for (size_t i = pf->g_lit_at[id]; i < pf->g_lit_at[id + 1]; i++) {
-                size_t k = pf->g_lit_rule[i];
-                if (prefilter_rule_pass(pf, k, bits, text, len, dec, dec_len) &&
-                    fields_ok(pf, k, text, len, lay))
-                    return true;
-            }
+    if (!rules || !lay || !pf->f_count)
+        return true; // nothing known to narrow
+    bool any = false;
+    for (size_t w = 0, words = prefilter_rule_words(pf); w < words; w++) {
+        for (uint64_t m = rules[w]; m; m &= m - 1) {
+            size_t bit = (size_t)__builtin_ctzll(m);
+            if (!fields_ok(pf, w * 64 + bit, text, len, lay))
+                rules[w] &= ~(1ull << bit);
         }
+        any = any || rules[w] != 0;
     }
-    for (size_t k = 0; k < pf->g_rules && pf->g_unknown; k++) {
-        if (prefilter_rule_pass(pf, k, bits, text, len, dec, dec_len) &&
-            fields_ok(pf, k, text, len, lay))
-            return true;
-    }
-    return false;
+    return any;
 }

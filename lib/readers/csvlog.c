@@ -323,26 +323,26 @@ exh_status csvlog_new(log_family fam, size_t max_record_bytes, csvlog **out)
     return EXH_OK;
 }
 
+/* Grows the bit set *set (of *have words) to hold want words; on failure
+ * it stays as it is, which its users check. */
+static void grow_words(uint64_t **set, size_t *have, size_t want)
+{
+    if (want <= *have)
+        return;
+    uint64_t *b = exh_realloc(*set, want * sizeof *b);
+    if (b) {
+        *set = b;
+        *have = want;
+    }
+}
+
 void csvlog_set_prefilter(csvlog *r, const prefilter *pf, bool decode)
 {
     r->pf = pf;
     r->pf_decode = decode;
-    size_t words = pf ? prefilter_words(pf) : 0;
-    if (words > r->pf_words) {
-        uint64_t *b = exh_realloc(r->pf_bits, words * sizeof *b);
-        if (b) {
-            r->pf_bits = b;
-            r->pf_words = words;
-        }
-    }
-    size_t rw = pf ? prefilter_rule_words(pf) : 0;
-    if (rw > r->pf_rule_words) {
-        uint64_t *b = exh_realloc(r->pf_rules, rw * sizeof *b);
-        if (b) {
-            r->pf_rules = b;
-            r->pf_rule_words = rw;
-        }
-    }
+    grow_words(&r->pf_bits, &r->pf_words, pf ? prefilter_words(pf) : 0);
+    grow_words(&r->pf_rules, &r->pf_rule_words,
+               pf ? prefilter_rule_words(pf) : 0);
 }
 
 void csvlog_free(csvlog *r)
@@ -1128,8 +1128,8 @@ static const size_t *field_columns(csvlog *r)
     return r->pf_cols;
 }
 
-/* IIS: a record the gate let through is held, rule by rule, to the
- * literals each needs inside one field (prefilter_pass_fields). */
+/* IIS: each rule a record the gate let through passes is held to the
+ * literals it needs inside one field (prefilter_pass_fields). */
 static bool fields_maybe(csvlog *r, const logrec *rec)
 {
     const size_t *cols = field_columns(r);
@@ -1139,8 +1139,10 @@ static bool fields_maybe(csvlog *r, const logrec *rec)
                             .columns = r->hdr_count,
                             .spread = r->agent_col < r->hdr_count ? r->agent_col
                                                                   : SIZE_MAX};
-    return prefilter_pass_fields(r->pf, rec->bits, rec->text, rec->len,
-                                 rec->dec, rec->dec_len, &lay);
+    // rec->rules, when known, is r->pf_rules: narrowed in place, so the
+    // scanner skips the rules that fail their field clauses too.
+    return prefilter_pass_fields(r->pf, rec->rules ? r->pf_rules : NULL,
+                                 rec->text, rec->len, &lay);
 }
 
 static void deliver(reading *d, const char *text, size_t len, uint64_t line,

@@ -1149,12 +1149,15 @@ static bool check_fields(void *user, csvlog *reader, const logrec *r)
         if (!sigma_match(rule, ev, NULL, 0, NULL))
             continue;
         any = true;
-        if (!r->maybe)
+        // The scanner runs only the rules the reader left in r->rules.
+        bool kept = r->maybe && (!r->bits || !r->rules ||
+                                 (r->rules[i / 64] >> (i % 64) & 1));
+        if (!kept)
             fprintf(stderr, "  field clauses drop a match of %s: %.*s\n",
                     sigma_rule_meta(rule)->name, (int)r->len, r->text);
+        fc->wrong += !kept;
     }
     fc->matched += any;
-    fc->wrong += any && !r->maybe;
     return true;
 }
 
