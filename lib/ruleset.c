@@ -580,8 +580,9 @@ static exh_status gate_finish(family_rules *fr, gate_build *g, int f)
     return st;
 }
 
-/* IIS: the field clauses of the family's rules (sigma_field_clauses), so
- * the reader can hold a record to literals inside the right fields. */
+/* IIS and HttpProxy: the field clauses of the family's rules
+ * (sigma_field_clauses), so the reader can hold a record to literals
+ * inside the right fields. */
 static exh_status field_gate(exh_ruleset *rs, family_rules *fr)
 {
     size_t clauses = 0, lits = 0;
@@ -662,7 +663,7 @@ static exh_status index_families(exh_ruleset *rs)
         }
         if (st == EXH_OK && all_filtered && fr->count > 0)
             st = gate_finish(fr, &g, f);
-        if (st == EXH_OK && fr->pf && f == FAM_IIS)
+        if (st == EXH_OK && fr->pf && (f == FAM_IIS || f == FAM_HTTPPROXY))
             st = field_gate(rs, fr);
         exh_free(g.lits);
         exh_free(g.clause_at);

@@ -1345,43 +1345,86 @@ static bool field_clause_is(const prefilter *pf, size_t j, const char *v,
     return false;
 }
 
-/* Whether record text[0..len) (values split at pf->sep, no quoting) holds
- * rule k's field clauses where lay locates their fields; a field it does
- * not locate, or a row whose values may have moved, tells nothing. */
-static bool fields_ok(const prefilter *pf, size_t k, const char *text,
-                      size_t len, const prefilter_layout *lay)
+/* The values of one record split at a separator (no quoting), located
+ * once as the field clauses of its rules ask for them. */
+#define ROW_VALUES 128 /* values whose starts are kept */
+
+typedef struct row_values {
+    const char *text;
+    size_t len;
+    unsigned char sep;
+    size_t n;       /* values located: starts[0 .. n) */
+    bool last;      /* value n - 1 is the record's last */
+    size_t columns; /* the record's values, 0 until counted */
+    size_t starts[ROW_VALUES];
+} row_values;
+
+/* Where value col stands in the record, as [*s, *e); false when the
+ * record is shorter. */
+static bool row_value(row_values *rv, size_t col, size_t *s, size_t *e)
+{
+    const char *t = rv->text;
+    while (rv->n <= col && rv->n < ROW_VALUES && !rv->last) {
+        size_t from = rv->starts[rv->n - 1];
+        const char *p = memchr(t + from, rv->sep, rv->len - from);
+        if (!p)
+            rv->last = true;
+        else
+            rv->starts[rv->n++] = (size_t)(p - t) + 1;
+    }
+    size_t start;
+    if (col < rv->n) {
+        start = rv->starts[col];
+    } else if (rv->last) {
+        return false;
+    } else { // past the kept starts: walk on from the last one
+        start = rv->starts[rv->n - 1];
+        for (size_t field = rv->n - 1; field < col; field++) {
+            const char *p = memchr(t + start, rv->sep, rv->len - start);
+            if (!p)
+                return false;
+            start = (size_t)(p - t) + 1;
+        }
+    }
+    const char *p = memchr(t + start, rv->sep, rv->len - start);
+    *s = start;
+    *e = p ? (size_t)(p - t) : rv->len;
+    return true;
+}
+
+/* How many values the record holds. */
+static size_t row_columns(row_values *rv)
+{
+    if (!rv->columns) {
+        rv->columns = 1;
+        const char *t = rv->text;
+        for (const char *p = memchr(t, rv->sep, rv->len); p;
+             p = memchr(p + 1, rv->sep, rv->len - (size_t)(p + 1 - t)))
+            rv->columns++;
+    }
+    return rv->columns;
+}
+
+/* Whether the record rv holds rule k's field clauses where lay locates
+ * their fields; a field it does not locate, or a row whose values may have
+ * moved, tells nothing. */
+static bool fields_ok(const prefilter *pf, size_t k, row_values *rv,
+                      const prefilter_layout *lay)
 {
     if (k >= pf->f_rules)
         return true;
-    size_t columns = 0; // the row's values, counted when needed
     for (size_t j = pf->f_rule[k]; j < pf->f_rule[k + 1]; j++) {
-        size_t col = lay->cols[j];
+        size_t col = lay->cols[j], start, end;
         if (col == SIZE_MAX)
             continue;
-        if (lay->spread != SIZE_MAX && col >= lay->spread) {
-            if (!columns) {
-                columns = 1;
-                for (const char *p = memchr(text, pf->sep, len); p;
-                     p = memchr(p + 1, pf->sep, len - (size_t)(p + 1 - text)))
-                    columns++;
-            }
-            if (columns > lay->columns)
-                continue; // extra values were joined into the spread one
-        }
-        size_t start = 0, field = 0;
-        const char *sep = NULL;
-        for (;;) {
-            sep = memchr(text + start, pf->sep, len - start);
-            if (field == col || !sep)
-                break;
-            start = (size_t)(sep - text) + 1;
-            field++;
-        }
-        if (field != col)
+        if (lay->spread != SIZE_MAX && col >= lay->spread &&
+            row_columns(rv) > lay->columns)
+            continue; // extra values were joined into the spread one
+        if (!row_value(rv, col, &start, &end))
             continue; // a short row: the reader's own affair
-        size_t end = sep ? (size_t)(sep - text) : len;
-        if (pf->f_neg[j] ? field_clause_is(pf, j, text + start, end - start)
-                         : !field_clause_in(pf, j, text + start, end - start))
+        const char *v = rv->text + start;
+        if (pf->f_neg[j] ? field_clause_is(pf, j, v, end - start)
+                         : !field_clause_in(pf, j, v, end - start))
             return false;
     }
     return true;
@@ -1393,11 +1436,13 @@ bool prefilter_pass_fields(const prefilter *pf, uint64_t *rules,
 {
     if (!rules || !lay || !pf->f_count)
         return true; // nothing known to narrow
+    row_values rv = {.text = text, .len = len, .sep = pf->sep, .n = 1};
+    rv.starts[0] = 0;
     bool any = false;
     for (size_t w = 0, words = prefilter_rule_words(pf); w < words; w++) {
         for (uint64_t m = rules[w]; m; m &= m - 1) {
             size_t bit = (size_t)__builtin_ctzll(m);
-            if (!fields_ok(pf, w * 64 + bit, text, len, lay))
+            if (!fields_ok(pf, w * 64 + bit, &rv, lay))
                 rules[w] &= ~(1ull << bit);
         }
         any = any || rules[w] != 0;

@@ -997,15 +997,16 @@ static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
     return judge(r, rec, text, len, text, len);
 }
 
-/* Whether a record holds '%': by the cached search of io where it lies. */
-static bool io_or_memchr(reading *d, const char *text, size_t len)
+/* Whether a record holds c ('%' or '"'): by the cached search of io where
+ * it lies. */
+static bool io_or_memchr(reading *d, char c, const char *text, size_t len)
 {
     const csvlog *r = d->r;
     if (text >= r->io && text < r->io + d->fill) {
         size_t start = (size_t)(text - r->io);
-        return io_has(d, '%', start, start + len);
+        return io_has(d, c, start, start + len);
     }
-    return memchr(text, '%', len) != NULL;
+    return memchr(text, c, len) != NULL;
 }
 
 /* Percent-decodes s[0..n) into out (which may be s) as util_url_decode()
@@ -1099,8 +1100,10 @@ static void decoded_maybe(reading *d, const char *text, size_t len, logrec *rec)
     rec->maybe = judge(r, rec, text, len, r->dec, n);
 }
 
-/* IIS: the column of each field clause's field in the current header
- * (SIZE_MAX when absent or named twice); NULL when out of memory. */
+/* The column of each field clause's field in the current header (SIZE_MAX
+ * when absent or named twice), found as event_get() finds it: a name the
+ * header lacks may be an alias (HttpProxy's UrlStem for cs-uri-stem); NULL
+ * when out of memory. */
 static const size_t *field_columns(csvlog *r)
 {
     size_t n = prefilter_field_clauses(r->pf);
@@ -1121,6 +1124,14 @@ static const size_t *field_columns(csvlog *r)
                 continue;
             col = col == SIZE_MAX ? i : SIZE_MAX - 1;
         }
+        // an alias whose value is its column's, as index_build() hashes
+        for (size_t k = 0; col == SIZE_MAX && k < r->alias_count; k++) {
+            const struct alias *al = &r->aliases[k];
+            if (!al->plus && al->col < r->hdr_count &&
+                al->col < NAME_INDEX_COLUMNS &&
+                util_strcasecmp(al->name, name) == 0)
+                col = al->col;
+        }
         r->pf_cols[j] = col == SIZE_MAX - 1 ? SIZE_MAX : col;
     }
     r->pf_cols_seq = r->hdr_seq;
@@ -1128,17 +1139,22 @@ static const size_t *field_columns(csvlog *r)
     return r->pf_cols;
 }
 
-/* IIS: each rule a record the gate let through passes is held to the
- * literals it needs inside one field (prefilter_pass_fields). */
+/* Each rule a record the gate let through passes is held to the literals
+ * it needs inside one field (prefilter_pass_fields). IIS: values split at
+ * spaces, the user agent's raw ones joined; CSV (an unquoted row): values
+ * split at commas, the last column unknown in a row with more values. */
 static bool fields_maybe(csvlog *r, const logrec *rec)
 {
     const size_t *cols = field_columns(r);
     if (!cols)
         return true;
+    size_t spread = r->fam == FAM_IIS ? r->agent_col
+                    : r->hdr_count    ? r->hdr_count - 1
+                                      : SIZE_MAX;
     prefilter_layout lay = {.cols = cols,
                             .columns = r->hdr_count,
-                            .spread = r->agent_col < r->hdr_count ? r->agent_col
-                                                                  : SIZE_MAX};
+                            .spread =
+                                spread < r->hdr_count ? spread : SIZE_MAX};
     // rec->rules, when known, is r->pf_rules: narrowed in place, so the
     // scanner skips the rules that fail their field clauses too.
     return prefilter_pass_fields(r->pf, rec->rules ? r->pf_rules : NULL,
@@ -1159,9 +1175,13 @@ static void deliver(reading *d, const char *text, size_t len, uint64_t line,
         .dec_len = len,
     };
     rec.maybe = record_maybe(d, text, len, &rec);
-    if (r->pf && r->pf_decode && len >= 3 && io_or_memchr(d, text, len))
+    if (r->pf && r->pf_decode && len >= 3 && io_or_memchr(d, '%', text, len))
         decoded_maybe(d, text, len, &rec);
-    if (rec.maybe && rec.bits && r->fam == FAM_IIS && r->have_header &&
+    // Field clauses: IIS values are split at spaces; HttpProxy rows only
+    // where no value is quoted (a quoted one may hold commas).
+    if (rec.maybe && rec.bits && r->have_header &&
+        (r->fam == FAM_IIS ||
+         (r->fam == FAM_HTTPPROXY && !io_or_memchr(d, '"', text, len))) &&
         prefilter_field_clauses(r->pf))
         rec.maybe = fields_maybe(r, &rec);
     d->st->records++;
