@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """Damaged EVTX files: our reader reads what is intact, counts the rest,
-and never hangs. Each case is built here from synthetic events
+and never hangs; a dirty file (not closed cleanly) is read to its end. Each case is built here from synthetic events
 (tests/make_evtx.py), damaged, and read with tests/evtx_dump; the stats and
 records are checked. `--write-corpus DIR` writes the same files as seeds
 for fuzz/evtx_fuzz.c (fuzz/corpus/evtx).
@@ -77,6 +77,23 @@ def fix_chunk_crc(b, k):
                                                    bytes(b[off + 128:off + 512])))
 
 
+def dirty(good):
+    """good as a crash leaves it: the file header flagged dirty and still
+    counting one chunk, and the last chunk's records checksum computed
+    before its last record was written."""
+    d = bytearray(good)
+    struct.pack_into("<Q", d, 16, 0)   # last chunk number
+    struct.pack_into("<H", d, 42, 1)   # chunk count
+    struct.pack_into("<I", d, 120, 1)  # flags: dirty
+    struct.pack_into("<I", d, 124, zlib.crc32(bytes(d[:120])))
+    c = 4096 + 2 * CHUNK
+    last_off = struct.unpack_from("<I", d, c + 44)[0]
+    struct.pack_into("<I", d, c + 52, zlib.crc32(bytes(d[c + 512:c + last_off])))
+    struct.pack_into("<I", d, c + 124, zlib.crc32(bytes(d[c:c + 120]) +
+                                                 bytes(d[c + 128:c + 512])))
+    return bytes(d)
+
+
 def cases():
     out = {}
     b = three_chunks()
@@ -98,6 +115,9 @@ def cases():
     out["truncated"] = (good[:cut], dict(min_records=r0 + r1 + 1,
                                          max_records=r0 + r1 + r2_only - 1,
                                          bad_chunks=1))
+    # read to the end whatever the file header says: all records
+    out["dirty"] = (dirty(good), dict(records=r0 + r1 + r2, bad_chunks=0,
+                                      bad_records=0, bad_checksums=1, dirty=True))
     out["header_only"] = (good[:4096], dict(records=0))
     out["not_evtx"] = (b"MZ" + bytes(200), dict(records=0, not_evtx=True))
     ev = events(3, 10)
@@ -158,6 +178,8 @@ def main():
             # Seeds stay small: single chunks without the file header and
             # their zero tail (evtx_fuzz.c pads them again); file forms
             # only where the damage is between chunks.
+            if name == "dirty":
+                continue  # its damage lies in the header and a third chunk
             if name in ("bad_chunk_crc", "bad_chunk_magic"):
                 data = data[:4096 + 2 * CHUNK]
             elif name == "truncated":

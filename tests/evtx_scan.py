@@ -7,6 +7,8 @@ JSON events in tests/data/evtx (tests/make_evtx.py), then scanned:
   unmodified) fire on MSExchange Management records shaped like real
   event 1 (and 6) records, and none on benign ones or on another channel
   holding the same words (skipped when ../shared is absent);
+- a record's time (findings, --since, coverage) is its TimeCreated, not its
+  header's written time;
 - an event log is read by its signature under any name, from stdin and
   inside a zip; coverage is "evtx:<Channel>" with files, records, first and
   last; source.type is evtx, source.record the EventRecordID, host the
@@ -128,6 +130,26 @@ def main():
             check(recs == [2, 4], "SigmaHQ's CVE-2021-26857 process_creation rule fires on "
                   "4688: the linked child (record 2) and the Server 2016 one (4), not "
                   "WerFault (%s)" % recs)
+        # a record's time is its TimeCreated, not the header's written time
+        # (later for forwarded or copied records): findings, --since, coverage
+        fwd = {"Provider_Name": "MSExchange CmdletLogs", "EventID": 1,
+               "Channel": "MSExchange Management", "Computer": "EXCH01",
+               "TimeCreated": "2021-03-03T05:00:00.250Z",
+               "_written": "2021-03-03T05:00:30.000Z",
+               "Data": ["Remove-MailboxExportRequest", "-Identity 'u\\x' -Confirm:$false"]}
+        path = os.path.join(tmp, "forwarded.evtx")
+        with open(path, "wb") as f:
+            f.write(make_evtx.build([fwd]))
+        fs, sums = scan([path])
+        times = [f["time"] for f in fs if f["rule"] == "exchange_mgmt_remove_export_request"]
+        cov = [c for s in sums for c in s["coverage"]]
+        check(times == ["2021-03-03T05:00:00.250Z"] and len(cov) == 1
+              and cov[0]["first"] == cov[0]["last"] == "2021-03-03T05:00:00.250Z",
+              "finding time and coverage are TimeCreated, not the header time "
+              "(%s, %s)" % (times, [(c["first"], c["last"]) for c in cov]))
+        fs, _ = scan(["--since", "2021-03-03T05:00:10Z", path])
+        check(not fs, "--since judges a record by its TimeCreated (%s)"
+              % [f["rule"] for f in fs])
         # by signature under another name, from stdin, inside a zip
         renamed = os.path.join(tmp, "evidence.bin")
         shutil.copy(bad, renamed)

@@ -10,7 +10,8 @@ Level, Channel, Computer, TimeCreated (ISO 8601, UTC), EventRecordID, then
 either "Data" (a list: unnamed <Data> elements, as MSExchange Management
 writes them) or "EventData" (an object: <Data Name="..."> elements), or
 both, or "UserData" (an object: {element: {name: value}}, as System 104's
-<UserData><LogFileCleared>...). The file is real binary XML as Windows writes it: each record a
+<UserData><LogFileCleared>...). "_written" (tests) sets the record header's
+time, which is otherwise TimeCreated. The file is real binary XML as Windows writes it: each record a
 template instance (definition inline) with its values substituted, names
 inline, chunk and file checksums computed, so that it exercises the same
 code paths as files from Windows.
@@ -213,8 +214,8 @@ def build(events):
             close()
             c, cur = Chunk(), []
         start = c.pos()
-        c.b += b"\x2a\x2a\x00\x00" + struct.pack("<IQQ", 0, rid,
-            filetime(ev.get("TimeCreated", "2021-03-02T04:12:33.000Z")))
+        written = ev.get("_written", ev.get("TimeCreated", "2021-03-02T04:12:33.000Z"))
+        c.b += b"\x2a\x2a\x00\x00" + struct.pack("<IQQ", 0, rid, filetime(written))
         write(c, ev, rid)
         size = c.pos() - start + 4
         struct.pack_into("<I", c.b, start + 4, size)

@@ -1165,6 +1165,13 @@ static bool read_record(evtx *r, uint32_t off, uint32_t len, evtx_record_cb cb,
         rec.time_ms = -(int64_t)((FILETIME_UNIX_TICKS - rec.filetime) / 10000);
     rec.channel = field_value(r, "Channel");
     rec.computer = field_value(r, "Computer");
+    // The record's time is its TimeCreated, what Event Viewer shows; the
+    // header's time says when the record was written, later for records
+    // forwarded or copied from another log, and serves only without one.
+    const char *created = field_value(r, "TimeCreated");
+    int64_t created_ms;
+    if (created[0] && util_time_parse(created, strlen(created), &created_ms))
+        rec.time_ms = created_ms;
     rec.ev = &r->ev;
     rec.truncated = r->cut || r->bad;
     st->records++;

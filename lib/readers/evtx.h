@@ -19,7 +19,7 @@ typedef struct evtx evtx;
 typedef struct evtx_record {
     uint64_t record_id;   /* EventRecordID of the record header */
     uint64_t filetime;    /* record header time: 100-ns ticks since 1601 */
-    int64_t time_ms;      /* the same as Unix milliseconds */
+    int64_t time_ms;      /* TimeCreated (else the header time), Unix ms */
     const char *channel;  /* the Channel field, "" when absent */
     const char *computer; /* the Computer field, "" when absent */
     const event *ev;      /* every field (see docs/internals/evtx.md) */

@@ -49,6 +49,13 @@ static void test_times(void)
     check_time("2021-13-01", NULL);
     check_time("2021-03-02T24:00", NULL);
     check_time("2021-03-02T04:12:33.Z", NULL);
+    // the EVTX reader's shape (7 fraction digits) takes a fast path too
+    check_time("2021-03-02T04:12:33.9999999Z", "2021-03-02T04:12:33.999Z");
+    check_time("1601-01-01T00:00:00.0000001Z", "1601-01-01T00:00:00.000Z");
+    check_time("2021-02-29T04:12:33.1234567Z", NULL);
+    check_time("2021-03-02T04:12:33.123456xZ", NULL);
+    check_time("2021-03-02T04:12:33.1234567+", NULL);
+    check_time("2021-03-02T04:12:33.12345678Z", "2021-03-02T04:12:33.123Z");
     check_time("2021-3-2", NULL);
     check_time("2021-03-02X", NULL);
     check_time("", NULL);
