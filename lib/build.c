@@ -465,10 +465,28 @@ static exh_status json_list(buf *j, const char *key, const char *const *items,
     return buf_putc(j, ']');
 }
 
+/* The long form of a build number, as Microsoft's build numbers page
+ * writes it: 15.1.2176.2 is 15.01.2176.002 (a CU level, 15.01.2176). */
+static void long_form(const char *version, char *out, size_t size)
+{
+    uint16_t v[4];
+    int parts;
+    out[0] = '\0';
+    if (!version || !build_parse_version(version, v, &parts))
+        return;
+    if (parts == 4)
+        snprintf(out, size, "%u.%02u.%04u.%03u", v[0], v[1], v[2], v[3]);
+    else if (parts == 3)
+        snprintf(out, size, "%u.%02u.%04u", v[0], v[1], v[2]);
+}
+
 exh_status build_info_json(const exh_build_info *i, buf *j)
 {
+    char long_version[40];
+    long_form(i->version, long_version, sizeof long_version);
     buf_puts(j, "{\"schema\":1,\"kind\":\"build\"");
     json_field(j, "version", i->version);
+    json_field(j, "version_long", long_version[0] ? long_version : NULL);
     json_field(j, "product", i->product);
     json_field(j, "update", i->update);
     json_field(j, "name", i->name);

@@ -2,7 +2,9 @@
 /*
  * probe.c - checks of live Exchange servers over the network with libcurl's
  * multi interface: many targets at once, a bounded number of connections,
- * a start rate, at most per_host connections to one host:port at a time
+ * a rate of requests started per second (every request of every target,
+ * a target's next step waiting its turn like a new target), at most
+ * per_host connections to one host:port at a time
  * (targets are started out of input order to keep that limit and reported
  * in input order), a timeout per request, TLS verified unless the caller
  * opts out, redirects never followed, GET only.
@@ -12,6 +14,10 @@
  *                                          else /owa/auth/15.x.y/ in the body
  *            GET /ecp/Current/exporttool/microsoft.exchange.ediscovery.
  *                exporttool.application    <assemblyIdentity version=...>
+ *            GET /ecp/15.x.y.z/exporttool/... for each listed build of the
+ *                CU the OWA path gave, newest first, until one answers a
+ *                manifest of that CU (righel's ms-exchange-version.nse);
+ *                only when neither the header nor Current/ told the build
  *   active   GET /owa/auth/x.js with the X-AnonResource/X-BEResource
  *                localhost cookies (Microsoft's nmap script for
  *                CVE-2021-26855): vulnerable when X-CalculatedBETarget
@@ -33,10 +39,12 @@
 #define MAX_BODY_BYTES   (1u << 20)  /* more is cut: enough for logon.aspx */
 #define MAX_HEADER_BYTES (64u << 10) /* more aborts the request */
 #define MAX_HEADERS      256
+#define MAX_GUESSES      48 /* listed builds of one CU tried, at most */
 
 enum step {
     STEP_LOGON = 0,
     STEP_EXPORTTOOL,
+    STEP_EXPORTGUESS, /* repeated: one listed build of the CU at a time */
     STEP_PROXYLOGON,
     STEP_PROXYSHELL,
     STEP__COUNT
@@ -46,6 +54,7 @@ static const char *const step_path[STEP__COUNT] = {
     "/owa/auth/logon.aspx",
     "/ecp/Current/exporttool/"
     "microsoft.exchange.ediscovery.exporttool.application",
+    "/exporttool/microsoft.exchange.ediscovery.exporttool.application",
     "/owa/auth/x.js",
     "/autodiscover/autodiscover.json?@test.com/owa/?&Email=autodiscover/"
     "autodiscover.json%3F@test.com",
@@ -63,8 +72,12 @@ typedef struct target {
     char *base; /* scheme://host[:port], no trailing slash */
     const char *url;
     int step; /* the running or next step; STEP__COUNT when done */
+    /* STEP_EXPORTGUESS: the CU's listed builds, newest first */
+    char (*guesses)[32];
+    size_t guess_count, guess_next;
     bool started;
-    size_t host; /* index of the host:port in the run's host counts */
+    bool waiting; /* its next step waits for the rate limit */
+    size_t host;  /* index of the host:port in the run's host counts */
     CURL *easy;
     char curl_error[CURL_ERROR_SIZE];
     buf headers, body;
@@ -72,6 +85,7 @@ typedef struct target {
     bool header_overflow;
     /* results */
     char owa_version[32], export_version[32], path_version[32];
+    char export_source[96]; /* where export_version came from */
     char error[256];
     int proxylogon, proxyshell; /* -1 not checked, 0 no, 1 yes, 2 unclear */
     bool reached;               /* some request got an HTTP answer */
@@ -251,7 +265,11 @@ static exh_status start_step(const exh_prober *p, target *t, CURLM *multi)
 {
     buf url;
     buf_init(&url, 8192);
-    buf_printf(&url, "%s%s", t->base, step_path[t->step]);
+    if (t->step == STEP_EXPORTGUESS)
+        buf_printf(&url, "%s/ecp/%s%s", t->base, t->guesses[t->guess_next],
+                   step_path[t->step]);
+    else
+        buf_printf(&url, "%s%s", t->base, step_path[t->step]);
     buf_reset(&t->headers);
     buf_reset(&t->body);
     t->header_count = 0;
@@ -315,6 +333,8 @@ static void finish_step(target *t, CURLcode rc)
         if (t->step == STEP_PROXYLOGON && t->reached &&
             (rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR))
             t->proxylogon = 0; // aborted: the URL Rewrite mitigation
+        if (t->step == STEP_EXPORTGUESS)
+            t->guess_next = t->guess_count; // no answer: guess no more
         return;
     }
     t->reached = true;
@@ -332,10 +352,29 @@ static void finish_step(target *t, CURLcode rc)
                                    sizeof t->path_version);
         break;
     case STEP_EXPORTTOOL:
-        if (status == 200)
-            (void)probe_parse_exporttool(b, t->body.len, t->export_version,
-                                         sizeof t->export_version);
+        if (status == 200 &&
+            probe_parse_exporttool(b, t->body.len, t->export_version,
+                                   sizeof t->export_version))
+            snprintf(t->export_source, sizeof t->export_source,
+                     "ECP export tool manifest");
         break;
+    case STEP_EXPORTGUESS: {
+        // Only a manifest of the CU the OWA path named counts: a server
+        // that answers any path with one manifest tells nothing here.
+        char found[32];
+        size_t cl = strlen(t->path_version);
+        if (status == 200 &&
+            probe_parse_exporttool(b, t->body.len, found, sizeof found) &&
+            strncmp(found, t->path_version, cl) == 0 && found[cl] == '.') {
+            snprintf(t->export_version, sizeof t->export_version, "%s", found);
+            snprintf(t->export_source, sizeof t->export_source,
+                     "ECP export tool manifest of /ecp/%s/ (the OWA path's "
+                     "CU, its listed builds tried)",
+                     t->guesses[t->guess_next]);
+        }
+        t->guess_next++;
+        break;
+    }
     case STEP_PROXYLOGON:
         v = probe_header(h, t->headers.len, "X-CalculatedBETarget", &vl);
         t->proxylogon = v && util_memcasemem(v, vl, "localhost", 9) ? 1 : 0;
@@ -348,10 +387,63 @@ static void finish_step(target *t, CURLcode rc)
     }
 }
 
-/* The next step of t, or STEP__COUNT. */
-static int next_step(const exh_prober *p, int step)
+/* Fills t->guesses with the listed builds of the CU the OWA path named,
+ * newest first (none when the table cannot be loaded). */
+static void make_guesses(target *t, const build_table *table)
 {
-    step++;
+    size_t cl = strlen(t->path_version);
+    if (!table || cl == 0)
+        return;
+    for (size_t i = build_table_count(table); i-- > 0;) {
+        char v[32];
+        build_table_version(table, i, v);
+        if (strncmp(v, t->path_version, cl) != 0 || v[cl] != '.')
+            continue;
+        if (!t->guesses &&
+            !(t->guesses = exh_calloc(MAX_GUESSES, sizeof *t->guesses)))
+            return;
+        if (t->guess_count < MAX_GUESSES)
+            snprintf(t->guesses[t->guess_count++], sizeof *t->guesses, "%s", v);
+    }
+    // Newest first: the table lists a CU's builds oldest first, but sort
+    // by revision in case it does not.
+    for (size_t i = 1; i < t->guess_count; i++)
+        for (size_t j = i; j > 0; j--) {
+            uint16_t a[4], b[4];
+            int pa, pb;
+            if (!build_parse_version(t->guesses[j - 1], a, &pa) ||
+                !build_parse_version(t->guesses[j], b, &pb) || a[3] >= b[3])
+                break;
+            char tmp[32];
+            memcpy(tmp, t->guesses[j], sizeof tmp);
+            memcpy(t->guesses[j], t->guesses[j - 1], sizeof tmp);
+            memcpy(t->guesses[j - 1], tmp, sizeof tmp);
+        }
+}
+
+/* The next step of t, or STEP__COUNT. table (loaded on first need through
+ * *table) lists the builds STEP_EXPORTGUESS tries. */
+static int next_step(const exh_prober *p, target *t, build_table **table,
+                     bool *table_tried)
+{
+    int step = t->step;
+    if (step == STEP_EXPORTTOOL && !t->owa_version[0] &&
+        !t->export_version[0] && t->path_version[0]) {
+        if (!*table_tried) {
+            *table_tried = true;
+            if (build_table_load(table) != EXH_OK)
+                *table = NULL;
+        }
+        make_guesses(t, *table);
+        if (t->guess_count > 0)
+            return STEP_EXPORTGUESS;
+    }
+    if (step == STEP_EXPORTGUESS && !t->export_version[0] &&
+        t->guess_next < t->guess_count)
+        return STEP_EXPORTGUESS;
+    step = step == STEP_LOGON       ? STEP_EXPORTTOOL
+           : step < STEP_PROXYLOGON ? STEP_PROXYLOGON
+                                    : step + 1;
     if (!p->active && step >= STEP_PROXYLOGON)
         return STEP__COUNT;
     return step;
@@ -362,6 +454,13 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Whether the rate limit lets one more request start now: request k
+ * (counting from 0) starts no earlier than k / rate seconds after t0. */
+static bool rate_allows(const exh_prober *p, uint64_t started, double t0)
+{
+    return p->rate <= 0 || (double)started <= (now_s() - t0) * p->rate;
 }
 
 /* base URL of a target ("mail.example.org" gets https://). NULL when the
@@ -469,7 +568,7 @@ static void fill_result(target *t, exh_probe_result *r, exh_build **bp)
         r->version_source = "X-OWA-Version header of /owa/auth/logon.aspx";
     } else if (t->export_version[0]) {
         v = t->export_version;
-        r->version_source = "ECP export tool manifest";
+        r->version_source = t->export_source;
     } else if (t->path_version[0]) {
         v = t->path_version;
         r->version_source = "OWA resource path of the logon page (CU level "
@@ -494,9 +593,15 @@ exh_status exh_prober_run(exh_prober *p, const char *const *urls, size_t count,
     exh_status st = ts && multi ? EXH_OK : EXH_ERR_NOMEM;
     size_t next = 0, running = 0, reported = 0, hosts = 0;
     unsigned *on_host = NULL; /* connections open per host */
+    // Targets whose next step waits for the rate limit, oldest first (a
+    // ring: at most one entry per running target).
+    size_t ring = count < p->concurrency ? count : p->concurrency;
+    size_t *waiting = NULL, wait_head = 0, wait_len = 0;
     bool stop = false;
     double t0 = now_s();
     uint64_t started = 0;
+    build_table *table = NULL; /* for STEP_EXPORTGUESS, loaded on need */
+    bool table_tried = false;
     for (size_t i = 0; i < count && st == EXH_OK; i++) {
         ts[i].url = urls[i];
         ts[i].proxylogon = ts[i].proxyshell = -1;
@@ -509,17 +614,28 @@ exh_status exh_prober_run(exh_prober *p, const char *const *urls, size_t count,
     if (st == EXH_OK)
         st = assign_hosts(ts, count, &hosts);
     if (st == EXH_OK &&
-        !(on_host = exh_calloc(hosts ? hosts : 1, sizeof *on_host)))
+        (!(on_host = exh_calloc(hosts ? hosts : 1, sizeof *on_host)) ||
+         !(waiting = exh_calloc(ring ? ring : 1, sizeof *waiting))))
         st = EXH_ERR_NOMEM;
     // How far past the first target not started the start loop looks for
     // one whose host has a free connection.
     size_t window = (size_t)p->concurrency * 4 + 64;
     while (st == EXH_OK && !stop && reported < count) {
+        // Next steps that waited for the rate limit go first: their
+        // targets hold connections already.
+        while (st == EXH_OK && wait_len > 0 && rate_allows(p, started, t0)) {
+            target *t = &ts[waiting[wait_head]];
+            wait_head = (wait_head + 1) % ring;
+            wait_len--;
+            t->waiting = false;
+            st = start_step(p, t, multi);
+            started++;
+        }
         // Start new targets while connections, the rate and the per-host
         // limit allow: the first ones not started whose host is not full.
         for (size_t i = next;
-             i < count && i < next + window && running < p->concurrency &&
-             (p->rate <= 0 || (double)started < (now_s() - t0) * p->rate + 1);
+             st == EXH_OK && wait_len == 0 && i < count && i < next + window &&
+             running < p->concurrency && rate_allows(p, started, t0);
              i++) {
             target *t = &ts[i];
             if (t->started)
@@ -555,8 +671,13 @@ exh_status exh_prober_run(exh_prober *p, const char *const *urls, size_t count,
             curl_easy_cleanup(t->easy);
             t->easy = NULL;
             // A target that does not answer at all is not asked again.
-            t->step = t->reached ? next_step(p, t->step) : STEP__COUNT;
-            if (t->step < STEP__COUNT) {
+            t->step = t->reached ? next_step(p, t, &table, &table_tried)
+                                 : STEP__COUNT;
+            if (t->step < STEP__COUNT &&
+                (wait_len > 0 || !rate_allows(p, started, t0))) {
+                t->waiting = true; // it keeps its connection slot
+                waiting[(wait_head + wait_len++) % ring] = (size_t)(t - ts);
+            } else if (t->step < STEP__COUNT) {
                 st = start_step(p, t, multi);
                 started++;
             } else {
@@ -576,11 +697,13 @@ exh_status exh_prober_run(exh_prober *p, const char *const *urls, size_t count,
             exh_build_free(b);
             buf_free(&t->headers);
             buf_free(&t->body);
+            exh_free(t->guesses);
+            t->guesses = NULL;
         }
-        if (st == EXH_OK && running > 0)
-            curl_multi_poll(multi, NULL, 0, 50, NULL);
-        else if (st == EXH_OK && next < count && p->rate > 0)
+        if (st == EXH_OK && (wait_len > 0 || next < count) && p->rate > 0)
             curl_multi_poll(multi, NULL, 0, 10, NULL);
+        else if (st == EXH_OK && running > 0)
+            curl_multi_poll(multi, NULL, 0, 50, NULL);
     }
     for (size_t i = 0; ts && i < count; i++) {
         if (ts[i].easy) {
@@ -588,12 +711,15 @@ exh_status exh_prober_run(exh_prober *p, const char *const *urls, size_t count,
             curl_easy_cleanup(ts[i].easy);
         }
         exh_free(ts[i].base);
+        exh_free(ts[i].guesses);
         buf_free(&ts[i].headers);
         buf_free(&ts[i].body);
     }
     if (multi)
         curl_multi_cleanup(multi);
     exh_free(on_host);
+    exh_free(waiting);
+    build_table_free(table);
     exh_free(ts);
     curl_global_cleanup();
     return st;

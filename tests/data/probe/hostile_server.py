@@ -3,7 +3,11 @@
 # Test servers that misbehave as nginx cannot: on consecutive ports from
 # PORT, one that accepts and never answers (stall), one that sends headers
 # without end, one whose body never ends (huge), one that answers garbage.
-# Prints "ready" once listening; runs until killed.
+# PORT 0 picks free consecutive ports itself (so that tests running side by
+# side never race for them). Prints "ready PORT" once listening; runs until
+# killed.
+import os
+import random
 import socket
 import sys
 import threading
@@ -42,15 +46,37 @@ def handle(conn, kind):
         conn.close()
 
 
+def listen(port):
+    """Sockets listening on port, port + 1, ...; None if one is taken."""
+    socks = []
+    try:
+        for i in range(len(BEHAVIOURS)):
+            s = socket.socket()
+            socks.append(s)
+            s.bind(('127.0.0.1', port + i))
+            s.listen(64)
+        return socks
+    except OSError:
+        for s in socks:
+            s.close()
+        return None
+
+
 def main():
     port = int(sys.argv[1])
-    for i, kind in enumerate(BEHAVIOURS):
-        s = socket.socket()
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(('127.0.0.1', port + i))
-        s.listen(64)
+    if port:
+        socks = listen(port)
+    else:
+        rng = random.Random(os.getpid())
+        socks = None
+        while socks is None:
+            port = rng.randrange(20000, 60000)
+            socks = listen(port)
+    if socks is None:
+        sys.exit('hostile_server.py: port %d or the next ones are taken' % port)
+    for s, kind in zip(socks, BEHAVIOURS):
         threading.Thread(target=serve, args=(s, kind), daemon=True).start()
-    print('ready', flush=True)
+    print('ready %d' % port, flush=True)
     while True:
         time.sleep(3600)
 
