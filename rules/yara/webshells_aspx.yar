@@ -198,3 +198,29 @@ rule webshell_aspx_file_manager
             ($req and $drives and $files and $fwrite and 2 of ($p_*))
         )
 }
+
+rule webshell_aspx_memory_shell_loader
+{
+    meta:
+        description = "Loader of a memory-resident ASP.NET web shell: a page, handler or service (not Global.asax, not an AppInitialize class) that registers a VirtualPathProvider at request time, so that pages which exist on no disk are served; or code that flips BuildManager's private _isPrecompiledApp fields by reflection to allow it (ysoserial.net's GhostWebShell)"
+        reference = "https://github.com/pwntester/ysoserial.net (ExploitClass/GhostWebShell.cs, Soroush Dalili) ; https://docs.microsoft.com/en-us/dotnet/api/system.web.hosting.virtualpathprovider"
+        author = "exhunt"
+        date = "2026-12-07"
+        exhunt_category = "webshell"
+        exhunt_severity = "high"
+
+    strings:
+        $page = /<%@\s*(Page|WebHandler|WebService|Control)\b/ nocase ascii wide
+        $vpp = /\bRegisterVirtualPathProvider\s*\(/ ascii wide
+        $precompiled = /GetField\s*\(\s*"_isPrecompiledApp(Computed)?"/ ascii wide
+        // where applications register their providers, at start-up
+        $start1 = /<%@\s*Application\b/ nocase ascii wide
+        $start2 = /\b(Application_Start|AppInitialize)\s*\(/ ascii wide
+
+    condition:
+        filesize < 200KB and
+        (
+            $precompiled or
+            ($page and $vpp and not 1 of ($start*))
+        )
+}
