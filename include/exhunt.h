@@ -461,6 +461,14 @@ EXH_API void exh_scanner_set_all_files(exh_scanner *scanner, int all_files);
 EXH_API void exh_scanner_set_deleted(exh_scanner *scanner, int deleted);
 /* Disk images: also read every volume shadow copy (--shadows). */
 EXH_API void exh_scanner_set_shadows(exh_scanner *scanner, int shadows);
+/* Files larger than bytes are counted as skipped, not hashed or scanned
+ * (a minidump: only its first bytes are scanned). Default 64 MiB; values
+ * are clamped to EXH_MAX_FILE_SIZE_MIN .. EXH_MAX_FILE_SIZE_MAX. */
+#define EXH_MAX_FILE_SIZE_DEFAULT ((uint64_t)64 << 20)
+#define EXH_MAX_FILE_SIZE_MIN     ((uint64_t)4 << 10)
+#define EXH_MAX_FILE_SIZE_MAX     ((uint64_t)1 << 30)
+EXH_API void exh_scanner_set_max_file_size(exh_scanner *scanner,
+                                           uint64_t bytes);
 /* Progress callback; NULL turns it off. */
 EXH_API void exh_scanner_set_progress(exh_scanner *scanner,
                                       exh_progress_cb progress, void *user);

@@ -971,6 +971,27 @@ static exh_status load_builtin_hashes(exh_ruleset *rs,
     return st;
 }
 
+/* Loads a built-in file-name IOC list (rules/iocs/, *filename*). */
+static exh_status load_builtin_names(exh_ruleset *rs,
+                                     const builtin_rule_file *bf,
+                                     exh_diag **diag)
+{
+    buf src, m;
+    buf_init(&src, 4096);
+    buf_init(&m, 4096);
+    buf_printf(&src, "builtin:%s", bf->path);
+    char *stem = file_stem(bf->path);
+    exh_status st = src.data && stem
+                        ? nameioc_add(rs, bf->text, bf->len, stem, src.data, &m)
+                        : EXH_ERR_NOMEM;
+    if (st == EXH_OK && m.len)
+        st = diag_add(diag, m.data);
+    exh_free(stem);
+    buf_free(&src);
+    buf_free(&m);
+    return st;
+}
+
 /* Loads a hash IOC list file. */
 static exh_status load_hash_list(exh_ruleset *rs, const char *path, buf *m)
 {
@@ -1111,6 +1132,12 @@ exh_status exh_ruleset_load_with_iocs(const char *const *paths,
         if (!(flags & EXH_LOAD_NO_BUILTIN) &&
             strncmp(bf->path, "iocs/", 5) == 0 && strstr(bf->path, "hash")) {
             st = load_builtin_hashes(rs, bf, &local);
+            continue;
+        }
+        if (!(flags & EXH_LOAD_NO_BUILTIN) &&
+            strncmp(bf->path, "iocs/", 5) == 0 &&
+            strstr(bf->path, "filename")) {
+            st = load_builtin_names(rs, bf, &local);
             continue;
         }
         if (!(flags & EXH_LOAD_NO_BUILTIN) &&

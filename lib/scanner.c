@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,6 @@
 #define MAX_ERRORS       100
 #define MAX_EVIDENCE     24
 #define MAX_VALUE_BYTES  4096
-#define FILE_CAP         ((uint64_t)64 << 20) /* files larger are not scanned */
 
 struct exh_scanner {
     const exh_ruleset *rules;
@@ -40,8 +40,9 @@ struct exh_scanner {
     int64_t since_ms, until_ms;
     char *password;
     bool all_files;
-    bool deleted; /* disk images: deleted files too */
-    bool shadows; /* disk images: volume shadow copies too */
+    bool deleted;      /* disk images: deleted files too */
+    bool shadows;      /* disk images: volume shadow copies too */
+    uint64_t file_cap; /* files larger are not scanned (--max-file-size) */
     exh_progress_cb progress;
     void *progress_user;
     uint64_t next_id; /* findings numbered so far, across scans */
@@ -118,7 +119,7 @@ typedef struct worker {
     size_t ecp_build_count;
     int64_t ecp_minute;   /* the minute whose row last gave a build */
     int64_t file_date_ms; /* its "#Date:", or INT64_MIN */
-    /* a file read whole for hashing and YARA, bounded by FILE_CAP */
+    /* a file read whole for hashing and YARA, bounded by the file cap */
     unsigned char *fbuf;
     size_t fcap;
     yara_scan *yara; /* made on first use */
@@ -155,6 +156,7 @@ exh_status exh_scanner_new(const exh_ruleset *rules, exh_scanner **out)
     sc->rules = rules;
     sc->since_ms = INT64_MIN;
     sc->until_ms = INT64_MAX;
+    sc->file_cap = EXH_MAX_FILE_SIZE_DEFAULT;
     *out = sc;
     return EXH_OK;
 }
@@ -195,6 +197,15 @@ exh_status exh_scanner_set_password(exh_scanner *sc, const char *password)
 void exh_scanner_set_all_files(exh_scanner *sc, int all_files)
 {
     sc->all_files = all_files != 0;
+}
+
+void exh_scanner_set_max_file_size(exh_scanner *sc, uint64_t bytes)
+{
+    if (bytes < EXH_MAX_FILE_SIZE_MIN)
+        bytes = EXH_MAX_FILE_SIZE_MIN;
+    if (bytes > EXH_MAX_FILE_SIZE_MAX)
+        bytes = EXH_MAX_FILE_SIZE_MAX;
+    sc->file_cap = bytes;
 }
 
 void exh_scanner_set_deleted(exh_scanner *sc, int deleted)
@@ -1082,12 +1093,33 @@ static void entry_problem(scan_ctx *ctx, unit *u, uint64_t *counter,
     pthread_mutex_unlock(&ctx->lock);
 }
 
+/* Why a file over the cap was skipped (dump: only its start scanned). */
+static void cap_message(char *out, size_t size, uint64_t cap, bool dump)
+{
+    char amount[32];
+    if (cap % (1u << 20) == 0)
+        snprintf(amount, sizeof amount, "%" PRIu64 " MiB", cap >> 20);
+    else if (cap % (1u << 10) == 0)
+        snprintf(amount, sizeof amount, "%" PRIu64 " KiB", cap >> 10);
+    else
+        snprintf(amount, sizeof amount, "%" PRIu64 " bytes", cap);
+    if (dump)
+        snprintf(out, size,
+                 "a memory dump larger than %s: its first %s scanned, not "
+                 "hashed",
+                 amount, amount);
+    else
+        snprintf(out, size, "larger than %s: not hashed or scanned", amount);
+}
+
 /* Reads the rest of a file after its head into w->fbuf (head first).
  * Returns the length, or SIZE_MAX after reporting why it was not read. */
 static size_t read_whole(worker *w, unit *u, const item *it, stream *in,
                          size_t head_len, bool *cut)
 {
     scan_ctx *ctx = w->ctx;
+    size_t cap = (size_t)ctx->sc->file_cap;
+    size_t limit = cap + 1; /* one byte more tells a larger file */
     size_t len = head_len;
     bool allow_cut = *cut;
     *cut = false;
@@ -1100,18 +1132,18 @@ static size_t read_whole(worker *w, unit *u, const item *it, stream *in,
     }
     memcpy(w->fbuf, w->head, head_len);
     for (;;) {
+        if (len >= limit)
+            break;
         if (len == w->fcap) {
-            if (w->fcap >= FILE_CAP + 1)
-                break;
-            size_t cap =
-                w->fcap * 2 > FILE_CAP + 1 ? FILE_CAP + 1 : w->fcap * 2;
-            unsigned char *p = exh_realloc(w->fbuf, cap);
+            size_t grown = w->fcap * 2 > limit ? limit : w->fcap * 2;
+            unsigned char *p = exh_realloc(w->fbuf, grown);
             if (!p)
                 goto nomem;
             w->fbuf = p;
-            w->fcap = cap;
+            w->fcap = grown;
         }
-        ssize_t n = in->read(in, w->fbuf + len, w->fcap - len);
+        size_t room = (w->fcap < limit ? w->fcap : limit) - len;
+        ssize_t n = in->read(in, w->fbuf + len, room);
         if (n < 0) {
             entry_problem(ctx, u, &u->unreadable, it->display,
                           in->error ? in->error : "read error");
@@ -1123,10 +1155,11 @@ static size_t read_whole(worker *w, unit *u, const item *it, stream *in,
     }
     if (allow_cut) {
         *cut = true;
-        return FILE_CAP;
+        return cap;
     }
-    entry_problem(ctx, u, &u->skipped, it->display,
-                  "larger than 64 MiB: not hashed or scanned");
+    char why[96];
+    cap_message(why, sizeof why, ctx->sc->file_cap, false);
+    entry_problem(ctx, u, &u->skipped, it->display, why);
     return SIZE_MAX;
 nomem:
     pthread_mutex_lock(&ctx->lock);
@@ -1612,9 +1645,10 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
     // A memory dump is judged by its start (the module list lies there):
     // an LSASS dump is usually larger than the cap.
     bool dump = head_len >= 4 && memcmp(w->head, "MDMP", 4) == 0;
-    if (it->size > FILE_CAP && !dump) {
-        entry_problem(ctx, u, &u->skipped, it->display,
-                      "larger than 64 MiB: not hashed or scanned");
+    if (it->size > ctx->sc->file_cap && !dump) {
+        char why[96];
+        cap_message(why, sizeof why, ctx->sc->file_cap, false);
+        entry_problem(ctx, u, &u->skipped, it->display, why);
         return;
     }
     bool cut = dump;
@@ -1643,10 +1677,11 @@ static void process_file(worker *w, unit *u, const item *it, stream *in,
                    .created_ms = it->created_ms,
                    .time_source = it->time_source};
     ntfs_facts(&facts, it->ntfs);
-    if (cut)
-        entry_problem(ctx, u, &u->bad_records, it->display,
-                      "a memory dump larger than 64 MiB: its first 64 MiB "
-                      "scanned, not hashed");
+    if (cut) {
+        char why[128];
+        cap_message(why, sizeof why, ctx->sc->file_cap, true);
+        entry_problem(ctx, u, &u->bad_records, it->display, why);
+    }
     sha256_ctx sha;
     sha256_init(&sha);
     sha256_update(&sha, w->fbuf, len);

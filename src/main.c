@@ -282,6 +282,8 @@ static void configure(exh_scanner *scanner, const scan_opts *o, scan_ctx *c)
     exh_scanner_set_all_files(scanner, o->all_files);
     exh_scanner_set_deleted(scanner, o->deleted);
     exh_scanner_set_shadows(scanner, o->shadows);
+    if (o->max_file_size)
+        exh_scanner_set_max_file_size(scanner, o->max_file_size);
     bool progress = o->progress >= 0 ? o->progress == 1
                                      : !o->quiet && isatty(STDERR_FILENO);
     if (progress)

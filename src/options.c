@@ -29,7 +29,8 @@ enum {
     OPT_NO_PROGRESS,
     OPT_IOC,
     OPT_DELETED,
-    OPT_SHADOWS
+    OPT_SHADOWS,
+    OPT_MAX_FILE_SIZE
 };
 
 static const struct option scan_long[] = {
@@ -50,6 +51,7 @@ static const struct option scan_long[] = {
     {"ioc", required_argument, NULL, OPT_IOC},
     {"deleted", no_argument, NULL, OPT_DELETED},
     {"shadows", no_argument, NULL, OPT_SHADOWS},
+    {"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -100,6 +102,11 @@ void options_usage(FILE *out)
           "                         c2 files; a file or a folder; repeatable)\n"
           "      --password PASS    password of encrypted zip collections\n"
           "      --all-files        read every file of a volume\n"
+          "      --max-file-size SIZE  files larger are counted, not hashed "
+          "or\n"
+          "                         scanned (bytes, or with K, M or G; 4K to "
+          "1G;\n"
+          "                         default 64M)\n"
           "      --deleted          disk images: also deleted files whose "
           "data\n"
           "                         is intact\n"
@@ -204,6 +211,47 @@ static bool parse_threads(const char *value, unsigned *out)
         return false;
     }
     *out = (unsigned)n;
+    return true;
+}
+
+/* --max-file-size: bytes, or a number with K, M or G (binary units). */
+static bool parse_size(const char *value, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(value, &end, 10);
+    unsigned shift = 0;
+    if (!errno && end != value && value[0] != '-' && end[0] && !end[1]) {
+        switch (end[0]) {
+        case 'k':
+        case 'K':
+            shift = 10;
+            end++;
+            break;
+        case 'm':
+        case 'M':
+            shift = 20;
+            end++;
+            break;
+        case 'g':
+        case 'G':
+            shift = 30;
+            end++;
+            break;
+        default:
+            break;
+        }
+    }
+    if (errno || end == value || *end || value[0] == '-' ||
+        n > (EXH_MAX_FILE_SIZE_MAX >> shift) ||
+        (n << shift) < EXH_MAX_FILE_SIZE_MIN) {
+        options_usage_error("invalid --max-file-size '%s' (expected a size "
+                            "from 4K to 1G: bytes, or a number with K, M or "
+                            "G)",
+                            value);
+        return false;
+    }
+    *out = (uint64_t)n << shift;
     return true;
 }
 
@@ -325,6 +373,8 @@ static int scan_option(int opt, scan_opts *o)
     case OPT_SHADOWS:
         o->shadows = true;
         return 1;
+    case OPT_MAX_FILE_SIZE:
+        return parse_size(optarg, &o->max_file_size) ? 1 : -1;
     default:
         return 0;
     }

@@ -48,7 +48,8 @@ typedef struct scan_opts {
     const char *password;
     bool all_files;
     bool deleted;
-    bool shadows; /* --shadows */
+    bool shadows;           /* --shadows */
+    uint64_t max_file_size; /* --max-file-size; 0 = the default */
     bool quiet;
     int progress; /* -1 automatic, 0 off, 1 on */
     const char **targets;

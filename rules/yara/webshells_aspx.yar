@@ -155,3 +155,72 @@ rule webshell_compiled_page_dll
         uint16(0) == 0x5a4d and filesize < 1MB and $name and
         ($vp_client or ($vp_auth and $jscript))
 }
+
+rule webshell_aspx_file_manager
+{
+    meta:
+        description = "File manager or database browser web shell (ASPXSpy and kin): directory listing and file write or delete on paths taken from the request, a SQL console whose connection string and command text come from the request, or an all-in-one page that lists drives and files, writes files and also browses processes, services, the registry or databases"
+        reference = "https://www.microsoft.com/security/blog/2021/02/11/web-shell-attacks-continue-to-rise/ ; https://www.cisa.gov/news-events/analysis-reports/ar21-084a (MAR-10328929) ; https://github.com/Neo23x0/signature-base (ASPXspy2 traits: drive types, SQLExec/ConnString panels, Process.GetProcesses, ServiceController.GetServices, registry hives)"
+        author = "exhunt"
+        date = "2026-12-07"
+        exhunt_category = "webshell"
+        exhunt_severity = "high"
+
+    strings:
+        // ASPXSpy's own banner and home page
+        $mark1 = "ASPXSpy" nocase ascii wide
+        $mark2 = "rootkit.net.cn" nocase ascii wide
+        // listing of a folder named by the request
+        $list_req = /\b(DirectoryInfo|GetFiles|GetDirectories|GetFileSystemEntries|EnumerateFiles|EnumerateDirectories)\s*\(\s*(Server\s*\.\s*MapPath\s*\(\s*)?Request\s*(\.\s*(Form|QueryString|Item|Params|Headers|Cookies)\s*)?[\[\(]/ nocase ascii wide
+        // write, delete, move, upload or re-date a file named by the request
+        $write_req = /\b(File\s*\.\s*(Delete|Move|Copy|WriteAllBytes|WriteAllText|AppendAllText|Create|SetAttributes|SetCreationTime|SetLastWriteTime|SetLastAccessTime)|Directory\s*\.\s*(Delete|Move|CreateDirectory)|SaveAs|StreamWriter|FileStream)\s*\(\s*(Server\s*\.\s*MapPath\s*\(\s*)?Request\s*(\.\s*(Form|QueryString|Item|Params|Headers|Cookies)\s*)?[\[\(]/ nocase ascii wide
+        // SQL console: connection string and command text from the request
+        $db_conn = /\b(SqlConnection|OleDbConnection|OdbcConnection|ConnectionString\s*=)\s*\(?\s*Request\s*(\.\s*(Form|QueryString|Item|Params|Headers|Cookies)\s*)?[\[\(]/ nocase ascii wide
+        $db_cmd = /\b(SqlCommand|OleDbCommand|OdbcCommand|CommandText\s*=|SqlDataAdapter|OleDbDataAdapter)\s*\(?\s*Request\s*(\.\s*(Form|QueryString|Item|Params|Headers|Cookies)\s*)?[\[\(]/ nocase ascii wide
+        // the all-in-one page's panels
+        $drives = /\b(GetLogicalDrives|DriveInfo\s*\.\s*GetDrives|GetDriveTypeA)\b/ ascii wide
+        $files = /\b(GetFiles|GetDirectories|GetFileSystemInfos)\s*\(/ ascii wide
+        $fwrite = /\b(File\s*\.\s*(Delete|WriteAllBytes|SetCreationTime|SetLastWriteTime)|SaveAs)\s*\(/ ascii wide
+        $p_proc = /\bProcess\s*\.\s*GetProcesses\s*\(/ ascii wide
+        $p_svc = /\bServiceController\s*\.\s*GetServices\s*\(/ ascii wide
+        $p_reg = /\b(Registry\s*\.\s*(LocalMachine|Users|CurrentUser|ClassesRoot)|GetSubKeyNames\s*\()/ ascii wide
+        $p_sql = /\b(SqlConnection|OleDbConnection)\s*\(/ ascii wide
+        $p_iis = /DirectoryEntry\s*\(\s*"(IIS|WinNT):\/\// nocase ascii wide
+        $p_scan = /\bTcpClient\s*\(/ ascii wide
+        $req = /\bRequest\s*(\.\s*(Form|QueryString|Item|Params|Headers|Cookies|Files)\s*)?[\[\(\.]/ ascii wide
+
+    condition:
+        filesize < 500KB and
+        (
+            ($list_req and $write_req) or
+            ($db_conn and $db_cmd) or
+            (1 of ($mark*) and 1 of ($p_*)) or
+            ($req and $drives and $files and $fwrite and 2 of ($p_*))
+        )
+}
+
+rule webshell_aspx_memory_shell_loader
+{
+    meta:
+        description = "Loader of a memory-resident ASP.NET web shell: a page, handler or service (not Global.asax, not an AppInitialize class) that registers a VirtualPathProvider at request time, so that pages which exist on no disk are served; or code that flips BuildManager's private _isPrecompiledApp fields by reflection to allow it (ysoserial.net's GhostWebShell)"
+        reference = "https://github.com/pwntester/ysoserial.net (ExploitClass/GhostWebShell.cs, Soroush Dalili) ; https://docs.microsoft.com/en-us/dotnet/api/system.web.hosting.virtualpathprovider"
+        author = "exhunt"
+        date = "2026-12-07"
+        exhunt_category = "webshell"
+        exhunt_severity = "high"
+
+    strings:
+        $page = /<%@\s*(Page|WebHandler|WebService|Control)\b/ nocase ascii wide
+        $vpp = /\bRegisterVirtualPathProvider\s*\(/ ascii wide
+        $precompiled = /GetField\s*\(\s*"_isPrecompiledApp(Computed)?"/ ascii wide
+        // where applications register their providers, at start-up
+        $start1 = /<%@\s*Application\b/ nocase ascii wide
+        $start2 = /\b(Application_Start|AppInitialize)\s*\(/ ascii wide
+
+    condition:
+        filesize < 200KB and
+        (
+            $precompiled or
+            ($page and $vpp and not 1 of ($start*))
+        )
+}

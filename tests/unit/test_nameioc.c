@@ -98,9 +98,87 @@ static void test_matching(void)
     buf_free(&m);
 }
 
+/* True when a built-in file-name list matches path (Windows form). */
+static bool builtin_name_hit(const exh_ruleset *rs, const char *path, void *md)
+{
+    char lower[512];
+    size_t n =
+        strlen(path) < sizeof lower - 1 ? strlen(path) : sizeof lower - 1;
+    for (size_t i = 0; i < n; i++)
+        lower[i] =
+            (char)((path[i] >= 'A' && path[i] <= 'Z') ? path[i] + 32 : path[i]);
+    lower[n] = '\0';
+    for (size_t i = 0; i < rs->name_count; i++)
+        if (nameioc_matches(&rs->names[i], path, lower, md))
+            return strcmp(rs->names[i].rule, "ioc_exchange-filename-iocs") == 0;
+    return false;
+}
+
+/* The built-in lists of rules/iocs/: the ProxyNotShell hashes are loaded,
+ * the published web shell names match in their folders and stock pages and
+ * the same names elsewhere do not. */
+static void test_builtin_lists(void)
+{
+    exh_ruleset *rs = NULL;
+    exh_diag *diag = NULL;
+    CHECK(exh_ruleset_load(NULL, 0, 0, &rs, &diag) == EXH_OK);
+    CHECK(diag == NULL);
+    if (!rs)
+        return;
+    const char *hashes[] = {
+        "c838e77afe750d713e67ffeb4ec1b82ee9066cbe21f11181fd34429f70831ec1",
+        "be07bd9310d7a487ca2f49bcdaafb9513c0c8f99921fdf79a05eaba25b52d257",
+        "65a002fe655dc1751add167cf00adf284c080ab2e97cd386881518d3a31d27f5",
+        "b5038f1912e7253c7747d2f0fa5310ee8319288f818392298fd92009926268ca",
+        "8e90ed33c7ee82c0b64078ea36ec95f7420ba435c693b3b3dd728b494abf7dfc",
+    };
+    for (size_t i = 0; i < sizeof hashes / sizeof *hashes; i++)
+        CHECK(ruleset_hash_lookup(rs, hashes[i]) != NULL);
+    CHECK(ruleset_hash_lookup(rs, "00000000000000000000000000000000000000000"
+                                  "00000000000000000000000") == NULL);
+    void *md = nameioc_match_data();
+    const char *ex = "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\"
+                     "FrontEnd\\HttpProxy\\";
+    const char *hit[] = {
+        "owa\\auth\\pxh4HG1v.ashx",      "owa\\auth\\shel90.aspx",
+        "owa\\auth\\Current\\one1.aspx", "OAB\\log.aspx",
+        "ecp\\auth\\errorEE.aspx",       "owa\\auth\\google.log",
+    };
+    const char *quiet[] = {
+        "owa\\auth\\logon.aspx",
+        "owa\\auth\\errorFE.aspx",
+        "ecp\\auth\\TimeoutLogout.aspx",
+        "owa\\default.aspx",
+        "ecp\\help.aspx",
+    };
+    char path[512];
+    for (size_t i = 0; i < sizeof hit / sizeof *hit; i++) {
+        snprintf(path, sizeof path, "%s%s", ex, hit[i]);
+        CHECK(builtin_name_hit(rs, path, md));
+    }
+    for (size_t i = 0; i < sizeof quiet / sizeof *quiet; i++) {
+        snprintf(path, sizeof path, "%s%s", ex, quiet[i]);
+        CHECK(!builtin_name_hit(rs, path, md));
+    }
+    CHECK(builtin_name_hit(
+        rs, "C:\\inetpub\\wwwroot\\aspnet_client\\supp0rt.aspx", md));
+    CHECK(builtin_name_hit(
+        rs, "?:\\inetpub\\wwwroot\\aspnet_client\\system_web\\log.aspx", md));
+    CHECK(builtin_name_hit(rs, "D:\\PerfLogs\\cm.exe", md));
+    CHECK(builtin_name_hit(rs, "C:\\Users\\Public\\dump.dll", md));
+    CHECK(builtin_name_hit(rs, "C:\\root\\DrSDKCaller.exe", md));
+    CHECK(!builtin_name_hit(rs, "C:\\inetpub\\wwwroot\\shop\\help.aspx", md));
+    CHECK(!builtin_name_hit(rs, "C:\\inetpub\\wwwroot\\default.aspx", md));
+    CHECK(!builtin_name_hit(rs, "C:\\Tools\\PerfLogs\\cm.exe", md));
+    CHECK(!builtin_name_hit(rs, "C:\\Users\\Public\\Desktop\\all.exe", md));
+    nameioc_match_data_free(md);
+    exh_ruleset_free(rs);
+}
+
 int main(void)
 {
     test_literals();
     test_matching();
+    test_builtin_lists();
     TEST_MAIN_END();
 }

@@ -136,6 +136,12 @@ def main():
     # the same text without UTF-16: not a WER file
     write(d + 'negative-utf8.wer',
           wer('MSExchangeECPAppPool')[2:].decode('utf-16-le').encode())
+    d = 'exchange_wer_app_pool_crash/'
+    write(d + 'positive-owa-pool.wer', wer('MSExchangeOWAAppPool'))
+    write(d + 'positive-powershell-pool.wer',
+          wer('MSExchangePowerShellAppPool'))
+    write(d + 'negative-ecp-pool.wer', wer('MSExchangeECPAppPool'))
+    write(d + 'negative-default-pool.wer', wer('DefaultAppPool'))
     d = 'webshell_compiled_page_dll/'
     write(d + 'positive-aspnet_client.dll',
           app_web_dll('~/aspnet_client/discover.aspx',
