@@ -440,8 +440,8 @@ out:
 
 /* `exhunt rules check DIR...`: what loads, what does not and why. One line
  * per rejected file ("FILE:LINE: reason"), one per rule without a reader,
- * then the counts. Exit 0 when nothing is rejected, 1 when something is,
- * 2 for a usage error. */
+ * one per rule without a pre-filter literal, then the counts. Exit 0 when
+ * nothing is rejected, 1 when something is, 2 for a usage error. */
 static int cmd_rules_check(int argc, char **argv)
 {
     if (argc < 2) {
@@ -476,14 +476,24 @@ static int cmd_rules_check(int argc, char **argv)
     size_t loaded = exh_ruleset_count(rules), readerless = 0;
     for (size_t i = 0; i < loaded; i++) {
         exh_rule_info info;
-        if (exh_ruleset_rule(rules, i, &info) != EXH_OK || info.has_reader)
+        if (exh_ruleset_rule(rules, i, &info) != EXH_OK)
             continue;
-        readerless++;
         char line[4096];
-        snprintf(line, sizeof line,
-                 "%s: loads, but no reader for logsource "
-                 "%s yet",
-                 info.source, info.logsource);
+        if (!info.has_reader) {
+            readerless++;
+            snprintf(line, sizeof line,
+                     "%s: loads, but no reader for logsource "
+                     "%s yet",
+                     info.source, info.logsource);
+        } else if (info.literal_count == 0) {
+            // It works, but the pre-filter cannot spare it a record.
+            snprintf(line, sizeof line,
+                     "%s: loads, but has no literal for the pre-filter: "
+                     "every record of its logs goes to it",
+                     info.source);
+        } else {
+            continue;
+        }
         escaped_line(stdout, line);
     }
     // YARA rules (and hash entries) load too; they need no reader.

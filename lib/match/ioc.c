@@ -215,6 +215,10 @@ exh_status ioc_address_rules(const char *text, size_t len, const char *stem,
     if (st == EXH_OK && (ips.len || nets.len))
         document(out, stem, source, "{product: exchange, service: rps}",
                  "ClientIpAddress", NULL, &ips, &nets, &hosts, &subs);
+    // EWS protocol logs name the client too (ClientIpAddress).
+    if (st == EXH_OK && (ips.len || nets.len))
+        document(out, stem, source, "{product: exchange, service: ews}",
+                 "ClientIpAddress", NULL, &ips, &nets, &hosts, &subs);
     if (st == EXH_OK && out->toobig)
         st = EXH_ERR_LIMIT;
     buf_free(&ips);

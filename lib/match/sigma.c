@@ -1352,6 +1352,32 @@ static bool value_special(compiler *c, svalue *v, const char *s, size_t len,
     return true;
 }
 
+/* Fields IIS writes with '+' for a space (cs(User-Agent), cs(Referer),
+ * cs(Cookie)), which the reader gives with '+' read as a space. SigmaHQ's
+ * webserver rules write their values as IIS logs them ("Mozilla/5.0+(
+ * compatible;+Baiduspider/2.0;++http://..."). */
+static bool is_plus_field(const char *name)
+{
+    static const char *const names[] = {"cs-user-agent", "cs-referrer",
+                                        "cs-referer", "cs-cookie"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (util_strcasecmp(name, names[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A value of a '+' field: each literal '+' of the rule becomes a
+ * one-character wildcard, so that it matches a space (an IIS value, '+'
+ * read as one) and a '+' (HttpProxy's UserAgent, written as sent). */
+static void plus_either(xvar *x)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        if (x->p[i] == '+' && x->w[i] == 0)
+            x->p[i] = x->w[i] = '?';
+    }
+}
+
 /* Compiles one value node of a field with modifiers m. */
 static bool value_compile(compiler *c, sfield *f, svalue *v, yaml_node_t *n,
                           const mods *m)
@@ -1390,6 +1416,8 @@ static bool value_compile(compiler *c, sfield *f, svalue *v, yaml_node_t *n,
         return false;
     }
     one.n = pattern_parse(s, len, one.p, one.w, false, true);
+    if (!m->nxf && f->name && is_plus_field(f->name))
+        plus_either(&one);
     xvar *vars = &one;
     size_t nvars = 1;
     if (m->nxf && !xf_apply(c, m, &vars, &nvars, node_line(n)))

@@ -10,3 +10,13 @@ grep -o '"rule":"ioc_[^"]*","rule_id":null,"rule_source":"case-address-iocs.txt"
 grep -o '"category":"suspicious"' out.jsonl | sort | uniq -c
 sed 's/^exhunt: warning: //' warnings.txt
 "$EXHUNT" scan --ioc no-such-list.txt x 2>&1; echo "exit $?"
+# EWS protocol logs: their ClientIpAddress too (a network of the list).
+printf '203.0.113.0/26\n' > ews-address-iocs.txt
+"$EXHUNT" scan -f jsonl --no-progress --ioc ews-address-iocs.txt \
+    "$SRCDIR/tests/data/rules/ews_impersonation/positive" 2>/dev/null > ews.jsonl
+grep -o '"rule":"ioc_ews-address-iocs"' ews.jsonl | uniq -c
+printf '198.51.100.0/24\n' > ews-other-iocs.txt
+"$EXHUNT" scan -f jsonl --no-progress --ioc ews-other-iocs.txt \
+    "$SRCDIR/tests/data/rules/ews_impersonation/positive" 2>/dev/null |
+    grep -c '"rule":"ioc_ews-other-iocs"'
+exit 0

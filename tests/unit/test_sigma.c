@@ -234,6 +234,59 @@ static void test_wildcards_escapes(void)
     sigma_rule_free(r);
 }
 
+/* Values of cs-user-agent, cs-referrer and cs-cookie as SigmaHQ writes
+ * them, with IIS's '+' for a space: the reader gives IIS values with '+'
+ * read as a space, HttpProxy's UserAgent as sent. Each '+' of the rule
+ * matches either; other fields keep '+' literal. */
+static void test_plus_fields(void)
+{
+    sigma_rule *r = det("    sel:\n        cs-user-agent|startswith:\n"
+                        "          - 'Mozilla/5.0+(compatible;+Baiduspider/"
+                        "2.0;++http://www.baidu.com/search/spider.html)'\n"
+                        "    condition: sel\n");
+    tev t;
+    const char *iis = "Mozilla/5.0 (compatible; Baiduspider/2.0;  "
+                      "http://www.baidu.com/search/spider.html)";
+    const char *proxy = "Mozilla/5.0 (compatible; Baiduspider/2.0; "
+                        "+http://www.baidu.com/search/spider.html) x";
+    const char *other = "Mozilla/5.0 (compatible; Baiduspider/2.0; "
+                        "+http://www.baidu.com/search/spider.htm";
+    CHECK(r && sigma_match(r, mk(&t, NULL, "cs-user-agent", iis, NULL), NULL, 0,
+                           NULL));
+    CHECK(r && sigma_match(r, mk(&t, NULL, "cs-user-agent", proxy, NULL), NULL,
+                           0, NULL));
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "cs-user-agent", other, NULL), NULL,
+                            0, NULL));
+    // the pre-filter gets a run between the '+'s
+    const char *const *lits = NULL;
+    size_t count = 0;
+    CHECK(r && sigma_literals(r, &lits, &count) && count == 1);
+    CHECK(r && count == 1 && strstr(lits[0], "baidu.com/search") != NULL &&
+          strchr(lits[0], '+') == NULL);
+    sigma_rule_free(r);
+
+    r = det("    sel:\n        CS-Referrer: 'https://a.example/?q=a+b'\n"
+            "    condition: sel\n");
+    CHECK(r &&
+          sigma_match(
+              r, mk(&t, NULL, "cs-referrer", "https://a.example/?q=a b", NULL),
+              NULL, 0, NULL));
+    sigma_rule_free(r);
+
+    // not a '+' field: '+' is itself
+    r = det("    sel:\n        F: 'a+b'\n    condition: sel\n");
+    CHECK(r && m1(r, "a+b") && !m1(r, "a b"));
+    sigma_rule_free(r);
+    // an encoded value is left alone
+    r = det("    sel:\n        cs-cookie|base64: 'a+b'\n"
+            "    condition: sel\n");
+    CHECK(r && sigma_match(r, mk(&t, NULL, "cs-cookie", "YSti", NULL), NULL, 0,
+                           NULL));
+    CHECK(r && !sigma_match(r, mk(&t, NULL, "cs-cookie", "YSBi", NULL), NULL, 0,
+                            NULL));
+    sigma_rule_free(r);
+}
+
 static void test_lists_all_cased(void)
 {
     sigma_rule *r = det("    sel:\n        F:\n            - one\n"
@@ -1855,6 +1908,7 @@ int main(void)
     test_equality();
     test_contains_starts_ends();
     test_wildcards_escapes();
+    test_plus_fields();
     test_lists_all_cased();
     test_regex();
     test_null_empty();

@@ -1083,6 +1083,95 @@ RULES = ['proxyshell_attempt', 'proxyshell_exploitation',
     '%s_%s' % (c[0], f) for c in CMDLETS for f in ('ecp', 'rps')]
 
 
+# Added last, so that the rows of every rule above stay the same.
+UA_RULE = 'hafnium_user_agent_post'
+CRAWLER_UAS = [
+    'DuckDuckBot/1.0; (+http://duckduckgo.com/duckduckbot.html)',
+    'Mozilla/5.0 (compatible; Baiduspider/2.0; '
+    '+http://www.baidu.com/search/spider.html)',
+    'Mozilla/5.0 (compatible; Konqueror/3.5; Linux) KHTML/3.5.5 '
+    '(like Gecko) (Exabot-Thumbnails)',
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) '
+    'Chrome/51.0.2704.103 Safari/537.36',
+    'Googlebot/2.1 (+http://www.googlebot.com/bot.html)']
+
+
+def hafnium_user_agents():
+    """POSTs to OWA, ECP and aspnet_client pages with the user agents of
+    CHIRP's AA21-062A list (written with '+' for spaces, as IIS does)."""
+    shutil.rmtree(os.path.join(HERE, UA_RULE), ignore_errors=True)
+    day = dt.date(2021, 3, 4)
+    att, scan = '203.0.113.78', '192.0.2.11'
+    shell = '/aspnet_client/system_web/discover.aspx'
+    c = clock(day, 3, 20)
+    iis(UA_RULE, 'positive', day, benign_web(c, 2) + [
+        row(c, 'POST', '/ecp/DDI/DDIService.svc/SetObject',
+            'schema=ResetOABVirtualDirectory', 200, att,
+            'ExchangeServicesClient/0.0.0.0'),
+        row(c, 'POST', '/owa/auth/Current/', '-', 200, att,
+            CRAWLER_UAS[0]),
+        row(c, 'POST', shell, '-', 200, att, CRAWLER_UAS[1]),
+        row(c, 'POST', '/ecp/proxyLogon.ecp', '-', 241, att,
+            'python-requests/2.19.1'),
+        row(c, 'POST', '/owa/auth/errorFF.aspx', '-', 200, att,
+            CRAWLER_UAS[2]),
+        row(c, 'POST', '/OWA/auth/Current/', '-', 200, att,
+            CRAWLER_UAS[3]),
+        row(c, 'POST', shell, '-', 200, att, CRAWLER_UAS[4])])
+    # HttpProxy: a POST whose forged cookie did not route (no ServerInfo~
+    # anchor: no proxylogon_* finding).
+    t = mx.at(day, 3, 25)
+    httpproxy(UA_RULE, 'positive-httpproxy', 'Ecp', [
+        (t, mx.httpproxy_row(
+            RNG, t, 'Ecp', UrlStem='/ecp/DDI/DDIService.svc/GetList',
+            AuthenticationType='', IsAuthenticated='false',
+            UserAgent='python-requests/2.25.1', ClientIpAddress=att,
+            HttpStatus=500, BackEndStatus='', ProxyAction='',
+            TargetServer='', TargetServerVersion='', RoutingType='',
+            RoutingHint='', DatabaseGuid='')),
+        # HttpProxy writes the user agent as sent: '+' is a '+'.
+        (t + dt.timedelta(seconds=9), mx.httpproxy_row(
+            RNG, t + dt.timedelta(seconds=9), 'Owa',
+            UrlStem='/owa/auth/Current/', AuthenticationType='',
+            IsAuthenticated='false', UserAgent=CRAWLER_UAS[1],
+            ClientIpAddress=att, Method='POST', HttpStatus=200))])
+    # Near misses: the same agents with GET or outside OWA, ECP and
+    # aspnet_client (crawlers do crawl), other python-requests versions,
+    # and requests another rule reports: static files, antSword, a
+    # forged ServerInfo~ anchor.
+    c = clock(day, 9, 0)
+    iis(UA_RULE, 'negative', day, benign_web(c, 2) + [
+        row(c, 'GET', '/owa/', '-', 302, scan, CRAWLER_UAS[4]),
+        row(c, 'GET', '/owa/auth/logon.aspx',
+            'url=https%3a%2f%2fmail.contoso.com%2fowa%2f', 200, scan,
+            CRAWLER_UAS[1]),
+        row(c, 'POST', '/search/index.aspx', '-', 200, scan,
+            CRAWLER_UAS[0]),
+        row(c, 'POST', '/ecp/DDI/DDIService.svc/GetList', 'schema=Mailboxes',
+            200, '10.10.1.5', 'python-requests/2.31.0',
+            'CONTOSO\\administrator'),
+        row(c, 'POST', '/ecp/y.js', '-', 200, att,
+            'python-requests/2.25.1'),
+        row(c, 'POST', '/owa/auth/Current/themes/resources/logon.css', '-',
+            200, att, CRAWLER_UAS[0]),
+        row(c, 'POST', '/ecp/x.js', '-', 200, att,
+            'ExchangeServicesClient/0.0.0.0'),
+        row(c, 'POST', shell, '-', 200, att, 'antSword/v2.1'),
+        row(c, 'POST', '/ews/exchange.asmx', '-', 200, '10.10.1.7',
+            'ExchangeServicesClient/15.00.0913.015', 'CONTOSO\\svc-crm')])
+    t = mx.at(day, 9, 30)
+    httpproxy(UA_RULE, 'negative-httpproxy', 'Ecp', [
+        (t, mx.httpproxy_row(
+            RNG, t, 'Ecp', UrlStem='/ecp/proxyLogon.ecp',
+            AuthenticationType='', IsAuthenticated='false',
+            AnchorMailbox='ServerInfo~a]@exch01.contoso.local:444/'
+            'ecp/proxyLogon.ecp?#',
+            UserAgent='python-requests/2.25.1', ClientIpAddress=att,
+            RoutingHint='BEResourceCookie', TargetServer='a]@'
+            'exch01.contoso.local:444'))])
+    scanner_noise(UA_RULE)
+
+
 def main():
     for r in RULES:
         shutil.rmtree(os.path.join(HERE, r), ignore_errors=True)
@@ -1094,6 +1183,7 @@ def main():
     proxytoken()
     cmdlets()
     more_rules()
+    hafnium_user_agents()
     return 0
 
 
