@@ -958,10 +958,10 @@ static const char *story_of(correlation *c, const exh_ruleset *rs,
                             const size_t *korder, unsigned stages)
 {
     const char *clients[3], *agents[3], *cves[8], *files[3], *posts[3],
-        *shells[3], *methods[4], *codes[4];
+        *shells[3], *methods[4], *codes[4], *users[3], *uagents[2];
     size_t ncl = 0, nag = 0, ncv = 0, nfi = 0, npo = 0, nsh = 0, nme = 0,
-           nco = 0, mcl = 0, mag = 0, mcv = 0, mfi = 0, mpo = 0, msh = 0,
-           mme = 0, mco = 0;
+           nco = 0, nus = 0, nua = 0, mus = 0, mua = 0, mcl = 0, mag = 0,
+           mcv = 0, mfi = 0, mpo = 0, msh = 0, mme = 0, mco = 0;
     const ifinding *exploit = NULL, *prev_req = NULL;
     size_t exploit_idx = 0;
     uint64_t uses = 0, events = 0, posts_n = 0;
@@ -1005,6 +1005,8 @@ static const char *story_of(correlation *c, const exh_ruleset *rs,
             if (f->time_ms != INT64_MIN && end_of(f) > use_last)
                 use_last = end_of(f);
             distinct_add(methods, &nme, 4, &mme, ev_get(f, method_keys));
+            distinct_add(users, &nus, 3, &mus, client_of(f));
+            distinct_add(uagents, &nua, 2, &mua, ev_get(f, agent_keys));
             distinct_add(codes, &nco, 4, &mco, ev_get(f, status_keys));
         }
         if (cat == EXH_CAT_POST_EXPLOITATION && !f->file) {
@@ -1088,6 +1090,20 @@ static const char *story_of(correlation *c, const exh_ruleset *rs,
             buf_printf(&b, " at %s", t1);
         else if (use_first != INT64_MIN)
             buf_printf(&b, " from %s to %s", t1, t2);
+        // Who used it: with two clients or more in the story, the shell's
+        // own users tell the responder which address to chase.
+        if (nus) {
+            buf_puts(&b, " by ");
+            put_list(&b, users, nus, mus, ", ");
+        }
+        if (nua) {
+            buf_puts(&b, nus ? " with " : " with the user agent");
+            if (!nus && nua + mua > 1)
+                buf_putc(&b, 's');
+            if (!nus)
+                buf_putc(&b, ' ');
+            put_list(&b, uagents, nua, mua, ", ");
+        }
         if (nme) {
             buf_puts(&b, " (");
             put_list(&b, methods, nme, mme, ", ");
