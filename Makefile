@@ -13,7 +13,7 @@ PACKAGES = gcc meson ninja-build pkg-config python3 python3-jsonschema \
 	clang-format libarchive-tools zip gcc-mingw-w64-x86-64 \
 	libregf-dev libbfio-dev libhivex-bin libregf-utils \
 	libcurl4-openssl-dev nginx-light \
-	asp.net-examples yara libevtx-utils openssl chromium \
+	asp.net-examples yara libevtx-utils openssl chromium poppler-utils \
 	libtsk-dev libewf-dev libvhdi-dev libvmdk-dev libqcow-dev \
 	libvshadow-dev libvshadow-utils \
 	ntfs-3g qemu-utils ewf-tools fdisk

@@ -12,8 +12,10 @@
  *    30 minutes of the previous one (the ProxyLogon sequence autodiscover →
  *    mapi → proxyLogon.ecp → DDIService comes seconds apart);
  * 2. no-client exploitation (an ECP Server log's ExternalUrl change, an
- *    OAB generator's download path): the nearest exploitation request
- *    within 10 minutes (the Reset*VirtualDirectory call that caused it);
+ *    OAB generator's download path) and management commands of the remote
+ *    PowerShell and ECP logs (a role grant, a mailbox export): the nearest
+ *    exploitation request within 10 minutes (the Reset*VirtualDirectory
+ *    call, the ProxyShell /powershell session that sent them);
  * 3. files: a script name (".aspx", ".ashx", ...) in a request's URL ↔
  *    the same name as a file finding, an OAB DownloadPath, or a Windows
  *    path written by a command (a mailbox export's FilePath): the shell,
@@ -24,11 +26,16 @@
  * A group with an exploitation, web-shell or post-exploitation finding of
  * medium severity or above is an incident; findings of a group of two or
  * more list (up to RELATED_MAX of) the others, nearest first in order.
+ *
+ * The pivot's accounts also come from management commands (-Mailbox,
+ * -User, -SourceMailboxes, a mailbox -Identity): the mailboxes exported or
+ * searched and the accounts granted roles or permissions.
  */
 #include "scan.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SESSION_GAP_MS   (30 * 60 * 1000LL)
 #define NEAR_MS          (10 * 60 * 1000LL)
@@ -235,6 +242,34 @@ typedef struct fkeys {
     size_t count, cap;
 } fkeys;
 
+/* A path through this server's own administrative share
+ * ("\\127.0.0.1\c$\inetpub\x.aspx", as ProxyShell's mailbox exports
+ * write; collapsed to one leading backslash or two) becomes the local path
+ * "C:\inetpub\x.aspx", in place. Other hosts' shares stay as they are. */
+static void unc_to_drive(char *p)
+{
+    static const char *const local[] = {"127.0.0.1", "localhost", "::1", NULL};
+    const char *h = p;
+    while (*h == '\\' && h - p < 2)
+        h++;
+    if (h == p)
+        return;
+    const char *he = strchr(h, '\\');
+    if (!he)
+        return;
+    bool ok = false;
+    for (size_t i = 0; local[i] && !ok; i++)
+        ok = (size_t)(he - h) == strlen(local[i]) &&
+             strncasecmp(h, local[i], (size_t)(he - h)) == 0;
+    char d = he[1];
+    if (!ok || !((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z')) ||
+        he[2] != '$' || he[3] != '\\')
+        return;
+    p[0] = (char)(d >= 'a' ? d - 32 : d);
+    p[1] = ':';
+    memmove(p + 2, he + 3, strlen(he + 3) + 1);
+}
+
 static exh_status fkeys_push(fkeys *k, const char *tok, size_t len, size_t idx,
                              bool anchor, bool keep_path)
 {
@@ -272,6 +307,7 @@ static exh_status fkeys_push(fkeys *k, const char *tok, size_t len, size_t idx,
             e->path[o++] = tok[i];
         }
         e->path[o] = '\0';
+        unc_to_drive(e->path);
     }
     e->idx = idx;
     e->anchor = anchor;
@@ -480,8 +516,16 @@ static exh_status link_all(const exh_ruleset *rs, const ifinding *fs,
             cand[nc++] = i;
     }
     for (size_t i = 0; i < count && nc; i++) {
+        exh_category cat = cat_of(rs, &fs[i]);
+        // A management command a log wrote without a client (remote
+        // PowerShell's or ECP's) follows the request that sent it;
+        // event-log findings are tied by process below.
+        bool command =
+            cat == EXH_CAT_POST_EXPLOITATION &&
+            (fs[i].family == FAM_RPS || fs[i].family == FAM_ECP_SERVER ||
+             fs[i].family == FAM_ECP_ACTIVITY);
         if (fs[i].time_ms == INT64_MIN || fs[i].file || client_of(&fs[i]) ||
-            cat_of(rs, &fs[i]) != EXH_CAT_EXPLOITATION)
+            (cat != EXH_CAT_EXPLOITATION && !command))
             continue;
         size_t j = nearest(fs, cand, nc, fs[i].time_ms, NEAR_MS);
         if (j != SIZE_MAX)
@@ -630,27 +674,173 @@ static int64_t end_of(const ifinding *f)
                                                               : f->time_ms;
 }
 
+/* ---- accounts in management commands -------------------------------------
+ */
+
+#define CMD_ACCOUNTS_MAX 4
+
+static bool param_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+/* Adds item (len bytes, untrusted) to out when it can name an account or a
+ * mailbox: 1..256 bytes, printable, not a built-in or machine account;
+ * for -Identity only a mailbox address (an '@', no path). */
+static void cmd_item(const char *item, size_t len, bool identity, char **out,
+                     size_t *n)
+{
+    while (len && (*item == ' ' || *item == '"' || *item == '\'')) {
+        item++;
+        len--;
+    }
+    while (len && (item[len - 1] == ' ' || item[len - 1] == '"' ||
+                   item[len - 1] == '\''))
+        len--;
+    if (!len || len > 256 || *n >= CMD_ACCOUNTS_MAX)
+        return;
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)item[i] < 0x20 || item[i] == 0x7f)
+            return;
+    }
+    if (identity && (!memchr(item, '@', len) || memchr(item, '\\', len) ||
+                     memchr(item, '/', len)))
+        return;
+    char *v = exh_strndup(item, len);
+    if (!v)
+        return; // out of memory: one account fewer, never a wrong one
+    if (!account_ok("user", v)) {
+        exh_free(v);
+        return;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        if (util_strcasecmp(out[i], v) == 0) {
+            exh_free(v);
+            return;
+        }
+    }
+    out[(*n)++] = v;
+}
+
+/* The accounts and mailboxes a PowerShell command line v names: the values
+ * of -Mailbox, -User and -SourceMailboxes (each item of a comma list), and
+ * of -Identity when it is a mailbox address (Add-MailboxPermission's
+ * target, not an export request's or a virtual directory's name). Up to
+ * CMD_ACCOUNTS_MAX distinct values, allocated, in out. */
+static void cmd_accounts(const char *v, size_t len, char **out, size_t *n)
+{
+    static const char *const names[] = {"mailbox", "user", "sourcemailboxes",
+                                        "identity", NULL};
+    for (size_t i = 0; i < len && *n < CMD_ACCOUNTS_MAX; i++) {
+        if (v[i] != '-' || (i > 0 && v[i - 1] != ' ' && v[i - 1] != '\t'))
+            continue;
+        size_t ns = i + 1, ne = ns;
+        while (ne < len && param_char(v[ne]))
+            ne++;
+        size_t k = 0;
+        for (; names[k]; k++) {
+            if (ne - ns == strlen(names[k]) &&
+                strncasecmp(v + ns, names[k], ne - ns) == 0)
+                break;
+        }
+        if (!names[k] || ne >= len || (v[ne] != ' ' && v[ne] != ':'))
+            continue;
+        size_t p = ne + 1;
+        while (p < len && v[p] == ' ')
+            p++;
+        if (p >= len || v[p] == '-')
+            continue; // a switch, no value
+        // A value, or a comma list of them ("a","b" or a,b).
+        size_t end = p;
+        for (;;) {
+            if (v[end] == '"' || v[end] == '\'') {
+                const char *q = memchr(v + end + 1, v[end], len - end - 1);
+                end = q ? (size_t)(q - v) + 1 : len;
+            } else {
+                while (end < len && v[end] != ' ' && v[end] != '\t' &&
+                       v[end] != ',')
+                    end++;
+            }
+            if (end + 1 >= len || v[end] != ',')
+                break;
+            end++;
+        }
+        bool identity = strcmp(names[k], "identity") == 0;
+        for (size_t a = p; a < end;) {
+            const char *comma = memchr(v + a, ',', end - a);
+            size_t b = comma ? (size_t)(comma - v) : end;
+            cmd_item(v + a, b - a, identity, out, n);
+            a = b + 1;
+        }
+        i = end > i ? end - 1 : i;
+    }
+}
+
+/* a and b are findings of one single log record. */
+static bool same_record(const ifinding *a, const ifinding *b)
+{
+    return a && a->line && a->line == b->line && a->count <= 1 &&
+           b->count <= 1 && !a->file && !b->file && a->source_path &&
+           b->source_path && strcmp(a->source_path, b->source_path) == 0;
+}
+
 static exh_status build_pivot(correlation *c, const exh_ruleset *rs,
                               const ifinding *fs, size_t count,
                               const fkeys *keys)
 {
-    size_t cap = count * 4 + keys->count + 1, n = 0;
+    // Per finding: an address, an agent, up to CMD_ACCOUNTS_MAX accounts
+    // from its fields and as many from its commands.
+    size_t cap = count * (2 + 2 * CMD_ACCOUNTS_MAX) + keys->count + 1, n = 0;
     pentry *pe = exh_calloc(cap, sizeof *pe);
-    if (!pe)
-        return EXH_ERR_NOMEM;
+    // The accounts read from commands: freed at the end.
+    char **cmd = exh_calloc(count * CMD_ACCOUNTS_MAX + 1, sizeof *cmd);
+    size_t ncmd = 0;
+    exh_status st = EXH_ERR_NOMEM;
+    if (!pe || !cmd)
+        goto out;
     for (size_t i = 0; i < count; i++) {
         const ifinding *f = &fs[i];
-        if (cat_of(rs, f) == EXH_CAT_VULNERABLE)
+        exh_category cat = cat_of(rs, f);
+        if (cat == EXH_CAT_VULNERABLE)
             continue;
         const char *v = client_of(f);
         if (v)
             pe[n++] = (pentry){EXH_PIVOT_ADDRESSES, v, i};
+        size_t nacc = 0;
         for (size_t e = 0; e < f->evidence_count; e++) {
             const exh_kv *kv = &f->evidence[e];
-            if (kv->key && key_in(kv->key, account_keys) &&
+            if (nacc < CMD_ACCOUNTS_MAX && kv->key &&
+                key_in(kv->key, account_keys) &&
                 account_ok(kv->key, kv->value)) {
                 pe[n++] = (pentry){EXH_PIVOT_ACCOUNTS, kv->value, i};
-                break;
+                nacc++;
+            }
+        }
+        // The mailboxes and accounts a management command names.
+        bool commands = f->family == FAM_RPS || f->family == FAM_ECP_SERVER ||
+                        f->family == FAM_ECP_ACTIVITY || f->family == FAM_EVTX;
+        if (commands && !f->file && is_story_cat(cat)) {
+            size_t first = ncmd, got = 0;
+            for (size_t e = 0; e < f->evidence_count && got < CMD_ACCOUNTS_MAX;
+                 e++) {
+                const exh_kv *kv = &f->evidence[e];
+                if (!kv->value)
+                    continue;
+                char *found[CMD_ACCOUNTS_MAX];
+                size_t nf = 0;
+                cmd_accounts(kv->value, strlen(kv->value), found, &nf);
+                for (size_t k = 0; k < nf; k++) {
+                    bool dup = false;
+                    for (size_t j = first; j < ncmd && !dup; j++)
+                        dup = util_strcasecmp(cmd[j], found[k]) == 0;
+                    if (dup || got == CMD_ACCOUNTS_MAX) {
+                        exh_free(found[k]);
+                        continue;
+                    }
+                    cmd[ncmd++] = found[k];
+                    got++;
+                    pe[n++] = (pentry){EXH_PIVOT_ACCOUNTS, found[k], i};
+                }
             }
         }
         if ((v = ev_get(f, agent_keys)))
@@ -661,10 +851,8 @@ static exh_status build_pivot(correlation *c, const exh_ruleset *rs,
             pe[n++] = (pentry){EXH_PIVOT_FILES, keys->items[k].path,
                                keys->items[k].idx};
     }
-    if (merge_unknown_drives(pe, n) != EXH_OK) {
-        exh_free(pe);
-        return EXH_ERR_NOMEM;
-    }
+    if (merge_unknown_drives(pe, n) != EXH_OK)
+        goto out;
     if (n)
         qsort(pe, n, sizeof *pe, cmp_pentry);
     for (int list = 0; list < EXH_PIVOT__COUNT; list++) {
@@ -678,10 +866,8 @@ static exh_status build_pivot(correlation *c, const exh_ruleset *rs,
         if (!groups)
             continue;
         exh_pivot_item *items = own(c, exh_calloc(groups, sizeof *items));
-        if (!items) {
-            exh_free(pe);
-            return EXH_ERR_NOMEM;
-        }
+        if (!items)
+            goto out;
         size_t g = 0;
         for (size_t a = 0; a < n;) {
             if (pe[a].list != list) {
@@ -698,18 +884,19 @@ static exh_status build_pivot(correlation *c, const exh_ruleset *rs,
                 own(c, exh_strndup(pe[a].value,
                                    vlen > VALUE_MAX ? VALUE_MAX : vlen));
             const char **ids = own(c, exh_calloc(b - a, sizeof *ids));
-            if (!it->value || !ids) {
-                exh_free(pe);
-                return EXH_ERR_NOMEM;
-            }
+            if (!it->value || !ids)
+                goto out;
             int64_t first = INT64_MIN, last = INT64_MIN;
             size_t prev = SIZE_MAX;
             for (size_t k = a; k < b; k++) {
                 const ifinding *f = &fs[pe[k].idx];
                 if (pe[k].idx == prev)
                     continue; // one finding naming one file twice
+                // Two rules (or a rule and an IOC) on one log record: the
+                // record counts once.
+                if (!same_record(prev == SIZE_MAX ? NULL : &fs[prev], f))
+                    it->count += f->count ? f->count : 1;
                 prev = pe[k].idx;
-                it->count += f->count ? f->count : 1;
                 if (f->time_ms != INT64_MIN &&
                     (first == INT64_MIN || f->time_ms < first))
                     first = f->time_ms;
@@ -727,8 +914,13 @@ static exh_status build_pivot(correlation *c, const exh_ruleset *rs,
         c->pivot[list] = items;
         c->pivot_count[list] = groups;
     }
+    st = EXH_OK;
+out:
+    for (size_t i = 0; i < ncmd; i++)
+        exh_free(cmd[i]);
+    exh_free(cmd);
     exh_free(pe);
-    return EXH_OK;
+    return st;
 }
 
 /* ---- incidents
@@ -766,10 +958,10 @@ static const char *story_of(correlation *c, const exh_ruleset *rs,
                             const size_t *korder, unsigned stages)
 {
     const char *clients[3], *agents[3], *cves[8], *files[3], *posts[3],
-        *shells[3], *methods[4], *codes[4];
+        *shells[3], *methods[4], *codes[4], *users[3], *uagents[2];
     size_t ncl = 0, nag = 0, ncv = 0, nfi = 0, npo = 0, nsh = 0, nme = 0,
-           nco = 0, mcl = 0, mag = 0, mcv = 0, mfi = 0, mpo = 0, msh = 0,
-           mme = 0, mco = 0;
+           nco = 0, nus = 0, nua = 0, mus = 0, mua = 0, mcl = 0, mag = 0,
+           mcv = 0, mfi = 0, mpo = 0, msh = 0, mme = 0, mco = 0;
     const ifinding *exploit = NULL, *prev_req = NULL;
     size_t exploit_idx = 0;
     uint64_t uses = 0, events = 0, posts_n = 0;
@@ -813,6 +1005,8 @@ static const char *story_of(correlation *c, const exh_ruleset *rs,
             if (f->time_ms != INT64_MIN && end_of(f) > use_last)
                 use_last = end_of(f);
             distinct_add(methods, &nme, 4, &mme, ev_get(f, method_keys));
+            distinct_add(users, &nus, 3, &mus, client_of(f));
+            distinct_add(uagents, &nua, 2, &mua, ev_get(f, agent_keys));
             distinct_add(codes, &nco, 4, &mco, ev_get(f, status_keys));
         }
         if (cat == EXH_CAT_POST_EXPLOITATION && !f->file) {
@@ -896,6 +1090,20 @@ static const char *story_of(correlation *c, const exh_ruleset *rs,
             buf_printf(&b, " at %s", t1);
         else if (use_first != INT64_MIN)
             buf_printf(&b, " from %s to %s", t1, t2);
+        // Who used it: with two clients or more in the story, the shell's
+        // own users tell the responder which address to chase.
+        if (nus) {
+            buf_puts(&b, " by ");
+            put_list(&b, users, nus, mus, ", ");
+        }
+        if (nua) {
+            buf_puts(&b, nus ? " with " : " with the user agent");
+            if (!nus && nua + mua > 1)
+                buf_putc(&b, 's');
+            if (!nus)
+                buf_putc(&b, ' ');
+            put_list(&b, uagents, nua, mua, ", ");
+        }
         if (nme) {
             buf_puts(&b, " (");
             put_list(&b, methods, nme, mme, ", ");

@@ -8,9 +8,10 @@
  * either end is quoted and its quotes doubled. Every field goes through
  * exh_escape_text() first (valid UTF-8, no control character, so no line
  * break inside a field), and one that starts like a spreadsheet formula
- * ('=', '+', '-', '@', or a tab or carriage return in the raw text) gets a
- * leading apostrophe, so a spreadsheet shows it as text (OWASP, CSV
- * injection). Rows are kept until the end: sorting needs them all.
+ * ('=', '+', '-', '@' after any spaces, their full-width forms, or a tab or
+ * carriage return in the raw text) gets a leading apostrophe, so a spreadsheet
+ * shows it as text (OWASP, CSV injection). Rows are kept until the end: sorting
+ * needs them all.
  */
 #include "report.h"
 
@@ -55,6 +56,21 @@ report_csv *report_csv_new(FILE *out, exh_severity min_severity)
     return r;
 }
 
+/* t starts like a spreadsheet formula: '=', '+', '-' or '@', after any
+ * spaces (an importer that trims them would see the formula), or their
+ * full-width forms U+FF1D, U+FF0B, U+FF0D, U+FF20 (which some spreadsheets
+ * turn into the ASCII ones). */
+static bool formula_start(const char *t)
+{
+    while (*t == ' ')
+        t++;
+    if (*t && strchr("=+-@", *t))
+        return true;
+    const unsigned char *u = (const unsigned char *)t;
+    return u[0] == 0xEF && u[1] == 0xBC &&
+           (u[2] == 0x9D || u[2] == 0x8B || u[2] == 0x8D || u[2] == 0xA0);
+}
+
 /* Appends s (untrusted) as one CSV field to m, preceded by a comma unless
  * first. */
 static void cell(FILE *m, const char *s, bool first)
@@ -69,7 +85,7 @@ static void cell(FILE *m, const char *s, bool first)
     if (!t)
         return;
     exh_escape_text(s, len, t, need + 1);
-    bool formula = strchr("=+-@", t[0]) != NULL || s[0] == '\t' || s[0] == '\r';
+    bool formula = formula_start(t) || s[0] == '\t' || s[0] == '\r';
     bool quote = strpbrk(t, ",\"") != NULL || t[0] == ' ' ||
                  t[need ? need - 1 : 0] == ' ';
     if (quote)
