@@ -262,8 +262,17 @@ static void read_group(rl_reader *r, rl_node *out)
             }
             unsigned char close = r->p[r->i] == '<' ? '>' : '\'';
             r->i++; // past the opening '<' or quote
-            while (r->i < r->len && r->p[r->i] != close)
+            // A name is letters, digits and '_': anything else is not a
+            // named group ("(?<*" is PCRE2's non-atomic lookbehind).
+            while (r->i < r->len && r->p[r->i] != close) {
+                unsigned char n = r->p[r->i];
+                if (!(((n | 0x20) >= 'a' && (n | 0x20) <= 'z') ||
+                      (n >= '0' && n <= '9') || n == '_')) {
+                    r->fail = true;
+                    return;
+                }
                 r->i++;
+            }
             if (r->i >= r->len) {
                 r->fail = true;
                 return;

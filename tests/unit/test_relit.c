@@ -62,6 +62,10 @@ static void test_known(void)
     CHECK_STR(lits("(?<name>abc)(?:def)"), "abcdef");
     CHECK_STR(lits("(?'name'abc)(?P<n2>def)"), "abcdef");
     CHECK_STR(lits("(?'ppppppppq')"), ""); // an empty group (fuzzer)
+    // "(?<*" is a non-atomic lookbehind, not a group named "*|" (fuzzer:
+    // it matches the empty string without the literal)
+    CHECK_STR(lits("(?<*|>abcdef)"), "");
+    CHECK_STR(lits("(?*abc)def"), "");
     // no guess: extended mode, verbs, back references, \Q, conditionals
     CHECK_STR(lits("(?x)a b c d"), "");
     CHECK_STR(lits("(*UTF)abcdef"), "");
