@@ -950,31 +950,16 @@ load_builtin_yara(exh_ruleset *rs, const builtin_rule_file *bf, exh_diag **diag)
     return st;
 }
 
-/* Loads a built-in hash IOC list (rules/iocs/). */
-static exh_status load_builtin_hashes(exh_ruleset *rs,
-                                      const builtin_rule_file *bf,
-                                      exh_diag **diag)
-{
-    buf src, m;
-    buf_init(&src, 4096);
-    buf_init(&m, 4096);
-    buf_printf(&src, "builtin:%s", bf->path);
-    char *stem = file_stem(bf->path);
-    exh_status st = src.data && stem
-                        ? add_hashes(rs, bf->text, bf->len, stem, src.data, &m)
-                        : EXH_ERR_NOMEM;
-    if (st == EXH_OK && m.len)
-        st = diag_add(diag, m.data);
-    exh_free(stem);
-    buf_free(&src);
-    buf_free(&m);
-    return st;
-}
+/* Adds the entries of one IOC list's text; what it skips goes to *m. */
+typedef exh_status (*ioc_list_adder)(exh_ruleset *rs, const char *text,
+                                     size_t len, const char *stem,
+                                     const char *source, buf *m);
 
-/* Loads a built-in file-name IOC list (rules/iocs/, *filename*). */
-static exh_status load_builtin_names(exh_ruleset *rs,
-                                     const builtin_rule_file *bf,
-                                     exh_diag **diag)
+/* Loads a built-in IOC list (rules/iocs/): hashes through add_hashes, file
+ * names through nameioc_add. */
+static exh_status load_builtin_list(exh_ruleset *rs,
+                                    const builtin_rule_file *bf,
+                                    ioc_list_adder add, exh_diag **diag)
 {
     buf src, m;
     buf_init(&src, 4096);
@@ -982,7 +967,7 @@ static exh_status load_builtin_names(exh_ruleset *rs,
     buf_printf(&src, "builtin:%s", bf->path);
     char *stem = file_stem(bf->path);
     exh_status st = src.data && stem
-                        ? nameioc_add(rs, bf->text, bf->len, stem, src.data, &m)
+                        ? add(rs, bf->text, bf->len, stem, src.data, &m)
                         : EXH_ERR_NOMEM;
     if (st == EXH_OK && m.len)
         st = diag_add(diag, m.data);
@@ -1131,13 +1116,13 @@ exh_status exh_ruleset_load_with_iocs(const char *const *paths,
         }
         if (!(flags & EXH_LOAD_NO_BUILTIN) &&
             strncmp(bf->path, "iocs/", 5) == 0 && strstr(bf->path, "hash")) {
-            st = load_builtin_hashes(rs, bf, &local);
+            st = load_builtin_list(rs, bf, add_hashes, &local);
             continue;
         }
         if (!(flags & EXH_LOAD_NO_BUILTIN) &&
             strncmp(bf->path, "iocs/", 5) == 0 &&
             strstr(bf->path, "filename")) {
-            st = load_builtin_names(rs, bf, &local);
+            st = load_builtin_list(rs, bf, nameioc_add, &local);
             continue;
         }
         if (!(flags & EXH_LOAD_NO_BUILTIN) &&

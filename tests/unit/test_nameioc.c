@@ -143,6 +143,7 @@ static void test_builtin_lists(void)
         "owa\\auth\\pxh4HG1v.ashx",      "owa\\auth\\shel90.aspx",
         "owa\\auth\\Current\\one1.aspx", "OAB\\log.aspx",
         "ecp\\auth\\errorEE.aspx",       "owa\\auth\\google.log",
+        "owa\\auth\\d62ffcd688.aspx",    "owa\\auth\\HWTJQDMFVMPOON.aspx",
     };
     const char *quiet[] = {
         "owa\\auth\\logon.aspx",
@@ -171,6 +172,11 @@ static void test_builtin_lists(void)
     CHECK(!builtin_name_hit(rs, "C:\\inetpub\\wwwroot\\default.aspx", md));
     CHECK(!builtin_name_hit(rs, "C:\\Tools\\PerfLogs\\cm.exe", md));
     CHECK(!builtin_name_hit(rs, "C:\\Users\\Public\\Desktop\\all.exe", md));
+    CHECK(builtin_name_hit(rs, "C:\\ProgramData\\COM1\\errorPage.aspx", md));
+    CHECK(builtin_name_hit(rs, "C:\\Users\\All Users\\ZING\\x.aspx", md));
+    CHECK(!builtin_name_hit(rs, "C:\\ProgramData\\COMODO\\x.aspx", md));
+    CHECK(!builtin_name_hit(rs, "C:\\ProgramData\\COM1\\readme.txt", md));
+    CHECK(!builtin_name_hit(rs, "C:\\ProgramData\\Vendor\\COM1\\x.aspx", md));
     nameioc_match_data_free(md);
     exh_ruleset_free(rs);
 }
