@@ -6,8 +6,9 @@
  *
  * Input: up to 64 lines, each one finding: byte 0 picks the category, the
  * family and whether it is a file; byte 1 its time (minutes) and line; byte
- * 2 the evidence key; the rest of the line is the evidence value (a file's
- * Windows path for a file finding). Aborts when a related id, an
+ * 2 the evidence key (bit 4: a URL query's, for X-Rps-CAT tokens); the
+ * rest of the line is the evidence value (a file's Windows path for a file
+ * finding). Aborts when a related id, an
  * incident's finding or a pivot list's finding is not one of the input's
  * ids, or a pivot value is empty.
  */
@@ -30,6 +31,8 @@ static const char *const keys[] = {
     "sc-status",         "Data",         "TargetUserName",
     "UrlStem",
 };
+/* Picked when byte 2's bit 4 is set: URL queries (X-Rps-CAT tokens). */
+static const char *const query_keys[] = {"cs-uri-query", "UrlQuery"};
 
 static bool known_id(const char *id, size_t count)
 {
@@ -92,7 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             f->file = &files[n];
             f->windows_path = values[n];
         } else {
-            ev[n] = (exh_kv){(char *)keys[b2 % 16], values[n], vlen};
+            const char *key = b2 & 0x10 ? query_keys[b2 & 1] : keys[b2 % 16];
+            ev[n] = (exh_kv){(char *)key, values[n], vlen};
             f->evidence = &ev[n];
             f->evidence_count = 1;
         }

@@ -29,7 +29,9 @@
  *
  * The pivot's accounts also come from management commands (-Mailbox,
  * -User, -SourceMailboxes, a mailbox -Identity): the mailboxes exported or
- * searched and the accounts granted roles or permissions.
+ * searched and the accounts granted roles or permissions; and from the
+ * X-Rps-CAT token in a ProxyShell request's URL (match/rpscat.c): the
+ * mailbox the attacker's remote PowerShell ran as.
  */
 #include "scan.h"
 
@@ -70,6 +72,7 @@ static const char *const account_keys[] = {
 static const char *const agent_keys[] = {"useragent", "cs-user-agent",
                                          "cs(user-agent)", "user-agent", NULL};
 static const char *const method_keys[] = {"method", "cs-method", NULL};
+static const char *const query_keys[] = {"cs-uri-query", "urlquery", NULL};
 static const char *const status_keys[] = {"httpstatus", "sc-status", NULL};
 static const char *const script_exts[] = {".aspx", ".ashx", ".asmx",   ".asp",
                                           ".php",  ".jsp",  ".cshtml", NULL};
@@ -789,11 +792,12 @@ static exh_status build_pivot(correlation *c, const exh_ruleset *rs,
                               const fkeys *keys)
 {
     // Per finding: an address, an agent, up to CMD_ACCOUNTS_MAX accounts
-    // from its fields and as many from its commands.
-    size_t cap = count * (2 + 2 * CMD_ACCOUNTS_MAX) + keys->count + 1, n = 0;
+    // from its fields and as many from its commands, and the account of an
+    // X-Rps-CAT token in its URL.
+    size_t cap = count * (3 + 2 * CMD_ACCOUNTS_MAX) + keys->count + 1, n = 0;
     pentry *pe = exh_calloc(cap, sizeof *pe);
-    // The accounts read from commands: freed at the end.
-    char **cmd = exh_calloc(count * CMD_ACCOUNTS_MAX + 1, sizeof *cmd);
+    // The accounts read from commands and tokens: freed at the end.
+    char **cmd = exh_calloc(count * (CMD_ACCOUNTS_MAX + 1) + 1, sizeof *cmd);
     size_t ncmd = 0;
     exh_status st = EXH_ERR_NOMEM;
     if (!pe || !cmd)
@@ -840,6 +844,19 @@ static exh_status build_pivot(correlation *c, const exh_ruleset *rs,
                     cmd[ncmd++] = found[k];
                     got++;
                     pe[n++] = (pentry){EXH_PIVOT_ACCOUNTS, found[k], i};
+                }
+            }
+        }
+        // The account a ProxyShell request's X-Rps-CAT token runs as.
+        if ((v = ev_get(f, query_keys))) {
+            char logon[257], sid[185];
+            if (rpscat_account(v, strlen(v), logon, sizeof logon, sid,
+                               sizeof sid)) {
+                const char *who = *logon ? logon : sid;
+                char *a = account_ok("user", who) ? exh_strdup(who) : NULL;
+                if (a) {
+                    cmd[ncmd++] = a;
+                    pe[n++] = (pentry){EXH_PIVOT_ACCOUNTS, a, i};
                 }
             }
         }

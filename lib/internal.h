@@ -605,6 +605,13 @@ size_t xml_narrow(const unsigned char *in, size_t len, char *out, size_t cap);
  * adjacent literals merged. Returns its length (never more than len). */
 size_t deobf_page(const unsigned char *in, size_t len, char *out);
 
+/* ---- match/rpscat.c: the account in a ProxyShell X-Rps-CAT token ------- */
+/* Reads the X-Rps-CAT parameter of a URL query (len bytes, untrusted):
+ * its logon name into logon and its user SID into sid (each NUL-terminated,
+ * empty when absent, printable ASCII only). True when either was read. */
+bool rpscat_account(const char *query, size_t len, char *logon,
+                    size_t logon_cap, char *sid, size_t sid_cap);
+
 /* ---- match/persist.c: persistence in configuration files ---------------- */
 enum { PERSIST_NONE, PERSIST_IIS, PERSIST_AGENTS, PERSIST_TASK };
 /* One registration judged not stock; strings borrowed. */

@@ -172,8 +172,8 @@ def clock(day, hh, mm=0):
 BROWSER = mx.BROWSER
 OUTLOOK = mx.OUTLOOK
 WINRM = 'Microsoft WinRM Client'
-CAT = ('VgEAVAdXaW5kb3dzQwBBCEtlcmJlcm9zTBxhZG1pbmlzdHJhdG9yQGNvbnRvc28uY29t'
-       'VSxTLTEtNS0yMS0zNjIzODExMDE1LTMzNjEwNDQzNDgtMzAzMDA4MjAtNTAwRwEAAAAH'
+CAT = ('VgEAVAdXaW5kb3dzQwBBCEtlcmJlcm9zTBlhZG1pbmlzdHJhdG9yQGNvbnRvc28uY29t'
+       'VStTLTEtNS0yMS0zNjIzODExMDE1LTMzNjEwNDQzNDgtMzAzMDA4MjAtNTAwRwEAAAAH'
        'AAAADFMtMS01LTMyLTU0NEUAAAAA')
 PS_EMAIL = '&Email=autodiscover/autodiscover.json%3F@evil.example'
 
