@@ -71,83 +71,75 @@ static bool read_query(const char *q)
     return rpscat_account(q, strlen(q), logon, sizeof logon, sid, sizeof sid);
 }
 
+/* before, the first n bytes of token t in base64, then after. */
+static const char *query(const char *before, const unsigned char *t, size_t n,
+                         const char *after)
+{
+    static char q[2048];
+    char enc[1024];
+    encode(t, n, enc);
+    snprintf(q, sizeof q, "%s%s%s", before, enc, after);
+    return q;
+}
+
 int main(void)
 {
     unsigned char t[512];
-    char enc[1024], q[2048];
     const char *sid_text = "S-1-5-21-3623811015-3361044348-30300820-500";
 
     size_t n = token(t, "administrator@contoso.com", sid_text, 0, 0);
-    encode(t, n, enc);
-    snprintf(q, sizeof q,
-             "@evil.example/powershell/?X-Rps-CAT=%s&Email=autodiscover/"
-             "autodiscover.json%%3F@evil.example",
-             enc);
-    CHECK(read_query(q));
+    CHECK(read_query(query("@evil.example/powershell/?X-Rps-CAT=", t, n,
+                           "&Email=autodiscover/autodiscover.json%3F@evil."
+                           "example")));
     CHECK_STR(logon, "administrator@contoso.com");
     CHECK_STR(sid, sid_text);
 
     // Lower case, first in the query, with percent-encoded '+', '/', '='.
     n = token(t, "CONTOSO\\svc-exch", "S-1-5-21-1-2-3-1104", 0, 0);
-    encode(t, n, enc);
-    char esc[1536];
-    size_t e = 0;
-    for (const char *p = enc; *p; p++) {
+    const char *enc = query("", t, n, "");
+    char esc[2048] = "x-rps-cat=";
+    size_t e = strlen(esc);
+    for (const char *p = enc; *p && e + 4 < sizeof esc; p++) {
         if (*p == '+' || *p == '/' || *p == '=')
-            e += (size_t)sprintf(esc + e, "%%%02X", (unsigned char)*p);
+            e += (size_t)snprintf(esc + e, 4, "%%%02X", (unsigned char)*p);
         else
             esc[e++] = *p;
     }
     esc[e] = '\0';
-    snprintf(q, sizeof q, "x-rps-cat=%s", esc);
-    CHECK(read_query(q));
+    CHECK(read_query(esc));
     CHECK_STR(logon, "CONTOSO\\svc-exch");
     CHECK_STR(sid, "S-1-5-21-1-2-3-1104");
 
     // A logon length three bytes too long (one of our own fixtures had
     // that): the next byte is no tag, so nobody is named.
     n = token(t, "administrator@contoso.com", sid_text, 0, 3);
-    encode(t, n, enc);
-    snprintf(q, sizeof q, "/powershell/?X-Rps-CAT=%s", enc);
-    CHECK(!read_query(q));
+    CHECK(!read_query(query("/powershell/?X-Rps-CAT=", t, n, "")));
     CHECK_STR(logon, "");
     CHECK_STR(sid, "");
 
     // Compressed, cut short, a wrong first byte, another parameter's
     // name ending in x-rps-cat=, no token at all.
     n = token(t, "a@b.example", sid_text, 1, 0);
-    encode(t, n, enc);
-    snprintf(q, sizeof q, "X-Rps-CAT=%s", enc);
-    CHECK(!read_query(q));
+    CHECK(!read_query(query("X-Rps-CAT=", t, n, "")));
     n = token(t, "a@b.example", sid_text, 0, 0);
-    encode(t, 30, enc);
-    snprintf(q, sizeof q, "X-Rps-CAT=%s", enc);
-    CHECK(!read_query(q));
+    CHECK(!read_query(query("X-Rps-CAT=", t, 30, "")));
+    CHECK(!read_query(query("?foo-x-rps-cat=", t, n, "")));
     t[0] = 'W';
-    encode(t, n, enc);
-    snprintf(q, sizeof q, "X-Rps-CAT=%s", enc);
-    CHECK(!read_query(q));
-    t[0] = 'V';
-    encode(t, n, enc);
-    snprintf(q, sizeof q, "?foo-x-rps-cat=%s", enc);
-    CHECK(!read_query(q));
+    CHECK(!read_query(query("X-Rps-CAT=", t, n, "")));
     CHECK(!read_query("/powershell/?X-Rps-CAT="));
     CHECK(!read_query("X-Rps-CAT=!!!!"));
     CHECK(!read_query(""));
 
-    // Control characters in the name: not read.
+    // Control characters in the name: not read; the SID still is.
     n = token(t, "evil\x1b[2Jname", sid_text, 0, 0);
-    encode(t, n, enc);
-    snprintf(q, sizeof q, "X-Rps-CAT=%s", enc);
-    CHECK(read_query(q)); // the SID still is
+    CHECK(read_query(query("X-Rps-CAT=", t, n, "")));
     CHECK_STR(logon, "");
     CHECK_STR(sid, sid_text);
 
     // A name longer than the caller's buffer: not cut, left out.
     char small[8];
     n = token(t, "administrator@contoso.com", sid_text, 0, 0);
-    encode(t, n, enc);
-    snprintf(q, sizeof q, "X-Rps-CAT=%s", enc);
+    const char *q = query("X-Rps-CAT=", t, n, "");
     CHECK(!rpscat_account(q, strlen(q), small, sizeof small, NULL, 0));
     CHECK_STR(small, "");
     TEST_MAIN_END();
