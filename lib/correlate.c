@@ -65,7 +65,8 @@ static const char *const stage_names[] = {
 /* Evidence keys (lower case) that name a client, an account, an agent. */
 static const char *const address_keys[] = {
     "clientipaddress", "c-ip",     "clientip",  "ipaddress",
-    "sourceaddress",   "sourceip", "client-ip", NULL};
+    "sourceaddress",   "sourceip", "client-ip", "clientaddress",
+    "address",         NULL};
 static const char *const account_keys[] = {
     "authenticateduser", "cs-username", "targetusername", "username", "user",
     "anchormailbox",     NULL};

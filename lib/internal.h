@@ -455,7 +455,8 @@ bool winlog_applies(const winlog_source *s, const char *channel,
 /* ---- match/ioc.c: IOC lists ---------------------------------------------- */
 /* Appends to out the Sigma text (one or more documents, "---" separated)
  * of an address IOC list (text, len): rules named "ioc_<stem>" matching
- * client addresses and request hosts. *values counts the entries read,
+ * the client (or remote) addresses and hosts of web, Exchange and event
+ * logs (docs/output.md lists the fields). *values counts the entries read,
  * *rejected those that are no address, network or domain (skipped).
  * Returns EXH_ERR_LIMIT when the list is too large, else EXH_OK (out may
  * stay empty when no entry is usable). */

@@ -8,7 +8,7 @@
  * last record and every family-wide silence longer than six hours. A
  * family whose first record is later than an exploitation wave's first
  * known exploitation (rules/waves.csv) cannot rule that wave out, and says
- * so in a warning.
+ * so in one warning that names every such wave.
  *
  * Event log channels also carry runs of consecutive EventRecordIDs and
  * their cleared-log events: a break between runs (records missing from the
@@ -175,6 +175,56 @@ static const char *keep_time(summary_holder *h, int64_t ms)
     return keep(h, t);
 }
 
+/* One sentence naming every wave (rules/waves.csv, oldest first) that began
+ * before first, the family's first record: "The logs begin on D, after
+ * ProxyLogon exploitation began (D): they cannot rule it out." for one,
+ * "... after exploitation of A (D), B (D) and C (D) began: they cannot
+ * rule out any of these waves." for more. NULL when the logs reach back
+ * to every wave (or memory runs out). */
+static const char *wave_warning(const exh_ruleset *rs, int64_t first,
+                                summary_holder *h)
+{
+    size_t count = 0, last = 0;
+    for (size_t i = 0; i < rs->wave_count; i++) {
+        if (first > rs->waves[i].start_ms) {
+            count++;
+            last = i;
+        }
+    }
+    if (count == 0)
+        return NULL;
+    char a[32], b[32];
+    util_time_format(first, a);
+    a[10] = '\0';
+    buf text;
+    buf_init(&text, 64u << 10);
+    if (count == 1) {
+        util_time_format(rs->waves[last].start_ms, b);
+        b[10] = '\0';
+        buf_printf(&text,
+                   "The logs begin on %s, after %s exploitation began (%s): "
+                   "they cannot rule it out.",
+                   a, rs->waves[last].name, b);
+    } else {
+        buf_printf(&text, "The logs begin on %s, after exploitation of ", a);
+        for (size_t i = 0, n = 0; i < rs->wave_count; i++) {
+            if (first <= rs->waves[i].start_ms)
+                continue;
+            util_time_format(rs->waves[i].start_ms, b);
+            b[10] = '\0';
+            n++;
+            buf_printf(&text, "%s%s (%s)",
+                       n == 1 ? "" : (n == count ? " and " : ", "),
+                       rs->waves[i].name, b);
+        }
+        buf_printf(&text, " began: they cannot rule out %s.",
+                   count == 2 ? "either wave" : "any of these waves");
+    }
+    const char *kept = text.data && !text.toobig ? keep(h, text.data) : NULL;
+    buf_free(&text);
+    return kept;
+}
+
 static int cmp_site(const void *a, const void *b)
 {
     return strcmp(((const site_cov *)a)->name, ((const site_cov *)b)->name);
@@ -330,18 +380,10 @@ static exh_status build_coverage(const exh_ruleset *rs, summary_holder *h,
                  c->snap_files == 1 ? "its" : "their");
         warns[wc++] = keep(h, text);
     }
-    for (size_t i = 0; first != INT64_MIN && i < rs->wave_count; i++) {
-        if (first <= rs->waves[i].start_ms)
-            continue;
-        char a[32], b[32], text[512];
-        util_time_format(first, a);
-        util_time_format(rs->waves[i].start_ms, b);
-        a[10] = b[10] = '\0';
-        snprintf(text, sizeof text,
-                 "The logs begin on %s, after %s exploitation began (%s): "
-                 "they cannot rule it out.",
-                 a, rs->waves[i].name, b);
-        warns[wc++] = keep(h, text);
+    if (first != INT64_MIN) {
+        const char *text = wave_warning(rs, first, h);
+        if (text)
+            warns[wc++] = text;
     }
     cv->warnings = warns;
     cv->warning_count = wc;

@@ -318,6 +318,8 @@ static void put_build_timeline(report_text *r, const exh_summary *s)
     }
 }
 
+static void put_wrapped(FILE *out, const char *s, int indent, size_t width);
+
 static void put_coverage(report_text *r, const exh_summary *s)
 {
     fprintf(r->out, "\n%sLog coverage%s\n", paint(r, C_BOLD),
@@ -354,9 +356,10 @@ static void put_coverage(report_text *r, const exh_summary *s)
                         gp->from ? gp->from : "-", gp->to ? gp->to : "-");
         }
         for (size_t w = 0; w < c->warning_count; w++) {
+            // "      warning  " is 15 columns: the text wraps at 90
             fprintf(r->out, "      %swarning%s  ", paint(r, C_YELLOW),
                     paint(r, C_RESET));
-            put_esc(r->out, c->warnings[w]);
+            put_wrapped(r->out, c->warnings[w], 15, 75);
             fputc('\n', r->out);
         }
     }

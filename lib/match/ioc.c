@@ -5,10 +5,13 @@
  *
  * An address list holds one IPv4 or IPv6 address, CIDR network or domain
  * per line ("VALUE[;COMMENT]"; '#' starts a comment line). Rather than a
- * matcher of its own, each list becomes Sigma text compiled like any rule:
- * exact addresses and hosts are literals the pre-filter searches for, and
- * networks use the cidr modifier. Values are checked against a strict
- * character set first, so nothing in a list can change the YAML around it.
+ * matcher of its own, each list becomes Sigma text compiled like any rule,
+ * one document per log source that names clients or remote hosts (targets
+ * below: web and Exchange logs, and the Security, Sysmon and RDP-session
+ * event logs): exact addresses and hosts are literals the pre-filter
+ * searches for, and networks use the cidr modifier. Values are checked
+ * against a strict character set first, so nothing in a list can change the
+ * YAML around it.
  */
 #include "internal.h"
 
@@ -121,51 +124,91 @@ static void item(buf *b, const char *prefix, const char *v, size_t len)
     buf_puts(b, "'\n");
 }
 
-/* One Sigma document for a log source and its client and host fields. */
+/* Where address lists are matched: a log source, its fields that hold a
+ * client's (or a connection's remote) address, and those that hold a host
+ * name. Which families hold which fields, and which hold none, is listed in
+ * docs/output.md ("Address IOCs"). */
+typedef struct ioc_target {
+    const char *logsource;
+    const char *addrs[3]; /* NULL-terminated */
+    const char *hosts[5]; /* NULL-terminated */
+    bool mapped; /* IPv4 also as ::ffff:a.b.c.d, as Windows writes it */
+} ioc_target;
+
+static const ioc_target targets[] = {
+    // IIS, and HttpProxy rows through the webserver field map
+    {"{category: webserver}", {"c-ip"}, {"cs-host"}, false},
+    // Rps_Http (CmdletInfra): the client; the cmdlet logs hold no address
+    {"{product: exchange, service: rps}", {"ClientIpAddress"}, {NULL}, false},
+    // EWS protocol logs (Logging\Ews)
+    {"{product: exchange, service: ews}", {"ClientIpAddress"}, {NULL}, false},
+    // Security: logons 4624/4625, explicit credentials 4648, Kerberos
+    // 4768/4769/4771, shares 5140/5145 (IpAddress; Kerberos writes IPv4 as
+    // ::ffff:a.b.c.d), session reconnects 4778/4779 (ClientAddress,
+    // ClientName), NTLM 4776 (Workstation), 4648's TargetServerName
+    {"{product: windows, service: security}",
+     {"IpAddress", "ClientAddress"},
+     {"WorkstationName", "Workstation", "TargetServerName", "ClientName"},
+     true},
+    // Sysmon: network connections (3) both ways, DNS queries (22)
+    {"{product: windows, service: sysmon}",
+     {"SourceIp", "DestinationIp"},
+     {"SourceHostname", "DestinationHostname", "QueryName"},
+     false},
+    // RDP sessions: logon, reconnect (21, 22, 24, 25: the source address)
+    {"{product: windows, service: terminalservices-localsessionmanager}",
+     {"Address"},
+     {NULL},
+     false},
+};
+
+/* One Sigma document for a target: a selection per field and kind. */
 static void document(buf *out, const char *stem, const char *source,
-                     const char *logsource, const char *client,
-                     const char *host, const buf *ips, const buf *nets,
-                     const buf *hosts, const buf *subs)
+                     const ioc_target *t, const buf *ips, const buf *mapped,
+                     const buf *nets, const buf *hosts, const buf *subs)
 {
+    bool any_addr = ips->len || nets->len, any_host = t->hosts[0] && hosts->len;
+    if (!any_addr && !any_host)
+        return;
     buf_printf(out,
                "title: 'Address from the IOC list %s'\n"
                "name: 'ioc_%s'\n"
                "status: experimental\n"
-               "description: 'A client address or request host listed in the "
+               "description: 'A client address or host listed in the "
                "IOC file %s.'\n"
                "logsource: %s\n"
                "detection:\n",
-               stem, stem, source, logsource);
-    size_t sels = 0;
-    if (ips->len) {
-        buf_printf(out, "  sel_ip:\n    %s:\n", client);
-        buf_append(out, ips->data, ips->len);
-        sels++;
+               stem, stem, source, t->logsource);
+    for (size_t i = 0; i < 3 && t->addrs[i]; i++) {
+        if (ips->len) {
+            buf_printf(out, "  sel_ip%zu:\n    %s:\n", i, t->addrs[i]);
+            buf_append(out, ips->data, ips->len);
+            if (t->mapped && mapped->len)
+                buf_append(out, mapped->data, mapped->len);
+        }
+        if (nets->len) {
+            buf_printf(out, "  sel_net%zu:\n    %s|cidr:\n", i, t->addrs[i]);
+            buf_append(out, nets->data, nets->len);
+        }
     }
-    if (nets->len) {
-        buf_printf(out, "  sel_net:\n    %s|cidr:\n", client);
-        buf_append(out, nets->data, nets->len);
-        sels++;
-    }
-    if (host && hosts->len) {
-        buf_printf(out, "  sel_host:\n    %s:\n", host);
+    for (size_t i = 0; any_host && i < 5 && t->hosts[i]; i++) {
+        buf_printf(out, "  sel_host%zu:\n    %s:\n", i, t->hosts[i]);
         buf_append(out, hosts->data, hosts->len);
-        buf_printf(out, "  sel_subdomain:\n    %s|endswith:\n", host);
+        buf_printf(out, "  sel_sub%zu:\n    %s|endswith:\n", i, t->hosts[i]);
         buf_append(out, subs->data, subs->len);
-        sels++;
     }
     buf_puts(out, "  condition: 1 of sel_*\n"
                   "level: medium\n"
                   "exhunt:\n  category: suspicious\n---\n");
-    (void)sels;
 }
 
 exh_status ioc_address_rules(const char *text, size_t len, const char *stem,
                              const char *source, buf *out, size_t *values,
                              size_t *rejected)
 {
-    buf ips, nets, hosts, subs;
+    buf ips, mapped, nets, hosts, subs;
     buf_init(&ips, 64u << 20);
+    buf_init(&mapped, 64u << 20);
     buf_init(&nets, 64u << 20);
     buf_init(&hosts, 64u << 20);
     buf_init(&subs, 64u << 20);
@@ -190,6 +233,8 @@ exh_status ioc_address_rules(const char *text, size_t len, const char *stem,
             switch (kind) {
             case IOC_IP:
                 item(&ips, "", canon, strlen(canon));
+                if (!strchr(canon, ':'))
+                    item(&mapped, "::ffff:", canon, strlen(canon));
                 break;
             case IOC_NET:
                 item(&nets, "", canon, strlen(canon));
@@ -207,21 +252,17 @@ exh_status ioc_address_rules(const char *text, size_t len, const char *stem,
         p = eol ? eol + 1 : end;
     }
     exh_status st = EXH_OK;
-    if (ips.toobig || nets.toobig || hosts.toobig || subs.toobig)
+    if (ips.toobig || mapped.toobig || nets.toobig || hosts.toobig ||
+        subs.toobig)
         st = EXH_ERR_LIMIT;
-    else if (ips.len || nets.len || hosts.len)
-        document(out, stem, source, "{category: webserver}", "c-ip", "cs-host",
-                 &ips, &nets, &hosts, &subs);
-    if (st == EXH_OK && (ips.len || nets.len))
-        document(out, stem, source, "{product: exchange, service: rps}",
-                 "ClientIpAddress", NULL, &ips, &nets, &hosts, &subs);
-    // EWS protocol logs name the client too (ClientIpAddress).
-    if (st == EXH_OK && (ips.len || nets.len))
-        document(out, stem, source, "{product: exchange, service: ews}",
-                 "ClientIpAddress", NULL, &ips, &nets, &hosts, &subs);
+    for (size_t i = 0; st == EXH_OK && i < sizeof targets / sizeof *targets;
+         i++)
+        document(out, stem, source, &targets[i], &ips, &mapped, &nets, &hosts,
+                 &subs);
     if (st == EXH_OK && out->toobig)
         st = EXH_ERR_LIMIT;
     buf_free(&ips);
+    buf_free(&mapped);
     buf_free(&nets);
     buf_free(&hosts);
     buf_free(&subs);

@@ -1,5 +1,6 @@
 # signature-base's iocs/ folder loads as it is: its C2 list becomes the
-# rule ioc_c2-iocs (webserver, remote-PowerShell and EWS logs); its hash list
+# rule ioc_c2-iocs (webserver, remote-PowerShell and EWS logs, Security,
+# Sysmon and RDP-session event logs: six documents); its hash list
 # (MD5, SHA-1 and SHA-256 entries) loads with no line skipped; its file-name
 # list loads with no entry skipped and flags a file it names. Skipped
 # without ../shared.
