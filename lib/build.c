@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * build.c - the Exchange build table (rules/builds.csv, rules/build_cves.csv,
- * both compiled into the library) and the patch status of a build number.
+ * rules/build_kbs.csv, all compiled into the library) and the patch status
+ * of a build number.
  *
  * Each row of builds.csv names one release and the covered CVEs it has
  * fixed; a CVE of build_cves.csv that applies to the row's product and is
@@ -23,6 +24,7 @@ typedef struct build_row {
     uint16_t v[4];
     char *product, *update, *released, *note;
     uint32_t fixed; /* bit i: cves[i] is fixed */
+    uint32_t kb;    /* the update's KB number (build_kbs.csv), or 0 */
 } build_row;
 
 typedef struct build_cve {
@@ -208,6 +210,27 @@ static exh_status add_row(build_table *t, char *line)
     return EXH_OK;
 }
 
+/* A "version,kb" line of build_kbs.csv: the version must be a row of
+ * builds.csv without a KB yet, the KB seven digits. */
+static exh_status add_kb(build_table *t, char *line)
+{
+    char *f[2];
+    uint16_t v[4];
+    int parts;
+    if (split_fields(line, f, 2) != 2 ||
+        !build_parse_version(f[0], v, &parts) || parts != 4 ||
+        strlen(f[1]) != 7 || strspn(f[1], "0123456789") != 7)
+        return EXH_ERR_RULE_SYNTAX;
+    for (size_t i = 0; i < t->row_count; i++)
+        if (vcmp(t->rows[i].v, v) == 0) {
+            if (t->rows[i].kb)
+                return EXH_ERR_RULE_SYNTAX;
+            t->rows[i].kb = (uint32_t)strtoul(f[1], NULL, 10);
+            return EXH_OK;
+        }
+    return EXH_ERR_RULE_SYNTAX;
+}
+
 void build_table_free(build_table *t)
 {
     if (!t)
@@ -235,6 +258,8 @@ exh_status build_table_load(build_table **out)
     exh_status st = each_line("build_cves.csv", t, add_cve);
     if (st == EXH_OK)
         st = each_line("builds.csv", t, add_row);
+    if (st == EXH_OK)
+        st = each_line("build_kbs.csv", t, add_kb);
     if (st != EXH_OK) {
         build_table_free(t);
         return st;
@@ -257,6 +282,11 @@ void build_table_version(const build_table *t, size_t i, char out[32])
 const char *build_table_update(const build_table *t, size_t i)
 {
     return t->rows[i].update;
+}
+
+uint32_t build_table_kb(const build_table *t, size_t i)
+{
+    return t->rows[i].kb;
 }
 
 static bool applies(const build_cve *c, const uint16_t v[4])

@@ -419,26 +419,46 @@ exh_status build_offer_hive(build_cand *c, stream *in, uint64_t size,
  * this KB number or higher as patched for it. */
 #define KB_MAR21SU 5000871u
 
-/* The CU v (three parts) raised to its first Mar21SU build in the table,
- * *parts then 4; unchanged when the table has none for that CU (a CU
- * released later holds the fix itself; an older one has no such update). */
-static exh_status mar21su_of(uint16_t v[4], int *parts)
+/* One row of a CU: its revision, update name and KB number. */
+typedef struct cu_update {
+    bool found;
+    uint16_t revision;
+    uint32_t kb;
+    char update[64];
+} cu_update;
+
+/* Looks through the rows of the CU v (three parts): *by_kb becomes the
+ * newest whose update's KB number (rules/build_kbs.csv) is among the
+ * installed kbs - of rows sharing one KB number (the two Mar21SU builds of
+ * E2016 CU8 and CU9) the first -, *mar21su the first Mar21SU row. A CU
+ * released later than an update holds its fix itself and has no such row. */
+static exh_status cu_updates(const uint16_t v[4], const uint32_t *kbs,
+                             unsigned kb_count, cu_update *by_kb,
+                             cu_update *mar21su)
 {
     build_table *t;
     EXH_TRY(build_table_load(&t));
+    memset(by_kb, 0, sizeof *by_kb);
+    memset(mar21su, 0, sizeof *mar21su);
     for (size_t i = 0; i < build_table_count(t); i++) {
         char text[32];
         uint16_t r[4];
         int n;
         const char *update = build_table_update(t, i);
+        uint32_t kb = build_table_kb(t, i);
         build_table_version(t, i, text);
-        if (!update || !strstr(update, "Mar21SU") ||
-            !build_parse_version(text, r, &n) || r[0] != v[0] || r[1] != v[1] ||
-            r[2] != v[2])
+        if (!update || !build_parse_version(text, r, &n) || r[0] != v[0] ||
+            r[1] != v[1] || r[2] != v[2])
             continue;
-        v[3] = r[3];
-        *parts = 4;
-        break;
+        cu_update row = {true, r[3], kb, ""};
+        snprintf(row.update, sizeof row.update, "%s", update);
+        if (!mar21su->found && strstr(update, "Mar21SU"))
+            *mar21su = row;
+        bool installed = false;
+        for (unsigned k = 0; kb && k < kb_count && !installed; k++)
+            installed = kbs[k] == kb;
+        if (installed && (!by_kb->found || by_kb->kb != kb))
+            *by_kb = row;
     }
     build_table_free(t);
     return EXH_OK;
@@ -458,19 +478,28 @@ exh_status build_offer_hive_mem(build_cand *c, const uint8_t *data, size_t len,
     uint16_t v[4];
     memcpy(v, f.build, sizeof v);
     int parts = 3;
-    exh_status st = EXH_OK;
-    if (v[0] == 15 && f.max_kb >= KB_MAR21SU)
-        st = mar21su_of(v, &parts);
-    if (st != EXH_OK)
-        return st;
-    if (parts == 4)
+    cu_update by_kb = {0}, mar21su = {0};
+    if (v[0] == 15 && f.kb_count > 0)
+        EXH_TRY(cu_updates(v, f.kbs, f.kb_count, &by_kb, &mar21su));
+    if (by_kb.found) {
+        v[3] = by_kb.revision;
+        parts = 4;
         snprintf(source, sizeof source,
                  "SOFTWARE hive, Exchange Setup key and installed update "
-                 "KB%u (%.160s): at least the CU's March 2021 security "
-                 "update (KB5000871 or later), later updates not told "
-                 "apart: %s",
+                 "KB%u: the CU's %.60s (its newest update whose KB number "
+                 "the build table lists; a later one it does not list is "
+                 "not counted): %s",
+                 (unsigned)by_kb.kb, by_kb.update, display);
+    } else if (f.max_kb >= KB_MAR21SU && mar21su.found) {
+        v[3] = mar21su.revision;
+        parts = 4;
+        snprintf(source, sizeof source,
+                 "SOFTWARE hive, Exchange Setup key and installed update "
+                 "KB%u (%.160s, not listed for this CU): at least the CU's "
+                 "March 2021 security update (KB5000871 or later), later "
+                 "updates not told apart: %s",
                  (unsigned)f.max_kb, f.max_kb_name, display);
-    else if (f.updates)
+    } else if (f.updates)
         snprintf(source, sizeof source,
                  "SOFTWARE hive, Exchange Setup key (CU level only; "
                  "installed update KB%u, %.160s, not mapped to a build): %s",

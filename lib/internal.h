@@ -814,6 +814,7 @@ exh_status yara_pe_version(const uint8_t *data, size_t len, char *version,
                            size_t product_size);
 
 /* ---- readers/hive.c: registry hives ------------------------------------- */
+#define HIVE_MAX_KBS 64 /* distinct Exchange update KB numbers kept */
 typedef struct hive_facts {
     bool have_build;   /* SOFTWARE: the Exchange Setup key's Msi* values */
     uint16_t build[4]; /* the installed CU's build (SUs do not change it) */
@@ -822,10 +823,13 @@ typedef struct hive_facts {
     /* SOFTWARE: Exchange updates installed (Uninstall DisplayName
      * "Security Update for Exchange Server ... (KBnnnnnnn)", Updates\
      * Exchange 20xx\* PackageName): how many, the highest KB number and
-     * the name that carried it. */
+     * the name that carried it, and the distinct KB numbers (the first
+     * HIVE_MAX_KBS). */
     unsigned updates;
     uint32_t max_kb;
     char max_kb_name[160];
+    uint32_t kbs[HIVE_MAX_KBS];
+    unsigned kb_count;
 } hive_facts;
 /* Reads the facts of a hive held whole in data. False when it is not a
  * hive libregf can open (out is then zeroed). Thread-safe. */
@@ -856,6 +860,8 @@ void build_table_free(build_table *t);
 size_t build_table_count(const build_table *t);
 void build_table_version(const build_table *t, size_t i, char out[32]);
 const char *build_table_update(const build_table *t, size_t i);
+/* The KB number of row i's update (rules/build_kbs.csv), 0 when none. */
+uint32_t build_table_kb(const build_table *t, size_t i);
 exh_status build_info_json(const exh_build_info *info, buf *out);
 /* The best build number found so far in one unit or target. Ranks: higher
  * is better; a zeroed struct has none. */

@@ -159,7 +159,8 @@ static void each_subkey(hive *h, const char *path,
         libregf_key_free(&key, NULL);
 }
 
-/* An Exchange update's name: counts it and keeps the highest KB number. */
+/* An Exchange update's name: counts it, keeps its KB number and the
+ * highest one. */
 static void update_name(const char *name, hive_facts *f)
 {
     size_t len = strlen(name);
@@ -176,6 +177,11 @@ static void update_name(const char *name, hive_facts *f)
         if (n != 7)
             continue;
         f->updates++;
+        bool seen = false;
+        for (unsigned i = 0; i < f->kb_count && !seen; i++)
+            seen = f->kbs[i] == kb;
+        if (!seen && f->kb_count < HIVE_MAX_KBS)
+            f->kbs[f->kb_count++] = kb;
         if (kb > f->max_kb) {
             f->max_kb = kb;
             snprintf(f->max_kb_name, sizeof f->max_kb_name, "%s", name);

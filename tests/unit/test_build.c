@@ -2,8 +2,9 @@
 /*
  * test_build.c - the build table (rules/builds.csv): every row round-trips
  * (its version finds that very row), unlisted builds are placed between
- * their neighbours, malformed strings are refused, and the CVE sets agree
- * with Microsoft's published fixes (detections.md section 6).
+ * their neighbours, malformed strings are refused, the CVE sets agree
+ * with Microsoft's published fixes (detections.md section 6, Microsoft's
+ * CVE records for April 2021) and the update KB numbers are as published.
  */
 #include "harness.h"
 #include "internal.h"
@@ -96,6 +97,25 @@ static void test_published_fixes(void)
         {"15.1.1415.8", "CVE-2020-0688", true},
         {"15.2.221.18", "CVE-2021-27065", false},
         {"15.2.221.18", "CVE-2020-0688", true},
+        // CVE-2021-28480..28483 and ProxyToken's CVE-2021-33766: fixed by
+        // the April 2021 update (Microsoft's CVE records: affected below
+        // the Apr21SU builds), open before it and on the special Mar21SU.
+        {"15.0.1497.12", "CVE-2021-28480", true},  // E13 CU23 Mar21SU
+        {"15.0.1497.15", "CVE-2021-28480", false}, // E13 CU23 Apr21SU
+        {"15.1.2176.9", "CVE-2021-28481", true},   // E16 CU19 Mar21SU
+        {"15.1.2176.12", "CVE-2021-28481", false}, // E16 CU19 Apr21SU
+        {"15.1.2242.4", "CVE-2021-28482", true},   // E16 CU20
+        {"15.1.2242.8", "CVE-2021-28482", false},  // E16 CU20 Apr21SU
+        {"15.1.2308.8", "CVE-2021-28483", false},  // E16 CU21 includes it
+        {"15.2.792.10", "CVE-2021-28483", true},   // E19 CU8 Mar21SU
+        {"15.2.792.13", "CVE-2021-28483", false},  // E19 CU8 Apr21SU
+        {"15.2.858.5", "CVE-2021-33766", true},    // E19 CU9
+        {"15.2.858.10", "CVE-2021-33766", false},  // E19 CU9 Apr21SU
+        {"15.2.922.7", "CVE-2021-33766", false},   // E19 CU10 includes it
+        {"15.1.2176.12", "CVE-2021-33766", false},
+        {"15.1.2176.9", "CVE-2021-33766", true},
+        {"15.1.1913.12", "CVE-2021-33766", true},  // special Mar21SU
+        {"15.2.2562.17", "CVE-2021-28480", false}, // SE RTM
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         exh_build *b;
@@ -118,6 +138,74 @@ static void test_published_fixes(void)
     info = lookup("15.1.1415.8", &b);
     CHECK(info && info->note && strstr(info->note, "ProxyLogon set only"));
     exh_build_free(b);
+    // Exchange 2010 is not among the April 2021 CVEs' products.
+    info = lookup("14.3.509.0", &b);
+    CHECK(info && !has(info->open_cve, info->open_count, "CVE-2021-28480") &&
+          !has(info->open_cve, info->open_count, "CVE-2021-33766"));
+    exh_build_free(b);
+}
+
+/* The last word of a row's update name: "Apr21SU" of "CU19 Apr21SU". */
+static const char *update_short(const build_table *t, size_t i)
+{
+    const char *u = build_table_update(t, i);
+    const char *sp = strrchr(u, ' ');
+    return sp ? sp + 1 : u;
+}
+
+/* rules/build_kbs.csv: the KB numbers of Microsoft's build-numbers page
+ * (righel's crawl) as the hive mapping uses them. */
+static void test_kbs(void)
+{
+    build_table *t = NULL;
+    CHECK(build_table_load(&t) == EXH_OK);
+    if (!t)
+        return;
+    static const struct {
+        const char *version;
+        uint32_t kb;
+    } cases[] = {
+        {"15.1.2176.9", 5000871},  // Mar21SU, every CU
+        {"15.1.1415.8", 5000871},  // Health Checker's CU8 Mar21SU
+        {"15.1.1415.10", 5000871}, // the build-numbers page's
+        {"15.0.1497.15", 5001779}, // Apr21SU, all products
+        {"15.2.858.10", 5001779},
+        {"15.0.1497.23", 5004778}, // Jul21SU: one KB per product
+        {"15.1.2308.14", 5004779},
+        {"15.2.922.13", 5004780},
+        {"15.1.2507.37", 5036386}, // Mar24SU: one per product and CU
+        {"15.2.1258.32", 5036402},
+        {"15.2.1544.9", 5036401},
+        {"15.2.2562.37", 5074992}, // SE Feb26SU
+        {"15.1.2176.2", 0},        // a CU has none
+        {"15.1.2507.69", 0},       // Jun26SU: no source gives its KB
+    };
+    size_t found = 0;
+    for (size_t i = 0; i < build_table_count(t); i++) {
+        char v[32];
+        build_table_version(t, i, v);
+        for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+            if (strcmp(v, cases[k].version) == 0) {
+                if (build_table_kb(t, i) != cases[k].kb)
+                    fprintf(stderr, "%s: KB%u\n", v,
+                            (unsigned)build_table_kb(t, i));
+                CHECK(build_table_kb(t, i) == cases[k].kb);
+                found++;
+            }
+        // From March 2021 on, rows of one KB are updates of one month.
+        uint32_t kb = build_table_kb(t, i);
+        if (kb < 5000000)
+            continue;
+        for (size_t j = 0; j < build_table_count(t); j++)
+            if (build_table_kb(t, j) == kb &&
+                strcmp(update_short(t, i), update_short(t, j)) != 0) {
+                fprintf(stderr, "KB%u: %s and %s\n", (unsigned)kb,
+                        update_short(t, i), update_short(t, j));
+                CHECK(false);
+            }
+    }
+    CHECK(found == sizeof cases / sizeof cases[0]);
+    build_table_free(t);
 }
 
 static void test_placement(void)
@@ -418,6 +506,7 @@ int main(void)
 {
     test_round_trip();
     test_published_fixes();
+    test_kbs();
     test_placement();
     test_malformed();
     test_owa_paths();
