@@ -4,7 +4,8 @@
  * whatever the list holds, the generated text must compile, nothing in a
  * list may change the YAML around its values. The same bytes as a
  * file-name list: every entry loaded must match or not, without crashing,
- * against a few Windows paths.
+ * against a few Windows paths. The list's addresses and networks: each
+ * line of the input looked up as an address, without crashing.
  */
 #include "internal.h"
 #include "ruleset.h"
@@ -19,8 +20,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf yaml;
     buf_init(&yaml, 64u << 20);
     size_t values = 0, rejected = 0;
+    addr_set set;
+    memset(&set, 0, sizeof set);
     exh_status st = ioc_address_rules((const char *)data, size, "fuzz", "fuzz",
-                                      &yaml, &values, &rejected);
+                                      &yaml, &values, &rejected, &set);
+    addr_set_finish(&set);
+    char *lines = exh_strndup((const char *)data, size);
+    for (char *line = lines, *nl; line; line = nl) {
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl++ = '\0';
+        const char *names[1];
+        if (set.list_count > 1 || addr_set_lists(&set, line, names) > 1)
+            abort(); // one list, named at most once
+    }
+    exh_free(lines);
+    addr_set_free(&set);
     if (st == EXH_OK && yaml.len) {
         sigma_rule **rules = NULL;
         size_t count = 0;

@@ -334,6 +334,10 @@ typedef struct exh_pivot_item {
     uint64_t count;              /* records it appears in */
     const char *const *findings; /* ids (at most 100) */
     size_t finding_count;
+    /* Addresses only: the names of the address IOC lists (--ioc) that hold
+     * the address or a network around it; NULL and 0 when none. */
+    const char *const *ioc;
+    size_t ioc_count;
 } exh_pivot_item;
 
 /* The four lists of the pivot, in this order in exh_summary.pivot. */

@@ -16,10 +16,13 @@
  *    PowerShell and ECP logs (a role grant, a mailbox export): the nearest
  *    exploitation request within 10 minutes (the Reset*VirtualDirectory
  *    call, the ProxyShell /powershell session that sent them);
- * 3. files: a script name (".aspx", ".ashx", ...) in a request's URL ↔
- *    the same name as a file finding, an OAB DownloadPath, or a Windows
- *    path written by a command (a mailbox export's FilePath): the shell,
- *    the request that planted it and every request that used it;
+ * 3. files: a file finding, an OAB DownloadPath or a Windows path written
+ *    by a command (a mailbox export's FilePath) ↔ the requests whose URL
+ *    stem is the URL path that file has under its web root (inetpub\wwwroot,
+ *    FrontEnd\HttpProxy\<vdir>, ClientAccess\<vdir>): the shell, the
+ *    request that planted it and every request that used it. A file under
+ *    no known web root falls back to its script name (".aspx", ".ashx",
+ *    ...) anywhere in a request, and its story says so;
  * 4. processes: an event-log finding that names the IIS worker (w3wp),
  *    an Exchange service or LSASS ↔ the nearest web-shell or exploitation
  *    finding within 30 minutes.
@@ -31,7 +34,8 @@
  * -User, -SourceMailboxes, a mailbox -Identity): the mailboxes exported or
  * searched and the accounts granted roles or permissions; and from the
  * X-Rps-CAT token in a ProxyShell request's URL (match/rpscat.c): the
- * mailbox the attacker's remote PowerShell ran as.
+ * mailbox the attacker's remote PowerShell ran as. An address that an
+ * address IOC list (--ioc) holds names the list.
  */
 #include "scan.h"
 
@@ -75,6 +79,7 @@ static const char *const agent_keys[] = {"useragent", "cs-user-agent",
 static const char *const method_keys[] = {"method", "cs-method", NULL};
 static const char *const query_keys[] = {"cs-uri-query", "urlquery", NULL};
 static const char *const status_keys[] = {"httpstatus", "sc-status", NULL};
+static const char *const stem_keys[] = {"cs-uri-stem", "urlstem", "line", NULL};
 static const char *const script_exts[] = {".aspx", ".ashx", ".asmx",   ".asp",
                                           ".php",  ".jsp",  ".cshtml", NULL};
 
@@ -235,10 +240,13 @@ static unsigned stage_of(const exh_ruleset *rs, const ifinding *f)
  */
 
 typedef struct fkey {
-    char *name; /* lower-case base name (the link key) */
+    char *name; /* lower-case base name */
     char *path; /* the Windows path a command or log wrote, or NULL */
+    char *url;  /* lower-case URL path: a file's under its web root, a
+                   request's URL stem; NULL when there is none */
     size_t idx;
-    bool anchor; /* a file, not a request for one */
+    bool anchor;  /* a file, not a request for one */
+    bool by_name; /* a file with no URL tied to requests by its name */
 } fkey;
 
 typedef struct fkeys {
@@ -274,8 +282,91 @@ static void unc_to_drive(char *p)
     memmove(p + 2, he + 3, strlen(he + 3) + 1);
 }
 
+/* The web folders of IIS's Default Web Site (inetpub\wwwroot, its
+ * aspnet_client included) and of Exchange's front-end (FrontEnd\HttpProxy)
+ * and back-end (ClientAccess) web applications, and the URL path each
+ * serves: the physical paths Exchange gives its virtual directories, as
+ * CSS-Exchange's Health Checker lists them. Lower case, '/' separated. */
+static const struct web_root {
+    const char *folder, *url;
+} web_roots[] = {
+    {"/inetpub/wwwroot/", "/"},
+    {"/frontend/httpproxy/owa/", "/owa/"},
+    {"/frontend/httpproxy/ecp/", "/ecp/"},
+    {"/frontend/httpproxy/ews/", "/ews/"},
+    {"/frontend/httpproxy/rest/", "/api/"},
+    {"/frontend/httpproxy/autodiscover/", "/autodiscover/"},
+    {"/frontend/httpproxy/sync/", "/microsoft-server-activesync/"},
+    {"/frontend/httpproxy/oab/", "/oab/"},
+    {"/frontend/httpproxy/powershell/", "/powershell/"},
+    {"/frontend/httpproxy/mapi/", "/mapi/"},
+    {"/frontend/httpproxy/rpc/", "/rpc/"},
+    {"/frontend/httpproxy/pushnotifications/", "/pushnotifications/"},
+    {"/clientaccess/owa/", "/owa/"},
+    {"/clientaccess/ecp/", "/ecp/"},
+    {"/clientaccess/exchweb/ews/", "/ews/"},
+    {"/clientaccess/rest/", "/api/"},
+    {"/clientaccess/autodiscover/", "/autodiscover/"},
+    {"/clientaccess/sync/", "/microsoft-server-activesync/"},
+    {"/clientaccess/oab/", "/oab/"},
+    {"/clientaccess/powershell-proxy/", "/powershell/"},
+    {"/clientaccess/mapi/", "/mapi/"},
+    {"/clientaccess/pushnotifications/", "/pushnotifications/"},
+};
+
+static void lower_ascii(char *s)
+{
+    for (; *s; s++)
+        *s = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+}
+
+/* The URL path that reaches the file at path (a Windows path, or a path
+ * of the evidence with '/'), lower case, in *out; NULL when it lies under
+ * no web root above or on another host's share. */
+static exh_status web_url(const char *path, char **out)
+{
+    *out = NULL;
+    // A share ("\\host\share\...", or collapsed to one backslash) that
+    // is not this server's own admin share: not its web root.
+    if (path[0] == '\\' || (path[0] == '/' && path[1] == '/'))
+        return EXH_OK;
+    char *p = exh_malloc(strlen(path) + 2);
+    if (!p)
+        return EXH_ERR_NOMEM;
+    // A leading '/' lets a relative evidence path match "/inetpub/...".
+    size_t n = 0;
+    p[n++] = '/';
+    for (const char *c = path; *c; c++)
+        p[n++] = *c == '\\' ? '/' : *c;
+    p[n] = '\0';
+    lower_ascii(p);
+    // The outermost root the path passes through.
+    const char *at = NULL;
+    const struct web_root *root = NULL;
+    for (size_t i = 0; i < sizeof web_roots / sizeof *web_roots; i++) {
+        const char *w = strstr(p, web_roots[i].folder);
+        if (w && (!at || w < at)) {
+            at = w;
+            root = &web_roots[i];
+        }
+    }
+    exh_status st = EXH_OK;
+    if (root) {
+        const char *rest = at + strlen(root->folder);
+        size_t ul = strlen(root->url), rl = strlen(rest);
+        if ((*out = exh_malloc(ul + rl + 1))) {
+            memcpy(*out, root->url, ul);
+            memcpy(*out + ul, rest, rl + 1);
+        } else {
+            st = EXH_ERR_NOMEM;
+        }
+    }
+    exh_free(p);
+    return st;
+}
+
 static exh_status fkeys_push(fkeys *k, const char *tok, size_t len, size_t idx,
-                             bool anchor, bool keep_path)
+                             bool anchor, bool keep_path, bool stem)
 {
     size_t base = len;
     while (base > 0 && tok[base - 1] != '\\' && tok[base - 1] != '/')
@@ -292,11 +383,12 @@ static exh_status fkeys_push(fkeys *k, const char *tok, size_t len, size_t idx,
     }
     fkey *e = &k->items[k->count];
     e->name = exh_strndup(tok + base, len - base);
-    e->path = NULL;
+    e->path = e->url = NULL;
+    e->by_name = false;
     if (!e->name)
         return EXH_ERR_NOMEM;
-    for (char *p = e->name; *p; p++)
-        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+    lower_ascii(e->name);
+    exh_status st = EXH_OK;
     if (keep_path) {
         // Logs write "C:\\inetpub\\...": one backslash is the path.
         e->path = exh_malloc(len + 1);
@@ -312,6 +404,18 @@ static exh_status fkeys_push(fkeys *k, const char *tok, size_t len, size_t idx,
         }
         e->path[o] = '\0';
         unc_to_drive(e->path);
+        st = web_url(e->path, &e->url);
+    } else if (stem && tok[0] == '/') {
+        // The URL stem of a request (its query is not part of it).
+        if ((e->url = exh_strndup(tok, len)))
+            lower_ascii(e->url);
+        else
+            st = EXH_ERR_NOMEM;
+    }
+    if (st != EXH_OK) {
+        exh_free(e->name);
+        exh_free(e->path);
+        return st;
     }
     e->idx = idx;
     e->anchor = anchor;
@@ -328,9 +432,10 @@ static bool token_stop(char c)
 
 /* Adds the script names (".aspx", ...) that stand in value. A name in a
  * Windows path ("\\") is a file written (an anchor); one in a URL is a
- * request for it. */
+ * request for it, and stem says value is the request's URL stem (a path
+ * there from '/' is what the request reached). */
 static exh_status scan_value(fkeys *k, const char *v, size_t idx, bool is_path,
-                             size_t *budget)
+                             bool stem, size_t *budget)
 {
     size_t len = strlen(v);
     for (size_t e = 0; script_exts[e] && *budget; e++) {
@@ -349,7 +454,7 @@ static exh_status scan_value(fkeys *k, const char *v, size_t idx, bool is_path,
                     s--;
                 bool win = memchr(s, '\\', (size_t)(end - s)) != NULL;
                 EXH_TRY(fkeys_push(k, s, (size_t)(end - s), idx, win || is_path,
-                                   win || is_path));
+                                   win || is_path, stem));
                 (*budget)--;
             }
             p = end;
@@ -367,7 +472,7 @@ static exh_status collect_keys(const exh_ruleset *rs, const ifinding *fs,
         if (f->file) {
             const char *p = f->windows_path ? f->windows_path : f->source_path;
             if (p)
-                EXH_TRY(fkeys_push(k, p, strlen(p), i, true, true));
+                EXH_TRY(fkeys_push(k, p, strlen(p), i, true, true, false));
             continue;
         }
         if (!is_story_cat(cat))
@@ -378,10 +483,19 @@ static exh_status collect_keys(const exh_ruleset *rs, const ifinding *fs,
             if (!kv->key || blank(kv->value))
                 continue;
             bool path = util_strcasecmp(kv->key, "DownloadPath") == 0;
-            EXH_TRY(scan_value(k, kv->value, i, path, &budget));
+            // The URL stem of IIS (cs-uri-stem) and HttpProxy (UrlStem)
+            // records; a log line that a YARA rule matched holds it too.
+            bool stem = key_in(kv->key, stem_keys);
+            EXH_TRY(scan_value(k, kv->value, i, path, stem, &budget));
         }
     }
     return EXH_OK;
+}
+
+/* Two URL paths (or none) are the same. */
+static bool same_url(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
 }
 
 static int cmp_fkey(const void *a, const void *b)
@@ -390,6 +504,9 @@ static int cmp_fkey(const void *a, const void *b)
     int c = strcmp(x->name, y->name);
     if (c)
         return c;
+    // Keys without a URL first, then by URL.
+    if (!same_url(x->url, y->url))
+        return !x->url ? -1 : !y->url ? 1 : strcmp(x->url, y->url);
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
@@ -398,6 +515,7 @@ static void fkeys_free(fkeys *k)
     for (size_t i = 0; i < k->count; i++) {
         exh_free(k->items[i].name);
         exh_free(k->items[i].path);
+        exh_free(k->items[i].url);
     }
     exh_free(k->items);
 }
@@ -542,15 +660,31 @@ static exh_status link_all(const exh_ruleset *rs, const ifinding *fs,
     if (keys->count)
         qsort(keys->items, keys->count, sizeof *keys->items, cmp_fkey);
     for (size_t a = 0; a < keys->count;) {
+        fkey *it = keys->items;
         size_t b = a;
-        bool anchor = false;
-        while (b < keys->count &&
-               strcmp(keys->items[b].name, keys->items[a].name) == 0) {
-            anchor |= keys->items[b].anchor;
+        bool unmapped = false, request = false;
+        while (b < keys->count && strcmp(it[b].name, it[a].name) == 0) {
+            unmapped |= it[b].anchor && !it[b].url;
+            request |= !it[b].anchor;
             b++;
         }
-        for (size_t k = a + 1; anchor && k < b; k++)
-            uf_union(parent, keys->items[a].idx, keys->items[k].idx);
+        // A file under a web root: the requests whose URL stem is its URL
+        // path, and whatever else names that path.
+        for (size_t u = a; u < b;) {
+            size_t e = u;
+            bool anchor = false;
+            while (e < b && same_url(it[u].url, it[e].url))
+                anchor |= it[e++].anchor;
+            for (size_t k = u + 1; anchor && it[u].url && k < e; k++)
+                uf_union(parent, it[u].idx, it[k].idx);
+            u = e;
+        }
+        // A file whose path maps to no URL: everything of its name, and
+        // the story says so.
+        for (size_t k = a; unmapped && k < b; k++) {
+            uf_union(parent, it[a].idx, it[k].idx);
+            it[k].by_name = request && it[k].anchor && !it[k].url;
+        }
         a = b;
     }
     // 4. Processes: event-log findings near a web shell or exploitation.
@@ -904,6 +1038,16 @@ static exh_status build_pivot(correlation *c, const exh_ruleset *rs,
             const char **ids = own(c, exh_calloc(b - a, sizeof *ids));
             if (!it->value || !ids)
                 goto out;
+            // The address IOC lists that hold it (their names live as long
+            // as the ruleset).
+            if (list == EXH_PIVOT_ADDRESSES && rs->addrs.count) {
+                const char **names =
+                    own(c, exh_calloc(rs->addrs.list_count, sizeof *names));
+                if (!names)
+                    goto out;
+                it->ioc_count = addr_set_lists(&rs->addrs, pe[a].value, names);
+                it->ioc = it->ioc_count ? names : NULL;
+            }
             int64_t first = INT64_MIN, last = INT64_MIN;
             size_t prev = SIZE_MAX;
             for (size_t k = a; k < b; k++) {
@@ -976,10 +1120,11 @@ static const char *story_of(correlation *c, const exh_ruleset *rs,
                             const size_t *korder, unsigned stages)
 {
     const char *clients[3], *agents[3], *cves[8], *files[3], *posts[3],
-        *shells[3], *methods[4], *codes[4], *users[3], *uagents[2];
+        *shells[3], *methods[4], *codes[4], *users[3], *uagents[2], *named[3];
     size_t ncl = 0, nag = 0, ncv = 0, nfi = 0, npo = 0, nsh = 0, nme = 0,
-           nco = 0, nus = 0, nua = 0, mus = 0, mua = 0, mcl = 0, mag = 0,
-           mcv = 0, mfi = 0, mpo = 0, msh = 0, mme = 0, mco = 0;
+           nco = 0, nus = 0, nua = 0, nna = 0, mus = 0, mua = 0, mcl = 0,
+           mag = 0, mcv = 0, mfi = 0, mpo = 0, msh = 0, mme = 0, mco = 0,
+           mna = 0;
     const ifinding *exploit = NULL, *prev_req = NULL;
     size_t exploit_idx = 0;
     uint64_t uses = 0, events = 0, posts_n = 0;
@@ -1038,6 +1183,8 @@ static const char *story_of(correlation *c, const exh_ruleset *rs,
             const fkey *fk = &keys->items[korder[j]];
             if (fk->path && !f->file)
                 distinct_add(files, &nfi, 3, &mfi, fk->path);
+            if (fk->by_name)
+                distinct_add(named, &nna, 3, &mna, fk->path);
         }
     }
     buf b;
@@ -1095,6 +1242,14 @@ static const char *story_of(correlation *c, const exh_ruleset *rs,
                                    : " Planted file found on disk: ");
         put_list(&b, shells, nsh, msh, ", ");
         buf_putc(&b, '.');
+    }
+    if (nna) {
+        buf_puts(&b, " Requests were tied to ");
+        put_list(&b, named, nna, mna, ", ");
+        buf_puts(&b, " by file name only: no web root exhunt knows "
+                     "(inetpub\\wwwroot, FrontEnd\\HttpProxy, ClientAccess) "
+                     "holds ");
+        buf_puts(&b, nna + mna > 1 ? "these paths." : "that path.");
     }
     if (uses) {
         util_time_format(use_first, t1);

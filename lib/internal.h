@@ -453,16 +453,44 @@ bool winlog_applies(const winlog_source *s, const char *channel,
                     const char *event_id);
 
 /* ---- match/ioc.c: IOC lists ---------------------------------------------- */
+/* One address or network of an address IOC list. */
+typedef struct addr_ioc {
+    unsigned char net[16]; /* IPv4 in the first 4 bytes; host bits clear */
+    unsigned char family;  /* 4 or 6 */
+    unsigned char bits;    /* the prefix: 32 or 128 for one address */
+    unsigned list;         /* index into addr_set.lists */
+} addr_ioc;
+
+/* The addresses and networks of every address IOC list loaded, to tell
+ * which client addresses of the pivot a list names (correlate.c). */
+typedef struct addr_set {
+    addr_ioc *items; /* sorted by addr_set_finish */
+    size_t count, cap;
+    char **lists; /* the lists' names: their file stems, as "ioc_<stem>" */
+    size_t list_count;
+    bool bits4[33], bits6[129]; /* the prefix lengths some entry has */
+} addr_set;
+
+/* Sorts the entries once every list is added. */
+void addr_set_finish(addr_set *s);
+/* Writes to names (room for s->list_count) the names of the lists that
+ * hold the address value or a network around it (an IPv4-mapped IPv6
+ * address is its IPv4 one), in load order, each once; returns how many.
+ * 0 when value is no address. */
+size_t addr_set_lists(const addr_set *s, const char *value, const char **names);
+void addr_set_free(addr_set *s);
+
 /* Appends to out the Sigma text (one or more documents, "---" separated)
  * of an address IOC list (text, len): rules named "ioc_<stem>" matching
  * the client (or remote) addresses and hosts of web, Exchange and event
  * logs (docs/output.md lists the fields). *values counts the entries read,
  * *rejected those that are no address, network or domain (skipped).
  * Returns EXH_ERR_LIMIT when the list is too large, else EXH_OK (out may
- * stay empty when no entry is usable). */
+ * stay empty when no entry is usable). Its addresses and networks are
+ * added to set too, under the list name stem, unless set is NULL. */
 exh_status ioc_address_rules(const char *text, size_t len, const char *stem,
                              const char *source, buf *out, size_t *values,
-                             size_t *rejected);
+                             size_t *rejected, addr_set *set);
 
 /* ---- match/yara_glue.c: libyara (the only file that includes <yara.h>) --- */
 

@@ -447,7 +447,7 @@ static exh_status json_incidents(buf *b, const exh_summary *s)
 }
 
 /* "pivot": addresses, accounts, user agents and files, each with where
- * they were seen. */
+ * they were seen; an address an IOC list holds names the list ("ioc"). */
 static exh_status json_pivot(buf *b, const exh_summary *s)
 {
     static const char *const names[EXH_PIVOT__COUNT] = {"addresses", "accounts",
@@ -466,6 +466,10 @@ static exh_status json_pivot(buf *b, const exh_summary *s)
             EXH_TRY(buf_printf(b, ",\"count\":%" PRIu64, it->count));
             EXH_TRY(json_key(b, "findings"));
             EXH_TRY(json_str_array(b, it->findings, it->finding_count));
+            if (it->ioc_count) {
+                EXH_TRY(json_key(b, "ioc"));
+                EXH_TRY(json_str_array(b, it->ioc, it->ioc_count));
+            }
             EXH_TRY(buf_putc(b, '}'));
         }
         EXH_TRY(buf_putc(b, ']'));

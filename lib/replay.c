@@ -502,6 +502,7 @@ static exh_status fill_pivot(holder *h, const jval *e, void *item, bool *keep)
     x->last = str(e, "last");
     x->count = num(e, "count");
     x->findings = strs(h, e, "findings", &x->finding_count);
+    x->ioc = strs(h, e, "ioc", &x->ioc_count); // absent before it was added
     return EXH_OK;
 }
 

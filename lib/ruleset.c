@@ -1045,7 +1045,7 @@ static exh_status load_ioc_file(exh_ruleset *rs, const char *path, int depth,
         }
         if (st == EXH_OK)
             st = ioc_address_rules(text, len, stem, stem, &yaml, &values,
-                                   &rejected);
+                                   &rejected, &rs->addrs);
         if (st == EXH_OK && yaml.len)
             st = compile_text(rs, yaml.data, yaml.len, path, path, false, diag);
         if (st == EXH_OK && rejected)
@@ -1155,6 +1155,8 @@ exh_status exh_ruleset_load_with_iocs(const char *const *paths,
         st = index_families(rs);
     if (st == EXH_OK && rs->hash_count > 1)
         qsort(rs->hashes, rs->hash_count, sizeof *rs->hashes, cmp_hash);
+    if (st == EXH_OK)
+        addr_set_finish(&rs->addrs);
 out:
     if (st != EXH_OK) {
         exh_ruleset_free(rs);
@@ -1208,6 +1210,7 @@ void exh_ruleset_free(exh_ruleset *rs)
     yara_set_free(rs->yara);
     yara_set_free(rs->yara_log);
     baseline_free(rs->baseline);
+    addr_set_free(&rs->addrs);
     exh_free(rs->waves);
     exh_free(rs);
 }

@@ -112,6 +112,7 @@ struct exh_ruleset {
     baseline *baseline; /* built-in known-good lists, or NULL */
     yara_set *yara_log; /* the user's YARA files that hold rules tagged LOG
                            (run per log line), or NULL */
+    addr_set addrs;     /* the entries of the address IOC lists */
 };
 
 #endif

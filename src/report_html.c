@@ -170,6 +170,9 @@ static const char css[] =
     "vertical-align:top}"
     "td.ev{font-family:ui-monospace,monospace;word-break:break-all}"
     "table.pivot td.ev{min-width:12em}"
+    ".ioc{display:inline-block;background:#b00020;color:#fff;"
+    "border-radius:3px;padding:0 .4em;margin-left:.5em;font-family:"
+    "system-ui,sans-serif;font-size:.85em;word-break:normal}"
     "details.finding{border:1px solid #ccc;border-left-width:6px;"
     "margin:.4em 0;padding:.2em .6em}"
     "details.finding summary{cursor:pointer}"
@@ -450,6 +453,12 @@ static void pivot(FILE *o, const exh_summary *s)
             const exh_pivot_item *it = &s->pivot[l][i];
             fputs("<tr><td class=\"ev\">", o);
             html_put(o, it->value);
+            // An address an IOC list holds: the list's name, as a badge.
+            for (size_t k = 0; k < it->ioc_count; k++) {
+                fputs(" <span class=\"ioc\">IOC list ", o);
+                html_put(o, it->ioc[k]);
+                fputs("</span>", o);
+            }
             fputs("</td><td>", o);
             html_put(o, it->first ? it->first : "-");
             fputs("</td><td>", o);

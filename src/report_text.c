@@ -499,9 +499,20 @@ static void put_pivot(report_text *r, const exh_summary *s)
             report_text_put_escaped(r->out, it->value,
                                     it->value ? strlen(it->value) : 0,
                                     EVIDENCE_MAX_BYTES);
-            fprintf(r->out, "  (%" PRIu64 " record%s, %s \xe2\x86\x92 %s)\n",
+            fprintf(r->out, "  (%" PRIu64 " record%s, %s \xe2\x86\x92 %s)",
                     it->count, it->count == 1 ? "" : "s",
                     it->first ? it->first : "-", it->last ? it->last : "-");
+            // An address an IOC list holds: the lists that name it.
+            for (size_t k = 0; k < it->ioc_count; k++) {
+                fputs(k                   ? ", "
+                      : it->ioc_count > 1 ? "  [IOC lists "
+                                          : "  [IOC list ",
+                      r->out);
+                report_text_put_escaped(r->out, it->ioc[k],
+                                        it->ioc[k] ? strlen(it->ioc[k]) : 0,
+                                        EVIDENCE_MAX_BYTES);
+            }
+            fputs(it->ioc_count ? "]\n" : "\n", r->out);
         }
         if (n < s->pivot_count[l])
             fprintf(r->out, "      and %zu more (see -f jsonl)\n",

@@ -5,8 +5,10 @@
 # tests/data/cli/ (a file, a folder, stdin, a missing target) and
 # `rules list -f jsonl`, and checks that every line is valid UTF-8 and JSON,
 # of a kind that command writes, valid under the schema, and that each
-# unit's summary follows its findings. Also proves the schema is strict
-# (an unknown field or kind is rejected). Exit 77 (skip) without jsonschema.
+# unit's summary follows its findings, and that a pivot address an --ioc
+# list holds carries the list ("ioc"). Also proves the schema is strict
+# (an unknown field or kind is rejected, and a malformed "ioc"). Exit 77
+# (skip) without jsonschema.
 import json
 import os
 import subprocess
@@ -169,6 +171,26 @@ def main():
     if len(target) != 1 or [t['sources'] for t in target[0]['timeline']] != [
             ['ecp-row'], ['log-header', 'ecp-row']]:
         fail(f'build target timeline: {target}')
+    # pivot "ioc": an address that an --ioc address list holds names it.
+    case = os.path.join(SRC, 'tests', 'cases', 'correlation')
+    rows = check_lines('pivot ioc', run('pivot ioc', [
+        'scan', '-f', 'jsonl', '--no-progress', '--ioc',
+        os.path.join(case, 'ioc-lists'),
+        os.path.join(case, 'same_name_shells')]), scan_kinds, validator)
+    total += len(rows)
+    summaries = [r for r in rows if r['kind'] == 'summary']
+    marked = [a for s in summaries for a in s['pivot']['addresses']
+              if 'ioc' in a]
+    if not marked or any(a['value'] != '203.0.113.10' for a in marked):
+        fail(f'pivot ioc: marked addresses {marked}')
+    elif not any('ioc' not in a for a in summaries[0]['pivot']['addresses']):
+        fail('pivot ioc: every address is marked')
+    else:
+        # The schema holds the field to its form.
+        for bad in ([], [1], ['a', 'a'], 'list'):
+            marked[0]['ioc'] = bad
+            if validator.is_valid(summaries[0]):
+                fail(f'pivot ioc: schema accepts "ioc": {bad!r}')
     rows = check_lines('rules list', run('rules list', [
         'rules', 'list', '-f', 'jsonl']), {'rule'}, validator)
     if not rows:

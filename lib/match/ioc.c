@@ -16,7 +16,9 @@
 #include "internal.h"
 
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* What one line holds. */
@@ -202,10 +204,160 @@ static void document(buf *out, const char *stem, const char *source,
                   "exhunt:\n  category: suspicious\n---\n");
 }
 
+/* Adds the canonical address or network canon to set, under the list
+ * *list (added first when it is SIZE_MAX: named stem). */
+static exh_status set_add(addr_set *set, size_t *list, const char *stem,
+                          const char *canon)
+{
+    addr_ioc e;
+    memset(&e, 0, sizeof e);
+    char text[80];
+    snprintf(text, sizeof text, "%s", canon);
+    char *slash = strchr(text, '/');
+    if (slash)
+        *slash = '\0';
+    bool v6 = strchr(text, ':') != NULL;
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, text, e.net) != 1)
+        return EXH_OK; // canonical() checked it: cannot happen
+    e.family = v6 ? 6 : 4;
+    e.bits = v6 ? 128 : 32;
+    if (slash)
+        e.bits = (unsigned char)atoi(slash + 1);
+    if (*list == SIZE_MAX) {
+        char **n = exh_realloc(set->lists, (set->list_count + 1) * sizeof *n);
+        if (!n)
+            return EXH_ERR_NOMEM;
+        set->lists = n;
+        if (!(n[set->list_count] = exh_strdup(stem)))
+            return EXH_ERR_NOMEM;
+        *list = set->list_count++;
+    }
+    if (set->count == set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 64;
+        addr_ioc *p = exh_realloc(set->items, cap * sizeof *p);
+        if (!p)
+            return EXH_ERR_NOMEM;
+        set->items = p;
+        set->cap = cap;
+    }
+    e.list = (unsigned)*list;
+    set->items[set->count++] = e;
+    if (v6)
+        set->bits6[e.bits] = true;
+    else
+        set->bits4[e.bits] = true;
+    return EXH_OK;
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+    const addr_ioc *x = a, *y = b;
+    if (x->family != y->family)
+        return x->family - y->family;
+    if (x->bits != y->bits)
+        return x->bits - y->bits;
+    int c = memcmp(x->net, y->net, 16);
+    if (c)
+        return c;
+    return (x->list > y->list) - (x->list < y->list);
+}
+
+void addr_set_finish(addr_set *s)
+{
+    if (s->count > 1)
+        qsort(s->items, s->count, sizeof *s->items, cmp_addr);
+}
+
+/* Marks in hit the lists that hold the entry (family, bits, net). */
+static void lists_of(const addr_set *s, unsigned char family,
+                     unsigned char bits, const unsigned char *net, bool *hit)
+{
+    addr_ioc key;
+    memset(&key, 0, sizeof key);
+    key.family = family;
+    key.bits = bits;
+    memcpy(key.net, net, 16);
+    // The first entry not below the key (list 0 sorts first).
+    size_t lo = 0, hi = s->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_addr(&s->items[mid], &key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < s->count; lo++) {
+        const addr_ioc *e = &s->items[lo];
+        if (e->family != family || e->bits != bits || memcmp(e->net, net, 16))
+            break;
+        hit[e->list] = true;
+    }
+}
+
+/* Looks up every prefix length the lists use for one family. */
+static void lookup(const addr_set *s, unsigned char family,
+                   const unsigned char *addr, bool *hit)
+{
+    unsigned max = family == 4 ? 32 : 128;
+    const bool *has = family == 4 ? s->bits4 : s->bits6;
+    for (unsigned bits = 0; bits <= max; bits++) {
+        if (!has[bits])
+            continue;
+        unsigned char net[16] = {0};
+        memcpy(net, addr, max / 8);
+        for (unsigned b = bits; b < max; b++)
+            net[b / 8] &= (unsigned char)~(0x80 >> (b % 8));
+        lists_of(s, family, (unsigned char)bits, net, hit);
+    }
+}
+
+size_t addr_set_lists(const addr_set *s, const char *value, const char **names)
+{
+    if (!s->count || !value || strlen(value) >= INET6_ADDRSTRLEN)
+        return 0;
+    unsigned char a[16] = {0};
+    bool *hit = exh_calloc(s->list_count, sizeof *hit);
+    if (!hit)
+        return 0; // out of memory: no mark, never a wrong one
+    if (inet_pton(AF_INET, value, a) == 1) {
+        lookup(s, 4, a, hit);
+    } else if (inet_pton(AF_INET6, value, a) == 1) {
+        lookup(s, 6, a, hit);
+        static const unsigned char mapped[12] = {0, 0, 0, 0, 0,    0,
+                                                 0, 0, 0, 0, 0xff, 0xff};
+        if (memcmp(a, mapped, 12) == 0) {
+            unsigned char v4[16] = {0};
+            memcpy(v4, a + 12, 4);
+            lookup(s, 4, v4, hit);
+        }
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < s->list_count; i++) {
+        bool seen = false; // two lists of one name (in two folders)
+        for (size_t k = 0; k < n && hit[i] && !seen; k++)
+            seen = strcmp(names[k], s->lists[i]) == 0;
+        if (hit[i] && !seen)
+            names[n++] = s->lists[i];
+    }
+    exh_free(hit);
+    return n;
+}
+
+void addr_set_free(addr_set *s)
+{
+    for (size_t i = 0; i < s->list_count; i++)
+        exh_free(s->lists[i]);
+    exh_free(s->lists);
+    exh_free(s->items);
+    memset(s, 0, sizeof *s);
+}
+
 exh_status ioc_address_rules(const char *text, size_t len, const char *stem,
                              const char *source, buf *out, size_t *values,
-                             size_t *rejected)
+                             size_t *rejected, addr_set *set)
 {
+    exh_status st = EXH_OK;
+    size_t list = SIZE_MAX, first = set ? set->count : 0;
     buf ips, mapped, nets, hosts, subs;
     buf_init(&ips, 64u << 20);
     buf_init(&mapped, 64u << 20);
@@ -230,6 +382,8 @@ exh_status ioc_address_rules(const char *text, size_t len, const char *stem,
             if ((kind == IOC_IP || kind == IOC_NET) &&
                 !canonical(v, n, kind == IOC_NET, canon, sizeof canon))
                 kind = IOC_NONE;
+            if (set && st == EXH_OK && (kind == IOC_IP || kind == IOC_NET))
+                st = set_add(set, &list, stem, canon);
             switch (kind) {
             case IOC_IP:
                 item(&ips, "", canon, strlen(canon));
@@ -251,9 +405,8 @@ exh_status ioc_address_rules(const char *text, size_t len, const char *stem,
         }
         p = eol ? eol + 1 : end;
     }
-    exh_status st = EXH_OK;
-    if (ips.toobig || mapped.toobig || nets.toobig || hosts.toobig ||
-        subs.toobig)
+    if (st == EXH_OK && (ips.toobig || mapped.toobig || nets.toobig ||
+                         hosts.toobig || subs.toobig))
         st = EXH_ERR_LIMIT;
     for (size_t i = 0; st == EXH_OK && i < sizeof targets / sizeof *targets;
          i++)
@@ -261,6 +414,11 @@ exh_status ioc_address_rules(const char *text, size_t len, const char *stem,
                  &subs);
     if (st == EXH_OK && out->toobig)
         st = EXH_ERR_LIMIT;
+    if (st == EXH_ERR_LIMIT && list != SIZE_MAX) {
+        // A list too large is not loaded: it names no address either.
+        set->count = first;
+        exh_free(set->lists[--set->list_count]);
+    }
     buf_free(&ips);
     buf_free(&mapped);
     buf_free(&nets);

@@ -4,7 +4,8 @@
  * hand: a process event near a web shell request (linked when it names
  * w3wp and is within 30 minutes, not otherwise), one client's requests
  * (linked within 30 minutes, not 40), a mailbox export's FilePath and the
- * planted file of that name, and the pivot's account filter.
+ * planted file of that name, and the pivot's account filter; web shells
+ * linked by their URL paths, and the pivot's address IOC lists.
  */
 #include "harness.h"
 #include "scan.h"
@@ -321,6 +322,19 @@ static void test_same_record(void)
     correlation_free(c);
 }
 
+/* Web-shell file findings fs[0..n) at paths, a minute apart. */
+static void mk_files(ifinding *fs, ifile *file, const char *const *paths,
+                     size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        fs[i] = mk(EXH_CAT_WEBSHELL, EXH_SEV_CRITICAL, FAM_NONE,
+                   T0 + (int64_t)i * MIN, NULL, 0);
+        memset(&file[i], 0, sizeof file[i]);
+        fs[i].file = &file[i];
+        fs[i].windows_path = (char *)paths[i];
+    }
+}
+
 /* A file of a mounted volume ("?:\\...") and the same path a log names
  * with its drive letter are one pivot entry; with two letters, not. */
 static void test_unknown_drive(void)
@@ -330,13 +344,7 @@ static void test_unknown_drive(void)
     const char *paths[4] = {"?:\\inetpub\\wwwroot\\aspnet_client\\x.aspx",
                             "C:\\inetpub\\wwwroot\\aspnet_client\\X.aspx",
                             "?:\\inetpub\\y.aspx", "?:\\inetpub\\z.aspx"};
-    for (size_t i = 0; i < 4; i++) {
-        fs[i] = mk(EXH_CAT_WEBSHELL, EXH_SEV_CRITICAL, FAM_NONE,
-                   T0 + (int64_t)i * MIN, NULL, 0);
-        memset(&file[i], 0, sizeof file[i]);
-        fs[i].file = &file[i];
-        fs[i].windows_path = (char *)paths[i];
-    }
+    mk_files(fs, file, paths, 4);
     correlation *c = NULL;
     CHECK(correlate_unit(&rs, fs, 4, 0, &c) == EXH_OK);
     exh_summary s;
@@ -362,8 +370,130 @@ static void test_unknown_drive(void)
     correlation_free(c);
 }
 
+/* The story of the incident that holds finding id, or NULL. */
+static const char *story_with(const exh_summary *s, const char *id)
+{
+    for (size_t i = 0; i < s->incident_count; i++) {
+        for (size_t k = 0; k < s->incidents[i].finding_count; k++) {
+            if (strcmp(s->incidents[i].findings[k], id) == 0)
+                return s->incidents[i].story;
+        }
+    }
+    return NULL;
+}
+
+/* A web shell links the requests whose URL stem is its URL path (under
+ * its web root), compared case-insensitively, not every request for a
+ * file of its name; a file under no web root falls back to its name and
+ * its story says so. */
+static void test_url_paths(void)
+{
+    static const char *const paths[] = {
+        "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\"
+        "HttpProxy\\owa\\auth\\x.aspx",
+        "?:\\inetpub\\wwwroot\\aspnet_client\\x.aspx",
+        "D:\\Exchange\\ClientAccess\\exchweb\\ews\\y.aspx",
+        "C:\\ProgramData\\z.aspx",
+    };
+    exh_kv r_owa[] = {KV("c-ip", "203.0.113.5"),
+                      KV("cs-uri-stem", "/OWA/Auth/x.aspx")};
+    exh_kv r_client[] = {KV("c-ip", "198.51.100.7"),
+                         KV("cs-uri-stem", "/aspnet_client/X.aspx")};
+    exh_kv r_ecp[] = {KV("c-ip", "192.0.2.9"),
+                      KV("cs-uri-stem", "/ecp/auth/x.aspx")};
+    exh_kv r_ews[] = {KV("ClientIpAddress", "192.0.2.10"),
+                      KV("UrlStem", "/EWS/y.aspx")};
+    exh_kv r_z[] = {KV("c-ip", "192.0.2.11"),
+                    KV("cs-uri-stem", "/static/z.aspx")};
+    ifinding fs[9];
+    ifile file[4];
+    mk_files(fs, file, paths, 4);
+    // Hours apart, from other clients: only the paths can link them.
+    fs[4] =
+        mk(EXH_CAT_WEBSHELL, EXH_SEV_HIGH, FAM_IIS, T0 + 100 * MIN, r_owa, 2);
+    fs[5] = mk(EXH_CAT_WEBSHELL, EXH_SEV_HIGH, FAM_IIS, T0 + 200 * MIN,
+               r_client, 2);
+    fs[6] =
+        mk(EXH_CAT_WEBSHELL, EXH_SEV_HIGH, FAM_IIS, T0 + 300 * MIN, r_ecp, 2);
+    fs[7] = mk(EXH_CAT_WEBSHELL, EXH_SEV_HIGH, FAM_HTTPPROXY, T0 + 400 * MIN,
+               r_ews, 2);
+    fs[8] = mk(EXH_CAT_WEBSHELL, EXH_SEV_HIGH, FAM_IIS, T0 + 500 * MIN, r_z, 2);
+    correlation *c = NULL;
+    CHECK(correlate_unit(&rs, fs, 9, 0, &c) == EXH_OK);
+    CHECK(linked(c, 0, "f-000005"));  // owa\auth\x.aspx: /owa/auth/x.aspx
+    CHECK(!linked(c, 0, "f-000006")); // not /aspnet_client/x.aspx
+    CHECK(!linked(c, 0, "f-000002")); // nor the other x.aspx
+    CHECK(linked(c, 1, "f-000006"));
+    CHECK(!linked(c, 1, "f-000005"));
+    CHECK(linked(c, 2, "f-000008")); // the back end's exchweb\ews: /EWS
+    CHECK(!linked(c, 6, "f-000001") && !linked(c, 6, "f-000002"));
+    CHECK(linked(c, 3, "f-000009")); // under no web root: by its name
+    exh_summary s;
+    memset(&s, 0, sizeof s);
+    correlation_fill(c, &s);
+    const char *st = story_with(&s, "f-000004");
+    CHECK(st && strstr(st, "Requests were tied to C:\\ProgramData\\z.aspx "
+                           "by file name only"));
+    st = story_with(&s, "f-000001");
+    CHECK(st && !strstr(st, "by file name only"));
+    correlation_free(c);
+}
+
+/* The pivot names the address IOC lists that hold an address. */
+static void test_pivot_ioc(void)
+{
+    exh_ruleset r = rs;
+    static const char *const lists[][2] = {
+        {"a-address", "203.0.113.0/24\n"},
+        {"b-c2", "2001:db8::/32\n198.51.100.21\n203.0.113.9\nbad!\n"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        buf yaml;
+        buf_init(&yaml, 1u << 20);
+        size_t values, rejected;
+        CHECK(ioc_address_rules(lists[i][1], strlen(lists[i][1]), lists[i][0],
+                                lists[i][0], &yaml, &values, &rejected,
+                                &r.addrs) == EXH_OK);
+        buf_free(&yaml);
+    }
+    addr_set_finish(&r.addrs);
+    static const char *const ips[] = {"203.0.113.9", "198.51.100.20",
+                                      "::ffff:203.0.113.77", "2001:DB8::5"};
+    static const char *const want[] = {"a-address|b-c2", "", "a-address",
+                                       "b-c2"};
+    exh_kv ev[4][1];
+    ifinding fs[4];
+    for (size_t i = 0; i < 4; i++) {
+        ev[i][0] = (exh_kv){"c-ip", (char *)ips[i], strlen(ips[i])};
+        fs[i] = mk(EXH_CAT_SUSPICIOUS, EXH_SEV_MEDIUM, FAM_IIS,
+                   T0 + (int64_t)i * 100 * MIN, ev[i], 1);
+    }
+    correlation *c = NULL;
+    CHECK(correlate_unit(&r, fs, 4, 0, &c) == EXH_OK);
+    exh_summary s;
+    memset(&s, 0, sizeof s);
+    correlation_fill(c, &s);
+    CHECK(s.pivot_count[EXH_PIVOT_ADDRESSES] == 4);
+    for (size_t i = 0; i < s.pivot_count[EXH_PIVOT_ADDRESSES]; i++) {
+        const exh_pivot_item *it = &s.pivot[EXH_PIVOT_ADDRESSES][i];
+        char got[64] = "";
+        for (size_t k = 0; k < it->ioc_count; k++)
+            snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s",
+                     k ? "|" : "", it->ioc[k]);
+        for (size_t k = 0; k < 4; k++) {
+            if (strcmp(it->value, ips[k]) == 0)
+                CHECK_STR(got, want[k]);
+        }
+        CHECK(it->ioc_count ? it->ioc != NULL : it->ioc == NULL);
+    }
+    correlation_free(c);
+    addr_set_free(&r.addrs);
+}
+
 int main(void)
 {
+    test_url_paths();
+    test_pivot_ioc();
     test_unknown_drive();
     test_process();
     test_session();
