@@ -338,6 +338,11 @@ typedef struct image_walker {
     /* the shadow copy being walked: "vol2@vss1" and its creation time */
     char snap_label[48];
     int64_t snap_ms;
+    /* while a volume's shadow copies are walked: its live file system,
+     * opened again for image_prefix_of_live() (NULL when it cannot be),
+     * and the length of "PREFIX volN" on w->rel */
+    TSK_FS_INFO *live_fs;
+    size_t vol_mark;
     char owner[192];
     char msg[256];
 } image_walker;
@@ -444,6 +449,60 @@ static void image_owner(image_walker *w, TSK_FS_FILE *f)
     exh_free(sd);
 }
 
+#define IMAGE_CMP_CHUNK (64u << 10) /* bytes compared per read */
+
+/* entry_ntfs.prefix_of_live: compares the snapshot file being delivered
+ * with the live volume's file at the same path, a chunk of each at a time
+ * (read at offsets: the entry's stream is not moved). */
+static int image_prefix_of_live(const entry_ntfs *n, uint64_t *lines)
+{
+    image_walker *w = n->ctx;
+    TSK_FS_FILE *live;
+    char *mine, *theirs;
+    int same = 0;
+
+    *lines = 0;
+    if (!w->live_fs || !w->file || w->ads || n->deleted ||
+        w->rel.len <= w->vol_mark || w->rel.data[w->vol_mark] != '/')
+        return 0;
+    // TSK looks the path up in the live volume's folder indexes (NTFS
+    // names compare case-insensitively).
+    live = tsk_fs_file_open(w->live_fs, NULL, w->rel.data + w->vol_mark);
+    tsk_error_reset();
+    if (!live)
+        return 0;
+    mine = exh_malloc(2 * (size_t)IMAGE_CMP_CHUNK);
+    if (mine && live->meta && live->meta->type == TSK_FS_META_TYPE_REG &&
+        live->meta->size >= w->size) {
+        theirs = mine + IMAGE_CMP_CHUNK;
+        same = 1;
+        for (TSK_OFF_T off = 0; off < w->size && same; off += IMAGE_CMP_CHUNK) {
+            size_t len = IMAGE_CMP_CHUNK;
+            if ((TSK_OFF_T)len > w->size - off)
+                len = (size_t)(w->size - off);
+            ssize_t a = tsk_fs_file_read(w->file, off, mine, len,
+                                         TSK_FS_FILE_READ_FLAG_NONE);
+            ssize_t b = tsk_fs_file_read(live, off, theirs, len,
+                                         TSK_FS_FILE_READ_FLAG_NONE);
+            if (a != (ssize_t)len || b != (ssize_t)len ||
+                memcmp(mine, theirs, len) != 0)
+                same = 0;
+            for (const char *p = mine; same && p < mine + len; p++) {
+                p = memchr(p, '\n', (size_t)(mine + len - p));
+                if (!p)
+                    break;
+                (*lines)++;
+            }
+        }
+    }
+    tsk_error_reset();
+    exh_free(mine);
+    tsk_fs_file_close(live);
+    if (!same)
+        *lines = 0;
+    return same;
+}
+
 /* Fills w->ntfs for f. */
 static void image_ntfs_facts(image_walker *w, TSK_FS_FILE *f, bool deleted)
 {
@@ -467,6 +526,10 @@ static void image_ntfs_facts(image_walker *w, TSK_FS_FILE *f, bool deleted)
     w->ntfs.deleted = deleted;
     w->ntfs.snapshot = w->snap_label[0] ? w->snap_label : NULL;
     w->ntfs.snapshot_ms = w->snap_ms;
+    if (w->snap_label[0] && w->live_fs) {
+        w->ntfs.prefix_of_live = image_prefix_of_live;
+        w->ntfs.ctx = w;
+    }
 }
 
 /* Delivers one stream of f: the default one (ads NULL) or the alternate
@@ -947,6 +1010,7 @@ static void image_store(image_walker *w, libvshadow_volume_t *volume, int i,
     size64_t size = 0;
     vss_img *v;
 
+    w->vol_mark = w->rel.len;
     snprintf(w->snap_label, sizeof(w->snap_label), "%s@vss%d", label, i + 1);
     buf_reset(&w->disp);
     buf_puts(&w->disp, w->target);
@@ -1066,10 +1130,20 @@ static void image_shadows(image_walker *w, TSK_IMG_INFO *img, TSK_OFF_T off,
         image_error(w, "more than 64 shadow copies; the rest is not read");
         stores = IMAGE_MAX_STORES;
     }
+    // The live file system again, for the consumer's question whether a
+    // snapshot's log is the start of the live one (image_prefix_of_live);
+    // without it every snapshot file is read in full.
+    if (stores > 0) {
+        w->live_fs = tsk_fs_open_img(img, off, TSK_FS_TYPE_NTFS);
+        tsk_error_reset();
+    }
     for (int i = 0; i < stores && !w->stopped && w->st == EXH_OK; i++) {
         image_cut(&w->rel, rel_mark);
         image_store(w, volume, i, label);
     }
+    if (w->live_fs)
+        tsk_fs_close(w->live_fs);
+    w->live_fs = NULL;
     w->snap_label[0] = '\0';
     w->snap_ms = 0;
     libvshadow_volume_close(volume, NULL);
