@@ -2428,6 +2428,17 @@ static exh_status hive_entry(scan_ctx *ctx, unit *u, entry *e, const char *wp,
     return st;
 }
 
+/* True when e may be a file a triage collection copied: any entry of a
+ * folder or archive unit, and a live, undeleted default stream of a disk
+ * image (a KAPE --vhdx container's volume holds C/$MFT; a volume's own
+ * metadata files sit at its root, which image.c never delivers). */
+static bool collection_file(const unit *u, const entry *e)
+{
+    if (!e->ntfs)
+        return !u->image;
+    return !e->ntfs->snapshot && !e->ntfs->deleted && !e->ntfs->stream;
+}
+
 static bool on_entry(void *user, entry *e)
 {
     walk_state *ws = user;
@@ -2471,7 +2482,7 @@ static bool on_entry(void *user, entry *e)
         return ctx->failure == EXH_OK;
     }
     int meta_kind = 0;
-    if (!u->image && !e->ntfs && e->in &&
+    if (collection_file(u, e) && e->in &&
         triage_metadata_kind(base, &meta_kind)) {
         // A collection's $MFT, $UsnJrnl:$J or $Secure:$SDS: read here,
         // judged when the walk is done (triage.c), never scanned as files.
@@ -2490,7 +2501,7 @@ static bool on_entry(void *user, entry *e)
         pthread_mutex_unlock(&ctx->lock);
         return ctx->failure == EXH_OK;
     }
-    if (!u->image && !e->ntfs && baseline_page_name(base)) {
+    if (collection_file(u, e) && baseline_page_name(base)) {
         // The copies a collection holds of pages its $MFT may also know.
         char *wp = windows_path_of(u, e->path);
         pthread_mutex_lock(&ctx->lock);

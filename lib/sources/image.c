@@ -597,12 +597,30 @@ static bool image_clusters_free(TSK_FS_INFO *fs, const TSK_FS_ATTR *a)
     return true;
 }
 
+#define IMAGE_REPARSE_WOF 0x80000017u /* IO_REPARSE_TAG_WOF */
+
+/* The tag of f's reparse point, 0 when it has none. */
+static uint32_t image_reparse_tag(TSK_FS_FILE *f)
+{
+    unsigned char tag[4];
+    const TSK_FS_ATTR *a =
+        tsk_fs_file_attr_get_type(f, TSK_FS_ATTR_TYPE_NTFS_REPARSE, 0, 0);
+    ssize_t n = -1;
+
+    if (a)
+        n = tsk_fs_file_read_type(f, TSK_FS_ATTR_TYPE_NTFS_REPARSE, 0, 0,
+                                  (char *)tag, sizeof(tag),
+                                  TSK_FS_FILE_READ_FLAG_NOID);
+    tsk_error_reset();
+    return n == (ssize_t)sizeof(tag) ? le32(tag) : 0;
+}
+
 /* Delivers the regular file f (its name already on w->rel/w->disp) and
  * its alternate data streams ("name:stream"). */
 static void image_file(image_walker *w, TSK_FS_FILE *f, bool deleted)
 {
     size_t rel_mark = w->rel.len, disp_mark = w->disp.len;
-    bool data = true;
+    bool data = true, wof = false;
     int count;
 
     image_ntfs_facts(w, f, deleted);
@@ -612,12 +630,34 @@ static void image_file(image_walker *w, TSK_FS_FILE *f, bool deleted)
         tsk_error_reset();
         data = image_clusters_free(w->fs, a);
     }
+    // Windows' own file compression (compact.exe, CompactOS: XPRESS or
+    // LZX in the WofCompressedData stream, the unnamed stream left sparse)
+    // is one TSK does not undo: listed, said so, not scanned.
+    if (image_reparse_tag(f) == IMAGE_REPARSE_WOF) {
+        wof = true;
+        data = false;
+        image_error(w, "compressed by Windows (WOF: XPRESS or LZX, as "
+                       "compact.exe leaves files): not readable here, "
+                       "not scanned");
+    } else if (!deleted && !tsk_fs_file_attr_get_type(
+                               f, TSK_FS_ATTR_TYPE_NTFS_DATA, 0, 0)) {
+        // Every NTFS file has an unnamed $DATA; TSK drops the attributes
+        // of a record whose run list it cannot use (a run past the end of
+        // the volume) and would hand on an empty file.
+        tsk_error_reset();
+        data = false;
+        image_error(w, "its data cannot be read: the file's NTFS attributes "
+                       "are damaged (e.g. a data run past the end of the "
+                       "volume); not scanned");
+    }
     image_deliver(w, f, NULL, data);
     count = tsk_fs_file_attr_getsize(f);
     for (int i = 0; i < count && !w->stopped && !deleted; i++) {
         const TSK_FS_ATTR *a = tsk_fs_file_attr_get_idx(f, i);
         if (!a || a->type != TSK_FS_ATTR_TYPE_NTFS_DATA || !a->name ||
             !a->name[0])
+            continue;
+        if (wof && strcmp(a->name, "WofCompressedData") == 0)
             continue;
         if (buf_putc(&w->rel, ':') == EXH_ERR_NOMEM ||
             buf_puts(&w->rel, a->name) == EXH_ERR_NOMEM ||
