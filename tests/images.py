@@ -16,11 +16,12 @@
 # files keep ntfs-3g's own per-file descriptor), alternate data streams
 # (ntfs-3g's user.* attributes), and --deleted (a shell and a log deleted
 # through the mount). More bad input: ReFS and BitLocker volumes beside an
-# NTFS one (unreadable_volumes()); an MFT folder loop, a data run past the
+# NTFS one (unreadable_volumes()); damaged GPT and MBR tables hiding an
+# intact volume (damaged_tables()); an MFT folder loop, a data run past the
 # end of the volume and a WOF-compressed file (damaged_ntfs(), with
 # tests/ntfs_patch.py).
 # Needs root, /dev/fuse and the tools: otherwise skipped (exit 77).
-import hashlib, os, shutil, struct, subprocess, sys, tempfile
+import hashlib, os, random, shutil, struct, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ntfs_patch  # noqa: E402  (sets one $SI time; see its header)
@@ -163,6 +164,7 @@ def body(tmp):
 
     partitioned(tmp, want)
     unreadable_volumes(tmp, vol, want)
+    damaged_tables(tmp, vol, want)
     bad_images(tmp, vol)
     damaged_ntfs(tmp)
     ntfs_knowledge(tmp)
@@ -258,6 +260,43 @@ def unreadable_volumes(tmp, vol, want):
     check('ReFS volume: not readable' in msgs and proc.returncode in (0, 3),
           'a bare ReFS volume: recognised and reported unreadable (exit %d, %s)'
           % (proc.returncode, msgs[:100]))
+
+
+def damaged_tables(tmp, vol, want):
+    """Partition tables TSK cannot use (a GPT whose primary header or
+    entries are garbage, an MBR with one garbage entry): said so, and the
+    intact NTFS volume is still found, from the MBR's entries or the backup
+    GPT, and read as the folder."""
+    size = os.path.getsize(vol) // 512
+    rnd = random.Random(7)
+    for label, damage in (('gpt', 'header'), ('gpt', 'entries'), ('dos', 'entry')):
+        disk = os.path.join(tmp, 'table-%s.raw' % damage)
+        with open(disk, 'wb') as f:
+            f.truncate((size + 4096) * 512)
+        kind = '7' if label == 'dos' else 'EBD0A0A2-B9E5-4433-87C0-68B6B72699C7'
+        subprocess.run(['sfdisk', '-q', '--no-tell-kernel', disk],
+                       input=('label: %s\nstart=2048, size=%d, type=%s\n' %
+                              (label, size, kind)).encode(), check=True, capture_output=True)
+        with open(disk, 'r+b') as out, open(vol, 'rb') as f:
+            out.seek(2048 * 512)
+            out.write(f.read())
+            if damage == 'header':  # the primary GPT header (LBA 1)
+                out.seek(512)
+                out.write(rnd.randbytes(92))
+            elif damage == 'entries':  # the primary GPT's first entries (LBA 2)
+                out.seek(1024)
+                out.write(rnd.randbytes(256))
+            else:  # MBR entries 2 to 4: garbage, entry 1 intact
+                out.seek(446 + 16)
+                out.write(bytes([0x80]) + rnd.randbytes(15) + bytes([0x00]) +
+                          rnd.randbytes(15) + bytes([0x80]) + rnd.randbytes(15))
+        proc, objs = scan(disk)
+        msgs = ' '.join(e['message'] for o in objs if o['kind'] == 'summary' for e in o['errors'])
+        check('found from the MBR\'s entries and the backup GPT' in msgs,
+              'damaged %s %s: said so (%s)' % (label, damage, msgs[:160]))
+        check(digest(objs) == want and proc.returncode == 1,
+              'damaged %s %s: the NTFS volume is still found and read as the folder'
+              % (label, damage))
 
 
 def damaged_ntfs(tmp):

@@ -1242,6 +1242,154 @@ static bool image_part_wanted(const TSK_VS_PART_INFO *p)
     return (p->flags & TSK_VS_PART_FLAG_ALLOC) != 0 && p->len > 0;
 }
 
+/* ---- damaged partition tables: our own reading --------------------------
+ * TSK reads one table or none: a GPT whose primary header or entries are
+ * damaged gives no volume (the protective MBR, or garbage entries), an MBR
+ * with one damaged entry none at all. Then the MBR's four entries and the
+ * backup GPT (its header in the image's last sector) are read here, and
+ * every candidate whose first sector is an NTFS, ReFS or BitLocker boot
+ * sector is walked. */
+
+#define IMAGE_GUESS_MAX 128 /* candidate partitions looked at */
+
+bool image_gpt_entries(const unsigned char *hdr, uint64_t sectors,
+                       uint64_t *lba, size_t *len)
+{
+    uint64_t at = le64(hdr + 72);
+    uint32_t count = le32(hdr + 80), size = le32(hdr + 84);
+
+    if (memcmp(hdr, "EFI PART", 8) != 0 || size < 128 || size > 4096 ||
+        size % 8 != 0 || count == 0 || count > 65536u / size || at < 2 ||
+        at >= sectors)
+        return false;
+    *lba = at;
+    *len = (size_t)count * size;
+    // The entries must lie inside the image.
+    return (*len + 511) / 512 <= sectors - at;
+}
+
+/* Adds the candidate [first, first + n) when it lies inside the image and
+ * is new; false when the list is full. */
+static bool image_guess_add(uint64_t first, uint64_t n, uint64_t sectors,
+                            uint64_t *start, uint64_t *count, size_t *used,
+                            size_t max)
+{
+    if (first == 0 || n == 0 || first >= sectors)
+        return true;
+    for (size_t i = 0; i < *used; i++)
+        if (start[i] == first)
+            return true;
+    if (*used >= max)
+        return false;
+    start[*used] = first;
+    count[*used] = n > sectors - first ? sectors - first : n;
+    (*used)++;
+    return true;
+}
+
+size_t image_guess_parts(const unsigned char *mbr, const unsigned char *hdr,
+                         const unsigned char *entries, size_t len,
+                         uint64_t sectors, uint64_t *start, uint64_t *count,
+                         size_t max)
+{
+    size_t used = 0;
+
+    if (mbr && mbr[510] == 0x55 && mbr[511] == 0xAA)
+        for (int i = 0; i < 4; i++) {
+            const unsigned char *e = mbr + 446 + 16 * i;
+            // 0xEE: GPT's protective entry; 0x05/0x0F: extended, whose
+            // logical volumes TSK alone follows.
+            if (e[4] == 0 || e[4] == 0xEE || e[4] == 0x05 || e[4] == 0x0F)
+                continue;
+            if (!image_guess_add(le32(e + 8), le32(e + 12), sectors, start,
+                                 count, &used, max))
+                return used;
+        }
+    if (!hdr || !entries)
+        return used;
+    uint32_t size = le32(hdr + 84);
+    if (size < 128 || size > 4096)
+        return used;
+    for (size_t off = 0; off + size <= len; off += size) {
+        const unsigned char *e = entries + off;
+        static const unsigned char zero[16];
+        uint64_t first = le64(e + 32), last = le64(e + 40);
+        if (memcmp(e, zero, 16) == 0 || last < first)
+            continue;
+        if (!image_guess_add(first, last - first + 1, sectors, start, count,
+                             &used, max))
+            break;
+    }
+    return used;
+}
+
+/* True when the sector at off of img begins an NTFS, ReFS or BitLocker
+ * volume. */
+static bool image_volume_at(TSK_IMG_INFO *img, TSK_OFF_T off)
+{
+    unsigned char boot[16];
+
+    memset(boot, 0, sizeof(boot));
+    (void)tsk_img_read(img, off, (char *)boot, sizeof(boot));
+    tsk_error_reset();
+    return memcmp(boot + 3, "NTFS    ", 8) == 0 ||
+           memcmp(boot + 3, "ReFS", 4) == 0 ||
+           memcmp(boot + 3, "-FVE-FS-", 8) == 0;
+}
+
+/* Walks the volumes our own reading of img's MBR and backup GPT finds
+ * (image_guess_parts), after TSK found none: why says why (TSK's message).
+ * Returns how many were walked. */
+static unsigned image_fallback(image_walker *w, TSK_IMG_INFO *img,
+                               const char *why)
+{
+    uint64_t sectors = (uint64_t)img->size / 512, lba = 0;
+    uint64_t start[IMAGE_GUESS_MAX], count[IMAGE_GUESS_MAX];
+    unsigned char mbr[512], hdr[512];
+    unsigned char *entries = NULL;
+    size_t len = 0, n;
+    unsigned vol = 0;
+    char note[512];
+
+    if (sectors < 2)
+        return 0;
+    memset(mbr, 0, sizeof(mbr));
+    memset(hdr, 0, sizeof(hdr));
+    (void)tsk_img_read(img, 0, (char *)mbr, sizeof(mbr));
+    (void)tsk_img_read(img, (TSK_OFF_T)(sectors - 1) * 512, (char *)hdr,
+                       sizeof(hdr));
+    tsk_error_reset();
+    if (image_gpt_entries(hdr, sectors, &lba, &len) &&
+        (entries = exh_malloc(len)) != NULL &&
+        tsk_img_read(img, (TSK_OFF_T)lba * 512, (char *)entries, len) !=
+            (ssize_t)len) {
+        exh_free(entries);
+        entries = NULL;
+    }
+    tsk_error_reset();
+    n = image_guess_parts(mbr, hdr, entries, entries ? len : 0, sectors, start,
+                          count, IMAGE_GUESS_MAX);
+    exh_free(entries);
+    for (size_t i = 0; i < n && !w->stopped && w->st == EXH_OK; i++) {
+        TSK_OFF_T off = (TSK_OFF_T)(start[i] * 512);
+        if (!image_volume_at(img, off))
+            continue;
+        if (++vol > IMAGE_MAX_VOLS) {
+            vol--;
+            break;
+        }
+        if (vol == 1) {
+            snprintf(note, sizeof(note),
+                     "%s; the volumes below were found from the MBR's "
+                     "entries and the backup GPT instead",
+                     why);
+            w->cbs->on_error(w->cbs->user, w->target, note);
+        }
+        image_volume(w, img, off, (TSK_OFF_T)(count[i] * 512), vol);
+    }
+    return vol;
+}
+
 /* Walks every partition of img, or img as one volume when it has no
  * partition table. */
 static void image_volumes(image_walker *w, TSK_IMG_INFO *img)
@@ -1250,17 +1398,17 @@ static void image_volumes(image_walker *w, TSK_IMG_INFO *img)
     unsigned vol = 0;
 
     if (!vs) {
-        unsigned char boot[16];
-        image_note(w, "the partition table cannot be read: ");
-        memset(boot, 0, sizeof(boot));
-        (void)tsk_img_read(img, 0, (char *)boot, sizeof(boot));
-        tsk_error_reset();
+        const char *text = tsk_error_get();
+        if (text && *text)
+            image_note(w, "the partition table cannot be read: ");
+        else // TSK says nothing when no table type accepts the bytes
+            snprintf(w->msg, sizeof(w->msg),
+                     "the partition table cannot be read: no table type "
+                     "The Sleuth Kit knows accepts it");
         // No table TSK accepts: a bare volume, or a damaged table.
-        if (memcmp(boot + 3, "NTFS    ", 8) == 0 ||
-            memcmp(boot + 3, "ReFS", 4) == 0 ||
-            memcmp(boot + 3, "-FVE-FS-", 8) == 0)
+        if (image_volume_at(img, 0))
             image_volume(w, img, 0, img->size, 1);
-        else
+        else if (image_fallback(w, img, w->msg) == 0)
             w->cbs->on_error(w->cbs->user, w->target, w->msg);
         return;
     }
@@ -1300,11 +1448,12 @@ static void image_volumes(image_walker *w, TSK_IMG_INFO *img)
             len = img->size - off;
         image_volume(w, img, off, len, vol);
     }
-    if (vol == 0 && w->st == EXH_OK)
+    tsk_vs_close(vs);
+    if (vol == 0 && w->st == EXH_OK &&
+        image_fallback(w, img, "the partition table names no NTFS volume") == 0)
         w->cbs->on_error(w->cbs->user, w->target,
                          "no NTFS volume in the partition table; nothing "
                          "read");
-    tsk_vs_close(vs);
 }
 
 exh_status image_walk(const char *target, const source_opts *opts,
