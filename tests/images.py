@@ -16,7 +16,8 @@
 # files keep ntfs-3g's own per-file descriptor), alternate data streams
 # (ntfs-3g's user.* attributes), and --deleted (a shell and a log deleted
 # through the mount). More bad input: ReFS and BitLocker volumes beside an
-# NTFS one (unreadable_volumes()); damaged GPT and MBR tables hiding an
+# NTFS one (unreadable_volumes()); an E01 set missing a segment or with one
+# cut short (incomplete_e01()); damaged GPT and MBR tables hiding an
 # intact volume (damaged_tables()); an MFT folder loop, a data run past the
 # end of the volume and a WOF-compressed file (damaged_ntfs(), with
 # tests/ntfs_patch.py).
@@ -142,6 +143,7 @@ def body(tmp):
         check(shell and shell[0]['file']['time_source'] == 'ntfs-si',
               '%s: file times come from $STANDARD_INFORMATION' % name)
     check(sha256(vol) == before, 'the raw image is unchanged by the scans')
+    incomplete_e01(tmp)
 
     # A folder of two servers' images side by side: one unit each, each
     # with the folder's findings; a folder of one image is one unit.
@@ -168,6 +170,30 @@ def body(tmp):
     bad_images(tmp, vol)
     damaged_ntfs(tmp)
     ntfs_knowledge(tmp)
+
+
+def incomplete_e01(tmp):
+    """The split E01 set without its later segments, or with one cut
+    short: libewf reads what is missing as zeros without an error; exhunt
+    says the set is incomplete and still scans what it can."""
+    for name, keep in (('missing', 1), ('cut', 2)):
+        folder = os.path.join(tmp, 'e01-' + name)
+        os.mkdir(folder)
+        for i in range(1, keep + 1):
+            shutil.copy(os.path.join(tmp, 'ev.E0%d' % i), folder)
+        if name == 'cut':
+            with open(os.path.join(folder, 'ev.E02'), 'r+b') as f:
+                f.truncate(os.path.getsize(os.path.join(tmp, 'ev.E02')) // 2)
+        proc, objs = scan(os.path.join(folder, 'ev.E01'))
+        summ = [o for o in objs if o['kind'] == 'summary']
+        msgs = [e['message'] for s in summ for e in s['errors']]
+        check(proc.returncode in (0, 1) and len(summ) == 1 and
+              any('E01 set is incomplete' in m for m in msgs),
+              'E01 set with a segment %s: said so, the scan ends (%s)' % (name, msgs[:1]))
+    # The complete set says nothing of the kind.
+    _, objs = scan(os.path.join(tmp, 'ev.E01'))
+    check(not [e for o in objs if o['kind'] == 'summary' for e in o['errors']],
+          'the complete E01 set: no error')
 
 
 def partitioned(tmp, want):

@@ -1456,6 +1456,34 @@ static void image_volumes(image_walker *w, TSK_IMG_INFO *img)
                          "read");
 }
 
+/* True when the E01 set whose first segment is path lacks a segment file
+ * or holds one cut short or damaged: libewf (as TSK opens it) then reads
+ * the missing data as zeros without an error. */
+static bool image_ewf_incomplete(const char *path)
+{
+    libewf_error_t *error = NULL;
+    libewf_handle_t *handle = NULL;
+    char **names = NULL;
+    int count = 0, bad = 0;
+
+    if (libewf_glob(path, strlen(path), LIBEWF_FORMAT_UNKNOWN, &names, &count,
+                    &error) != 1) {
+        libewf_error_free(&error);
+        return false;
+    }
+    if (libewf_handle_initialize(&handle, &error) == 1 &&
+        libewf_handle_open(handle, names, count, LIBEWF_OPEN_READ, &error) ==
+            1) {
+        bad = libewf_handle_segment_files_corrupted(handle, &error);
+        libewf_handle_close(handle, NULL);
+    }
+    libewf_error_free(&error);
+    if (handle)
+        libewf_handle_free(&handle, NULL);
+    libewf_glob_free(names, count, NULL);
+    return bad == 1;
+}
+
 exh_status image_walk(const char *target, const source_opts *opts,
                       const source_cbs *cbs, const char **err)
 {
@@ -1526,6 +1554,11 @@ exh_status image_walk_at(const char *target, const char *display,
     w.s.ctx = &w;
     buf_init(&w.rel, 65536);
     buf_init(&w.disp, 65536);
+    if (kind == IMAGE_EWF && image_ewf_incomplete(target))
+        cbs->on_error(cbs->user, display,
+                      "the E01 set is incomplete or damaged (a segment file "
+                      "missing or cut short, libewf says): the data it held "
+                      "reads as zeros; what can be read is scanned");
     image_volumes(&w, img);
     buf_free(&w.rel);
     buf_free(&w.disp);
