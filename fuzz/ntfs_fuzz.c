@@ -4,7 +4,10 @@
  * a security descriptor, as a SID and as a $Secure:$SDS stream, and aborts
  * when a result breaks its promises (NUL-terminated within the buffer,
  * "S-1-" form, names only for what was parsed); then as the start of a
- * file whose image kind is sniffed (image.c's magic and MBR checks).
+ * file whose image kind is sniffed (image.c's magic and MBR checks); then
+ * as a damaged disk's MBR, backup GPT header and its entries (image.c's
+ * own reading of partition tables), whose candidates must lie inside the
+ * disk, each start once.
  */
 #include "internal.h"
 #include "sources/sources.h"
@@ -53,6 +56,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (unsigned)image_kind(fd, size) > (unsigned)IMAGE_QCOW)
             abort();
         close(fd);
+    }
+    // The bytes as an MBR sector, a GPT header and its entries, in a disk
+    // as long as the header says (its own LBA, a backup's, plus one).
+    if (size >= 1024) {
+        const unsigned char *hdr = data + 512;
+        uint64_t sectors = le64(hdr + 24) % (1ull << 40) + 1, lba = 0;
+        size_t len = 0;
+        uint64_t start[8], count[8];
+        if (image_gpt_entries(hdr, sectors, &lba, &len) &&
+            (lba >= sectors || len > 65536))
+            abort();
+        size_t n = image_guess_parts(data, hdr, data + 1024, size - 1024,
+                                     sectors, start, count, 8);
+        if (n > 8)
+            abort();
+        for (size_t i = 0; i < n; i++) {
+            if (start[i] == 0 || start[i] >= sectors || count[i] == 0 ||
+                count[i] > sectors - start[i])
+                abort();
+            for (size_t j = 0; j < i; j++)
+                if (start[j] == start[i])
+                    abort();
+        }
     }
     // A buffer too small must fail cleanly, never overflow.
     char tiny[32];

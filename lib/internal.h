@@ -145,6 +145,16 @@ typedef struct entry_ntfs {
      * and creation time (ms, INT64_MIN when unknown); NULL for live */
     const char *snapshot;
     int64_t snapshot_ms;
+    /* Snapshot entries of a volume whose live file system is open, else
+     * NULL: compares the entry's data with the first bytes of the live
+     * volume's file at the same path, without touching the entry's stream.
+     * 1 when the entry's data is a prefix of the live file (or the whole
+     * of it), with the count of '\n' bytes in the entry's data in *lines;
+     * 0 when it is not, the live volume holds no such regular file, or
+     * either could not be read. Called with the entry's n, during its
+     * callback only. */
+    int (*prefix_of_live)(const struct entry_ntfs *n, uint64_t *lines);
+    void *ctx; /* for prefix_of_live */
 } entry_ntfs;
 
 /* One file of a target, as every backend delivers it. */

@@ -185,6 +185,9 @@ typedef struct unit {
     const char *log_build_source; /* LOG_SOURCE_* of u->build from logs */
     struct shadow *shadow;        /* what --shadows adds (shadow.c), or NULL */
     unsigned cur_snap; /* snapshot of the entry being read, 0: live */
+    /* the entry being read is a snapshot's, and the live volume holds a
+     * file at its Windows path at least as long (SHADOW_LONGER) */
+    bool cur_longer;
 } unit;
 
 /* finding.c */
@@ -216,6 +219,8 @@ typedef struct shadow shadow;
 enum {
     SHADOW_READ = 0, /* read the entry (*snap says from where) */
     SHADOW_SAME,     /* the same file as live: not read again */
+    SHADOW_LONGER,   /* read it, unless it is a log that begins the live
+                        file at its path, at least as long (shadow_prefix) */
     SHADOW_OVER,     /* beyond SHADOW_MAX snapshots: not read; say so once */
     SHADOW_SKIP,     /* beyond SHADOW_MAX, said already */
     SHADOW_NOMEM,
@@ -224,6 +229,10 @@ enum {
  * its snapshot number (0 live). Live entries are remembered. */
 int shadow_entry(unit *u, const entry_ntfs *n, const char *wp, uint64_t size,
                  int64_t modified_ms, unsigned *snap);
+/* Files snapshot k's log at Windows path wp as the first bytes of the live
+ * file at that path (lines: its '\n' count): it is not read, and the live
+ * findings of that path from its first lines add snapshot k to seen_in. */
+exh_status shadow_prefix(unit *u, const char *wp, unsigned k, uint64_t lines);
 /* Adds "path: message" to the unit's notes (summary.notes). */
 exh_status shadow_add_note(unit *u, const char *path, const char *message);
 const char *const *shadow_notes(const unit *u, size_t *count);

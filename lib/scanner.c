@@ -2104,6 +2104,29 @@ static void process_evtx(worker *w, unit *u, const item *it, stream *in,
     w->windows_path = NULL;
 }
 
+/* True when the text log it, read from a snapshot, is the start of the
+ * longer live file at its Windows path, read already (a log still being
+ * written when the snapshot was made): filed with shadow_prefix() and not
+ * read, so each record counts once in coverage and aggregated counts.
+ * Only text logs: a file scanned as a file is judged by its own hash, and
+ * an event log is no append-only file. */
+static bool shared_with_live(worker *w, unit *u, const item *it)
+{
+    uint64_t lines = 0;
+    if (!u->cur_snap || !u->cur_longer || !it->ntfs ||
+        !it->ntfs->prefix_of_live ||
+        it->ntfs->prefix_of_live(it->ntfs, &lines) != 1)
+        return false;
+    char *wp = windows_path_of(u, it->path);
+    pthread_mutex_lock(&w->ctx->lock);
+    u->skipped++;
+    if (!wp || shadow_prefix(u, wp, u->cur_snap, lines) != EXH_OK)
+        w->ctx->failure = EXH_ERR_NOMEM;
+    pthread_mutex_unlock(&w->ctx->lock);
+    exh_free(wp);
+    return true;
+}
+
 static void process(worker *w, unit *u, const item *it, stream *in)
 {
     const char *path = it->path, *display = it->display;
@@ -2144,6 +2167,8 @@ static void process(worker *w, unit *u, const item *it, stream *in)
         pthread_mutex_unlock(&ctx->lock);
         return;
     }
+    if (fam != FAM_EVTX && shared_with_live(w, u, it))
+        return;
     w->file_build_ok = false; // event logs name no build
     w->ecp_build_count = 0;
     w->ecp_minute = INT64_MIN;
@@ -2403,6 +2428,17 @@ static exh_status hive_entry(scan_ctx *ctx, unit *u, entry *e, const char *wp,
     return st;
 }
 
+/* True when e may be a file a triage collection copied: any entry of a
+ * folder or archive unit, and a live, undeleted default stream of a disk
+ * image (a KAPE --vhdx container's volume holds C/$MFT; a volume's own
+ * metadata files sit at its root, which image.c never delivers). */
+static bool collection_file(const unit *u, const entry *e)
+{
+    if (!e->ntfs)
+        return !u->image;
+    return !e->ntfs->snapshot && !e->ntfs->deleted && !e->ntfs->stream;
+}
+
 static bool on_entry(void *user, entry *e)
 {
     walk_state *ws = user;
@@ -2413,6 +2449,7 @@ static bool on_entry(void *user, entry *e)
     base = base ? base + 1 : e->path;
     // From a volume shadow copy (--shadows): shadow.c's number below.
     unsigned snap = e->ntfs && e->ntfs->snapshot ? 1 : 0;
+    bool longer = false; // SHADOW_LONGER
     pthread_mutex_lock(&ctx->lock);
     u->entries++;
     uint16_t owa[4];
@@ -2445,7 +2482,7 @@ static bool on_entry(void *user, entry *e)
         return ctx->failure == EXH_OK;
     }
     int meta_kind = 0;
-    if (!u->image && !e->ntfs && e->in &&
+    if (collection_file(u, e) && e->in &&
         triage_metadata_kind(base, &meta_kind)) {
         // A collection's $MFT, $UsnJrnl:$J or $Secure:$SDS: read here,
         // judged when the walk is done (triage.c), never scanned as files.
@@ -2464,7 +2501,7 @@ static bool on_entry(void *user, entry *e)
         pthread_mutex_unlock(&ctx->lock);
         return ctx->failure == EXH_OK;
     }
-    if (!u->image && !e->ntfs && baseline_page_name(base)) {
+    if (collection_file(u, e) && baseline_page_name(base)) {
         // The copies a collection holds of pages its $MFT may also know.
         char *wp = windows_path_of(u, e->path);
         pthread_mutex_lock(&ctx->lock);
@@ -2510,12 +2547,14 @@ static bool on_entry(void *user, entry *e)
             add_error(u, e->display_path,
                       "more than 63 shadow copies in the unit: this one and "
                       "the rest are not read");
-        if (r != SHADOW_READ)
+        bool read = r == SHADOW_READ || r == SHADOW_LONGER;
+        if (!read)
             u->skipped++;
         pthread_mutex_unlock(&ctx->lock);
         exh_free(wp);
-        if (r != SHADOW_READ)
+        if (!read)
             return ctx->failure == EXH_OK;
+        longer = r == SHADOW_LONGER;
     }
     atomic_fetch_add(&ctx->files_known, 1);
     if (e->open_path && e->path[0] != '\0') {
@@ -2528,8 +2567,10 @@ static bool on_entry(void *user, entry *e)
     }
     if (e->in) {
         u->cur_snap = snap; // entries of images are read here, in order
+        u->cur_longer = longer;
         process(ws->inline_worker, u, &it, e->in);
         u->cur_snap = 0;
+        u->cur_longer = false;
     }
     atomic_fetch_add(&ctx->files_done, 1);
     report_progress(ctx);

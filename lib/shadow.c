@@ -10,13 +10,18 @@
  * knows the live file at the same Windows path:
  * a file of the same size and modification time is the same file, is not
  * read again, and only adds the snapshot to the seen_in of the findings on
- * that path. Any other file of a snapshot is read; its findings carry the
- * snapshot (ifinding.snap, ifinding.seen), and shadow_finish() merges the
- * findings that are identical across live and snapshots (DESIGN.md: by
- * Windows path and sha256 for files, path, line and the record's fields
- * for records) into one with seen_in listing where, and reports a web
- * shell that a snapshot holds and the live volume does not as planted
- * then removed.
+ * that path. A snapshot's log whose bytes begin the longer live file at
+ * its path (an append-only log still being written at the snapshot; the
+ * source compares the bytes, scanner.c asks) is not read either: each of
+ * its records is one the live file holds, counted once, and the live
+ * findings from the lines it holds whole add the snapshot to seen_in
+ * (shadow_prefix). Any other file of a snapshot is read; its findings
+ * carry the snapshot (ifinding.snap, ifinding.seen), and shadow_finish()
+ * merges the findings that are identical across live and snapshots
+ * (DESIGN.md: by Windows path and sha256 for files, path, line and the
+ * record's fields for records) into one with seen_in listing where, and
+ * reports a web shell that a snapshot holds and the live volume does not
+ * as planted then removed.
  * Invariant: snapshot numbers are 1..SHADOW_MAX within a unit; bit 0 of a
  * seen mask is the live volume, bit k snapshot k.
  */
@@ -29,8 +34,16 @@ typedef struct live_file {
     char *key; /* the Windows path, lower-cased; NULL: empty slot */
     uint64_t size;
     int64_t modified_ms;
-    uint64_t same; /* snapshots holding the very same file */
+    uint64_t same;   /* snapshots holding the very same file */
+    size_t prefixes; /* index + 1 of its last prefix note, 0: none */
 } live_file;
+
+/* A snapshot's log that is the start of the live file at its path. */
+typedef struct prefix_note {
+    unsigned snap;  /* the snapshot */
+    uint64_t lines; /* its '\n' count: the live lines it holds whole */
+    size_t next;    /* index + 1 of the file's previous note, 0: none */
+} prefix_note;
 
 struct shadow {
     char *labels[SHADOW_MAX + 1]; /* [k]: "vol2@vss1"; [0] unused */
@@ -39,6 +52,8 @@ struct shadow {
     bool capped; /* a snapshot beyond SHADOW_MAX was left out */
     live_file *files;
     size_t cap, used;
+    prefix_note *prefixes;
+    size_t prefix_count, prefix_cap;
     char **notes;
     size_t note_count;
 };
@@ -150,7 +165,7 @@ int shadow_entry(unit *u, const entry_ntfs *n, const char *wp, uint64_t size,
             exh_free(key);
             return SHADOW_READ;
         }
-        sh->files[i] = (live_file){key, size, modified_ms, 0};
+        sh->files[i] = (live_file){key, size, modified_ms, 0, 0};
         sh->used++;
         return SHADOW_READ;
     }
@@ -178,7 +193,31 @@ int shadow_entry(unit *u, const entry_ntfs *n, const char *wp, uint64_t size,
         lf->same |= 1ull << k;
         return SHADOW_SAME;
     }
+    // A log still being written when the snapshot was made: its copy there
+    // may be the start of the live one (the consumer compares, then files
+    // it with shadow_prefix).
+    if (lf && lf->size >= size)
+        return SHADOW_LONGER;
     return SHADOW_READ;
+}
+
+exh_status shadow_prefix(unit *u, const char *wp, unsigned k, uint64_t lines)
+{
+    shadow *sh = u->shadow;
+    live_file *lf = live_get(sh, wp);
+    if (!lf || k == 0 || k > SHADOW_MAX)
+        return EXH_OK;
+    if (sh->prefix_count == sh->prefix_cap) {
+        size_t cap = sh->prefix_cap ? sh->prefix_cap * 2 : 16;
+        prefix_note *p = exh_realloc(sh->prefixes, cap * sizeof *p);
+        if (!p)
+            return EXH_ERR_NOMEM;
+        sh->prefixes = p;
+        sh->prefix_cap = cap;
+    }
+    sh->prefixes[sh->prefix_count] = (prefix_note){k, lines, lf->prefixes};
+    lf->prefixes = ++sh->prefix_count;
+    return EXH_OK;
 }
 
 int64_t shadow_time(const unit *u, unsigned k)
@@ -397,8 +436,14 @@ exh_status shadow_finish(unit *u, const exh_ruleset *rs)
                         break;
                     }
             live_file *lf = live_get(sh, f->windows_path);
-            if (lf && (f->seen & 1))
-                f->seen |= lf->same;
+            if (!lf || !(f->seen & 1))
+                continue;
+            f->seen |= lf->same;
+            // A record of the live file's first lines, which a snapshot's
+            // copy holds whole, was seen in that snapshot too.
+            for (size_t p = lf->prefixes; p; p = sh->prefixes[p - 1].next)
+                if (f->line > 0 && f->line <= sh->prefixes[p - 1].lines)
+                    f->seen |= 1ull << sh->prefixes[p - 1].snap;
         }
     }
     // A shell in snapshots only, whose path the live volume does not hold:
@@ -434,6 +479,7 @@ void shadow_free(shadow *sh)
     for (size_t i = 0; i < sh->cap; i++)
         exh_free(sh->files[i].key);
     exh_free(sh->files);
+    exh_free(sh->prefixes);
     for (size_t i = 0; i < sh->note_count; i++)
         exh_free(sh->notes[i]);
     exh_free(sh->notes);

@@ -15,9 +15,14 @@
 # SYSTEM through ntfs-3g's system.ntfs_acl, so kept in $Secure:$SDS; other
 # files keep ntfs-3g's own per-file descriptor), alternate data streams
 # (ntfs-3g's user.* attributes), and --deleted (a shell and a log deleted
-# through the mount).
+# through the mount). More bad input: ReFS and BitLocker volumes beside an
+# NTFS one (unreadable_volumes()); an E01 set missing a segment or with one
+# cut short (incomplete_e01()); damaged GPT and MBR tables hiding an
+# intact volume (damaged_tables()); an MFT folder loop, a data run past the
+# end of the volume and a WOF-compressed file (damaged_ntfs(), with
+# tests/ntfs_patch.py).
 # Needs root, /dev/fuse and the tools: otherwise skipped (exit 77).
-import hashlib, os, shutil, subprocess, sys, tempfile
+import hashlib, os, random, shutil, struct, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ntfs_patch  # noqa: E402  (sets one $SI time; see its header)
@@ -138,6 +143,7 @@ def body(tmp):
         check(shell and shell[0]['file']['time_source'] == 'ntfs-si',
               '%s: file times come from $STANDARD_INFORMATION' % name)
     check(sha256(vol) == before, 'the raw image is unchanged by the scans')
+    incomplete_e01(tmp)
 
     # A folder of two servers' images side by side: one unit each, each
     # with the folder's findings; a folder of one image is one unit.
@@ -159,8 +165,35 @@ def body(tmp):
           'folder of one image: one unit with the folder\'s findings')
 
     partitioned(tmp, want)
+    unreadable_volumes(tmp, vol, want)
+    damaged_tables(tmp, vol, want)
     bad_images(tmp, vol)
+    damaged_ntfs(tmp)
     ntfs_knowledge(tmp)
+
+
+def incomplete_e01(tmp):
+    """The split E01 set without its later segments, or with one cut
+    short: libewf reads what is missing as zeros without an error; exhunt
+    says the set is incomplete and still scans what it can."""
+    for name, keep in (('missing', 1), ('cut', 2)):
+        folder = os.path.join(tmp, 'e01-' + name)
+        os.mkdir(folder)
+        for i in range(1, keep + 1):
+            shutil.copy(os.path.join(tmp, 'ev.E0%d' % i), folder)
+        if name == 'cut':
+            with open(os.path.join(folder, 'ev.E02'), 'r+b') as f:
+                f.truncate(os.path.getsize(os.path.join(tmp, 'ev.E02')) // 2)
+        proc, objs = scan(os.path.join(folder, 'ev.E01'))
+        summ = [o for o in objs if o['kind'] == 'summary']
+        msgs = [e['message'] for s in summ for e in s['errors']]
+        check(proc.returncode in (0, 1) and len(summ) == 1 and
+              any('E01 set is incomplete' in m for m in msgs),
+              'E01 set with a segment %s: said so, the scan ends (%s)' % (name, msgs[:1]))
+    # The complete set says nothing of the kind.
+    _, objs = scan(os.path.join(tmp, 'ev.E01'))
+    check(not [e for o in objs if o['kind'] == 'summary' for e in o['errors']],
+          'the complete E01 set: no error')
 
 
 def partitioned(tmp, want):
@@ -197,6 +230,167 @@ def partitioned(tmp, want):
               (label, sorted(paths)))
         summ = [o for o in objs if o['kind'] == 'summary']
         check(len(summ) == 1, '%s disk: both volumes form one unit' % label)
+
+
+def boot_sector(signature):
+    """The first sector of a volume whose OEM name (bytes 3-10) is
+    signature: what ReFS and BitLocker volumes are known by."""
+    sector = bytearray(512)
+    sector[0:3] = b'\xeb\x52\x90'
+    sector[3:3 + len(signature)] = signature
+    sector[510:512] = b'\x55\xaa'
+    return bytes(sector)
+
+
+def unreadable_volumes(tmp, vol, want):
+    """ReFS and BitLocker volumes beside an NTFS one: each reported
+    unreadable with the reason, the NTFS volume still read; a bare ReFS
+    volume too."""
+    refs = boot_sector(b'ReFS\0\0\0\0')
+    fve = boot_sector(b'-FVE-FS-')
+    size = os.path.getsize(vol) // 512
+    for label in ('dos', 'gpt'):
+        disk = os.path.join(tmp, 'mixed-%s.raw' % label)
+        with open(disk, 'wb') as f:
+            f.truncate((size + 8192) * 512)
+        kind = '7' if label == 'dos' else 'EBD0A0A2-B9E5-4433-87C0-68B6B72699C7'
+        table = 'label: %s\n' % label + ''.join(
+            'start=%d, size=%d, type=%s\n' % (start, length, kind)
+            for start, length in ((2048, size), (2048 + size, 2048), (4096 + size, 2048)))
+        subprocess.run(['sfdisk', '-q', '--no-tell-kernel', disk], input=table.encode(),
+                       check=True, capture_output=True)
+        with open(disk, 'r+b') as out, open(vol, 'rb') as f:
+            out.seek(2048 * 512)
+            out.write(f.read())
+            out.seek((2048 + size) * 512)
+            out.write(refs)
+            out.seek((4096 + size) * 512)
+            out.write(fve)
+        proc, objs = scan(disk)
+        errs = {e['path']: e['message'] for o in objs if o['kind'] == 'summary'
+                for e in o['errors']}
+        check('ReFS' in errs.get(disk + '!/vol2', '') and
+              'not readable' in errs.get(disk + '!/vol2', ''),
+              '%s disk: the ReFS volume is reported unreadable, with the reason (%s)'
+              % (label, errs))
+        check('BitLocker' in errs.get(disk + '!/vol3', ''),
+              '%s disk: the BitLocker volume is reported unreadable, with the reason' % label)
+        check(digest(objs) == want and proc.returncode == 1,
+              '%s disk: the NTFS volume beside them is read as the folder' % label)
+    bare = os.path.join(tmp, 'bare-refs.raw')
+    with open(bare, 'wb') as f:
+        f.write(refs)
+        f.truncate(4 << 20)
+    proc, objs = scan(bare)
+    msgs = ' '.join(e['message'] for o in objs if o['kind'] == 'summary' for e in o['errors'])
+    check('ReFS volume: not readable' in msgs and proc.returncode in (0, 3),
+          'a bare ReFS volume: recognised and reported unreadable (exit %d, %s)'
+          % (proc.returncode, msgs[:100]))
+
+
+def damaged_tables(tmp, vol, want):
+    """Partition tables TSK cannot use (a GPT whose primary header or
+    entries are garbage, an MBR with one garbage entry): said so, and the
+    intact NTFS volume is still found, from the MBR's entries or the backup
+    GPT, and read as the folder."""
+    size = os.path.getsize(vol) // 512
+    rnd = random.Random(7)
+    for label, damage in (('gpt', 'header'), ('gpt', 'entries'), ('dos', 'entry')):
+        disk = os.path.join(tmp, 'table-%s.raw' % damage)
+        with open(disk, 'wb') as f:
+            f.truncate((size + 4096) * 512)
+        kind = '7' if label == 'dos' else 'EBD0A0A2-B9E5-4433-87C0-68B6B72699C7'
+        subprocess.run(['sfdisk', '-q', '--no-tell-kernel', disk],
+                       input=('label: %s\nstart=2048, size=%d, type=%s\n' %
+                              (label, size, kind)).encode(), check=True, capture_output=True)
+        with open(disk, 'r+b') as out, open(vol, 'rb') as f:
+            out.seek(2048 * 512)
+            out.write(f.read())
+            if damage == 'header':  # the primary GPT header (LBA 1)
+                out.seek(512)
+                out.write(rnd.randbytes(92))
+            elif damage == 'entries':  # the primary GPT's first entries (LBA 2)
+                out.seek(1024)
+                out.write(rnd.randbytes(256))
+            else:  # MBR entries 2 to 4: garbage, entry 1 intact
+                out.seek(446 + 16)
+                out.write(bytes([0x80]) + rnd.randbytes(15) + bytes([0x00]) +
+                          rnd.randbytes(15) + bytes([0x80]) + rnd.randbytes(15))
+        proc, objs = scan(disk)
+        msgs = ' '.join(e['message'] for o in objs if o['kind'] == 'summary' for e in o['errors'])
+        check('found from the MBR\'s entries and the backup GPT' in msgs,
+              'damaged %s %s: said so (%s)' % (label, damage, msgs[:160]))
+        check(digest(objs) == want and proc.returncode == 1,
+              'damaged %s %s: the NTFS volume is still found and read as the folder'
+              % (label, damage))
+
+
+def damaged_ntfs(tmp):
+    """A folder loop in the MFT and a file whose data run points past the
+    end of the volume (tests/ntfs_patch.py), and a WOF-compressed file:
+    each said so, the rest of the volume still read (an NTFS-compressed
+    shell too), the scan ends."""
+    web = 'inetpub/wwwroot/aspnet_client'
+    shell = b'<%@ Page Language="Jscript"%><%eval(Request.Item["p"],"unsafe");%>\n'
+
+    def fill(mnt):
+        os.makedirs(os.path.join(mnt, web, 'loop', 'inner', 'back'))
+        for name in ('loop/inner/deep.aspx', 'top.aspx'):
+            with open(os.path.join(mnt, web, name), 'wb') as f:
+                f.write(shell)
+        os.makedirs(os.path.join(mnt, LOG_DIR))
+        shutil.copy(LOG_SRC, os.path.join(mnt, LOG_DIR, LOG_NAME))
+        shutil.copy(LOG_SRC, os.path.join(mnt, LOG_DIR, 'HttpProxy_2021030205-1.LOG'))
+        # Windows' own compression (WOF), which TSK does not undo: the
+        # reparse point (tag IO_REPARSE_TAG_WOF; WOF_EXTERNAL_INFO version
+        # 1, provider 2 = file; FILE_PROVIDER_EXTERNAL_INFO_V1 version 1,
+        # algorithm 1 = LZX) and the WofCompressedData stream, set through
+        # ntfs-3g's system.ntfs_reparse_data and user.* attributes.
+        wof = os.path.join(mnt, web, 'wof.aspx')
+        with open(wof, 'wb') as f:
+            f.write(shell)
+        os.setxattr(wof, 'user.WofCompressedData', bytes(64))
+        os.setxattr(wof, 'system.ntfs_reparse_data',
+                    struct.pack('<IHH', 0x80000017, 16, 0) + struct.pack('<IIII', 1, 2, 1, 1))
+        # NTFS's own compression (LZNT1), which TSK undoes: ntfs-3g
+        # compresses new files in a folder marked compressed (0x800).
+        packed = os.path.join(mnt, web, 'packed')
+        os.mkdir(packed)
+        attrib = struct.unpack('<I', os.getxattr(packed, 'system.ntfs_attrib'))[0]
+        os.setxattr(packed, 'system.ntfs_attrib', struct.pack('<I', attrib | 0x800))
+        with open(os.path.join(packed, 'big.aspx'), 'wb') as f:
+            f.write(b'<!-- ' + b'padding text ' * 20000 + b'-->\n' + shell)
+        attrib = struct.unpack('<I', os.getxattr(os.path.join(packed, 'big.aspx'),
+                                                 'system.ntfs_attrib'))[0]
+        compressed.append(bool(attrib & 0x800))
+
+    compressed = []
+    vol = os.path.join(tmp, 'damaged.raw')
+    make_volume(vol, 16, fill)
+    check(compressed == [True], 'ntfs-3g wrote big.aspx compressed (LZNT1)')
+    ntfs_patch.patch_index_loop(vol, 'inner', 'back', 'loop')
+    ntfs_patch.patch_run_past_end(vol, 'HttpProxy_2021030205-1.LOG')
+    proc, objs = scan(vol)
+    summ = [o for o in objs if o['kind'] == 'summary']
+    errs = [(e['path'], e['message']) for s in summ for e in s['errors']]
+    check(proc.returncode == 1 and len(summ) == 1, 'damaged NTFS: the scan ends (exit %d)'
+          % proc.returncode)
+    check(any(p.endswith('/loop/inner/back') and 'loop' in m for p, m in errs),
+          'folder loop: said so, for the looping name (%s)' % errs)
+    shells = sorted(o['source']['path'].rsplit('/', 1)[1] for o in objs
+                    if o['kind'] == 'finding' and o['rule'] == 'webshell_chopper_jscript_eval')
+    check(shells == ['big.aspx', 'deep.aspx', 'top.aspx'],
+          'folder loop: the files beside and inside it are still scanned, once; the '
+          'NTFS-compressed shell is found (%s)' % shells)
+    check(any(p.endswith('HttpProxy_2021030205-1.LOG') for p, _ in errs),
+          'a data run past the end: an error for that file (%s)' % errs)
+    cov = [c for s in summ for c in s['coverage'] if c['family'] == 'httpproxy']
+    check(cov and cov[0]['files'] >= 1 and cov[0]['records'] > 0,
+          'a data run past the end: the other log is still read (%s)' % cov)
+    check(any(p.endswith('/wof.aspx') and 'WOF' in m for p, m in errs),
+          'a WOF-compressed file: said to be unreadable (%s)' % errs)
+    check(not [o for o in objs if o['kind'] == 'finding' and 'wof.aspx' in o['source']['path']],
+          'a WOF-compressed file: neither its bytes nor its WofCompressedData stream scanned')
 
 
 def bad_images(tmp, vol):

@@ -19,7 +19,12 @@
 # * the same through a VHDX (the glue reads through TSK's image reads);
 # * a volume without VSS says so in a note (no error), a VSS header with no
 #   catalog too; a corrupt catalog is an error for the volume while the live
-#   volume is still scanned; the image is never written.
+#   volume is still scanned; the image is never written;
+# * grown_logs(): a log still being written at the snapshot (appended to
+#   after it) is counted once in coverage records and aggregated counts,
+#   its shared lines' findings written once with seen_in [live, time], the
+#   appended lines' with [live]; a log rewritten differently after the
+#   snapshot is counted in full (its snapshot copy read beside it).
 # Needs root and /dev/fuse (exit 77 otherwise).
 import os, random, shutil, subprocess, sys, tempfile, time
 
@@ -200,6 +205,108 @@ def body(tmp):
     check(ended == 10, 'damaged store metadata: %d of 10 scans end with the live findings' % ended)
 
 
+GROWN = images.LOG_NAME  # still being written at the snapshot
+REWRITTEN = 'HttpProxy_2021030300-1.LOG'  # rewritten differently after it
+
+
+def log_versions():
+    """The log contents: (grown at the snapshot, grown live, rewritten at
+    the snapshot, rewritten live). The grown log gets two more scanner
+    probes from 10.20.0.5 in the same hour (aggregated with the first
+    three) and one more ProxyLogon request; the other log, whose probes
+    come from 10.20.0.6, has its first record's request id changed and a
+    line added, so the snapshot's copy is not the start of the live one."""
+    with open(images.LOG_SRC, 'rb') as f:
+        src = f.read()
+    lines = src.split(b'\r\n')
+    probe, exploit = lines[7], lines[10]  # lines 8 and 11 of the file
+    more = b''.join(probe.replace(b'23:40:00.000Z,req-000000', b'23:%d:00.000Z,req-0%d' % (m, m))
+                    + b'\r\n' for m in (50, 55))
+    more += exploit.replace(b'04:12:35.900Z,req-235900', b'04:59:00.000Z,req-259000') + b'\r\n'
+    other = src.replace(b'10.20.0.5', b'10.20.0.6')
+    rewritten = other.replace(b'req-000100', b'req-000199', 1) + more.replace(
+        b'10.20.0.5', b'10.20.0.6')
+    return src, src + more, other, rewritten
+
+
+def grown_logs(tmp):
+    """A log that grew after the snapshot is counted once; one rewritten
+    differently is counted in full."""
+    grown_snap, grown_live, rew_snap, rew_live = log_versions()
+    logdir = images.LOG_DIR
+
+    def write(mnt, name, data):
+        os.makedirs(os.path.join(mnt, logdir), exist_ok=True)
+        with open(os.path.join(mnt, logdir, name), 'wb') as f:
+            f.write(data)
+
+    def before_logs(mnt):
+        write(mnt, GROWN, grown_snap)
+        write(mnt, REWRITTEN, rew_snap)
+
+    def after_logs(mnt):
+        with open(os.path.join(mnt, logdir, GROWN), 'ab') as f:  # appended
+            f.write(grown_live[len(grown_snap):])
+        write(mnt, REWRITTEN, rew_live)
+
+    # What must be counted: the live logs once, and the rewritten log's
+    # snapshot copy beside them (as three files of a folder).
+    ref = os.path.join(tmp, 'ref-logs')
+    write(ref, GROWN, grown_live)
+    write(ref, REWRITTEN, rew_live)
+    write(ref, 'HttpProxy_2021030301-1.LOG', rew_snap)
+    _, ref_objs = images.scan(ref)
+    want = [c['records'] for c in summary(ref_objs).get('coverage', [])
+            if c['family'] == 'httpproxy']
+
+    vol = os.path.join(tmp, 'logs.raw')
+    make_vss.make_volume(vol, 48)
+    make_vss.mounted(vol, before_logs)
+    created = int(time.time()) + 2
+    check(make_vss.snapshot(vol, after_logs, created) > 0, 'logs: the snapshot holds old blocks')
+    when = iso(created)
+    digest_before = images.sha256(vol)
+    _, objs = images.scan(vol, '--shadows')
+    fs = finds(objs)
+    cov = [c for c in summary(objs).get('coverage', []) if c['family'] == 'httpproxy']
+    check(len(want) == 1 and len(cov) == 1 and cov[0]['records'] == want[0],
+          'logs: records counted once for the grown log, in full for the rewritten one '
+          '(%s, want %s)' % ([c['records'] for c in cov], want))
+    check(len(cov) == 1 and cov[0]['files'] == 3,
+          'logs: the grown log\'s snapshot copy is not read again (files %s)'
+          % [c['files'] for c in cov])
+
+    def probes(client):
+        return [o for o in fs if o['rule'] == 'proxylogon_ssrf_localhost'
+                and o['evidence'].get('ClientIpAddress') == client]
+    grown = probes('10.20.0.5')
+    check(len(grown) == 1 and grown[0]['count'] == 5 and grown[0]['seen_in'] == ['live', when],
+          'logs: the grown log\'s probes aggregate to count 5, seen live and in the snapshot (%s)'
+          % [(o['count'], o['seen_in']) for o in grown])
+    rew = probes('10.20.0.6')
+    check(len(rew) == 1 and rew[0]['count'] == 3 + 5,
+          'logs: the rewritten log\'s probes count its snapshot copy in full (%s)'
+          % [o['count'] for o in rew])
+    on_grown = [o for o in fs if (o['source'].get('windows_path') or '').endswith('\\' + GROWN)]
+    shared = [o for o in on_grown if 0 < (o['source'].get('line') or 0) <= 15]
+    late = [o for o in on_grown if (o['source'].get('line') or 0) > 15]
+    keys = [(o['rule'], o['source'].get('line')) for o in shared]
+    check(len(shared) >= 5 and len(keys) == len(set(keys)) and
+          all(o['seen_in'] == ['live', when] and '@vss1/' not in o['source']['path']
+              for o in shared),
+          'logs: findings of the shared lines appear once, seen_in [live, time] (%s)'
+          % [(o['rule'], o['source'].get('line'), o['seen_in']) for o in shared])
+    check(late and all(o['seen_in'] == ['live'] for o in late),
+          'logs: findings of the appended lines are seen live only (%s)'
+          % [(o['rule'], o['source'].get('line'), o['seen_in']) for o in late])
+    on_rew = [o for o in fs if (o['source'].get('windows_path') or '').endswith('\\' + REWRITTEN)
+              and o['source'].get('line') == 11]
+    check(len(on_rew) == 1 and on_rew[0]['seen_in'] == ['live', when],
+          'logs: the rewritten log\'s snapshot copy is read, its finding identical to the '
+          'live one written once (%s)' % [o['seen_in'] for o in on_rew])
+    check(images.sha256(vol) == digest_before, 'logs: the image is unchanged by the scan')
+
+
 def main():
     os.environ['MALLOC_PERTURB_'] = '37'
     if os.geteuid() != 0:
@@ -212,8 +319,9 @@ def main():
     tmp = tempfile.mkdtemp(prefix='exh-vss-')
     try:
         body(tmp)
+        grown_logs(tmp)
     finally:
-        for m in ('vss.raw.mnt', 'plain.raw.mnt'):
+        for m in ('vss.raw.mnt', 'plain.raw.mnt', 'logs.raw.mnt'):
             subprocess.run(['fusermount', '-u', '-q', os.path.join(tmp, m)], capture_output=True)
         shutil.rmtree(tmp, ignore_errors=True)
     if ntfs_volume.failures:

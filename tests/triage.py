@@ -14,7 +14,9 @@
 # owa/auth, one created in aspnet_client, deleted logs (findings and a
 # coverage gap), and nothing for a stock page or a folder outside the
 # planting places. A Velociraptor-shaped copy (names %XX-encoded, the
-# ntfs accessor's folder) gives the same findings; damaged inputs are
+# ntfs accessor's folder) gives the same findings, and so does the KAPE
+# collection inside a disk image (kape_vhdx(): KAPE's --vhdx container, an
+# NTFS volume holding C/; raw and VHDX); damaged inputs are
 # counted, never fatal. Files whose attributes outgrow their base record
 # (attribute_lists()): many hard links with long names make ntfs-3g write
 # an $ATTRIBUTE_LIST (resident for a few, non-resident for many) and move
@@ -262,6 +264,27 @@ def attribute_lists(tmp):
           'as an image (TSK), the shells named in extension records are found')
 
 
+def kape_vhdx(tmp, kape):
+    """The same collection in a KAPE --vhdx container: a disk image whose
+    NTFS volume holds C/ (raw, and as a VHDX when qemu-img is here)."""
+    vol = os.path.join(tmp, 'kape.raw')
+    make_volume(vol, 16, lambda m: shutil.copytree(kape, m, dirs_exist_ok=True,
+                                                   copy_function=shutil.copyfile))
+    targets = [vol]
+    if shutil.which('qemu-img'):
+        vhdx = os.path.join(tmp, 'kape.vhdx')
+        run(['qemu-img', 'convert', '-f', 'raw', '-O', 'vhdx', vol, vhdx])
+        targets.append(vhdx)
+    else:
+        print('note: qemu-img (qemu-utils) missing; the container is checked as a raw volume')
+    for target in targets:
+        _, objs = scan(target)
+        expect_findings(objs, 'KAPE --vhdx container (%s)' % os.path.basename(target))
+        paths = [o['source']['path'] for o in objs if o['kind'] == 'finding']
+        check(paths and all(p.startswith(target + '!/vol1/C/') for p in paths),
+              '%s: source.path reads IMAGE!/vol1/C/...' % os.path.basename(target))
+
+
 def main():
     need(('mkntfs', 'ntfs-3g', 'ntfscat', 'ntfsinfo', 'fusermount'), 'ntfs-3g',
          'the test volume')
@@ -287,6 +310,7 @@ def main():
         os.makedirs(os.path.join(kape, 'C', 'Windows', 'System32'))
         _, objs = scan(kape)
         expect_findings(objs, 'KAPE')
+        kape_vhdx(tmp, kape)
         text = subprocess.run([EXHUNT, 'scan', '--no-progress', kape],
                               capture_output=True, timeout=300).stdout.decode()
         check('deleted  2021-03-02T04:00:00.000Z' in text and 'mft_page_not_collected' in text,

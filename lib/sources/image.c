@@ -338,6 +338,11 @@ typedef struct image_walker {
     /* the shadow copy being walked: "vol2@vss1" and its creation time */
     char snap_label[48];
     int64_t snap_ms;
+    /* while a volume's shadow copies are walked: its live file system,
+     * opened again for image_prefix_of_live() (NULL when it cannot be),
+     * and the length of "PREFIX volN" on w->rel */
+    TSK_FS_INFO *live_fs;
+    size_t vol_mark;
     char owner[192];
     char msg[256];
 } image_walker;
@@ -444,6 +449,60 @@ static void image_owner(image_walker *w, TSK_FS_FILE *f)
     exh_free(sd);
 }
 
+#define IMAGE_CMP_CHUNK (64u << 10) /* bytes compared per read */
+
+/* entry_ntfs.prefix_of_live: compares the snapshot file being delivered
+ * with the live volume's file at the same path, a chunk of each at a time
+ * (read at offsets: the entry's stream is not moved). */
+static int image_prefix_of_live(const entry_ntfs *n, uint64_t *lines)
+{
+    image_walker *w = n->ctx;
+    TSK_FS_FILE *live;
+    char *mine, *theirs;
+    int same = 0;
+
+    *lines = 0;
+    if (!w->live_fs || !w->file || w->ads || n->deleted ||
+        w->rel.len <= w->vol_mark || w->rel.data[w->vol_mark] != '/')
+        return 0;
+    // TSK looks the path up in the live volume's folder indexes (NTFS
+    // names compare case-insensitively).
+    live = tsk_fs_file_open(w->live_fs, NULL, w->rel.data + w->vol_mark);
+    tsk_error_reset();
+    if (!live)
+        return 0;
+    mine = exh_malloc(2 * (size_t)IMAGE_CMP_CHUNK);
+    if (mine && live->meta && live->meta->type == TSK_FS_META_TYPE_REG &&
+        live->meta->size >= w->size) {
+        theirs = mine + IMAGE_CMP_CHUNK;
+        same = 1;
+        for (TSK_OFF_T off = 0; off < w->size && same; off += IMAGE_CMP_CHUNK) {
+            size_t len = IMAGE_CMP_CHUNK;
+            if ((TSK_OFF_T)len > w->size - off)
+                len = (size_t)(w->size - off);
+            ssize_t a = tsk_fs_file_read(w->file, off, mine, len,
+                                         TSK_FS_FILE_READ_FLAG_NONE);
+            ssize_t b = tsk_fs_file_read(live, off, theirs, len,
+                                         TSK_FS_FILE_READ_FLAG_NONE);
+            if (a != (ssize_t)len || b != (ssize_t)len ||
+                memcmp(mine, theirs, len) != 0)
+                same = 0;
+            for (const char *p = mine; same && p < mine + len; p++) {
+                p = memchr(p, '\n', (size_t)(mine + len - p));
+                if (!p)
+                    break;
+                (*lines)++;
+            }
+        }
+    }
+    tsk_error_reset();
+    exh_free(mine);
+    tsk_fs_file_close(live);
+    if (!same)
+        *lines = 0;
+    return same;
+}
+
 /* Fills w->ntfs for f. */
 static void image_ntfs_facts(image_walker *w, TSK_FS_FILE *f, bool deleted)
 {
@@ -467,6 +526,10 @@ static void image_ntfs_facts(image_walker *w, TSK_FS_FILE *f, bool deleted)
     w->ntfs.deleted = deleted;
     w->ntfs.snapshot = w->snap_label[0] ? w->snap_label : NULL;
     w->ntfs.snapshot_ms = w->snap_ms;
+    if (w->snap_label[0] && w->live_fs) {
+        w->ntfs.prefix_of_live = image_prefix_of_live;
+        w->ntfs.ctx = w;
+    }
 }
 
 /* Delivers one stream of f: the default one (ads NULL) or the alternate
@@ -534,12 +597,30 @@ static bool image_clusters_free(TSK_FS_INFO *fs, const TSK_FS_ATTR *a)
     return true;
 }
 
+#define IMAGE_REPARSE_WOF 0x80000017u /* IO_REPARSE_TAG_WOF */
+
+/* The tag of f's reparse point, 0 when it has none. */
+static uint32_t image_reparse_tag(TSK_FS_FILE *f)
+{
+    unsigned char tag[4];
+    const TSK_FS_ATTR *a =
+        tsk_fs_file_attr_get_type(f, TSK_FS_ATTR_TYPE_NTFS_REPARSE, 0, 0);
+    ssize_t n = -1;
+
+    if (a)
+        n = tsk_fs_file_read_type(f, TSK_FS_ATTR_TYPE_NTFS_REPARSE, 0, 0,
+                                  (char *)tag, sizeof(tag),
+                                  TSK_FS_FILE_READ_FLAG_NOID);
+    tsk_error_reset();
+    return n == (ssize_t)sizeof(tag) ? le32(tag) : 0;
+}
+
 /* Delivers the regular file f (its name already on w->rel/w->disp) and
  * its alternate data streams ("name:stream"). */
 static void image_file(image_walker *w, TSK_FS_FILE *f, bool deleted)
 {
     size_t rel_mark = w->rel.len, disp_mark = w->disp.len;
-    bool data = true;
+    bool data = true, wof = false;
     int count;
 
     image_ntfs_facts(w, f, deleted);
@@ -549,12 +630,34 @@ static void image_file(image_walker *w, TSK_FS_FILE *f, bool deleted)
         tsk_error_reset();
         data = image_clusters_free(w->fs, a);
     }
+    // Windows' own file compression (compact.exe, CompactOS: XPRESS or
+    // LZX in the WofCompressedData stream, the unnamed stream left sparse)
+    // is one TSK does not undo: listed, said so, not scanned.
+    if (image_reparse_tag(f) == IMAGE_REPARSE_WOF) {
+        wof = true;
+        data = false;
+        image_error(w, "compressed by Windows (WOF: XPRESS or LZX, as "
+                       "compact.exe leaves files): not readable here, "
+                       "not scanned");
+    } else if (!deleted && !tsk_fs_file_attr_get_type(
+                               f, TSK_FS_ATTR_TYPE_NTFS_DATA, 0, 0)) {
+        // Every NTFS file has an unnamed $DATA; TSK drops the attributes
+        // of a record whose run list it cannot use (a run past the end of
+        // the volume) and would hand on an empty file.
+        tsk_error_reset();
+        data = false;
+        image_error(w, "its data cannot be read: the file's NTFS attributes "
+                       "are damaged (e.g. a data run past the end of the "
+                       "volume); not scanned");
+    }
     image_deliver(w, f, NULL, data);
     count = tsk_fs_file_attr_getsize(f);
     for (int i = 0; i < count && !w->stopped && !deleted; i++) {
         const TSK_FS_ATTR *a = tsk_fs_file_attr_get_idx(f, i);
         if (!a || a->type != TSK_FS_ATTR_TYPE_NTFS_DATA || !a->name ||
             !a->name[0])
+            continue;
+        if (wof && strcmp(a->name, "WofCompressedData") == 0)
             continue;
         if (buf_putc(&w->rel, ':') == EXH_ERR_NOMEM ||
             buf_puts(&w->rel, a->name) == EXH_ERR_NOMEM ||
@@ -947,6 +1050,7 @@ static void image_store(image_walker *w, libvshadow_volume_t *volume, int i,
     size64_t size = 0;
     vss_img *v;
 
+    w->vol_mark = w->rel.len;
     snprintf(w->snap_label, sizeof(w->snap_label), "%s@vss%d", label, i + 1);
     buf_reset(&w->disp);
     buf_puts(&w->disp, w->target);
@@ -1066,10 +1170,20 @@ static void image_shadows(image_walker *w, TSK_IMG_INFO *img, TSK_OFF_T off,
         image_error(w, "more than 64 shadow copies; the rest is not read");
         stores = IMAGE_MAX_STORES;
     }
+    // The live file system again, for the consumer's question whether a
+    // snapshot's log is the start of the live one (image_prefix_of_live);
+    // without it every snapshot file is read in full.
+    if (stores > 0) {
+        w->live_fs = tsk_fs_open_img(img, off, TSK_FS_TYPE_NTFS);
+        tsk_error_reset();
+    }
     for (int i = 0; i < stores && !w->stopped && w->st == EXH_OK; i++) {
         image_cut(&w->rel, rel_mark);
         image_store(w, volume, i, label);
     }
+    if (w->live_fs)
+        tsk_fs_close(w->live_fs);
+    w->live_fs = NULL;
     w->snap_label[0] = '\0';
     w->snap_ms = 0;
     libvshadow_volume_close(volume, NULL);
@@ -1128,6 +1242,154 @@ static bool image_part_wanted(const TSK_VS_PART_INFO *p)
     return (p->flags & TSK_VS_PART_FLAG_ALLOC) != 0 && p->len > 0;
 }
 
+/* ---- damaged partition tables: our own reading --------------------------
+ * TSK reads one table or none: a GPT whose primary header or entries are
+ * damaged gives no volume (the protective MBR, or garbage entries), an MBR
+ * with one damaged entry none at all. Then the MBR's four entries and the
+ * backup GPT (its header in the image's last sector) are read here, and
+ * every candidate whose first sector is an NTFS, ReFS or BitLocker boot
+ * sector is walked. */
+
+#define IMAGE_GUESS_MAX 128 /* candidate partitions looked at */
+
+bool image_gpt_entries(const unsigned char *hdr, uint64_t sectors,
+                       uint64_t *lba, size_t *len)
+{
+    uint64_t at = le64(hdr + 72);
+    uint32_t count = le32(hdr + 80), size = le32(hdr + 84);
+
+    if (memcmp(hdr, "EFI PART", 8) != 0 || size < 128 || size > 4096 ||
+        size % 8 != 0 || count == 0 || count > 65536u / size || at < 2 ||
+        at >= sectors)
+        return false;
+    *lba = at;
+    *len = (size_t)count * size;
+    // The entries must lie inside the image.
+    return (*len + 511) / 512 <= sectors - at;
+}
+
+/* Adds the candidate [first, first + n) when it lies inside the image and
+ * is new; false when the list is full. */
+static bool image_guess_add(uint64_t first, uint64_t n, uint64_t sectors,
+                            uint64_t *start, uint64_t *count, size_t *used,
+                            size_t max)
+{
+    if (first == 0 || n == 0 || first >= sectors)
+        return true;
+    for (size_t i = 0; i < *used; i++)
+        if (start[i] == first)
+            return true;
+    if (*used >= max)
+        return false;
+    start[*used] = first;
+    count[*used] = n > sectors - first ? sectors - first : n;
+    (*used)++;
+    return true;
+}
+
+size_t image_guess_parts(const unsigned char *mbr, const unsigned char *hdr,
+                         const unsigned char *entries, size_t len,
+                         uint64_t sectors, uint64_t *start, uint64_t *count,
+                         size_t max)
+{
+    size_t used = 0;
+
+    if (mbr && mbr[510] == 0x55 && mbr[511] == 0xAA)
+        for (int i = 0; i < 4; i++) {
+            const unsigned char *e = mbr + 446 + 16 * i;
+            // 0xEE: GPT's protective entry; 0x05/0x0F: extended, whose
+            // logical volumes TSK alone follows.
+            if (e[4] == 0 || e[4] == 0xEE || e[4] == 0x05 || e[4] == 0x0F)
+                continue;
+            if (!image_guess_add(le32(e + 8), le32(e + 12), sectors, start,
+                                 count, &used, max))
+                return used;
+        }
+    if (!hdr || !entries)
+        return used;
+    uint32_t size = le32(hdr + 84);
+    if (size < 128 || size > 4096)
+        return used;
+    for (size_t off = 0; off + size <= len; off += size) {
+        const unsigned char *e = entries + off;
+        static const unsigned char zero[16];
+        uint64_t first = le64(e + 32), last = le64(e + 40);
+        if (memcmp(e, zero, 16) == 0 || last < first)
+            continue;
+        if (!image_guess_add(first, last - first + 1, sectors, start, count,
+                             &used, max))
+            break;
+    }
+    return used;
+}
+
+/* True when the sector at off of img begins an NTFS, ReFS or BitLocker
+ * volume. */
+static bool image_volume_at(TSK_IMG_INFO *img, TSK_OFF_T off)
+{
+    unsigned char boot[16];
+
+    memset(boot, 0, sizeof(boot));
+    (void)tsk_img_read(img, off, (char *)boot, sizeof(boot));
+    tsk_error_reset();
+    return memcmp(boot + 3, "NTFS    ", 8) == 0 ||
+           memcmp(boot + 3, "ReFS", 4) == 0 ||
+           memcmp(boot + 3, "-FVE-FS-", 8) == 0;
+}
+
+/* Walks the volumes our own reading of img's MBR and backup GPT finds
+ * (image_guess_parts), after TSK found none: why says why (TSK's message).
+ * Returns how many were walked. */
+static unsigned image_fallback(image_walker *w, TSK_IMG_INFO *img,
+                               const char *why)
+{
+    uint64_t sectors = (uint64_t)img->size / 512, lba = 0;
+    uint64_t start[IMAGE_GUESS_MAX], count[IMAGE_GUESS_MAX];
+    unsigned char mbr[512], hdr[512];
+    unsigned char *entries = NULL;
+    size_t len = 0, n;
+    unsigned vol = 0;
+    char note[512];
+
+    if (sectors < 2)
+        return 0;
+    memset(mbr, 0, sizeof(mbr));
+    memset(hdr, 0, sizeof(hdr));
+    (void)tsk_img_read(img, 0, (char *)mbr, sizeof(mbr));
+    (void)tsk_img_read(img, (TSK_OFF_T)(sectors - 1) * 512, (char *)hdr,
+                       sizeof(hdr));
+    tsk_error_reset();
+    if (image_gpt_entries(hdr, sectors, &lba, &len) &&
+        (entries = exh_malloc(len)) != NULL &&
+        tsk_img_read(img, (TSK_OFF_T)lba * 512, (char *)entries, len) !=
+            (ssize_t)len) {
+        exh_free(entries);
+        entries = NULL;
+    }
+    tsk_error_reset();
+    n = image_guess_parts(mbr, hdr, entries, entries ? len : 0, sectors, start,
+                          count, IMAGE_GUESS_MAX);
+    exh_free(entries);
+    for (size_t i = 0; i < n && !w->stopped && w->st == EXH_OK; i++) {
+        TSK_OFF_T off = (TSK_OFF_T)(start[i] * 512);
+        if (!image_volume_at(img, off))
+            continue;
+        if (++vol > IMAGE_MAX_VOLS) {
+            vol--;
+            break;
+        }
+        if (vol == 1) {
+            snprintf(note, sizeof(note),
+                     "%s; the volumes below were found from the MBR's "
+                     "entries and the backup GPT instead",
+                     why);
+            w->cbs->on_error(w->cbs->user, w->target, note);
+        }
+        image_volume(w, img, off, (TSK_OFF_T)(count[i] * 512), vol);
+    }
+    return vol;
+}
+
 /* Walks every partition of img, or img as one volume when it has no
  * partition table. */
 static void image_volumes(image_walker *w, TSK_IMG_INFO *img)
@@ -1136,17 +1398,17 @@ static void image_volumes(image_walker *w, TSK_IMG_INFO *img)
     unsigned vol = 0;
 
     if (!vs) {
-        unsigned char boot[16];
-        image_note(w, "the partition table cannot be read: ");
-        memset(boot, 0, sizeof(boot));
-        (void)tsk_img_read(img, 0, (char *)boot, sizeof(boot));
-        tsk_error_reset();
+        const char *text = tsk_error_get();
+        if (text && *text)
+            image_note(w, "the partition table cannot be read: ");
+        else // TSK says nothing when no table type accepts the bytes
+            snprintf(w->msg, sizeof(w->msg),
+                     "the partition table cannot be read: no table type "
+                     "The Sleuth Kit knows accepts it");
         // No table TSK accepts: a bare volume, or a damaged table.
-        if (memcmp(boot + 3, "NTFS    ", 8) == 0 ||
-            memcmp(boot + 3, "ReFS", 4) == 0 ||
-            memcmp(boot + 3, "-FVE-FS-", 8) == 0)
+        if (image_volume_at(img, 0))
             image_volume(w, img, 0, img->size, 1);
-        else
+        else if (image_fallback(w, img, w->msg) == 0)
             w->cbs->on_error(w->cbs->user, w->target, w->msg);
         return;
     }
@@ -1186,11 +1448,40 @@ static void image_volumes(image_walker *w, TSK_IMG_INFO *img)
             len = img->size - off;
         image_volume(w, img, off, len, vol);
     }
-    if (vol == 0 && w->st == EXH_OK)
+    tsk_vs_close(vs);
+    if (vol == 0 && w->st == EXH_OK &&
+        image_fallback(w, img, "the partition table names no NTFS volume") == 0)
         w->cbs->on_error(w->cbs->user, w->target,
                          "no NTFS volume in the partition table; nothing "
                          "read");
-    tsk_vs_close(vs);
+}
+
+/* True when the E01 set whose first segment is path lacks a segment file
+ * or holds one cut short or damaged: libewf (as TSK opens it) then reads
+ * the missing data as zeros without an error. */
+static bool image_ewf_incomplete(const char *path)
+{
+    libewf_error_t *error = NULL;
+    libewf_handle_t *handle = NULL;
+    char **names = NULL;
+    int count = 0, bad = 0;
+
+    if (libewf_glob(path, strlen(path), LIBEWF_FORMAT_UNKNOWN, &names, &count,
+                    &error) != 1) {
+        libewf_error_free(&error);
+        return false;
+    }
+    if (libewf_handle_initialize(&handle, &error) == 1 &&
+        libewf_handle_open(handle, names, count, LIBEWF_OPEN_READ, &error) ==
+            1) {
+        bad = libewf_handle_segment_files_corrupted(handle, &error);
+        libewf_handle_close(handle, NULL);
+    }
+    libewf_error_free(&error);
+    if (handle)
+        libewf_handle_free(&handle, NULL);
+    libewf_glob_free(names, count, NULL);
+    return bad == 1;
 }
 
 exh_status image_walk(const char *target, const source_opts *opts,
@@ -1263,6 +1554,11 @@ exh_status image_walk_at(const char *target, const char *display,
     w.s.ctx = &w;
     buf_init(&w.rel, 65536);
     buf_init(&w.disp, 65536);
+    if (kind == IMAGE_EWF && image_ewf_incomplete(target))
+        cbs->on_error(cbs->user, display,
+                      "the E01 set is incomplete or damaged (a segment file "
+                      "missing or cut short, libewf says): the data it held "
+                      "reads as zeros; what can be read is scanned");
     image_volumes(&w, img);
     buf_free(&w.rel);
     buf_free(&w.disp);

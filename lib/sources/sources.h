@@ -107,6 +107,22 @@ typedef enum image_kind_t {
     IMAGE_QCOW,
 } image_kind_t;
 
+/* Our own reading of a damaged disk's tables, for when TSK reads none or
+ * one without an NTFS volume. image_gpt_entries(): where the entries of
+ * the GPT whose 512-byte header is hdr lie (*lba, *len bytes, at most
+ * 64 KiB) in an image of sectors 512-byte sectors; false when hdr is no
+ * usable GPT header. image_guess_parts(): the partitions the MBR sector
+ * mbr (512 bytes; NULL: none) lists, then those of the GPT entries (len
+ * bytes of hdr's entries; NULL: none), as a first sector and a count of
+ * sectors inside the image; at most max, the same start once; the count.
+ * Only candidates: each is a volume when its first sector says so. */
+bool image_gpt_entries(const unsigned char *hdr, uint64_t sectors,
+                       uint64_t *lba, size_t *len);
+size_t image_guess_parts(const unsigned char *mbr, const unsigned char *hdr,
+                         const unsigned char *entries, size_t len,
+                         uint64_t sectors, uint64_t *start, uint64_t *count,
+                         size_t max);
+
 /* The kind of the file open on fd (size bytes long), by its magic. */
 image_kind_t image_kind(int fd, uint64_t size);
 /* Walks the image at path as a child of a folder target: display is its
