@@ -155,7 +155,29 @@ typedef struct entry_ntfs {
      * callback only. */
     int (*prefix_of_live)(const struct entry_ntfs *n, uint64_t *lines);
     void *ctx; /* for prefix_of_live */
+    /* Where a live volume's entry lies, for image_reader_open() on another
+     * thread: the image file, its kind, the volume's byte offset, the MFT
+     * entry and its data stream (attr_ads: the named stream attr_id);
+     * image is NULL when the entry cannot be opened again (snapshots,
+     * deleted entries). */
+    const char *image;
+    int image_kind;
+    int64_t vol_offset;
+    uint64_t inum;
+    uint16_t attr_id;
+    bool attr_ads;
 } entry_ntfs;
+
+/* A thread's own handles on a disk image and one of its NTFS volumes
+ * (sources/image.c): entries the walk delivered are read there again, by
+ * MFT entry, while the walk goes on. */
+typedef struct image_reader image_reader;
+/* Opens the data of entry n (size bytes) on *r's handles, made or changed
+ * as n needs; the stream is valid until the next call or
+ * image_reader_free(). NULL with a message in *err when it cannot. */
+stream *image_reader_open(image_reader **r, const entry_ntfs *n, uint64_t size,
+                          const char **err);
+void image_reader_free(image_reader *r);
 
 /* One file of a target, as every backend delivers it. */
 typedef struct entry {

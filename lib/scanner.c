@@ -67,7 +67,10 @@ typedef struct job {
     item it; /* it.path and it.display point to the strings above */
 } job;
 
+struct pool;
+
 typedef struct scan_ctx {
+    struct pool *pool; /* disk image entries scanned on workers, or NULL */
     exh_scanner *sc;
     const exh_ruleset *rs;
     const char *target;
@@ -91,6 +94,7 @@ typedef struct scan_ctx {
 /* Per-thread state: readers, buffers, the file being read. */
 typedef struct worker {
     scan_ctx *ctx;
+    image_reader *img_reader; /* pool workers: their handles on an image */
     csvlog *readers[FAM__COUNT];
     evtx *evtx;              /* made on the first event log */
     winproc *proc;           /* Security 4688 as process_creation */
@@ -2250,6 +2254,7 @@ static void run_job(worker *w, job *j)
 
 static void worker_free(worker *w)
 {
+    image_reader_free(w->img_reader);
     exh_free(w->fbuf);
     exh_free(w->dbuf);
     exh_free(w->pf_bits);
@@ -2283,12 +2288,215 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+static unsigned default_threads(void);
+
+/* ---- disk image entries on worker threads ------------------------------ */
+/*
+ * A disk image is walked by one thread, which used to scan each file
+ * itself. Now a live volume's file is handed to a pool of workers, each
+ * with its own handles on the image and the volume (image_reader), which
+ * read the file again by its MFT entry while the walk goes on: reading and
+ * scanning run on every core. At most POOL_QUEUE files wait. What else is
+ * read inline (hives, a collection's $MFT, snapshot files) first waits
+ * until the pool is idle where it touches unit state the workers read
+ * unlocked (u->cur_snap).
+ */
+
+#define POOL_QUEUE 256
+
+typedef struct pool_job {
+    struct pool_job *next;
+    unit *u;
+    item it; /* its strings and ntfs point into the job */
+    char *path, *display, *owner, *ads, *image;
+    entry_ntfs ntfs;
+    uint64_t size;
+} pool_job;
+
+typedef struct pool {
+    scan_ctx *ctx;
+    pthread_mutex_t lock;
+    pthread_cond_t more, room, idle;
+    pool_job *head, *tail;
+    size_t queued; /* jobs waiting */
+    size_t busy;   /* jobs being scanned */
+    bool closing;
+    unsigned started;
+    pthread_t tids[64];
+    worker ws[64];
+} pool;
+
+static void pool_job_free(pool_job *j)
+{
+    if (!j)
+        return;
+    exh_free(j->path);
+    exh_free(j->display);
+    exh_free(j->owner);
+    exh_free(j->ads);
+    exh_free(j->image);
+    exh_free(j);
+}
+
+/* Opens a job's file on the worker's own handles and scans it. */
+static void pool_run(worker *w, pool_job *j)
+{
+    scan_ctx *ctx = w->ctx;
+    const char *err = NULL;
+    stream *in = image_reader_open(&w->img_reader, &j->ntfs, j->size, &err);
+    if (!in) {
+        pthread_mutex_lock(&ctx->lock);
+        j->u->unreadable++;
+        add_error(j->u, j->display, err ? err : "cannot be read");
+        pthread_mutex_unlock(&ctx->lock);
+    } else {
+        process(w, j->u, &j->it, in);
+    }
+    atomic_fetch_add(&ctx->files_done, 1);
+}
+
+static void *pool_main(void *arg)
+{
+    worker *w = arg;
+    pool *p = w->ctx->pool;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        while (!p->head && !p->closing)
+            pthread_cond_wait(&p->more, &p->lock);
+        pool_job *j = p->head;
+        if (!j) {
+            pthread_mutex_unlock(&p->lock);
+            break;
+        }
+        p->head = j->next;
+        if (!p->head)
+            p->tail = NULL;
+        p->queued--;
+        p->busy++;
+        pthread_cond_signal(&p->room);
+        pthread_mutex_unlock(&p->lock);
+        pool_run(w, j);
+        pool_job_free(j);
+        pthread_mutex_lock(&p->lock);
+        p->busy--;
+        if (!p->head && p->busy == 0)
+            pthread_cond_broadcast(&p->idle);
+        pthread_mutex_unlock(&p->lock);
+    }
+    return NULL;
+}
+
+/* Starts the pool; false leaves the walk to scan inline. */
+static bool pool_start(scan_ctx *ctx, unsigned threads)
+{
+    if (threads < 2)
+        return false;
+    pool *p = exh_calloc(1, sizeof *p);
+    if (!p)
+        return false;
+    p->ctx = ctx;
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->more, NULL);
+    pthread_cond_init(&p->room, NULL);
+    pthread_cond_init(&p->idle, NULL);
+    ctx->pool = p;
+    if (threads > sizeof p->tids / sizeof *p->tids)
+        threads = sizeof p->tids / sizeof *p->tids;
+    for (unsigned i = 0; i < threads; i++) {
+        p->ws[i].ctx = ctx;
+        if (pthread_create(&p->tids[i], NULL, pool_main, &p->ws[i]) != 0)
+            break;
+        p->started++;
+    }
+    return p->started > 0;
+}
+
+/* Waits until every job handed on is scanned. */
+static void pool_drain(scan_ctx *ctx)
+{
+    pool *p = ctx->pool;
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->lock);
+    while (p->head || p->busy)
+        pthread_cond_wait(&p->idle, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Scans what is queued, then stops and frees the pool. */
+static void pool_finish(scan_ctx *ctx)
+{
+    pool *p = ctx->pool;
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->lock);
+    p->closing = true;
+    pthread_cond_broadcast(&p->more);
+    pthread_mutex_unlock(&p->lock);
+    for (unsigned i = 0; i < p->started; i++)
+        pthread_join(p->tids[i], NULL);
+    for (pool_job *j = p->head; j;) { // only when no thread started
+        pool_job *next = j->next;
+        pool_job_free(j);
+        j = next;
+    }
+    for (size_t i = 0; i < sizeof p->ws / sizeof *p->ws; i++)
+        worker_free(&p->ws[i]);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->more);
+    pthread_cond_destroy(&p->room);
+    pthread_cond_destroy(&p->idle);
+    exh_free(p);
+    ctx->pool = NULL;
+}
+
+/* Queues entry e for the pool, its stream untouched; false when it could
+ * not (out of memory): e is then read inline. */
+static bool pool_put(scan_ctx *ctx, unit *u, const entry *e, const item *it)
+{
+    pool *p = ctx->pool;
+    pool_job *j = exh_calloc(1, sizeof *j);
+    if (!j || !(j->path = exh_strdup(e->path)) ||
+        !(j->display = exh_strdup(e->display_path)) ||
+        !(j->image = exh_strdup(e->ntfs->image)) ||
+        (e->ntfs->owner && !(j->owner = exh_strdup(e->ntfs->owner))) ||
+        (e->ntfs->stream && !(j->ads = exh_strdup(e->ntfs->stream)))) {
+        pool_job_free(j);
+        return false;
+    }
+    j->u = u;
+    j->size = e->size;
+    j->ntfs = *e->ntfs;
+    j->ntfs.owner = j->owner;
+    j->ntfs.stream = j->ads;
+    j->ntfs.image = j->image;
+    j->ntfs.prefix_of_live = NULL;
+    j->ntfs.ctx = NULL;
+    j->it = *it;
+    j->it.path = j->path;
+    j->it.display = j->display;
+    j->it.ntfs = &j->ntfs;
+    pthread_mutex_lock(&p->lock);
+    while (p->queued >= POOL_QUEUE)
+        pthread_cond_wait(&p->room, &p->lock);
+    if (p->tail)
+        p->tail->next = j;
+    else
+        p->head = j;
+    p->tail = j;
+    p->queued++;
+    pthread_cond_signal(&p->more);
+    pthread_mutex_unlock(&p->lock);
+    return true;
+}
+
 /* ---- the walk ------------------------------------------------------------ */
 
 typedef struct walk_state {
     scan_ctx *ctx;
     worker *inline_worker;
-    bool single; /* the target is one file or stdin */
+    bool single;     /* the target is one file or stdin */
+    bool pool_tried; /* pool_start() was called */
 } walk_state;
 
 static void take_client_info(scan_ctx *ctx, unit *u, stream *in)
@@ -2465,6 +2673,7 @@ static bool on_entry(void *user, entry *e)
     if (build_is_hive_name(base) && e->in && !snap) {
         // SOFTWARE (the build) and SYSTEM (the UM services, the services):
         // read here, whole, never scanned as files.
+        pool_drain(ctx);
         char *wp = windows_path_of(u, e->path);
         build_cand found = {0};
         exh_status st = hive_entry(ctx, u, e, wp, &found);
@@ -2486,6 +2695,7 @@ static bool on_entry(void *user, entry *e)
         triage_metadata_kind(base, &meta_kind)) {
         // A collection's $MFT, $UsnJrnl:$J or $Secure:$SDS: read here,
         // judged when the walk is done (triage.c), never scanned as files.
+        pool_drain(ctx);
         char *wp = windows_path_of(u, e->path);
         char problem[256];
         exh_status st = triage_take(&u->triage, e->path, e->display_path,
@@ -2511,6 +2721,7 @@ static bool on_entry(void *user, entry *e)
         exh_free(wp);
     }
     if (util_strcasecmp(base, "client_info.json") == 0 && e->in) {
+        pool_drain(ctx);
         take_client_info(ctx, u, e->in);
         pthread_mutex_lock(&ctx->lock);
         u->scanned++;
@@ -2565,12 +2776,32 @@ static bool on_entry(void *user, entry *e)
         }
         return true;
     }
+    if (e->in && e->ntfs && e->ntfs->image && !snap && !longer) {
+        // A live volume's file of a disk image: scanned by the pool.
+        if (!ws->pool_tried) {
+            ws->pool_tried = true;
+            pool_start(ctx,
+                       ctx->sc->threads ? ctx->sc->threads : default_threads());
+        }
+        if (ctx->pool && pool_put(ctx, u, e, &it)) {
+            report_progress(ctx);
+            return ctx->failure == EXH_OK;
+        }
+    }
     if (e->in) {
-        u->cur_snap = snap; // entries of images are read here, in order
-        u->cur_longer = longer;
+        // Entries of images are read here, in order; a snapshot's file
+        // tells the workers' shared state (u->cur_snap), which they read
+        // unlocked: the pool is idle first.
+        if (snap || longer) {
+            pool_drain(ctx);
+            u->cur_snap = snap;
+            u->cur_longer = longer;
+        }
         process(ws->inline_worker, u, &it, e->in);
-        u->cur_snap = 0;
-        u->cur_longer = false;
+        if (snap || longer) {
+            u->cur_snap = 0;
+            u->cur_longer = false;
+        }
     }
     atomic_fetch_add(&ctx->files_done, 1);
     report_progress(ctx);
@@ -2900,12 +3131,13 @@ exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
     bool is_image = !is_dir && source_is_image(target);
     if (is_image && ctx.units)
         ctx.units[0].image = true;
-    walk_state ws = {&ctx, &inline_worker, !is_dir && !is_image};
+    walk_state ws = {&ctx, &inline_worker, !is_dir && !is_image, false};
     if (st == EXH_OK) {
         source_opts opts = {sc->password, true, sc->deleted, sc->shadows};
         source_cbs cbs = {on_entry, on_walk_error, &ws, on_walk_note};
         const char *err = NULL;
         exh_status wst = source_walk(target, &opts, &cbs, &err);
+        pool_finish(&ctx);
         if (wst != EXH_OK) {
             res.target_unreadable = 1;
             ctx.units[0].failed = true;

@@ -22,7 +22,7 @@
 # end of the volume and a WOF-compressed file (damaged_ntfs(), with
 # tests/ntfs_patch.py).
 # Needs root, /dev/fuse and the tools: otherwise skipped (exit 77).
-import hashlib, os, random, shutil, struct, subprocess, sys, tempfile
+import hashlib, json, os, random, shutil, struct, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ntfs_patch  # noqa: E402  (sets one $SI time; see its header)
@@ -142,6 +142,19 @@ def body(tmp):
                  and o['rule'] == 'webshell_chopper_jscript_eval']
         check(shell and shell[0]['file']['time_source'] == 'ntfs-si',
               '%s: file times come from $STANDARD_INFORMATION' % name)
+    # The files of a live volume are read again by MFT entry on the
+    # scanner's worker threads (scanner.c, "pool"); with -j1 the walk reads
+    # them itself. Both give the folder's findings, and the same lines.
+    for name in ('raw', 'e01', 'qcow2', 'vhdx'):
+        outs = []
+        for jobs in ('1', '3'):
+            _, objs = scan(images[name], '-j', jobs)
+            check(digest(objs) == want,
+                  '%s -j%s: same findings and coverage as the folder' % (name, jobs))
+            outs.append(sorted(json.dumps({k: v for k, v in o.items() if k != 'stats'},
+                                          sort_keys=True)
+                               for o in objs if o['kind'] == 'finding'))
+        check(outs[0] == outs[1], '%s: -j1 and -j3 write the same findings' % name)
     check(sha256(vol) == before, 'the raw image is unchanged by the scans')
     incomplete_e01(tmp)
 

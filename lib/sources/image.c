@@ -31,6 +31,7 @@
 /* libvshadow declares its libbfio entry points only when asked to. */
 #define LIBVSHADOW_HAVE_BFIO 1
 #include <libvshadow.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,8 +315,22 @@ static bool inum_set_add(inum_set *s, uint64_t v, bool *nomem)
     return true;
 }
 
+/* The data stream of one entry, read through TSK: the walk's, and each
+ * image_reader's. */
+typedef struct image_data {
+    stream s; /* reads through image_data_read() */
+    TSK_FS_FILE *file;
+    TSK_OFF_T off, size;
+    bool ads; /* the alternate data stream ads_id */
+    uint16_t ads_id;
+    char msg[256]; /* the last read error */
+} image_data;
+
 typedef struct image_walker {
-    const char *target; /* the image's display path */
+    const char *target;   /* the image's display path */
+    const char *img_path; /* the image file, opened again by readers */
+    image_kind_t kind;
+    TSK_OFF_T vol_off;  /* the volume being walked */
     const char *prefix; /* put before "volN": "" or "CHILD/" */
     const source_opts *opts;
     const source_cbs *cbs;
@@ -327,13 +342,7 @@ typedef struct image_walker {
     size_t dirs;
     bool stopped;
     exh_status st;
-    /* the stream of the entry being delivered */
-    stream s;
-    TSK_FS_FILE *file;
-    TSK_OFF_T off;
-    TSK_OFF_T size;
-    bool ads; /* reading the alternate data stream ads_id */
-    uint16_t ads_id;
+    image_data d;    /* the data of the entry being delivered */
     entry_ntfs ntfs; /* what NTFS knows of the entry */
     /* the shadow copy being walked: "vol2@vss1" and its creation time */
     char snap_label[48];
@@ -357,30 +366,52 @@ static void image_note(image_walker *w, const char *what)
     tsk_error_reset();
 }
 
-static ssize_t image_stream_read(stream *s, void *dst, size_t len)
+/* Reads up to len bytes of the entry's data stream (s->ctx, an
+ * image_data): 0 at its end, -1 with errno EIO and TSK's error when TSK
+ * cannot. */
+static ssize_t image_data_read(stream *s, void *dst, size_t len)
 {
-    image_walker *w = s->ctx;
+    image_data *d = s->ctx;
     ssize_t n;
 
-    if (w->off >= w->size)
+    if (d->off >= d->size)
         return 0;
-    if ((TSK_OFF_T)len > w->size - w->off)
-        len = (size_t)(w->size - w->off);
-    if (w->ads)
-        n = tsk_fs_file_read_type(w->file, TSK_FS_ATTR_TYPE_NTFS_DATA,
-                                  w->ads_id, w->off, dst, len,
+    if ((TSK_OFF_T)len > d->size - d->off)
+        len = (size_t)(d->size - d->off);
+    if (d->ads)
+        n = tsk_fs_file_read_type(d->file, TSK_FS_ATTR_TYPE_NTFS_DATA,
+                                  d->ads_id, d->off, dst, len,
                                   TSK_FS_FILE_READ_FLAG_NONE);
     else
-        n = tsk_fs_file_read(w->file, w->off, dst, len,
+        n = tsk_fs_file_read(d->file, d->off, dst, len,
                              TSK_FS_FILE_READ_FLAG_NONE);
     if (n <= 0) {
-        image_note(w, "read failed: ");
-        s->error = w->msg;
+        const char *text = tsk_error_get();
+        snprintf(d->msg, sizeof(d->msg), "read failed: %s",
+                 text && *text ? text : "unknown error");
+        tsk_error_reset();
+        s->error = d->msg;
         errno = EIO;
         return -1;
     }
-    w->off += n;
+    d->off += n;
     return n;
+}
+
+/* Starts reading f's data stream (the named stream ads when not NULL)
+ * of size bytes. */
+static stream *image_data_start(image_data *d, TSK_FS_FILE *f, bool ads,
+                                uint16_t ads_id, TSK_OFF_T size)
+{
+    d->file = f;
+    d->off = 0;
+    d->size = size > 0 ? size : 0;
+    d->ads = ads;
+    d->ads_id = ads ? ads_id : 0;
+    d->s.read = image_data_read;
+    d->s.ctx = d;
+    d->s.error = NULL;
+    return &d->s;
 }
 
 /* Cuts a path buffer back to len bytes. */
@@ -462,7 +493,7 @@ static int image_prefix_of_live(const entry_ntfs *n, uint64_t *lines)
     int same = 0;
 
     *lines = 0;
-    if (!w->live_fs || !w->file || w->ads || n->deleted ||
+    if (!w->live_fs || !w->d.file || w->d.ads || n->deleted ||
         w->rel.len <= w->vol_mark || w->rel.data[w->vol_mark] != '/')
         return 0;
     // TSK looks the path up in the live volume's folder indexes (NTFS
@@ -473,14 +504,15 @@ static int image_prefix_of_live(const entry_ntfs *n, uint64_t *lines)
         return 0;
     mine = exh_malloc(2 * (size_t)IMAGE_CMP_CHUNK);
     if (mine && live->meta && live->meta->type == TSK_FS_META_TYPE_REG &&
-        live->meta->size >= w->size) {
+        live->meta->size >= w->d.size) {
         theirs = mine + IMAGE_CMP_CHUNK;
         same = 1;
-        for (TSK_OFF_T off = 0; off < w->size && same; off += IMAGE_CMP_CHUNK) {
+        for (TSK_OFF_T off = 0; off < w->d.size && same;
+             off += IMAGE_CMP_CHUNK) {
             size_t len = IMAGE_CMP_CHUNK;
-            if ((TSK_OFF_T)len > w->size - off)
-                len = (size_t)(w->size - off);
-            ssize_t a = tsk_fs_file_read(w->file, off, mine, len,
+            if ((TSK_OFF_T)len > w->d.size - off)
+                len = (size_t)(w->d.size - off);
+            ssize_t a = tsk_fs_file_read(w->d.file, off, mine, len,
                                          TSK_FS_FILE_READ_FLAG_NONE);
             ssize_t b = tsk_fs_file_read(live, off, theirs, len,
                                          TSK_FS_FILE_READ_FLAG_NONE);
@@ -559,18 +591,20 @@ static void image_deliver(image_walker *w, TSK_FS_FILE *f,
     }
     e.open_path = NULL;
     w->ntfs.stream = ads ? ads->name : NULL;
+    w->ntfs.image = w->ntfs.snapshot || w->ntfs.deleted ? NULL : w->img_path;
+    w->ntfs.image_kind = (int)w->kind;
+    w->ntfs.vol_offset = (int64_t)w->vol_off;
+    w->ntfs.inum = (uint64_t)f->meta->addr;
+    w->ntfs.attr_ads = ads != NULL;
+    w->ntfs.attr_id = ads ? ads->id : 0;
     e.ntfs = &w->ntfs;
-    w->file = f;
-    w->off = 0;
-    w->size = size > 0 ? size : 0;
-    w->ads = ads != NULL;
-    w->ads_id = ads ? ads->id : 0;
-    w->s.error = NULL;
-    e.in = data ? &w->s : NULL;
+    stream *in =
+        image_data_start(&w->d, f, ads != NULL, ads ? ads->id : 0, size);
+    e.in = data ? in : NULL;
     if (!w->cbs->on_entry(w->cbs->user, &e))
         w->stopped = true;
-    w->file = NULL;
-    w->ads = false;
+    w->d.file = NULL;
+    w->d.ads = false;
 }
 
 /* True when every cluster of the non-resident attribute a is free, so a
@@ -1225,6 +1259,7 @@ static void image_volume(image_walker *w, TSK_IMG_INFO *img, TSK_OFF_T off,
                        "it first, e.g. with dislocker)");
         return;
     }
+    w->vol_off = off;
     w->fs = tsk_fs_open_img(img, off, TSK_FS_TYPE_NTFS);
     if (!w->fs) {
         image_note(w, "not a readable NTFS volume: ");
@@ -1484,6 +1519,124 @@ static bool image_ewf_incomplete(const char *path)
     return bad == 1;
 }
 
+/* Images are opened one at a time: libewf reads its header's dates with
+ * tzset() and mktime(), whose shared state a walk and the scanner's
+ * workers (image_reader_open) must not touch together. */
+static pthread_mutex_t image_open_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Opens the image target of a readable kind; NULL with *msg (static or
+ * thread-local) when it cannot. */
+static TSK_IMG_INFO *image_open_img(const char *target, image_kind_t kind,
+                                    const char **msg)
+{
+    TSK_IMG_INFO *img;
+
+    pthread_mutex_lock(&image_open_lock);
+    if (kind == IMAGE_QCOW) {
+        img = qcow_open(target, msg);
+    } else {
+        // The type is given, never detected: TSK's detection tries
+        // afflib first, whose VMDK code reads freed memory.
+        img = tsk_img_open_utf8_sing(target, image_tsk_type(kind), 0);
+        if (!img) {
+            static _Thread_local char note[256];
+            snprintf(note, sizeof(note), "not a readable disk image: %s",
+                     tsk_error_get() ? tsk_error_get() : "unknown error");
+            tsk_error_reset();
+            *msg = note;
+        }
+    }
+    pthread_mutex_unlock(&image_open_lock);
+    return img;
+}
+
+struct image_reader {
+    char *path; /* the image the handles below are on */
+    int kind;
+    int64_t off; /* the volume's offset */
+    TSK_IMG_INFO *img;
+    TSK_FS_INFO *fs;
+    image_data d; /* the entry being read */
+    char msg[256];
+};
+
+/* Closes r's handles, keeping r. */
+static void image_reader_close(image_reader *r)
+{
+    if (r->d.file)
+        tsk_fs_file_close(r->d.file);
+    if (r->fs)
+        tsk_fs_close(r->fs);
+    if (r->img)
+        tsk_img_close(r->img);
+    exh_free(r->path);
+    r->d.file = NULL;
+    r->fs = NULL;
+    r->img = NULL;
+    r->path = NULL;
+}
+
+stream *image_reader_open(image_reader **rp, const entry_ntfs *n, uint64_t size,
+                          const char **err)
+{
+    image_reader *r = *rp;
+
+    if (!n->image) {
+        *err = "cannot be opened again (a snapshot's or deleted entry)";
+        return NULL;
+    }
+    if (!r && !(r = *rp = exh_calloc(1, sizeof(*r)))) {
+        *err = "out of memory";
+        return NULL;
+    }
+    if (r->d.file) {
+        tsk_fs_file_close(r->d.file);
+        r->d.file = NULL;
+    }
+    if (r->path && (strcmp(r->path, n->image) != 0 ||
+                    r->kind != n->image_kind || r->off != n->vol_offset))
+        image_reader_close(r);
+    if (!r->path) {
+        const char *msg = NULL;
+        r->path = exh_strdup(n->image);
+        r->kind = n->image_kind;
+        r->off = n->vol_offset;
+        r->img = r->path ? image_open_img(r->path, (image_kind_t)r->kind, &msg)
+                         : NULL;
+        r->fs = r->img ? tsk_fs_open_img(r->img, (TSK_OFF_T)r->off,
+                                         TSK_FS_TYPE_NTFS)
+                       : NULL;
+        if (!r->fs) {
+            snprintf(r->msg, sizeof(r->msg), "%s",
+                     msg ? msg : "the volume cannot be opened again");
+            tsk_error_reset();
+            image_reader_close(r);
+            *err = r->msg;
+            return NULL;
+        }
+    }
+    TSK_FS_FILE *f = tsk_fs_file_open_meta(r->fs, NULL, (TSK_INUM_T)n->inum);
+    if (!f || !f->meta) {
+        const char *text = tsk_error_get();
+        snprintf(r->msg, sizeof(r->msg), "entry cannot be read: %s",
+                 text && *text ? text : "unknown error");
+        tsk_error_reset();
+        if (f)
+            tsk_fs_file_close(f);
+        *err = r->msg;
+        return NULL;
+    }
+    return image_data_start(&r->d, f, n->attr_ads, n->attr_id, (TSK_OFF_T)size);
+}
+
+void image_reader_free(image_reader *r)
+{
+    if (!r)
+        return;
+    image_reader_close(r);
+    exh_free(r);
+}
+
 exh_status image_walk(const char *target, const source_opts *opts,
                       const source_cbs *cbs, const char **err)
 {
@@ -1522,23 +1675,11 @@ exh_status image_walk_at(const char *target, const char *display,
     case IMAGE_LEF:
         *err = "an L01 logical evidence file: not supported";
         return EXH_ERR_IO;
-    case IMAGE_QCOW:
-        img = qcow_open(target, &msg);
-        break;
     case IMAGE_NONE:
         *err = "not a disk image";
         return EXH_ERR_IO;
     default:
-        // The type is given, never detected: TSK's detection tries
-        // afflib first, whose VMDK code reads freed memory.
-        img = tsk_img_open_utf8_sing(target, image_tsk_type(kind), 0);
-        if (!img) {
-            static _Thread_local char note[256];
-            snprintf(note, sizeof(note), "not a readable disk image: %s",
-                     tsk_error_get() ? tsk_error_get() : "unknown error");
-            tsk_error_reset();
-            msg = note;
-        }
+        img = image_open_img(target, kind, &msg);
         break;
     }
     if (!img) {
@@ -1547,11 +1688,11 @@ exh_status image_walk_at(const char *target, const char *display,
     }
     memset(&w, 0, sizeof(w));
     w.target = display;
+    w.img_path = target;
+    w.kind = kind;
     w.prefix = prefix;
     w.opts = opts;
     w.cbs = cbs;
-    w.s.read = image_stream_read;
-    w.s.ctx = &w;
     buf_init(&w.rel, 65536);
     buf_init(&w.disp, 65536);
     if (kind == IMAGE_EWF && image_ewf_incomplete(target))
