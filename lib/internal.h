@@ -171,6 +171,10 @@ typedef struct entry_ntfs {
 /* A thread's own handles on a disk image and one of its NTFS volumes
  * (sources/image.c): entries the walk delivered are read there again, by
  * MFT entry, while the walk goes on. */
+/* True when target is a regular file of 64 KiB or more named like a disk
+ * image (.raw, .dd, .img, .001, .vhd, .vhdx, .vmdk, .qcow2, .E01, ...),
+ * whatever its content. */
+bool image_named_like(const char *target);
 typedef struct image_reader image_reader;
 /* Opens the data of entry n (size bytes) on *r's handles, made or changed
  * as n needs; the stream is valid until the next call or

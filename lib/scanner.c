@@ -3131,6 +3131,14 @@ exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
     bool is_image = !is_dir && source_is_image(target);
     if (is_image && ctx.units)
         ctx.units[0].image = true;
+    if (!is_dir && !is_image && ctx.units && image_named_like(target))
+        add_error(&ctx.units[0], target,
+                  "named like a disk image, but no image format, partition "
+                  "table or NTFS boot sector was found at its start: read as "
+                  "one plain file (a raw disk whose first sectors are "
+                  "damaged needs its partition table repaired, or the "
+                  "volume cut out at its offset, before exhunt can read "
+                  "it)");
     walk_state ws = {&ctx, &inline_worker, !is_dir && !is_image, false};
     if (st == EXH_OK) {
         source_opts opts = {sc->password, true, sc->deleted, sc->shadows};

@@ -442,6 +442,23 @@ def bad_images(tmp, vol):
     proc, objs = scan(empty)
     msgs = ' '.join(e['message'] for o in objs if o['kind'] == 'summary' for e in o['errors'])
     check('no NTFS volume' in msgs, 'no NTFS volume: said so')
+    # A raw disk whose first sectors are zeroed is no image exhunt can
+    # recognise: read as a plain file, and said so; a file of the same bytes
+    # under another name is just a file.
+    blank = os.path.join(tmp, 'blanked.raw')
+    with open(vol, 'rb') as f, open(blank, 'wb') as g:
+        g.write(bytes(1 << 20))
+        f.seek(1 << 20)
+        g.write(f.read(3 << 20))
+    proc, objs = scan(blank)
+    msgs = ' '.join(e['message'] for o in objs if o['kind'] == 'summary' for e in o['errors'])
+    check(proc.returncode in (0, 1, 3) and 'named like a disk image' in msgs,
+          'an unrecognisable .raw: said so (%s)' % msgs[:120])
+    other = os.path.join(tmp, 'blanked.bin')
+    os.link(blank, other)
+    _, objs = scan(other)
+    msgs = ' '.join(e['message'] for o in objs if o['kind'] == 'summary' for e in o['errors'])
+    check('named like a disk image' not in msgs, 'the same bytes as .bin: no such message')
     # Ex01 is recognised and reported unsupported (exit 3).
     ex01 = os.path.join(tmp, 'x.Ex01')
     with open(ex01, 'wb') as f:

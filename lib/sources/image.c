@@ -141,6 +141,24 @@ image_kind_t image_kind(int fd, uint64_t size)
     return IMAGE_NONE;
 }
 
+bool image_named_like(const char *target)
+{
+    static const char *const exts[] = {".raw",   ".dd",   ".img",  ".001",
+                                       ".vhd",   ".vhdx", ".vmdk", ".qcow",
+                                       ".qcow2", ".e01",  ".ex01", NULL};
+    const char *dot = target ? strrchr(target, '.') : NULL;
+    struct stat st;
+
+    if (!dot || strchr(dot, '/') || stat(target, &st) != 0 ||
+        !S_ISREG(st.st_mode) || st.st_size < 65536)
+        return false;
+    for (size_t i = 0; exts[i]; i++) {
+        if (util_strcasecmp(dot, exts[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
 bool source_is_image(const char *target)
 {
     struct stat st;
