@@ -75,7 +75,8 @@ int main(int argc, char **argv)
         n++;
     }
     fclose(f);
-    int runs = atoi(argv[2]);
+    long runs_arg = strtol(argv[2], NULL, 10);
+    int runs = runs_arg > 0 && runs_arg < 1000 ? (int)runs_arg : 0;
     if (n == 0 || runs < 1) {
         fprintf(stderr, "hs_literals: no literal, or RUNS < 1\n");
         return 2;

@@ -221,8 +221,10 @@ static exh_status set_add(addr_set *set, size_t *list, const char *stem,
         return EXH_OK; // canonical() checked it: cannot happen
     e.family = v6 ? 6 : 4;
     e.bits = v6 ? 128 : 32;
-    if (slash)
-        e.bits = (unsigned char)atoi(slash + 1);
+    if (slash) {
+        unsigned long bits = strtoul(slash + 1, NULL, 10);
+        e.bits = (unsigned char)(bits < e.bits ? bits : e.bits);
+    }
     if (*list == SIZE_MAX) {
         char **n = exh_realloc(set->lists, (set->list_count + 1) * sizeof *n);
         if (!n)
