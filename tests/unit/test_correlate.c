@@ -389,8 +389,8 @@ static const char *story_with(const exh_summary *s, const char *id)
 static void test_url_paths(void)
 {
     static const char *const paths[] = {
-        "C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\"
-        "HttpProxy\\owa\\auth\\x.aspx",
+        ("C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\"
+         "HttpProxy\\owa\\auth\\x.aspx"),
         "?:\\inetpub\\wwwroot\\aspnet_client\\x.aspx",
         "D:\\Exchange\\ClientAccess\\exchweb\\ews\\y.aspx",
         "C:\\ProgramData\\z.aspx",
