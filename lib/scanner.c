@@ -2386,14 +2386,17 @@ static void *pool_main(void *arg)
     return NULL;
 }
 
-/* Starts the pool; false leaves the walk to scan inline. */
-static bool pool_start(scan_ctx *ctx, unsigned threads)
+static void pool_finish(scan_ctx *ctx);
+
+/* Starts the pool (ctx->pool); without one (-j1, no memory, no thread)
+ * the walk scans inline. */
+static void pool_start(scan_ctx *ctx, unsigned threads)
 {
     if (threads < 2)
-        return false;
+        return;
     pool *p = exh_calloc(1, sizeof *p);
     if (!p)
-        return false;
+        return;
     p->ctx = ctx;
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->more, NULL);
@@ -2408,7 +2411,8 @@ static bool pool_start(scan_ctx *ctx, unsigned threads)
             break;
         p->started++;
     }
-    return p->started > 0;
+    if (p->started == 0) // no thread: the walk scans inline, as with -j1
+        pool_finish(ctx);
 }
 
 /* Waits until every job handed on is scanned. */
@@ -2435,11 +2439,6 @@ static void pool_finish(scan_ctx *ctx)
     pthread_mutex_unlock(&p->lock);
     for (unsigned i = 0; i < p->started; i++)
         pthread_join(p->tids[i], NULL);
-    for (pool_job *j = p->head; j;) { // only when no thread started
-        pool_job *next = j->next;
-        pool_job_free(j);
-        j = next;
-    }
     for (size_t i = 0; i < sizeof p->ws / sizeof *p->ws; i++)
         worker_free(&p->ws[i]);
     pthread_mutex_destroy(&p->lock);
