@@ -358,6 +358,23 @@ static long read_braces(rl_reader *r)
     return lo;
 }
 
+/* Skips comments "(?#...)" at r->i. PCRE2 drops them before it reads
+ * quantifiers, so in "ab(?#c)?" the '?' makes the 'b' optional. */
+static void skip_comments(rl_reader *r)
+{
+    while (r->i + 2 < r->len && r->p[r->i] == '(' && r->p[r->i + 1] == '?' &&
+           r->p[r->i + 2] == '#') {
+        size_t j = r->i + 3;
+        while (j < r->len && r->p[j] != ')')
+            j++;
+        if (j >= r->len) {
+            r->fail = true;
+            return;
+        }
+        r->i = j + 1;
+    }
+}
+
 /* One atom and its quantifier. */
 static void read_atom(rl_reader *r, rl_node *out)
 {
@@ -388,8 +405,9 @@ static void read_atom(rl_reader *r, rl_node *out)
         return;
     if (out->exact.valid && set_score(&out->exact, 1))
         out->req = out->exact;
-    // Its quantifier, if any.
-    if (r->i >= r->len)
+    // Its quantifier, if any, after any comments.
+    skip_comments(r);
+    if (r->fail || r->i >= r->len)
         return;
     unsigned char q = r->p[r->i];
     long lo;
@@ -427,6 +445,9 @@ static void read_concat(rl_reader *r, rl_node *out)
     best.n = 0;
     bool exact = true;
     while (r->i < r->len && !r->fail && !at(r, '|') && !at(r, ')')) {
+        skip_comments(r);
+        if (r->fail || r->i >= r->len || at(r, '|') || at(r, ')'))
+            break;
         rl_node a;
         read_atom(r, &a);
         if (r->fail)

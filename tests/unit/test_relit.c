@@ -59,6 +59,13 @@ static void test_known(void)
     // zero-width items add nothing and break nothing
     CHECK_STR(lits("\\bword(?=s)\\b"), "word");
     CHECK_STR(lits("(?i)abc(?#note)def"), "abcdef");
+    // a quantifier after a comment applies to the atom before it: PCRE2
+    // drops comments first (the CI fuzzer found "b(?#c)?" taken as "b")
+    CHECK_STR(lits("abcd(?#note)?"), "abcd|abc");
+    CHECK_STR(lits("(abcd)(?#n)(?#m){0}xyz"), "xyz");
+    CHECK_STR(lits("abc(?#n)+def"), "cdef");
+    CHECK_STR(lits("(?#n)?abcd"), ""); // nothing to repeat
+    CHECK_STR(lits("abc(?#never closed"), "");
     CHECK_STR(lits("(?<name>abc)(?:def)"), "abcdef");
     CHECK_STR(lits("(?'name'abc)(?P<n2>def)"), "abcdef");
     CHECK_STR(lits("(?'ppppppppq')"), ""); // an empty group (fuzzer)
@@ -111,7 +118,8 @@ static void gen(char *o, size_t cap, size_t *n, int depth)
 {
     static const char *const atoms[] = {"abc", "ab",  "b",    "ca",  "A",
                                         "\\.", ".",   "[ab]", "\\d", "^",
-                                        "$",   "\\b", "-",    "cab"};
+                                        "$",   "\\b", "-",    "cab",
+                                        "(?#c)"};
     static const char *const quants[] = {"",  "",    "",      "?",    "*",
                                          "+", "{2}", "{0,2}", "{1,}", "??"};
     int parts = 1 + (int)rnd(5);
@@ -130,7 +138,7 @@ static void gen(char *o, size_t cap, size_t *n, int depth)
             }
             *n += (size_t)snprintf(o + *n, cap - *n, ")%s", quants[rnd(10)]);
         } else {
-            *n += (size_t)snprintf(o + *n, cap - *n, "%s%s", atoms[rnd(14)],
+            *n += (size_t)snprintf(o + *n, cap - *n, "%s%s", atoms[rnd(15)],
                                    quants[rnd(10)]);
         }
     }
