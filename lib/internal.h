@@ -832,8 +832,9 @@ bool prefilter_byte_used(const prefilter *pf, unsigned char c);
  * prefilter_any() instead. Thread-safe. */
 size_t prefilter_find(const prefilter *pf, const char *text, size_t len);
 /* Like prefilter_find() for every hit: fills hits[] with up to max offsets
- * (ascending; one per hit, inside it) and returns how many. When it returns
- * max, text after the last one was not searched. ids (NULL or max
+ * (ascending; one per hit, its last byte) and returns how many. *upto gets
+ * the offset before which every hit is in hits[]: len when the search ran
+ * to the end, less when hits[] filled up. ids (NULL or max
  * entries) gets the literal of each hit, one entry per literal (several
  * literals ending at one byte repeat its offset), or PREFILTER_UNKNOWN
  * where the search does not tell (the portable one). With ids, *loose
@@ -844,7 +845,8 @@ size_t prefilter_find(const prefilter *pf, const char *text, size_t len);
 #define PREFILTER_UNKNOWN UINT32_MAX
 #define PREFILTER_LOOSE   0x80000000u
 size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
-                      size_t *hits, uint32_t *ids, size_t max, bool *loose);
+                      size_t *hits, uint32_t *ids, size_t max, bool *loose,
+                      size_t *upto);
 /* The bits prefilter_bits(pf, text, len, false, bits) sets, from the hits
  * a prefilter_hits() search (loose hits kept) found over a span that held
  * the whole of text[0..len) at offset base: adds the literals of hits that

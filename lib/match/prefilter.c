@@ -11,7 +11,9 @@
  * class around it. Many classes fall back to one table-driven pass. Builds
  * with EXH_HAVE_HYPERSCAN use a Hyperscan literal database instead for two
  * or more anchor classes (measured 2-3x faster there), with one scratch per
- * thread cached in thread-local storage. The filter itself is immutable.
+ * thread cached in thread-local storage; it holds fewer anchors than there
+ * are literals, each literal checked around its anchor's hits (hs_plan()).
+ * The filter itself is immutable.
  */
 #include "internal.h"
 
@@ -29,6 +31,10 @@
 #define CLASSES_PER_PASS 4    /* anchor classes compared per SIMD pass */
 #define MAX_SIMD_PASSES  3    /* beyond this, one table-driven pass */
 #define HS_MIN_CLASSES   1    /* anchor classes that make Hyperscan pay */
+#define HS_PLAN_MAX      4096 /* distinct runs past which each is an anchor */
+#define HS_MERGE_UPTO    64   /* anchors past which none are merged */
+#define HS_MERGE_MIN     16   /* bytes of a piece that replaces anchors */
+#define HS_MERGE_ROUNDS  16   /* merges at most */
 #define DEFER_DECODE_MAX 4096 /* records decoded for deferred clauses */
 
 typedef struct plit {
@@ -85,8 +91,17 @@ struct prefilter {
      * late write safe for threads sharing it. */
     hs_database_t *db;
     hs_scratch_t *proto; /* cloned into each thread's cache */
-    uint64_t serial;     /* identifies this filter in thread caches */
-    bool hs_wanted;      /* enough anchor classes for Hyperscan to pay */
+    /* What the database holds (hs_plan()): anchors, each a search run or
+     * a long piece that several share; a hit of anchor a stands for the
+     * literals hs_items[hs_first[a] .. hs_first[a + 1]), checked around
+     * it. */
+    unsigned char **hs_anchor;
+    size_t *hs_alen;
+    size_t hs_anchors;
+    size_t *hs_first;
+    struct hs_item *hs_items;
+    uint64_t serial; /* identifies this filter in thread caches */
+    bool hs_wanted;  /* enough anchor classes for Hyperscan to pay */
     atomic_bool hs_ready;
     pthread_mutex_t hs_lock;
 #endif
@@ -129,26 +144,242 @@ static size_t pick_anchor(const unsigned char *s, size_t len)
 #ifdef EXH_HAVE_HYPERSCAN
 static atomic_uint_fast64_t hs_serials;
 
+/* A literal a hit of its anchor stands for. */
+typedef struct hs_item {
+    uint32_t lit; /* index in pf->lits */
+    uint32_t off; /* where the anchor begins in the literal's text */
+} hs_item;
+
+static void hs_plan_free(prefilter *pf)
+{
+    for (size_t a = 0; pf->hs_anchor && a < pf->hs_anchors; a++)
+        exh_free(pf->hs_anchor[a]);
+    exh_free(pf->hs_anchor);
+    exh_free(pf->hs_alen);
+    exh_free(pf->hs_first);
+    exh_free(pf->hs_items);
+    pf->hs_anchor = NULL;
+    pf->hs_alen = pf->hs_first = NULL;
+    pf->hs_items = NULL;
+    pf->hs_anchors = 0;
+}
+
+/* Whether the folded text t[0..n) holds the anchor a[0..m); *at gets where
+ * it first begins. */
+static bool holds(const unsigned char *t, size_t n, const unsigned char *a,
+                  size_t m, size_t *at)
+{
+    const unsigned char *p = m <= n ? memmem(t, n, a, m) : NULL;
+    if (p && at)
+        *at = (size_t)(p - t);
+    return p != NULL;
+}
+
+/* The anchors holding a[0..m), counted; with mark, flagged in it. */
+static size_t holders(unsigned char **anc, const size_t *alen, size_t na,
+                      const unsigned char *a, size_t m, bool *mark)
+{
+    size_t n = 0;
+    for (size_t b = 0; b < na; b++) {
+        bool h = holds(anc[b], alen[b], a, m, NULL);
+        n += h;
+        if (mark)
+            mark[b] = h;
+    }
+    return n;
+}
+
+/* Merges anchors that share a piece of HS_MERGE_MIN bytes or more into that
+ * piece, grown as far as they all hold it, most shared first. */
+static bool hs_merge(unsigned char **anc, size_t *alen, size_t *na)
+{
+    bool *mark = exh_calloc(*na ? *na : 1, sizeof *mark);
+    if (!mark)
+        return false;
+    for (size_t round = 0; round < HS_MERGE_ROUNDS; round++) {
+        size_t best_n = 1, best_a = 0, best_i = 0;
+        for (size_t a = 0; a < *na; a++) {
+            for (size_t i = 0; i + HS_MERGE_MIN <= alen[a]; i++) {
+                size_t n =
+                    holders(anc, alen, *na, anc[a] + i, HS_MERGE_MIN, NULL);
+                if (n > best_n) {
+                    best_n = n;
+                    best_a = a;
+                    best_i = i;
+                }
+            }
+        }
+        if (best_n < 2)
+            break;
+        // Grow the piece inside best_a while every holder still holds it.
+        const unsigned char *base = anc[best_a];
+        size_t from = best_i, to = best_i + HS_MERGE_MIN;
+        holders(anc, alen, *na, base + from, to - from, mark);
+        for (bool grew = true; grew;) {
+            grew = false;
+            for (int side = 0; side < 2 && !grew; side++) {
+                size_t f = from - (side == 0 && from > 0);
+                size_t t = to + (side == 1 && to < alen[best_a]);
+                if (f == from && t == to)
+                    continue;
+                bool all = true;
+                for (size_t b = 0; all && b < *na; b++)
+                    all = !mark[b] ||
+                          holds(anc[b], alen[b], base + f, t - f, NULL);
+                if (all) {
+                    from = f;
+                    to = t;
+                    grew = true;
+                }
+            }
+        }
+        unsigned char *piece = exh_malloc(to - from + 1);
+        if (!piece) {
+            exh_free(mark);
+            return false;
+        }
+        memcpy(piece, base + from, to - from);
+        piece[to - from] = '\0';
+        size_t kept = 0;
+        for (size_t b = 0; b < *na; b++) {
+            if (mark[b]) {
+                exh_free(anc[b]);
+                continue;
+            }
+            anc[kept] = anc[b];
+            alen[kept++] = alen[b];
+        }
+        anc[kept] = piece;
+        alen[kept++] = to - from;
+        *na = kept;
+    }
+    exh_free(mark);
+    return true;
+}
+
+/* Chooses what the database searches for. Each distinct run is an anchor
+ * unless it holds another run (a hit of the shorter one is checked for
+ * it), and a few anchors that share a long piece become that piece: a
+ * Hyperscan literal search slows sharply past about 32 literals (measured:
+ * 45 runs 3.7 GB/s, the same 45 as 28 anchors 5.1 GB/s, bench/literals.sh),
+ * and a check around a rare hit costs next to nothing. Every literal gets
+ * the longest anchor it holds. */
+static bool hs_plan(prefilter *pf)
+{
+    size_t n = pf->count, na = 0;
+    unsigned char **anc = exh_calloc(n ? n : 1, sizeof *anc);
+    size_t *alen = exh_calloc(n ? n : 1, sizeof *alen);
+    bool ok = anc && alen;
+    for (size_t i = 0; ok && i < n; i++) {
+        const plit *l = &pf->lits[i];
+        bool seen = false;
+        for (size_t a = 0; !seen && a < na; a++)
+            seen = alen[a] == l->len && memcmp(anc[a], l->text, l->len) == 0;
+        if (seen)
+            continue;
+        anc[na] = exh_malloc(l->len + 1);
+        ok = anc[na] != NULL;
+        if (ok) {
+            memcpy(anc[na], l->text, l->len + 1);
+            alen[na++] = l->len;
+        }
+    }
+    if (ok && na <= HS_PLAN_MAX) {
+        // Runs that hold another run go; what holds a run that goes holds
+        // the run it held, so every literal still holds an anchor.
+        bool *drop = exh_calloc(na ? na : 1, sizeof *drop);
+        ok = drop != NULL;
+        for (size_t a = 0; ok && a < na; a++) {
+            for (size_t b = 0; !drop[a] && b < na; b++)
+                drop[a] = b != a && alen[b] < alen[a] &&
+                          holds(anc[a], alen[a], anc[b], alen[b], NULL);
+        }
+        size_t kept = 0;
+        for (size_t a = 0; ok && a < na; a++) {
+            if (drop[a]) {
+                exh_free(anc[a]);
+                continue;
+            }
+            anc[kept] = anc[a];
+            alen[kept++] = alen[a];
+        }
+        if (ok)
+            na = kept;
+        exh_free(drop);
+        if (ok && na <= HS_MERGE_UPTO)
+            ok = hs_merge(anc, alen, &na);
+    }
+    size_t *owner = exh_calloc(n ? n : 1, sizeof *owner);
+    hs_item *items = exh_calloc(n ? n : 1, sizeof *items);
+    size_t *first = exh_calloc(na + 1, sizeof *first);
+    ok = ok && owner && items && first;
+    for (size_t i = 0; ok && i < n; i++) {
+        const plit *l = &pf->lits[i];
+        size_t best = SIZE_MAX;
+        for (size_t a = 0; a < na; a++) {
+            if ((best == SIZE_MAX || alen[a] > alen[best]) &&
+                holds(l->text, l->len, anc[a], alen[a], NULL))
+                best = a;
+        }
+        ok = best != SIZE_MAX; // cannot happen: some anchor is in each
+        owner[i] = best;
+        if (ok)
+            first[best + 1]++;
+    }
+    for (size_t a = 0; ok && a < na; a++)
+        first[a + 1] += first[a];
+    for (size_t i = 0; ok && i < n; i++) {
+        size_t at = 0, a = owner[i];
+        holds(pf->lits[i].text, pf->lits[i].len, anc[a], alen[a], &at);
+        size_t k = first[a]++;
+        items[k].lit = (uint32_t)i;
+        items[k].off = (uint32_t)at;
+    }
+    for (size_t a = na; ok && a > 0; a--) // first[a] ran on to first[a + 1]
+        first[a] = first[a - 1];
+    if (ok)
+        first[0] = 0;
+    exh_free(owner);
+    if (!ok) {
+        for (size_t a = 0; anc && a < na; a++)
+            exh_free(anc[a]);
+        exh_free(anc);
+        exh_free(alen);
+        exh_free(items);
+        exh_free(first);
+        return false;
+    }
+    pf->hs_anchor = anc;
+    pf->hs_alen = alen;
+    pf->hs_anchors = na;
+    pf->hs_first = first;
+    pf->hs_items = items;
+    return true;
+}
+
 /* Builds the Hyperscan database; false leaves the portable path alone. */
 static bool hs_build(prefilter *pf)
 {
-    const char **exprs = exh_calloc(pf->count, sizeof *exprs);
-    size_t *lens = exh_calloc(pf->count, sizeof *lens);
-    unsigned *flags = exh_calloc(pf->count, sizeof *flags);
-    unsigned *ids = exh_calloc(pf->count, sizeof *ids);
+    if (pf->count > UINT32_MAX / 2 || !hs_plan(pf))
+        return false;
+    size_t na = pf->hs_anchors;
+    const char **exprs = exh_calloc(na ? na : 1, sizeof *exprs);
+    size_t *lens = exh_calloc(na ? na : 1, sizeof *lens);
+    unsigned *flags = exh_calloc(na ? na : 1, sizeof *flags);
+    unsigned *ids = exh_calloc(na ? na : 1, sizeof *ids);
     bool ok = false;
     if (exprs && lens && flags && ids) {
         // Every hit is reported (no HS_FLAG_SINGLEMATCH): a field
         // sequence's hit that fails the strict check must not hide the next
         // one, and prefilter_hits() wants them all.
-        for (size_t i = 0; i < pf->count; i++) {
-            exprs[i] = (const char *)pf->lits[i].text;
-            lens[i] = pf->lits[i].len;
-            flags[i] = HS_FLAG_CASELESS;
-            ids[i] = (unsigned)i;
+        for (size_t a = 0; a < na; a++) {
+            exprs[a] = (const char *)pf->hs_anchor[a];
+            lens[a] = pf->hs_alen[a];
+            flags[a] = HS_FLAG_CASELESS;
+            ids[a] = (unsigned)a;
         }
         hs_compile_error_t *err = NULL;
-        if (hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)pf->count,
+        if (hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)na,
                                  HS_MODE_BLOCK, NULL, &pf->db,
                                  &err) == HS_SUCCESS) {
             ok = hs_alloc_scratch(pf->db, &pf->proto) == HS_SUCCESS;
@@ -159,6 +390,7 @@ static bool hs_build(prefilter *pf)
     if (!ok) {
         hs_free_database(pf->db);
         pf->db = NULL;
+        hs_plan_free(pf);
     }
     pf->serial = atomic_fetch_add(&hs_serials, 1) + 1;
     exh_free(exprs);
@@ -237,48 +469,90 @@ typedef struct hs_ctx {
     const unsigned char *text;
     size_t len;
     size_t base; /* where the scanned span starts in text */
+    size_t end;  /* ... and where it ends */
     int strict;
     size_t hit;
     size_t *hits;  /* prefilter_hits(): every hit, up to max */
     uint32_t *ids; /* ... and the literal of each, or NULL */
     size_t count, max;
+    size_t upto;    /* ... all hits before this offset are in hits[] */
     uint64_t *bits; /* prefilter_bits(): the literals found */
 } hs_ctx;
 
 static bool sequence_ok(const prefilter *pf, const plit *l,
                         const unsigned char *text, size_t len, size_t start,
                         int strict);
+static bool same(const unsigned char *s, const unsigned char *lit, size_t n);
 
-/* Stops at the first match that holds (matches come in order of their
- * end): keeps its last byte. */
+/* Literal id found ending at text[end - 1]; at is the last byte of the
+ * anchor hit that found it (no literal found later ends before it). Non-zero
+ * stops the scan. */
+static int hs_take(hs_ctx *c, unsigned id, size_t end, size_t at)
+{
+    const plit *l = &c->pf->lits[id];
+    if (!sequence_ok(c->pf, l, c->text, c->len, end - l->len, c->strict)) {
+        if (!c->hits || !c->ids)
+            return 0;
+        id |= PREFILTER_LOOSE; // prefilter_hits(): the run alone is there
+    }
+    size_t hit = end - 1;
+    if (c->bits) {
+        c->bits[id / 64] |= 1ull << (id % 64);
+        return 0;
+    }
+    if (!c->hits) { // the first hit: later anchors may still end one before
+        if (hit < c->hit)
+            c->hit = hit;
+        return c->hit == at; // nothing found later ends before its anchor
+    }
+    // In order of offset: a literal ends at or after its anchor's hit, so
+    // one found later may end before one found earlier. Literals ending at
+    // the same byte get one entry each (ids), or one in all when their ids
+    // are not wanted.
+    size_t k = c->count;
+    while (k > 0 && c->hits[k - 1] > hit)
+        k--;
+    if (!c->ids && k > 0 && c->hits[k - 1] == hit)
+        return 0;
+    if (c->count == c->max) {
+        c->upto = at; // what ends before this hit's anchor is all there
+        return 1;
+    }
+    memmove(c->hits + k + 1, c->hits + k, (c->count - k) * sizeof *c->hits);
+    c->hits[k] = hit;
+    if (c->ids) {
+        memmove(c->ids + k + 1, c->ids + k, (c->count - k) * sizeof *c->ids);
+        c->ids[k] = id;
+    }
+    c->count++;
+    return 0;
+}
+
+/* An anchor's hit: checks the literals it stands for around it. */
 static int hs_on_match(unsigned id, unsigned long long from,
                        unsigned long long to, unsigned flags, void *ctx)
 {
     (void)from;
     (void)flags;
     hs_ctx *c = ctx;
-    const plit *l = &c->pf->lits[id];
-    size_t end = c->base + (size_t)to;
-    if (!sequence_ok(c->pf, l, c->text, c->len, end - l->len, c->strict)) {
-        if (!c->hits || !c->ids)
-            return 0;
-        id |= PREFILTER_LOOSE; // prefilter_hits(): the run alone is there
+    const prefilter *pf = c->pf;
+    size_t aend = c->base + (size_t)to, alen = pf->hs_alen[id];
+    if (!c->hits && !c->bits && c->hit != SIZE_MAX && aend - 1 >= c->hit)
+        return 1; // the first hit is known: nothing later ends before it
+    for (size_t k = pf->hs_first[id]; k < pf->hs_first[id + 1]; k++) {
+        const hs_item *it = &pf->hs_items[k];
+        const plit *l = &pf->lits[it->lit];
+        if (aend - c->base < alen + it->off)
+            continue; // it would begin before the span
+        size_t start = aend - alen - it->off;
+        if (l->len > c->end - start)
+            continue; // it would end after the span
+        if (l->len != alen && !same(c->text + start, l->text, l->len))
+            continue;
+        if (hs_take(c, it->lit, start + l->len, aend - 1))
+            return 1;
     }
-    c->hit = end ? end - 1 : 0;
-    if (c->bits) {
-        c->bits[id / 64] |= 1ull << (id % 64);
-        return 0;
-    }
-    if (!c->hits)
-        return 1;
-    // Literals ending at the same byte get one entry each (ids), or one
-    // in all when their ids are not wanted.
-    if (!c->ids && c->count > 0 && c->hits[c->count - 1] == c->hit)
-        return 0;
-    if (c->ids)
-        c->ids[c->count] = id;
-    c->hits[c->count++] = c->hit;
-    return c->count == c->max;
+    return 0;
 }
 #endif
 
@@ -342,6 +616,7 @@ void prefilter_free(prefilter *pf)
 #ifdef EXH_HAVE_HYPERSCAN
     hs_free_scratch(pf->proto);
     hs_free_database(pf->db);
+    hs_plan_free(pf);
     pthread_mutex_destroy(&pf->hs_lock);
 #endif
     exh_free(pf);
@@ -772,6 +1047,7 @@ static size_t find(const prefilter *pf, const char *text, size_t len,
             hs_ctx c = {.pf = pf,
                         .text = (const unsigned char *)text,
                         .len = len,
+                        .end = len,
                         .strict = strict,
                         .hit = SIZE_MAX};
             hs_error_t e = hs_scan(pf->db, text, (unsigned)len, 0, scratch,
@@ -790,16 +1066,21 @@ size_t prefilter_find(const prefilter *pf, const char *text, size_t len)
 }
 
 size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
-                      size_t *hits, uint32_t *ids, size_t max, bool *loose)
+                      size_t *hits, uint32_t *ids, size_t max, bool *loose,
+                      size_t *upto)
 {
     if (loose)
         *loose = false;
-    if (max == 0 || pf->count == 0 || len == 0)
+    *upto = len;
+    if (max == 0 || pf->count == 0 || len == 0) {
+        *upto = max == 0 ? 0 : len;
         return 0;
+    }
     if (pf->always) {
         hits[0] = 0;
         if (ids)
             ids[0] = PREFILTER_UNKNOWN;
+        *upto = max == 1 ? 0 : len;
         return 1;
     }
 #ifdef EXH_HAVE_HYPERSCAN
@@ -809,16 +1090,19 @@ size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
             hs_ctx c = {.pf = pf,
                         .text = (const unsigned char *)text,
                         .len = len,
+                        .end = len,
                         .strict = true,
                         .hit = SIZE_MAX,
                         .hits = hits,
                         .ids = ids,
-                        .max = max};
+                        .max = max,
+                        .upto = len};
             hs_error_t e = hs_scan(pf->db, text, (unsigned)len, 0, scratch,
                                    hs_on_match, &c);
             if (e == HS_SUCCESS || e == HS_SCAN_TERMINATED) {
                 if (loose)
                     *loose = ids != NULL;
+                *upto = c.upto;
                 return c.count;
             }
         }
@@ -835,6 +1119,9 @@ size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
         hits[count++] = at + hit;
         at += hit + 1;
     }
+    // A full hits[] leaves its last offset unsettled: another literal may
+    // end there too.
+    *upto = count == max ? hits[count - 1] : len;
     return count;
 }
 
@@ -878,6 +1165,7 @@ static void bits_of(const prefilter *pf, const char *text, size_t len,
             hs_ctx c = {.pf = pf,
                         .text = t,
                         .len = len,
+                        .end = len,
                         .strict = strict,
                         .hit = SIZE_MAX,
                         .bits = bits};
@@ -937,6 +1225,7 @@ bool prefilter_bits_near(const prefilter *pf, const char *text, size_t len,
         b = p ? (size_t)(p - t) : ve;
     }
     c.base = a;
+    c.end = b;
     hs_error_t e = hs_scan(pf->db, text + a, (unsigned)(b - a), 0, scratch,
                            hs_on_match, &c);
     if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)

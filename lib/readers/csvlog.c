@@ -948,16 +948,15 @@ static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
     bool quoted = io_has(d, '"', start, end);
     if (!d->pf_valid || start < d->pf_from || end > d->pf_to) {
         // One search from here to the end of what io holds, every hit kept.
+        size_t upto = 0;
         size_t n = prefilter_hits(r->pf, text, d->fill - start, d->pf_hits,
-                                  d->pf_ids, PF_HITS, &d->pf_loose);
+                                  d->pf_ids, PF_HITS, &d->pf_loose, &upto);
         for (size_t k = 0; k < n; k++)
             d->pf_hits[k] += start;
         d->pf_count = n;
         d->pf_next = 0;
         d->pf_from = start;
-        // A full hits[] leaves the last hit's offset unsettled: other
-        // literals may end there too.
-        d->pf_to = n == PF_HITS ? d->pf_hits[n - 1] : d->fill;
+        d->pf_to = start + upto; // records ending before hold all theirs
         d->pf_valid = true;
     }
     while (d->pf_next < d->pf_count && d->pf_hits[d->pf_next] < start)

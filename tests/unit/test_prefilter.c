@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "ruleset.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -223,8 +224,12 @@ static void test_hit_ids(void)
         size_t len = random_lines(text, sizeof text, wide, 60);
         size_t hits[64];
         uint32_t ids[64];
-        size_t h = prefilter_hits(pf, text, len, hits, ids, 64, NULL);
-        size_t end_searched = h == 64 ? hits[63] : len;
+        size_t end_searched = 0;
+        size_t h =
+            prefilter_hits(pf, text, len, hits, ids, 64, NULL, &end_searched);
+        CHECK(end_searched <= len && (h == 64 || end_searched == len));
+        for (size_t j = 1; j < h; j++)
+            CHECK(hits[j - 1] <= hits[j]);
         size_t k = 0;
         for (size_t start = 0; start < len;) {
             const char *nl = memchr(text + start, '\n', len - start);
@@ -269,6 +274,175 @@ static void test_hit_ids(void)
            lines_seen, with_lits, known, bad);
 }
 
+/* Every (last byte, literal) occurrence of the folded lits in text,
+ * sorted; returns how many (up to max). */
+static char fold_c(char c)
+{
+    return (char)tolower((unsigned char)c);
+}
+
+typedef struct occ {
+    size_t at;
+    uint32_t id;
+} occ;
+
+static int occ_cmp(const void *a, const void *b)
+{
+    const occ *x = a, *y = b;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static size_t occurrences(const char *const *lits, size_t count,
+                          const char *text, size_t len, occ *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        size_t m = strlen(lits[i]);
+        for (size_t p = 0; p + m <= len && n < max; p++) {
+            size_t j = 0;
+            while (j < m && fold_c(text[p + j]) == fold_c(lits[i][j]))
+                j++;
+            if (j == m)
+                out[n++] = (occ){p + m - 1, (uint32_t)i};
+        }
+    }
+    qsort(out, n, sizeof *out, occ_cmp);
+    return n;
+}
+
+/* Literals that hold one another and long pieces they share (the HAFNIUM
+ * user agents share "mozilla/5.0 (compatible; "): Hyperscan searches for
+ * fewer anchors and checks the literals around their hits. The literals
+ * each line holds, and every hit with its offset and literal, must be
+ * what a plain search finds, in ascending order, also when hits[] fills up
+ * (then up to the offset the search reports). */
+static void test_anchors(void)
+{
+    static const char *const pieces[] = {"mozilla/5.0 (compatible; ",
+                                         "python-requests/2.",
+                                         "ab",
+                                         "b",
+                                         "a~",
+                                         "/ecp/",
+                                         "/ecp/y.js",
+                                         "x",
+                                         "0123456789abcdefghij",
+                                         "; ",
+                                         "~"};
+    const size_t np = sizeof pieces / sizeof *pieces;
+    int bad = 0, lines = 0, hits_seen = 0, rounds_full = 0;
+    for (int round = 0; round < 400; round++) {
+        char store[24][64];
+        const char *lits[24];
+        size_t count = 1 + rnd() % 24;
+        for (size_t k = 0; k < count; k++) {
+            size_t m = 0;
+            for (size_t parts = 1 + rnd() % 3; parts > 0; parts--) {
+                const char *pc = pieces[rnd() % np];
+                size_t pl = strlen(pc);
+                if (m + pl >= sizeof store[k])
+                    break;
+                memcpy(store[k] + m, pc, pl);
+                m += pl;
+            }
+            if (m < 3) { // runs of 3 bytes or more: the loader's minimum
+                memcpy(store[k] + m, "zzz", 3);
+                m += 3;
+            }
+            store[k][m] = '\0';
+            if (rnd() % 2) // either case in the literal and in the text
+                store[k][0] = (char)toupper((unsigned char)store[k][0]);
+            lits[k] = store[k];
+        }
+        prefilter *pf = NULL;
+        CHECK(prefilter_new(lits, count, &pf) == EXH_OK);
+        if (!pf)
+            break;
+        char text[3000];
+        size_t len = 0;
+        while (len + 200 < sizeof text) {
+            for (size_t parts = rnd() % 8; parts > 0; parts--) {
+                const char *pc = pieces[rnd() % np];
+                for (size_t j = 0; pc[j]; j++)
+                    text[len++] =
+                        rnd() % 4 ? pc[j] : (char)toupper((unsigned char)pc[j]);
+            }
+            text[len++] = '\n';
+        }
+        // Each line alone: the same literals as a plain search.
+        for (size_t start = 0; start < len;) {
+            size_t end =
+                (size_t)((const char *)memchr(text + start, '\n', len - start) -
+                         text);
+            uint64_t got[1] = {0}, want[1] = {0};
+            prefilter_bits(pf, text + start, end - start, false, got);
+            occ o[256];
+            size_t n =
+                occurrences(lits, count, text + start, end - start, o, 256);
+            for (size_t k = 0; k < n; k++)
+                want[0] |= 1ull << o[k].id;
+            if (got[0] != want[0] && bad++ < 5)
+                fprintf(stderr, "  anchors: round %d line at %zu\n", round,
+                        start);
+            bool first =
+                prefilter_find(pf, text + start, end - start) != SIZE_MAX;
+            if (first != (n > 0) && bad++ < 5)
+                fprintf(stderr, "  anchors: find, round %d\n", round);
+            lines++;
+            start = end + 1;
+        }
+        // The whole text: every hit, in order; a small hits[] as well.
+        static occ want[4096];
+        size_t nw = occurrences(lits, count, text, len, want, 4096);
+        for (size_t max = 4096; max >= 4; max = max == 4096 ? 7 : 0) {
+            static size_t hits[4096];
+            static uint32_t ids[4096];
+            size_t upto = 0;
+            size_t h =
+                prefilter_hits(pf, text, len, hits, ids, max, NULL, &upto);
+            static occ got[4096];
+            for (size_t k = 0; k < h; k++) {
+                got[k] = (occ){hits[k], ids[k]};
+                if (k && hits[k - 1] > hits[k] && bad++ < 5)
+                    fprintf(stderr, "  anchors: order, round %d\n", round);
+            }
+            qsort(got, h, sizeof *got, occ_cmp);
+            if (h < max && upto != len && bad++ < 5)
+                fprintf(stderr, "  anchors: upto, round %d\n", round);
+            rounds_full += h == max;
+            if (h > 0 && ids[0] == PREFILTER_UNKNOWN) {
+                // The portable search: one hit per place, literal unknown.
+                hits_seen += (int)h;
+                continue;
+            }
+            // Every true hit before upto is there, and nothing else.
+            size_t before = 0;
+            while (before < nw && want[before].at < upto)
+                before++;
+            size_t g = 0;
+            for (size_t k = 0; k < before; k++) {
+                while (g < h && occ_cmp(&got[g], &want[k]) < 0) {
+                    bad++; // a hit no literal makes
+                    g++;
+                }
+                if (g < h && occ_cmp(&got[g], &want[k]) == 0)
+                    g++;
+                else if (bad++ < 5)
+                    fprintf(stderr, "  anchors: missed hit %zu, round %d\n",
+                            want[k].at, round);
+            }
+            hits_seen += (int)h;
+        }
+        prefilter_free(pf);
+    }
+    CHECK(bad == 0);
+    CHECK(hits_seen > 10000 && rounds_full > 100);
+    printf("anchors: %d lines, %d hits, %d full, %d bad\n", lines, hits_seen,
+           rounds_full, bad);
+}
+
 /* The gate: rule 0 needs "alpha" and one of "beta"/"gamma"; rule 1 needs
  * "delta" and, deferred (checked in the record), "post" or "get". */
 /* The search ahead with its loose hits, over lines joined by '\n' that hold
@@ -293,9 +467,10 @@ static void test_loose_hits(void)
         size_t hits[256];
         uint32_t ids[256];
         bool loose = false;
-        size_t h = prefilter_hits(pf, text, len, hits, ids, 256, &loose);
+        size_t end_searched = 0;
+        size_t h = prefilter_hits(pf, text, len, hits, ids, 256, &loose,
+                                  &end_searched);
         any_loose |= loose;
-        size_t end_searched = h == 256 ? hits[255] : len;
         size_t words = prefilter_words(pf);
         uint64_t bits[4];
         CHECK(words <= 4);
@@ -1326,6 +1501,7 @@ int main(void)
     test_random();
     test_hit_ids();
     test_loose_hits();
+    test_anchors();
     test_gate();
     test_space_sequence();
     test_field_clauses();

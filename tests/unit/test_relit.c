@@ -118,8 +118,7 @@ static void gen(char *o, size_t cap, size_t *n, int depth)
 {
     static const char *const atoms[] = {"abc", "ab",  "b",    "ca",  "A",
                                         "\\.", ".",   "[ab]", "\\d", "^",
-                                        "$",   "\\b", "-",    "cab",
-                                        "(?#c)"};
+                                        "$",   "\\b", "-",    "cab", "(?#c)"};
     static const char *const quants[] = {"",  "",    "",      "?",    "*",
                                          "+", "{2}", "{0,2}", "{1,}", "??"};
     int parts = 1 + (int)rnd(5);
