@@ -31,7 +31,7 @@
 #define CLASSES_PER_PASS 4    /* anchor classes compared per SIMD pass */
 #define MAX_SIMD_PASSES  3    /* beyond this, one table-driven pass */
 #define HS_MIN_CLASSES   1    /* anchor classes that make Hyperscan pay */
-#define HS_PLAN_MAX      4096 /* distinct runs past which each is an anchor */
+#define HS_PLAN_MAX      1024 /* distinct runs past which each is an anchor */
 #define HS_MERGE_UPTO    64   /* anchors past which none are merged */
 #define HS_MERGE_MIN     16   /* bytes of a piece that replaces anchors */
 #define HS_MERGE_ROUNDS  16   /* merges at most */
