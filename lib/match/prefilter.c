@@ -28,14 +28,15 @@
 #include <pthread.h>
 #endif
 
-#define CLASSES_PER_PASS 4    /* anchor classes compared per SIMD pass */
-#define MAX_SIMD_PASSES  3    /* beyond this, one table-driven pass */
-#define HS_MIN_CLASSES   1    /* anchor classes that make Hyperscan pay */
-#define HS_PLAN_MAX      1024 /* distinct runs past which each is an anchor */
-#define HS_MERGE_UPTO    64   /* anchors past which none are merged */
-#define HS_MERGE_MIN     16   /* bytes of a piece that replaces anchors */
-#define HS_MERGE_ROUNDS  16   /* merges at most */
-#define DEFER_DECODE_MAX 4096 /* records decoded for deferred clauses */
+#define CLASSES_PER_PASS 4      /* anchor classes compared per SIMD pass */
+#define MAX_SIMD_PASSES  3      /* beyond this, one table-driven pass */
+#define HS_MIN_CLASSES   1      /* anchor classes that make Hyperscan pay */
+#define HS_PLAN_MAX      1024   /* distinct runs past which each is an anchor */
+#define HS_MERGE_UPTO    64     /* anchors past which none are merged */
+#define HS_MERGE_MIN     16     /* bytes of a piece that replaces anchors */
+#define HS_MERGE_ROUNDS  16     /* merges at most */
+#define HS_MERGE_BUDGET  200000 /* comparisons of pieces, at most */
+#define DEFER_DECODE_MAX 4096   /* records decoded for deferred clauses */
 
 typedef struct plit {
     unsigned char *text; /* folded to lower case; a sequence's longest run */
@@ -196,10 +197,15 @@ static bool hs_merge(unsigned char **anc, size_t *alen, size_t *na)
     bool *mark = exh_calloc(*na ? *na : 1, sizeof *mark);
     if (!mark)
         return false;
+    // Long literals (a rule's encoded blobs) make many pieces: past a
+    // budget of comparisons, the merging stops where it is.
+    size_t budget = HS_MERGE_BUDGET;
     for (size_t round = 0; round < HS_MERGE_ROUNDS; round++) {
         size_t best_n = 1, best_a = 0, best_i = 0;
-        for (size_t a = 0; a < *na; a++) {
-            for (size_t i = 0; i + HS_MERGE_MIN <= alen[a]; i++) {
+        for (size_t a = 0; a < *na && budget >= *na; a++) {
+            for (size_t i = 0; i + HS_MERGE_MIN <= alen[a] && budget >= *na;
+                 i++) {
+                budget -= *na;
                 size_t n =
                     holders(anc, alen, *na, anc[a] + i, HS_MERGE_MIN, NULL);
                 if (n > best_n) {
@@ -269,21 +275,34 @@ static bool hs_plan(prefilter *pf)
     size_t n = pf->count, na = 0;
     unsigned char **anc = exh_calloc(n ? n : 1, sizeof *anc);
     size_t *alen = exh_calloc(n ? n : 1, sizeof *alen);
-    bool ok = anc && alen;
+    size_t *owner = exh_calloc(n ? n : 1, sizeof *owner);
+    // The distinct runs, found through a hash of their text.
+    size_t slots = 16;
+    while (slots < 2 * n)
+        slots *= 2;
+    size_t *slot = exh_calloc(slots, sizeof *slot); // anchor + 1, 0 free
+    bool ok = anc && alen && owner && slot;
     for (size_t i = 0; ok && i < n; i++) {
         const plit *l = &pf->lits[i];
-        bool seen = false;
-        for (size_t a = 0; !seen && a < na; a++)
-            seen = alen[a] == l->len && memcmp(anc[a], l->text, l->len) == 0;
-        if (seen)
-            continue;
-        anc[na] = exh_malloc(l->len + 1);
-        ok = anc[na] != NULL;
-        if (ok) {
+        uint64_t h = 1469598103934665603ull;
+        for (size_t k = 0; k < l->len; k++)
+            h = (h ^ l->text[k]) * 1099511628211ull;
+        size_t j = (size_t)h & (slots - 1);
+        while (slot[j] && !(alen[slot[j] - 1] == l->len &&
+                            memcmp(anc[slot[j] - 1], l->text, l->len) == 0))
+            j = (j + 1) & (slots - 1);
+        if (!slot[j]) {
+            anc[na] = exh_malloc(l->len + 1);
+            ok = anc[na] != NULL;
+            if (!ok)
+                break;
             memcpy(anc[na], l->text, l->len + 1);
             alen[na++] = l->len;
+            slot[j] = na;
         }
+        owner[i] = slot[j] - 1;
     }
+    exh_free(slot);
     if (ok && na <= HS_PLAN_MAX) {
         // Runs that hold another run go; what holds a run that goes holds
         // the run it held, so every literal still holds an anchor.
@@ -308,24 +327,24 @@ static bool hs_plan(prefilter *pf)
         exh_free(drop);
         if (ok && na <= HS_MERGE_UPTO)
             ok = hs_merge(anc, alen, &na);
+        // Each literal's anchor: the longest it holds.
+        for (size_t i = 0; ok && i < n; i++) {
+            const plit *l = &pf->lits[i];
+            size_t best = SIZE_MAX;
+            for (size_t a = 0; a < na; a++) {
+                if ((best == SIZE_MAX || alen[a] > alen[best]) &&
+                    holds(l->text, l->len, anc[a], alen[a], NULL))
+                    best = a;
+            }
+            ok = best != SIZE_MAX; // cannot happen: some anchor is in each
+            owner[i] = best;
+        }
     }
-    size_t *owner = exh_calloc(n ? n : 1, sizeof *owner);
     hs_item *items = exh_calloc(n ? n : 1, sizeof *items);
     size_t *first = exh_calloc(na + 1, sizeof *first);
-    ok = ok && owner && items && first;
-    for (size_t i = 0; ok && i < n; i++) {
-        const plit *l = &pf->lits[i];
-        size_t best = SIZE_MAX;
-        for (size_t a = 0; a < na; a++) {
-            if ((best == SIZE_MAX || alen[a] > alen[best]) &&
-                holds(l->text, l->len, anc[a], alen[a], NULL))
-                best = a;
-        }
-        ok = best != SIZE_MAX; // cannot happen: some anchor is in each
-        owner[i] = best;
-        if (ok)
-            first[best + 1]++;
-    }
+    ok = ok && items && first;
+    for (size_t i = 0; ok && i < n; i++)
+        first[owner[i] + 1]++;
     for (size_t a = 0; ok && a < na; a++)
         first[a + 1] += first[a];
     for (size_t i = 0; ok && i < n; i++) {

@@ -443,6 +443,72 @@ static void test_anchors(void)
            rounds_full, bad);
 }
 
+/* Many literals: 300 (anchors planned, none merged) and 1500 distinct
+ * (past HS_PLAN_MAX: each run its own anchor), some holding others; every
+ * line's literals and every hit as a plain search finds them. */
+static void test_many_literals(void)
+{
+    static const char alpha[] = "abcd/~";
+    int bad = 0, found = 0;
+    for (size_t count = 300; count <= 1500; count += 1200) {
+        static char store[1500][16];
+        static const char *lits[1500];
+        for (size_t k = 0; k < count; k++) {
+            size_t m = 4 + rnd() % 5;
+            for (size_t j = 0; j < m; j++)
+                store[k][j] = alpha[rnd() % (sizeof alpha - 1)];
+            store[k][m] = '\0';
+            lits[k] = store[k];
+        }
+        prefilter *pf = NULL;
+        CHECK(prefilter_new(lits, count, &pf) == EXH_OK);
+        if (!pf)
+            break;
+        static char text[8000];
+        size_t len = random_lines(text, sizeof text, alpha, 80);
+        size_t words = prefilter_words(pf);
+        for (size_t start = 0; start < len;) {
+            size_t end =
+                (size_t)((const char *)memchr(text + start, '\n', len - start) -
+                         text);
+            uint64_t got[32] = {0}, want[32] = {0};
+            CHECK(words <= 32);
+            prefilter_bits(pf, text + start, end - start, false, got);
+            static occ o[4096];
+            size_t n =
+                occurrences(lits, count, text + start, end - start, o, 4096);
+            for (size_t k = 0; k < n; k++)
+                want[o[k].id / 64] |= 1ull << (o[k].id % 64);
+            found += (int)n;
+            if (memcmp(got, want, words * sizeof *got) != 0 && bad++ < 5)
+                fprintf(stderr, "  many: %zu literals, line at %zu\n", count,
+                        start);
+            start = end + 1;
+        }
+        static size_t hits[8192];
+        static uint32_t ids[8192];
+        static occ want[8192], got[8192];
+        size_t upto = 0;
+        size_t h = prefilter_hits(pf, text, len, hits, ids, 8192, NULL, &upto);
+        size_t nw = occurrences(lits, count, text, len, want, 8192);
+        if (h > 0 && ids[0] != PREFILTER_UNKNOWN) {
+            for (size_t k = 0; k < h; k++)
+                got[k] = (occ){hits[k], ids[k]};
+            qsort(got, h, sizeof *got, occ_cmp);
+            bool same_hits = h == nw && upto == len;
+            for (size_t k = 0; same_hits && k < h; k++)
+                same_hits = occ_cmp(&got[k], &want[k]) == 0;
+            if (!same_hits && bad++ < 5)
+                fprintf(stderr, "  many: %zu literals, hits %zu of %zu\n",
+                        count, h, nw);
+        }
+        prefilter_free(pf);
+    }
+    CHECK(bad == 0);
+    CHECK(found > 1000);
+    printf("many literals: %d occurrences, %d bad\n", found, bad);
+}
+
 /* The gate: rule 0 needs "alpha" and one of "beta"/"gamma"; rule 1 needs
  * "delta" and, deferred (checked in the record), "post" or "get". */
 /* The search ahead with its loose hits, over lines joined by '\n' that hold
@@ -1502,6 +1568,7 @@ int main(void)
     test_hit_ids();
     test_loose_hits();
     test_anchors();
+    test_many_literals();
     test_gate();
     test_space_sequence();
     test_field_clauses();
