@@ -266,8 +266,9 @@ static bool hs_merge(unsigned char **anc, size_t *alen, size_t *na)
 /* Chooses what the database searches for. Each distinct run is an anchor
  * unless it holds another run (a hit of the shorter one is checked for
  * it), and a few anchors that share a long piece become that piece: a
- * Hyperscan literal search slows sharply past about 32 literals (measured:
- * 45 runs 3.7 GB/s, the same 45 as 28 anchors 5.1 GB/s, bench/literals.sh),
+ * Hyperscan literal search slows sharply past about 32 literals (one
+ * thread, bench/literals.sh: the 45 HttpProxy runs 2.95 GB/s, their 28
+ * anchors 4.60 GB/s),
  * and a check around a rare hit costs next to nothing. Every literal gets
  * the longest anchor it holds. */
 static bool hs_plan(prefilter *pf)
@@ -359,21 +360,14 @@ static bool hs_plan(prefilter *pf)
     if (ok)
         first[0] = 0;
     exh_free(owner);
-    if (!ok) {
-        for (size_t a = 0; anc && a < na; a++)
-            exh_free(anc[a]);
-        exh_free(anc);
-        exh_free(alen);
-        exh_free(items);
-        exh_free(first);
-        return false;
-    }
     pf->hs_anchor = anc;
     pf->hs_alen = alen;
-    pf->hs_anchors = na;
+    pf->hs_anchors = anc ? na : 0;
     pf->hs_first = first;
     pf->hs_items = items;
-    return true;
+    if (!ok)
+        hs_plan_free(pf);
+    return ok;
 }
 
 /* Builds the Hyperscan database; false leaves the portable path alone. */
@@ -1090,7 +1084,6 @@ size_t prefilter_hits(const prefilter *pf, const char *text, size_t len,
 {
     if (loose)
         *loose = false;
-    *upto = len;
     if (max == 0 || pf->count == 0 || len == 0) {
         *upto = max == 0 ? 0 : len;
         return 0;

@@ -227,8 +227,8 @@ static void skip_class(rl_reader *r)
     r->i++;
 }
 
-/* A group after its '(': its node, or a zero-width one for lookarounds,
- * option settings and comments. */
+/* A group after its '(': its node, or a zero-width one for lookarounds and
+ * option settings (comments never get here: skip_comments()). */
 static void read_group(rl_reader *r, rl_node *out)
 {
     bool zero = false;
@@ -278,16 +278,6 @@ static void read_group(rl_reader *r, rl_node *out)
                 return;
             }
             r->i++;
-        } else if (c == '#') {
-            while (r->i < r->len && r->p[r->i] != ')')
-                r->i++;
-            if (r->i >= r->len) {
-                r->fail = true;
-                return;
-            }
-            r->i++;
-            set_empty_string(&out->exact);
-            return;
         } else {
             // Option settings: (?i) (?i-s) (?^) or (?i: ...). Extended
             // mode (x) changes what spaces mean: no guess.

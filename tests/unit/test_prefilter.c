@@ -276,11 +276,6 @@ static void test_hit_ids(void)
 
 /* Every (last byte, literal) occurrence of the folded lits in text,
  * sorted; returns how many (up to max). */
-static char fold_c(char c)
-{
-    return (char)tolower((unsigned char)c);
-}
-
 typedef struct occ {
     size_t at;
     uint32_t id;
@@ -302,7 +297,8 @@ static size_t occurrences(const char *const *lits, size_t count,
         size_t m = strlen(lits[i]);
         for (size_t p = 0; p + m <= len && n < max; p++) {
             size_t j = 0;
-            while (j < m && fold_c(text[p + j]) == fold_c(lits[i][j]))
+            while (j < m && fold((unsigned char)text[p + j]) ==
+                                fold((unsigned char)lits[i][j]))
                 j++;
             if (j == m)
                 out[n++] = (occ){p + m - 1, (uint32_t)i};
