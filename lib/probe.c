@@ -30,11 +30,12 @@
  */
 #include "internal.h"
 
-#include <curl/curl.h>
-
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+/* libcurl is loaded on first use (lazylib.h): exh_prober_run() loads it. */
+#define LAZY_CURL 1
+#include "lazylib.h"
 
 #define MAX_BODY_BYTES   (1u << 20)  /* more is cut: enough for logon.aspx */
 #define MAX_HEADER_BYTES (64u << 10) /* more aborts the request */
@@ -586,7 +587,7 @@ exh_status exh_prober_run(exh_prober *p, const char *const *urls, size_t count,
 {
     if (!p || (!urls && count))
         return EXH_ERR_INVALID_ARG;
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    if (!lazy_curl_load() || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return EXH_ERR_ENGINE;
     target *ts = exh_calloc(count ? count : 1, sizeof *ts);
     CURLM *multi = curl_multi_init();

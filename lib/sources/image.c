@@ -35,8 +35,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <tsk/libtsk.h>
 #include <unistd.h>
+/* libtsk is loaded on first use (lazylib.h): image_open_img() loads it. */
+#define LAZY_TSK 1
+#include "lazylib.h"
 
 #define IMAGE_MAX_DIRS  (1u << 22) /* folders per volume, then stop */
 #define IMAGE_MAX_VOLS  64         /* volumes walked per image */
@@ -1549,6 +1551,10 @@ static TSK_IMG_INFO *image_open_img(const char *target, image_kind_t kind,
 {
     TSK_IMG_INFO *img;
 
+    if (!lazy_tsk_load()) {
+        *msg = lazy_error();
+        return NULL;
+    }
     pthread_mutex_lock(&image_open_lock);
     if (kind == IMAGE_QCOW) {
         img = qcow_open(target, msg);

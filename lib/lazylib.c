@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * lazylib.c - loads The Sleuth Kit and libcurl on first use (lazylib.h).
+ *
+ * dlopen() with RTLD_NOW: a missing function is found at load, not at its
+ * first call. RTLD_LOCAL keeps their symbols out of the global scope; the
+ * libraries they bring resolve against what is loaded already, in the
+ * order exhunt linked it (libewf first: see meson.build), as they did when
+ * linked. The handles are never closed.
+ */
+#define LAZY_DEFINING 1
+#define LAZY_TSK      1
+#define LAZY_CURL     1
+#include "lazylib.h"
+
+#include "internal.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#ifndef EXH_SONAME_TSK
+#error "EXH_SONAME_TSK is set by lib/meson.build"
+#endif
+#ifndef EXH_SONAME_CURL
+#error "EXH_SONAME_CURL is set by lib/meson.build"
+#endif
+
+struct lazy_tsk_table lazy_tsk;
+struct lazy_curl_table lazy_curl;
+
+static _Thread_local char lazy_why[512];
+
+const char *lazy_error(void)
+{
+    return lazy_why[0] ? lazy_why : "no library failed to load";
+}
+
+/* One library: its table filled from name, or false with *why set. */
+struct lazy_lib {
+    const char *soname;
+    char *table;                /* a table of function pointers */
+    const char *const *symbols; /* the name of each slot */
+    size_t count;
+    pthread_once_t once;
+    bool ok;
+    char why[sizeof lazy_why];
+};
+
+static void lazy_open(struct lazy_lib *l)
+{
+    void *h = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *e = dlerror();
+        snprintf(l->why, sizeof l->why, "cannot load %s: %s", l->soname,
+                 e ? e : "unknown error");
+        return;
+    }
+    for (size_t i = 0; i < l->count; i++) {
+        dlerror();
+        void *f = dlsym(h, l->symbols[i]);
+        if (!f) {
+            snprintf(l->why, sizeof l->why, "%s has no %s", l->soname,
+                     l->symbols[i]);
+            return; // the handle stays: some slots may point into it
+        }
+        // POSIX: a function's address from dlsym() as a data pointer.
+        memcpy(l->table + i * sizeof(void (*)(void)), &f, sizeof f);
+    }
+    l->ok = true;
+}
+
+#define LAZY_NAME(f) #f,
+static const char *const tsk_symbols[] = {LAZY_TSK_FUNCS(LAZY_NAME)};
+static const char *const curl_symbols[] = {LAZY_CURL_FUNCS(LAZY_NAME)};
+#undef LAZY_NAME
+
+// The tables are structs of function pointers, filled slot by slot: every
+// member has the size of a data pointer and none has padding between.
+_Static_assert(sizeof(void *) == sizeof(void (*)(void)),
+               "dlsym() gives functions as data pointers");
+_Static_assert(sizeof lazy_tsk ==
+                   sizeof tsk_symbols / sizeof(char *) * sizeof(void (*)(void)),
+               "lazy_tsk is one pointer per symbol");
+_Static_assert(sizeof lazy_curl == sizeof curl_symbols / sizeof(char *) *
+                                       sizeof(void (*)(void)),
+               "lazy_curl is one pointer per symbol");
+
+static struct lazy_lib tsk_lib = {
+    .soname = EXH_SONAME_TSK,
+    .table = (char *)&lazy_tsk,
+    .symbols = tsk_symbols,
+    .count = sizeof tsk_symbols / sizeof *tsk_symbols,
+    .once = PTHREAD_ONCE_INIT,
+};
+static struct lazy_lib curl_lib = {
+    .soname = EXH_SONAME_CURL,
+    .table = (char *)&lazy_curl,
+    .symbols = curl_symbols,
+    .count = sizeof curl_symbols / sizeof *curl_symbols,
+    .once = PTHREAD_ONCE_INIT,
+};
+
+static void tsk_once(void)
+{
+    lazy_open(&tsk_lib);
+}
+
+static void curl_once(void)
+{
+    lazy_open(&curl_lib);
+}
+
+static bool lazy_done(struct lazy_lib *l)
+{
+    if (!l->ok)
+        snprintf(lazy_why, sizeof lazy_why, "%s", l->why);
+    return l->ok;
+}
+
+bool lazy_tsk_load(void)
+{
+    pthread_once(&tsk_lib.once, tsk_once);
+    return lazy_done(&tsk_lib);
+}
+
+bool lazy_curl_load(void)
+{
+    pthread_once(&curl_lib.once, curl_once);
+    return lazy_done(&curl_lib);
+}

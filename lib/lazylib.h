@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * lazylib.h - The Sleuth Kit and libcurl, loaded when first needed.
+ *
+ * Only disk images need libtsk and only `exhunt probe` needs libcurl, but
+ * linked in they cost every run: the two bring 35 more shared libraries
+ * (afflib, sqlite, GnuTLS, Kerberos, LDAP, ...), whose loading and
+ * relocation took about 12 ms and 370 page faults of every start on the
+ * benchmark machine. So lib/ does not link them: lazylib.c dlopen()s them
+ * by their SONAME (found at build time, lib/soname.py) on first use and
+ * fills a table of the functions lib/ calls. A file that calls them
+ * includes this header after the library's own header; the names below
+ * then call through the table, so the code reads as if linked.
+ *
+ * lazy_tsk_load() and lazy_curl_load() are thread-safe and cheap after the
+ * first call; each returns false, with lazy_error() telling why, when the
+ * library cannot be loaded. No table function may be called before its
+ * load returned true.
+ */
+#ifndef EXH_LAZYLIB_H
+#define EXH_LAZYLIB_H
+
+#include <stdbool.h>
+
+#ifdef LAZY_TSK
+#include <tsk/libtsk.h>
+#define LAZY_TSK_FUNCS(X)                                                      \
+    X(tsk_error_get)                                                           \
+    X(tsk_error_reset)                                                         \
+    X(tsk_error_set_errno)                                                     \
+    X(tsk_error_set_errstr)                                                    \
+    X(tsk_fs_close)                                                            \
+    X(tsk_fs_dir_close)                                                        \
+    X(tsk_fs_dir_get)                                                          \
+    X(tsk_fs_dir_get_name)                                                     \
+    X(tsk_fs_dir_getsize)                                                      \
+    X(tsk_fs_dir_open_meta)                                                    \
+    X(tsk_fs_file_attr_get_idx)                                                \
+    X(tsk_fs_file_attr_get_type)                                               \
+    X(tsk_fs_file_attr_getsize)                                                \
+    X(tsk_fs_file_close)                                                       \
+    X(tsk_fs_file_get_owner_sid)                                               \
+    X(tsk_fs_file_open)                                                        \
+    X(tsk_fs_file_open_meta)                                                   \
+    X(tsk_fs_file_read)                                                        \
+    X(tsk_fs_file_read_type)                                                   \
+    X(tsk_fs_open_img)                                                         \
+    X(tsk_img_close)                                                           \
+    X(tsk_img_open_external)                                                   \
+    X(tsk_img_open_utf8_sing)                                                  \
+    X(tsk_img_read)                                                            \
+    X(tsk_vs_close)                                                            \
+    X(tsk_vs_open)                                                             \
+    X(tsk_vs_part_get)
+
+#define LAZY_FIELD(f) __typeof__(&f) f;
+struct lazy_tsk_table {
+    LAZY_TSK_FUNCS(LAZY_FIELD)
+};
+#undef LAZY_FIELD
+extern struct lazy_tsk_table lazy_tsk;
+
+#ifndef LAZY_DEFINING
+#define tsk_error_get             (*lazy_tsk.tsk_error_get)
+#define tsk_error_reset           (*lazy_tsk.tsk_error_reset)
+#define tsk_error_set_errno       (*lazy_tsk.tsk_error_set_errno)
+#define tsk_error_set_errstr      (*lazy_tsk.tsk_error_set_errstr)
+#define tsk_fs_close              (*lazy_tsk.tsk_fs_close)
+#define tsk_fs_dir_close          (*lazy_tsk.tsk_fs_dir_close)
+#define tsk_fs_dir_get            (*lazy_tsk.tsk_fs_dir_get)
+#define tsk_fs_dir_get_name       (*lazy_tsk.tsk_fs_dir_get_name)
+#define tsk_fs_dir_getsize        (*lazy_tsk.tsk_fs_dir_getsize)
+#define tsk_fs_dir_open_meta      (*lazy_tsk.tsk_fs_dir_open_meta)
+#define tsk_fs_file_attr_get_idx  (*lazy_tsk.tsk_fs_file_attr_get_idx)
+#define tsk_fs_file_attr_get_type (*lazy_tsk.tsk_fs_file_attr_get_type)
+#define tsk_fs_file_attr_getsize  (*lazy_tsk.tsk_fs_file_attr_getsize)
+#define tsk_fs_file_close         (*lazy_tsk.tsk_fs_file_close)
+#define tsk_fs_file_get_owner_sid (*lazy_tsk.tsk_fs_file_get_owner_sid)
+#define tsk_fs_file_open          (*lazy_tsk.tsk_fs_file_open)
+#define tsk_fs_file_open_meta     (*lazy_tsk.tsk_fs_file_open_meta)
+#define tsk_fs_file_read          (*lazy_tsk.tsk_fs_file_read)
+#define tsk_fs_file_read_type     (*lazy_tsk.tsk_fs_file_read_type)
+#define tsk_fs_open_img           (*lazy_tsk.tsk_fs_open_img)
+#define tsk_img_close             (*lazy_tsk.tsk_img_close)
+#define tsk_img_open_external     (*lazy_tsk.tsk_img_open_external)
+#define tsk_img_open_utf8_sing    (*lazy_tsk.tsk_img_open_utf8_sing)
+#define tsk_img_read              (*lazy_tsk.tsk_img_read)
+#define tsk_vs_close              (*lazy_tsk.tsk_vs_close)
+#define tsk_vs_open               (*lazy_tsk.tsk_vs_open)
+#define tsk_vs_part_get           (*lazy_tsk.tsk_vs_part_get)
+#endif
+#endif /* LAZY_TSK */
+
+#ifdef LAZY_CURL
+#include <curl/curl.h>
+#define LAZY_CURL_FUNCS(X)                                                     \
+    X(curl_easy_cleanup)                                                       \
+    X(curl_easy_getinfo)                                                       \
+    X(curl_easy_init)                                                          \
+    X(curl_easy_setopt)                                                        \
+    X(curl_easy_strerror)                                                      \
+    X(curl_global_cleanup)                                                     \
+    X(curl_global_init)                                                        \
+    X(curl_multi_add_handle)                                                   \
+    X(curl_multi_cleanup)                                                      \
+    X(curl_multi_info_read)                                                    \
+    X(curl_multi_init)                                                         \
+    X(curl_multi_perform)                                                      \
+    X(curl_multi_poll)                                                         \
+    X(curl_multi_remove_handle)
+
+/* curl.h's type-checking wrappers call the linked function by name. */
+#undef curl_easy_setopt
+#undef curl_easy_getinfo
+#define LAZY_FIELD(f) __typeof__(&f) f;
+struct lazy_curl_table {
+    LAZY_CURL_FUNCS(LAZY_FIELD)
+};
+#undef LAZY_FIELD
+extern struct lazy_curl_table lazy_curl;
+
+#ifndef LAZY_DEFINING
+#define curl_easy_cleanup        (*lazy_curl.curl_easy_cleanup)
+#define curl_easy_getinfo        (*lazy_curl.curl_easy_getinfo)
+#define curl_easy_init           (*lazy_curl.curl_easy_init)
+#define curl_easy_setopt         (*lazy_curl.curl_easy_setopt)
+#define curl_easy_strerror       (*lazy_curl.curl_easy_strerror)
+#define curl_global_cleanup      (*lazy_curl.curl_global_cleanup)
+#define curl_global_init         (*lazy_curl.curl_global_init)
+#define curl_multi_add_handle    (*lazy_curl.curl_multi_add_handle)
+#define curl_multi_cleanup       (*lazy_curl.curl_multi_cleanup)
+#define curl_multi_info_read     (*lazy_curl.curl_multi_info_read)
+#define curl_multi_init          (*lazy_curl.curl_multi_init)
+#define curl_multi_perform       (*lazy_curl.curl_multi_perform)
+#define curl_multi_poll          (*lazy_curl.curl_multi_poll)
+#define curl_multi_remove_handle (*lazy_curl.curl_multi_remove_handle)
+#endif
+#endif /* LAZY_CURL */
+
+bool lazy_tsk_load(void);
+bool lazy_curl_load(void);
+/* Why the last failed load failed: "cannot load libtsk.so.19: ...". */
+const char *lazy_error(void);
+
+#endif /* EXH_LAZYLIB_H */

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* test_lazylib.c - libtsk and libcurl load on first use, not before: a scan
+ * of logs leaves both unloaded; lazy_*_load() loads each once and fills
+ * its table, and the functions called through it work. */
+#include "harness.h"
+#include "internal.h"
+#define LAZY_TSK  1
+#define LAZY_CURL 1
+#include "lazylib.h"
+
+#include <dlfcn.h>
+#include <stdlib.h>
+
+static bool loaded(const char *soname)
+{
+    void *h = dlopen(soname, RTLD_NOW | RTLD_NOLOAD);
+    if (h)
+        dlclose(h); // drops the reference NOLOAD took
+    return h != NULL;
+}
+
+static exh_cb_result on_finding(const exh_finding *f, void *user)
+{
+    (void)f;
+    ++*(size_t *)user;
+    return EXH_CONTINUE;
+}
+
+static exh_cb_result on_summary(const exh_summary *s, void *user)
+{
+    (void)s;
+    (void)user;
+    return EXH_CONTINUE;
+}
+
+/* The examples' logs, scanned with the built-in rules: findings, and
+ * neither library loaded. */
+static void test_scan_loads_neither(void)
+{
+    const char *examples = getenv("EXH_TEST_EXAMPLES");
+    CHECK(examples != NULL);
+    if (!examples)
+        return;
+    exh_ruleset *rs = NULL;
+    exh_diag *diag = NULL;
+    CHECK(exh_ruleset_load(NULL, 0, 0, &rs, &diag) == EXH_OK);
+    exh_diag_free(diag);
+    exh_scanner *sc = NULL;
+    CHECK(rs && exh_scanner_new(rs, &sc) == EXH_OK);
+    size_t findings = 0;
+    exh_scan_result res;
+    CHECK(sc && exh_scanner_scan(sc, examples, on_finding, on_summary,
+                                 &findings, &res) == EXH_OK);
+    CHECK(findings > 0);
+    exh_scanner_free(sc);
+    exh_ruleset_free(rs);
+    CHECK(!loaded(EXH_SONAME_TSK));
+    CHECK(!loaded(EXH_SONAME_CURL));
+}
+
+static void test_load(void)
+{
+    CHECK(lazy_curl_load());
+    CHECK(loaded(EXH_SONAME_CURL));
+    CHECK(&curl_multi_remove_handle != NULL); // the last slot
+    CHECK_STR(curl_easy_strerror(CURLE_OK), "No error");
+    CURL *e = curl_easy_init();
+    CHECK(e != NULL);
+    CHECK(curl_easy_setopt(e, CURLOPT_URL, "http://127.0.0.1:9/") == CURLE_OK);
+    curl_easy_cleanup(e);
+    CHECK(!loaded(EXH_SONAME_TSK)); // each alone
+
+    CHECK(lazy_tsk_load());
+    CHECK(loaded(EXH_SONAME_TSK));
+    CHECK(&tsk_img_open_utf8_sing != NULL); // the table's slot
+    CHECK(&tsk_vs_part_get != NULL);        // the last slot
+    tsk_error_reset();
+    CHECK(tsk_error_get() == NULL); // no error after a reset
+    CHECK(lazy_tsk_load());         // again: the same table
+}
+
+int main(void)
+{
+    test_scan_loads_neither();
+    test_load();
+    TEST_MAIN_END();
+}
