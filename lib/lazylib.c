@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * lazylib.c - loads The Sleuth Kit and libcurl on first use (lazylib.h).
+ * lazylib.c - loads The Sleuth Kit, libcurl and libarchive on first use
+ * (lazylib.h).
  *
  * dlopen() with RTLD_NOW: a missing function is found at load, not at its
  * first call. RTLD_LOCAL keeps their symbols out of the global scope; the
@@ -11,6 +12,7 @@
 #define LAZY_DEFINING 1
 #define LAZY_TSK      1
 #define LAZY_CURL     1
+#define LAZY_ARCHIVE  1
 #include "lazylib.h"
 
 #include "internal.h"
@@ -26,9 +28,13 @@
 #ifndef EXH_SONAME_CURL
 #error "EXH_SONAME_CURL is set by lib/meson.build"
 #endif
+#ifndef EXH_SONAME_ARCHIVE
+#error "EXH_SONAME_ARCHIVE is set by lib/meson.build"
+#endif
 
 struct lazy_tsk_table lazy_tsk;
 struct lazy_curl_table lazy_curl;
+struct lazy_archive_table lazy_archive;
 
 static _Thread_local char lazy_why[512];
 
@@ -74,6 +80,7 @@ static void lazy_open(struct lazy_lib *l)
 #define LAZY_NAME(f) #f,
 static const char *const tsk_symbols[] = {LAZY_TSK_FUNCS(LAZY_NAME)};
 static const char *const curl_symbols[] = {LAZY_CURL_FUNCS(LAZY_NAME)};
+static const char *const archive_symbols[] = {LAZY_ARCHIVE_FUNCS(LAZY_NAME)};
 #undef LAZY_NAME
 
 // The tables are structs of function pointers, filled slot by slot: every
@@ -86,6 +93,9 @@ _Static_assert(sizeof lazy_tsk ==
 _Static_assert(sizeof lazy_curl == sizeof curl_symbols / sizeof(char *) *
                                        sizeof(void (*)(void)),
                "lazy_curl is one pointer per symbol");
+_Static_assert(sizeof lazy_archive == sizeof archive_symbols / sizeof(char *) *
+                                          sizeof(void (*)(void)),
+               "lazy_archive is one pointer per symbol");
 
 static struct lazy_lib tsk_lib = {
     .soname = EXH_SONAME_TSK,
@@ -102,6 +112,14 @@ static struct lazy_lib curl_lib = {
     .once = PTHREAD_ONCE_INIT,
 };
 
+static struct lazy_lib archive_lib = {
+    .soname = EXH_SONAME_ARCHIVE,
+    .table = (char *)&lazy_archive,
+    .symbols = archive_symbols,
+    .count = sizeof archive_symbols / sizeof *archive_symbols,
+    .once = PTHREAD_ONCE_INIT,
+};
+
 static void tsk_once(void)
 {
     lazy_open(&tsk_lib);
@@ -110,6 +128,11 @@ static void tsk_once(void)
 static void curl_once(void)
 {
     lazy_open(&curl_lib);
+}
+
+static void archive_once(void)
+{
+    lazy_open(&archive_lib);
 }
 
 static bool lazy_done(struct lazy_lib *l)
@@ -129,4 +152,10 @@ bool lazy_curl_load(void)
 {
     pthread_once(&curl_lib.once, curl_once);
     return lazy_done(&curl_lib);
+}
+
+bool lazy_archive_load(void)
+{
+    pthread_once(&archive_lib.once, archive_once);
+    return lazy_done(&archive_lib);
 }

@@ -1,21 +1,23 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * lazylib.h - The Sleuth Kit and libcurl, loaded when first needed.
+ * lazylib.h - The Sleuth Kit, libcurl and libarchive, loaded when first
+ * needed.
  *
- * Only disk images need libtsk and only `exhunt probe` needs libcurl, but
- * linked in they cost every run: the two bring 35 more shared libraries
- * (afflib, sqlite, GnuTLS, Kerberos, LDAP, ...), whose loading and
- * relocation took about 12 ms and 370 page faults of every start on the
- * benchmark machine. So lib/ does not link them: lazylib.c dlopen()s them
- * by their SONAME (found at build time, lib/soname.py) on first use and
- * fills a table of the functions lib/ calls. A file that calls them
- * includes this header after the library's own header; the names below
- * then call through the table, so the code reads as if linked.
+ * Only disk images need libtsk, only `exhunt probe` libcurl and only .zip
+ * and .tar collections libarchive, but linked in they cost every run: the
+ * three bring 45 more shared libraries (afflib, sqlite, GnuTLS, Kerberos,
+ * LDAP, libxml2, ICU, ...), whose loading and relocation cost every start
+ * on the benchmark machine, where a page fault takes 10 us or more. So lib/
+ * does not link them: lazylib.c dlopen()s them by their SONAME (found at build
+ * time, lib/soname.py) on first use and fills a table of the functions lib/
+ * calls. A file that calls them includes this header after the library's own
+ * header; the names below then call through the table, so the code reads as if
+ * linked.
  *
- * lazy_tsk_load() and lazy_curl_load() are thread-safe and cheap after the
- * first call; each returns false, with lazy_error() telling why, when the
- * library cannot be loaded. No table function may be called before its
- * load returned true.
+ * lazy_tsk_load(), lazy_curl_load() and lazy_archive_load() are thread-safe and
+ * cheap after the first call; each returns false, with lazy_error() telling
+ * why, when the library cannot be loaded. No table function may be called
+ * before its load returned true.
  */
 #ifndef EXH_LAZYLIB_H
 #define EXH_LAZYLIB_H
@@ -137,9 +139,87 @@ extern struct lazy_curl_table lazy_curl;
 #endif
 #endif /* LAZY_CURL */
 
+#ifdef LAZY_ARCHIVE
+#include <archive.h>
+#include <archive_entry.h>
+#define LAZY_ARCHIVE_FUNCS(X)                                                  \
+    X(archive_entry_birthtime)                                                 \
+    X(archive_entry_birthtime_is_set)                                          \
+    X(archive_entry_birthtime_nsec)                                            \
+    X(archive_entry_filetype)                                                  \
+    X(archive_entry_hardlink)                                                  \
+    X(archive_entry_is_data_encrypted)                                         \
+    X(archive_entry_mtime)                                                     \
+    X(archive_entry_mtime_is_set)                                              \
+    X(archive_entry_mtime_nsec)                                                \
+    X(archive_entry_pathname)                                                  \
+    X(archive_entry_pathname_utf8)                                             \
+    X(archive_entry_size)                                                      \
+    X(archive_entry_size_is_set)                                               \
+    X(archive_error_string)                                                    \
+    X(archive_format)                                                          \
+    X(archive_read_add_passphrase)                                             \
+    X(archive_read_data)                                                       \
+    X(archive_read_free)                                                       \
+    X(archive_read_new)                                                        \
+    X(archive_read_next_header)                                                \
+    X(archive_read_open_fd)                                                    \
+    X(archive_read_support_filter_bzip2)                                       \
+    X(archive_read_support_filter_gzip)                                        \
+    X(archive_read_support_filter_xz)                                          \
+    X(archive_read_support_format_tar)                                         \
+    X(archive_read_support_format_zip)
+
+#define LAZY_FIELD(f) __typeof__(&f) f;
+struct lazy_archive_table {
+    LAZY_ARCHIVE_FUNCS(LAZY_FIELD)
+};
+#undef LAZY_FIELD
+extern struct lazy_archive_table lazy_archive;
+
+#ifndef LAZY_DEFINING
+#define archive_entry_birthtime (*lazy_archive.archive_entry_birthtime)
+#define archive_entry_birthtime_is_set                                         \
+    (*lazy_archive.archive_entry_birthtime_is_set)
+#define archive_entry_birthtime_nsec                                           \
+    (*lazy_archive.archive_entry_birthtime_nsec)
+#define archive_entry_filetype (*lazy_archive.archive_entry_filetype)
+#define archive_entry_hardlink (*lazy_archive.archive_entry_hardlink)
+#define archive_entry_is_data_encrypted                                        \
+    (*lazy_archive.archive_entry_is_data_encrypted)
+#define archive_entry_mtime         (*lazy_archive.archive_entry_mtime)
+#define archive_entry_mtime_is_set  (*lazy_archive.archive_entry_mtime_is_set)
+#define archive_entry_mtime_nsec    (*lazy_archive.archive_entry_mtime_nsec)
+#define archive_entry_pathname      (*lazy_archive.archive_entry_pathname)
+#define archive_entry_pathname_utf8 (*lazy_archive.archive_entry_pathname_utf8)
+#define archive_entry_size          (*lazy_archive.archive_entry_size)
+#define archive_entry_size_is_set   (*lazy_archive.archive_entry_size_is_set)
+#define archive_error_string        (*lazy_archive.archive_error_string)
+#define archive_format              (*lazy_archive.archive_format)
+#define archive_read_add_passphrase (*lazy_archive.archive_read_add_passphrase)
+#define archive_read_data           (*lazy_archive.archive_read_data)
+#define archive_read_free           (*lazy_archive.archive_read_free)
+#define archive_read_new            (*lazy_archive.archive_read_new)
+#define archive_read_next_header    (*lazy_archive.archive_read_next_header)
+#define archive_read_open_fd        (*lazy_archive.archive_read_open_fd)
+#define archive_read_support_filter_bzip2                                      \
+    (*lazy_archive.archive_read_support_filter_bzip2)
+#define archive_read_support_filter_gzip                                       \
+    (*lazy_archive.archive_read_support_filter_gzip)
+#define archive_read_support_filter_xz                                         \
+    (*lazy_archive.archive_read_support_filter_xz)
+#define archive_read_support_format_tar                                        \
+    (*lazy_archive.archive_read_support_format_tar)
+#define archive_read_support_format_zip                                        \
+    (*lazy_archive.archive_read_support_format_zip)
+#endif
+#endif /* LAZY_ARCHIVE */
+
 bool lazy_tsk_load(void);
 bool lazy_curl_load(void);
-/* Why the last failed load failed: "cannot load libtsk.so.19: ...". */
+bool lazy_archive_load(void);
+/* Why the last failed load of this thread failed: "cannot load
+ * libtsk.so.19: ...". */
 const char *lazy_error(void);
 
 #endif /* EXH_LAZYLIB_H */

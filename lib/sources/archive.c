@@ -15,13 +15,15 @@
  */
 #include "sources.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+/* libarchive is loaded on first use (lazylib.h): archive_walk_fd() loads
+ * it. */
+#define LAZY_ARCHIVE 1
+#include "lazylib.h"
 
 #define AR_BLOCK        (64 * 1024) /* libarchive read block; prefetch */
 #define AR_MAX_FAILURES 64          /* consecutive bad headers, then stop */
@@ -489,6 +491,11 @@ exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
 {
     archive_walker w;
 
+    if (!lazy_archive_load()) {
+        if (err)
+            *err = lazy_error();
+        return EXH_ERR_IO;
+    }
     memset(&w, 0, sizeof(w));
     w.fd = fd;
     w.display = display;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test_lazylib.c - libtsk and libcurl load on first use, not before: a scan
- * of logs leaves both unloaded; lazy_*_load() loads each once and fills
- * its table, and the functions called through it work. */
+/* test_lazylib.c - libtsk, libcurl and libarchive load on first use, not
+ * before: a scan of logs leaves all three unloaded; lazy_*_load() loads each
+ * once and fills its table, and the functions called through it work. */
 #include "harness.h"
 #include "internal.h"
-#define LAZY_TSK  1
-#define LAZY_CURL 1
+#define LAZY_TSK     1
+#define LAZY_CURL    1
+#define LAZY_ARCHIVE 1
 #include "lazylib.h"
 
 #include <dlfcn.h>
@@ -56,6 +57,7 @@ static void test_scan_loads_neither(void)
     exh_ruleset_free(rs);
     CHECK(!loaded(EXH_SONAME_TSK));
     CHECK(!loaded(EXH_SONAME_CURL));
+    CHECK(!loaded(EXH_SONAME_ARCHIVE));
 }
 
 static void test_load(void)
@@ -77,6 +79,15 @@ static void test_load(void)
     tsk_error_reset();
     CHECK(tsk_error_get() == NULL); // no error after a reset
     CHECK(lazy_tsk_load());         // again: the same table
+
+    CHECK(!loaded(EXH_SONAME_ARCHIVE));
+    CHECK(lazy_archive_load());
+    CHECK(loaded(EXH_SONAME_ARCHIVE));
+    CHECK(&archive_read_support_format_zip != NULL); // the last slot
+    struct archive *a = archive_read_new();
+    CHECK(a != NULL);
+    CHECK(archive_read_support_format_zip(a) == ARCHIVE_OK);
+    archive_read_free(a);
 }
 
 int main(void)
