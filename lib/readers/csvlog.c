@@ -4,7 +4,7 @@
  * Activity, remote PowerShell (RPS), OABGenerator (which may also be plain
  * text) and IIS W3C logs (space-separated, unquoted).
  *
- * The file is streamed through one fixed 1 MiB buffer. Each line is found
+ * The file is streamed through one fixed 128 KiB buffer. Each line is found
  * with memchr and handed to the callback straight from that buffer; only a
  * record that spans lines (a quoted line end), crosses a refill or holds a
  * NUL is copied, into a buffer bounded by max_record_bytes. Fields are
