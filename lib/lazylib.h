@@ -5,14 +5,16 @@
  *
  * Only disk images need libtsk, only `exhunt probe` libcurl and only .zip
  * and .tar collections libarchive, but linked in they cost every run: the
- * three bring 45 more shared libraries (afflib, sqlite, GnuTLS, Kerberos,
+ * three bring 40 more shared libraries (afflib, sqlite, GnuTLS, Kerberos,
  * LDAP, libxml2, ICU, ...), whose loading and relocation cost every start
  * on the benchmark machine, where a page fault takes 10 us or more. So lib/
  * does not link them: lazylib.c dlopen()s them by their SONAME (found at build
  * time, lib/soname.py) on first use and fills a table of the functions lib/
- * calls. A file that calls them includes this header after the library's own
- * header; the names below then call through the table, so the code reads as if
- * linked.
+ * calls. A file that calls them defines LAZY_TSK, LAZY_CURL or LAZY_ARCHIVE
+ * and includes this header, which includes the library's own; the names
+ * below then call through the table, so the code reads as if linked. Where
+ * a load fails, image.c and archive.c report lazy_error() for the target;
+ * exh_prober_run() returns EXH_ERR_ENGINE.
  *
  * lazy_tsk_load(), lazy_curl_load() and lazy_archive_load() are thread-safe and
  * cheap after the first call; each returns false, with lazy_error() telling
