@@ -635,7 +635,8 @@ EXH_API void exh_prober_set_rate(exh_prober *prober, double per_second);
  * for https), many at once, GET requests only, redirects never followed;
  * calls cb once per target in input order. A target that fails is reported
  * with its error; the others go on. Returns EXH_OK, EXH_ERR_NOMEM or
- * EXH_ERR_ENGINE (libcurl could not start).
+ * EXH_ERR_ENGINE (libcurl could not be loaded or could not start;
+ * exh_prober_errmsg() tells which).
  */
 /* Writes r as one JSON object of kind "probe" (schema 1) and a newline. */
 EXH_API EXH_NODISCARD exh_status
@@ -647,6 +648,10 @@ EXH_API EXH_NODISCARD exh_status exh_prober_run(exh_prober *prober,
                                                 const char *const *urls,
                                                 size_t count, exh_probe_cb cb,
                                                 void *user);
+/* Why the last exh_prober_run() on prober failed with EXH_ERR_ENGINE
+ * ("cannot load libcurl.so.4: ..."); "no error" otherwise. Owned by
+ * prober; never NULL. */
+EXH_API const char *exh_prober_errmsg(const exh_prober *prober);
 
 /* ------------------------------------------------------------------------ */
 /* Replay: findings and summaries read back from saved JSON lines.          */

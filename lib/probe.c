@@ -66,7 +66,8 @@ struct exh_prober {
     unsigned concurrency;
     unsigned per_host; /* connections to one host:port at a time */
     long timeout_ms;
-    double rate; /* requests started per second; 0 = unlimited */
+    double rate;      /* requests started per second; 0 = unlimited */
+    char errmsg[512]; /* why the last run failed to start */
 };
 
 typedef struct target {
@@ -587,8 +588,15 @@ exh_status exh_prober_run(exh_prober *p, const char *const *urls, size_t count,
 {
     if (!p || (!urls && count))
         return EXH_ERR_INVALID_ARG;
-    if (!lazy_curl_load() || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    p->errmsg[0] = '\0';
+    if (!lazy_curl_load()) {
+        snprintf(p->errmsg, sizeof p->errmsg, "%s", lazy_error());
         return EXH_ERR_ENGINE;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        snprintf(p->errmsg, sizeof p->errmsg, "libcurl could not start");
+        return EXH_ERR_ENGINE;
+    }
     target *ts = exh_calloc(count ? count : 1, sizeof *ts);
     CURLM *multi = curl_multi_init();
     exh_status st = ts && multi ? EXH_OK : EXH_ERR_NOMEM;
@@ -781,4 +789,9 @@ exh_status exh_probe_result_write_json(const exh_probe_result *r, FILE *out)
         st = EXH_ERR_IO;
     buf_free(&j);
     return st;
+}
+
+const char *exh_prober_errmsg(const exh_prober *p)
+{
+    return p && p->errmsg[0] ? p->errmsg : "no error";
 }

@@ -319,7 +319,9 @@ int cmd_probe(int argc, char **argv)
         c.write_failed = true;
     if (c.out != stdout && fclose(c.out) != 0)
         c.write_failed = true;
-    if (st != EXH_OK)
+    if (st == EXH_ERR_ENGINE)
+        fprintf(stderr, "exhunt: probe failed: %s\n", exh_prober_errmsg(p));
+    else if (st != EXH_OK)
         fprintf(stderr, "exhunt: probe failed: %s\n", exh_status_str(st));
     if (c.write_failed)
         fputs("exhunt: cannot write the report\n", stderr);
