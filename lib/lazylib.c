@@ -87,54 +87,33 @@ static const char *const archive_symbols[] = {LAZY_ARCHIVE_FUNCS(LAZY_NAME)};
 // member has the size of a data pointer and none has padding between.
 _Static_assert(sizeof(void *) == sizeof(void (*)(void)),
                "dlsym() gives functions as data pointers");
-_Static_assert(sizeof lazy_tsk ==
-                   sizeof tsk_symbols / sizeof(char *) * sizeof(void (*)(void)),
-               "lazy_tsk is one pointer per symbol");
-_Static_assert(sizeof lazy_curl == sizeof curl_symbols / sizeof(char *) *
-                                       sizeof(void (*)(void)),
-               "lazy_curl is one pointer per symbol");
-_Static_assert(sizeof lazy_archive == sizeof archive_symbols / sizeof(char *) *
-                                          sizeof(void (*)(void)),
-               "lazy_archive is one pointer per symbol");
 
-static struct lazy_lib tsk_lib = {
-    .soname = EXH_SONAME_TSK,
-    .table = (char *)&lazy_tsk,
-    .symbols = tsk_symbols,
-    .count = sizeof tsk_symbols / sizeof *tsk_symbols,
-    .once = PTHREAD_ONCE_INIT,
-};
-static struct lazy_lib curl_lib = {
-    .soname = EXH_SONAME_CURL,
-    .table = (char *)&lazy_curl,
-    .symbols = curl_symbols,
-    .count = sizeof curl_symbols / sizeof *curl_symbols,
-    .once = PTHREAD_ONCE_INIT,
-};
+/* One library: its table, the names of the table's slots, its SONAME, and
+ * the pthread_once() function that loads it; lazy_<name>_load() runs it. */
+#define LAZY_LIB(name, soname_)                                                \
+    _Static_assert(sizeof lazy_##name == sizeof name##_symbols /               \
+                                             sizeof(char *) *                  \
+                                             sizeof(void (*)(void)),           \
+                   "lazy_" #name " is one pointer per symbol");                \
+    static struct lazy_lib name##_lib = {                                      \
+        .soname = soname_,                                                     \
+        .table = (char *)&lazy_##name,                                         \
+        .symbols = name##_symbols,                                             \
+        .count = sizeof name##_symbols / sizeof *name##_symbols,               \
+        .once = PTHREAD_ONCE_INIT,                                             \
+    };                                                                         \
+    static void name##_once(void)                                              \
+    {                                                                          \
+        lazy_open(&name##_lib);                                                \
+    }                                                                          \
+    bool lazy_##name##_load(void)                                              \
+    {                                                                          \
+        pthread_once(&name##_lib.once, name##_once);                           \
+        return lazy_done(&name##_lib);                                         \
+    }
 
-static struct lazy_lib archive_lib = {
-    .soname = EXH_SONAME_ARCHIVE,
-    .table = (char *)&lazy_archive,
-    .symbols = archive_symbols,
-    .count = sizeof archive_symbols / sizeof *archive_symbols,
-    .once = PTHREAD_ONCE_INIT,
-};
-
-static void tsk_once(void)
-{
-    lazy_open(&tsk_lib);
-}
-
-static void curl_once(void)
-{
-    lazy_open(&curl_lib);
-}
-
-static void archive_once(void)
-{
-    lazy_open(&archive_lib);
-}
-
+/* The load's result; a failure's message becomes this thread's
+ * lazy_error(). */
 static bool lazy_done(struct lazy_lib *l)
 {
     if (!l->ok)
@@ -142,20 +121,6 @@ static bool lazy_done(struct lazy_lib *l)
     return l->ok;
 }
 
-bool lazy_tsk_load(void)
-{
-    pthread_once(&tsk_lib.once, tsk_once);
-    return lazy_done(&tsk_lib);
-}
-
-bool lazy_curl_load(void)
-{
-    pthread_once(&curl_lib.once, curl_once);
-    return lazy_done(&curl_lib);
-}
-
-bool lazy_archive_load(void)
-{
-    pthread_once(&archive_lib.once, archive_once);
-    return lazy_done(&archive_lib);
-}
+LAZY_LIB(tsk, EXH_SONAME_TSK)
+LAZY_LIB(curl, EXH_SONAME_CURL)
+LAZY_LIB(archive, EXH_SONAME_ARCHIVE)
