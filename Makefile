@@ -8,7 +8,7 @@ BUILD ?= build
 MESON_OPTS ?=
 
 # Debian packages: build, libraries, and the tools the tests use.
-PACKAGES = gcc meson ninja-build pkg-config python3 python3-jsonschema \
+PACKAGES = gcc binutils meson ninja-build pkg-config python3 python3-jsonschema \
 	libyaml-dev libarchive-dev libpcre2-dev libyara-dev clang libclang-rt-14-dev \
 	clang-format libarchive-tools zip gcc-mingw-w64-x86-64 \
 	libregf-dev libbfio-dev libhivex-bin libregf-utils \
