@@ -116,18 +116,10 @@ static exh_status flist_push(flist *l, ifinding *f)
     return EXH_OK;
 }
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603u; // FNV-1a
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
 /* Finds key's slot; returns the index in m->keys (empty or equal). */
 static size_t agg_find(const aggmap *m, const char *key)
 {
-    size_t i = hash_str(key) & (m->cap - 1);
+    size_t i = util_hash(key, strlen(key)) & (m->cap - 1);
     while (m->keys[i] && strcmp(m->keys[i], key) != 0)
         i = (i + 1) & (m->cap - 1);
     return i;

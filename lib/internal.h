@@ -56,6 +56,8 @@ exh_status buf_printf(buf *b, const char *fmt, ...)
 /* ---- util.c: strings, times, escaping ------------------------------------ */
 /* ASCII case-insensitive helpers (Windows paths, Sigma matching). */
 int util_strcasecmp(const char *a, const char *b);
+/* FNV-1a of the bytes p[0..len), for hash tables. */
+uint64_t util_hash(const void *p, size_t len);
 /* Splits s in place at commas into at most max items, spaces around each
  * trimmed, empty ones dropped ("CVE-a, CVE-b"); returns how many. */
 size_t util_split_commas(char *s, const char **out, size_t max);

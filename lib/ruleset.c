@@ -418,11 +418,7 @@ static size_t dedupe(const char **lits, size_t count, size_t *slot)
     for (size_t i = 0; i < count; i++) {
         size_t j = n;
         if (table) {
-            uint64_t h = 1469598103934665603ull;
-            for (const unsigned char *p = (const unsigned char *)lits[i]; *p;
-                 p++)
-                h = (h ^ *p) * 1099511628211ull;
-            size_t at = (size_t)h & (cap - 1);
+            size_t at = (size_t)util_hash(lits[i], strlen(lits[i])) & (cap - 1);
             while (table[at] && strcmp(lits[table[at] - 1], lits[i]) != 0)
                 at = (at + 1) & (cap - 1);
             if (table[at])

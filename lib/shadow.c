@@ -60,10 +60,7 @@ struct shadow {
 
 static uint64_t hash_key(const char *s)
 {
-    uint64_t h = 1469598103934665603u; // FNV-1a
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
+    return util_hash(s, strlen(s));
 }
 
 static char *lower_dup(const char *s)

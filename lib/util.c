@@ -37,6 +37,15 @@ size_t util_split_commas(char *s, const char **out, size_t max)
     return n;
 }
 
+uint64_t util_hash(const void *p, size_t len)
+{
+    const unsigned char *s = p;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ s[i]) * 1099511628211ull;
+    return h;
+}
+
 int util_strcasecmp(const char *a, const char *b)
 {
     const unsigned char *x = (const unsigned char *)a;

@@ -285,10 +285,7 @@ static bool hs_plan(prefilter *pf)
     bool ok = anc && alen && owner && slot;
     for (size_t i = 0; ok && i < n; i++) {
         const plit *l = &pf->lits[i];
-        uint64_t h = 1469598103934665603ull;
-        for (size_t k = 0; k < l->len; k++)
-            h = (h ^ l->text[k]) * 1099511628211ull;
-        size_t j = (size_t)h & (slots - 1);
+        size_t j = (size_t)util_hash(l->text, l->len) & (slots - 1);
         while (slot[j] && !(alen[slot[j] - 1] == l->len &&
                             memcmp(anc[slot[j] - 1], l->text, l->len) == 0))
             j = (j + 1) & (slots - 1);

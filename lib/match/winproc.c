@@ -84,14 +84,6 @@ void winproc_reset(winproc *p)
         memset(p->slots, 0, SLOTS * sizeof *p->slots);
 }
 
-static uint64_t hash_text(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; s && *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 /* A process id as 4688 writes it ("0x1a2c") or decimal; false when it is
  * neither. */
 static bool parse_pid(const char *s, uint64_t *out)
@@ -167,7 +159,9 @@ const event *winproc_event(winproc *p, const event *ev, const char *channel,
         return ev;
     if (!p->slots && !(p->slots = exh_calloc(SLOTS, sizeof *p->slots)))
         return ev;
-    uint64_t host = hash_text(event_get(ev, "Computer", NULL));
+    size_t computer_len = 0;
+    const char *computer = event_get(ev, "Computer", &computer_len);
+    uint64_t host = util_hash(computer, computer ? computer_len : 0);
     const char *image = event_get(ev, "NewProcessName", NULL);
     const char *parent = event_get(ev, "ParentProcessName", NULL);
     uint64_t pid = 0, ppid = 0;
