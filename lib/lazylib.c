@@ -36,14 +36,8 @@ struct lazy_tsk_table lazy_tsk;
 struct lazy_curl_table lazy_curl;
 struct lazy_archive_table lazy_archive;
 
-static _Thread_local char lazy_why[512];
-
-const char *lazy_error(void)
-{
-    return lazy_why[0] ? lazy_why : "no library failed to load";
-}
-
-/* One library: its table filled from name, or false with *why set. */
+/* One library: its table filled from soname, or ok false with why set
+ * (written once, under its pthread_once(), and only read after). */
 struct lazy_lib {
     const char *soname;
     char *table;                /* a table of function pointers */
@@ -51,7 +45,7 @@ struct lazy_lib {
     size_t count;
     pthread_once_t once;
     bool ok;
-    char why[sizeof lazy_why];
+    char why[512];
 };
 
 static void lazy_open(struct lazy_lib *l)
@@ -106,20 +100,11 @@ _Static_assert(sizeof(void *) == sizeof(void (*)(void)),
     {                                                                          \
         lazy_open(&name##_lib);                                                \
     }                                                                          \
-    bool lazy_##name##_load(void)                                              \
+    const char *lazy_##name##_load(void)                                       \
     {                                                                          \
         pthread_once(&name##_lib.once, name##_once);                           \
-        return lazy_done(&name##_lib);                                         \
+        return name##_lib.ok ? NULL : name##_lib.why;                          \
     }
-
-/* The load's result; a failure's message becomes this thread's
- * lazy_error(). */
-static bool lazy_done(struct lazy_lib *l)
-{
-    if (!l->ok)
-        snprintf(lazy_why, sizeof lazy_why, "%s", l->why);
-    return l->ok;
-}
 
 LAZY_LIB(tsk, EXH_SONAME_TSK)
 LAZY_LIB(curl, EXH_SONAME_CURL)

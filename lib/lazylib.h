@@ -13,13 +13,13 @@
  * calls. A file that calls them defines LAZY_TSK, LAZY_CURL or LAZY_ARCHIVE
  * and includes this header, which includes the library's own; the names
  * below then call through the table, so the code reads as if linked. Where
- * a load fails, image.c and archive.c report lazy_error() for the target;
- * exh_prober_run() returns EXH_ERR_ENGINE.
+ * a load fails, image.c and archive.c report its message for the target;
+ * exh_prober_run() returns EXH_ERR_ENGINE with it (exh_prober_errmsg()).
  *
  * lazy_tsk_load(), lazy_curl_load() and lazy_archive_load() are thread-safe and
- * cheap after the first call; each returns false, with lazy_error() telling
- * why, when the library cannot be loaded. No table function may be called
- * before its load returned true.
+ * cheap after the first call; each returns NULL when the library is loaded,
+ * else why it is not ("cannot load libtsk.so.19: ...", static storage). No
+ * table function may be called before its load returned NULL.
  */
 #ifndef EXH_LAZYLIB_H
 #define EXH_LAZYLIB_H
@@ -217,11 +217,8 @@ extern struct lazy_archive_table lazy_archive;
 #endif
 #endif /* LAZY_ARCHIVE */
 
-bool lazy_tsk_load(void);
-bool lazy_curl_load(void);
-bool lazy_archive_load(void);
-/* Why the last failed load of this thread failed: "cannot load
- * libtsk.so.19: ...". */
-const char *lazy_error(void);
+const char *lazy_tsk_load(void);
+const char *lazy_curl_load(void);
+const char *lazy_archive_load(void);
 
 #endif /* EXH_LAZYLIB_H */

@@ -589,8 +589,9 @@ exh_status exh_prober_run(exh_prober *p, const char *const *urls, size_t count,
     if (!p || (!urls && count))
         return EXH_ERR_INVALID_ARG;
     p->errmsg[0] = '\0';
-    if (!lazy_curl_load()) {
-        snprintf(p->errmsg, sizeof p->errmsg, "%s", lazy_error());
+    const char *why = lazy_curl_load();
+    if (why) {
+        snprintf(p->errmsg, sizeof p->errmsg, "%s", why);
         return EXH_ERR_ENGINE;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

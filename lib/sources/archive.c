@@ -491,9 +491,10 @@ exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
 {
     archive_walker w;
 
-    if (!lazy_archive_load()) {
+    const char *why = lazy_archive_load();
+    if (why) {
         if (err)
-            *err = lazy_error();
+            *err = why;
         return EXH_ERR_IO;
     }
     memset(&w, 0, sizeof(w));

@@ -1551,10 +1551,8 @@ static TSK_IMG_INFO *image_open_img(const char *target, image_kind_t kind,
 {
     TSK_IMG_INFO *img;
 
-    if (!lazy_tsk_load()) {
-        *msg = lazy_error();
+    if ((*msg = lazy_tsk_load()) != NULL)
         return NULL;
-    }
     pthread_mutex_lock(&image_open_lock);
     if (kind == IMAGE_QCOW) {
         img = qcow_open(target, msg);
