@@ -51,16 +51,22 @@ echo "tree: $TREE ($(du -sh "$TREE" | cut -f1)," \
 rm -rf "$OUT/rules-proxylogon"
 mkdir -p "$OUT/rules-proxylogon"
 cp rules/exchange/proxylogon_*.yml "$OUT/rules-proxylogon/"
+# The literals of the built-in rules, for rg.
+"$EXHUNT" rules list -f jsonl | python3 bench/search_runs.py \
+    >"$OUT/literals.txt"
 # Warm the page cache and check the tools run.
 run_ms "$OUT/exhunt.jsonl" "$EXHUNT" scan -f jsonl --no-progress "$TREE" \
     >/dev/null
 run_ms "$OUT/exhunt-pl.jsonl" "$EXHUNT" scan -f jsonl --no-progress \
     --no-builtin-rules --rules "$OUT/rules-proxylogon" "$TREE" >/dev/null
 run_ms "$OUT/rg.txt" rg --no-ignore -c 'ServerInfo~' "$TREE" >/dev/null
+run_ms "$OUT/rg-all.txt" rg --no-ignore -c -i -F -f "$OUT/literals.txt" \
+    "$TREE" >/dev/null
 
 ex_times=
 pl_times=
 rg_times=
+rga_times=
 rss_max=0
 i=1
 while [ "$i" -le "$RUNS" ]; do
@@ -75,23 +81,32 @@ while [ "$i" -le "$RUNS" ]; do
         --no-progress --no-builtin-rules --rules "$OUT/rules-proxylogon" \
         "$TREE")
     pl_times="$pl_times $ms3"
+    ms4=$(run_ms "$OUT/rg-all.txt" rg --no-ignore -c -i -F \
+        -f "$OUT/literals.txt" "$TREE")
+    rga_times="$rga_times $ms4"
     echo "run $i: exhunt ${ms} ms (peak RSS ${rss} KiB), rg ${ms2} ms," \
-         "exhunt with the ProxyLogon rules ${ms3} ms"
+         "exhunt with the ProxyLogon rules ${ms3} ms," \
+         "rg with the rules' literals ${ms4} ms"
     i=$((i + 1))
 done
 
 ex_med=$(echo "$ex_times" | median)
 pl_med=$(echo "$pl_times" | median)
 rg_med=$(echo "$rg_times" | median)
+rga_med=$(echo "$rga_times" | median)
 ratio=$(awk -v a="$ex_med" -v b="$rg_med" \
     'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')
 pl_ratio=$(awk -v a="$pl_med" -v b="$rg_med" \
+    'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')
+all_ratio=$(awk -v a="$ex_med" -v b="$rga_med" \
     'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')
 rss_mib=$(awk -v k="$rss_max" 'BEGIN { printf "%.1f", k / 1024 }')
 echo "median wall time: exhunt ${ex_med} ms, rg ${rg_med} ms," \
      "ratio exhunt/rg ${ratio}"
 echo "with only the ProxyLogon rules (rules/exchange/proxylogon_*.yml):" \
      "exhunt ${pl_med} ms, ratio exhunt/rg ${pl_ratio}"
+echo "rg with the $(wc -l <"$OUT/literals.txt") literals of the built-in" \
+     "rules (rg -i -F -f): ${rga_med} ms, ratio exhunt/rg ${all_ratio}"
 echo "exhunt peak RSS: ${rss_mib} MiB"
 awk -v r="$ratio" -v m="$rss_mib" 'BEGIN {
     printf "target ratio <= 2: %s; target peak RSS < 64 MiB: %s\n",
