@@ -778,8 +778,8 @@ exh_status prefilter_set_gate(prefilter *pf, size_t rules,
  * bits satisfies rule k's clauses (true without a gate or for k out of
  * range). dec: the record percent-decoded as the reader does, or text
  * itself when decoding cannot add a literal (no escape stands for a byte
- * prefilter_byte_used() names), or NULL: unknown (then decoded here when
- * needed). */
+ * prefilter_escape_matters() names), or NULL: unknown (then decoded here
+ * when needed). */
 bool prefilter_rule_pass(const prefilter *pf, size_t rule, const uint64_t *bits,
                          const char *text, size_t len, const char *dec,
                          size_t dec_len);
@@ -828,6 +828,15 @@ bool prefilter_pass_fields(const prefilter *pf, uint64_t *rules,
 /* Whether byte c (either case) is in some literal (any run of a field
  * sequence): text in which only other bytes change holds the same runs. */
 bool prefilter_byte_used(const prefilter *pf, unsigned char c);
+/* Whether percent-decoding an escape into byte c may add a literal to
+ * text whose every search-run occurrence is a hit of ids[0..n) (the
+ * loose ones of prefilter_hits() kept; ids NULL: not known, as
+ * prefilter_byte_used()). A search run holds no decoded byte that no
+ * search run has, so without c in one, the decoded text holds the same
+ * runs at the same places: only a found sequence's other runs, a
+ * deferred clause, or a new separator can then change the judgement. */
+bool prefilter_escape_matters(const prefilter *pf, unsigned char c,
+                              const uint32_t *ids, size_t n);
 /* The offset of a byte inside the first literal occurrence in text (the
  * one that ends first), or SIZE_MAX when there is none. Field sequences
  * count only as unquoted values: a record with a '"' must be judged by

@@ -41,11 +41,15 @@
 typedef struct plit {
     unsigned char *text; /* folded to lower case; a sequence's longest run */
     size_t len;
-    size_t anchor;      /* offset of the anchor byte in text */
-    char *seq;          /* a field sequence's runs, NUL-separated and folded,
-                           or NULL for a plain literal */
-    size_t seq_len;     /* bytes of seq including the separators */
-    size_t anchor_part; /* which run of seq text is */
+    size_t anchor;         /* offset of the anchor byte in text */
+    char *seq;             /* a field sequence's runs, NUL-separated and folded,
+                              or NULL for a plain literal */
+    size_t seq_len;        /* bytes of seq including the separators */
+    size_t anchor_part;    /* which run of seq text is */
+    uint64_t seq_bytes[4]; /* a sequence: the bytes of its runs (both
+                              cases), prefilter_escape_matters() */
+    uint64_t def_bytes[4]; /* the bytes of the deferred clauses of the
+                              rules it gates (g_lit_rule), likewise */
 } plit;
 
 struct prefilter {
@@ -57,11 +61,15 @@ struct prefilter {
     size_t first[257];      /* order[first[c]..first[c+1]): class c */
     unsigned char cls[256]; /* distinct anchor classes (byte | 0x20) */
     size_t cls_count;
-    bool table[256];   /* byte -> its class holds an anchor */
-    bool used[256];    /* byte -> some search run holds it (either case) */
-    bool seqs;         /* some literal is a field sequence */
-    size_t words;      /* uint64_t words of a set of literals (bits) */
-    unsigned char sep; /* what separates values: ',' or ' ' (IIS) */
+    bool table[256];    /* byte -> its class holds an anchor */
+    bool used[256];     /* byte -> some run of a literal or of a deferred
+                           clause holds it (either case) */
+    bool run_used[256]; /* byte -> some literal's search run holds it */
+    bool def_any[256];  /* byte -> a deferred clause of a rule no literal
+                           gates (g_unknown) holds it */
+    bool seqs;          /* some literal is a field sequence */
+    size_t words;       /* uint64_t words of a set of literals (bits) */
+    unsigned char sep;  /* what separates values: ',' or ' ' (IIS) */
     /* the gate (prefilter_set_gate): rule k's clauses are
      * [g_rule[k], g_rule[k + 1]), clause j's literals
      * g_ids[g_clause[j] .. g_clause[j + 1]) */
@@ -117,6 +125,14 @@ static const char byte_order[] =
 static inline unsigned char fold(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+/* Sets b and its other case in a set of bytes. */
+static void byte_set(uint64_t set[4], unsigned char b)
+{
+    set[b / 64] |= 1ull << (b % 64);
+    if (b >= 'a' && b <= 'z')
+        set[(b - 32) / 64] |= 1ull << ((b - 32) % 64);
 }
 
 /* Frequency rank of a folded byte: higher is more common. */
@@ -718,6 +734,14 @@ exh_status prefilter_new(const char *const *lits, size_t count, prefilter **out)
             pf->used[b] = true;
             if (b >= 'a' && b <= 'z')
                 pf->used[b - 32] = true;
+            if (l->seq)
+                byte_set(l->seq_bytes, b);
+        }
+        for (size_t k = 0; k < len; k++) {
+            unsigned char b = l->text[k];
+            pf->run_used[b] = true;
+            if (b >= 'a' && b <= 'z')
+                pf->run_used[b - 32] = true;
         }
         l->anchor = pick_anchor(l->text, len);
         for (const char *q = l->seq; q && q < l->seq + l->seq_len;
@@ -1277,6 +1301,75 @@ bool prefilter_byte_used(const prefilter *pf, unsigned char c)
     return pf->always || pf->used[c];
 }
 
+bool prefilter_escape_matters(const prefilter *pf, unsigned char c,
+                              const uint32_t *ids, size_t n)
+{
+    if (pf->always || !ids)
+        return prefilter_byte_used(pf, c);
+    if (!pf->used[c])
+        return false;
+    if (pf->run_used[c])
+        return true; // decoding may make a search run the text lacks
+    if (n == 0)
+        return false; // no search run in the text: none in the decoded one
+    // A value separator, quote or line end changes how sequences are
+    // judged (loosely, csvlog.c).
+    if (pf->def_any[c] || (c && strchr(", \"\n\r", c)))
+        return true;
+    for (size_t k = 0; k < n; k++) {
+        if (ids[k] == PREFILTER_UNKNOWN)
+            return true;
+        uint32_t id = ids[k] & ~PREFILTER_LOOSE;
+        if (id >= pf->count)
+            return true;
+        // Another run of a sequence found, or a deferred clause of a rule
+        // it gates: what the decoded text holds of them.
+        const plit *l = &pf->lits[id];
+        if ((l->seq_bytes[c / 64] | l->def_bytes[c / 64]) >> (c % 64) & 1)
+            return true;
+    }
+    return false;
+}
+
+/* Each rule's deferred bytes, on the literals of its first searched
+ * clause (one of which the record must hold for the rule to pass), or in
+ * def_any for a rule without such a clause. */
+static void gate_def_bytes(prefilter *pf)
+{
+    memset(pf->def_any, 0, sizeof pf->def_any);
+    for (size_t i = 0; i < pf->count; i++)
+        memset(pf->lits[i].def_bytes, 0, sizeof pf->lits[i].def_bytes);
+    for (size_t k = 0; k < pf->g_rules; k++) {
+        uint64_t bytes[4] = {0};
+        size_t first = SIZE_MAX;
+        for (size_t j = pf->g_rule[k]; j < pf->g_rule[k + 1]; j++) {
+            if (!pf->g_deferred[j]) {
+                if (first == SIZE_MAX)
+                    first = j;
+                continue;
+            }
+            for (size_t e = pf->g_clause[j]; e < pf->g_clause[j + 1]; e++) {
+                for (const char *q = pf->g_text[e]; q && *q; q++)
+                    byte_set(bytes, (unsigned char)*q);
+            }
+        }
+        bool gated = first != SIZE_MAX;
+        for (size_t e = gated ? pf->g_clause[first] : 0;
+             gated && e < pf->g_clause[first + 1]; e++)
+            gated = pf->g_ids[e] < pf->count;
+        for (size_t e = gated ? pf->g_clause[first] : 0;
+             gated && e < pf->g_clause[first + 1]; e++) {
+            uint64_t *to = pf->lits[pf->g_ids[e]].def_bytes;
+            for (int w = 0; w < 4; w++)
+                to[w] |= bytes[w];
+        }
+        for (unsigned b = 0; !gated && b < 256; b++) {
+            if (bytes[b / 64] >> (b % 64) & 1)
+                pf->def_any[b] = true;
+        }
+    }
+}
+
 exh_status prefilter_set_gate(prefilter *pf, size_t rules,
                               const size_t *rule_clauses,
                               const size_t *clause_lits, const uint32_t *ids,
@@ -1372,6 +1465,7 @@ exh_status prefilter_set_gate(prefilter *pf, size_t rules,
         gate_free(pf);
         return EXH_ERR_NOMEM;
     }
+    gate_def_bytes(pf);
     return EXH_OK;
 }
 

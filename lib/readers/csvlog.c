@@ -167,6 +167,10 @@ typedef struct reading {
     bool pf_loose;            /* ... loose hits kept (PREFILTER_LOOSE) */
     size_t pf_count, pf_next;
     bool pf_valid;
+    /* the record being delivered: pf_ids[rec_hit .. rec_hit + rec_hits)
+     * are every search run it holds, when rec_known */
+    size_t rec_hit, rec_hits;
+    bool rec_known;
 } reading;
 
 static const char *const family_names[FAM__COUNT] = {
@@ -930,6 +934,7 @@ static bool judge(csvlog *r, logrec *rec, const char *text, size_t len,
 static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
 {
     csvlog *r = d->r;
+    d->rec_known = false;
     if (!r->pf)
         return true;
     size_t words = prefilter_words(r->pf);
@@ -976,6 +981,10 @@ static bool record_maybe(reading *d, const char *text, size_t len, logrec *rec)
         literal = true;
         bits[id / 64] |= 1ull << (id % 64);
     }
+    // Loose hits kept and none cut off: every search run the record holds.
+    d->rec_known = known && d->pf_loose;
+    d->rec_hit = d->pf_next;
+    d->rec_hits = k - d->pf_next;
     if (quoted) {
         // Quoted values (see prefilter_find()) are judged on their own: by
         // the search ahead's hits, loose ones kept, where it saw them all.
@@ -1047,7 +1056,11 @@ static void decoded_maybe(reading *d, const char *text, size_t len, logrec *rec)
 {
     csvlog *r = d->r;
     // Decoding matters only if an escape (or one escaped again, "%2579")
-    // stands for a byte of some literal's search run.
+    // stands for a byte that may add a literal: one of a search run, or,
+    // when the record holds some, of what else judges them
+    // (prefilter_escape_matters()).
+    const uint32_t *ids = d->rec_known ? d->pf_ids + d->rec_hit : NULL;
+    size_t nids = d->rec_known ? d->rec_hits : 0;
     bool matters = false;
     const char *end = text + len;
     for (const char *p = memchr(text, '%', len); p && !matters;
@@ -1057,11 +1070,12 @@ static void decoded_maybe(reading *d, const char *text, size_t len, logrec *rec)
         if (left < 3 || util_url_decode(p, 3, one) != 1)
             continue;
         unsigned char c = (unsigned char)one[0];
-        matters = prefilter_byte_used(r->pf, c);
+        matters = prefilter_escape_matters(r->pf, c, ids, nids);
         if (!matters && c == '%' && left >= 5) {
             char hex[3] = {'%', p[3], p[4]};
             matters = util_url_decode(hex, 3, one) == 1 &&
-                      prefilter_byte_used(r->pf, (unsigned char)one[0]);
+                      prefilter_escape_matters(r->pf, (unsigned char)one[0],
+                                               ids, nids);
         }
     }
     if (!matters)

@@ -1268,6 +1268,7 @@ static void test_prefilter_marks_iis(void)
 
 typedef struct decoded_check {
     bool maybe[16];
+    bool decoded[16]; /* r->dec is not the raw text */
     size_t n;
 } decoded_check;
 
@@ -1275,8 +1276,10 @@ static bool check_decoded(void *user, csvlog *reader, const logrec *r)
 {
     (void)reader;
     decoded_check *d = user;
-    if (d->n < 16)
+    if (d->n < 16) {
+        d->decoded[d->n] = r->dec != r->text;
         d->maybe[d->n++] = r->maybe;
+    }
     return true;
 }
 /* Records with '%' under a filter that also judges them decoded: a field
@@ -1294,6 +1297,7 @@ static void test_prefilter_decoded(void)
         {"Server~host~1", "/owa/", false},     // no '%' at all
         {"Server~a/b~c", "/owa/%40x", true},   // raw already holds it
         {"Server~a%252Fb~c", "/owa/", true},   // escaped twice
+        {"Sid~x", "/owa/%2Fx", false},         // no search run: not decoded
     };
     char text[8192];
     size_t len = (size_t)snprintf(text, sizeof text, "%s", HP_HEAD);
@@ -1325,6 +1329,13 @@ static void test_prefilter_decoded(void)
             fprintf(stderr, "  decoded row %zu: maybe %d\n", i, dc.maybe[i]);
         CHECK(dc.maybe[i] == rows[i].want);
     }
+    // Decoded where an escape may add the sequence; not where the record
+    // holds none of its search run (prefilter_escape_matters(), which
+    // knows that from Hyperscan's hits).
+    CHECK(dc.decoded[0] && dc.decoded[1] && dc.decoded[5]);
+#ifdef EXH_HAVE_HYPERSCAN
+    CHECK(!dc.decoded[6]);
+#endif
     csvlog_free(r);
     prefilter_free(pf);
 }

@@ -1556,6 +1556,143 @@ static void test_field_clauses(void)
     field_clauses_in(FAM_HTTPPROXY, "HttpProxy", field_csv_log);
 }
 
+/* prefilter_escape_matters(): which decoded bytes may add a literal. Then
+ * the promise itself, on random records: where no escape matters, the
+ * decoded record holds exactly the raw one's literals. */
+static void test_escape_matters(void)
+{
+    // A sequence with '/' in another run, one with '@', a plain literal;
+    // rule 0 has a deferred clause "get", rule 2 one "#q".
+    const char *lits[] = {"server~\x1f/\x1f~", "/owa/\x1f@\x1f/powershell",
+                          "autodiscover.json"};
+    prefilter *pf = NULL;
+    CHECK(prefilter_new(lits, 3, &pf) == EXH_OK);
+    if (!pf)
+        return;
+    size_t rule_at[] = {0, 2, 3, 5};
+    size_t clause_at[] = {0, 1, 2, 3, 4, 5};
+    uint32_t gids[] = {0, 0, 1, 2, 0};
+    const char *texts[] = {NULL, "get", NULL, NULL, "#q"};
+    CHECK(prefilter_set_gate(pf, 3, rule_at, clause_at, gids, texts, true) ==
+          EXH_OK);
+    uint32_t cookie = 0, loose_owa = 1 | PREFILTER_LOOSE, none = 0;
+    uint32_t unknown = PREFILTER_UNKNOWN;
+    // not known: any byte of any run
+    CHECK(prefilter_escape_matters(pf, '@', NULL, 0));
+    CHECK(!prefilter_escape_matters(pf, '!', NULL, 0));
+    // a search run's byte always
+    CHECK(prefilter_escape_matters(pf, 'S', &none, 0));
+    CHECK(prefilter_escape_matters(pf, '.', &none, 0));
+    // no search run in the record: the others never
+    CHECK(!prefilter_escape_matters(pf, '@', &none, 0));
+    CHECK(!prefilter_escape_matters(pf, 'g', &none, 0));
+    // found sequences: their other runs, the deferred clauses, separators
+    CHECK(!prefilter_escape_matters(pf, '@', &cookie, 1));
+    CHECK(prefilter_escape_matters(pf, '@', &loose_owa, 1));
+    CHECK(prefilter_escape_matters(pf, '/', &cookie, 1));
+    CHECK(prefilter_escape_matters(pf, 'G', &cookie, 1)); // "get"
+    CHECK(!prefilter_escape_matters(pf, 'G', &loose_owa, 1));
+    uint32_t json = 2;
+    CHECK(prefilter_escape_matters(pf, '#', &json, 1)); // "#q"
+    CHECK(!prefilter_escape_matters(pf, '#', &cookie, 1));
+    CHECK(prefilter_escape_matters(pf, '@', &unknown, 1));
+    prefilter_free(pf);
+
+    // The promise, on random records of pieces of the literals, escapes,
+    // separators and quotes (only where hits carry their ids: Hyperscan).
+    // No escape here decodes to a separator or quote: csvlog.c judges such
+    // a record loosely, as decoding moved its values' bounds.
+    const char *plits[] = {"server~\x1f/\x1f~", "/owa/\x1f@\x1f/powershell",
+                           "autodiscover.json",
+                           "ab\x1f%\x1f"
+                           "cd"};
+    static const char *const pieces[] = {
+        "server~", "/owa/", "/powershell", "autodiscover", ".json", "@", "%40",
+        "%2F",     "%2f",   "%5C",         "%25",          "%2540", "/", "~",
+        ",",       "x",     "%73",         "ab",           "cd",    "%", "\"",
+        "%2E",     "%7E"};
+    pf = NULL;
+    CHECK(prefilter_new(plits, 4, &pf) == EXH_OK);
+    if (!pf)
+        return;
+    // rule 0: the cookie sequence and a deferred "@x"; rule 1: the json
+    // and a deferred "~~"; rule 2: the "ab%cd" sequence.
+    size_t prule_at[] = {0, 2, 4, 5};
+    size_t pclause_at[] = {0, 1, 2, 3, 4, 5};
+    uint32_t pids[] = {0, 0, 2, 0, 3};
+    const char *ptexts[] = {NULL, "@x", NULL, "~~", NULL};
+    CHECK(prefilter_set_gate(pf, 3, prule_at, pclause_at, pids, ptexts, true) ==
+          EXH_OK);
+    size_t checked = 0;
+    for (int round = 0; round < 20000; round++) {
+        char text[256], dec[256];
+        size_t len = 0;
+        int n = 1 + (int)(rnd() % 10);
+        for (int i = 0; i < n; i++) {
+            const char *p = pieces[rnd() % (sizeof pieces / sizeof *pieces)];
+            size_t pl = strlen(p);
+            if (len + pl >= sizeof text)
+                break;
+            memcpy(text + len, p, pl);
+            len += pl;
+        }
+        text[len] = '\0';
+        size_t hits[64];
+        uint32_t ids[64];
+        bool loose = false;
+        size_t upto = 0;
+        size_t nh = prefilter_hits(pf, text, len, hits, ids, 64, &loose, &upto);
+        if (!loose || upto < len)
+            continue;
+        bool matters = false;
+        for (size_t i = 0; i + 2 < len && !matters; i++) {
+            char one[3];
+            if (text[i] != '%' || util_url_decode(text + i, 3, one) != 1)
+                continue;
+            unsigned char c = (unsigned char)one[0];
+            matters = prefilter_escape_matters(pf, c, ids, nh);
+            if (!matters && c == '%' && i + 4 < len) {
+                char hex[3] = {'%', text[i + 3], text[i + 4]};
+                matters = util_url_decode(hex, 3, one) == 1 &&
+                          prefilter_escape_matters(pf, (unsigned char)one[0],
+                                                   ids, nh);
+            }
+        }
+        if (matters)
+            continue;
+        size_t dl = util_url_decode(text, len, dec);
+        if (memchr(dec, '%', dl))
+            dl = util_url_decode(dec, dl, dec);
+        for (int lz = 0; lz < 2; lz++) {
+            uint64_t raw[1] = {0}, got[1] = {0};
+            prefilter_bits(pf, text, len, lz, raw);
+            prefilter_bits(pf, dec, dl, lz, got);
+            if ((got[0] & ~raw[0]) != 0)
+                fprintf(stderr, "  escape: '%s' -> '%.*s' adds %llx\n", text,
+                        (int)dl, dec, (unsigned long long)(got[0] & ~raw[0]));
+            CHECK((got[0] & ~raw[0]) == 0);
+        }
+        // and each rule passes as it would judged on the raw text alone
+        uint64_t raw[1] = {0}, both[1] = {0};
+        prefilter_bits(pf, text, len, false, raw);
+        prefilter_bits(pf, dec, dl, false, both);
+        both[0] |= raw[0];
+        for (size_t k = 0; k < 3; k++) {
+            bool a = prefilter_rule_pass(pf, k, both, text, len, dec, dl);
+            bool b = prefilter_rule_pass(pf, k, raw, text, len, text, len);
+            if (a != b)
+                fprintf(stderr, "  escape: '%s' rule %zu: %d decoded\n", text,
+                        k, a);
+            CHECK(a == b);
+        }
+        checked++;
+    }
+#ifdef EXH_HAVE_HYPERSCAN
+    CHECK(checked > 1000);
+#endif
+    prefilter_free(pf);
+}
+
 int main(void)
 {
     test_field_sequences();
@@ -1572,6 +1709,7 @@ int main(void)
     test_csv_bounds();
     test_rule_sets();
     test_bits_near();
+    test_escape_matters();
     test_threads();
     test_speed();
     TEST_MAIN_END();
