@@ -837,6 +837,11 @@ bool prefilter_byte_used(const prefilter *pf, unsigned char c);
  * deferred clause, or a new separator can then change the judgement. */
 bool prefilter_escape_matters(const prefilter *pf, unsigned char c,
                               const uint32_t *ids, size_t n);
+/* Whether decoding text as the reader does (util_url_decode(), twice when
+ * the first leaves a '%') makes a byte prefilter_escape_matters() names,
+ * with the same ids. */
+bool prefilter_decode_matters(const prefilter *pf, const char *text, size_t len,
+                              const uint32_t *ids, size_t n);
 /* The offset of a byte inside the first literal occurrence in text (the
  * one that ends first), or SIZE_MAX when there is none. Field sequences
  * count only as unquoted values: a record with a '"' must be judged by

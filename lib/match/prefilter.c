@@ -1331,6 +1331,50 @@ bool prefilter_escape_matters(const prefilter *pf, unsigned char c,
     return false;
 }
 
+/* The byte util_url_decode() makes of s[0..n) first (n > 0), and in *took
+ * how many it reads for it: 3 for an escape, else 1. */
+static unsigned char first_decoded(const char *s, size_t n, size_t *took)
+{
+    int hi, lo;
+    if (n >= 3 && s[0] == '%' && (hi = util_hexval((unsigned char)s[1])) >= 0 &&
+        (lo = util_hexval((unsigned char)s[2])) >= 0) {
+        *took = 3;
+        return (unsigned char)(hi * 16 + lo);
+    }
+    *took = 1;
+    return (unsigned char)s[0];
+}
+
+bool prefilter_decode_matters(const prefilter *pf, const char *text, size_t len,
+                              const uint32_t *ids, size_t n)
+{
+    const char *end = text + len;
+    for (const char *p = memchr(text, '%', len); p;
+         p = p + 1 < end ? memchr(p + 1, '%', (size_t)(end - p - 1)) : NULL) {
+        size_t took, t1, t2;
+        unsigned char c = first_decoded(p, (size_t)(end - p), &took);
+        if (took == 3 && prefilter_escape_matters(pf, c, ids, n))
+            return true;
+        if (c != '%')
+            continue;
+        // A '%' the first decoding leaves (a raw one or "%25"): the
+        // second decodes it with the next two bytes the first makes
+        // ("%2541", "%25%34%31", "%%34%31").
+        const char *q = p + took;
+        if (end - q < 2)
+            continue;
+        int hi = util_hexval(first_decoded(q, (size_t)(end - q), &t1));
+        if (hi < 0 || q + t1 >= end)
+            continue;
+        int lo =
+            util_hexval(first_decoded(q + t1, (size_t)(end - q - t1), &t2));
+        if (lo >= 0 &&
+            prefilter_escape_matters(pf, (unsigned char)(hi * 16 + lo), ids, n))
+            return true;
+    }
+    return false;
+}
+
 /* Each rule's deferred bytes, on the literals of its first searched
  * clause (one of which the record must hold for the rule to pass), or in
  * def_any for a rule without such a clause. */

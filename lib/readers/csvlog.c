@@ -1061,23 +1061,7 @@ static void decoded_maybe(reading *d, const char *text, size_t len, logrec *rec)
     // (prefilter_escape_matters()).
     const uint32_t *ids = d->rec_known ? d->pf_ids + d->rec_hit : NULL;
     size_t nids = d->rec_known ? d->rec_hits : 0;
-    bool matters = false;
-    const char *end = text + len;
-    for (const char *p = memchr(text, '%', len); p && !matters;
-         p = p + 1 < end ? memchr(p + 1, '%', (size_t)(end - p - 1)) : NULL) {
-        size_t left = (size_t)(end - p);
-        char one[3];
-        if (left < 3 || util_url_decode(p, 3, one) != 1)
-            continue;
-        unsigned char c = (unsigned char)one[0];
-        matters = prefilter_escape_matters(r->pf, c, ids, nids);
-        if (!matters && c == '%' && left >= 5) {
-            char hex[3] = {'%', p[3], p[4]};
-            matters = util_url_decode(hex, 3, one) == 1 &&
-                      prefilter_escape_matters(r->pf, (unsigned char)one[0],
-                                               ids, nids);
-        }
-    }
+    bool matters = prefilter_decode_matters(r->pf, text, len, ids, nids);
     if (!matters)
         return;
     if (len + 1 > r->dec_cap) {
