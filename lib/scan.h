@@ -341,6 +341,11 @@ const char *const *correlation_related(const correlation *c, size_t i,
 void correlation_fill(const correlation *c, exh_summary *s);
 void correlation_free(correlation *c);
 
+/* scanner.c, for tests: with the gate off, readers run no pre-filter and
+ * every record meets every rule of its family, as the gate must let the
+ * ones that can match through (test_scanner compares the findings). */
+void scanner_set_gate(exh_scanner *sc, bool on);
+
 /* scanner.c, for triage.c */
 /* True when a Windows path lies in the drop zones of its volume, or in a
  * web folder (inetpub, the Exchange web applications). */

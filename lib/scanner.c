@@ -46,6 +46,7 @@ struct exh_scanner {
     exh_progress_cb progress;
     void *progress_user;
     uint64_t next_id; /* findings numbered so far, across scans */
+    bool no_gate;     /* tests: no pre-filter (scanner_set_gate) */
     char errmsg[512];
 };
 
@@ -171,6 +172,12 @@ void exh_scanner_free(exh_scanner *sc)
         return;
     exh_free(sc->password);
     exh_free(sc);
+}
+
+void scanner_set_gate(exh_scanner *sc, bool on)
+{
+    if (sc)
+        sc->no_gate = !on;
 }
 
 void exh_scanner_set_threads(exh_scanner *sc, unsigned threads)
@@ -2203,7 +2210,8 @@ static void process(worker *w, unit *u, const item *it, stream *in)
     if (!header_date(w->head, (size_t)n, &w->file_date_ms))
         w->file_date_ms = INT64_MIN;
     csvlog_stats stats = {0};
-    csvlog_set_prefilter(w->readers[fam], ctx->rs->fam[fam].pf,
+    csvlog_set_prefilter(w->readers[fam],
+                         ctx->sc->no_gate ? NULL : ctx->rs->fam[fam].pf,
                          ctx->rs->fam[fam].decode);
     exh_status st =
         csvlog_read(w->readers[fam], &rp.base, on_record, w, &stats);

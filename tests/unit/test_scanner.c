@@ -374,6 +374,202 @@ static void test_many_builds(exh_ruleset *rs)
     exh_scanner_free(sc);
 }
 
+/* ---- the gate against no gate ------------------------------------------ */
+
+static uint64_t exact_rng = 0x2545f4914f6cdd1dull;
+
+static unsigned exact_rnd(unsigned n)
+{
+    exact_rng = exact_rng * 6364136223846793005ull + 1442695040888963407ull;
+    return (unsigned)(exact_rng >> 33) % n;
+}
+
+/* Appends s to f, half the time with one or two of its bytes
+ * percent-encoded: once, twice ("%2540"), twice with the second escape's
+ * digits escaped ("%25%34%30") or after a raw '%' ("%%34%30"); IIS:
+ * spaces as '+'. */
+static void put_encoded(FILE *f, const char *s, bool iis)
+{
+    size_t n = strlen(s), at[2] = {SIZE_MAX, SIZE_MAX};
+    if (n && exact_rnd(2)) {
+        at[0] = exact_rnd((unsigned)n);
+        if (exact_rnd(3) == 0)
+            at[1] = exact_rnd((unsigned)n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char h[3];
+        snprintf(h, sizeof h, "%02X", c);
+        unsigned x = i == at[0] || i == at[1] ? exact_rnd(4) : 4;
+        if (x == 0)
+            fprintf(f, "%%%s", h);
+        else if (x == 1)
+            fprintf(f, "%%25%s", h);
+        else if (x == 2)
+            fprintf(f, "%%25%%%02X%%%02X", h[0], h[1]);
+        else if (x == 3)
+            fprintf(f, "%%%%%02X%%%02X", h[0], h[1]);
+        else if (iis && c == ' ')
+            fputc('+', f);
+        else
+            fputc(c, f);
+    }
+}
+
+static const char *pick(const char *const *v, size_t n)
+{
+    return v[exact_rnd((unsigned)n)];
+}
+#define PICK(v) pick(v, sizeof v / sizeof *v)
+
+/* The built-in rules over HttpProxy and IIS rows made of the pieces of
+ * their literals, escaped at random, some HttpProxy values quoted with a
+ * comma inside: the pre-filter's gate (literals, field sequences,
+ * deferred clauses, field clauses, decoding) must let through every
+ * record a rule matches, so the findings are those of a scan without it. */
+static void test_gate_exact(void)
+{
+    static const char *const stems[] = {
+        "/owa/a@b.c/powershell",
+        "/owa/x/powershell",
+        "/autodiscover/autodiscover.json",
+        "/ecp/y.js",
+        "/ecp/ab.js",
+        "/owa/auth/x.js",
+        "/aspnet_client/s.aspx",
+        "/owa/auth/shell.aspx",
+        "/oab/x.ashx",
+        "/ecp/DDI/DDIService.svc/SetObject",
+        "/mapi/nspi/",
+        "/powershell",
+        "/ecp/proxyLogon.ecp",
+        "/ews/x.php",
+        "/owa/auth/Current/themes/resources/a.gif",
+        "/x.jsp",
+        "/ecp/auth/a.aspx"};
+    static const char *const queries[] = {
+        "?@evil.com/mapi/nspi",
+        "&Email=autodiscover/autodiscover.json%3F@e.com",
+        "?Email=Autodiscover/autodiscover.json?@x.y",
+        "?proxy&port=1",
+        "?proxy",
+        "?cmd=connect&target=1.2.3.4&port=22",
+        "?cmd=read",
+        "",
+        "?a=b",
+        "?__VIEWSTATE=abc&__VIEWSTATEGENERATOR=1",
+        "?SecurityToken=x",
+        "?x=%40y",
+        "?ExchangeGuid=1&ParamPresenter=x"};
+    static const char *const agents[] = {
+        "python-requests/2.25.1",
+        "ExchangeServicesClient/0.0.0.0",
+        "Mozilla/5.0 (compatible; Googlebot/2.1; "
+        "+http://www.google.com/bot.html)",
+        "antSword/v2.1",
+        "DuckDuckBot/1.0; (+http://duckduckgo.com/duckduckbot.html)",
+        "Outlook",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like "
+        "Gecko) Chrome/51.0.2704.103 Safari/537.36"};
+    static const char *const anchors[] = {
+        "ServerInfo~a]@host:444/autodiscover/autodiscover.xml?#",
+        "ServerInfo~a]@h:444/ecp/DDI/DDIService.svc/ResetOABVirtualDirectory#",
+        "Smtp~u@x.com",
+        "",
+        "ServerInfo~localhost/x",
+        "ServerInfo~h,x/y"};
+    static const char *const cookies[] = {"Server~h.x.local~1~2",
+                                          "Server~a/b~1", "", "Server~a,b/c~d",
+                                          "Server~localhost/x~1"};
+    static const char *const methods[] = {"POST", "GET"};
+    static const char *const statuses[] = {"200", "404", "302", "500"};
+    char *hp = NULL, *iis = NULL;
+    size_t hp_len = 0, iis_len = 0;
+    FILE *f = open_memstream(&hp, &hp_len);
+    FILE *g = open_memstream(&iis, &iis_len);
+    if (!f || !g)
+        return;
+    fputs("#Software: Microsoft Exchange Server\r\n#Version: 15.01.2176.002\r\n"
+          "#Log-type: HttpProxy Logs\r\n#Fields: DateTime,RequestId,UrlStem,"
+          "AnchorMailbox,UserAgent,ClientIpAddress,ServerHostName,HttpStatus,"
+          "Method,BackEndCookie,UrlQuery,GenericInfo\r\n",
+          f);
+    fputs("#Software: Microsoft Internet Information Services 10.0\r\n"
+          "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port "
+          "cs-username c-ip cs(User-Agent) sc-status\r\n",
+          g);
+    for (unsigned i = 0; i < 6000; i++) {
+        unsigned h = i / 3600 % 24, m = i / 60 % 60, sec = i % 60;
+        const char *anchor = PICK(anchors), *cookie = PICK(cookies);
+        bool q = exact_rnd(8) == 0; // quoted values, a comma inside
+        fprintf(f, "2022-10-01T%02u:%02u:%02u.000Z,r%u,", h, m, sec, i);
+        put_encoded(f, PICK(stems), false);
+        fputs(q ? ",\"" : ",", f);
+        put_encoded(f, anchor, false);
+        fprintf(f, "%s,%s,10.0.0.%u,EX1,%s,%s,%s", q ? "\"" : "", PICK(agents),
+                exact_rnd(9), PICK(statuses), PICK(methods), q ? "\"" : "");
+        put_encoded(f, cookie, false);
+        fputs(q ? "\"," : ",", f);
+        put_encoded(f, PICK(queries), false);
+        // as Exchange writes it: '@' escaped
+        fputs(",RoutingEntry=x%40y;a=b\r\n", f);
+        fprintf(g, "2022-10-01 %02u:%02u:%02u 10.0.0.1 %s ", h, m, sec,
+                PICK(methods));
+        put_encoded(g, PICK(stems), true);
+        fputc(' ', g);
+        const char *query = PICK(queries);
+        if (*query)
+            put_encoded(g, query + (*query == '?'), true);
+        else
+            fputc('-', g);
+        fprintf(g, " 443 - 10.0.0.%u ", exact_rnd(9));
+        put_encoded(g, PICK(agents), true);
+        fprintf(g, " %s\r\n", PICK(statuses));
+    }
+    fclose(f);
+    fclose(g);
+    write_file("exact/Logging/HttpProxy/Owa/HttpProxy_2022100100-1.LOG", hp);
+    write_file("exact/inetpub/logs/LogFiles/W3SVC1/u_ex221001.log", iis);
+    free(hp);
+    free(iis);
+    exh_ruleset *rs = NULL;
+    exh_diag *diag = NULL;
+    CHECK(exh_ruleset_load(NULL, 0, 0, &rs, &diag) == EXH_OK);
+    exh_diag_free(diag);
+    char target[512];
+    snprintf(target, sizeof target, "%s/exact", root);
+    char *text[2] = {NULL, NULL};
+    int findings[2] = {0, 0};
+    for (int gate = 0; gate < 2 && rs; gate++) {
+        exh_scanner *sc = NULL;
+        CHECK(exh_scanner_new(rs, &sc) == EXH_OK);
+        if (!sc)
+            break;
+        scanner_set_gate(sc, gate);
+        out o;
+        scan(sc, target, &o);
+        // the findings only: the summary counts what passed the gate
+        char *sum = o.text
+                        ? strstr(o.text, "{\"schema\":1,\"kind\":\"summary\"")
+                        : NULL;
+        if (sum)
+            *sum = '\0';
+        text[gate] = o.text;
+        findings[gate] = o.findings;
+        exh_scanner_free(sc);
+    }
+    CHECK(text[0] && text[1] && findings[0] > 100);
+    CHECK(findings[0] == findings[1]);
+    if (text[0] && text[1] && strcmp(text[0], text[1]) != 0) {
+        fprintf(stderr, "gate exact: %d findings without the gate, %d with\n",
+                findings[0], findings[1]);
+        CHECK(!"the gate held back a record a rule matches");
+    }
+    free(text[0]);
+    free(text[1]);
+    exh_ruleset_free(rs);
+}
+
 int main(void)
 {
     snprintf(root, sizeof root, "/tmp/exh-test-scanner-XXXXXX");
@@ -400,6 +596,7 @@ int main(void)
     }
     exh_ruleset_free(rs);
     test_gate();
+    test_gate_exact();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     CHECK(system(cmd) == 0);
