@@ -1556,9 +1556,18 @@ static const char *field_name(csvlog *r, size_t i)
         r->field_names = exh_malloc(CSVLOG_MAX_FIELDS * CSVLOG_NAME_BYTES);
         if (!r->field_names)
             return NULL;
-        for (size_t k = 0; k < CSVLOG_MAX_FIELDS; k++)
-            snprintf(r->field_names + k * CSVLOG_NAME_BYTES, CSVLOG_NAME_BYTES,
-                     "Field%zu", k + 1);
+        // "Field" and the decimal digits of k + 1, written out: snprintf()
+        // 4,096 times cost more than reading a small log.
+        for (size_t k = 0; k < CSVLOG_MAX_FIELDS; k++) {
+            char *p = r->field_names + k * CSVLOG_NAME_BYTES, digits[24];
+            size_t n = 0;
+            for (size_t v = k + 1; v; v /= 10)
+                digits[n++] = (char)('0' + v % 10);
+            memcpy(p, "Field", 5);
+            for (size_t d = 0; d < n; d++)
+                p[5 + d] = digits[n - 1 - d];
+            p[5 + n] = '\0';
+        }
     }
     return r->field_names + i * CSVLOG_NAME_BYTES;
 }

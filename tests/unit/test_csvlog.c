@@ -372,6 +372,27 @@ static void test_bare_header_and_columns(void)
     got_free(&g);
 }
 
+/* Columns past the header are named Field<N> (1-based), up to the last
+ * one an event holds (CSVLOG_MAX_FIELDS, 4096). */
+static void test_field_names(void)
+{
+    static const char *const want[] = {"Field3",    "Field9",    "Field10",
+                                       "Field99",   "Field100",  "Field1000",
+                                       "Field4096", "Field4097", NULL};
+    static char text[32768];
+    size_t n = (size_t)snprintf(text, sizeof text,
+                                "TimeStamp,ServerName\n2021-03-02T04:12:33Z");
+    for (int i = 2; i <= 4097; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, ",v%d", i);
+    snprintf(text + n, sizeof text - n, "\n");
+    got g = {0};
+    csvlog_stats st;
+    CHECK(run_str(FAM_ECP_SERVER, text, want, &g, &st) == EXH_OK);
+    CHECK(g.count == 1);
+    CHECK_STR(g.fields[0], "v3|v9|v10|v99|v100|v1000|v4096|-");
+    got_free(&g);
+}
+
 static void test_header_change(void)
 {
     static const char *const want[] = {"UrlStem", "EventId", "Field3", NULL};
@@ -1351,6 +1372,7 @@ int main(void)
     test_quoting();
     test_unclosed_quote();
     test_bare_header_and_columns();
+    test_field_names();
     test_header_change();
     test_header_reuse();
     test_long_record();
