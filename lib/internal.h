@@ -825,13 +825,10 @@ typedef struct prefilter_layout {
 bool prefilter_pass_fields(const prefilter *pf, uint64_t *rules,
                            const char *text, size_t len,
                            const prefilter_layout *lay);
-/* Whether byte c (either case) is in some literal (any run of a field
- * sequence): text in which only other bytes change holds the same runs. */
-bool prefilter_byte_used(const prefilter *pf, unsigned char c);
 /* Whether percent-decoding an escape into byte c may add a literal to
  * text whose every search-run occurrence is a hit of ids[0..n) (the
- * loose ones of prefilter_hits() kept; ids NULL: not known, as
- * prefilter_byte_used()). A search run holds no decoded byte that no
+ * loose ones of prefilter_hits() kept; ids NULL: not known, any byte of
+ * any run or deferred clause). A search run holds no decoded byte that no
  * search run has, so without c in one, the decoded text holds the same
  * runs at the same places: only a found sequence's other runs, a
  * deferred clause, or a new separator can then change the judgement. */

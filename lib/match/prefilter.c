@@ -1296,7 +1296,9 @@ void prefilter_bits(const prefilter *pf, const char *text, size_t len,
     bits_of(pf, text, len, strict, bits);
 }
 
-bool prefilter_byte_used(const prefilter *pf, unsigned char c)
+/* Whether byte c (either case) is in some run of a literal or of a
+ * deferred clause. */
+static bool byte_used(const prefilter *pf, unsigned char c)
 {
     return pf->always || pf->used[c];
 }
@@ -1305,7 +1307,7 @@ bool prefilter_escape_matters(const prefilter *pf, unsigned char c,
                               const uint32_t *ids, size_t n)
 {
     if (pf->always || !ids)
-        return prefilter_byte_used(pf, c);
+        return byte_used(pf, c);
     if (!pf->used[c])
         return false;
     if (pf->run_used[c])
@@ -1335,14 +1337,9 @@ bool prefilter_escape_matters(const prefilter *pf, unsigned char c,
  * how many it reads for it: 3 for an escape, else 1. */
 static unsigned char first_decoded(const char *s, size_t n, size_t *took)
 {
-    int hi, lo;
-    if (n >= 3 && s[0] == '%' && (hi = util_hexval((unsigned char)s[1])) >= 0 &&
-        (lo = util_hexval((unsigned char)s[2])) >= 0) {
-        *took = 3;
-        return (unsigned char)(hi * 16 + lo);
-    }
-    *took = 1;
-    return (unsigned char)s[0];
+    char one[3];
+    *took = n >= 3 && util_url_decode(s, 3, one) == 1 ? 3 : 1;
+    return (unsigned char)(*took == 3 ? one[0] : s[0]);
 }
 
 bool prefilter_decode_matters(const prefilter *pf, const char *text, size_t len,
