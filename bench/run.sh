@@ -90,16 +90,18 @@ while [ "$i" -le "$RUNS" ]; do
     i=$((i + 1))
 done
 
+# a / b to two decimals, "inf" for b 0.
+ratio() {
+    awk -v a="$1" -v b="$2" \
+        'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'
+}
 ex_med=$(echo "$ex_times" | median)
 pl_med=$(echo "$pl_times" | median)
 rg_med=$(echo "$rg_times" | median)
 rga_med=$(echo "$rga_times" | median)
-ratio=$(awk -v a="$ex_med" -v b="$rg_med" \
-    'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')
-pl_ratio=$(awk -v a="$pl_med" -v b="$rg_med" \
-    'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')
-all_ratio=$(awk -v a="$ex_med" -v b="$rga_med" \
-    'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }')
+ratio=$(ratio "$ex_med" "$rg_med")
+pl_ratio=$(ratio "$pl_med" "$rg_med")
+all_ratio=$(ratio "$ex_med" "$rga_med")
 rss_mib=$(awk -v k="$rss_max" 'BEGIN { printf "%.1f", k / 1024 }')
 echo "median wall time: exhunt ${ex_med} ms, rg ${rg_med} ms," \
      "ratio exhunt/rg ${ratio}"
