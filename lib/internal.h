@@ -567,8 +567,12 @@ typedef struct yara_hit {
 /* Called per matching rule; return false to stop the scan. */
 typedef bool (*yara_hit_cb)(void *user, const yara_hit *hit);
 
-/* A new empty set (initialises libyara, reference-counted). */
+/* A new empty set. libyara is loaded and initialised (reference-counted)
+ * when the set first needs it: a user's text to check, or compiling. */
 exh_status yara_set_new(yara_set **out);
+/* Why libyara could not be loaded, once a set or yara_pe_version() tried
+ * and failed (EXH_ERR_ENGINE); else NULL. Never loads it. */
+const char *yara_load_error(void);
 /* Adds rule text (a built-in file) under namespace ns. On a compile error
  * returns EXH_ERR_RULE_SYNTAX and *msg ("SOURCE:LINE: message", caller
  * frees with exh_free); the set stays usable. */

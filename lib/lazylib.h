@@ -1,25 +1,30 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * lazylib.h - The Sleuth Kit, libcurl and libarchive, loaded when first
- * needed.
+ * lazylib.h - The Sleuth Kit, libcurl, libarchive and libyara, loaded when
+ * first needed.
  *
- * Only disk images need libtsk, only `exhunt probe` libcurl and only .zip
- * and .tar collections libarchive, but linked in they cost every run: the
- * three bring 40 more shared libraries (afflib, sqlite, GnuTLS, Kerberos,
- * LDAP, libxml2, ICU, ...), whose loading and relocation cost every start
- * on the benchmark machine, where a page fault takes 10 us or more. So lib/
- * does not link them: lazylib.c dlopen()s them by their SONAME (found at build
- * time, lib/soname.py) on first use and fills a table of the functions lib/
- * calls. A file that calls them defines LAZY_TSK, LAZY_CURL or LAZY_ARCHIVE
- * and includes this header, which includes the library's own; the names
- * below then call through the table, so the code reads as if linked. Where
- * a load fails, image.c and archive.c report its message for the target;
- * exh_prober_run() returns EXH_ERR_ENGINE with it (exh_prober_errmsg()).
+ * Only disk images need libtsk, only `exhunt probe` libcurl, only .zip
+ * and .tar collections libarchive and only files matched with YARA (web
+ * folders, binaries, ExSetup.exe's version) libyara, but linked in they
+ * cost every run: the four bring 46 more shared libraries (afflib, sqlite,
+ * GnuTLS, Kerberos, LDAP, libxml2, ICU, OpenSSL's libcrypto, libmagic, ...),
+ * whose loading and relocation cost every start on the benchmark machine,
+ * where a page fault takes 10 us or more. So lib/ does not link them:
+ * lazylib.c dlopen()s them by their SONAME (found at build time,
+ * lib/soname.py) on first use and fills a table of the functions lib/
+ * calls. A file that calls them defines LAZY_TSK, LAZY_CURL, LAZY_ARCHIVE
+ * or LAZY_YARA and includes this header, which includes the library's own;
+ * the names below then call through the table, so the code reads as if
+ * linked. Where a load fails, image.c and archive.c report its message for
+ * the target; exh_prober_run() returns EXH_ERR_ENGINE with it
+ * (exh_prober_errmsg()); yara_glue.c returns EXH_ERR_ENGINE and
+ * yara_load_error() gives it.
  *
- * lazy_tsk_load(), lazy_curl_load() and lazy_archive_load() are thread-safe and
- * cheap after the first call; each returns NULL when the library is loaded,
- * else why it is not ("cannot load libtsk.so.19: ...", static storage). No
- * table function may be called before its load returned NULL.
+ * lazy_tsk_load(), lazy_curl_load(), lazy_archive_load() and
+ * lazy_yara_load() are thread-safe and cheap after the first call; each
+ * returns NULL when the library is loaded, else why it is not ("cannot load
+ * libtsk.so.19: ...", static storage). No table function may be called
+ * before its load returned NULL.
  */
 #ifndef EXH_LAZYLIB_H
 #define EXH_LAZYLIB_H
@@ -217,8 +222,63 @@ extern struct lazy_archive_table lazy_archive;
 #endif
 #endif /* LAZY_ARCHIVE */
 
+#ifdef LAZY_YARA
+#include <yara.h>
+#define LAZY_YARA_FUNCS(X)                                                     \
+    X(yr_compiler_add_string)                                                  \
+    X(yr_compiler_create)                                                      \
+    X(yr_compiler_define_string_variable)                                      \
+    X(yr_compiler_destroy)                                                     \
+    X(yr_compiler_get_rules)                                                   \
+    X(yr_compiler_set_callback)                                                \
+    X(yr_compiler_set_include_callback)                                        \
+    X(yr_finalize)                                                             \
+    X(yr_initialize)                                                           \
+    X(yr_rules_destroy)                                                        \
+    X(yr_rules_scan_mem)                                                       \
+    X(yr_scanner_create)                                                       \
+    X(yr_scanner_define_string_variable)                                       \
+    X(yr_scanner_destroy)                                                      \
+    X(yr_scanner_scan_mem)                                                     \
+    X(yr_scanner_set_callback)                                                 \
+    X(yr_scanner_set_flags)                                                    \
+    X(yr_scanner_set_timeout)
+
+#define LAZY_FIELD(f) __typeof__(&f) f;
+struct lazy_yara_table {
+    LAZY_YARA_FUNCS(LAZY_FIELD)
+};
+#undef LAZY_FIELD
+extern struct lazy_yara_table lazy_yara;
+
+#ifndef LAZY_DEFINING
+#define yr_compiler_add_string (*lazy_yara.yr_compiler_add_string)
+#define yr_compiler_create     (*lazy_yara.yr_compiler_create)
+#define yr_compiler_define_string_variable                                     \
+    (*lazy_yara.yr_compiler_define_string_variable)
+#define yr_compiler_destroy      (*lazy_yara.yr_compiler_destroy)
+#define yr_compiler_get_rules    (*lazy_yara.yr_compiler_get_rules)
+#define yr_compiler_set_callback (*lazy_yara.yr_compiler_set_callback)
+#define yr_compiler_set_include_callback                                       \
+    (*lazy_yara.yr_compiler_set_include_callback)
+#define yr_finalize       (*lazy_yara.yr_finalize)
+#define yr_initialize     (*lazy_yara.yr_initialize)
+#define yr_rules_destroy  (*lazy_yara.yr_rules_destroy)
+#define yr_rules_scan_mem (*lazy_yara.yr_rules_scan_mem)
+#define yr_scanner_create (*lazy_yara.yr_scanner_create)
+#define yr_scanner_define_string_variable                                      \
+    (*lazy_yara.yr_scanner_define_string_variable)
+#define yr_scanner_destroy      (*lazy_yara.yr_scanner_destroy)
+#define yr_scanner_scan_mem     (*lazy_yara.yr_scanner_scan_mem)
+#define yr_scanner_set_callback (*lazy_yara.yr_scanner_set_callback)
+#define yr_scanner_set_flags    (*lazy_yara.yr_scanner_set_flags)
+#define yr_scanner_set_timeout  (*lazy_yara.yr_scanner_set_timeout)
+#endif
+#endif /* LAZY_YARA */
+
 const char *lazy_tsk_load(void);
 const char *lazy_curl_load(void);
 const char *lazy_archive_load(void);
+const char *lazy_yara_load(void);
 
 #endif /* EXH_LAZYLIB_H */

@@ -3187,6 +3187,8 @@ exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
         res.units++;
         st = emit_unit(&ctx, u, on_finding, on_summary, user, &res, &stop);
     }
+    if (st == EXH_ERR_ENGINE && !sc->errmsg[0] && yara_load_error())
+        snprintf(sc->errmsg, sizeof sc->errmsg, "%s", yara_load_error());
     if (st != EXH_OK && !sc->errmsg[0])
         snprintf(sc->errmsg, sizeof sc->errmsg, "%s", exh_status_str(st));
     ctx_free(&ctx);

@@ -3,6 +3,10 @@
  * yara_glue.c - libyara behind the yara_* interface of internal.h; the only
  * file that includes <yara.h>.
  *
+ * libyara is loaded (lazylib.h) and initialised when a set first needs it:
+ * to check a user's text, to compile, or for yara_pe_version(). Adding our
+ * built-in texts needs neither, so a scan of logs alone never loads it.
+ *
  * A set keeps the rule texts it accepts and compiles them all together on
  * first use (yara_set_ready(): the first scanner, a listing, or an explicit
  * yara_set_compile()), so a scan that meets no file to match never pays for
@@ -17,9 +21,9 @@
  * compiled YR_RULES are shared read-only; each thread scans with its own
  * yara_scan (a YR_SCANNER), which sets the externals before every scan.
  */
+#define LAZY_YARA 1
 #include "internal.h"
-
-#include <yara.h>
+#include "lazylib.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +48,40 @@ static const char *const externals[] = {"filename", "filepath", "extension",
 /* yr_initialize() reference count: libyara's own is not thread-safe. */
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long init_count;
+/* Whether loading libyara failed (lazy_yara_load() then says why). */
+static atomic_bool load_failed;
+
+static exh_status status_of(int err);
+
+/* Loads libyara and counts one more user of yr_initialize(). */
+static exh_status yara_hold(void)
+{
+    if (lazy_yara_load() != NULL) {
+        atomic_store(&load_failed, true);
+        return EXH_ERR_ENGINE;
+    }
+    pthread_mutex_lock(&init_lock);
+    int err = init_count == 0 ? yr_initialize() : ERROR_SUCCESS;
+    if (err == ERROR_SUCCESS)
+        init_count++;
+    pthread_mutex_unlock(&init_lock);
+    return status_of(err);
+}
+
+/* Ends one yara_hold(); the last ends libyara's state. */
+static void yara_release(void)
+{
+    pthread_mutex_lock(&init_lock);
+    if (init_count > 0 && --init_count == 0)
+        yr_finalize();
+    pthread_mutex_unlock(&init_lock);
+}
+
+const char *yara_load_error(void)
+{
+    // Only after a failed load: asking must not load it.
+    return atomic_load(&load_failed) ? lazy_yara_load() : NULL;
+}
 
 /* One text added to a set. */
 typedef struct yara_text {
@@ -65,6 +103,7 @@ struct yara_set {
     pthread_mutex_t lock;     /* held while compiling */
     atomic_int state;         /* SET_OPEN until compiled */
     exh_status failure;       /* when SET_FAILED */
+    bool held;                /* yara_hold() done for it */
 };
 
 struct yara_scan {
@@ -149,18 +188,20 @@ exh_status yara_set_new(yara_set **out)
     yara_set *ys = exh_calloc(1, sizeof(*ys));
     if (!ys)
         return EXH_ERR_NOMEM;
-    pthread_mutex_lock(&init_lock);
-    int err = init_count == 0 ? yr_initialize() : ERROR_SUCCESS;
-    if (err == ERROR_SUCCESS)
-        init_count++;
-    pthread_mutex_unlock(&init_lock);
-    if (err != ERROR_SUCCESS) {
-        exh_free(ys);
-        return status_of(err);
-    }
     pthread_mutex_init(&ys->lock, NULL);
     atomic_init(&ys->state, SET_OPEN);
     *out = ys;
+    return EXH_OK;
+}
+
+/* libyara loaded and initialised for ys, once (yara_set_free() ends it);
+ * called while adding texts, or under ys->lock. */
+static exh_status set_hold(yara_set *ys)
+{
+    if (!ys->held) {
+        EXH_TRY(yara_hold());
+        ys->held = true;
+    }
     return EXH_OK;
 }
 
@@ -255,10 +296,15 @@ static exh_status add_owned(yara_set *ys, char *text, const char *ns,
     yara_text t = {.text = text};
     size_t rules = 0;
     exh_status st = EXH_OK;
-    if (trusted)
+    if (trusted) {
         rules = declared_rules(text);
-    else
+    } else if ((st = set_hold(ys)) != EXH_OK) {
+        const char *why = yara_load_error();
+        (void)buf_printf(&ce.msg, "%s: %s", source,
+                         why ? why : "libyara cannot be initialised");
+    } else {
         st = try_compile(ys, text, ns, &ce, &rules);
+    }
     if (st != EXH_OK)
         goto out;
     if (ys->text_count == ys->text_cap) {
@@ -403,6 +449,7 @@ exh_status yara_set_add_file(yara_set *ys, const char *path, char **msg)
 /* Compiles every text in one compiler; caller holds ys->lock. */
 static exh_status compile_all(yara_set *ys)
 {
+    EXH_TRY(set_hold(ys));
     compile_errors ce = {.source = "exhunt"};
     buf_init(&ce.msg, YARA_MAX_MSG);
     YR_COMPILER *c;
@@ -493,11 +540,9 @@ void yara_set_free(yara_set *ys)
     }
     exh_free(ys->texts);
     exh_free(ys->rule_source);
+    if (ys->held)
+        yara_release();
     exh_free(ys);
-    pthread_mutex_lock(&init_lock);
-    if (init_count > 0 && --init_count == 0)
-        yr_finalize();
-    pthread_mutex_unlock(&init_lock);
 }
 
 exh_status yara_scan_new(const yara_set *ys, yara_scan **out)
@@ -693,14 +738,8 @@ exh_status yara_pe_version(const uint8_t *data, size_t len, char *version,
     version[0] = '\0';
     if (product && product_size)
         product[0] = '\0';
-    pthread_mutex_lock(&init_lock);
-    int err = init_count == 0 ? yr_initialize() : ERROR_SUCCESS;
-    if (err == ERROR_SUCCESS)
-        init_count++;
-    pthread_mutex_unlock(&init_lock);
-    if (err != ERROR_SUCCESS)
-        return status_of(err);
-    err = yr_compiler_create(&c);
+    EXH_TRY(yara_hold());
+    int err = yr_compiler_create(&c);
     if (err == ERROR_SUCCESS &&
         yr_compiler_add_string(c, pe_version_rule, NULL) != 0)
         err = ERROR_INTERNAL_FATAL_ERROR;
@@ -717,10 +756,7 @@ exh_status yara_pe_version(const uint8_t *data, size_t len, char *version,
         yr_rules_destroy(rules);
     if (c)
         yr_compiler_destroy(c);
-    pthread_mutex_lock(&init_lock);
-    if (init_count > 0 && --init_count == 0)
-        yr_finalize();
-    pthread_mutex_unlock(&init_lock);
+    yara_release();
     if (st == EXH_OK && version[0] == '\0')
         st = EXH_ERR_UNSUPPORTED;
     return st;

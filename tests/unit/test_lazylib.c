@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test_lazylib.c - libtsk, libcurl and libarchive load on first use, not
- * before: a scan of logs leaves all three unloaded; lazy_*_load() loads each
- * once and fills its table, and the functions called through it work. */
+/* test_lazylib.c - libtsk, libcurl, libarchive and libyara load on first
+ * use, not before: a scan of logs leaves all four unloaded, a file for YARA
+ * loads libyara and its rules match through the table; lazy_*_load() loads
+ * each once and fills its table, and the functions called through it
+ * work. */
 #include "harness.h"
 #include "internal.h"
 #define LAZY_TSK     1
 #define LAZY_CURL    1
 #define LAZY_ARCHIVE 1
+#define LAZY_YARA    1
 #include "lazylib.h"
 
 #include <dlfcn.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static bool loaded(const char *soname)
 {
@@ -20,10 +25,16 @@ static bool loaded(const char *soname)
     return h != NULL;
 }
 
+struct counted {
+    const char *rule; /* or NULL: every finding */
+    size_t n;
+};
+
 static exh_cb_result on_finding(const exh_finding *f, void *user)
 {
-    (void)f;
-    ++*(size_t *)user;
+    struct counted *c = user;
+    if (!c->rule || (f->rule && strcmp(f->rule, c->rule) == 0))
+        c->n++;
     return EXH_CONTINUE;
 }
 
@@ -34,30 +45,61 @@ static exh_cb_result on_summary(const exh_summary *s, void *user)
     return EXH_CONTINUE;
 }
 
-/* The examples' logs, scanned with the built-in rules: findings, and
- * neither library loaded. */
-static void test_scan_loads_neither(void)
+/* Scans target with the built-in rules; the findings of rule (any rule
+ * when NULL). */
+static size_t scan_count(const char *target, const char *rule)
 {
-    const char *examples = getenv("EXH_TEST_EXAMPLES");
-    CHECK(examples != NULL);
-    if (!examples)
-        return;
     exh_ruleset *rs = NULL;
     exh_diag *diag = NULL;
     CHECK(exh_ruleset_load(NULL, 0, 0, &rs, &diag) == EXH_OK);
     exh_diag_free(diag);
     exh_scanner *sc = NULL;
     CHECK(rs && exh_scanner_new(rs, &sc) == EXH_OK);
-    size_t findings = 0;
+    struct counted c = {rule, 0};
     exh_scan_result res;
-    CHECK(sc && exh_scanner_scan(sc, examples, on_finding, on_summary,
-                                 &findings, &res) == EXH_OK);
-    CHECK(findings > 0);
+    CHECK(sc && exh_scanner_scan(sc, target, on_finding, on_summary, &c,
+                                 &res) == EXH_OK);
     exh_scanner_free(sc);
     exh_ruleset_free(rs);
+    return c.n;
+}
+
+/* The examples' logs, scanned with the built-in rules: findings, and none
+ * of the four libraries loaded. */
+static void test_scan_loads_none(void)
+{
+    const char *examples = getenv("EXH_TEST_EXAMPLES");
+    CHECK(examples != NULL);
+    if (!examples)
+        return;
+    char logs[4096];
+    snprintf(logs, sizeof logs,
+             "%s/exch01/Program Files/Microsoft/Exchange Server/V15/Logging",
+             examples);
+    CHECK(scan_count(logs, NULL) > 0);
+    CHECK(!loaded(EXH_SONAME_YARA));
+    CHECK(scan_count(examples, NULL) > 0);
     CHECK(!loaded(EXH_SONAME_TSK));
     CHECK(!loaded(EXH_SONAME_CURL));
     CHECK(!loaded(EXH_SONAME_ARCHIVE));
+}
+
+/* A classic ASP web shell sample: libyara is loaded and its rule matches
+ * through the table. */
+static void test_scan_loads_yara(void)
+{
+    const char *data = getenv("EXH_TEST_DATA");
+    CHECK(data != NULL);
+    if (!data)
+        return;
+    char path[4096];
+    snprintf(path, sizeof path,
+             "%s/files/webshell_asp_eval_request/positive.asp", data);
+    CHECK(scan_count(path, "webshell_asp_eval_request") == 1);
+    CHECK(loaded(EXH_SONAME_YARA));
+    CHECK(lazy_yara_load() == NULL);
+    CHECK(yara_load_error() == NULL);
+    CHECK(&yr_scanner_set_timeout != NULL); // the last slot
 }
 
 static void test_load(void)
@@ -92,7 +134,8 @@ static void test_load(void)
 
 int main(void)
 {
-    test_scan_loads_neither();
+    test_scan_loads_none();
     test_load();
+    test_scan_loads_yara();
     TEST_MAIN_END();
 }
