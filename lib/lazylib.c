@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * lazylib.c - loads The Sleuth Kit, libcurl, libarchive and libyara on
- * first use (lazylib.h).
+ * lazylib.c - loads The Sleuth Kit, libqcow, libvshadow, libcurl, libarchive
+ * and libyara on first use (lazylib.h).
  *
  * dlopen() with RTLD_NOW: a missing function is found at load, not at its
  * first call. RTLD_LOCAL keeps their symbols out of the global scope; the
@@ -14,6 +14,8 @@
 #define LAZY_CURL     1
 #define LAZY_ARCHIVE  1
 #define LAZY_YARA     1
+#define LAZY_QCOW     1
+#define LAZY_VSHADOW  1
 #include "lazylib.h"
 
 #include "internal.h"
@@ -35,11 +37,19 @@
 #ifndef EXH_SONAME_YARA
 #error "EXH_SONAME_YARA is set by lib/meson.build"
 #endif
+#ifndef EXH_SONAME_QCOW
+#error "EXH_SONAME_QCOW is set by lib/meson.build"
+#endif
+#ifndef EXH_SONAME_VSHADOW
+#error "EXH_SONAME_VSHADOW is set by lib/meson.build"
+#endif
 
 struct lazy_tsk_table lazy_tsk;
 struct lazy_curl_table lazy_curl;
 struct lazy_archive_table lazy_archive;
 struct lazy_yara_table lazy_yara;
+struct lazy_qcow_table lazy_qcow;
+struct lazy_vshadow_table lazy_vshadow;
 
 /* One library: its table filled from soname, or ok false with why set
  * (written once, under its pthread_once(), and only read after). */
@@ -81,6 +91,8 @@ static const char *const tsk_symbols[] = {LAZY_TSK_FUNCS(LAZY_NAME)};
 static const char *const curl_symbols[] = {LAZY_CURL_FUNCS(LAZY_NAME)};
 static const char *const archive_symbols[] = {LAZY_ARCHIVE_FUNCS(LAZY_NAME)};
 static const char *const yara_symbols[] = {LAZY_YARA_FUNCS(LAZY_NAME)};
+static const char *const qcow_symbols[] = {LAZY_QCOW_FUNCS(LAZY_NAME)};
+static const char *const vshadow_symbols[] = {LAZY_VSHADOW_FUNCS(LAZY_NAME)};
 #undef LAZY_NAME
 
 // The tables are structs of function pointers, filled slot by slot: every
@@ -116,3 +128,5 @@ LAZY_LIB(tsk, EXH_SONAME_TSK)
 LAZY_LIB(curl, EXH_SONAME_CURL)
 LAZY_LIB(archive, EXH_SONAME_ARCHIVE)
 LAZY_LIB(yara, EXH_SONAME_YARA)
+LAZY_LIB(qcow, EXH_SONAME_QCOW)
+LAZY_LIB(vshadow, EXH_SONAME_VSHADOW)

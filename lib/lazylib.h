@@ -1,30 +1,29 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * lazylib.h - The Sleuth Kit, libcurl, libarchive and libyara, loaded when
- * first needed.
+ * lazylib.h - The Sleuth Kit, libqcow, libvshadow, libcurl, libarchive and
+ * libyara, loaded when first needed.
  *
- * Only disk images need libtsk, only `exhunt probe` libcurl, only .zip
- * and .tar collections libarchive and only files matched with YARA (web
- * folders, binaries, ExSetup.exe's version) libyara, but linked in they
- * cost every run: the four bring 46 more shared libraries (afflib, sqlite,
- * GnuTLS, Kerberos, LDAP, libxml2, ICU, OpenSSL's libcrypto, libmagic, ...),
- * whose loading and relocation cost every start on the benchmark machine,
- * where a page fault takes 10 us or more. So lib/ does not link them:
- * lazylib.c dlopen()s them by their SONAME (found at build time,
- * lib/soname.py) on first use and fills a table of the functions lib/
- * calls. A file that calls them defines LAZY_TSK, LAZY_CURL, LAZY_ARCHIVE
- * or LAZY_YARA and includes this header, which includes the library's own;
- * the names below then call through the table, so the code reads as if
- * linked. Where a load fails, image.c and archive.c report its message for
- * the target; exh_prober_run() returns EXH_ERR_ENGINE with it
- * (exh_prober_errmsg()); yara_glue.c returns EXH_ERR_ENGINE and
- * yara_load_error() gives it.
+ * Only disk images need libtsk (and QCOW images libqcow, shadow copies
+ * libvshadow), only `exhunt probe` libcurl, only .zip and .tar collections
+ * libarchive and only files matched with YARA (web folders, binaries,
+ * ExSetup.exe's version) libyara, but linked in they cost every run: they
+ * bring 48 more shared libraries (afflib, sqlite, GnuTLS, Kerberos, LDAP,
+ * libxml2, ICU, OpenSSL's libcrypto, libmagic, ...), whose loading and
+ * relocation cost every start on the benchmark machine, where a page fault
+ * takes 10 us or more. So lib/ does not link them: lazylib.c dlopen()s them
+ * by their SONAME (found at build time, lib/soname.py) on first use and
+ * fills a table of the functions lib/ calls. A file that calls them defines
+ * LAZY_TSK, LAZY_QCOW, LAZY_VSHADOW, LAZY_CURL, LAZY_ARCHIVE or LAZY_YARA
+ * and includes this header, which includes the library's own; the names
+ * below then call through the table, so the code reads as if linked. Where
+ * a load fails, image.c and archive.c report its message for the target;
+ * exh_prober_run() returns EXH_ERR_ENGINE with it (exh_prober_errmsg());
+ * yara_glue.c returns EXH_ERR_ENGINE and yara_load_error() gives it.
  *
- * lazy_tsk_load(), lazy_curl_load(), lazy_archive_load() and
- * lazy_yara_load() are thread-safe and cheap after the first call; each
- * returns NULL when the library is loaded, else why it is not ("cannot load
- * libtsk.so.19: ...", static storage). No table function may be called
- * before its load returned NULL.
+ * Each lazy_<name>_load() is thread-safe and cheap after the first call;
+ * it returns NULL when the library is loaded, else why it is not ("cannot
+ * load libtsk.so.19: ...", static storage). No table function may be
+ * called before its load returned NULL.
  */
 #ifndef EXH_LAZYLIB_H
 #define EXH_LAZYLIB_H
@@ -276,9 +275,94 @@ extern struct lazy_yara_table lazy_yara;
 #endif
 #endif /* LAZY_YARA */
 
+#ifdef LAZY_QCOW
+#include <libqcow.h>
+#define LAZY_QCOW_FUNCS(X)                                                     \
+    X(libqcow_error_free)                                                      \
+    X(libqcow_file_close)                                                      \
+    X(libqcow_file_free)                                                       \
+    X(libqcow_file_get_encryption_method)                                      \
+    X(libqcow_file_get_media_size)                                             \
+    X(libqcow_file_initialize)                                                 \
+    X(libqcow_file_open)                                                       \
+    X(libqcow_file_read_buffer_at_offset)
+
+#define LAZY_FIELD(f) __typeof__(&f) f;
+struct lazy_qcow_table {
+    LAZY_QCOW_FUNCS(LAZY_FIELD)
+};
+#undef LAZY_FIELD
+extern struct lazy_qcow_table lazy_qcow;
+
+#ifndef LAZY_DEFINING
+#define libqcow_error_free (*lazy_qcow.libqcow_error_free)
+#define libqcow_file_close (*lazy_qcow.libqcow_file_close)
+#define libqcow_file_free  (*lazy_qcow.libqcow_file_free)
+#define libqcow_file_get_encryption_method                                     \
+    (*lazy_qcow.libqcow_file_get_encryption_method)
+#define libqcow_file_get_media_size (*lazy_qcow.libqcow_file_get_media_size)
+#define libqcow_file_initialize     (*lazy_qcow.libqcow_file_initialize)
+#define libqcow_file_open           (*lazy_qcow.libqcow_file_open)
+#define libqcow_file_read_buffer_at_offset                                     \
+    (*lazy_qcow.libqcow_file_read_buffer_at_offset)
+#endif
+#endif /* LAZY_QCOW */
+
+#ifdef LAZY_VSHADOW
+/* libvshadow declares its libbfio entry points only when asked to. */
+#define LIBVSHADOW_HAVE_BFIO 1
+#include <libvshadow.h>
+#define LAZY_VSHADOW_FUNCS(X)                                                  \
+    X(libvshadow_check_volume_signature_file_io_handle)                        \
+    X(libvshadow_error_free)                                                   \
+    X(libvshadow_error_sprint)                                                 \
+    X(libvshadow_store_free)                                                   \
+    X(libvshadow_store_get_creation_time)                                      \
+    X(libvshadow_store_get_volume_size)                                        \
+    X(libvshadow_store_read_buffer_at_offset)                                  \
+    X(libvshadow_volume_close)                                                 \
+    X(libvshadow_volume_free)                                                  \
+    X(libvshadow_volume_get_number_of_stores)                                  \
+    X(libvshadow_volume_get_store)                                             \
+    X(libvshadow_volume_initialize)                                            \
+    X(libvshadow_volume_open_file_io_handle)
+
+#define LAZY_FIELD(f) __typeof__(&f) f;
+struct lazy_vshadow_table {
+    LAZY_VSHADOW_FUNCS(LAZY_FIELD)
+};
+#undef LAZY_FIELD
+extern struct lazy_vshadow_table lazy_vshadow;
+
+#ifndef LAZY_DEFINING
+#define libvshadow_check_volume_signature_file_io_handle                       \
+    (*lazy_vshadow.libvshadow_check_volume_signature_file_io_handle)
+#define libvshadow_error_free   (*lazy_vshadow.libvshadow_error_free)
+#define libvshadow_error_sprint (*lazy_vshadow.libvshadow_error_sprint)
+#define libvshadow_store_free   (*lazy_vshadow.libvshadow_store_free)
+#define libvshadow_store_get_creation_time                                     \
+    (*lazy_vshadow.libvshadow_store_get_creation_time)
+#define libvshadow_store_get_volume_size                                       \
+    (*lazy_vshadow.libvshadow_store_get_volume_size)
+#define libvshadow_store_read_buffer_at_offset                                 \
+    (*lazy_vshadow.libvshadow_store_read_buffer_at_offset)
+#define libvshadow_volume_close (*lazy_vshadow.libvshadow_volume_close)
+#define libvshadow_volume_free  (*lazy_vshadow.libvshadow_volume_free)
+#define libvshadow_volume_get_number_of_stores                                 \
+    (*lazy_vshadow.libvshadow_volume_get_number_of_stores)
+#define libvshadow_volume_get_store (*lazy_vshadow.libvshadow_volume_get_store)
+#define libvshadow_volume_initialize                                           \
+    (*lazy_vshadow.libvshadow_volume_initialize)
+#define libvshadow_volume_open_file_io_handle                                  \
+    (*lazy_vshadow.libvshadow_volume_open_file_io_handle)
+#endif
+#endif /* LAZY_VSHADOW */
+
 const char *lazy_tsk_load(void);
 const char *lazy_curl_load(void);
 const char *lazy_archive_load(void);
 const char *lazy_yara_load(void);
+const char *lazy_qcow_load(void);
+const char *lazy_vshadow_load(void);
 
 #endif /* EXH_LAZYLIB_H */

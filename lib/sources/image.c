@@ -27,17 +27,16 @@
 #include <fcntl.h>
 #include <libbfio.h>
 #include <libewf.h>
-#include <libqcow.h>
-/* libvshadow declares its libbfio entry points only when asked to. */
-#define LIBVSHADOW_HAVE_BFIO 1
-#include <libvshadow.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-/* libtsk is loaded on first use (lazylib.h): image_open_img() loads it. */
-#define LAZY_TSK 1
+/* libtsk, libqcow and libvshadow are loaded on first use (lazylib.h):
+ * image_open_img() loads the first two, image_shadows() the third. */
+#define LAZY_TSK     1
+#define LAZY_QCOW    1
+#define LAZY_VSHADOW 1
 #include "lazylib.h"
 
 #define IMAGE_MAX_DIRS  (1u << 22) /* folders per volume, then stop */
@@ -1170,7 +1169,14 @@ static void image_shadows(image_walker *w, TSK_IMG_INFO *img, TSK_OFF_T off,
     vss_io *io;
     int stores = 0, sig;
     size_t rel_mark = w->rel.len;
+    const char *why = lazy_vshadow_load();
 
+    if (why) {
+        snprintf(w->msg, sizeof(w->msg), "shadow copies cannot be read: %s",
+                 why);
+        image_error(w, w->msg);
+        return;
+    }
     io = exh_calloc(1, sizeof(*io));
     if (!io) {
         w->st = EXH_ERR_NOMEM;
@@ -1551,7 +1557,8 @@ static TSK_IMG_INFO *image_open_img(const char *target, image_kind_t kind,
 {
     TSK_IMG_INFO *img;
 
-    if ((*msg = lazy_tsk_load()) != NULL)
+    if ((*msg = lazy_tsk_load()) != NULL ||
+        (kind == IMAGE_QCOW && (*msg = lazy_qcow_load()) != NULL))
         return NULL;
     pthread_mutex_lock(&image_open_lock);
     if (kind == IMAGE_QCOW) {

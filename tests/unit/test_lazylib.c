@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* test_lazylib.c - libtsk, libcurl, libarchive and libyara load on first
- * use, not before: a scan of logs leaves all four unloaded, a file for YARA
+/* test_lazylib.c - libtsk, libqcow, libvshadow, libcurl, libarchive and
+ * libyara load on first use, not before: a scan of logs leaves all six
+ * unloaded, a file for YARA
  * loads libyara and its rules match through the table; lazy_*_load() loads
  * each once and fills its table, and the functions called through it
  * work. */
@@ -10,6 +11,8 @@
 #define LAZY_CURL    1
 #define LAZY_ARCHIVE 1
 #define LAZY_YARA    1
+#define LAZY_QCOW    1
+#define LAZY_VSHADOW 1
 #include "lazylib.h"
 
 #include <dlfcn.h>
@@ -65,7 +68,8 @@ static size_t scan_count(const char *target, const char *rule)
 }
 
 /* The examples' logs, scanned with the built-in rules: findings, and none
- * of the four libraries loaded. */
+ * of the six libraries loaded; nor after the whole examples folder, but
+ * libyara. */
 static void test_scan_loads_none(void)
 {
     const char *examples = getenv("EXH_TEST_EXAMPLES");
@@ -82,6 +86,8 @@ static void test_scan_loads_none(void)
     CHECK(!loaded(EXH_SONAME_TSK));
     CHECK(!loaded(EXH_SONAME_CURL));
     CHECK(!loaded(EXH_SONAME_ARCHIVE));
+    CHECK(!loaded(EXH_SONAME_QCOW));
+    CHECK(!loaded(EXH_SONAME_VSHADOW));
 }
 
 /* A classic ASP web shell sample: libyara is loaded and its rule matches
@@ -130,6 +136,22 @@ static void test_load(void)
     CHECK(a != NULL);
     CHECK(archive_read_support_format_zip(a) == ARCHIVE_OK);
     archive_read_free(a);
+
+    CHECK(!loaded(EXH_SONAME_QCOW));
+    CHECK(lazy_qcow_load() == NULL);
+    CHECK(loaded(EXH_SONAME_QCOW));
+    CHECK(&libqcow_file_read_buffer_at_offset != NULL); // the last slot
+    libqcow_file_t *q = NULL;
+    CHECK(libqcow_file_initialize(&q, NULL) == 1);
+    CHECK(libqcow_file_free(&q, NULL) == 1 && q == NULL);
+
+    CHECK(!loaded(EXH_SONAME_VSHADOW));
+    CHECK(lazy_vshadow_load() == NULL);
+    CHECK(loaded(EXH_SONAME_VSHADOW));
+    CHECK(&libvshadow_volume_open_file_io_handle != NULL); // the last slot
+    libvshadow_volume_t *v = NULL;
+    CHECK(libvshadow_volume_initialize(&v, NULL) == 1);
+    CHECK(libvshadow_volume_free(&v, NULL) == 1 && v == NULL);
 }
 
 int main(void)
