@@ -67,19 +67,29 @@ static size_t scan_count(const char *target, const char *rule)
     return c.n;
 }
 
+/* The path of rest under the folder the environment variable var names;
+ * false (a failed check) when it is not set. */
+static bool env_path(const char *var, const char *rest, char *out, size_t size)
+{
+    const char *dir = getenv(var);
+    CHECK(dir != NULL);
+    if (!dir)
+        return false;
+    snprintf(out, size, "%s%s", dir, rest);
+    return true;
+}
+
 /* The examples' logs, scanned with the built-in rules: findings, and none
  * of the six libraries loaded; nor after the whole examples folder, but
  * libyara. */
 static void test_scan_loads_none(void)
 {
-    const char *examples = getenv("EXH_TEST_EXAMPLES");
-    CHECK(examples != NULL);
-    if (!examples)
+    char examples[4096], logs[4096];
+    if (!env_path("EXH_TEST_EXAMPLES", "", examples, sizeof examples) ||
+        !env_path("EXH_TEST_EXAMPLES",
+                  "/exch01/Program Files/Microsoft/Exchange Server/V15/Logging",
+                  logs, sizeof logs))
         return;
-    char logs[4096];
-    snprintf(logs, sizeof logs,
-             "%s/exch01/Program Files/Microsoft/Exchange Server/V15/Logging",
-             examples);
     CHECK(scan_count(logs, NULL) > 0);
     CHECK(!loaded(EXH_SONAME_YARA));
     CHECK(scan_count(examples, NULL) > 0);
@@ -94,13 +104,11 @@ static void test_scan_loads_none(void)
  * through the table. */
 static void test_scan_loads_yara(void)
 {
-    const char *data = getenv("EXH_TEST_DATA");
-    CHECK(data != NULL);
-    if (!data)
-        return;
     char path[4096];
-    snprintf(path, sizeof path,
-             "%s/files/webshell_asp_eval_request/positive.asp", data);
+    if (!env_path("EXH_TEST_DATA",
+                  "/files/webshell_asp_eval_request/positive.asp", path,
+                  sizeof path))
+        return;
     CHECK(scan_count(path, "webshell_asp_eval_request") == 1);
     CHECK(loaded(EXH_SONAME_YARA));
     CHECK(lazy_yara_load() == NULL);
