@@ -1486,15 +1486,13 @@ static bool check_fields(void *user, csvlog *reader, const logrec *r)
     return true;
 }
 
-/* Reads random logs of family fam (made by make) with the field rules,
- * each record checked by check_fields. */
-static void field_clauses_in(log_family fam, const char *what,
-                             size_t (*make)(char *, size_t))
+/* The field rules, loaded from a file of their own; NULL on failure. */
+static exh_ruleset *load_field_rules(void)
 {
     char dir[] = "/tmp/exh-test-prefilter-XXXXXX";
     if (!mkdtemp(dir)) {
         CHECK(false);
-        return;
+        return NULL;
     }
     char path[128];
     snprintf(path, sizeof path, "%s/f.yml", dir);
@@ -1513,6 +1511,15 @@ static void field_clauses_in(log_family fam, const char *what,
     exh_diag_free(diag);
     unlink(path);
     rmdir(dir);
+    return rs;
+}
+
+/* Reads random logs of family fam (made by make) with the field rules,
+ * each record checked by check_fields. */
+static void field_clauses_in(log_family fam, const char *what,
+                             size_t (*make)(char *, size_t))
+{
+    exh_ruleset *rs = load_field_rules();
     const family_rules *fr = rs ? &rs->fam[fam] : NULL;
     CHECK(fr && fr->count == 11 && fr->pf);
     CHECK(fr && fr->pf && prefilter_field_clauses(fr->pf) >= 12);
@@ -1547,6 +1554,88 @@ static void field_clauses_in(log_family fam, const char *what,
     CHECK(fc.wrong == 0);
     CHECK(fc.matched >= 100); // the rules do match: the test can fail
     CHECK(fc.cut >= 100);     // and the field clauses cut records
+    exh_ruleset_free(rs);
+}
+
+/* The rule of the field rules named name: its index among family fr's. */
+static size_t rule_index(const exh_ruleset *rs, const family_rules *fr,
+                         const char *name)
+{
+    for (size_t i = 0; i < fr->count; i++) {
+        if (strcmp(sigma_rule_meta(rs->rules[fr->idx[i]].sigma)->name, name) ==
+            0)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* Whether prefilter_pass_fields() keeps rule `rule` for a CSV row of
+ * `columns` one-letter values in which value `at` is `value` and value
+ * `other` is `elsewhere` (other SIZE_MAX: none), with every field clause's
+ * field in column `at`. */
+static bool keeps(const family_rules *fr, size_t rule, size_t columns,
+                  size_t at, const char *value, size_t other,
+                  const char *elsewhere)
+{
+    static char row[4096];
+    size_t len = 0;
+    for (size_t c = 0; c < columns; c++) {
+        const char *v = c == at ? value : c == other ? elsewhere : "x";
+        len += (size_t)snprintf(row + len, sizeof row - len, "%s%s",
+                                c ? "," : "", v);
+    }
+    size_t cols[64];
+    size_t n = prefilter_field_clauses(fr->pf);
+    CHECK(n <= 64);
+    for (size_t j = 0; j < n && j < 64; j++)
+        cols[j] = at;
+    prefilter_layout lay = {
+        .cols = cols, .columns = columns, .spread = SIZE_MAX};
+    uint64_t rules[4] = {0};
+    rules[rule / 64] = 1ull << (rule % 64);
+    prefilter_pass_fields(fr->pf, rules, row, len, &lay);
+    return rules[rule / 64] >> (rule % 64) & 1;
+}
+
+/* prefilter_pass_fields() locates values exactly: a field clause passes
+ * on its own value and fails on a neighbour's, a negative one cuts only a
+ * whole value, first, last, past the 128 kept starts and at block edges;
+ * a row shorter than the field tells nothing. */
+static void test_field_values(void)
+{
+    exh_ruleset *rs = load_field_rules();
+    const family_rules *fr = rs ? &rs->fam[FAM_HTTPPROXY] : NULL;
+    CHECK(fr && fr->pf);
+    if (!fr || !fr->pf) {
+        exh_ruleset_free(rs);
+        return;
+    }
+    size_t all = rule_index(rs, fr, "f_all");
+    size_t stock = rule_index(rs, fr, "f_stock");
+    CHECK(all != SIZE_MAX && stock != SIZE_MAX);
+    if (all == SIZE_MAX || stock == SIZE_MAX) {
+        exh_ruleset_free(rs);
+        return;
+    }
+    static const size_t ats[] = {0,   1,   7,   15,  16,  17, 74,
+                                 126, 127, 128, 129, 150, 199};
+    for (size_t k = 0; k < sizeof ats / sizeof *ats; k++) {
+        size_t at = ats[k];
+        for (size_t columns = at + 1; columns <= at + 3; columns++) {
+            size_t next = at + 1 < columns ? at + 1 : at - 1;
+            CHECK(
+                keeps(fr, all, columns, at, "contoso\\admin", SIZE_MAX, NULL));
+            CHECK(!keeps(fr, all, columns, at, "contoso\\", next, "admin"));
+            CHECK(!keeps(fr, stock, columns, at, "/owa/auth/logon.aspx",
+                         SIZE_MAX, NULL));
+            CHECK(keeps(fr, stock, columns, at, "/owa/auth/logon.aspxx",
+                        SIZE_MAX, NULL));
+            CHECK(keeps(fr, stock, columns, at, "/owa/auth/x.aspx", SIZE_MAX,
+                        NULL));
+        }
+        if (at) // the field's column is past the row's end
+            CHECK(keeps(fr, all, at, at, "", SIZE_MAX, NULL));
+    }
     exh_ruleset_free(rs);
 }
 
@@ -1711,6 +1800,7 @@ int main(void)
     test_gate();
     test_space_sequence();
     test_field_clauses();
+    test_field_values();
     test_quoted_sequence();
     test_csv_bounds();
     test_rule_sets();
