@@ -1442,12 +1442,15 @@ static bool value_compile(compiler *c, sfield *f, svalue *v, yaml_node_t *n,
 }
 
 /* Fields that hold a request's URI, matched percent-decoded too: attackers
- * encode to evade (ProxyNotShell's "%50owershell"). */
+ * encode to evade (ProxyNotShell's "%50owershell"). HttpProxy's
+ * AnchorMailbox and BackEndCookie hold the back-end URI a forged
+ * X-BEResource cookie chose (ProxyLogon's "...schema=%52eset..."). */
 static bool is_uri_field(const char *name)
 {
     static const char *const names[] = {
-        "cs-uri-stem", "cs-uri-query", "cs-uri",  "c-uri",
-        "c-uri-path",  "c-uri-query",  "UrlStem", "UrlQuery"};
+        "cs-uri-stem",   "cs-uri-query", "cs-uri",  "c-uri",
+        "c-uri-path",    "c-uri-query",  "UrlStem", "UrlQuery",
+        "AnchorMailbox", "BackEndCookie"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (util_strcasecmp(name, names[i]) == 0)
             return true;
