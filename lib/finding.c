@@ -283,6 +283,9 @@ exh_status finding_finish(unit *u, const exh_ruleset *rs, ifinding **out,
             finding_severity(rs, f) >= EXH_SEV_LOW &&
             ++per_rule[f->rule] > CAP_PER_RULE) {
             u->suppressed++;
+            exh_category cat = finding_category(rs, f);
+            if (cat == EXH_CAT_ATTEMPT || cat == EXH_CAT_EXPLOITATION)
+                u->suppressed_tried += f->count;
             ifinding_free(f);
             continue;
         }

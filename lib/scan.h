@@ -170,7 +170,8 @@ typedef struct unit {
     uint64_t records;          /* log records read */
     uint64_t prefilter_passed; /* records the pre-filter sent to rules */
     uint64_t files_scanned;    /* files read whole for hashing and rules */
-    uint64_t suppressed;
+    uint64_t suppressed;       /* findings over the per-rule cap */
+    uint64_t suppressed_tried; /* the attempt rows those held */
     exh_error *errors;
     size_t error_count;
     uint64_t errors_omitted;

@@ -390,8 +390,70 @@ static exh_status build_coverage(const exh_ruleset *rs, summary_holder *h,
     return EXH_OK;
 }
 
+/* Why HttpProxy logs hp, which reach back to every wave's start, still
+ * cannot rule exploitation out: they fall silent for more than
+ * COVERAGE_GAP_MS after the first wave began, or end before a wave began.
+ * Written to text as clauses that follow "but "; false when neither
+ * holds. */
+static bool coverage_hole(const exh_ruleset *rs, const exh_coverage *hp,
+                          char *text, size_t size)
+{
+    if (rs->wave_count == 0 || !hp->last)
+        return false;
+    char start[32];
+    buf b;
+    buf_init(&b, size);
+    // Silences after the first wave began (gaps are in time order).
+    util_time_format(rs->waves[0].start_ms, start);
+    size_t silent = 0;
+    const exh_gap *first = NULL;
+    for (size_t i = 0; i < hp->gap_count; i++) {
+        if (strcmp(hp->gaps[i].to, start) <= 0)
+            continue;
+        silent++;
+        first = first ? first : &hp->gaps[i];
+    }
+    if (silent == 1)
+        buf_printf(&b,
+                   "the logs fall silent from %s to %s, after %s "
+                   "exploitation began (%.10s): what happened then is not "
+                   "in them",
+                   first->from, first->to, rs->waves[0].name, start);
+    else if (silent)
+        buf_printf(&b,
+                   "the logs fall silent %zu times after %s exploitation "
+                   "began (%.10s), the first from %s to %s: what happened "
+                   "then is not in them",
+                   silent, rs->waves[0].name, start, first->from, first->to);
+    size_t after = 0;
+    for (size_t i = 0; i < rs->wave_count; i++) {
+        util_time_format(rs->waves[i].start_ms, start);
+        after += strcmp(start, hp->last) > 0;
+    }
+    if (after) {
+        buf_printf(&b, "%sthe logs end on %.10s, before ",
+                   silent ? "; and " : "", hp->last);
+        for (size_t i = 0, k = 0; i < rs->wave_count; i++) {
+            util_time_format(rs->waves[i].start_ms, start);
+            if (strcmp(start, hp->last) <= 0)
+                continue;
+            k++;
+            buf_printf(&b, "%s%s (%.10s)",
+                       k == 1 ? "" : (k == after ? " and " : ", "),
+                       rs->waves[i].name, start);
+        }
+        buf_printf(&b, " exploitation began: they cannot rule %s out",
+                   after == 1 ? "it" : "these waves");
+    }
+    bool hole = silent || after;
+    snprintf(text, size, "%s.",
+             b.data && !b.toobig ? b.data : "the logs do not cover every wave");
+    buf_free(&b);
+    return hole;
+}
+
 static void decide_exploited(const exh_ruleset *rs, summary_holder *h,
-                             const ifinding *fs, size_t count)
+                             const unit *u, const ifinding *fs, size_t count)
 {
     exh_summary *s = &h->s;
     size_t yes = 0, tried = 0;
@@ -408,7 +470,9 @@ static void decide_exploited(const exh_ruleset *rs, summary_holder *h,
             first_try = first_try ? first_try : &fs[i];
         }
     }
-    char text[1024], t[32] = "an unknown time";
+    if (first_try)
+        tried += (size_t)u->suppressed_tried; // the cap's, not written
+    char text[1024], t[32] = "an unknown time", hole[768];
     if (yes) {
         const char *title = finding_title(rs, first_yes);
         if (first_yes->time_ms != INT64_MIN)
@@ -449,11 +513,16 @@ static void decide_exploited(const exh_ruleset *rs, summary_holder *h,
                  hp->warnings[0]);
         text[sizeof "No sign of exploitation, but " - 1] = 't';
         s->reason_exploited = keep(h, text);
+    } else if (coverage_hole(rs, hp, hole, sizeof hole)) {
+        snprintf(text, sizeof text, "No sign of exploitation, but %s", hole);
+        s->reason_exploited = keep(h, text);
     } else {
         snprintf(text, sizeof text,
-                 "No sign of exploitation in HttpProxy logs that reach back "
-                 "to %.10s, before every known exploitation wave began.",
-                 hp->first);
+                 "No sign of exploitation in HttpProxy logs that run from "
+                 "%.10s, before every known exploitation wave began, to "
+                 "%.10s with no silence of more than 6 hours since the "
+                 "first began.",
+                 hp->first, hp->last);
         s->exploited = "no-sign";
         s->reason_exploited = keep(h, text);
     }
@@ -663,7 +732,7 @@ exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
         summary_free(h);
         return st;
     }
-    decide_exploited(rs, h, fs, count);
+    decide_exploited(rs, h, u, fs, count);
     decide_backdoored(rs, h, u, fs, count);
     s->entries = u->entries;
     s->scanned = u->scanned;
