@@ -797,8 +797,6 @@ static bool on_record(void *user, csvlog *rd, const logrec *r)
 {
     worker *w = user;
     const exh_scanner *sc = w->ctx->sc;
-    if (r->time_ms != INT64_MIN)
-        note_time(w, r->time_ms);
     if ((w->fam == FAM_ECP_SERVER || w->fam == FAM_ECP_ACTIVITY) &&
         r->time_ms != INT64_MIN)
         ecp_row_build(w, r);
@@ -806,7 +804,9 @@ static bool on_record(void *user, csvlog *rd, const logrec *r)
         offer_host(w, csvlog_event(rd, r), r->line);
     if (r->time_ms != INT64_MIN &&
         (r->time_ms < sc->since_ms || r->time_ms > sc->until_ms))
-        return true;
+        return true; // nor in the coverage: the rules did not see it
+    if (r->time_ms != INT64_MIN)
+        note_time(w, r->time_ms);
     if (w->ctx->rs->yara_log) {
         exh_status lst = yara_line(w, r);
         if (lst != EXH_OK) {
@@ -1958,7 +1958,8 @@ static const char *cleared_channel(const evtx_record *r, const char *eid)
     return named ? named : r->channel;
 }
 
-/* Notes a record in its channel's coverage: count, time, id, clears. */
+/* Notes a record in its channel's coverage: count, and inside the
+ * --since/--until window (what the rules see) time, id and clears. */
 static void note_evtx_record(worker *w, const evtx_record *r, uint64_t number,
                              const char *eid)
 {
@@ -1966,6 +1967,9 @@ static void note_evtx_record(worker *w, const evtx_record *r, uint64_t number,
     if (!c)
         return; // coverage gets coarser; matching goes on
     c->acc.records++;
+    const exh_scanner *sc = w->ctx->sc;
+    if (r->time_ms < sc->since_ms || r->time_ms > sc->until_ms)
+        return;
     coverage_note_time(&c->acc, r->time_ms);
     coverage_note_id(&c->acc, number, r->time_ms);
     const char *cleared = cleared_channel(r, eid);

@@ -28,3 +28,13 @@ grep -o '"path":"[^"]*"' out.jsonl | sort | uniq -c
     grep -E '^(Files|Log records|[0-9]+ log file)'
 # Without a window every file is read.
 "$EXHUNT" scan -q --no-progress -f jsonl Logging | grep -o '"counts":{[^}]*'
+# Coverage (first, last, gaps) holds only the records inside the window,
+# the records the rules saw; "records" counts every record read.
+"$EXHUNT" scan -q --no-progress --since 2021-03-02T04:10 \
+    --until 2021-03-05T04:00 -f jsonl Logging | python3 -c '
+import json, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if o["kind"] == "summary":
+        for c in o["coverage"]:
+            print(c["family"], c["records"], c["first"], c["last"], len(c["gaps"]))'
