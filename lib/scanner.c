@@ -449,24 +449,50 @@ static size_t unit_of(const scan_ctx *ctx, const char *path)
 }
 
 /* Records a problem in a unit (the caller holds the lock). */
+/* Orders errors by path, then message: the order threads finish in must
+ * not show. */
+static int cmp_error(const exh_error *a, const exh_error *b)
+{
+    int c = strcmp(a->path, b->path);
+    return c ? c : strcmp(a->message, b->message);
+}
+
+/* Keeps an error of the unit. Past MAX_ERRORS the first ones in
+ * cmp_error() order are kept and the rest counted, so which are listed
+ * does not depend on the order threads report them in either. */
 static void add_error(unit *u, const char *path, const char *message)
 {
+    exh_error add = {path ? path : "", message ? message : ""};
+    size_t at = u->error_count;
     if (u->error_count >= MAX_ERRORS) {
+        at = 0; // replace the last in order, if the new one comes before
+        for (size_t i = 1; i < u->error_count; i++) {
+            if (cmp_error(&u->errors[i], &u->errors[at]) > 0)
+                at = i;
+        }
         u->errors_omitted++;
+        if (cmp_error(&add, &u->errors[at]) >= 0)
+            return;
+    } else {
+        exh_error *e = exh_realloc(u->errors, (u->error_count + 1) * sizeof *e);
+        if (!e)
+            return;
+        u->errors = e;
+    }
+    char *p = exh_strdup(add.path), *m = exh_strdup(add.message);
+    if (!p || !m) {
+        exh_free(p);
+        exh_free(m);
         return;
     }
-    exh_error *e = exh_realloc(u->errors, (u->error_count + 1) * sizeof *e);
-    if (!e)
-        return;
-    u->errors = e;
-    e[u->error_count].path = exh_strdup(path ? path : "");
-    e[u->error_count].message = exh_strdup(message ? message : "");
-    if (!e[u->error_count].path || !e[u->error_count].message) {
-        exh_free((char *)e[u->error_count].path);
-        exh_free((char *)e[u->error_count].message);
-        return;
+    if (at < u->error_count) {
+        exh_free((char *)u->errors[at].path);
+        exh_free((char *)u->errors[at].message);
     }
-    u->error_count++;
+    u->errors[at].path = p;
+    u->errors[at].message = m;
+    if (at == u->error_count)
+        u->error_count++;
 }
 
 /* ---- matching ------------------------------------------------------------ */

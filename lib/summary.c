@@ -225,6 +225,13 @@ static const char *wave_warning(const exh_ruleset *rs, int64_t first,
     return kept;
 }
 
+static int cmp_error(const void *a, const void *b)
+{
+    const exh_error *x = a, *y = b;
+    int c = strcmp(x->path, y->path);
+    return c ? c : strcmp(x->message, y->message);
+}
+
 static int cmp_site(const void *a, const void *b)
 {
     return strcmp(((const site_cov *)a)->name, ((const site_cov *)b)->name);
@@ -746,6 +753,9 @@ exh_status summary_build(const exh_ruleset *rs, const char *target, unit *u,
     for (size_t i = 0; i < count; i++) {
         s->findings[finding_severity(rs, &fs[i])]++;
     }
+    // In path order: the order files finished in depends on threads.
+    if (u->error_count > 1)
+        qsort(u->errors, u->error_count, sizeof *u->errors, cmp_error);
     s->errors = u->errors;
     s->error_count = u->error_count;
     s->errors_omitted = u->errors_omitted;
