@@ -381,6 +381,9 @@ void csvlog_set_prefilter(csvlog *reader, const prefilter *pf, bool decode);
  * the derived fields of the family) and returns them as an event, valid
  * until the callback returns. */
 const event *csvlog_event(csvlog *reader, const logrec *r);
+/* True when head, the first len bytes of a file, is not text by the rule
+ * csvlog_read() applies to its first 4 KiB (stats.binary). */
+bool csvlog_sniff_binary(const char *head, size_t len);
 
 /* ---- match/sigma.c: the Sigma engine ------------------------------------- */
 

@@ -2160,7 +2160,8 @@ static void process(worker *w, unit *u, const item *it, stream *in)
     }
     if (fam == FAM_NONE) {
         const char *why = NULL;
-        if (memchr(w->head, '\0', (size_t)n))
+        if (memchr(w->head, '\0', (size_t)n) &&
+            csvlog_sniff_binary(w->head, (size_t)n))
             why = "binary data, not a text log: not read";
         else if (explicit_file)
             why = "not a log format this version reads: not read";

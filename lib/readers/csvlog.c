@@ -1436,6 +1436,16 @@ static bool sniff_binary(const unsigned char *s, size_t len)
     return odd * 10 > (len - nuls) * 3;
 }
 
+bool csvlog_sniff_binary(const char *head, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)head;
+    if (len >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) {
+        s += 3;
+        len -= 3;
+    }
+    return sniff_binary(s, len < CSVLOG_SNIFF_BYTES ? len : CSVLOG_SNIFF_BYTES);
+}
+
 /* Moves the unread bytes to the front of io; a line longer than all of io
  * is handed over as an incomplete fragment first (less a trailing CR, in
  * case its LF comes next). */
