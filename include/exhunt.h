@@ -213,7 +213,13 @@ EXH_API EXH_NODISCARD exh_status exh_ruleset_rule(const exh_ruleset *rules,
 /* Findings and summaries, as the scanner reports them.                      */
 
 /* One evidence field: the key and its raw bytes (attacker-controlled: may
- * hold control characters or invalid UTF-8; escape before display). */
+ * hold control characters or invalid UTF-8; escape before display). A value
+ * the library cut (a field over 4,096 bytes, a YARA log line over 1,024)
+ * ends at a character boundary, then in EXH_TRUNCATED_MARK (U+2026, the
+ * ellipsis, then "[truncated from "), its full length and " bytes]":
+ * "AAAA" EXH_TRUNCATED_MARK "4101 bytes]". */
+#define EXH_TRUNCATED_MARK "\xe2\x80\xa6[truncated from "
+
 typedef struct exh_kv {
     const char *key;
     const char *value;

@@ -49,7 +49,7 @@
 #define RELATED_MAX      32
 #define PIVOT_IDS_MAX    100
 #define KEYS_PER_FINDING 8
-#define VALUE_MAX        1024
+#define VALUE_MAX        4160 /* an evidence value (scanner.c) and its mark */
 #define STORY_MAX        8192
 
 enum {
@@ -1033,8 +1033,8 @@ static exh_status build_pivot(correlation *c, const exh_ruleset *rs,
             exh_pivot_item *it = &items[g++];
             size_t vlen = strlen(pe[a].value);
             it->value =
-                own(c, exh_strndup(pe[a].value,
-                                   vlen > VALUE_MAX ? VALUE_MAX : vlen));
+                own(c, exh_strndup(pe[a].value, json_utf8_cut(pe[a].value, vlen,
+                                                              VALUE_MAX)));
             const char **ids = own(c, exh_calloc(b - a, sizeof *ids));
             if (!it->value || !ids)
                 goto out;

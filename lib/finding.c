@@ -13,6 +13,7 @@
  */
 #include "scan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,26 @@ exh_status finding_evidence_add(ifinding *f, const char *key, const char *value,
     }
     f->evidence_count++;
     return EXH_OK;
+}
+
+exh_status finding_evidence_add_cut(ifinding *f, const char *key,
+                                    const char *value, size_t len, size_t max)
+{
+    if (len <= max)
+        return finding_evidence_add(f, key, value, len);
+    char mark[64];
+    int mark_len =
+        snprintf(mark, sizeof mark, EXH_TRUNCATED_MARK "%zu bytes]", len);
+    size_t cut = json_utf8_cut(value, len, max);
+    char *cut_value = exh_malloc(cut + (size_t)mark_len + 1);
+    if (!cut_value)
+        return EXH_ERR_NOMEM;
+    memcpy(cut_value, value, cut);
+    memcpy(cut_value + cut, mark, (size_t)mark_len + 1);
+    exh_status st =
+        finding_evidence_add(f, key, cut_value, cut + (size_t)mark_len);
+    exh_free(cut_value);
+    return st;
 }
 
 void flist_free(flist *l)

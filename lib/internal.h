@@ -120,6 +120,10 @@ void util_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
  * UTF-8 become the six characters \\xNN (a JSON-escaped backslash, then
  * xNN), control characters \u00NN; the result is always valid UTF-8. */
 exh_status json_string(buf *b, const char *s, size_t len);
+/* The length of the longest prefix of s[0..len) of at most max bytes that
+ * does not end inside a well-formed UTF-8 sequence (json_string() writes
+ * such a sequence whole, so a cut there would become \xNN text). */
+size_t json_utf8_cut(const char *s, size_t len, size_t max);
 /* ,"timeline":[...]: the steps of a build timeline (summary, kind build). */
 exh_status json_build_steps(buf *b, const exh_build_step *steps, size_t count);
 
@@ -381,6 +385,9 @@ void csvlog_set_prefilter(csvlog *reader, const prefilter *pf, bool decode);
  * the derived fields of the family) and returns them as an event, valid
  * until the callback returns. */
 const event *csvlog_event(csvlog *reader, const logrec *r);
+/* True when head, the first len bytes of a file, is not text by the rule
+ * csvlog_read() applies to its first 4 KiB (stats.binary). */
+bool csvlog_sniff_binary(const char *head, size_t len);
 
 /* ---- match/sigma.c: the Sigma engine ------------------------------------- */
 

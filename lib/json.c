@@ -546,6 +546,20 @@ static bool escape_is_hidden(const unsigned char *p, size_t n)
     return false;
 }
 
+size_t json_utf8_cut(const char *s, size_t len, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (len <= max)
+        return len;
+    // A lead byte is never a continuation byte: a sequence that starts in
+    // the last three bytes before max is one json_string() would see.
+    for (size_t back = 1; back <= 3 && back <= max; back++) {
+        if (utf8_seq_len(p + max - back, len - (max - back)) > back)
+            return max - back;
+    }
+    return max;
+}
+
 /* Output of exh_escape_text: units (a character or an escape) are written
  * whole or not at all, so a cut result is still valid UTF-8. */
 typedef struct escape_out {

@@ -212,6 +212,11 @@ void ifinding_free(ifinding *f);
  * is added and nothing leaks. */
 EXH_NODISCARD exh_status finding_evidence_add(ifinding *f, const char *key,
                                               const char *value, size_t len);
+/* The same, but a value over max bytes is cut at a character boundary and
+ * marked: "...AAAA" EXH_TRUNCATED_MARK "4101 bytes]" (exhunt.h). */
+EXH_NODISCARD exh_status finding_evidence_add_cut(ifinding *f, const char *key,
+                                                  const char *value, size_t len,
+                                                  size_t max);
 void aggmap_free(aggmap *m);
 
 /* shadow.c: volume shadow copies of a disk image's unit (--shadows) */

@@ -32,7 +32,8 @@
 #define HEAD_BYTES       4096
 #define MAX_ERRORS       100
 #define MAX_EVIDENCE     24
-#define MAX_VALUE_BYTES  4096
+#define MAX_VALUE_BYTES  4096 /* an evidence value; longer ones are cut */
+#define MAX_LINE_BYTES   1024 /* a YARA log line in evidence; cut alike */
 
 struct exh_scanner {
     const exh_ruleset *rules;
@@ -544,8 +545,7 @@ static exh_status add_evidence(ifinding *f, const event *ev, const char *name)
     const char *v = event_get(ev, name, &len);
     if (!v || len == 0 || f->evidence_count >= MAX_EVIDENCE)
         return EXH_OK;
-    return finding_evidence_add(f, name, v,
-                                len > MAX_VALUE_BYTES ? MAX_VALUE_BYTES : len);
+    return finding_evidence_add_cut(f, name, v, len, MAX_VALUE_BYTES);
 }
 
 /* The build that logged a record: its own version fields (HttpProxy, RPS
@@ -753,7 +753,6 @@ static bool on_log_yara_hit(void *user, const yara_hit *h)
     f.source_path = exh_strdup(w->display);
     f.windows_path = w->windows_path ? exh_strdup(w->windows_path) : NULL;
     f.evidence = exh_calloc(2, sizeof *f.evidence);
-    size_t shown = r->len < 1024 ? r->len : 1024;
     exh_status st = f.fr.name && f.fr.title && f.fr.source && f.source_path &&
                             f.evidence && (!w->windows_path || f.windows_path)
                         ? EXH_OK
@@ -761,7 +760,8 @@ static bool on_log_yara_hit(void *user, const yara_hit *h)
     if (st == EXH_OK)
         st = finding_evidence_add(&f, "yara_rule", h->rule, strlen(h->rule));
     if (st == EXH_OK) // up to a NUL, as a C string of the line would end
-        st = finding_evidence_add(&f, "line", r->text, strnlen(r->text, shown));
+        st = finding_evidence_add_cut(&f, "line", r->text,
+                                      strnlen(r->text, r->len), MAX_LINE_BYTES);
     if (st == EXH_OK) {
         pthread_mutex_lock(&ctx->lock);
         st = finding_add(w->u, ctx->rs, &f, NULL);
@@ -2190,7 +2190,8 @@ static void process(worker *w, unit *u, const item *it, stream *in)
     }
     if (fam == FAM_NONE) {
         const char *why = NULL;
-        if (memchr(w->head, '\0', (size_t)n))
+        if (memchr(w->head, '\0', (size_t)n) &&
+            csvlog_sniff_binary(w->head, (size_t)n))
             why = "binary data, not a text log: not read";
         else if (explicit_file)
             why = "not a log format this version reads: not read";

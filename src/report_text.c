@@ -97,6 +97,36 @@ bool report_text_put_escaped(FILE *out, const char *s, size_t len,
     return ok;
 }
 
+/* The length of v before the mark the library ends a value it cut with
+ * (EXH_TRUNCATED_MARK, digits, " bytes]"), or len when there is none. */
+static size_t before_mark(const char *v, size_t len)
+{
+    static const char mark[] = EXH_TRUNCATED_MARK, tail[] = " bytes]";
+    size_t mark_len = sizeof mark - 1, tail_len = sizeof tail - 1;
+    if (!v || len < mark_len + 1 + tail_len ||
+        memcmp(v + len - tail_len, tail, tail_len) != 0)
+        return len;
+    size_t d = len - tail_len;
+    while (d > mark_len && v[d - 1] >= '0' && v[d - 1] <= '9')
+        d--;
+    if (d == len - tail_len || memcmp(v + d - mark_len, mark, mark_len) != 0)
+        return len;
+    return d - mark_len;
+}
+
+/* An evidence value, escaped and cut at EVIDENCE_MAX_BYTES with "…"; the
+ * library's mark of a value it cut stays visible after that "…". */
+static void put_value(FILE *out, const char *v, size_t len)
+{
+    static const char ellipsis[] = "\xe2\x80\xa6";
+    size_t body = before_mark(v, len);
+    report_text_put_escaped(out, v, body, EVIDENCE_MAX_BYTES);
+    if (body == len)
+        return;
+    size_t skip = body > EVIDENCE_MAX_BYTES ? sizeof ellipsis - 1 : 0;
+    fwrite(v + body + skip, 1, len - body - skip, out); // ASCII after "…"
+}
+
 /* A NUL-terminated untrusted string, escaped, uncapped. */
 static void put_esc(FILE *out, const char *s)
 {
@@ -141,8 +171,7 @@ static void render_evidence(FILE *m, const exh_finding *f)
         fputs("      ", m);
         put_esc(m, kv->key);
         fprintf(m, "%*s  ", len < (size_t)width ? width - (int)len : 0, "");
-        report_text_put_escaped(m, kv->value, kv->value ? kv->value_len : 0,
-                                EVIDENCE_MAX_BYTES);
+        put_value(m, kv->value, kv->value ? kv->value_len : 0);
         fputc('\n', m);
     }
 }
@@ -496,9 +525,7 @@ static void put_pivot(report_text *r, const exh_summary *s)
         for (size_t i = 0; i < n; i++) {
             const exh_pivot_item *it = &s->pivot[l][i];
             fputs("      ", r->out);
-            report_text_put_escaped(r->out, it->value,
-                                    it->value ? strlen(it->value) : 0,
-                                    EVIDENCE_MAX_BYTES);
+            put_value(r->out, it->value, it->value ? strlen(it->value) : 0);
             fprintf(r->out, "  (%" PRIu64 " record%s, %s \xe2\x86\x92 %s)",
                     it->count, it->count == 1 ? "" : "s",
                     it->first ? it->first : "-", it->last ? it->last : "-");

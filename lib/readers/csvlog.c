@@ -1365,12 +1365,34 @@ static size_t utf8_len(const unsigned char *s, size_t len)
     return n;
 }
 
-/* True when the sample is not text: a NUL, or over 30% of bytes that are
- * control characters or not UTF-8. */
+/* True when the NULs of the sample say it is not text: a NUL in its first
+ * line and in half or more of its complete lines (UTF-16 text, executables
+ * and other binary formats have them throughout). A log whose header or
+ * most lines are clean is text: one NUL in a request field must not hide
+ * the rows around it. */
+static bool nul_lines(const unsigned char *s, size_t len)
+{
+    const unsigned char *p = s, *end = s + len, *nl;
+    size_t lines = 0, clean = 0;
+    if (!memchr(s, '\0', len))
+        return false;
+    while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+        bool nul = memchr(p, '\0', (size_t)(nl - p)) != NULL;
+        if (lines == 0 && !nul)
+            return false; // the first line, a header as a rule, is clean
+        lines++;
+        clean += !nul;
+        p = nl + 1;
+    }
+    return clean * 2 <= lines;
+}
+
+/* True when the sample is not text: NULs as nul_lines() judges them, or
+ * over 30% of the other bytes control characters or not UTF-8. */
 static bool sniff_binary(const unsigned char *s, size_t len)
 {
-    size_t odd = 0;
-    if (memchr(s, '\0', len))
+    size_t odd = 0, nuls = 0;
+    if (nul_lines(s, len))
         return true;
     for (size_t i = 0; i < len; i++) {
 #ifdef __SSE2__
@@ -1397,7 +1419,9 @@ static bool sniff_binary(const unsigned char *s, size_t len)
             break;
 #endif
         unsigned char c = s[i];
-        if (c >= 0x80) {
+        if (c == '\0') {
+            nuls++; // judged by line above, not as bytes
+        } else if (c >= 0x80) {
             size_t n = utf8_len(s + i, len - i);
             if (n == 0)
                 odd++;
@@ -1409,7 +1433,17 @@ static bool sniff_binary(const unsigned char *s, size_t len)
             odd++;
         }
     }
-    return odd * 10 > len * 3;
+    return odd * 10 > (len - nuls) * 3;
+}
+
+bool csvlog_sniff_binary(const char *head, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)head;
+    if (len >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) {
+        s += 3;
+        len -= 3;
+    }
+    return sniff_binary(s, len < CSVLOG_SNIFF_BYTES ? len : CSVLOG_SNIFF_BYTES);
 }
 
 /* Moves the unread bytes to the front of io; a line longer than all of io

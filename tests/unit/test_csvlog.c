@@ -564,16 +564,15 @@ static void test_crlf_at_buffer_end(void)
     got_free(&g);
 }
 
-/* The documented rule for binary input, byte by byte: a NUL, or over 30%
- * of the sample odd (control bytes other than tab, LF, CR, FF, VT, ESC;
- * DEL; bytes that start no UTF-8 sequence). */
+/* The documented rule for binary input, byte by byte, for samples without
+ * a NUL (test_binary() checks NULs): over 30% of the sample odd (control
+ * bytes other than tab, LF, CR, FF, VT, ESC; DEL; bytes that start no
+ * UTF-8 sequence). */
 static bool binary_by_rule(const unsigned char *s, size_t len)
 {
     size_t odd = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = s[i];
-        if (c == 0)
-            return true;
         if (c >= 0x80) {
             size_t n = c >= 0xf0 && c <= 0xf4   ? 4
                        : c >= 0xe0 && c < 0xf0  ? 3
@@ -648,8 +647,50 @@ static void test_binary(void)
 {
     got g = {0};
     csvlog_stats st;
-    // A NUL in the first 4 KiB: the whole input is binary.
-    static const char nul[] = "#Fields: TimeStamp,ServerName\n\0\1\2\3";
+    // A NUL in the first row after the header: that row alone is skipped
+    // and the rows after it are read, however early it comes.
+    static const char first[] = ECP_HEAD "2021-03-02T04:12:33.120Z,E,I,a\0b\n"
+                                         "2021-03-03T04:12:33Z,NEXT,I,D\n";
+    static const char *const server[] = {"ServerName", NULL};
+    CHECK(run(FAM_ECP_SERVER, 1024, first, sizeof first - 1, server, &g, &st) ==
+          EXH_OK);
+    CHECK(!st.binary && st.bad_records == 1 && st.records == 1);
+    CHECK(g.count == 1 && g.line[0] == 7);
+    CHECK_STR(g.fields[0], "NEXT");
+    free((char *)st.software_version);
+    got_free(&g);
+    // A first line with a NUL, and most lines clean: still text.
+    static const char mostly[] = "x\0\n2021-03-03T04:12:33Z,A\n"
+                                 "2021-03-03T04:12:33Z,B\n";
+    CHECK(run(FAM_ECP_SERVER, 1024, mostly, sizeof mostly - 1, NULL, &g, &st) ==
+          EXH_OK);
+    CHECK(!st.binary && st.bad_records == 1 && g.count == 2);
+    got_free(&g);
+    // NULs in the first line and in half the lines or more: binary.
+    static const char half[] = "x\0\n2021-03-03T04:12:33Z,A\ny\0\n";
+    CHECK(run(FAM_ECP_SERVER, 1024, half, sizeof half - 1, NULL, &g, &st) ==
+          EXH_OK);
+    CHECK(st.binary && g.count == 0 && st.records == 0);
+    got_free(&g);
+    // The same log in UTF-16 (NULs in every line, with or without a BOM),
+    // and bytes after a clean first line that are mostly odd: binary.
+    char wide[2 * sizeof first];
+    for (size_t i = 0; i < sizeof first; i++) {
+        wide[2 * i] = first[i];
+        wide[2 * i + 1] = '\0';
+    }
+    CHECK(run(FAM_ECP_SERVER, 1024, wide, sizeof wide, NULL, &g, &st) ==
+          EXH_OK);
+    CHECK(st.binary && g.count == 0 && st.records == 0);
+    got_free(&g);
+    wide[0] = (char)0xff;
+    wide[1] = (char)0xfe;
+    CHECK(run(FAM_ECP_SERVER, 1024, wide, sizeof wide, NULL, &g, &st) ==
+          EXH_OK);
+    CHECK(st.binary && g.count == 0);
+    got_free(&g);
+    static const char nul[] = "#Fields: TimeStamp,ServerName\n\0\1\2\3"
+                              "\1\2\3\1\2\3\1\2\3\1\2\3\1\2\3\1\2\3";
     CHECK(run(FAM_ECP_SERVER, 1024, nul, sizeof nul - 1, NULL, &g, &st) ==
           EXH_OK);
     CHECK(st.binary && g.count == 0 && st.records == 0);
@@ -1013,6 +1054,16 @@ static void test_iis_dash_and_binary(void)
     CHECK(g.count == 101 && st.records == 101 && st.bad_records == 2);
     CHECK(!st.binary);
     CHECK_STR(g.fields[0], "200");
+    free((char *)st.software_version);
+    got_free(&g);
+    // A NUL in the first row after the directives: that row alone.
+    static const char first[] =
+        IIS_HEAD "2021-03-02 04:12:33 a GET /x - 443 - b a\0b - 200\r\n"
+                 "2021-03-02 04:12:34 a GET /y - 443 - b c - 302\r\n";
+    CHECK(run(FAM_IIS, 200, first, sizeof first - 1, want, &g, &st) == EXH_OK);
+    CHECK(!st.binary && st.records == 1 && st.bad_records == 1);
+    CHECK(g.count == 1 && g.line[0] == 6);
+    CHECK_STR(g.fields[0], "302");
     free((char *)st.software_version);
     got_free(&g);
     csvlog_free(r);

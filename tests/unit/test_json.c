@@ -3,7 +3,8 @@
  * test_json.c - golden checks of json.c: json_string() and exh_escape_text()
  * on valid multibyte text, invalid bytes, overlong forms, surrogates, C1 and
  * C0 controls and sequences cut at the end; exh_finding_write_json() and
- * exh_summary_write_json() on hand-built structs, compared line for line.
+ * exh_summary_write_json() on hand-built structs, compared line for line;
+ * json_utf8_cut() at and around multibyte characters.
  */
 #include "harness.h"
 #include "internal.h"
@@ -346,10 +347,39 @@ static void test_summary(void)
     free(text);
 }
 
+/* json_utf8_cut(): never inside a well-formed sequence; invalid bytes and
+ * ASCII are cut where asked. */
+static void test_utf8_cut(void)
+{
+    // "AB" then a sequence of n bytes starting at 2, cut at 3 (inside it
+    // for n >= 2): back to 2.
+    CHECK(json_utf8_cut("AB\xc3\xa9T", 5, 3) == 2);         // é
+    CHECK(json_utf8_cut("AB\xe2\x82\xacT", 6, 3) == 2);     // €, 1 in
+    CHECK(json_utf8_cut("AB\xe2\x82\xacT", 6, 4) == 2);     // €, 2 in
+    CHECK(json_utf8_cut("AB\xf0\x9f\x98\x80T", 7, 5) == 2); // U+1F600, 3 in
+    // At a boundary, or with room: unchanged.
+    CHECK(json_utf8_cut("AB\xc3\xa9T", 5, 4) == 4);
+    CHECK(json_utf8_cut("AB\xc3\xa9T", 5, 2) == 2);
+    CHECK(json_utf8_cut("AB\xc3\xa9T", 5, 9) == 5);
+    CHECK(json_utf8_cut("ABCDEF", 6, 3) == 3);
+    // Bytes that are not a well-formed sequence are cut where asked: a
+    // lone lead byte, continuation bytes, an overlong form, a surrogate.
+    CHECK(json_utf8_cut("AB\xc3TT", 5, 3) == 3);
+    CHECK(json_utf8_cut("AB\x80\x80\x80", 5, 3) == 3);
+    CHECK(json_utf8_cut("AB\xc0\xafT", 5, 3) == 3);
+    CHECK(json_utf8_cut("AB\xed\xa0\x80T", 6, 3) == 3);
+    CHECK(json_utf8_cut("\xc3\xa9", 2, 1) == 0);
+    CHECK(json_utf8_cut("\xc3\xa9", 2, 0) == 0);
+    // What json_string() writes of the cut prefix has no \xNN.
+    const char *value = "AB\xe2\x82\xacT";
+    CHECK_STR(js(value, json_utf8_cut(value, 6, 4)), "\"AB\"");
+}
+
 int main(void)
 {
     test_json_string();
     test_escape_text();
+    test_utf8_cut();
     test_finding();
     test_summary();
     TEST_MAIN_END();

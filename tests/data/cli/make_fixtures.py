@@ -68,3 +68,8 @@ open(D+'cli/hostile_markup.LOG','wb').write(header(b'2021-03-02T04:00:00.000Z') 
 open(D+'schema/HttpProxy_2021030204-1.LOG','wb').write(header(b'2021-03-02T04:00:00.000Z') + normal +
     ssrf('2021-03-02T04:12:33.120Z', '8e9b2f4d-0a5c-4b1d-9f6e-4d5e6f7a8b01', 'python-requests/2.25.1\xff'.encode('latin-1')) +
     b''.join(local('2021-03-02T04:%02d:00.000Z' % m, '8e9b2f4d-0a5c-4b1d-9f6e-4d5e6f7a8b%02d' % m) for m in range(20, 26)))
+# long_value.LOG: a ProxyLogon row whose UserAgent (4,101 bytes: 4,095 'A',
+# an 'é' across the 4,096-byte evidence limit, 'TAIL') is cut in evidence.
+open(D+'cli/long_value.LOG','wb').write(header(b'2021-03-02T04:00:00.000Z') +
+    ssrf('2021-03-02T04:12:33.120Z', '9f0c3a5e-1b6d-4c2e-8a7f-5e6f7a8b9c01',
+         b'A' * 4095 + 'é'.encode() + b'TAIL'))
