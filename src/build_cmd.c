@@ -186,8 +186,7 @@ int cmd_build(int argc, char **argv)
             }
             break;
         case 'h':
-            options_usage(stdout);
-            return BUILD_CLEAN;
+            return options_help();
         default:
             options_usage_error("unknown option '%s'", argv[optind - 1]);
             return BUILD_USAGE;

@@ -551,6 +551,17 @@ static void print_version(void)
            exh_version_string(), EXH_SCHEMA_VERSION);
 }
 
+/* Exit status of a command that only wrote to stdout: a write that
+ * failed (a full disk, a closed pipe) is said, not passed over. */
+static int stdout_status(void)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return EXIT_CLEAN;
+    fprintf(stderr, "exhunt: cannot write standard output: %s\n",
+            strerror(errno));
+    return EXIT_UNREADABLE;
+}
+
 int main(int argc, char **argv)
 {
     const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -561,12 +572,11 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
         strcmp(cmd, "help") == 0) {
-        options_usage(stdout);
-        return EXIT_CLEAN;
+        return options_help();
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         print_version();
-        return EXIT_CLEAN;
+        return stdout_status();
     }
     if (exh_version_number() != EXH_VERSION_NUMBER)
         fputs("exhunt: warning: the library version differs from the "

@@ -151,14 +151,31 @@ void options_usage(FILE *out)
           out);
 }
 
+int options_help(void)
+{
+    options_usage(stdout);
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    fprintf(stderr, "exhunt: cannot write standard output: %s\n",
+            strerror(errno));
+    return 3;
+}
+
 void options_usage_error(const char *fmt, ...)
 {
+    // The message quotes the command line, which may hold anything (a
+    // value pasted from a log): escaped like log text on the terminal.
+    char msg[1024], shown[4096];
     va_list ap;
-    fputs("exhunt: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputs("\nTry 'exhunt --help' for more information.\n", stderr);
+    size_t len = n < 0                    ? 0
+                 : (size_t)n < sizeof msg ? (size_t)n
+                                          : sizeof msg - 1;
+    exh_escape_text(msg, len, shown, sizeof shown);
+    fprintf(stderr, "exhunt: %s\nTry 'exhunt --help' for more information.\n",
+            shown);
 }
 
 bool options_format(const char *value, out_format *out)

@@ -68,6 +68,9 @@ void options_free(scan_opts *o);
 
 /* The whole --help text. */
 void options_usage(FILE *out);
+/* --help: the usage on stdout; 0, or 3 (said on stderr) when writing it
+ * failed (a full disk, a closed pipe). */
+int options_help(void);
 
 /* Sets *out from a -f value (text, jsonl, csv, html); false after printing
  * the usage error. */

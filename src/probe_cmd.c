@@ -282,8 +282,7 @@ int cmd_probe(int argc, char **argv)
             output = optarg;
             break;
         case 'h':
-            options_usage(stdout);
-            status = PROBE_CLEAN;
+            status = options_help();
             goto out;
         default:
             options_usage_error("unknown or incomplete option '%s'",

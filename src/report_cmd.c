@@ -102,8 +102,7 @@ int cmd_report(int argc, char **argv)
                 return R_USAGE;
             break;
         case 'h':
-            options_usage(stdout);
-            return R_CLEAN;
+            return options_help();
         default:
             options_getopt_error(opt, argv);
             return R_USAGE;
