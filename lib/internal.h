@@ -262,6 +262,17 @@ char *collection_url_decode(const char *path);
 bool paths_volume(const char *path, char *drive, size_t *rest_offset);
 /* "C:\\Program Files\\..." for a path in a volume, else NULL. New string. */
 char *paths_windows(const char *path);
+/* True when the OAB download path path[0..len) lies in the Exchange
+ * install's ClientAccess\OAB folder, both paths compared after
+ * normalising: drive letter dropped, '/' read as '\', "." and ".."
+ * resolved, ASCII case ignored. install_root ("C:\\...\\V15") may be
+ * NULL when unknown: then the folder's parent must look like an install
+ * root (ends in \V15 or \V14, or has an "Exchange Server" or "Exchange"
+ * folder) and no folder may be inetpub, wwwroot or aspnet_client. False
+ * for a path longer than 1 KiB or with a segment of only dots and spaces
+ * other than "." and "..". */
+bool paths_in_oab_folder(const char *path, size_t len,
+                         const char *install_root);
 /* ---- sources/ntfs.c: NTFS structures read by exhunt itself ------------ */
 /* The text form ("S-1-5-18") of the binary SID in sid[0..len); false when
  * malformed or out_len (at least 32) is too small. */

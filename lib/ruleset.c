@@ -282,10 +282,37 @@ static exh_status load_dir(exh_ruleset *rs, const char *path, int depth,
     return each_child(rs, path, depth, NULL, load_path, diag);
 }
 
+/* Records a folder or file met while loading; *first is false when it
+ * was met before (through another link, or given twice). */
+static exh_status note_loaded(exh_ruleset *rs, const struct stat *stt,
+                              bool *first)
+{
+    *first = false;
+    for (size_t i = 0; i < rs->loaded_count; i++) {
+        if (rs->loaded[i].dev == stt->st_dev &&
+            rs->loaded[i].ino == stt->st_ino)
+            return EXH_OK;
+    }
+    file_id *l = exh_realloc(rs->loaded, (rs->loaded_count + 1) * sizeof *l);
+    if (!l)
+        return EXH_ERR_NOMEM;
+    rs->loaded = l;
+    l[rs->loaded_count].dev = stt->st_dev;
+    l[rs->loaded_count].ino = stt->st_ino;
+    rs->loaded_count++;
+    *first = true;
+    return EXH_OK;
+}
+
+/* Loads a rule file or every rule file under a folder. Links are followed
+ * (the folders are the user's own), but each folder is walked and each
+ * file read once: a link to one already met, a loop among them, is
+ * skipped without a word. */
 static exh_status load_path(exh_ruleset *rs, const char *path, int depth,
                             exh_diag **diag)
 {
     struct stat stt;
+    bool first;
     if (depth > 32)
         return EXH_OK;
     if (stat(path, &stt) != 0) {
@@ -299,7 +326,10 @@ static exh_status load_path(exh_ruleset *rs, const char *path, int depth,
         return st == EXH_OK ? EXH_ERR_IO : st;
     }
     if (S_ISDIR(stt.st_mode)) {
-        exh_status st = load_dir(rs, path, depth, diag);
+        exh_status st = note_loaded(rs, &stt, &first);
+        if (st != EXH_OK || !first)
+            return st;
+        st = load_dir(rs, path, depth, diag);
         if (st == EXH_ERR_IO) {
             buf m;
             buf_init(&m, 8192);
@@ -310,13 +340,17 @@ static exh_status load_path(exh_ruleset *rs, const char *path, int depth,
         }
         return st;
     }
-    if (S_ISREG(stt.st_mode) && is_yara_file(path))
-        return load_yara_file(rs, path, diag);
-    if (!S_ISREG(stt.st_mode) || (depth > 0 && !is_rule_file(path)))
+    bool yara = S_ISREG(stt.st_mode) && is_yara_file(path);
+    if (!yara && (!S_ISREG(stt.st_mode) || (depth > 0 && !is_rule_file(path))))
         return EXH_OK;
+    exh_status st = note_loaded(rs, &stt, &first);
+    if (st != EXH_OK || !first)
+        return st;
+    if (yara)
+        return load_yara_file(rs, path, diag);
     char *text = NULL;
     size_t len = 0;
-    exh_status st = read_file(path, &text, &len);
+    st = read_file(path, &text, &len);
     if (st != EXH_OK) {
         buf m;
         buf_init(&m, 8192);
@@ -1145,6 +1179,9 @@ exh_status exh_ruleset_load_with_iocs(const char *const *paths,
     }
     for (size_t i = 0; i < path_count && st == EXH_OK; i++)
         st = load_path(rs, paths[i], 0, &local);
+    exh_free(rs->loaded);
+    rs->loaded = NULL;
+    rs->loaded_count = 0;
     for (size_t i = 0; i < ioc_count && st == EXH_OK; i++)
         st = load_iocs(rs, ioc_paths[i], &local);
     if (st == EXH_OK)

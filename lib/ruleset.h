@@ -90,6 +90,12 @@ typedef struct wave {
     int64_t start_ms; /* first known exploitation */
 } wave;
 
+/* A folder or file by identity, whatever links lead to it. */
+typedef struct file_id {
+    dev_t dev;
+    ino_t ino;
+} file_id;
+
 struct exh_ruleset {
     rule_entry *rules;
     size_t count;
@@ -113,6 +119,9 @@ struct exh_ruleset {
     yara_set *yara_log; /* the user's YARA files that hold rules tagged LOG
                            (run per log line), or NULL */
     addr_set addrs;     /* the entries of the address IOC lists */
+    file_id *loaded;    /* folders walked and files read while loading the
+                           user's rules (each once); freed when loaded */
+    size_t loaded_count;
 };
 
 #endif

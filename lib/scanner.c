@@ -617,25 +617,6 @@ static exh_status report_match(worker *w, size_t rule, const logrec *r,
     return st;
 }
 
-/* True when an OAB download path lies in <install>\ClientAccess\OAB. */
-static bool in_oab_folder(const worker *w, const char *path, size_t len)
-{
-    static const char tail[] = "\\ClientAccess\\OAB";
-    // Compare without drive letters: "C:" vs "?:" must not matter.
-    if (len >= 2 && path[1] == ':') {
-        path += 2;
-        len -= 2;
-    }
-    if (!w->install_win || strlen(w->install_win) < 2)
-        return util_memcasemem(path, len, "\\ClientAccess\\OAB\\", 18) != NULL;
-    const char *root = w->install_win + 2;
-    size_t rlen = strlen(root), tlen = sizeof tail - 1;
-    if (len < rlen + tlen || !util_ieq(path, rlen, root, rlen) ||
-        !util_ieq(path + rlen, tlen, tail, tlen))
-        return false;
-    return len == rlen + tlen || path[rlen + tlen] == '\\';
-}
-
 /* Widens an OAB event by the install-root decision. */
 static const event *derive(worker *w, const event *ev, event *wide)
 {
@@ -648,7 +629,9 @@ static const event *derive(worker *w, const event *ev, event *wide)
     memcpy(w->names, ev->names, ev->count * sizeof *w->names);
     memcpy(w->values, ev->values, ev->count * sizeof *w->values);
     memcpy(w->lens, ev->lens, ev->count * sizeof *w->lens);
-    bool inside = in_oab_folder(w, p, len);
+    const char *root =
+        w->install_win && strlen(w->install_win) >= 2 ? w->install_win : NULL;
+    bool inside = paths_in_oab_folder(p, len, root);
     w->names[ev->count] = "DownloadPathInOabFolder";
     w->values[ev->count] = inside ? "true" : "false";
     w->lens[ev->count] = inside ? 4 : 5;

@@ -2,7 +2,8 @@
 /*
  * test_paths.c - unit tests of lib/paths.c: which evidence paths lie on a
  * Windows volume, the drive letter taken from KAPE and Velociraptor drive
- * folders, and the Windows path built from them.
+ * folders, the Windows path built from them, and whether an OAB download
+ * path lies in the install's ClientAccess\OAB folder.
  */
 #include "harness.h"
 #include "internal.h"
@@ -114,10 +115,90 @@ static void test_windows_paths(void)
     expect_windows("", NULL);
 }
 
+/* Checks paths_in_oab_folder(path, root) is want. */
+static void expect_oab(const char *path, const char *root, bool want)
+{
+    bool got = paths_in_oab_folder(path, strlen(path), root);
+
+    CHECK(got == want);
+    if (got != want)
+        fprintf(stderr, "  %s (root %s): %s\n", path, root ? root : "unknown",
+                got ? "in the OAB folder" : "outside it");
+}
+
+#define V15     "C:\\Program Files\\Microsoft\\Exchange Server\\V15"
+#define V15_OAB V15 "\\ClientAccess\\OAB"
+#define TRAVERSAL                                                              \
+    V15_OAB "\\..\\..\\..\\..\\..\\inetpub\\wwwroot\\aspnet_client\\s.aspx"
+
+static void test_oab_known_root(void)
+{
+    const char *root = "?:\\Program Files\\Microsoft\\Exchange Server\\V15";
+
+    expect_oab(V15_OAB "\\Temp\\7c2e91d4\\data-1.lzx", root, true);
+    expect_oab("c:\\program files\\microsoft\\exchange server\\v15\\"
+               "clientaccess\\oab\\temp\\browse.oab",
+               root, true);
+    expect_oab("C:/Program Files/Microsoft/Exchange Server/V15/ClientAccess/"
+               "OAB/Temp/a.tmp",
+               root, true);
+    expect_oab(V15_OAB "\\.\\Temp\\\\x\\..\\a.tmp", root, true);
+    expect_oab(V15_OAB, root, true);
+    // ".." out of the folder, however many; a sibling folder's name.
+    expect_oab(TRAVERSAL, root, false);
+    expect_oab(V15_OAB "\\..\\..\\FrontEnd\\HttpProxy\\owa\\auth\\s.aspx", root,
+               false);
+    expect_oab(V15_OAB "\\..\\OAB2\\s.aspx", root, false);
+    expect_oab(V15_OAB "x\\s.aspx", root, false);
+    expect_oab("C:\\inetpub\\wwwroot\\aspnet_client\\discover.aspx", root,
+               false);
+    expect_oab("C:\\inetpub\\wwwroot\\aspnet_client\\ClientAccess\\OAB\\s.aspx",
+               root, false);
+    // Segments Windows may trim into "..": never benign.
+    expect_oab(V15_OAB "\\...\\s.aspx", root, false);
+    expect_oab(V15_OAB "\\.. \\s.aspx", root, false);
+}
+
+static void test_oab_unknown_root(void)
+{
+    expect_oab(V15_OAB "\\Temp\\7c2e91d4\\data-1.lzx", NULL, true);
+    expect_oab("C:/Program Files/Microsoft/Exchange Server/V15/ClientAccess/"
+               "OAB/Temp/a.tmp",
+               NULL, true);
+    expect_oab("D:\\Exchange\\ClientAccess\\OAB\\Temp\\a.tmp", NULL, true);
+    expect_oab("E:\\Apps\\V14\\ClientAccess\\OAB\\x.lzx", NULL, true);
+    expect_oab(TRAVERSAL, NULL, false);
+    expect_oab("C:\\inetpub\\wwwroot\\aspnet_client\\ClientAccess\\OAB\\s.aspx",
+               NULL, false);
+    expect_oab("C:\\inetpub\\Exchange\\V15\\ClientAccess\\OAB\\s.aspx", NULL,
+               false);
+    expect_oab("C:\\Users\\Public\\ClientAccess\\OAB\\s.aspx", NULL, false);
+    expect_oab("C:\\inetpub\\wwwroot\\aspnet_client\\discover.aspx", NULL,
+               false);
+    expect_oab(V15 "\\ClientAccess\\OABx\\s.aspx", NULL, false);
+    expect_oab("", NULL, false);
+}
+
+static void test_oab_too_long(void)
+{
+    char path[1200];
+
+    snprintf(path, sizeof(path), "%s\\Temp\\", V15_OAB);
+    size_t n = strlen(path);
+    memset(path + n, 'a', sizeof(path) - n - 1);
+    path[sizeof(path) - 1] = '\0';
+    expect_oab(path, NULL, false);
+    path[900] = '\0';
+    expect_oab(path, NULL, true);
+}
+
 int main(void)
 {
     test_volume_roots();
     test_not_volumes();
     test_windows_paths();
+    test_oab_known_root();
+    test_oab_unknown_root();
+    test_oab_too_long();
     TEST_MAIN_END();
 }
