@@ -72,21 +72,34 @@ static bool iis_name(const char *base)
            util_strcasecmp(p + digits, ".log") == 0;
 }
 
-/* The value of a "#Log-type:" directive among the first lines, or NULL. */
+/* The value of a "#Log-type:" directive among the '#' lines a log starts
+ * with (after a BOM), or NULL: a script or note that only quotes one
+ * ("'#Log-type: HttpProxy Logs'") is no log. */
 static const char *log_type(const char *head, size_t len, size_t *vlen)
 {
     static const char key[] = "#Log-type:";
-    const char *p = util_memcasemem(head, len, key, sizeof key - 1);
-    if (!p)
-        return NULL;
-    p += sizeof key - 1;
-    while (p < head + len && *p == ' ')
-        p++;
-    const char *e = p;
-    while (e < head + len && *e != '\r' && *e != '\n')
-        e++;
-    *vlen = (size_t)(e - p);
-    return p;
+    const char *p = head, *end = head + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    while (p < end && *p == '#') {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = eol ? eol : end;
+        size_t n = sizeof key - 1;
+        if ((size_t)(stop - p) >= n && util_ieq(p, n, key, n)) {
+            const char *v = p + n;
+            while (v < stop && *v == ' ')
+                v++;
+            const char *e = v;
+            while (e < stop && *e != '\r')
+                e++;
+            *vlen = (size_t)(e - v);
+            return v;
+        }
+        if (!eol)
+            break;
+        p = eol + 1;
+    }
+    return NULL;
 }
 
 /* The first line that is not a '#' directive, skipping a BOM. */

@@ -368,9 +368,11 @@ typedef struct logrec {
 typedef bool (*csvlog_record_cb)(void *user, csvlog *reader, const logrec *r);
 
 typedef struct csvlog_stats {
-    uint64_t records;             /* data records seen */
-    uint64_t bad_records;         /* malformed, binary or truncated records */
-    uint64_t header_changes;      /* #Fields: directives after the first */
+    uint64_t records;        /* data records seen */
+    uint64_t bad_records;    /* malformed, binary or truncated records */
+    uint64_t header_changes; /* #Fields: directives after the first */
+    uint64_t headless;       /* records before any header (OABGenerator's plain
+                                text aside): their fields are unknown */
     const char *software_version; /* "#Version:" value, or NULL */
     bool binary;                  /* the input is not a text log at all */
 } csvlog_stats;

@@ -1089,6 +1089,16 @@ static void finish_file(worker *w, const csvlog_stats *stats, exh_status rst,
         if (coverage_add_spans(c, w->spans, w->span_count) != EXH_OK)
             ctx->failure = EXH_ERR_NOMEM;
         note_file_build(w);
+        if (stats->headless) {
+            snprintf(msg, sizeof msg,
+                     "%llu record%s before any #Fields: or header line: "
+                     "%s fields are unknown, so no rule could match %s",
+                     (unsigned long long)stats->headless,
+                     stats->headless == 1 ? "" : "s",
+                     stats->headless == 1 ? "its" : "their",
+                     stats->headless == 1 ? "it" : "them");
+            add_error(u, w->display, msg);
+        }
     }
     snprintf(msg, sizeof msg,
              "%llu malformed, binary or overlong record%s skipped or cut at "

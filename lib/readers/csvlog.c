@@ -1182,6 +1182,8 @@ static void deliver(reading *d, const char *text, size_t len, uint64_t line,
         prefilter_field_clauses(r->pf))
         rec.maybe = fields_maybe(r, &rec);
     d->st->records++;
+    if (!r->have_header && r->fam != FAM_OABGENERATOR)
+        d->st->headless++;
     r->seq++;
     if (!d->cb(d->user, r, &rec))
         d->stop = true;

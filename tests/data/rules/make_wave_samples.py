@@ -20,7 +20,7 @@ import sys
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, '..', '..', '..', 'examples'))
+sys.path.insert(0, os.path.join(HERE, '..', '..'))
 import make_examples as mx  # noqa: E402  (HttpProxy and ECP row builders)
 
 RNG = random.Random(20210812)

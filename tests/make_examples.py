@@ -13,7 +13,7 @@ Output is deterministic (a fixed random seed, no clock): running the script
 again rewrites the same bytes. The output is committed, so `make run` needs
 no generation step.
 
-usage: make_examples.py [OUTPUT_DIR]     (default: examples/exch01 beside it)
+usage: make_examples.py [OUTPUT_DIR]     (default: examples/exch01)
 """
 import datetime as dt
 import os
@@ -455,7 +455,8 @@ def attacks(tree, rng):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, 'exch01')
+    root = (sys.argv[1] if len(sys.argv) > 1 else
+            os.path.join(here, '..', 'examples', 'exch01'))
     rng = random.Random(20210303)
     tree = Tree()
     iis_rng = random.Random(20210304)  # its own: the other logs stay as they were
