@@ -227,6 +227,12 @@ typedef struct source_opts {
  * EXH_ERR_IO when it could not (message in *err, static or NULL). */
 exh_status source_walk(const char *target, const source_opts *opts,
                        const source_cbs *cbs, const char **err);
+/* openat() read-only with O_CLOEXEC, extra_flags (O_NOFOLLOW, O_DIRECTORY,
+ * O_NONBLOCK...) and O_NOATIME, retried without O_NOATIME when the kernel
+ * refuses it (EPERM: we do not own the file). Retries EINTR. -1 on error.
+ * Every open of evidence, a file or a folder, goes through it: reading a
+ * folder updates its access time as reading a file does. */
+int source_openat(int dirfd, const char *name, int extra_flags);
 /* Opens e->open_path again for reading in a worker thread: read-only,
  * O_NOATIME where permitted, never following a final link. -1 on error. */
 int source_reopen(const char *open_path);

@@ -247,8 +247,7 @@ const char *exh_scanner_errmsg(const exh_scanner *sc)
 /* True when name (a child of dir) is a folder holding child (any case). */
 static bool dir_has(int dirfd, const char *name, const char *child)
 {
-    int fd =
-        openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = source_openat(dirfd, name, O_DIRECTORY | O_NOFOLLOW);
     if (fd < 0)
         return false;
     DIR *d = fdopendir(fd);
@@ -284,8 +283,7 @@ static bool child_is_image(const char *target, const char *name)
  * root of a Windows volume: Windows/System32 or Program Files at its top. */
 static bool is_volume_dir(int dirfd, const char *name)
 {
-    int fd = name ? openat(dirfd, name,
-                           O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+    int fd = name ? source_openat(dirfd, name, O_DIRECTORY | O_NOFOLLOW)
                   : dup(dirfd);
     if (fd < 0)
         return false;
@@ -352,7 +350,7 @@ static exh_status detect_units(scan_ctx *ctx)
     char **roots = NULL;
     size_t count = 0;
     bool any_image = false;
-    int fd = open(ctx->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = source_openat(AT_FDCWD, ctx->target, O_DIRECTORY);
     if (fd >= 0 && !is_collection_dir(fd)) {
         int dfd = dup(fd);
         DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
@@ -377,8 +375,7 @@ static exh_status detect_units(scan_ctx *ctx)
                 }
             } else if (S_ISDIR(st.st_mode)) {
                 int cfd =
-                    openat(fd, de->d_name,
-                           O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                    source_openat(fd, de->d_name, O_DIRECTORY | O_NOFOLLOW);
                 unit_root = cfd >= 0 && is_collection_dir(cfd);
                 if (cfd >= 0)
                     close(cfd);
@@ -412,7 +409,7 @@ static exh_status detect_units(scan_ctx *ctx)
         for (size_t i = 0; i <= count; i++)
             ctx->units[i].host_rank = 2;
         ctx->units[0].root = exh_strdup(".");
-        int tfd = open(ctx->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int tfd = source_openat(AT_FDCWD, ctx->target, O_DIRECTORY);
         ctx->units[0].volume_root = tfd >= 0 && is_volume_dir(tfd, NULL);
         ctx->units[0].image = any_image; // "IMAGE/volN/..." below it
         for (size_t i = 0; i < count; i++) {

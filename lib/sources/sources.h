@@ -2,8 +2,8 @@
 /*
  * sources.h - declarations shared only among the files of lib/sources/.
  *
- * source.c holds the helpers every backend uses (read-only opens with
- * O_NOATIME, the lazily opened file stream, path joining); dir.c,
+ * source.c holds the helpers every backend uses (the lazily opened file
+ * stream, path joining; source_openat() is in internal.h); dir.c,
  * archive.c and single.c are the backends; collection.c reads collection
  * metadata (KAPE copy logs, Velociraptor names). Nothing here is used
  * outside lib/sources/.
@@ -19,11 +19,6 @@
 #define SOURCES_MAX_DEPTH 64
 
 /* ---- source.c ----------------------------------------------------------- */
-
-/* openat() read-only with O_CLOEXEC, extra_flags (O_NOFOLLOW, O_DIRECTORY,
- * O_NONBLOCK...) and O_NOATIME, retried without O_NOATIME when the kernel
- * refuses it (EPERM: we do not own the file). Retries EINTR. -1 on error. */
-int source_openat(int dirfd, const char *name, int extra_flags);
 
 /* A file stream that opens its file on the first read, so a consumer that
  * skips an entry never opens it. */
