@@ -632,15 +632,19 @@ static const event *derive(worker *w, const event *ev, event *wide)
 }
 
 /* Remembers a host name; the smallest (path, line) wins, so the choice
- * does not depend on thread timing. */
+ * does not depend on thread timing. A file offers its first record that
+ * names a host: records with an empty or overlong name are passed over. */
 static void offer_host(worker *w, const event *ev, uint64_t line)
 {
-    w->host_done = true;
     size_t len = 0;
-    const char *h =
-        host_field[w->fam] ? event_get(ev, host_field[w->fam], &len) : NULL;
+    if (!host_field[w->fam]) {
+        w->host_done = true;
+        return;
+    }
+    const char *h = event_get(ev, host_field[w->fam], &len);
     if (!h || len == 0 || len > 255)
         return;
+    w->host_done = true;
     scan_ctx *ctx = w->ctx;
     unit *u = w->u;
     pthread_mutex_lock(&ctx->lock);

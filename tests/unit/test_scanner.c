@@ -343,6 +343,27 @@ static void test_judged_by_header(exh_ruleset *rs)
     exh_scanner_free(sc);
 }
 
+/* The host comes from the first record that names one: a first row with
+ * an empty ServerHostName does not end the search. */
+static void test_host_after_empty(exh_ruleset *rs)
+{
+    write_file("hostless/HttpProxy_2021030304-1.LOG",
+               HEADER "2021-03-03T04:00:00.000Z,r1,Sid~S-1-5-21-1,10.0.0.1,,"
+                      "200\r\n"
+                      "2021-03-03T04:01:00.000Z,r2,Sid~S-1-5-21-1,10.0.0.1,"
+                      "EXCH02,200\r\n");
+    char target[512];
+    snprintf(target, sizeof target, "%s/hostless", root);
+    exh_scanner *sc = NULL;
+    CHECK(exh_scanner_new(rs, &sc) == EXH_OK);
+    out o;
+    scan(sc, target, &o);
+    CHECK(o.summaries == 1);
+    CHECK_STR(o.host, "EXCH02");
+    free(o.text);
+    exh_scanner_free(sc);
+}
+
 /* A hostile log tree naming a build per file: the timeline keeps at most
  * LOG_BUILDS_MAX (64) builds and the build source lists 8 of them. */
 static void test_many_builds(exh_ruleset *rs)
@@ -593,6 +614,7 @@ int main(void)
         test_units(rs);
         test_judged_by_header(rs);
         test_many_builds(rs);
+        test_host_after_empty(rs);
     }
     exh_ruleset_free(rs);
     test_gate();
