@@ -244,6 +244,19 @@ const char *exh_scanner_errmsg(const exh_scanner *sc)
 /* ---- units ----------------------------------------------------------------
  */
 
+/* True when name (no folder) ends in "_CopyLog.csv", KAPE's copy log. */
+static bool is_copylog_name(const char *name)
+{
+    size_t len = strlen(name);
+    return len > 12 && util_strcasecmp(name + len - 12, "_CopyLog.csv") == 0;
+}
+
+/* True when the one-letter name is a drive folder. */
+static bool is_letter(const char *name)
+{
+    return ((name[0] | 32) >= 'a' && (name[0] | 32) <= 'z') && !name[1];
+}
+
 /* True when name (a child of dir) is a folder holding child (any case). */
 static bool dir_has(int dirfd, const char *name, const char *child)
 {
@@ -329,12 +342,39 @@ static bool is_collection_dir(int fd)
             yes = dir_has(fd, n, "System32");
         else if (util_strcasecmp(n, "uploads") == 0)
             yes = dir_has(fd, n, "auto") || dir_has(fd, n, "ntfs");
-        else if (len == 1 && ((n[0] | 32) >= 'a' && (n[0] | 32) <= 'z'))
+        else if (len == 1 && is_letter(n))
             yes = dir_has(fd, n, "Windows") || dir_has(fd, n, "Program Files");
-        else if (len > 12 && util_strcasecmp(n + len - 12, "_CopyLog.csv") == 0)
+        else if (is_copylog_name(n))
             yes = true;
     }
     closedir(d);
+    return yes;
+}
+
+/* True when the folder at dirfd/name (name NULL: dirfd itself) is a KAPE
+ * collection (DESIGN.md, Scope): a copy log at its top, or a one-letter
+ * folder there that is a volume's root. Its other one-letter folders are
+ * then drive folders too (KAPE's D/ holding only D:\Exchange). */
+static bool is_kape_dir(int dirfd, const char *name)
+{
+    int fd = name ? source_openat(dirfd, name, O_DIRECTORY | O_NOFOLLOW)
+                  : dup(dirfd);
+    if (fd < 0)
+        return false;
+    int dfd = dup(fd);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d && dfd >= 0)
+        close(dfd);
+    bool yes = false;
+    struct dirent *de;
+    if (d)
+        rewinddir(d); // the duplicate shares its offset with dirfd
+    while (d && !yes && (de = readdir(d)) != NULL)
+        yes = is_copylog_name(de->d_name) ||
+              (is_letter(de->d_name) && is_volume_dir(fd, de->d_name));
+    if (d)
+        closedir(d);
+    close(fd);
     return yes;
 }
 
@@ -411,12 +451,15 @@ static exh_status detect_units(scan_ctx *ctx)
         ctx->units[0].root = exh_strdup(".");
         int tfd = source_openat(AT_FDCWD, ctx->target, O_DIRECTORY);
         ctx->units[0].volume_root = tfd >= 0 && is_volume_dir(tfd, NULL);
+        ctx->units[0].drive_folders = tfd >= 0 && is_kape_dir(tfd, NULL);
         ctx->units[0].image = any_image; // "IMAGE/volN/..." below it
         for (size_t i = 0; i < count; i++) {
             ctx->units[i + 1].root = roots[i];
             ctx->units[i + 1].root_len = strlen(roots[i]);
             ctx->units[i + 1].volume_root =
                 tfd >= 0 && is_volume_dir(tfd, roots[i]);
+            ctx->units[i + 1].drive_folders =
+                tfd >= 0 && is_kape_dir(tfd, roots[i]);
             ctx->units[i + 1].image = child_is_image(ctx->target, roots[i]);
             roots[i] = NULL;
         }
@@ -898,7 +941,10 @@ static ssize_t read_head(stream *in, char *head)
 /* The Windows path of an entry. paths_windows() knows volumes by their
  * Windows/System32 or Program Files; a collection's drive folder that holds
  * neither (KAPE's D/ with only D:\Exchange) is known by where it stands:
- * first below the unit's root, or Velociraptor's uploads/auto/X:/. */
+ * first below the root of a unit that is a KAPE collection
+ * (u->drive_folders) or of a disk image's volume (a KAPE container), or
+ * Velociraptor's uploads/auto/X:/. A one-letter folder of any other unit
+ * is no drive. */
 static char *windows_path_of(const unit *u, const char *path)
 {
     char *w = paths_windows(path);
@@ -909,6 +955,7 @@ static char *windows_path_of(const unit *u, const char *path)
         p[u->root_len] == '/')
         p += u->root_len + 1;
     char drive = 0;
+    bool drive_folders = u->drive_folders;
     if (u->volume_root && *p)
         drive = '?'; // a mounted volume: its letter is not known here
     size_t vlen = u->image ? paths_image_volume(p) : 0;
@@ -921,6 +968,9 @@ static char *windows_path_of(const unit *u, const char *path)
     if (vlen && p[vlen]) {
         drive = '?'; // a volume of a disk image
         p += vlen;
+        // A KAPE --vhdx/--vhd container: its volume holds the drive
+        // folders (C/$MFT, C/inetpub/...).
+        drive_folders = true;
     }
     if (strncmp(p, "uploads/auto/", 13) == 0 ||
         strncmp(p, "uploads/ntfs/", 13) == 0) {
@@ -932,7 +982,8 @@ static char *windows_path_of(const unit *u, const char *path)
             drive = p[0];
             p += 3;
         }
-    } else if (((p[0] | 32) >= 'a' && (p[0] | 32) <= 'z') && p[1] == '/') {
+    } else if (drive_folders && ((p[0] | 32) >= 'a' && (p[0] | 32) <= 'z') &&
+               p[1] == '/') {
         drive = p[0];
         p += 2;
     }
@@ -2655,6 +2706,24 @@ static bool collection_file(const unit *u, const entry *e)
     return !e->ntfs->snapshot && !e->ntfs->deleted && !e->ntfs->stream;
 }
 
+/* True when path, an entry of u, shows u to be a KAPE collection: a copy
+ * log at u's top, or a one-letter folder there that is a volume's root.
+ * Archives are known so from their members, in archive order; folders are
+ * known before the walk (is_kape_dir). */
+static bool shows_drive_folders(const unit *u, const char *path)
+{
+    const char *rel = path;
+    if (u->root_len && strncmp(rel, u->root, u->root_len) == 0 &&
+        rel[u->root_len] == '/')
+        rel += u->root_len + 1;
+    if (!strchr(rel, '/'))
+        return is_copylog_name(rel);
+    char drive;
+    size_t off;
+    return ((rel[0] | 32) >= 'a' && (rel[0] | 32) <= 'z') && rel[1] == '/' &&
+           paths_volume(rel, &drive, &off) && off == 2;
+}
+
 static bool on_entry(void *user, entry *e)
 {
     walk_state *ws = user;
@@ -2668,6 +2737,9 @@ static bool on_entry(void *user, entry *e)
     bool longer = false; // SHADOW_LONGER
     pthread_mutex_lock(&ctx->lock);
     u->entries++;
+    // Image units are read by the pool meanwhile; their paths are volN/.
+    if (!u->drive_folders && !u->image)
+        u->drive_folders = shows_drive_folders(u, e->path);
     uint16_t owa[4];
     // The build is the live volume's: an older snapshot's is not offered.
     if (!snap && u->build.rank <= BUILD_RANK_OWA &&
