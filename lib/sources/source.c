@@ -81,11 +81,16 @@ static void source_file_fail(source_file *f, int e)
     f->s.error = f->msg;
 }
 
-/* Opens f's file; false (errno set, error text set) on failure. */
+/* Opens f's file; false (errno set, error text set) on failure. A file
+ * that must be regular is opened with O_NONBLOCK, so one swapped for a
+ * FIFO cannot hang the open; a FIFO target is opened blocking, like
+ * stdin: the open waits for its writer (a non-blocking open would find
+ * none yet and read end of file at once). */
 static bool source_file_open(source_file *f)
 {
     struct stat st;
-    int fd = source_openat(f->dirfd, f->name, f->open_flags | O_NONBLOCK);
+    int fd = source_openat(f->dirfd, f->name,
+                           f->open_flags | (f->need_regular ? O_NONBLOCK : 0));
 
     if (fd < 0)
         goto fail;
@@ -96,11 +101,6 @@ static bool source_file_open(source_file *f)
             errno = EINVAL;
             goto fail_close;
         }
-    } else {
-        // A FIFO target: reads must block like any pipe.
-        int fl = fcntl(fd, F_GETFL);
-        if (fl >= 0)
-            (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
     }
     f->fd = fd;
     f->owned = true;
