@@ -60,6 +60,9 @@ typedef struct item {
     bool explicit_file;              /* the target itself, or stdin */
     bool file_scope;                 /* scanned as a file unless a log */
     const entry_ntfs *ntfs; /* disk images (inline items only), or NULL */
+    bool unpacked;          /* the data a compressed log holds */
+    const char *name;       /* what classifies it (display without ".gz"),
+                               or NULL: display */
 } item;
 
 typedef struct job {
@@ -2190,9 +2193,59 @@ static bool shared_with_live(worker *w, unit *u, const item *it)
     return true;
 }
 
+static void process(worker *w, unit *u, const item *it, stream *in);
+
+/* The length of the compression suffix of a compressed log inside the
+ * target: its name ends in .gz, .bz2 or .xz after a log's name, and its
+ * first bytes say so. 0 for anything else; a file given alone was
+ * unpacked by its source (single.c), and data is unpacked only once. */
+static size_t compressed_log(const item *it, const char *head, size_t len)
+{
+    size_t sfx = classify_compressed_suffix(it->display);
+    if (!sfx || it->unpacked || !it->path[0] ||
+        !source_is_compressed(source_packed_kind(head, len)))
+        return 0;
+    char *name = exh_strndup(it->display, strlen(it->display) - sfx);
+    bool log = name && classify_candidate(name);
+    exh_free(name);
+    return log ? sfx : 0;
+}
+
+/* Reads the data the compressed log it holds as the log its name without
+ * the suffix (sfx bytes) names; head_len bytes of it are in w->head. */
+static void process_compressed(worker *w, unit *u, const item *it, stream *in,
+                               size_t head_len, size_t sfx)
+{
+    scan_ctx *ctx = w->ctx;
+    const char *kind = source_packed_kind(w->head, head_len);
+    char *name = exh_strndup(it->display, strlen(it->display) - sfx);
+    archive_unpack *up = NULL;
+    const char *err = "out of memory";
+    stream *data =
+        name ? archive_unpack_open(&up, in, w->head, head_len, &err) : NULL;
+    if (data) {
+        item inner = *it;
+        inner.unpacked = true;
+        inner.name = name;
+        inner.size = 0; // unknown until read
+        process(w, u, &inner, data);
+    } else {
+        char msg[400];
+        snprintf(msg, sizeof msg, "compressed log (%s), not read: %s", kind,
+                 err ? err : "unknown error");
+        pthread_mutex_lock(&ctx->lock);
+        u->unreadable++;
+        add_error(u, it->display, msg);
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    archive_unpack_free(up);
+    exh_free(name);
+}
+
 static void process(worker *w, unit *u, const item *it, stream *in)
 {
     const char *path = it->path, *display = it->display;
+    const char *name = it->name ? it->name : display;
     bool explicit_file = it->explicit_file;
     scan_ctx *ctx = w->ctx;
     ssize_t n = read_head(in, w->head);
@@ -2203,9 +2256,14 @@ static void process(worker *w, unit *u, const item *it, stream *in)
         pthread_mutex_unlock(&ctx->lock);
         return;
     }
+    size_t sfx = compressed_log(it, w->head, (size_t)n);
+    if (sfx) {
+        process_compressed(w, u, it, in, (size_t)n, sfx);
+        return;
+    }
     // The display path keeps the folders above the target: a log folder
     // given as the target is still known by its name.
-    log_family fam = classify_entry(display, w->head, (size_t)n);
+    log_family fam = classify_entry(name, w->head, (size_t)n);
     if (fam == FAM_NONE && it->file_scope) {
         process_file(w, u, it, in, (size_t)n);
         return;
@@ -2223,7 +2281,7 @@ static void process(worker *w, unit *u, const item *it, stream *in)
         pthread_mutex_unlock(&ctx->lock);
         return;
     }
-    if (outside_window(ctx->sc, display, w->head, (size_t)n)) {
+    if (outside_window(ctx->sc, name, w->head, (size_t)n)) {
         pthread_mutex_lock(&ctx->lock);
         u->skipped++;
         u->outside_window++;
@@ -2812,7 +2870,8 @@ static bool on_entry(void *user, entry *e)
                e->size,       e->modified_ms,
                e->created_ms, e->time_source,
                ws->single,    in_file_scope(ctx, u, e->path),
-               e->ntfs};
+               e->ntfs,       false,
+               NULL};
     // ExSetup.exe is read wherever Exchange is installed: its version
     // resource is the build (build_detect.c).
     if (build_is_exsetup(base))
