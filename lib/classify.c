@@ -7,7 +7,9 @@
  * everything else. Without one, the folder Exchange writes the family to
  * (Logging/HttpProxy/..., Logging/ECP/Server, ...) or the file name decides,
  * and last a bare CSV header line. Paths compare case-insensitively, since
- * they come from Windows.
+ * they come from Windows. A log compressed by gzip, bzip2 or xz
+ * ("u_ex210302.log.gz") is a candidate like the log; the scanner reads the
+ * data it holds, classified by the name without the suffix.
  */
 #include "classify.h"
 
@@ -34,18 +36,35 @@ static bool name_starts(const char *base, const char *prefix)
     return strlen(base) >= n && util_ieq(base, n, prefix, n);
 }
 
-static bool name_ends(const char *base, const char *suffix)
+/* True when the len bytes of base end in suffix. */
+static bool name_ends(const char *base, size_t len, const char *suffix)
 {
-    size_t n = strlen(suffix), len = strlen(base);
+    size_t n = strlen(suffix);
     return len >= n && util_ieq(base + len - n, n, suffix, n);
+}
+
+size_t classify_compressed_suffix(const char *path)
+{
+    static const char *const suffixes[] = {".gz", ".bz2", ".xz"};
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strlen(base);
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+        size_t n = strlen(suffixes[i]);
+        if (len > n && name_ends(base, len, suffixes[i]))
+            return n;
+    }
+    return 0;
 }
 
 bool classify_candidate(const char *path)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    if (name_ends(base, ".log") || name_ends(base, ".txt") ||
-        name_ends(base, ".csv") || name_ends(base, ".evtx"))
+    // A compressed log ("HttpProxy_2021030302-1.LOG.gz") is one too.
+    size_t len = strlen(base) - classify_compressed_suffix(base);
+    if (name_ends(base, len, ".log") || name_ends(base, len, ".txt") ||
+        name_ends(base, len, ".csv") || name_ends(base, len, ".evtx"))
         return true;
     return has_folder(path, "logging/httpproxy/") ||
            has_folder(path, "logging/ecp/") ||

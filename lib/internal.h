@@ -231,9 +231,30 @@ typedef struct source_opts {
  * EXH_ERR_IO when it could not (message in *err, static or NULL). */
 exh_status source_walk(const char *target, const source_opts *opts,
                        const source_cbs *cbs, const char **err);
+/* openat() read-only with O_CLOEXEC, extra_flags (O_NOFOLLOW, O_DIRECTORY,
+ * O_NONBLOCK...) and O_NOATIME, retried without O_NOATIME when the kernel
+ * refuses it (EPERM: we do not own the file). Retries EINTR. -1 on error.
+ * Every open of evidence, a file or a folder, goes through it: reading a
+ * folder updates its access time as reading a file does. */
+int source_openat(int dirfd, const char *name, int extra_flags);
 /* Opens e->open_path again for reading in a worker thread: read-only,
  * O_NOATIME where permitted, never following a final link. -1 on error. */
 int source_reopen(const char *open_path);
+/* What data starting with head (len bytes; 262 or more to know a tar)
+ * is: "gzip", "bzip2" or "xz" (compressed data), "zip" or "tar" (an
+ * archive), else NULL. */
+const char *source_packed_kind(const void *head, size_t len);
+/* True when kind (of source_packed_kind()) is compressed data. */
+bool source_is_compressed(const char *kind);
+/* The data that gzip, bzip2 or xz data holds (archive.c). head (head_len
+ * bytes, copied) is what was already read from src. Returns the stream of
+ * the data it holds, valid until archive_unpack_free(*u), which the caller
+ * calls in any case; NULL with *err (valid until then) when it cannot be
+ * read at all. */
+typedef struct archive_unpack archive_unpack;
+stream *archive_unpack_open(archive_unpack **u, stream *src, const void *head,
+                            size_t head_len, const char **err);
+void archive_unpack_free(archive_unpack *u);
 /* True when name ends in .zip, .tar, .tar.gz or .tgz (case-insensitive). */
 bool source_is_archive_name(const char *name);
 /* True when the file target is a disk image by its first bytes (raw disk

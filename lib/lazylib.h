@@ -169,10 +169,12 @@ extern struct lazy_curl_table lazy_curl;
     X(archive_read_free)                                                       \
     X(archive_read_new)                                                        \
     X(archive_read_next_header)                                                \
+    X(archive_read_open)                                                       \
     X(archive_read_open_fd)                                                    \
     X(archive_read_support_filter_bzip2)                                       \
     X(archive_read_support_filter_gzip)                                        \
     X(archive_read_support_filter_xz)                                          \
+    X(archive_read_support_format_raw)                                         \
     X(archive_read_support_format_tar)                                         \
     X(archive_read_support_format_zip)
 
@@ -207,6 +209,7 @@ extern struct lazy_archive_table lazy_archive;
 #define archive_read_free           (*lazy_archive.archive_read_free)
 #define archive_read_new            (*lazy_archive.archive_read_new)
 #define archive_read_next_header    (*lazy_archive.archive_read_next_header)
+#define archive_read_open           (*lazy_archive.archive_read_open)
 #define archive_read_open_fd        (*lazy_archive.archive_read_open_fd)
 #define archive_read_support_filter_bzip2                                      \
     (*lazy_archive.archive_read_support_filter_bzip2)
@@ -214,6 +217,8 @@ extern struct lazy_archive_table lazy_archive;
     (*lazy_archive.archive_read_support_filter_gzip)
 #define archive_read_support_filter_xz                                         \
     (*lazy_archive.archive_read_support_filter_xz)
+#define archive_read_support_format_raw                                        \
+    (*lazy_archive.archive_read_support_format_raw)
 #define archive_read_support_format_tar                                        \
     (*lazy_archive.archive_read_support_format_tar)
 #define archive_read_support_format_zip                                        \

@@ -177,6 +177,8 @@ typedef struct unit {
     uint64_t errors_omitted;
     bool failed;             /* the unit itself could not be read */
     bool volume_root;        /* its root is a mounted volume's root */
+    bool drive_folders;      /* a KAPE collection: the one-letter folders at its
+                                root are drive folders (C/, D/) */
     bool image;              /* a disk image: "volN/" folders are volumes */
     struct triage *triage;   /* $MFT, $UsnJrnl:$J, $SDS of a collection */
     build_cand build;        /* the best build number found (build_detect.c) */

@@ -61,6 +61,9 @@ typedef struct item {
     bool explicit_file;              /* the target itself, or stdin */
     bool file_scope;                 /* scanned as a file unless a log */
     const entry_ntfs *ntfs; /* disk images (inline items only), or NULL */
+    bool unpacked;          /* the data a compressed log holds */
+    const char *name;       /* what classifies it (display without ".gz"),
+                               or NULL: display */
 } item;
 
 typedef struct job {
@@ -245,11 +248,23 @@ const char *exh_scanner_errmsg(const exh_scanner *sc)
 /* ---- units ----------------------------------------------------------------
  */
 
+/* True when name (no folder) ends in "_CopyLog.csv", KAPE's copy log. */
+static bool is_copylog_name(const char *name)
+{
+    size_t len = strlen(name);
+    return len > 12 && util_strcasecmp(name + len - 12, "_CopyLog.csv") == 0;
+}
+
+/* True when the one-letter name is a drive folder. */
+static bool is_letter(const char *name)
+{
+    return ((name[0] | 32) >= 'a' && (name[0] | 32) <= 'z') && !name[1];
+}
+
 /* True when name (a child of dir) is a folder holding child (any case). */
 static bool dir_has(int dirfd, const char *name, const char *child)
 {
-    int fd =
-        openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = source_openat(dirfd, name, O_DIRECTORY | O_NOFOLLOW);
     if (fd < 0)
         return false;
     DIR *d = fdopendir(fd);
@@ -285,8 +300,7 @@ static bool child_is_image(const char *target, const char *name)
  * root of a Windows volume: Windows/System32 or Program Files at its top. */
 static bool is_volume_dir(int dirfd, const char *name)
 {
-    int fd = name ? openat(dirfd, name,
-                           O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+    int fd = name ? source_openat(dirfd, name, O_DIRECTORY | O_NOFOLLOW)
                   : dup(dirfd);
     if (fd < 0)
         return false;
@@ -332,12 +346,39 @@ static bool is_collection_dir(int fd)
             yes = dir_has(fd, n, "System32");
         else if (util_strcasecmp(n, "uploads") == 0)
             yes = dir_has(fd, n, "auto") || dir_has(fd, n, "ntfs");
-        else if (len == 1 && ((n[0] | 32) >= 'a' && (n[0] | 32) <= 'z'))
+        else if (len == 1 && is_letter(n))
             yes = dir_has(fd, n, "Windows") || dir_has(fd, n, "Program Files");
-        else if (len > 12 && util_strcasecmp(n + len - 12, "_CopyLog.csv") == 0)
+        else if (is_copylog_name(n))
             yes = true;
     }
     closedir(d);
+    return yes;
+}
+
+/* True when the folder at dirfd/name (name NULL: dirfd itself) is a KAPE
+ * collection (DESIGN.md, Scope): a copy log at its top, or a one-letter
+ * folder there that is a volume's root. Its other one-letter folders are
+ * then drive folders too (KAPE's D/ holding only D:\Exchange). */
+static bool is_kape_dir(int dirfd, const char *name)
+{
+    int fd = name ? source_openat(dirfd, name, O_DIRECTORY | O_NOFOLLOW)
+                  : dup(dirfd);
+    if (fd < 0)
+        return false;
+    int dfd = dup(fd);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d && dfd >= 0)
+        close(dfd);
+    bool yes = false;
+    struct dirent *de;
+    if (d)
+        rewinddir(d); // the duplicate shares its offset with dirfd
+    while (d && !yes && (de = readdir(d)) != NULL)
+        yes = is_copylog_name(de->d_name) ||
+              (is_letter(de->d_name) && is_volume_dir(fd, de->d_name));
+    if (d)
+        closedir(d);
+    close(fd);
     return yes;
 }
 
@@ -353,7 +394,7 @@ static exh_status detect_units(scan_ctx *ctx)
     char **roots = NULL;
     size_t count = 0;
     bool any_image = false;
-    int fd = open(ctx->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = source_openat(AT_FDCWD, ctx->target, O_DIRECTORY);
     if (fd >= 0 && !is_collection_dir(fd)) {
         int dfd = dup(fd);
         DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
@@ -378,8 +419,7 @@ static exh_status detect_units(scan_ctx *ctx)
                 }
             } else if (S_ISDIR(st.st_mode)) {
                 int cfd =
-                    openat(fd, de->d_name,
-                           O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                    source_openat(fd, de->d_name, O_DIRECTORY | O_NOFOLLOW);
                 unit_root = cfd >= 0 && is_collection_dir(cfd);
                 if (cfd >= 0)
                     close(cfd);
@@ -413,14 +453,17 @@ static exh_status detect_units(scan_ctx *ctx)
         for (size_t i = 0; i <= count; i++)
             ctx->units[i].host_rank = 2;
         ctx->units[0].root = exh_strdup(".");
-        int tfd = open(ctx->target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int tfd = source_openat(AT_FDCWD, ctx->target, O_DIRECTORY);
         ctx->units[0].volume_root = tfd >= 0 && is_volume_dir(tfd, NULL);
+        ctx->units[0].drive_folders = tfd >= 0 && is_kape_dir(tfd, NULL);
         ctx->units[0].image = any_image; // "IMAGE/volN/..." below it
         for (size_t i = 0; i < count; i++) {
             ctx->units[i + 1].root = roots[i];
             ctx->units[i + 1].root_len = strlen(roots[i]);
             ctx->units[i + 1].volume_root =
                 tfd >= 0 && is_volume_dir(tfd, roots[i]);
+            ctx->units[i + 1].drive_folders =
+                tfd >= 0 && is_kape_dir(tfd, roots[i]);
             ctx->units[i + 1].image = child_is_image(ctx->target, roots[i]);
             roots[i] = NULL;
         }
@@ -644,15 +687,19 @@ static const event *derive(worker *w, const event *ev, event *wide)
 }
 
 /* Remembers a host name; the smallest (path, line) wins, so the choice
- * does not depend on thread timing. */
+ * does not depend on thread timing. A file offers its first record that
+ * names a host: records with an empty or overlong name are passed over. */
 static void offer_host(worker *w, const event *ev, uint64_t line)
 {
-    w->host_done = true;
     size_t len = 0;
-    const char *h =
-        host_field[w->fam] ? event_get(ev, host_field[w->fam], &len) : NULL;
+    if (!host_field[w->fam]) {
+        w->host_done = true;
+        return;
+    }
+    const char *h = event_get(ev, host_field[w->fam], &len);
     if (!h || len == 0 || len > 255)
         return;
+    w->host_done = true;
     scan_ctx *ctx = w->ctx;
     unit *u = w->u;
     pthread_mutex_lock(&ctx->lock);
@@ -906,7 +953,10 @@ static ssize_t read_head(stream *in, char *head)
 /* The Windows path of an entry. paths_windows() knows volumes by their
  * Windows/System32 or Program Files; a collection's drive folder that holds
  * neither (KAPE's D/ with only D:\Exchange) is known by where it stands:
- * first below the unit's root, or Velociraptor's uploads/auto/X:/. */
+ * first below the root of a unit that is a KAPE collection
+ * (u->drive_folders) or of a disk image's volume (a KAPE container), or
+ * Velociraptor's uploads/auto/X:/. A one-letter folder of any other unit
+ * is no drive. */
 static char *windows_path_of(const unit *u, const char *path)
 {
     char *w = paths_windows(path);
@@ -917,6 +967,7 @@ static char *windows_path_of(const unit *u, const char *path)
         p[u->root_len] == '/')
         p += u->root_len + 1;
     char drive = 0;
+    bool drive_folders = u->drive_folders;
     if (u->volume_root && *p)
         drive = '?'; // a mounted volume: its letter is not known here
     size_t vlen = u->image ? paths_image_volume(p) : 0;
@@ -929,6 +980,9 @@ static char *windows_path_of(const unit *u, const char *path)
     if (vlen && p[vlen]) {
         drive = '?'; // a volume of a disk image
         p += vlen;
+        // A KAPE --vhdx/--vhd container: its volume holds the drive
+        // folders (C/$MFT, C/inetpub/...).
+        drive_folders = true;
     }
     if (strncmp(p, "uploads/auto/", 13) == 0 ||
         strncmp(p, "uploads/ntfs/", 13) == 0) {
@@ -940,7 +994,8 @@ static char *windows_path_of(const unit *u, const char *path)
             drive = p[0];
             p += 3;
         }
-    } else if (((p[0] | 32) >= 'a' && (p[0] | 32) <= 'z') && p[1] == '/') {
+    } else if (drive_folders && ((p[0] | 32) >= 'a' && (p[0] | 32) <= 'z') &&
+               p[1] == '/') {
         drive = p[0];
         p += 2;
     }
@@ -2161,9 +2216,59 @@ static bool shared_with_live(worker *w, unit *u, const item *it)
     return true;
 }
 
+static void process(worker *w, unit *u, const item *it, stream *in);
+
+/* The length of the compression suffix of a compressed log inside the
+ * target: its name ends in .gz, .bz2 or .xz after a log's name, and its
+ * first bytes say so. 0 for anything else; a file given alone was
+ * unpacked by its source (single.c), and data is unpacked only once. */
+static size_t compressed_log(const item *it, const char *head, size_t len)
+{
+    size_t sfx = classify_compressed_suffix(it->display);
+    if (!sfx || it->unpacked || !it->path[0] ||
+        !source_is_compressed(source_packed_kind(head, len)))
+        return 0;
+    char *name = exh_strndup(it->display, strlen(it->display) - sfx);
+    bool log = name && classify_candidate(name);
+    exh_free(name);
+    return log ? sfx : 0;
+}
+
+/* Reads the data the compressed log it holds as the log its name without
+ * the suffix (sfx bytes) names; head_len bytes of it are in w->head. */
+static void process_compressed(worker *w, unit *u, const item *it, stream *in,
+                               size_t head_len, size_t sfx)
+{
+    scan_ctx *ctx = w->ctx;
+    const char *kind = source_packed_kind(w->head, head_len);
+    char *name = exh_strndup(it->display, strlen(it->display) - sfx);
+    archive_unpack *up = NULL;
+    const char *err = "out of memory";
+    stream *data =
+        name ? archive_unpack_open(&up, in, w->head, head_len, &err) : NULL;
+    if (data) {
+        item inner = *it;
+        inner.unpacked = true;
+        inner.name = name;
+        inner.size = 0; // unknown until read
+        process(w, u, &inner, data);
+    } else {
+        char msg[400];
+        snprintf(msg, sizeof msg, "compressed log (%s), not read: %s", kind,
+                 err ? err : "unknown error");
+        pthread_mutex_lock(&ctx->lock);
+        u->unreadable++;
+        add_error(u, it->display, msg);
+        pthread_mutex_unlock(&ctx->lock);
+    }
+    archive_unpack_free(up);
+    exh_free(name);
+}
+
 static void process(worker *w, unit *u, const item *it, stream *in)
 {
     const char *path = it->path, *display = it->display;
+    const char *name = it->name ? it->name : display;
     bool explicit_file = it->explicit_file;
     scan_ctx *ctx = w->ctx;
     ssize_t n = read_head(in, w->head);
@@ -2174,9 +2279,14 @@ static void process(worker *w, unit *u, const item *it, stream *in)
         pthread_mutex_unlock(&ctx->lock);
         return;
     }
+    size_t sfx = compressed_log(it, w->head, (size_t)n);
+    if (sfx) {
+        process_compressed(w, u, it, in, (size_t)n, sfx);
+        return;
+    }
     // The display path keeps the folders above the target: a log folder
     // given as the target is still known by its name.
-    log_family fam = classify_entry(display, w->head, (size_t)n);
+    log_family fam = classify_entry(name, w->head, (size_t)n);
     if (fam == FAM_NONE && it->file_scope) {
         process_file(w, u, it, in, (size_t)n);
         return;
@@ -2195,7 +2305,7 @@ static void process(worker *w, unit *u, const item *it, stream *in)
         pthread_mutex_unlock(&ctx->lock);
         return;
     }
-    if (outside_window(ctx->sc, display, w->head, (size_t)n)) {
+    if (outside_window(ctx->sc, name, w->head, (size_t)n)) {
         pthread_mutex_lock(&ctx->lock);
         u->skipped++;
         u->outside_window++;
@@ -2678,6 +2788,24 @@ static bool collection_file(const unit *u, const entry *e)
     return !e->ntfs->snapshot && !e->ntfs->deleted && !e->ntfs->stream;
 }
 
+/* True when path, an entry of u, shows u to be a KAPE collection: a copy
+ * log at u's top, or a one-letter folder there that is a volume's root.
+ * Archives are known so from their members, in archive order; folders are
+ * known before the walk (is_kape_dir). */
+static bool shows_drive_folders(const unit *u, const char *path)
+{
+    const char *rel = path;
+    if (u->root_len && strncmp(rel, u->root, u->root_len) == 0 &&
+        rel[u->root_len] == '/')
+        rel += u->root_len + 1;
+    if (!strchr(rel, '/'))
+        return is_copylog_name(rel);
+    char drive;
+    size_t off;
+    return ((rel[0] | 32) >= 'a' && (rel[0] | 32) <= 'z') && rel[1] == '/' &&
+           paths_volume(rel, &drive, &off) && off == 2;
+}
+
 static bool on_entry(void *user, entry *e)
 {
     walk_state *ws = user;
@@ -2691,6 +2819,9 @@ static bool on_entry(void *user, entry *e)
     bool longer = false; // SHADOW_LONGER
     pthread_mutex_lock(&ctx->lock);
     u->entries++;
+    // Image units are read by the pool meanwhile; their paths are volN/.
+    if (!u->drive_folders && !u->image)
+        u->drive_folders = shows_drive_folders(u, e->path);
     uint16_t owa[4];
     // The build is the live volume's: an older snapshot's is not offered.
     if (!snap && u->build.rank <= BUILD_RANK_OWA &&
@@ -2763,7 +2894,8 @@ static bool on_entry(void *user, entry *e)
                e->size,       e->modified_ms,
                e->created_ms, e->time_source,
                ws->single,    in_file_scope(ctx, u, e->path),
-               e->ntfs};
+               e->ntfs,       false,
+               NULL};
     // ExSetup.exe is read wherever Exchange is installed: its version
     // resource is the build (build_detect.c).
     if (build_is_exsetup(base))

@@ -12,6 +12,10 @@
  * before every callback. A zip gets a cheap first pass (headers only, data
  * skipped by seeking) to find KAPE copy logs before any file is delivered;
  * a tar only uses a copy log that precedes the files it describes.
+ * A stream that cannot seek (stdin, a pipe, a compressed file) is read the
+ * same way in one pass, a zip by its local headers, with libarchive's raw
+ * format besides: gzip, bzip2 or xz data holding no tar is one file, the
+ * data it holds (archive_walk_stream, archive_unpack_open).
  */
 #include "sources.h"
 
@@ -33,9 +37,18 @@ static const char archive_open_err[] =
 
 typedef struct archive_walker {
     struct archive *a;
-    int fd;
-    const char *display; /* the archive's display path */
-    const char *prefix;  /* put before entry paths: "" or "CHILD/" */
+    int fd;      /* the archive, when it is read from a file (src NULL) */
+    stream *src; /* else the stream it is read from, one pass, after: */
+    char *head;  /* a copy of its first bytes, already read from src */
+    size_t head_len;
+    bool head_given;     /* head handed to libarchive */
+    bool raw_ok;         /* data that is no archive (format raw) is one file */
+    bool raw_only;       /* no archive formats: only compressed data */
+    const entry *as_one; /* the file that raw data is delivered as */
+    char *rbuf;          /* read buffer of src, AR_BLOCK bytes */
+    const char *src_error; /* the last failed read of src, or NULL */
+    const char *display;   /* the archive's display path */
+    const char *prefix;    /* put before entry paths: "" or "CHILD/" */
     bool is_zip;
     const source_opts *opts;
     const source_cbs *cbs;
@@ -66,7 +79,7 @@ static void archive_leave(const archive_walker *w, locale_t old)
 /* Copies libarchive's message for the last failure into w->msg. */
 static void archive_note(archive_walker *w, const char *what)
 {
-    const char *text = archive_error_string(w->a);
+    const char *text = w->src_error ? w->src_error : archive_error_string(w->a);
 
     snprintf(w->msg, sizeof(w->msg), "%s%s", what,
              text ? text : "unknown archive error");
@@ -101,7 +114,32 @@ static ssize_t archive_stream_read(stream *s, void *dst, size_t len)
     return -1;
 }
 
-/* Opens a libarchive reader on w->fd from its start; NULL on failure. */
+/* libarchive's read callback over w->src: the head, then src's data. */
+static la_ssize_t archive_src_read(struct archive *a, void *user,
+                                   const void **out)
+{
+    archive_walker *w = user;
+    ssize_t n;
+
+    (void)a;
+    if (!w->head_given) {
+        w->head_given = true;
+        if (w->head_len) {
+            *out = w->head;
+            return (la_ssize_t)w->head_len;
+        }
+    }
+    n = w->src->read(w->src, w->rbuf, AR_BLOCK);
+    if (n < 0) {
+        w->src_error = w->src->error ? w->src->error : "read error";
+        return ARCHIVE_FATAL;
+    }
+    *out = w->rbuf;
+    return (la_ssize_t)n;
+}
+
+/* Opens a libarchive reader on w->fd from its start, or on w->src; NULL
+ * on failure. */
 static struct archive *archive_open(archive_walker *w)
 {
     struct archive *a = archive_read_new();
@@ -112,24 +150,32 @@ static struct archive *archive_open(archive_walker *w)
         w->st = EXH_ERR_NOMEM;
         return NULL;
     }
-    archive_read_support_format_zip(a);
-    archive_read_support_format_tar(a);
+    if (!w->raw_only) {
+        archive_read_support_format_zip(a);
+        archive_read_support_format_tar(a);
+    }
     archive_read_support_filter_gzip(a);
     archive_read_support_filter_bzip2(a);
     archive_read_support_filter_xz(a);
+    // Bids only when no other format does: compressed data, no archive.
+    if (w->raw_ok)
+        archive_read_support_format_raw(a);
     if (w->opts->password &&
         archive_read_add_passphrase(a, w->opts->password) != ARCHIVE_OK) {
         archive_read_free(a);
         w->st = EXH_ERR_NOMEM;
         return NULL;
     }
-    if (lseek(w->fd, 0, SEEK_SET) < 0) {
+    if (!w->src && lseek(w->fd, 0, SEEK_SET) < 0) {
         archive_read_free(a);
         w->st = EXH_ERR_IO;
         return NULL;
     }
     old = archive_enter(w);
-    r = archive_read_open_fd(a, w->fd, AR_BLOCK);
+    if (w->src)
+        r = archive_read_open(a, w, NULL, archive_src_read, NULL);
+    else
+        r = archive_read_open_fd(a, w->fd, AR_BLOCK);
     archive_leave(w, old);
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
         archive_read_free(a);
@@ -423,6 +469,20 @@ out:
     exh_free(path);
 }
 
+/* Delivers the data of compressed data that holds no archive as the one
+ * file w->as_one describes. */
+static void archive_one(archive_walker *w)
+{
+    entry e = *w->as_one;
+
+    e.in = &w->s;
+    w->member_failed = false;
+    w->pre_len = w->pre_off = 0;
+    w->s.error = NULL;
+    if (!w->cbs->on_entry(w->cbs->user, &e))
+        w->stopped = true;
+}
+
 /* The main pass: delivers every regular member. */
 static void archive_deliver(archive_walker *w)
 {
@@ -448,6 +508,12 @@ static void archive_deliver(archive_walker *w)
             continue;
         }
         failures = 0;
+        if (w->raw_ok && (archive_format(w->a) & ARCHIVE_FORMAT_BASE_MASK) ==
+                             ARCHIVE_FORMAT_RAW) {
+            exh_free(name);
+            archive_one(w);
+            break;
+        }
         if (!name) {
             if (w->st == EXH_OK)
                 w->cbs->on_error(w->cbs->user, w->display,
@@ -484,6 +550,40 @@ static locale_t archive_utf8_locale(void)
     return (locale_t)0;
 }
 
+/* Reads the archive w is set up for (fd or src) and delivers its files. */
+static exh_status archive_walk(archive_walker *w, bool *stopped,
+                               const char **err)
+{
+    const char *why = lazy_archive_load();
+    if (why) {
+        if (err)
+            *err = why;
+        return EXH_ERR_IO;
+    }
+    w->s.read = archive_stream_read;
+    w->s.ctx = w;
+    w->utf8 = archive_utf8_locale();
+    if (w->is_zip)
+        archive_find_copylogs(w);
+    if (w->st == EXH_OK)
+        w->a = archive_open(w);
+    if (w->a)
+        archive_deliver(w);
+    if (w->a)
+        archive_read_free(w->a);
+    collection_logs_free(&w->logs);
+    exh_free(w->pre);
+    if (w->utf8)
+        freelocale(w->utf8);
+    if (stopped)
+        *stopped = w->stopped;
+    if (w->st == EXH_ERR_IO && err)
+        *err = w->src_error ? w->src_error : archive_open_err;
+    else if (w->st == EXH_ERR_NOMEM && err)
+        *err = "out of memory";
+    return w->st;
+}
+
 exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
                            bool is_zip, const source_opts *opts,
                            const source_cbs *cbs, bool *stopped,
@@ -491,12 +591,6 @@ exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
 {
     archive_walker w;
 
-    const char *why = lazy_archive_load();
-    if (why) {
-        if (err)
-            *err = why;
-        return EXH_ERR_IO;
-    }
     memset(&w, 0, sizeof(w));
     w.fd = fd;
     w.display = display;
@@ -504,26 +598,110 @@ exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
     w.is_zip = is_zip;
     w.opts = opts;
     w.cbs = cbs;
-    w.s.read = archive_stream_read;
-    w.s.ctx = &w;
-    w.utf8 = archive_utf8_locale();
-    if (is_zip)
-        archive_find_copylogs(&w);
-    if (w.st == EXH_OK)
-        w.a = archive_open(&w);
-    if (w.a)
-        archive_deliver(&w);
-    if (w.a)
-        archive_read_free(w.a);
-    collection_logs_free(&w.logs);
-    exh_free(w.pre);
-    if (w.utf8)
-        freelocale(w.utf8);
-    if (stopped)
-        *stopped = w.stopped;
-    if (w.st == EXH_ERR_IO && err)
-        *err = archive_open_err;
-    else if (w.st == EXH_ERR_NOMEM && err)
-        *err = "out of memory";
-    return w.st;
+    return archive_walk(&w, stopped, err);
+}
+
+exh_status archive_walk_stream(stream *src, const void *head, size_t head_len,
+                               const entry *as_one, const source_opts *opts,
+                               const source_cbs *cbs, bool *stopped,
+                               const char **err)
+{
+    archive_walker w;
+    exh_status st;
+
+    memset(&w, 0, sizeof(w));
+    w.fd = -1;
+    w.src = src;
+    w.display = as_one->display_path;
+    w.prefix = "";
+    w.raw_ok = true;
+    w.as_one = as_one;
+    w.opts = opts;
+    w.cbs = cbs;
+    w.rbuf = exh_malloc(AR_BLOCK);
+    w.head = exh_malloc(head_len ? head_len : 1);
+    if (!w.rbuf || !w.head) {
+        exh_free(w.rbuf);
+        exh_free(w.head);
+        if (err)
+            *err = "out of memory";
+        return EXH_ERR_NOMEM;
+    }
+    memcpy(w.head, head, head_len);
+    w.head_len = head_len;
+    st = archive_walk(&w, stopped, err);
+    if (st == EXH_ERR_IO && err && *err == archive_open_err)
+        *err = "not readable: corrupt or truncated compressed data, or a "
+               "damaged zip or tar archive";
+    exh_free(w.rbuf);
+    exh_free(w.head);
+    return st;
+}
+
+struct archive_unpack {
+    archive_walker w;
+    source_opts opts; /* none: no password */
+};
+
+void archive_unpack_free(archive_unpack *u)
+{
+    if (!u)
+        return;
+    if (u->w.a)
+        archive_read_free(u->w.a);
+    exh_free(u->w.rbuf);
+    exh_free(u->w.head);
+    exh_free(u);
+}
+
+stream *archive_unpack_open(archive_unpack **out, stream *src, const void *head,
+                            size_t head_len, const char **err)
+{
+    static const char no_mem[] = "out of memory";
+    struct archive_entry *ae;
+    archive_unpack *u;
+    const char *why;
+    int r;
+
+    *out = NULL;
+    *err = NULL;
+    if ((why = lazy_archive_load()) != NULL) {
+        *err = why;
+        return NULL;
+    }
+    u = exh_calloc(1, sizeof(*u));
+    if (!u) {
+        *err = no_mem;
+        return NULL;
+    }
+    *out = u;
+    u->w.fd = -1;
+    u->w.src = src;
+    u->w.raw_ok = true;
+    u->w.raw_only = true;
+    u->w.opts = &u->opts;
+    u->w.s.read = archive_stream_read;
+    u->w.s.ctx = &u->w;
+    u->w.rbuf = exh_malloc(AR_BLOCK);
+    u->w.head = exh_malloc(head_len ? head_len : 1);
+    if (!u->w.rbuf || !u->w.head) {
+        *err = no_mem;
+        return NULL;
+    }
+    memcpy(u->w.head, head, head_len);
+    u->w.head_len = head_len;
+    u->w.a = archive_open(&u->w);
+    if (!u->w.a) {
+        *err = u->w.st == EXH_ERR_NOMEM ? no_mem
+               : u->w.src_error         ? u->w.src_error
+                                        : "corrupt or truncated data";
+        return NULL;
+    }
+    r = archive_read_next_header(u->w.a, &ae);
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+        archive_note(&u->w, "cannot be decompressed: ");
+        *err = u->w.msg;
+        return NULL;
+    }
+    return &u->w.s;
 }

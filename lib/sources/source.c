@@ -3,7 +3,8 @@
  * source.c - the entry point of the evidence sources. source_walk() picks
  * the backend for a target: "-" is stdin, a folder is walked, a disk image
  * (known by its first bytes) is read through its file systems, a file named
- * like an archive is read as a collection, any other file is one entry.
+ * like an archive is read as a collection, any other file is one entry
+ * (single.c: or the data its compressed content holds).
  * The helpers all backends share live here too: read-only opens with
  * O_NOATIME, the lazily opened file stream and path joining.
  * Invariant: nothing here writes to evidence or changes its times.
@@ -66,6 +67,33 @@ bool source_is_archive_name(const char *name)
     return false;
 }
 
+const char *source_packed_kind(const void *head, size_t len)
+{
+    const unsigned char *h = head;
+
+    if (len >= 3 && h[0] == 0x1f && h[1] == 0x8b && h[2] == 8)
+        return "gzip";
+    if (len >= 4 && memcmp(h, "BZh", 3) == 0 && h[3] >= '1' && h[3] <= '9')
+        return "bzip2";
+    if (len >= 6 && memcmp(h,
+                           "\xfd"
+                           "7zXZ\0",
+                           6) == 0)
+        return "xz";
+    if (len >= 4 &&
+        (memcmp(h, "PK\3\4", 4) == 0 || memcmp(h, "PK\5\6", 4) == 0))
+        return "zip";
+    if (len >= 262 && memcmp(h + 257, "ustar", 5) == 0)
+        return "tar";
+    return NULL;
+}
+
+bool source_is_compressed(const char *kind)
+{
+    return kind && (strcmp(kind, "gzip") == 0 || strcmp(kind, "bzip2") == 0 ||
+                    strcmp(kind, "xz") == 0);
+}
+
 /* Sets f's error text from errno e. */
 static void source_file_fail(source_file *f, int e)
 {
@@ -81,11 +109,16 @@ static void source_file_fail(source_file *f, int e)
     f->s.error = f->msg;
 }
 
-/* Opens f's file; false (errno set, error text set) on failure. */
+/* Opens f's file; false (errno set, error text set) on failure. A file
+ * that must be regular is opened with O_NONBLOCK, so one swapped for a
+ * FIFO cannot hang the open; a FIFO target is opened blocking, like
+ * stdin: the open waits for its writer (a non-blocking open would find
+ * none yet and read end of file at once). */
 static bool source_file_open(source_file *f)
 {
     struct stat st;
-    int fd = source_openat(f->dirfd, f->name, f->open_flags | O_NONBLOCK);
+    int fd = source_openat(f->dirfd, f->name,
+                           f->open_flags | (f->need_regular ? O_NONBLOCK : 0));
 
     if (fd < 0)
         goto fail;
@@ -96,11 +129,6 @@ static bool source_file_open(source_file *f)
             errno = EINVAL;
             goto fail_close;
         }
-    } else {
-        // A FIFO target: reads must block like any pipe.
-        int fl = fcntl(fd, F_GETFL);
-        if (fl >= 0)
-            (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
     }
     f->fd = fd;
     f->owned = true;
@@ -215,7 +243,7 @@ exh_status source_walk(const char *target, const source_opts *opts,
     if (!opts)
         opts = &no_opts;
     if (strcmp(target, "-") == 0)
-        return single_walk_stdin(cbs);
+        return single_walk_stdin(opts, cbs, err);
     // The target is the user's choice: a link given as target is followed.
     if (stat(target, &st) != 0) {
         if (err)
@@ -243,7 +271,7 @@ exh_status source_walk(const char *target, const source_opts *opts,
         return st2;
     }
     if (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))
-        return single_walk_file(target, &st, cbs);
+        return single_walk_file(target, &st, opts, cbs, err);
     if (err)
         *err = "not a file or folder";
     return EXH_ERR_IO;

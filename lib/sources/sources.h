@@ -2,8 +2,8 @@
 /*
  * sources.h - declarations shared only among the files of lib/sources/.
  *
- * source.c holds the helpers every backend uses (read-only opens with
- * O_NOATIME, the lazily opened file stream, path joining); dir.c,
+ * source.c holds the helpers every backend uses (the lazily opened file
+ * stream, path joining; source_openat() is in internal.h); dir.c,
  * archive.c and single.c are the backends; collection.c reads collection
  * metadata (KAPE copy logs, Velociraptor names). Nothing here is used
  * outside lib/sources/.
@@ -19,11 +19,6 @@
 #define SOURCES_MAX_DEPTH 64
 
 /* ---- source.c ----------------------------------------------------------- */
-
-/* openat() read-only with O_CLOEXEC, extra_flags (O_NOFOLLOW, O_DIRECTORY,
- * O_NONBLOCK...) and O_NOATIME, retried without O_NOATIME when the kernel
- * refuses it (EPERM: we do not own the file). Retries EINTR. -1 on error. */
-int source_openat(int dirfd, const char *name, int extra_flags);
 
 /* A file stream that opens its file on the first read, so a consumer that
  * skips an entry never opens it. */
@@ -94,6 +89,19 @@ exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
                            const source_cbs *cbs, bool *stopped,
                            const char **err);
 
+/* Reads an archive (zip, tar, either compressed) or compressed data
+ * (gzip, bzip2, xz) from src in one pass, without seeking: stdin, a pipe,
+ * a compressed file given as target. head (head_len bytes, copied) is what
+ * was already read from src. Members are delivered as of an archive
+ * target, with display paths "DISPLAY!/inner"; compressed data that holds
+ * no archive is delivered as the one file as_one describes (its path,
+ * display path and times; in is set here). A zip's copy logs count only
+ * for the files after them, as in a tar. Returns as archive_walk_fd(). */
+exh_status archive_walk_stream(stream *src, const void *head, size_t head_len,
+                               const entry *as_one, const source_opts *opts,
+                               const source_cbs *cbs, bool *stopped,
+                               const char **err);
+
 /* What the first bytes of a file say it is (image.c). */
 typedef enum image_kind_t {
     IMAGE_NONE = 0,
@@ -135,10 +143,15 @@ exh_status image_walk_at(const char *path, const char *display,
 exh_status image_walk(const char *target, const source_opts *opts,
                       const source_cbs *cbs, const char **err);
 
-/* Delivers the single file target (st from stat()). */
+/* Delivers the single file target (st from stat()): one entry, or the
+ * files of the archive or the data that its compressed content holds. A
+ * FIFO is read as stdin is. */
 exh_status single_walk_file(const char *target, const struct stat *st,
-                            const source_cbs *cbs);
-/* Delivers stdin as one entry. */
-exh_status single_walk_stdin(const source_cbs *cbs);
+                            const source_opts *opts, const source_cbs *cbs,
+                            const char **err);
+/* Delivers stdin: one entry, or the files of the archive it holds (zip,
+ * tar, compressed or not), or the data its compressed content holds. */
+exh_status single_walk_stdin(const source_opts *opts, const source_cbs *cbs,
+                             const char **err);
 
 #endif /* EXH_SOURCES_H */

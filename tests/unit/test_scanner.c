@@ -343,6 +343,71 @@ static void test_judged_by_header(exh_ruleset *rs)
     exh_scanner_free(sc);
 }
 
+/* The host comes from the first record that names one: a first row with
+ * an empty ServerHostName does not end the search. */
+static void test_host_after_empty(exh_ruleset *rs)
+{
+    write_file("hostless/HttpProxy_2021030304-1.LOG",
+               HEADER "2021-03-03T04:00:00.000Z,r1,Sid~S-1-5-21-1,10.0.0.1,,"
+                      "200\r\n"
+                      "2021-03-03T04:01:00.000Z,r2,Sid~S-1-5-21-1,10.0.0.1,"
+                      "EXCH02,200\r\n");
+    char target[512];
+    snprintf(target, sizeof target, "%s/hostless", root);
+    exh_scanner *sc = NULL;
+    CHECK(exh_scanner_new(rs, &sc) == EXH_OK);
+    out o;
+    scan(sc, target, &o);
+    CHECK(o.summaries == 1);
+    CHECK_STR(o.host, "EXCH02");
+    free(o.text);
+    exh_scanner_free(sc);
+}
+
+/* windows_path: a one-letter folder is a drive only in a KAPE collection
+ * (a volume in another drive folder, or a copy log at the top), whether a
+ * folder or a tar; a plain folder's x/ is no X: drive. */
+static void test_letter_folders(exh_ruleset *rs)
+{
+    static const char row[] =
+        HEADER "2021-03-03T04:20:00.000Z,r3,ServerInfo~a]@ex.local:444/ecp/"
+               "proxyLogon.ecp?#,198.51.100.7,EXCH01,241\r\n";
+    write_file("letters/x/HttpProxy_2021030304-1.LOG", row);
+    write_file("kaped/C/Windows/System32/drivers/etc/hosts", "");
+    write_file("kaped/D/Exchange/Logging/HttpProxy/Ecp/"
+               "HttpProxy_2021030304-1.LOG",
+               row);
+    write_file("kapelog/2021-03-10T101010_CopyLog.csv", "");
+    write_file("kapelog/E/HttpProxy_2021030304-1.LOG", row);
+    char cmd[1200], target[512];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s/kaped' && tar -cf ../kaped.tar C D && cd ../letters && "
+             "tar -cf ../letters.tar x",
+             root);
+    CHECK(system(cmd) == 0);
+    exh_scanner *sc = NULL;
+    CHECK(exh_scanner_new(rs, &sc) == EXH_OK);
+    static const char *const cases[][2] = {
+        {"letters", "\"windows_path\":null"},
+        {"letters.tar", "\"windows_path\":null"},
+        {"kaped", "\"windows_path\":\"D:\\\\Exchange\\\\Logging"},
+        {"kaped.tar", "\"windows_path\":\"D:\\\\Exchange\\\\Logging"},
+        {"kapelog", "\"windows_path\":\"E:\\\\HttpProxy_2021"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        out o;
+        snprintf(target, sizeof target, "%s/%s", root, cases[i][0]);
+        scan(sc, target, &o);
+        CHECK(o.findings >= 1);
+        CHECK(o.text && strstr(o.text, cases[i][1]));
+        CHECK(o.text && !strstr(o.text, "\"windows_path\":\"X:"));
+        if (!o.text || !strstr(o.text, cases[i][1]))
+            fprintf(stderr, "%s: %s\n", cases[i][0], o.text ? o.text : "");
+        free(o.text);
+    }
+    exh_scanner_free(sc);
+}
+
 /* A hostile log tree naming a build per file: the timeline keeps at most
  * LOG_BUILDS_MAX (64) builds and the build source lists 8 of them. */
 static void test_many_builds(exh_ruleset *rs)
@@ -593,6 +658,8 @@ int main(void)
         test_units(rs);
         test_judged_by_header(rs);
         test_many_builds(rs);
+        test_host_after_empty(rs);
+        test_letter_folders(rs);
     }
     exh_ruleset_free(rs);
     test_gate();

@@ -1090,6 +1090,25 @@ static void test_single_and_stdin(void)
     }
     collector_free(&c);
 
+    // A gzip-compressed file: the one file it holds, named as the target.
+    static const char gz[] = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03"
+                             "\xcb\xcf\x4b\x55\xc8\xc9\x4f\xe7\x02\x00"
+                             "\xf3\x3b\x8a\xd6\x08\x00\x00\x00";
+    join(l, sizeof(l), tmp, "HttpProxy_2021030204-1.LOG.gz");
+    write_file(l, gz, sizeof gz - 1);
+    memset(&c, 0, sizeof(c));
+    c.read = true;
+    CHECK(walk(l, &opts, &c, &err) == EXH_OK);
+    CHECK(c.count == 1 && c.errors == 0);
+    if (c.count == 1) {
+        CHECK_STR(c.recs[0].path, "");
+        CHECK_STR(c.recs[0].display, l);
+        CHECK(c.recs[0].open_path == NULL);
+        CHECK(c.recs[0].content_len == 8 &&
+              memcmp(c.recs[0].content, "one log\n", 8) == 0);
+    }
+    collector_free(&c);
+
     // Missing target.
     join(l, sizeof(l), tmp, "does-not-exist");
     memset(&c, 0, sizeof(c));
@@ -1266,6 +1285,22 @@ static void test_archive_names(void)
     CHECK(!source_is_archive_name(".zip"));
     CHECK(!source_is_archive_name("x.zip.txt"));
     CHECK(!source_is_archive_name(NULL));
+    // What first bytes show, for stdin and compressed logs.
+    char tar[512] = {0};
+    memcpy(tar + 257, "ustar", 5);
+    CHECK_STR(source_packed_kind(tar, sizeof tar), "tar");
+    CHECK(source_packed_kind(tar, 261) == NULL);
+    CHECK_STR(source_packed_kind("\x1f\x8b\x08\x00", 4), "gzip");
+    CHECK(source_packed_kind("\x1f\x8b\x07\x00", 4) == NULL);
+    CHECK_STR(source_packed_kind("BZh9", 4), "bzip2");
+    CHECK_STR(source_packed_kind("\xfd"
+                                 "7zXZ\0",
+                                 6),
+              "xz");
+    CHECK_STR(source_packed_kind("PK\3\4", 4), "zip");
+    CHECK(source_packed_kind("#Software", 9) == NULL);
+    CHECK(source_is_compressed("gzip") && !source_is_compressed("zip") &&
+          !source_is_compressed(NULL));
 }
 
 int main(void)
