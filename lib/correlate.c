@@ -1108,8 +1108,12 @@ static void distinct_add(const char **list, size_t *n, size_t max, size_t *more,
 static void put_list(buf *b, const char *const *list, size_t n, size_t more,
                      const char *sep)
 {
-    for (size_t i = 0; i < n; i++)
-        buf_printf(b, "%s%.200s", i ? sep : "", list[i]);
+    for (size_t i = 0; i < n; i++) {
+        // At most 200 bytes, never inside a character; "..." says so.
+        size_t len = strlen(list[i]), cut = json_utf8_cut(list[i], len, 200);
+        buf_printf(b, "%s%.*s%s", i ? sep : "", (int)cut, list[i],
+                   cut < len ? "..." : "");
+    }
     if (more)
         buf_printf(b, " and %zu more", more);
 }
