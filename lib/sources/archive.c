@@ -11,7 +11,10 @@
  * under a thread-local UTF-8 locale and the caller's locale is restored
  * before every callback. A zip gets a cheap first pass (headers only, data
  * skipped by seeking) to find KAPE copy logs before any file is delivered;
- * a tar only uses a copy log that precedes the files it describes.
+ * a tar only uses a copy log that precedes the files it describes. A zip
+ * member whose data breaks libarchive's reader hides none of the members
+ * after it: the zip is opened again past it (archive_resume()).
+ * docs/internals/archives.md says more.
  */
 #include "sources.h"
 
@@ -27,6 +30,7 @@
 
 #define AR_BLOCK        (64 * 1024) /* libarchive read block; prefetch */
 #define AR_MAX_FAILURES 64          /* consecutive bad headers, then stop */
+#define AR_MAX_REOPENS  64          /* damaged zip members passed, then stop */
 
 static const char archive_open_err[] =
     "not a readable archive (corrupt, truncated, or not a zip or tar file)";
@@ -45,11 +49,13 @@ typedef struct archive_walker {
     char *pre;     /* prefetched start of an encrypted member */
     size_t pre_len;
     size_t pre_off;
-    bool member_failed; /* a read of the current member failed */
-    bool fatal;         /* libarchive cannot go on with the archive */
-    bool stopped;       /* on_entry returned false */
-    exh_status st;      /* EXH_ERR_NOMEM when memory ran out */
-    char msg[512];      /* text of the last failure */
+    bool member_failed;  /* a read of the current member failed */
+    bool fatal;          /* libarchive cannot go on with the archive */
+    unsigned long index; /* header reads since the archive was opened */
+    unsigned reopens;    /* reopens of this pass (archive_resume) */
+    bool stopped;        /* on_entry returned false */
+    exh_status st;       /* EXH_ERR_NOMEM when memory ran out */
+    char msg[512];       /* text of the last failure */
 } archive_walker;
 
 static locale_t archive_enter(const archive_walker *w)
@@ -101,7 +107,8 @@ static ssize_t archive_stream_read(stream *s, void *dst, size_t len)
     return -1;
 }
 
-/* Opens a libarchive reader on w->fd from its start; NULL on failure. */
+/* Opens a libarchive reader on w->fd from its start; NULL on failure
+ * (w->st is set to EXH_ERR_NOMEM when memory ran out). */
 static struct archive *archive_open(archive_walker *w)
 {
     struct archive *a = archive_read_new();
@@ -125,7 +132,6 @@ static struct archive *archive_open(archive_walker *w)
     }
     if (lseek(w->fd, 0, SEEK_SET) < 0) {
         archive_read_free(a);
-        w->st = EXH_ERR_IO;
         return NULL;
     }
     old = archive_enter(w);
@@ -133,9 +139,10 @@ static struct archive *archive_open(archive_walker *w)
     archive_leave(w, old);
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
         archive_read_free(a);
-        w->st = EXH_ERR_IO;
         return NULL;
     }
+    w->index = 0;
+    w->fatal = false;
     return a;
 }
 
@@ -219,6 +226,8 @@ static int archive_next(archive_walker *w, struct archive_entry **e,
     const char *n = NULL;
 
     *name = NULL;
+    if (r != ARCHIVE_EOF && r != ARCHIVE_FATAL)
+        w->index++;
     if (r == ARCHIVE_OK || r == ARCHIVE_WARN) {
         n = archive_entry_pathname(*e);
         if (!n)
@@ -231,6 +240,56 @@ static int archive_next(archive_walker *w, struct archive_entry **e,
             w->st = EXH_ERR_NOMEM;
     }
     return r;
+}
+
+/*
+ * After a member whose data stopped libarchive's reader for good
+ * (w->fatal: a broken deflate stream, a member cut short), reopens a zip
+ * and reads again as many headers as had been read, data skipped, so the
+ * next header read is that of the member after the damaged one. The
+ * central directory of a zip says where each member starts, so one
+ * damaged member need not hide the rest; the headers are read again
+ * from the start, since libarchive cannot seek to a member. A tar (and
+ * any compressed stream) has no such index: there the rest is lost.
+ * Returns false, the reason in w->msg, when the archive is no zip, when
+ * this pass reopened it AR_MAX_REOPENS times already, or when the headers
+ * cannot be read again (the damage is in them, the file is cut short);
+ * w->a is then NULL or unusable and the pass must end.
+ */
+static bool archive_resume(archive_walker *w)
+{
+    unsigned long skip = w->index;
+    bool zip =
+        (archive_format(w->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+
+    if (!zip)
+        return false;
+    if (w->reopens >= AR_MAX_REOPENS) {
+        snprintf(w->msg, sizeof(w->msg), "more than %d damaged members",
+                 AR_MAX_REOPENS);
+        return false;
+    }
+    w->reopens++;
+    archive_read_free(w->a);
+    w->a = archive_open(w);
+    if (!w->a) {
+        snprintf(w->msg, sizeof(w->msg), "it cannot be opened again");
+        return false;
+    }
+    while (w->index < skip) {
+        struct archive_entry *e;
+        locale_t old = archive_enter(w);
+        int r = archive_read_next_header(w->a, &e);
+        archive_leave(w, old);
+        if (r == ARCHIVE_EOF || r == ARCHIVE_FATAL) {
+            archive_note(w, "");
+            w->fatal = true;
+            return false;
+        }
+        w->index++;
+    }
+    w->member_failed = false;
+    return true;
 }
 
 /* Number of '/' in s: 0 for a member at the root. */
@@ -282,9 +341,15 @@ static void archive_find_copylogs(archive_walker *w)
     char *name;
 
     w->a = archive_open(w);
-    if (!w->a)
+    if (!w->a) {
+        if (w->st == EXH_OK)
+            w->st = EXH_ERR_IO;
         return;
-    while (w->st == EXH_OK && !w->fatal) {
+    }
+    w->reopens = 0;
+    while (w->st == EXH_OK) {
+        if (w->fatal && !archive_resume(w))
+            break;
         int r = archive_next(w, &e, &name);
         if (r == ARCHIVE_EOF || r == ARCHIVE_FATAL)
             break;
@@ -306,7 +371,8 @@ static void archive_find_copylogs(archive_walker *w)
         }
         exh_free(name);
     }
-    archive_read_free(w->a);
+    if (w->a)
+        archive_read_free(w->a);
     w->a = NULL;
     w->fatal = false;
 }
@@ -460,7 +526,9 @@ static void archive_deliver(archive_walker *w)
             !(archive_entry_hardlink(ae) && archive_entry_size(ae) == 0))
             archive_member(w, ae, name);
         exh_free(name);
-        if (w->fatal) {
+        // The member's reader has said why it failed; the next ones may
+        // still be read.
+        if (w->fatal && !w->stopped && w->st == EXH_OK && !archive_resume(w)) {
             char note[600];
             snprintf(note, sizeof(note),
                      "the archive is damaged; the rest is not read: %s",
@@ -509,8 +577,12 @@ exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
     w.utf8 = archive_utf8_locale();
     if (is_zip)
         archive_find_copylogs(&w);
-    if (w.st == EXH_OK)
+    if (w.st == EXH_OK) {
         w.a = archive_open(&w);
+        if (!w.a && w.st == EXH_OK)
+            w.st = EXH_ERR_IO;
+    }
+    w.reopens = 0;
     if (w.a)
         archive_deliver(&w);
     if (w.a)

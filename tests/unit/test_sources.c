@@ -1001,6 +1001,128 @@ static void test_corrupt_archives(void)
     collector_free(&c);
 }
 
+/* The offset of the compressed data of the zip member name in z (len
+ * bytes), by its local header; 0 when not found. */
+static size_t zip_data_offset(const char *z, size_t len, const char *name)
+{
+    size_t nlen = strlen(name);
+
+    for (size_t i = 0; i + 30 + nlen <= len; i++) {
+        const unsigned char *h = (const unsigned char *)z + i;
+        if (memcmp(h, "PK\3\4", 4) != 0)
+            continue;
+        size_t hn = h[26] | (size_t)h[27] << 8;
+        size_t he = h[28] | (size_t)h[29] << 8;
+        if (hn == nlen && memcmp(h + 30, name, nlen) == 0)
+            return i + 30 + hn + he;
+    }
+    return 0;
+}
+
+/* One member of a zip whose deflate stream is broken (libarchive: a fatal
+ * error) hides none of the members after it: the central directory says
+ * where they start. A zip cut short still ends with a clear message. */
+static void test_damaged_zip_member(void)
+{
+    char zip[512], big[20000];
+    collector c;
+    source_opts opts = {0};
+    const char *err = NULL;
+
+    for (size_t i = 0; i + 1 < sizeof(big); i++)
+        big[i] = (char)('a' + i * 7 % 26);
+    big[sizeof(big) - 1] = '\0';
+    const member m[] = {{"a/first.txt", "first", NULL},
+                        {"b/second.txt", big, NULL},
+                        {"c/shell.aspx", "<%@ Page %>", NULL},
+                        {"d/fourth.txt", "fourth", NULL}};
+    join(zip, sizeof(zip), tmp, "damaged.zip");
+    CHECK(make_archive(zip, FMT_ZIP, m, 4, NULL));
+    size_t len = 0;
+    char *z = slurp(zip, &len);
+    size_t off = z ? zip_data_offset(z, len, "b/second.txt") : 0;
+    CHECK(off > 0 && off + 16 < len);
+    if (!z || !off) {
+        free(z);
+        return;
+    }
+    // A deflate block of the reserved type 3: inflate() fails at once.
+    memset(z + off, 0xFF, 16);
+    write_file(zip, z, len);
+    free(z);
+
+    memset(&c, 0, sizeof(c));
+    c.read = true;
+    CHECK(walk(zip, &opts, &c, &err) == EXH_OK);
+    const char *want[] = {"a/first.txt", "b/second.txt", "c/shell.aspx",
+                          "d/fourth.txt"};
+    expect_paths(&c, want, 4);
+    if (c.count == 4) {
+        CHECK(!c.recs[0].read_failed && c.recs[0].content_len == 5);
+        CHECK(c.recs[1].read_failed && c.recs[1].read_error);
+        CHECK(!c.recs[2].read_failed && c.recs[2].content_len == 11 &&
+              memcmp(c.recs[2].content, "<%@ Page %>", 11) == 0);
+        CHECK(!c.recs[3].read_failed && c.recs[3].content_len == 6);
+    }
+    // The member's failure is the reader's to report: the walk adds none.
+    CHECK(c.errors == 0);
+    if (c.errors)
+        dump(&c);
+    collector_free(&c);
+
+    // Every member damaged: each is delivered and fails, none loops.
+    const member all[] = {
+        {"x1.txt", big, NULL}, {"x2.txt", big, NULL}, {"x3.txt", big, NULL}};
+    CHECK(make_archive(zip, FMT_ZIP, all, 3, NULL));
+    z = slurp(zip, &len);
+    for (size_t i = 0; z && i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "x%zu.txt", i + 1);
+        off = zip_data_offset(z, len, name);
+        CHECK(off > 0);
+        if (off)
+            memset(z + off, 0xFF, 16);
+    }
+    if (z)
+        write_file(zip, z, len);
+    free(z);
+    memset(&c, 0, sizeof(c));
+    c.read = true;
+    CHECK(walk(zip, &opts, &c, &err) == EXH_OK);
+    CHECK(c.count == 3);
+    for (size_t i = 0; i < c.count; i++)
+        CHECK(c.recs[i].read_failed);
+    CHECK(c.errors == 0);
+    collector_free(&c);
+
+    // A zip cut in the middle of its second member (no central directory
+    // left): the first is read, the damage is said once, and it ends.
+    CHECK(make_archive(zip, FMT_ZIP, m, 4, NULL));
+    z = slurp(zip, &len);
+    off = z ? zip_data_offset(z, len, "b/second.txt") : 0;
+    CHECK(off > 0);
+    if (off)
+        write_file(zip, z, off + 100);
+    free(z);
+    memset(&c, 0, sizeof(c));
+    c.read = true;
+    err = NULL;
+    exh_status st = walk(zip, &opts, &c, &err);
+    CHECK(st == EXH_OK || st == EXH_ERR_IO);
+    if (st == EXH_OK) {
+        CHECK(c.count >= 1 && c.count <= 2);
+        if (c.count >= 1)
+            CHECK_STR(c.recs[0].path, "a/first.txt");
+        CHECK(find_rec(&c, "c/shell.aspx") == NULL);
+        CHECK(c.errors == 1 && find_err(&c, zip) == 0);
+        if (c.errors == 1)
+            CHECK(strstr(c.err_msgs[0], "damaged") != NULL);
+    } else {
+        CHECK(err && strstr(err, "not a readable archive"));
+    }
+    collector_free(&c);
+}
+
 static void test_open_archives(void)
 {
     char root[512], p[1024];
@@ -1288,6 +1410,7 @@ int main(void)
     test_tar();
     test_encrypted_zip();
     test_corrupt_archives();
+    test_damaged_zip_member();
     test_open_archives();
     test_single_and_stdin();
     rm_tree(tmp);
