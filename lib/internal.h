@@ -248,7 +248,11 @@ void copylog_free(copylog *log);
 /* Reads "hostname" (or "Hostname"/"Fqdn") from a Velociraptor
  * client_info.json; returns a new string or NULL. */
 char *collection_client_hostname(stream *in);
-/* Decodes Velociraptor's %XX escapes of one path into a new string. */
+/* Decodes Velociraptor's %XX escapes of one '/'-separated path into a new
+ * string, component by component. A component whose decoded form would
+ * change the path's shape (it holds a '/', is "." or "..", or has a ".."
+ * between '\'s) is kept as stored, so decoding never makes a component
+ * or climbs out. NULL when out of memory. */
 char *collection_url_decode(const char *path);
 
 /* ---- paths.c: Windows paths and volumes ---------------------------------- */

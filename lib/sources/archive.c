@@ -5,8 +5,10 @@
  *
  * Members are delivered in archive order, regular files only, with inner
  * paths normalised ('\' to '/', no leading "./" or "/"); a member whose
- * path climbs out with ".." is refused. entry.path is the %XX-decoded
- * path (Velociraptor), display_path "ARCHIVE!/inner/path" undecoded.
+ * path climbs out with ".." is refused. entry.path is the normalised path,
+ * %XX-decoded under a Velociraptor uploads/ folder only (as in dir.c), and
+ * decoding never adds or climbs components; display_path is
+ * "ARCHIVE!/inner/path", undecoded.
  * libarchive converts names to the locale's charset, so names are read
  * under a thread-local UTF-8 locale and the caller's locale is restored
  * before every callback. A zip gets a cheap first pass (headers only, data
@@ -198,6 +200,15 @@ static char *archive_concat(const char *a, const char *b)
     return out;
 }
 
+/* The entry path of the normalised inner path norm: %XX-decoded when it
+ * lies in a Velociraptor collection (uploads/ or HOST/uploads/), else a
+ * copy. NULL when out of memory. */
+static char *archive_decoded(const char *norm)
+{
+    return collection_is_velociraptor_path(norm) ? collection_url_decode(norm)
+                                                 : exh_strdup(norm);
+}
+
 /* "ARCHIVE!/inner"; NULL when out of memory. */
 static char *archive_display(const archive_walker *w, const char *inner)
 {
@@ -363,7 +374,7 @@ static void archive_find_copylogs(archive_walker *w)
             !archive_entry_is_data_encrypted(e)) {
             bool refused;
             char *norm = archive_norm(name, &refused);
-            char *dec = norm ? collection_url_decode(norm) : NULL;
+            char *dec = norm ? archive_decoded(norm) : NULL;
             if (dec)
                 (void)archive_copylog(w, dec);
             exh_free(norm);
@@ -454,7 +465,7 @@ static void archive_member(archive_walker *w, struct archive_entry *ae,
     if (!*norm)
         goto out;
     disp = archive_display(w, norm);
-    dec = collection_url_decode(norm);
+    dec = archive_decoded(norm);
     path = dec ? archive_concat(w->prefix, dec) : NULL;
     if (!disp || !path) {
         w->st = EXH_ERR_NOMEM;

@@ -683,6 +683,18 @@ static void test_dir_velociraptor_kape(void)
     CHECK(find_rec(&c, "1_CopyLog.csv") != NULL);
     CHECK(c.count == 6);
     collector_free(&c);
+
+    // A Velociraptor name whose escapes would climb out is kept as stored.
+    mkdirs(tmp, "colls2/uploads/auto/C%3A/Users");
+    join(root, sizeof(root), tmp, "colls2");
+    put(root, "uploads/auto/C%3A/Users/..%2F..%2Fx.aspx", "x");
+    put(root, "uploads/auto/C%3A/Users/%2E%2E", "y");
+    memset(&c, 0, sizeof(c));
+    CHECK(walk(root, &opts, &c, NULL) == EXH_OK);
+    const char *want[] = {"uploads/auto/C:/Users/%2E%2E",
+                          "uploads/auto/C:/Users/..%2F..%2Fx.aspx"};
+    expect_paths(&c, want, 2);
+    collector_free(&c);
 }
 
 typedef struct counter {
@@ -885,6 +897,46 @@ static void test_tar(void)
     memset(&c, 0, sizeof(c));
     CHECK(walk(tar, &opts, &c, &err) == EXH_OK);
     CHECK(c.count == 2);
+    collector_free(&c);
+}
+
+/* %XX escapes are Velociraptor's: decoded under its uploads/ folder only,
+ * as in folders, and never into components that climb out. */
+static void test_archive_url_names(void)
+{
+    char zip[512], p[1024];
+    collector c;
+    source_opts opts = {0};
+    const member m[] = {
+        {"C/inetpub/wwwroot/aspnet_client/100%41.aspx", "A", NULL},
+        {"C/Users/bob/..%2F..%2Finetpub%2Fwwwroot%2Fx.aspx", "X", NULL},
+        {"uploads/auto/C%3A/inetpub/wwwroot/100%41.aspx", "V", NULL},
+        {"uploads/auto/C%3A/Users/bob/..%2F..%2Finetpub%2Fy.aspx", "Y", NULL},
+        {"uploads/auto/C%3A/%2E%2E/z.aspx", "Z", NULL},
+        {"HOST/uploads/auto/C%3A/a%5C..%5Cb.aspx", "B", NULL},
+    };
+
+    join(zip, sizeof(zip), tmp, "names.zip");
+    CHECK(make_archive(zip, FMT_ZIP, m, sizeof(m) / sizeof(m[0]), NULL));
+    memset(&c, 0, sizeof(c));
+    CHECK(walk(zip, &opts, &c, NULL) == EXH_OK);
+    const char *want[] = {
+        "C/inetpub/wwwroot/aspnet_client/100%41.aspx",
+        "C/Users/bob/..%2F..%2Finetpub%2Fwwwroot%2Fx.aspx",
+        "uploads/auto/C:/inetpub/wwwroot/100A.aspx",
+        "uploads/auto/C:/Users/bob/..%2F..%2Finetpub%2Fy.aspx",
+        "uploads/auto/C:/%2E%2E/z.aspx",
+        "HOST/uploads/auto/C:/a%5C..%5Cb.aspx",
+    };
+    expect_paths(&c, want, 6);
+    if (c.count == 6) {
+        snprintf(p, sizeof(p),
+                 "%s!/uploads/auto/C%%3A/inetpub/wwwroot/"
+                 "100%%41.aspx",
+                 zip);
+        CHECK_STR(c.recs[2].display, p);
+    }
+    CHECK(c.errors == 0);
     collector_free(&c);
 }
 
@@ -1268,6 +1320,17 @@ static void test_url_decode(void)
     expect_decode("a%00b", "a%00b");
     expect_decode("%e2%82%ac", "\xe2\x82\xac");
     expect_decode("", "");
+    // A decoded component never makes new components or climbs: one whose
+    // decoded form holds '/', is "." or "..", or has a ".." between '\'s
+    // is kept as stored.
+    expect_decode("uploads/auto/C%3A/Users/bob/..%2F..%2Finetpub%2Fx.aspx",
+                  "uploads/auto/C:/Users/bob/..%2F..%2Finetpub%2Fx.aspx");
+    expect_decode("uploads/auto/C%3A/%2E%2E/%2e/x",
+                  "uploads/auto/C:/%2E%2E/%2e/x");
+    expect_decode("a/b%5C..%5Cc/%2E%2E%5Cd/e%5C%2E%2E",
+                  "a/b%5C..%5Cc/%2E%2E%5Cd/e%5C%2E%2E");
+    expect_decode("a/%2E%2Ex/x%2E%2E%5Cy", "a/..x/x..\\y");
+    expect_decode("a%2Fb", "a%2Fb");
 }
 
 static void expect_host(const char *json, const char *want)
@@ -1408,6 +1471,7 @@ int main(void)
     test_dir_many();
     test_zip();
     test_tar();
+    test_archive_url_names();
     test_encrypted_zip();
     test_corrupt_archives();
     test_damaged_zip_member();
