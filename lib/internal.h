@@ -212,6 +212,11 @@ typedef struct source_cbs {
     /* Optional (NULL): a fact about the evidence that is no error ("no
      * volume shadow copies", "shadow copy 1 of vol1 ... read"). */
     void (*on_note)(void *user, const char *display_path, const char *message);
+    /* Optional (NULL): the archive at prefix ("" when it is the target,
+     * else "CHILD/", as entry paths start) holds a Windows volume's root:
+     * Windows/System32 or Program Files at its top. Told before any of its
+     * entries. Folders are not told: their caller can look at them. */
+    void (*on_volume)(void *user, const char *prefix);
 } source_cbs;
 
 typedef struct source_opts {

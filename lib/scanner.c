@@ -2839,6 +2839,29 @@ static void on_walk_note(void *user, const char *display, const char *msg)
     pthread_mutex_unlock(&ctx->lock);
 }
 
+/* An archive whose root is a volume's (source.c): the unit it is, the
+ * target's or a child's of a folder of servers, is scoped as a volume, as
+ * is_volume_dir() scopes a folder. An archive that is no unit of its own
+ * (the only one in a folder) is left as a folder holding a volume is. */
+static void on_walk_volume(void *user, const char *prefix)
+{
+    scan_ctx *ctx = ((walk_state *)user)->ctx;
+    size_t len = strlen(prefix);
+    if (len && prefix[len - 1] == '/')
+        len--;
+    pthread_mutex_lock(&ctx->lock);
+    if (len == 0) {
+        ctx->units[0].volume_root = true; // the target is the archive
+    } else {
+        for (size_t i = 1; i < ctx->unit_count; i++) {
+            unit *u = &ctx->units[i];
+            if (u->root_len == len && strncmp(u->root, prefix, len) == 0)
+                u->volume_root = true;
+        }
+    }
+    pthread_mutex_unlock(&ctx->lock);
+}
+
 static void on_walk_error(void *user, const char *display, const char *msg)
 {
     scan_ctx *ctx = ((walk_state *)user)->ctx;
@@ -3146,10 +3169,17 @@ exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
                   "damaged needs its partition table repaired, or the "
                   "volume cut out at its offset, before exhunt can read "
                   "it)");
-    walk_state ws = {&ctx, &inline_worker, !is_dir && !is_image, false};
+    // An archive is a collection, scoped as its folder would be; only a
+    // plain file (or stdin) is scanned whole as one file.
+    bool is_archive = !is_dir && !is_image && strcmp(target, "-") != 0 &&
+                      stat(target, &tst) == 0 && S_ISREG(tst.st_mode) &&
+                      source_is_archive_name(target);
+    walk_state ws = {&ctx, &inline_worker, !is_dir && !is_image && !is_archive,
+                     false};
     if (st == EXH_OK) {
         source_opts opts = {sc->password, true, sc->deleted, sc->shadows};
-        source_cbs cbs = {on_entry, on_walk_error, &ws, on_walk_note};
+        source_cbs cbs = {on_entry, on_walk_error, &ws, on_walk_note,
+                          on_walk_volume};
         const char *err = NULL;
         exh_status wst = source_walk(target, &opts, &cbs, &err);
         pool_finish(&ctx);

@@ -11,9 +11,11 @@
  * "ARCHIVE!/inner/path", undecoded.
  * libarchive converts names to the locale's charset, so names are read
  * under a thread-local UTF-8 locale and the caller's locale is restored
- * before every callback. A zip gets a cheap first pass (headers only, data
- * skipped by seeking) to find KAPE copy logs before any file is delivered;
- * a tar only uses a copy log that precedes the files it describes. A zip
+ * before every callback. A first pass over the headers (data skipped)
+ * tells whether the archive holds a volume's root (Windows/System32 or
+ * Program Files at its top: on_volume) and, in a zip, finds KAPE copy
+ * logs, before any file is delivered; a tar only uses a copy log that
+ * precedes the files it describes. A zip
  * member whose data breaks libarchive's reader hides none of the members
  * after it: the zip is opened again past it (archive_resume()).
  * docs/internals/archives.md says more.
@@ -56,6 +58,7 @@ typedef struct archive_walker {
     unsigned long index; /* header reads since the archive was opened */
     unsigned reopens;    /* reopens of this pass (archive_resume) */
     bool stopped;        /* on_entry returned false */
+    bool volume;         /* its root is a Windows volume's (prepass) */
     exh_status st;       /* EXH_ERR_NOMEM when memory ran out */
     char msg[512];       /* text of the last failure */
 } archive_walker;
@@ -344,8 +347,35 @@ static bool archive_copylog(archive_walker *w, const char *decoded)
     return true;
 }
 
-/* The zip pre-pass: finds and parses copy logs, skipping all data. */
-static void archive_find_copylogs(archive_walker *w)
+/* True when the normalised inner path norm shows a Windows volume's root
+ * at the archive's root: it starts with "Program Files" or
+ * "Windows/System32" (any case), as is_volume_dir() in scanner.c judges a
+ * folder. */
+static bool archive_volume_mark(const char *norm)
+{
+    const char *slash = strchr(norm, '/');
+    size_t len = slash ? (size_t)(slash - norm) : strlen(norm);
+
+    if (util_ieq(norm, len, "Program Files", 13))
+        return true;
+    if (!slash || !util_ieq(norm, len, "Windows", 7))
+        return false;
+    norm = slash + 1;
+    slash = strchr(norm, '/');
+    len = slash ? (size_t)(slash - norm) : strlen(norm);
+    return util_ieq(norm, len, "System32", 8);
+}
+
+/*
+ * The first pass, over every header with the data skipped (a zip's and a
+ * plain tar's by seeking; a compressed tar's is decompressed): finds
+ * whether the archive's root is a volume's (w->volume) and, in a zip,
+ * reads the KAPE copy logs, so both are known before any file is
+ * delivered, in whatever order the members are stored. Silent: the main
+ * pass reports what is wrong. A tar's pass ends at the first sign of a
+ * volume, since it looks for nothing else.
+ */
+static void archive_prepass(archive_walker *w)
 {
     struct archive_entry *e;
     unsigned failures = 0;
@@ -358,7 +388,7 @@ static void archive_find_copylogs(archive_walker *w)
         return;
     }
     w->reopens = 0;
-    while (w->st == EXH_OK) {
+    while (w->st == EXH_OK && !(w->volume && !w->is_zip)) {
         if (w->fatal && !archive_resume(w))
             break;
         int r = archive_next(w, &e, &name);
@@ -370,16 +400,22 @@ static void archive_find_copylogs(archive_walker *w)
             continue;
         }
         failures = 0;
-        if (name && archive_entry_filetype(e) == AE_IFREG &&
+        bool refused;
+        char *norm = name ? archive_norm(name, &refused) : NULL;
+        if (name && !norm && !refused)
+            w->st = EXH_ERR_NOMEM;
+        if (norm && archive_volume_mark(norm))
+            w->volume = true;
+        if (norm && w->is_zip && archive_entry_filetype(e) == AE_IFREG &&
             !archive_entry_is_data_encrypted(e)) {
-            bool refused;
-            char *norm = archive_norm(name, &refused);
-            char *dec = norm ? archive_decoded(norm) : NULL;
+            char *dec = archive_decoded(norm);
             if (dec)
                 (void)archive_copylog(w, dec);
-            exh_free(norm);
+            else
+                w->st = EXH_ERR_NOMEM;
             exh_free(dec);
         }
+        exh_free(norm);
         exh_free(name);
     }
     if (w->a)
@@ -586,8 +622,9 @@ exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
     w.s.read = archive_stream_read;
     w.s.ctx = &w;
     w.utf8 = archive_utf8_locale();
-    if (is_zip)
-        archive_find_copylogs(&w);
+    archive_prepass(&w);
+    if (w.st == EXH_OK && w.volume && cbs->on_volume)
+        cbs->on_volume(cbs->user, prefix);
     if (w.st == EXH_OK) {
         w.a = archive_open(&w);
         if (!w.a && w.st == EXH_OK)

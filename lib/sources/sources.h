@@ -86,7 +86,9 @@ exh_status dir_walk(const char *target, const source_opts *opts,
 
 /* Reads the archive open on fd as a collection. display is the archive's
  * display path, prefix is put before every entry path ("" or "CHILD/").
- * is_zip asks for the copy-log pre-pass. Sets *stopped when on_entry
+ * is_zip: copy logs are found in the first pass, before any file (a tar
+ * uses one only as met). Tells cbs->on_volume, before any entry, when the
+ * archive holds a volume's root. Sets *stopped when on_entry
  * returned false. Returns EXH_ERR_IO (message in *err, static) when the
  * archive cannot be opened at all; then nothing was delivered. */
 exh_status archive_walk_fd(int fd, const char *display, const char *prefix,

@@ -51,6 +51,9 @@ typedef struct collector {
     size_t stop_after; /* return false after this many entries (0: never) */
     bool check_lazy;   /* check that no file is opened before a read */
     int lazy_fail;
+    char *volume_prefix[MAXREC]; /* on_volume() calls */
+    size_t volume_after[MAXREC]; /* entries delivered before each */
+    size_t volumes;
 } collector;
 
 static char *dup_or_null(const char *s)
@@ -142,13 +145,27 @@ static void collector_free(collector *c)
         free(c->err_paths[i]);
         free(c->err_msgs[i]);
     }
+    for (size_t i = 0; i < c->volumes; i++)
+        free(c->volume_prefix[i]);
     memset(c, 0, sizeof(*c));
+}
+
+/* Records the prefix of an archive that holds a volume's root, and how
+ * many entries had been delivered before. */
+static void on_volume(void *user, const char *prefix)
+{
+    collector *c = user;
+
+    if (c->volumes < MAXREC) {
+        c->volume_prefix[c->volumes] = strdup(prefix);
+        c->volume_after[c->volumes++] = c->count;
+    }
 }
 
 static exh_status walk(const char *target, const source_opts *opts,
                        collector *c, const char **err)
 {
-    source_cbs cbs = {on_entry, on_error, c, NULL};
+    source_cbs cbs = {on_entry, on_error, c, NULL, on_volume};
 
     return source_walk(target, opts, &cbs, err);
 }
@@ -725,7 +742,7 @@ static void test_dir_many(void)
     char root[512], p[1024];
     source_opts opts = {0};
     counter k = {0, "", true};
-    source_cbs cbs = {count_entry, count_error, &k, NULL};
+    source_cbs cbs = {count_entry, count_error, &k, NULL, NULL};
     struct timespec t0, t1;
 
     // 5000 files in 50 folders, each listed in an order readdir does not
@@ -937,6 +954,71 @@ static void test_archive_url_names(void)
         CHECK_STR(c.recs[2].display, p);
     }
     CHECK(c.errors == 0);
+    collector_free(&c);
+}
+
+/* An archive holding a volume's root (Windows/System32 or Program Files at
+ * its top, wherever stored) says so before its first entry. */
+static void test_archive_volume(void)
+{
+    char p[1024], root[512];
+    collector c;
+    source_opts opts = {0};
+    const member vol[] = {
+        {"./Users/bob/x.aspx", "X", NULL},
+        {"./inetpub/wwwroot/s.aspx", "S", NULL},
+        {"./WINDOWS/", NULL, NULL},
+        {"./WINDOWS/system32/", NULL, NULL},
+    };
+    const member pf[] = {{"inetpub/s.aspx", "S", NULL},
+                         {"Program Files/Microsoft/a.log", "A", NULL}};
+    const member none[] = {{"Windows/Temp/a.log", "A", NULL},
+                           {"Program Files x/a.log", "A", NULL},
+                           {"C/Windows/System32/a.log", "A", NULL},
+                           {"Windows", "not a folder", NULL}};
+    const int fmts[] = {FMT_TAR, FMT_TGZ, FMT_ZIP};
+    const char *names[] = {"vol.tar", "vol.tar.gz", "vol.zip"};
+
+    for (size_t i = 0; i < 3; i++) {
+        join(p, sizeof(p), tmp, names[i]);
+        CHECK(make_archive(p, fmts[i], vol, 4, NULL));
+        memset(&c, 0, sizeof(c));
+        CHECK(walk(p, &opts, &c, NULL) == EXH_OK);
+        CHECK(c.count == 2 && c.volumes == 1);
+        if (c.volumes == 1) {
+            CHECK_STR(c.volume_prefix[0], "");
+            CHECK(c.volume_after[0] == 0);
+        }
+        collector_free(&c);
+    }
+    join(p, sizeof(p), tmp, "pf.zip");
+    CHECK(make_archive(p, FMT_ZIP, pf, 2, NULL));
+    memset(&c, 0, sizeof(c));
+    CHECK(walk(p, &opts, &c, NULL) == EXH_OK);
+    CHECK(c.volumes == 1 && c.volume_after[0] == 0);
+    collector_free(&c);
+    join(p, sizeof(p), tmp, "none.tar");
+    CHECK(make_archive(p, FMT_TAR, none, 4, NULL));
+    memset(&c, 0, sizeof(c));
+    CHECK(walk(p, &opts, &c, NULL) == EXH_OK);
+    CHECK(c.count == 4 && c.volumes == 0);
+    collector_free(&c);
+
+    // A child of a folder target: its prefix.
+    join(root, sizeof(root), tmp, "servers");
+    mkdirs(tmp, "servers");
+    snprintf(p, sizeof(p), "%s/hostC.tar", root);
+    CHECK(make_archive(p, FMT_TAR, vol, 4, NULL));
+    snprintf(p, sizeof(p), "%s/other.zip", root);
+    CHECK(make_archive(p, FMT_ZIP, none, 3, NULL));
+    opts.open_archives = true;
+    memset(&c, 0, sizeof(c));
+    CHECK(walk(root, &opts, &c, NULL) == EXH_OK);
+    CHECK(c.count == 5 && c.volumes == 1);
+    if (c.volumes == 1) {
+        CHECK_STR(c.volume_prefix[0], "hostC.tar/");
+        CHECK(c.volume_after[0] == 0);
+    }
     collector_free(&c);
 }
 
@@ -1472,6 +1554,7 @@ int main(void)
     test_zip();
     test_tar();
     test_archive_url_names();
+    test_archive_volume();
     test_encrypted_zip();
     test_corrupt_archives();
     test_damaged_zip_member();
