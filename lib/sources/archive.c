@@ -406,8 +406,10 @@ static void archive_prepass(archive_walker *w)
             w->st = EXH_ERR_NOMEM;
         if (norm && archive_volume_mark(norm))
             w->volume = true;
+        // An encrypted copy log is read with the password; without one,
+        // or with a wrong one, it gives nothing (the main pass says why).
         if (norm && w->is_zip && archive_entry_filetype(e) == AE_IFREG &&
-            !archive_entry_is_data_encrypted(e)) {
+            (w->opts->password || !archive_entry_is_data_encrypted(e))) {
             char *dec = archive_decoded(norm);
             if (dec)
                 (void)archive_copylog(w, dec);

@@ -1069,6 +1069,30 @@ static void test_encrypted_zip(void)
         collector_free(&c);
     }
     CHECK(reported);
+
+    // A KAPE collection zipped with a password: with it, the copy log is
+    // read in the first pass like any other, and gives the file's times.
+    char log[1024], kape[512];
+    snprintf(log, sizeof(log), "%s%s", copylog_header, kape_row);
+    const member k[] = {
+        {"C/Windows/System32/inetsrv/config/applicationHost.config",
+         "<configuration/>", NULL},
+        {"2021_CopyLog.csv", log, NULL},
+    };
+    join(kape, sizeof(kape), tmp, "kape_enc.zip");
+    CHECK(make_archive(kape, FMT_ZIP, k, 2, "infected"));
+    memset(&c, 0, sizeof(c));
+    c.read = true;
+    opts.password = "infected";
+    CHECK(walk(kape, &opts, &c, NULL) == EXH_OK);
+    CHECK(c.count == 2 && c.errors == 0);
+    if (c.count == 2) {
+        CHECK_STR(c.recs[0].time_source, "kape-copylog");
+        CHECK(c.recs[0].created_ms == utc_ms(2020, 1, 2, 3, 4, 5, 0));
+        CHECK(c.recs[0].content_len == 16);
+        CHECK(c.recs[1].content_len == strlen(log));
+    }
+    collector_free(&c);
     // None.
     memset(&c, 0, sizeof(c));
     opts.password = NULL;
