@@ -6,7 +6,7 @@
 # here: a mounted volume's copy (Windows/System32, Program Files, a web
 # shell in inetpub and one in a user's folder, which a volume scan leaves
 # out), alone and as one server of a folder of servers; a KAPE tree whose
-# names hold '%'.
+# names hold '%'; a KAPE tree whose copy log is stored after its files.
 import io, json, os, re, shutil, subprocess, sys, tarfile, tempfile, zipfile
 
 EXHUNT = os.environ['EXHUNT']
@@ -172,11 +172,47 @@ def kape_names(tmp):
           'kape.zip: 100%%41.aspx keeps its name, the Users file is out of scope (got %r)' % paths)
 
 
+COPYLOG_HEADER = ('CopiedTimestamp,SourceFile,DestinationFile,FileSize,SourceFileSha1,'
+                  'DeferredCopy,CreatedOnUtc,ModifiedOnUtc,LastAccessedOnUtc,CopyDuration\r\n')
+
+
+def copy_log(rows):
+    out = COPYLOG_HEADER
+    for win, created, modified in rows:
+        out += ('2021-03-10 10:10:10.0000000,%s,X:\\out\\x,1,abc,False,%s,%s,'
+                '2021-03-10 10:10:10.0000000,0.01\r\n' % (win, created, modified))
+    return out.encode()
+
+
+def kape_copylog(tmp):
+    # KAPE's copy log gives the files' original times; tar stores it where
+    # the folder's order puts it, here after the files it describes.
+    log = copy_log([('C:\\' + SHELL_PATH.replace('/', '\\'), '2021-03-03 02:17:33.0000000',
+                     '2021-03-03 02:17:34.0000000')])
+    files = [('C/' + LOG_PATH, LOG), ('C/' + SHELL_PATH, SHELL),
+             ('2021-03-10T101010_CopyLog.csv', log)]
+    write_tree(os.path.join(tmp, 'kapelog'), files)
+    make_tar(os.path.join(tmp, 'kapelog.tar'), files)
+    make_tar(os.path.join(tmp, 'kapelog.tar.gz'), files, gz=True)
+    make_zip(os.path.join(tmp, 'kapelog.zip'), files)
+    folder = scan('kapelog', tmp)
+    for name in ('kapelog', 'kapelog.tar', 'kapelog.tar.gz', 'kapelog.zip'):
+        objs = folder if name == 'kapelog' else scan(name, tmp)
+        if name != 'kapelog':
+            compare(name, folder, objs)
+        times = {(f['file']['time_source'], f['file']['created'], f['file']['modified'])
+                 for f in objs if f['kind'] == 'finding' and f.get('file') and
+                 f['source']['path'].endswith('.aspx')}
+        check(times == {('kape-copylog', '2021-03-03T02:17:33.000Z', '2021-03-03T02:17:34.000Z')},
+              '%s: the shell has the copy log\'s times, the log stored last (got %r)' % (name, times))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix='exh-archives-')
     try:
         volume(tmp)
         kape_names(tmp)
+        kape_copylog(tmp)
     finally:
         shutil.rmtree(tmp)
     print('%d failed' % len(failures))

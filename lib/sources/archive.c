@@ -13,9 +13,9 @@
  * under a thread-local UTF-8 locale and the caller's locale is restored
  * before every callback. A first pass over the headers (data skipped)
  * tells whether the archive holds a volume's root (Windows/System32 or
- * Program Files at its top: on_volume) and, in a zip, finds KAPE copy
- * logs, before any file is delivered; a tar only uses a copy log that
- * precedes the files it describes. A zip
+ * Program Files at its top: on_volume) and reads the KAPE copy logs,
+ * before any file is delivered, so the archive is read twice: fd must be
+ * a regular file (stdin is never read as an archive). A zip
  * member whose data breaks libarchive's reader hides none of the members
  * after it: the zip is opened again past it (archive_resume()).
  * docs/internals/archives.md says more.
@@ -44,7 +44,6 @@ typedef struct archive_walker {
     int fd;
     const char *display; /* the archive's display path */
     const char *prefix;  /* put before entry paths: "" or "CHILD/" */
-    bool is_zip;
     const source_opts *opts;
     const source_cbs *cbs;
     collection_logs logs;
@@ -369,11 +368,10 @@ static bool archive_volume_mark(const char *norm)
 /*
  * The first pass, over every header with the data skipped (a zip's and a
  * plain tar's by seeking; a compressed tar's is decompressed): finds
- * whether the archive's root is a volume's (w->volume) and, in a zip,
- * reads the KAPE copy logs, so both are known before any file is
- * delivered, in whatever order the members are stored. Silent: the main
- * pass reports what is wrong. A tar's pass ends at the first sign of a
- * volume, since it looks for nothing else.
+ * whether the archive's root is a volume's (w->volume) and reads the KAPE
+ * copy logs (bounded: copylog_parse() caps rows and fields), so both are
+ * known before any file is delivered, in whatever order the members are
+ * stored. Silent: the main pass reports what is wrong.
  */
 static void archive_prepass(archive_walker *w)
 {
@@ -388,7 +386,7 @@ static void archive_prepass(archive_walker *w)
         return;
     }
     w->reopens = 0;
-    while (w->st == EXH_OK && !(w->volume && !w->is_zip)) {
+    while (w->st == EXH_OK) {
         if (w->fatal && !archive_resume(w))
             break;
         int r = archive_next(w, &e, &name);
@@ -408,7 +406,7 @@ static void archive_prepass(archive_walker *w)
             w->volume = true;
         // An encrypted copy log is read with the password; without one,
         // or with a wrong one, it gives nothing (the main pass says why).
-        if (norm && w->is_zip && archive_entry_filetype(e) == AE_IFREG &&
+        if (norm && archive_entry_filetype(e) == AE_IFREG &&
             (w->opts->password || !archive_entry_is_data_encrypted(e))) {
             char *dec = archive_decoded(norm);
             if (dec)
@@ -519,13 +517,8 @@ static void archive_member(archive_walker *w, struct archive_entry *ae,
     w->member_failed = false;
     w->pre_len = w->pre_off = 0;
     w->s.error = NULL;
-    if (!w->is_zip && archive_copylog(w, dec)) {
-        // A tar is read once: the copy log was consumed, so it is listed.
-        e.in = NULL;
-    } else if (archive_entry_is_data_encrypted(ae) &&
-               !archive_prefetch(w, disp)) {
+    if (archive_entry_is_data_encrypted(ae) && !archive_prefetch(w, disp))
         goto out;
-    }
     if (w->logs.count &&
         collection_logs_lookup(&w->logs, dec, &e.created_ms, &e.modified_ms))
         e.time_source = "kape-copylog";
@@ -602,9 +595,8 @@ static locale_t archive_utf8_locale(void)
 }
 
 exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
-                           bool is_zip, const source_opts *opts,
-                           const source_cbs *cbs, bool *stopped,
-                           const char **err)
+                           const source_opts *opts, const source_cbs *cbs,
+                           bool *stopped, const char **err)
 {
     archive_walker w;
 
@@ -618,7 +610,6 @@ exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
     w.fd = fd;
     w.display = display;
     w.prefix = prefix;
-    w.is_zip = is_zip;
     w.opts = opts;
     w.cbs = cbs;
     w.s.read = archive_stream_read;

@@ -84,17 +84,16 @@ bool collection_is_velociraptor_path(const char *path);
 exh_status dir_walk(const char *target, const source_opts *opts,
                     const source_cbs *cbs, const char **err);
 
-/* Reads the archive open on fd as a collection. display is the archive's
- * display path, prefix is put before every entry path ("" or "CHILD/").
- * is_zip: copy logs are found in the first pass, before any file (a tar
- * uses one only as met). Tells cbs->on_volume, before any entry, when the
- * archive holds a volume's root. Sets *stopped when on_entry
+/* Reads the archive open on fd, a regular file (it is read twice: a first
+ * pass over the headers and the copy logs), as a collection. display is
+ * the archive's display path, prefix is put before every entry path (""
+ * or "CHILD/"). Tells cbs->on_volume, before any entry, when the archive
+ * holds a volume's root. Sets *stopped when on_entry
  * returned false. Returns EXH_ERR_IO (message in *err, static) when the
  * archive cannot be opened at all; then nothing was delivered. */
 exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
-                           bool is_zip, const source_opts *opts,
-                           const source_cbs *cbs, bool *stopped,
-                           const char **err);
+                           const source_opts *opts, const source_cbs *cbs,
+                           bool *stopped, const char **err);
 
 /* What the first bytes of a file say it is (image.c). */
 typedef enum image_kind_t {

@@ -886,8 +886,8 @@ static void test_tar(void)
     };
     expect_paths(&c, want, 4);
     if (c.count == 4) {
-        // The copy log was consumed to read it: listed without content.
-        CHECK(!c.recs[0].has_stream);
+        // The copy log, read in the first pass, is a file like any other.
+        CHECK(c.recs[0].has_stream && c.recs[0].content_len == strlen(log));
         CHECK_STR(c.recs[1].time_source, "kape-copylog");
         CHECK(c.recs[1].created_ms == utc_ms(2020, 1, 2, 3, 4, 5, 0));
         CHECK_STR(c.recs[2].time_source, "posix");
@@ -900,6 +900,26 @@ static void test_tar(void)
     CHECK(c.errors == 1);
     collector_free(&c);
     snap_check(&s, tgz);
+
+    // A copy log stored after the files it describes (tar writes a
+    // folder's files in the order it lists them) still dates them.
+    const member last[] = {m[1], m[2], m[0]};
+    for (int gz = 0; gz < 2; gz++) {
+        join(tar, sizeof(tar), tmp, gz ? "last.tar.gz" : "last.tar");
+        CHECK(make_archive(tar, gz ? FMT_TGZ : FMT_TAR, last, 3, NULL));
+        memset(&c, 0, sizeof(c));
+        c.read = true;
+        CHECK(walk(tar, &opts, &c, &err) == EXH_OK);
+        CHECK(c.count == 3 && c.errors == 0);
+        if (c.count == 3) {
+            CHECK_STR(c.recs[0].time_source, "kape-copylog");
+            CHECK(c.recs[0].created_ms == utc_ms(2020, 1, 2, 3, 4, 5, 0));
+            CHECK(c.recs[0].content_len == 16);
+            CHECK_STR(c.recs[1].time_source, "posix");
+            CHECK(c.recs[2].content_len == strlen(log));
+        }
+        collector_free(&c);
+    }
 
     // A plain tar, and a .tgz name.
     join(tar, sizeof(tar), tmp, "c.tar");
