@@ -2151,18 +2151,39 @@ static void process(worker *w, unit *u, const item *it, stream *in)
         pthread_mutex_unlock(&ctx->lock);
         return;
     }
+    // An archive inside the evidence is not opened: only a target, or a
+    // child of a target folder, is read as a collection. It is scanned as
+    // one file where files are (a staged archive), and never read as a
+    // log, whatever text it stores.
+    const char *base = strrchr(display, '/');
+    bool nested =
+        !explicit_file && source_is_archive_name(base ? base + 1 : display);
+    static const char nested_note[] =
+        "an archive inside the evidence is not opened (only a target, or a "
+        "child of a target folder, is read as a collection)";
+    if (nested) {
+        // A fact, no error: the summary's notes (kept by shadow.c).
+        char note[sizeof nested_note + 32];
+        snprintf(note, sizeof note, "%s: %s", nested_note,
+                 it->file_scope ? "scanned as one file" : "not read");
+        pthread_mutex_lock(&ctx->lock);
+        if (shadow_add_note(u, display, note) != EXH_OK)
+            ctx->failure = EXH_ERR_NOMEM;
+        pthread_mutex_unlock(&ctx->lock);
+    }
     // The display path keeps the folders above the target: a log folder
     // given as the target is still known by its name.
-    log_family fam = classify_entry(display, w->head, (size_t)n);
+    log_family fam =
+        nested ? FAM_NONE : classify_entry(display, w->head, (size_t)n);
     if (fam == FAM_NONE && it->file_scope) {
         process_file(w, u, it, in, (size_t)n);
         return;
     }
     if (fam == FAM_NONE) {
-        const char *why = NULL;
-        if (memchr(w->head, '\0', (size_t)n))
+        const char *why = NULL; // a nested archive's note is said above
+        if (!nested && memchr(w->head, '\0', (size_t)n))
             why = "binary data, not a text log: not read";
-        else if (explicit_file)
+        else if (!nested && explicit_file)
             why = "not a log format this version reads: not read";
         pthread_mutex_lock(&ctx->lock);
         u->skipped++;

@@ -6,7 +6,8 @@
 # here: a mounted volume's copy (Windows/System32, Program Files, a web
 # shell in inetpub and one in a user's folder, which a volume scan leaves
 # out), alone and as one server of a folder of servers; a KAPE tree whose
-# names hold '%'; a KAPE tree whose copy log is stored after its files.
+# names hold '%'; a KAPE tree whose copy log is stored after its files;
+# an archive inside an archive (its note).
 import io, json, os, re, shutil, subprocess, sys, tarfile, tempfile, zipfile
 
 EXHUNT = os.environ['EXHUNT']
@@ -207,12 +208,40 @@ def kape_copylog(tmp):
               '%s: the shell has the copy log\'s times, the log stored last (got %r)' % (name, times))
 
 
+def summary_of(objs):
+    return [o for o in objs if o['kind'] == 'summary'][0]
+
+
+def nested(tmp):
+    # An archive inside the evidence is not opened, only scanned as a file:
+    # the summary's notes say so, naming it, whether the evidence is a
+    # folder or an archive; a stored zip holding a log's text is no log.
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, 'w', zipfile.ZIP_STORED) as z:
+        z.writestr('C/' + LOG_PATH, LOG)
+    files = [('host1/collection.zip', inner.getvalue())]
+    write_tree(os.path.join(tmp, 'outer'), files)
+    make_zip(os.path.join(tmp, 'outer.zip'), files)
+    folder = scan('outer', tmp)
+    for name in ('outer', 'outer.zip'):
+        objs = folder if name == 'outer' else scan(name, tmp)
+        s = summary_of(objs)
+        notes = s.get('notes', [])
+        check(len(notes) == 1 and 'host1/collection.zip: ' in notes[0] and
+              'not opened' in notes[0] and 'scanned as one file' in notes[0],
+              '%s: a note names the inner archive as not opened (got %r)' % (name, notes))
+        check(s['errors'] == [], '%s: no error (got %r)' % (name, s['errors']))
+        if name != 'outer':
+            compare(name, folder, objs)
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix='exh-archives-')
     try:
         volume(tmp)
         kape_names(tmp)
         kape_copylog(tmp)
+        nested(tmp)
     finally:
         shutil.rmtree(tmp)
     print('%d failed' % len(failures))
