@@ -200,6 +200,11 @@ typedef struct entry {
                                 files of folder targets), else NULL */
     stream *in;              /* the content; NULL for entries only listed */
     const entry_ntfs *ntfs;  /* disk images only, else NULL */
+    /* Why the content cannot be read (in is then NULL): an encrypted
+     * archive member without its password or with a wrong one. The entry
+     * is a file of the evidence all the same (counted in entries), and
+     * unreadable, with this reason, like a file a folder will not open. */
+    const char *not_read;
 } entry;
 
 typedef struct source_cbs {

@@ -2697,6 +2697,14 @@ static bool on_entry(void *user, entry *e)
             ctx->failure = EXH_ERR_NOMEM;
         exh_free(wp);
     }
+    if (e->not_read) {
+        // A file of the evidence whose content cannot be read (an
+        // encrypted member without its password): unreadable.
+        u->unreadable++;
+        add_error(u, e->display_path, e->not_read);
+        pthread_mutex_unlock(&ctx->lock);
+        return ctx->failure == EXH_OK;
+    }
     pthread_mutex_unlock(&ctx->lock);
     if (build_is_hive_name(base) && e->in && !snap) {
         // SOFTWARE (the build) and SYSTEM (the UM services, the services):

@@ -7,7 +7,7 @@
 # shell in inetpub and one in a user's folder, which a volume scan leaves
 # out), alone and as one server of a folder of servers; a KAPE tree whose
 # names hold '%'; a KAPE tree whose copy log is stored after its files;
-# an archive inside an archive (its note).
+# encrypted members (counts) and an archive inside an archive (its note).
 import io, json, os, re, shutil, subprocess, sys, tarfile, tempfile, zipfile
 
 EXHUNT = os.environ['EXHUNT']
@@ -212,6 +212,37 @@ def summary_of(objs):
     return [o for o in objs if o['kind'] == 'summary'][0]
 
 
+def encrypted(tmp):
+    # Members that cannot be decrypted are files of the collection that
+    # cannot be read: counted in entries and unreadable, as an unreadable
+    # file of a folder is.
+    if not shutil.which('zip'):
+        print('skip encrypted zips: no zip command')
+        return
+    files = [('C/' + LOG_PATH, LOG), ('C/' + SHELL_PATH, SHELL)]
+    write_tree(os.path.join(tmp, 'enc'), files)
+    subprocess.run(['zip', '-q', '-r', '-P', 's3cret', '../enc.zip', 'C'],
+                   cwd=os.path.join(tmp, 'enc'), check=True)
+    proc = subprocess.run([EXHUNT, 'scan', '-f', 'jsonl', '--no-progress', 'enc.zip'],
+                          cwd=tmp, capture_output=True, timeout=300)
+    s = summary_of([json.loads(x) for x in proc.stdout.decode().splitlines()])
+    c = s['counts']
+    check((c['entries'], c['scanned'], c['skipped'], c['unreadable']) == (2, 0, 0, 2),
+          'enc.zip without --password: entries 2, unreadable 2 (got %r)' % (c,))
+    check(proc.returncode == 3, 'enc.zip without --password: exit 3 (got %d)' % proc.returncode)
+    check(len(s['errors']) == 2 and all('--password' in e['message'] for e in s['errors']),
+          'enc.zip without --password: each member named (got %r)' % s['errors'])
+    # (ZipCrypto lets one wrong password in 256 past its check: the member
+    # then decrypts to garbage, whose read fails.)
+    c = summary_of(scan('enc.zip', tmp, '--password', 'wrong'))['counts']
+    check(c['entries'] == 2 and c['unreadable'] >= 1 and
+          c['scanned'] + c['skipped'] + c['unreadable'] == 2,
+          'enc.zip with a wrong password: entries 2, unreadable (got %r)' % (c,))
+    c = summary_of(scan('enc.zip', tmp, '--password', 's3cret'))['counts']
+    check((c['entries'], c['scanned'], c['unreadable']) == (2, 2, 0),
+          'enc.zip with the password: entries 2, scanned 2 (got %r)' % (c,))
+
+
 def nested(tmp):
     # An archive inside the evidence is not opened, only scanned as a file:
     # the summary's notes say so, naming it, whether the evidence is a
@@ -241,6 +272,7 @@ def main():
         volume(tmp)
         kape_names(tmp)
         kape_copylog(tmp)
+        encrypted(tmp)
         nested(tmp)
     finally:
         shutil.rmtree(tmp)

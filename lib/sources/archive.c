@@ -425,22 +425,19 @@ static void archive_prepass(archive_walker *w)
 }
 
 /* Reads the first block of an encrypted member, so a missing or wrong
- * password is reported before the member is delivered. */
-static bool archive_prefetch(archive_walker *w, const char *disp)
+ * password is known before the member is delivered. Returns NULL when it
+ * can be read, else why not (static, or w->msg). */
+static const char *archive_prefetch(archive_walker *w)
 {
     la_ssize_t n;
 
-    if (!w->opts->password) {
-        w->cbs->on_error(w->cbs->user, disp,
-                         "member is encrypted; give the password with "
-                         "--password");
-        return false;
-    }
+    if (!w->opts->password)
+        return "member is encrypted; give the password with --password";
     if (!w->pre) {
         w->pre = exh_malloc(AR_BLOCK);
         if (!w->pre) {
             w->st = EXH_ERR_NOMEM;
-            return false;
+            return "out of memory";
         }
     }
     n = archive_read_data(w->a, w->pre, AR_BLOCK);
@@ -449,11 +446,10 @@ static bool archive_prefetch(archive_walker *w, const char *disp)
             w->fatal = true;
         archive_note(w, "member is encrypted and cannot be decrypted; "
                         "is --password wrong? ");
-        w->cbs->on_error(w->cbs->user, disp, w->msg);
-        return false;
+        return w->msg;
     }
     w->pre_len = (size_t)n;
-    return true;
+    return NULL;
 }
 
 /* Fills the times of e from the member ae. */
@@ -517,8 +513,15 @@ static void archive_member(archive_walker *w, struct archive_entry *ae,
     w->member_failed = false;
     w->pre_len = w->pre_off = 0;
     w->s.error = NULL;
-    if (archive_entry_is_data_encrypted(ae) && !archive_prefetch(w, disp))
-        goto out;
+    if (archive_entry_is_data_encrypted(ae)) {
+        // A member that cannot be decrypted is still a file of the
+        // collection: delivered without content, with the reason.
+        e.not_read = archive_prefetch(w);
+        if (w->st != EXH_OK)
+            goto out;
+        if (e.not_read)
+            e.in = NULL;
+    }
     if (w->logs.count &&
         collection_logs_lookup(&w->logs, dec, &e.created_ms, &e.modified_ms))
         e.time_source = "kape-copylog";
