@@ -728,7 +728,7 @@ exh_status exh_build_find(const char *target, exh_build_found **out)
 {
     detect_ctx c = {.failure = EXH_OK};
     source_opts opts = {.open_archives = true};
-    source_cbs cbs = {on_entry, on_error, &c, NULL};
+    source_cbs cbs = {on_entry, on_error, &c, NULL, NULL};
     const char *err = NULL;
     const char *kind = NULL;
 

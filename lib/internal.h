@@ -204,6 +204,11 @@ typedef struct entry {
                                 files of folder targets), else NULL */
     stream *in;              /* the content; NULL for entries only listed */
     const entry_ntfs *ntfs;  /* disk images only, else NULL */
+    /* Why the content cannot be read (in is then NULL): an encrypted
+     * archive member without its password or with a wrong one. The entry
+     * is a file of the evidence all the same (counted in entries), and
+     * unreadable, with this reason, like a file a folder will not open. */
+    const char *not_read;
 } entry;
 
 typedef struct source_cbs {
@@ -216,6 +221,11 @@ typedef struct source_cbs {
     /* Optional (NULL): a fact about the evidence that is no error ("no
      * volume shadow copies", "shadow copy 1 of vol1 ... read"). */
     void (*on_note)(void *user, const char *display_path, const char *message);
+    /* Optional (NULL): the archive at prefix ("" when it is the target,
+     * else "CHILD/", as entry paths start) holds a Windows volume's root:
+     * Windows/System32 or Program Files at its top. Told before any of its
+     * entries. Folders are not told: their caller can look at them. */
+    void (*on_volume)(void *user, const char *prefix);
 } source_cbs;
 
 typedef struct source_opts {
@@ -273,7 +283,11 @@ void copylog_free(copylog *log);
 /* Reads "hostname" (or "Hostname"/"Fqdn") from a Velociraptor
  * client_info.json; returns a new string or NULL. */
 char *collection_client_hostname(stream *in);
-/* Decodes Velociraptor's %XX escapes of one path into a new string. */
+/* Decodes Velociraptor's %XX escapes of one '/'-separated path into a new
+ * string, component by component. A component whose decoded form would
+ * change the path's shape (it holds a '/', is "." or "..", or has a ".."
+ * between '\'s) is kept as stored, so decoding never makes a component
+ * or climbs out. NULL when out of memory. */
 char *collection_url_decode(const char *path);
 
 /* ---- paths.c: Windows paths and volumes ---------------------------------- */

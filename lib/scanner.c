@@ -2284,19 +2284,40 @@ static void process(worker *w, unit *u, const item *it, stream *in)
         process_compressed(w, u, it, in, (size_t)n, sfx);
         return;
     }
+    // An archive inside the evidence is not opened: only a target, or a
+    // child of a target folder, is read as a collection. It is scanned as
+    // one file where files are (a staged archive), and never read as a
+    // log, whatever text it stores.
+    const char *base = strrchr(display, '/');
+    bool nested =
+        !explicit_file && source_is_archive_name(base ? base + 1 : display);
+    static const char nested_note[] =
+        "an archive inside the evidence is not opened (only a target, or a "
+        "child of a target folder, is read as a collection)";
+    if (nested) {
+        // A fact, no error: the summary's notes (kept by shadow.c).
+        char note[sizeof nested_note + 32];
+        snprintf(note, sizeof note, "%s: %s", nested_note,
+                 it->file_scope ? "scanned as one file" : "not read");
+        pthread_mutex_lock(&ctx->lock);
+        if (shadow_add_note(u, display, note) != EXH_OK)
+            ctx->failure = EXH_ERR_NOMEM;
+        pthread_mutex_unlock(&ctx->lock);
+    }
     // The display path keeps the folders above the target: a log folder
     // given as the target is still known by its name.
-    log_family fam = classify_entry(name, w->head, (size_t)n);
+    log_family fam =
+        nested ? FAM_NONE : classify_entry(name, w->head, (size_t)n);
     if (fam == FAM_NONE && it->file_scope) {
         process_file(w, u, it, in, (size_t)n);
         return;
     }
     if (fam == FAM_NONE) {
-        const char *why = NULL;
-        if (memchr(w->head, '\0', (size_t)n) &&
+        const char *why = NULL; // a nested archive's note is said above
+        if (!nested && memchr(w->head, '\0', (size_t)n) &&
             csvlog_sniff_binary(w->head, (size_t)n))
             why = "binary data, not a text log: not read";
-        else if (explicit_file)
+        else if (!nested && explicit_file)
             why = "not a log format this version reads: not read";
         pthread_mutex_lock(&ctx->lock);
         u->skipped++;
@@ -2831,6 +2852,14 @@ static bool on_entry(void *user, entry *e)
             ctx->failure = EXH_ERR_NOMEM;
         exh_free(wp);
     }
+    if (e->not_read) {
+        // A file of the evidence whose content cannot be read (an
+        // encrypted member without its password): unreadable.
+        u->unreadable++;
+        add_error(u, e->display_path, e->not_read);
+        pthread_mutex_unlock(&ctx->lock);
+        return ctx->failure == EXH_OK;
+    }
     pthread_mutex_unlock(&ctx->lock);
     if (build_is_hive_name(base) && e->in && !snap) {
         // SOFTWARE (the build) and SYSTEM (the UM services, the services):
@@ -2890,10 +2919,13 @@ static bool on_entry(void *user, entry *e)
         pthread_mutex_unlock(&ctx->lock);
         return true;
     }
+    // The target itself (path ""), not a member of an archive read from
+    // stdin or a pipe: a nested archive there is noted like anywhere else.
+    bool explicit_file = ws->single && !e->path[0];
     item it = {e->path,       e->display_path,
                e->size,       e->modified_ms,
                e->created_ms, e->time_source,
-               ws->single,    in_file_scope(ctx, u, e->path),
+               explicit_file, in_file_scope(ctx, u, e->path),
                e->ntfs,       false,
                NULL};
     // ExSetup.exe is read wherever Exchange is installed: its version
@@ -2992,6 +3024,29 @@ static void on_walk_note(void *user, const char *display, const char *msg)
     pthread_mutex_lock(&ctx->lock);
     if (shadow_add_note(u, display, msg) != EXH_OK)
         ctx->failure = EXH_ERR_NOMEM;
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+/* An archive whose root is a volume's (source.c): the unit it is, the
+ * target's or a child's of a folder of servers, is scoped as a volume, as
+ * is_volume_dir() scopes a folder. An archive that is no unit of its own
+ * (the only one in a folder) is left as a folder holding a volume is. */
+static void on_walk_volume(void *user, const char *prefix)
+{
+    scan_ctx *ctx = ((walk_state *)user)->ctx;
+    size_t len = strlen(prefix);
+    if (len && prefix[len - 1] == '/')
+        len--;
+    pthread_mutex_lock(&ctx->lock);
+    if (len == 0) {
+        ctx->units[0].volume_root = true; // the target is the archive
+    } else {
+        for (size_t i = 1; i < ctx->unit_count; i++) {
+            unit *u = &ctx->units[i];
+            if (u->root_len == len && strncmp(u->root, prefix, len) == 0)
+                u->volume_root = true;
+        }
+    }
     pthread_mutex_unlock(&ctx->lock);
 }
 
@@ -3302,10 +3357,17 @@ exh_status exh_scanner_scan(exh_scanner *sc, const char *target,
                   "damaged needs its partition table repaired, or the "
                   "volume cut out at its offset, before exhunt can read "
                   "it)");
-    walk_state ws = {&ctx, &inline_worker, !is_dir && !is_image, false};
+    // An archive is a collection, scoped as its folder would be; only a
+    // plain file (or stdin) is scanned whole as one file.
+    bool is_archive = !is_dir && !is_image && strcmp(target, "-") != 0 &&
+                      stat(target, &tst) == 0 && S_ISREG(tst.st_mode) &&
+                      source_is_archive_name(target);
+    walk_state ws = {&ctx, &inline_worker, !is_dir && !is_image && !is_archive,
+                     false};
     if (st == EXH_OK) {
         source_opts opts = {sc->password, true, sc->deleted, sc->shadows};
-        source_cbs cbs = {on_entry, on_walk_error, &ws, on_walk_note};
+        source_cbs cbs = {on_entry, on_walk_error, &ws, on_walk_note,
+                          on_walk_volume};
         const char *err = NULL;
         exh_status wst = source_walk(target, &opts, &cbs, &err);
         pool_finish(&ctx);

@@ -5,17 +5,26 @@
  *
  * Members are delivered in archive order, regular files only, with inner
  * paths normalised ('\' to '/', no leading "./" or "/"); a member whose
- * path climbs out with ".." is refused. entry.path is the %XX-decoded
- * path (Velociraptor), display_path "ARCHIVE!/inner/path" undecoded.
+ * path climbs out with ".." is refused. entry.path is the normalised path,
+ * %XX-decoded under a Velociraptor uploads/ folder only (as in dir.c), and
+ * decoding never adds or climbs components; display_path is
+ * "ARCHIVE!/inner/path", undecoded.
  * libarchive converts names to the locale's charset, so names are read
  * under a thread-local UTF-8 locale and the caller's locale is restored
- * before every callback. A zip gets a cheap first pass (headers only, data
- * skipped by seeking) to find KAPE copy logs before any file is delivered;
- * a tar only uses a copy log that precedes the files it describes.
- * A stream that cannot seek (stdin, a pipe, a compressed file) is read the
- * same way in one pass, a zip by its local headers, with libarchive's raw
+ * before every callback. A first pass over the headers (data skipped)
+ * tells whether the archive holds a volume's root (Windows/System32 or
+ * Program Files at its top: on_volume) and reads the KAPE copy logs,
+ * before any file is delivered, so the archive is read twice: fd must be
+ * a regular file (archive_walk_fd). A zip member whose data breaks
+ * libarchive's reader hides none of the members after it: the zip is
+ * opened again past it (archive_resume()).
+ * A stream that cannot seek (stdin, a pipe, a compressed file) is read in
+ * one pass instead, a zip by its local headers, with libarchive's raw
  * format besides: gzip, bzip2 or xz data holding no tar is one file, the
- * data it holds (archive_walk_stream, archive_unpack_open).
+ * data it holds (archive_walk_stream, archive_unpack_open). It has no
+ * first pass (no volume is detected; a copy log counts only for the files
+ * stored after it) and no reopen (a damaged member ends the walk).
+ * docs/internals/archives.md says more.
  */
 #include "sources.h"
 
@@ -31,6 +40,7 @@
 
 #define AR_BLOCK        (64 * 1024) /* libarchive read block; prefetch */
 #define AR_MAX_FAILURES 64          /* consecutive bad headers, then stop */
+#define AR_MAX_REOPENS  64          /* damaged zip members passed, then stop */
 
 static const char archive_open_err[] =
     "not a readable archive (corrupt, truncated, or not a zip or tar file)";
@@ -49,7 +59,6 @@ typedef struct archive_walker {
     const char *src_error; /* the last failed read of src, or NULL */
     const char *display;   /* the archive's display path */
     const char *prefix;    /* put before entry paths: "" or "CHILD/" */
-    bool is_zip;
     const source_opts *opts;
     const source_cbs *cbs;
     collection_logs logs;
@@ -58,11 +67,14 @@ typedef struct archive_walker {
     char *pre;     /* prefetched start of an encrypted member */
     size_t pre_len;
     size_t pre_off;
-    bool member_failed; /* a read of the current member failed */
-    bool fatal;         /* libarchive cannot go on with the archive */
-    bool stopped;       /* on_entry returned false */
-    exh_status st;      /* EXH_ERR_NOMEM when memory ran out */
-    char msg[512];      /* text of the last failure */
+    bool member_failed;  /* a read of the current member failed */
+    bool fatal;          /* libarchive cannot go on with the archive */
+    unsigned long index; /* header reads since the archive was opened */
+    unsigned reopens;    /* reopens of this pass (archive_resume) */
+    bool stopped;        /* on_entry returned false */
+    bool volume;         /* its root is a Windows volume's (prepass) */
+    exh_status st;       /* EXH_ERR_NOMEM when memory ran out */
+    char msg[512];       /* text of the last failure */
 } archive_walker;
 
 static locale_t archive_enter(const archive_walker *w)
@@ -138,8 +150,9 @@ static la_ssize_t archive_src_read(struct archive *a, void *user,
     return (la_ssize_t)n;
 }
 
-/* Opens a libarchive reader on w->fd from its start, or on w->src; NULL
- * on failure. */
+/* Opens a libarchive reader on w->fd from its start, or on w->src (once
+ * only: a stream cannot be read again); NULL on failure (w->st is set to
+ * EXH_ERR_NOMEM when memory ran out). */
 static struct archive *archive_open(archive_walker *w)
 {
     struct archive *a = archive_read_new();
@@ -168,7 +181,6 @@ static struct archive *archive_open(archive_walker *w)
     }
     if (!w->src && lseek(w->fd, 0, SEEK_SET) < 0) {
         archive_read_free(a);
-        w->st = EXH_ERR_IO;
         return NULL;
     }
     old = archive_enter(w);
@@ -179,9 +191,10 @@ static struct archive *archive_open(archive_walker *w)
     archive_leave(w, old);
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
         archive_read_free(a);
-        w->st = EXH_ERR_IO;
         return NULL;
     }
+    w->index = 0;
+    w->fatal = false;
     return a;
 }
 
@@ -237,6 +250,15 @@ static char *archive_concat(const char *a, const char *b)
     return out;
 }
 
+/* The entry path of the normalised inner path norm: %XX-decoded when it
+ * lies in a Velociraptor collection (uploads/ or HOST/uploads/), else a
+ * copy. NULL when out of memory. */
+static char *archive_decoded(const char *norm)
+{
+    return collection_is_velociraptor_path(norm) ? collection_url_decode(norm)
+                                                 : exh_strdup(norm);
+}
+
 /* "ARCHIVE!/inner"; NULL when out of memory. */
 static char *archive_display(const archive_walker *w, const char *inner)
 {
@@ -265,6 +287,8 @@ static int archive_next(archive_walker *w, struct archive_entry **e,
     const char *n = NULL;
 
     *name = NULL;
+    if (r != ARCHIVE_EOF && r != ARCHIVE_FATAL)
+        w->index++;
     if (r == ARCHIVE_OK || r == ARCHIVE_WARN) {
         n = archive_entry_pathname(*e);
         if (!n)
@@ -277,6 +301,57 @@ static int archive_next(archive_walker *w, struct archive_entry **e,
             w->st = EXH_ERR_NOMEM;
     }
     return r;
+}
+
+/*
+ * After a member whose data stopped libarchive's reader for good
+ * (w->fatal: a broken deflate stream, a member cut short), reopens a zip
+ * and reads again as many headers as had been read, data skipped, so the
+ * next header read is that of the member after the damaged one. The
+ * central directory of a zip says where each member starts, so one
+ * damaged member need not hide the rest; the headers are read again
+ * from the start, since libarchive cannot seek to a member. A tar (and
+ * any compressed stream) has no such index: there the rest is lost.
+ * Returns false, the reason in w->msg, when the archive is read from a
+ * stream (it cannot be read again; w->msg keeps the member's failure) or
+ * is no zip, when this pass reopened it AR_MAX_REOPENS times already, or
+ * when the headers cannot be read again (the damage is in them, the file
+ * is cut short); w->a is then NULL or unusable and the pass must end.
+ */
+static bool archive_resume(archive_walker *w)
+{
+    unsigned long skip = w->index;
+    bool zip =
+        (archive_format(w->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+
+    if (w->src || !zip)
+        return false;
+    if (w->reopens >= AR_MAX_REOPENS) {
+        snprintf(w->msg, sizeof(w->msg), "more than %d damaged members",
+                 AR_MAX_REOPENS);
+        return false;
+    }
+    w->reopens++;
+    archive_read_free(w->a);
+    w->a = archive_open(w);
+    if (!w->a) {
+        snprintf(w->msg, sizeof(w->msg), "it cannot be opened again");
+        return false;
+    }
+    while (w->index < skip) {
+        struct archive_entry *e;
+        locale_t old = archive_enter(w);
+        int r = archive_read_next_header(w->a, &e);
+        archive_leave(w, old);
+        if (r == ARCHIVE_EOF || r == ARCHIVE_FATAL) {
+            archive_note(w, "");
+            w->fatal = true;
+            return false;
+        }
+        w->index++;
+    }
+    w->member_failed = false;
+    return true;
 }
 
 /* Number of '/' in s: 0 for a member at the root. */
@@ -320,17 +395,49 @@ static bool archive_copylog(archive_walker *w, const char *decoded)
     return true;
 }
 
-/* The zip pre-pass: finds and parses copy logs, skipping all data. */
-static void archive_find_copylogs(archive_walker *w)
+/* True when the normalised inner path norm shows a Windows volume's root
+ * at the archive's root: it starts with "Program Files" or
+ * "Windows/System32" (any case), as is_volume_dir() in scanner.c judges a
+ * folder. */
+static bool archive_volume_mark(const char *norm)
+{
+    const char *slash = strchr(norm, '/');
+    size_t len = slash ? (size_t)(slash - norm) : strlen(norm);
+
+    if (util_ieq(norm, len, "Program Files", 13))
+        return true;
+    if (!slash || !util_ieq(norm, len, "Windows", 7))
+        return false;
+    norm = slash + 1;
+    slash = strchr(norm, '/');
+    len = slash ? (size_t)(slash - norm) : strlen(norm);
+    return util_ieq(norm, len, "System32", 8);
+}
+
+/*
+ * The first pass, over every header with the data skipped (a zip's and a
+ * plain tar's by seeking; a compressed tar's is decompressed): finds
+ * whether the archive's root is a volume's (w->volume) and reads the KAPE
+ * copy logs (bounded: copylog_parse() caps rows and fields), so both are
+ * known before any file is delivered, in whatever order the members are
+ * stored. Silent: the main pass reports what is wrong.
+ */
+static void archive_prepass(archive_walker *w)
 {
     struct archive_entry *e;
     unsigned failures = 0;
     char *name;
 
     w->a = archive_open(w);
-    if (!w->a)
+    if (!w->a) {
+        if (w->st == EXH_OK)
+            w->st = EXH_ERR_IO;
         return;
-    while (w->st == EXH_OK && !w->fatal) {
+    }
+    w->reopens = 0;
+    while (w->st == EXH_OK) {
+        if (w->fatal && !archive_resume(w))
+            break;
         int r = archive_next(w, &e, &name);
         if (r == ARCHIVE_EOF || r == ARCHIVE_FATAL)
             break;
@@ -340,40 +447,46 @@ static void archive_find_copylogs(archive_walker *w)
             continue;
         }
         failures = 0;
-        if (name && archive_entry_filetype(e) == AE_IFREG &&
-            !archive_entry_is_data_encrypted(e)) {
-            bool refused;
-            char *norm = archive_norm(name, &refused);
-            char *dec = norm ? collection_url_decode(norm) : NULL;
+        bool refused;
+        char *norm = name ? archive_norm(name, &refused) : NULL;
+        if (name && !norm && !refused)
+            w->st = EXH_ERR_NOMEM;
+        if (norm && archive_volume_mark(norm))
+            w->volume = true;
+        // An encrypted copy log is read with the password; without one,
+        // or with a wrong one, it gives nothing (the main pass says why).
+        if (norm && archive_entry_filetype(e) == AE_IFREG &&
+            (w->opts->password || !archive_entry_is_data_encrypted(e))) {
+            char *dec = archive_decoded(norm);
             if (dec)
                 (void)archive_copylog(w, dec);
-            exh_free(norm);
+            else
+                w->st = EXH_ERR_NOMEM;
             exh_free(dec);
         }
+        exh_free(norm);
         exh_free(name);
     }
-    archive_read_free(w->a);
+    if (w->a)
+        archive_read_free(w->a);
     w->a = NULL;
     w->fatal = false;
 }
 
 /* Reads the first block of an encrypted member, so a missing or wrong
- * password is reported before the member is delivered. */
-static bool archive_prefetch(archive_walker *w, const char *disp)
+ * password is known before the member is delivered. Returns NULL when it
+ * can be read, else why not (static, or w->msg). */
+static const char *archive_prefetch(archive_walker *w)
 {
     la_ssize_t n;
 
-    if (!w->opts->password) {
-        w->cbs->on_error(w->cbs->user, disp,
-                         "member is encrypted; give the password with "
-                         "--password");
-        return false;
-    }
+    if (!w->opts->password)
+        return "member is encrypted; give the password with --password";
     if (!w->pre) {
         w->pre = exh_malloc(AR_BLOCK);
         if (!w->pre) {
             w->st = EXH_ERR_NOMEM;
-            return false;
+            return "out of memory";
         }
     }
     n = archive_read_data(w->a, w->pre, AR_BLOCK);
@@ -382,11 +495,10 @@ static bool archive_prefetch(archive_walker *w, const char *disp)
             w->fatal = true;
         archive_note(w, "member is encrypted and cannot be decrypted; "
                         "is --password wrong? ");
-        w->cbs->on_error(w->cbs->user, disp, w->msg);
-        return false;
+        return w->msg;
     }
     w->pre_len = (size_t)n;
-    return true;
+    return NULL;
 }
 
 /* Fills the times of e from the member ae. */
@@ -434,7 +546,7 @@ static void archive_member(archive_walker *w, struct archive_entry *ae,
     if (!*norm)
         goto out;
     disp = archive_display(w, norm);
-    dec = collection_url_decode(norm);
+    dec = archive_decoded(norm);
     path = dec ? archive_concat(w->prefix, dec) : NULL;
     if (!disp || !path) {
         w->st = EXH_ERR_NOMEM;
@@ -450,12 +562,20 @@ static void archive_member(archive_walker *w, struct archive_entry *ae,
     w->member_failed = false;
     w->pre_len = w->pre_off = 0;
     w->s.error = NULL;
-    if (!w->is_zip && archive_copylog(w, dec)) {
-        // A tar is read once: the copy log was consumed, so it is listed.
+    if (w->src && (w->opts->password || !archive_entry_is_data_encrypted(ae)) &&
+        archive_copylog(w, dec)) {
+        // A stream is read once, with no first pass: the copy log was
+        // consumed here, so it is listed, and counts for the files after
+        // it only.
         e.in = NULL;
-    } else if (archive_entry_is_data_encrypted(ae) &&
-               !archive_prefetch(w, disp)) {
-        goto out;
+    } else if (archive_entry_is_data_encrypted(ae)) {
+        // A member that cannot be decrypted is still a file of the
+        // collection: delivered without content, with the reason.
+        e.not_read = archive_prefetch(w);
+        if (w->st != EXH_OK)
+            goto out;
+        if (e.not_read)
+            e.in = NULL;
     }
     if (w->logs.count &&
         collection_logs_lookup(&w->logs, dec, &e.created_ms, &e.modified_ms))
@@ -526,7 +646,9 @@ static void archive_deliver(archive_walker *w)
             !(archive_entry_hardlink(ae) && archive_entry_size(ae) == 0))
             archive_member(w, ae, name);
         exh_free(name);
-        if (w->fatal) {
+        // The member's reader has said why it failed; the next ones may
+        // still be read, in a zip read from a file (not from a stream).
+        if (w->fatal && !w->stopped && w->st == EXH_OK && !archive_resume(w)) {
             char note[600];
             snprintf(note, sizeof(note),
                      "the archive is damaged; the rest is not read: %s",
@@ -550,7 +672,9 @@ static locale_t archive_utf8_locale(void)
     return (locale_t)0;
 }
 
-/* Reads the archive w is set up for (fd or src) and delivers its files. */
+/* Reads the archive w is set up for (fd or src) and delivers its files:
+ * from a file, after the first pass (archive_prepass); from a stream, in
+ * its one pass. */
 static exh_status archive_walk(archive_walker *w, bool *stopped,
                                const char **err)
 {
@@ -563,10 +687,17 @@ static exh_status archive_walk(archive_walker *w, bool *stopped,
     w->s.read = archive_stream_read;
     w->s.ctx = w;
     w->utf8 = archive_utf8_locale();
-    if (w->is_zip)
-        archive_find_copylogs(w);
-    if (w->st == EXH_OK)
+    if (!w->src) {
+        archive_prepass(w);
+        if (w->st == EXH_OK && w->volume && w->cbs->on_volume)
+            w->cbs->on_volume(w->cbs->user, w->prefix);
+    }
+    if (w->st == EXH_OK) {
         w->a = archive_open(w);
+        if (!w->a && w->st == EXH_OK)
+            w->st = EXH_ERR_IO;
+    }
+    w->reopens = 0;
     if (w->a)
         archive_deliver(w);
     if (w->a)
@@ -585,9 +716,8 @@ static exh_status archive_walk(archive_walker *w, bool *stopped,
 }
 
 exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
-                           bool is_zip, const source_opts *opts,
-                           const source_cbs *cbs, bool *stopped,
-                           const char **err)
+                           const source_opts *opts, const source_cbs *cbs,
+                           bool *stopped, const char **err)
 {
     archive_walker w;
 
@@ -595,7 +725,6 @@ exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
     w.fd = fd;
     w.display = display;
     w.prefix = prefix;
-    w.is_zip = is_zip;
     w.opts = opts;
     w.cbs = cbs;
     return archive_walk(&w, stopped, err);

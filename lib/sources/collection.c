@@ -40,6 +40,46 @@ static char collection_lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
 }
 
+/* Decodes the %XX escapes of src[0..len) into out (at least len bytes);
+ * returns the decoded length. %00 stays literal: a C string cannot hold a
+ * NUL. */
+static size_t collection_decode(const char *src, size_t len, char *out)
+{
+    size_t j = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        int hi, lo;
+        if (src[i] == '%' && i + 2 < len &&
+            (hi = util_hexval((unsigned char)src[i + 1])) >= 0 &&
+            (lo = util_hexval((unsigned char)src[i + 2])) >= 0 &&
+            (hi | lo) != 0) {
+            out[j++] = (char)(hi << 4 | lo);
+            i += 2;
+        } else {
+            out[j++] = src[i];
+        }
+    }
+    return j;
+}
+
+/* True when a decoded component c[0..len) would change the path's shape:
+ * it holds a '/', is "." or "..", or has a ".." segment between '\'s
+ * (Windows would climb out there). */
+static bool collection_unsafe(const char *c, size_t len)
+{
+    if (memchr(c, '/', len) || (len == 1 && c[0] == '.'))
+        return true;
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        while (j < len && c[j] != '\\')
+            j++;
+        if (j - i == 2 && c[i] == '.' && c[i + 1] == '.')
+            return true;
+        i = j + 1;
+    }
+    return false;
+}
+
 char *collection_url_decode(const char *path)
 {
     size_t len = strlen(path), j = 0;
@@ -47,18 +87,19 @@ char *collection_url_decode(const char *path)
 
     if (!out)
         return NULL;
-    for (size_t i = 0; i < len; i++) {
-        int hi, lo;
-        if (path[i] == '%' && i + 2 < len &&
-            (hi = util_hexval((unsigned char)path[i + 1])) >= 0 &&
-            (lo = util_hexval((unsigned char)path[i + 2])) >= 0 &&
-            (hi | lo) != 0) {
-            // %00 stays literal: a C string cannot hold a NUL.
-            out[j++] = (char)(hi << 4 | lo);
-            i += 2;
-        } else {
-            out[j++] = path[i];
+    for (size_t i = 0; i <= len;) {
+        const char *slash = memchr(path + i, '/', len - i);
+        size_t clen = slash ? (size_t)(slash - (path + i)) : len - i;
+        size_t dlen = collection_decode(path + i, clen, out + j);
+        if (collection_unsafe(out + j, dlen)) {
+            memcpy(out + j, path + i, clen);
+            dlen = clen;
         }
+        j += dlen;
+        if (!slash)
+            break;
+        out[j++] = '/';
+        i += clen + 1;
     }
     out[j] = '\0';
     return out;

@@ -269,8 +269,6 @@ static void dir_file(dir_walker *w, int fd, const char *name,
 /* Reads an archive that is a direct child of the target as a collection. */
 static void dir_archive(dir_walker *w, int fd, const char *name)
 {
-    const char *dot = strrchr(name, '.');
-    bool is_zip = dot && util_strcasecmp(dot, ".zip") == 0;
     bool stopped = false;
     const char *err = NULL;
     char *prefix;
@@ -287,8 +285,8 @@ static void dir_archive(dir_walker *w, int fd, const char *name)
         dir_nomem(w);
         return;
     }
-    st = archive_walk_fd(afd, w->disp.data, prefix, is_zip, w->opts, w->cbs,
-                         &stopped, &err);
+    st = archive_walk_fd(afd, w->disp.data, prefix, w->opts, w->cbs, &stopped,
+                         &err);
     close(afd);
     exh_free(prefix);
     if (st == EXH_ERR_NOMEM)

@@ -257,8 +257,6 @@ exh_status source_walk(const char *target, const source_opts *opts,
         return image_walk(target, opts, cbs, err);
     if (S_ISREG(st.st_mode) && source_is_archive_name(target)) {
         bool stopped = false;
-        const char *dot = strrchr(target, '.');
-        bool is_zip = dot && util_strcasecmp(dot, ".zip") == 0;
         int fd = source_openat(AT_FDCWD, target, O_NONBLOCK);
         exh_status st2;
         if (fd < 0) {
@@ -266,7 +264,7 @@ exh_status source_walk(const char *target, const source_opts *opts,
                 *err = "cannot be opened for reading";
             return EXH_ERR_IO;
         }
-        st2 = archive_walk_fd(fd, target, "", is_zip, opts, cbs, &stopped, err);
+        st2 = archive_walk_fd(fd, target, "", opts, cbs, &stopped, err);
         close(fd);
         return st2;
     }

@@ -79,15 +79,16 @@ bool collection_is_velociraptor_path(const char *path);
 exh_status dir_walk(const char *target, const source_opts *opts,
                     const source_cbs *cbs, const char **err);
 
-/* Reads the archive open on fd as a collection. display is the archive's
- * display path, prefix is put before every entry path ("" or "CHILD/").
- * is_zip asks for the copy-log pre-pass. Sets *stopped when on_entry
+/* Reads the archive open on fd, a regular file (it is read twice: a first
+ * pass over the headers and the copy logs), as a collection. display is
+ * the archive's display path, prefix is put before every entry path (""
+ * or "CHILD/"). Tells cbs->on_volume, before any entry, when the archive
+ * holds a volume's root. Sets *stopped when on_entry
  * returned false. Returns EXH_ERR_IO (message in *err, static) when the
  * archive cannot be opened at all; then nothing was delivered. */
 exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
-                           bool is_zip, const source_opts *opts,
-                           const source_cbs *cbs, bool *stopped,
-                           const char **err);
+                           const source_opts *opts, const source_cbs *cbs,
+                           bool *stopped, const char **err);
 
 /* Reads an archive (zip, tar, either compressed) or compressed data
  * (gzip, bzip2, xz) from src in one pass, without seeking: stdin, a pipe,
@@ -95,8 +96,10 @@ exh_status archive_walk_fd(int fd, const char *display, const char *prefix,
  * was already read from src. Members are delivered as of an archive
  * target, with display paths "DISPLAY!/inner"; compressed data that holds
  * no archive is delivered as the one file as_one describes (its path,
- * display path and times; in is set here). A zip's copy logs count only
- * for the files after them, as in a tar. Returns as archive_walk_fd(). */
+ * display path and times; in is set here). With no first pass, copy logs
+ * (zip or tar) count only for the files after them, no volume is told to
+ * cbs->on_volume, and a member whose data breaks the reader ends the walk
+ * (no reopen). Returns as archive_walk_fd(). */
 exh_status archive_walk_stream(stream *src, const void *head, size_t head_len,
                                const entry *as_one, const source_opts *opts,
                                const source_cbs *cbs, bool *stopped,
