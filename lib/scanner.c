@@ -296,9 +296,10 @@ static bool child_is_image(const char *target, const char *name)
     return yes;
 }
 
-/* True when the folder at dirfd/name (name NULL: dirfd itself) is the
- * root of a Windows volume: Windows/System32 or Program Files at its top. */
-static bool is_volume_dir(int dirfd, const char *name)
+/* Whether some child of the folder at dirfd/name (name NULL: dirfd
+ * itself) passes test(fd of that folder, the child's name). */
+static bool dir_any(int dirfd, const char *name,
+                    bool (*test)(int fd, const char *child))
 {
     int fd = name ? source_openat(dirfd, name, O_DIRECTORY | O_NOFOLLOW)
                   : dup(dirfd);
@@ -311,48 +312,52 @@ static bool is_volume_dir(int dirfd, const char *name)
     bool yes = false;
     struct dirent *de;
     if (d)
-        rewinddir(d);
-    while (d && !yes && (de = readdir(d)) != NULL) {
-        if (util_strcasecmp(de->d_name, "Program Files") == 0)
-            yes = true;
-        else if (util_strcasecmp(de->d_name, "Windows") == 0)
-            yes = dir_has(fd, de->d_name, "System32");
-    }
+        rewinddir(d); // the duplicate shares its offset with fd
+    while (d && !yes && (de = readdir(d)) != NULL)
+        yes = test(fd, de->d_name);
     if (d)
         closedir(d);
     close(fd);
     return yes;
 }
 
+static bool volume_entry(int fd, const char *child)
+{
+    if (util_strcasecmp(child, "Program Files") == 0)
+        return true;
+    return util_strcasecmp(child, "Windows") == 0 &&
+           dir_has(fd, child, "System32");
+}
+
+/* True when the folder at dirfd/name (name NULL: dirfd itself) is the
+ * root of a Windows volume: Windows/System32 or Program Files at its top. */
+static bool is_volume_dir(int dirfd, const char *name)
+{
+    return dir_any(dirfd, name, volume_entry);
+}
+
+static bool collection_entry(int fd, const char *child)
+{
+    if (util_strcasecmp(child, "uploads") == 0)
+        return dir_has(fd, child, "auto") || dir_has(fd, child, "ntfs");
+    if (strlen(child) == 1 && is_letter(child))
+        return dir_has(fd, child, "Windows") ||
+               dir_has(fd, child, "Program Files");
+    return util_strcasecmp(child, "client_info.json") == 0 ||
+           is_copylog_name(child) || volume_entry(fd, child);
+}
+
+/* True when the folder fd holds a collection or a volume's root at its
+ * top (a KAPE or Velociraptor collection, a mounted volume). */
 static bool is_collection_dir(int fd)
 {
-    int dup_fd = dup(fd);
-    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-    if (!d) {
-        if (dup_fd >= 0)
-            close(dup_fd);
-        return false;
-    }
-    rewinddir(d); // the duplicate shares its offset with fd
-    bool yes = false;
-    struct dirent *de;
-    while (!yes && (de = readdir(d)) != NULL) {
-        const char *n = de->d_name;
-        size_t len = strlen(n);
-        if (util_strcasecmp(n, "Program Files") == 0 ||
-            util_strcasecmp(n, "client_info.json") == 0)
-            yes = true;
-        else if (util_strcasecmp(n, "Windows") == 0)
-            yes = dir_has(fd, n, "System32");
-        else if (util_strcasecmp(n, "uploads") == 0)
-            yes = dir_has(fd, n, "auto") || dir_has(fd, n, "ntfs");
-        else if (len == 1 && is_letter(n))
-            yes = dir_has(fd, n, "Windows") || dir_has(fd, n, "Program Files");
-        else if (is_copylog_name(n))
-            yes = true;
-    }
-    closedir(d);
-    return yes;
+    return dir_any(fd, NULL, collection_entry);
+}
+
+static bool kape_entry(int fd, const char *child)
+{
+    return is_copylog_name(child) ||
+           (is_letter(child) && is_volume_dir(fd, child));
 }
 
 /* True when the folder at dirfd/name (name NULL: dirfd itself) is a KAPE
@@ -361,25 +366,7 @@ static bool is_collection_dir(int fd)
  * then drive folders too (KAPE's D/ holding only D:\Exchange). */
 static bool is_kape_dir(int dirfd, const char *name)
 {
-    int fd = name ? source_openat(dirfd, name, O_DIRECTORY | O_NOFOLLOW)
-                  : dup(dirfd);
-    if (fd < 0)
-        return false;
-    int dfd = dup(fd);
-    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-    if (!d && dfd >= 0)
-        close(dfd);
-    bool yes = false;
-    struct dirent *de;
-    if (d)
-        rewinddir(d); // the duplicate shares its offset with dirfd
-    while (d && !yes && (de = readdir(d)) != NULL)
-        yes = is_copylog_name(de->d_name) ||
-              (is_letter(de->d_name) && is_volume_dir(fd, de->d_name));
-    if (d)
-        closedir(d);
-    close(fd);
-    return yes;
+    return dir_any(dirfd, name, kape_entry);
 }
 
 static int cmp_str(const void *a, const void *b)
