@@ -551,17 +551,6 @@ static void print_version(void)
            exh_version_string(), EXH_SCHEMA_VERSION);
 }
 
-/* Exit status of a command that only wrote to stdout: a write that
- * failed (a full disk, a closed pipe) is said, not passed over. */
-static int stdout_status(void)
-{
-    if (fflush(stdout) == 0 && !ferror(stdout))
-        return EXIT_CLEAN;
-    fprintf(stderr, "exhunt: cannot write standard output: %s\n",
-            strerror(errno));
-    return EXIT_UNREADABLE;
-}
-
 int main(int argc, char **argv)
 {
     const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -576,7 +565,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         print_version();
-        return stdout_status();
+        return options_stdout_status();
     }
     if (exh_version_number() != EXH_VERSION_NUMBER)
         fputs("exhunt: warning: the library version differs from the "

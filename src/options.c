@@ -151,14 +151,19 @@ void options_usage(FILE *out)
           out);
 }
 
-int options_help(void)
+int options_stdout_status(void)
 {
-    options_usage(stdout);
     if (fflush(stdout) == 0 && !ferror(stdout))
         return 0;
     fprintf(stderr, "exhunt: cannot write standard output: %s\n",
             strerror(errno));
     return 3;
+}
+
+int options_help(void)
+{
+    options_usage(stdout);
+    return options_stdout_status();
 }
 
 void options_usage_error(const char *fmt, ...)

@@ -68,8 +68,10 @@ void options_free(scan_opts *o);
 
 /* The whole --help text. */
 void options_usage(FILE *out);
-/* --help: the usage on stdout; 0, or 3 (said on stderr) when writing it
- * failed (a full disk, a closed pipe). */
+/* Exit status of a command that only wrote to stdout: 0, or 3 (said on
+ * stderr) when writing failed (a full disk, a closed pipe). */
+int options_stdout_status(void);
+/* --help: the usage on stdout; options_stdout_status(). */
 int options_help(void);
 
 /* Sets *out from a -f value (text, jsonl, csv, html); false after printing
